@@ -1,0 +1,120 @@
+// The one interface through which everything reads and writes git. Two implementations
+// (native: the user's git plumbing; isomorphic: isomorphic-git objects + our own CAS) pass one
+// contract suite (test/unit/engine-contract.test.ts).
+
+export const ZERO_OID = '0000000000000000000000000000000000000000';
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export type EngineName = 'native' | 'isomorphic';
+
+export interface TreeEntry {
+  mode: string; // '100644' | '100755' | '040000' | '120000' | '160000'
+  type: 'blob' | 'tree' | 'commit';
+  oid: string;
+  name: string;
+}
+
+export interface CommitInfo {
+  oid: string;
+  tree: string;
+  parents: string[];
+  author: { name: string; email: string; timestamp: number; tz: string };
+  committer: { name: string; email: string; timestamp: number; tz: string };
+  message: string;
+}
+
+export interface Identity {
+  name: string;
+  email: string;
+}
+
+export interface WriteCommitInput {
+  tree: string;
+  parents: string[];
+  message: string;
+  author?: Identity;
+  committer?: Identity;
+  /** Seconds since the epoch; default now. */
+  time?: number;
+}
+
+/** Where a repository lives. Resolved once per process (see repo.ts). */
+export interface RepoLocation {
+  /** Working tree root, or null for a bare repository. */
+  worktree: string | null;
+  /** This worktree's own git dir (`.git`, or `.git/worktrees/<name>` for a linked worktree). */
+  gitDir: string;
+  /** Shared git dir: objects, refs, and our journal live here. */
+  commonDir: string;
+  bare: boolean;
+  shallow: boolean;
+  /** 'main' for the main worktree, else the linked worktree's name. */
+  worktreeKey: string;
+}
+
+export interface HeadInfo {
+  /** null in an empty repository (unborn branch). */
+  commit: string | null;
+  /** Short branch name, or null when detached. */
+  branch: string | null;
+}
+
+export interface GitEngine {
+  readonly name: EngineName;
+  readonly location: RepoLocation;
+
+  head(): Promise<HeadInfo>;
+  /** Resolve a ref or revision to a commit oid; null if it does not exist. */
+  resolve(rev: string): Promise<string | null>;
+  /** The current value of a fully qualified ref, or null. */
+  readRef(ref: string): Promise<string | null>;
+  /**
+   * Compare-and-swap: move `ref` to `next` only if it currently points at `expected`
+   * (null = must not exist). Returns false when someone else moved it first.
+   */
+  casRef(ref: string, next: string, expected: string | null, reflogMessage: string): Promise<boolean>;
+  /** Delete a ref if it points at `expected`. */
+  deleteRef(ref: string, expected: string): Promise<boolean>;
+
+  readBlob(oid: string): Promise<Buffer>;
+  /** Bulk read; missing objects are absent from the result. */
+  readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
+  readTree(oid: string): Promise<TreeEntry[]>;
+  readCommit(oid: string): Promise<CommitInfo>;
+
+  writeBlob(content: Buffer | string): Promise<string>;
+  writeTree(entries: readonly TreeEntry[]): Promise<string>;
+  writeCommit(input: WriteCommitInput): Promise<string>;
+
+  /** Commits reachable from `to` but not from `from` (all parents), newest first. */
+  commitsBetween(from: string | null, to: string): Promise<string[]>;
+  /** Whether `ancestor` is reachable from `descendant`. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+
+  getConfig(key: string): Promise<string | null>;
+  identity(): Promise<Identity>;
+
+  /** Release long-lived resources (cat-file processes). */
+  close(): Promise<void>;
+}
+
+export interface FileChange {
+  path: string;
+  status: 'added' | 'modified' | 'deleted' | 'renamed' | 'copied' | 'type-changed';
+  /** null for binary files. */
+  additions: number | null;
+  deletions: number | null;
+  old_path?: string;
+  binary?: boolean;
+}
+
+/** History and working-tree operations, also part of every engine. */
+export interface GitEngine {
+  /** Files that differ between two tree-ish (commit or tree oids), with line counts. */
+  diffTrees(from: string, to: string): Promise<FileChange[]>;
+  /**
+   * A tree object of the working tree as it is now (tracked and untracked-but-not-ignored files),
+   * written without touching the user's index. null for a bare repository.
+   */
+  snapshotWorktree(): Promise<string | null>;
+}

@@ -1,0 +1,67 @@
+// Append-only JSON Lines journal. Each event is one `write` on an O_APPEND descriptor, so
+// parallel writers (hook processes) never interleave or lose lines; files are 0600, dirs 0700.
+// Callers redact before appending: nothing unredacted reaches this module.
+import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync, constants } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface JournalEvent {
+  /** Event format version. */
+  v: 1;
+  /** ISO-8601 UTC time the event was recorded. */
+  t: string;
+  type: string;
+  [key: string]: unknown;
+}
+
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/** Append one event as one line with a single write(2). */
+export function appendEvent(path: string, event: JournalEvent, opts: { sync?: boolean } = {}): void {
+  const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    ensurePrivateDir(dirname(path));
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+  }
+  try {
+    const written = writeSync(fd, line, 0, line.length);
+    if (written !== line.length) throw new Error(`short write to journal ${path}`);
+    if (opts.sync !== false) fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ReadResult {
+  events: JournalEvent[];
+  /** Lines that did not parse (a torn last line after a crash, or damage). */
+  bad: { line: number; text: string }[];
+}
+
+/** Read every event; a torn or damaged line is reported, never fatal. */
+export function readEvents(path: string): ReadResult {
+  const text = readFileSync(path, 'utf8');
+  const events: JournalEvent[] = [];
+  const bad: ReadResult['bad'] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      const value = JSON.parse(line);
+      if (value && typeof value === 'object' && typeof value.type === 'string') events.push(value as JournalEvent);
+      else bad.push({ line: i + 1, text: line.slice(0, 200) });
+    } catch {
+      bad.push({ line: i + 1, text: line.slice(0, 200) });
+    }
+  });
+  return { events, bad };
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,28 @@
+// Record IDs: random, lowercase, 10 characters of [0-9a-z] (~51 bits), resolvable by unique prefix.
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
+export const ID_LENGTH = 10;
+export const MIN_PREFIX = 4;
+export const ID_PATTERN = /^[0-9a-z]{10}$/;
+
+export function newRecordId(): string {
+  // Rejection sampling keeps the distribution uniform over the 36 symbols.
+  let out = '';
+  while (out.length < ID_LENGTH) {
+    for (const byte of randomBytes(16)) {
+      if (byte < 252 && out.length < ID_LENGTH) out += ALPHABET[byte % 36];
+    }
+  }
+  // A leading letter keeps IDs from being mistaken for abbreviated commit hashes.
+  if (/^[0-9a-f]/.test(out)) out = ALPHABET[10 + 6 + (out.charCodeAt(1) % 20)]! + out.slice(1);
+  return out;
+}
+
+export function isRecordId(s: string): boolean {
+  return ID_PATTERN.test(s);
+}
+
+export function looksLikeIdPrefix(s: string): boolean {
+  return /^[0-9a-z]{4,10}$/.test(s);
+}

@@ -1,0 +1,94 @@
+// A note is JSON Lines: each line one self-contained canonical JSON object. Lines that are not ours
+// (a person's `git notes append`, a future kind) are kept verbatim and skipped by readers.
+import { SCHEMA, RefLine, RunRecord } from './schema.js';
+
+export type NoteLine =
+  | { type: 'record'; record: RunRecord; raw: string }
+  | { type: 'ref'; id: string; raw: string }
+  | { type: 'foreign'; raw: string }
+  | { type: 'invalid'; raw: string; error: string };
+
+/** Stable serialisation: keys sorted at every depth, no whitespace. Same object → same bytes. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+export function refLine(id: string): string {
+  return canonicalJson({ schema: SCHEMA, kind: 'ref', id });
+}
+
+export function recordLine(record: RunRecord): string {
+  return canonicalJson(record);
+}
+
+/** Split a note body into distinct non-blank lines (merges may duplicate lines or add blanks). */
+export function splitNote(body: string): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of body.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || seen.has(line)) continue;
+    seen.add(line);
+    out.push(line);
+  }
+  return out;
+}
+
+export function parseNoteLine(raw: string): NoteLine {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { type: 'foreign', raw };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { type: 'foreign', raw };
+  const v = value as Record<string, unknown>;
+  if (typeof v.schema !== 'string' || !v.schema.startsWith('agent-log/')) return { type: 'foreign', raw };
+  if (v.kind === 'ref') {
+    const parsed = RefLine.safeParse(v);
+    return parsed.success
+      ? { type: 'ref', id: parsed.data.id, raw }
+      : { type: 'invalid', raw, error: parsed.error.issues[0]?.message ?? 'bad ref line' };
+  }
+  if (v.kind === 'record') {
+    const parsed = RunRecord.safeParse(v);
+    return parsed.success
+      ? { type: 'record', record: parsed.data, raw }
+      : { type: 'invalid', raw, error: describeIssue(parsed.error.issues[0]) };
+  }
+  return { type: 'foreign', raw };
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'invalid record';
+  return `${issue.path.map(String).join('.') || 'record'}: ${issue.message}`;
+}
+
+export function parseNote(body: string): NoteLine[] {
+  return splitNote(body).map(parseNoteLine);
+}
+
+/**
+ * Two versions of one record can meet on a commit (a re-seal merged by cat_sort_uniq from another
+ * clone). The winner is deterministic: latest sealed_at, then the longer line, then byte order.
+ */
+export function pickWinner(a: { record: RunRecord; raw: string }, b: { record: RunRecord; raw: string }) {
+  const sa = a.record.sealed_at ?? '';
+  const sb = b.record.sealed_at ?? '';
+  if (sa !== sb) return sa > sb ? a : b;
+  if (a.raw.length !== b.raw.length) return a.raw.length > b.raw.length ? a : b;
+  return a.raw > b.raw ? a : b;
+}
