@@ -1,0 +1,12 @@
+// Every command module, by file name. main.ts imports a module only when its command runs.
+// One line per command; keep alphabetical.
+export const COMMAND_MODULES: Record<string, string> = {
+  approve: './approve.js',
+  exec: './exec.js',
+  finish: './finish.js',
+  init: './init.js',
+  log: './log.js',
+  note: './note.js',
+  show: './show.js',
+  start: './start.js',
+};
