@@ -55,7 +55,10 @@ export const Repo = z.looseObject({
 
 export const ChangedFile = z.looseObject({
   path: str,
-  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed']).or(str).default('modified'),
+  status: z
+    .enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed'])
+    .or(str)
+    .default('modified'),
   additions: z.number().int().nullable().default(null),
   deletions: z.number().int().nullable().default(null),
   via: z.enum(['edit', 'shell', 'unknown']).or(str).default('unknown'),

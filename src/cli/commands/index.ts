@@ -2,6 +2,7 @@
 // One line per command; keep alphabetical.
 export const COMMAND_MODULES: Record<string, string> = {
   approve: './approve.js',
+  attach: './attach.js',
   exec: './exec.js',
   finish: './finish.js',
   init: './init.js',
@@ -9,4 +10,5 @@ export const COMMAND_MODULES: Record<string, string> = {
   note: './note.js',
   show: './show.js',
   start: './start.js',
+  trailer: './trailer.js',
 };
