@@ -17,12 +17,25 @@ async function repoWith(files: Record<string, string>) {
   return repo;
 }
 
-async function recordedRun(repo: TempRepo, task: string, edit: Record<string, string>, opts: { check?: string[]; allow?: string[] } = {}) {
-  const start = await cli(repo, ['start', '--task', task, ...(opts.allow ?? []).flatMap((a) => ['--allow', a])]);
+async function recordedRun(
+  repo: TempRepo,
+  task: string,
+  edit: Record<string, string>,
+  opts: { check?: string[]; allow?: string[] } = {},
+) {
+  const start = await cli(repo, [
+    'start',
+    '--task',
+    task,
+    ...(opts.allow ?? []).flatMap((a) => ['--allow', a]),
+  ]);
   expect(start.code).toBe(0);
   const id = start.stdout.trim();
   for (const [p, c] of Object.entries(edit)) repo.write(p, c);
-  if (opts.check) expect((await cli(repo, ['exec', '--check', 'test', '--kind', 'test', '--', ...opts.check])).code).toBe(0);
+  if (opts.check)
+    expect((await cli(repo, ['exec', '--check', 'test', '--kind', 'test', '--', ...opts.check])).code).toBe(
+      0,
+    );
   await repo.commit(task);
   expect((await cli(repo, ['finish'])).code).toBe(0);
   return id;
@@ -63,7 +76,9 @@ describe('sync', () => {
       const ids = JSON.parse((await cli(dir, ['log', '--json'])).stdout).map((r: { id: string }) => r.id);
       expect(ids.sort()).toEqual([idA, idB].sort());
     }
-    const remoteNotes = execFileSync('git', ['--git-dir', bare, 'notes', '--ref=agent-log', 'list'], { encoding: 'utf8' });
+    const remoteNotes = execFileSync('git', ['--git-dir', bare, 'notes', '--ref=agent-log', 'list'], {
+      encoding: 'utf8',
+    });
     expect(remoteNotes.trim().split('\n')).toHaveLength(2);
   });
 
@@ -120,7 +135,12 @@ describe('verify', () => {
 
   test('a boundary breach and a missing test fail with reasons and exit 1', async () => {
     const repo = await repoWith({ 'src/a.ts': '1' });
-    const id = await recordedRun(repo, 'bad run', { 'src/a.ts': '2', 'migrations/001.sql': 'drop' }, { allow: ['src/**'] });
+    const id = await recordedRun(
+      repo,
+      'bad run',
+      { 'src/a.ts': '2', 'migrations/001.sql': 'drop' },
+      { allow: ['src/**'] },
+    );
     const r = await cli(repo, ['verify', id]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('changed migrations/001.sql, outside the allowed paths');
@@ -153,7 +173,12 @@ describe('verify', () => {
   });
 
   test('the policy comes from .agent-log/config.json', async () => {
-    const repo = await repoWith({ 'src/a.ts': '1', '.agent-log/config.json': JSON.stringify({ verify: { require_checks: [], require_approvals: ['merge'] } }) });
+    const repo = await repoWith({
+      'src/a.ts': '1',
+      '.agent-log/config.json': JSON.stringify({
+        verify: { require_checks: [], require_approvals: ['merge'] },
+      }),
+    });
     const id = await recordedRun(repo, 'needs approval', { 'src/a.ts': '2' });
     expect((await cli(repo, ['verify', id])).stdout).toContain('no approval for "merge"');
     expect((await cli(repo, ['approve', id, '--by', 'Ana', '--for', 'merge'])).code).toBe(0);
@@ -176,6 +201,10 @@ describe('doctor', () => {
     await recordedRun(repo, 'run', { 'g.txt': '2' });
     const r = await cli(repo, ['doctor', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).findings.some((f: { what: string }) => f.what === '1 record on refs/notes/agent-log')).toBe(true);
+    expect(
+      JSON.parse(r.stdout).findings.some(
+        (f: { what: string }) => f.what === '1 record on refs/notes/agent-log',
+      ),
+    ).toBe(true);
   });
 });
