@@ -11,7 +11,8 @@ export interface CommandModule {
   command: string | string[];
   describe: string;
   builder?: (y: Argv) => Argv<unknown>;
-  handler: (argv: any, ctx: Context) => Promise<number | undefined | void> | number | undefined | void;
+  // biome-ignore lint/suspicious/noExplicitAny: each command declares its own argument type
+  handler: (argv: any, ctx: Context) => Promise<number | undefined> | Promise<void> | number | undefined;
 }
 
 export function defaultContext(overrides: Partial<Context> = {}): Context {
