@@ -113,7 +113,8 @@ export function identLine(
   role: 'author' | 'committer',
   time?: number,
 ): string {
-  if (time !== undefined) return formatPerson(who, time, localTz(time));
+  // An explicit time is written in UTC, as the native engine's `commit-tree` with `@<time> +0000`.
+  if (time !== undefined) return formatPerson(who, time, '+0000');
   const pinned = parseGitDate(env[`GIT_${role.toUpperCase()}_DATE`]);
   const now = Math.floor(Date.now() / 1000);
   return formatPerson(who, pinned?.timestamp ?? now, pinned?.tz ?? localTz(now));

@@ -110,7 +110,10 @@ class IsomorphicEngine implements GitEngine {
   }
 
   async readTree(oid: string): Promise<TreeEntry[]> {
-    return parseTree((await this.objects.read(oid, 'tree')).content);
+    const obj = await this.objects.read(oid);
+    if (obj.type === 'commit') return this.readTree(parseCommit(oid, obj.content).tree);
+    if (obj.type !== 'tree') throw new GitError(`object ${oid} is a ${obj.type}, not a tree`);
+    return parseTree(obj.content);
   }
 
   async readCommit(oid: string): Promise<CommitInfo> {
@@ -125,18 +128,16 @@ class IsomorphicEngine implements GitEngine {
     return this.objects.write('tree', serializeTree(entries));
   }
 
+  /** Same object as the native engine's `git commit-tree` for the same input (message verbatim). */
   async writeCommit(input: WriteCommitInput): Promise<string> {
-    const author = input.author ?? (await this.author());
-    const committer = input.committer ?? (await this.committer());
-    // As `git commit-tree -m`: the message ends with exactly the newline the caller gave, or one.
-    const message =
-      input.message === '' || input.message.endsWith('\n') ? input.message : `${input.message}\n`;
+    const author = input.author ?? (await this.identity());
+    const committer = input.committer ?? author;
     const body = serializeCommit({
       tree: input.tree,
       parents: input.parents,
       author: identLine(author, this.env, 'author', input.time),
       committer: identLine(committer, this.env, 'committer', input.time),
-      message,
+      message: input.message,
     });
     return this.objects.write('commit', body);
   }
@@ -154,12 +155,9 @@ class IsomorphicEngine implements GitEngine {
     return this.config.get(key);
   }
 
+  /** The committer identity, as `git var GIT_COMMITTER_IDENT` gives it. */
   identity(): Promise<Identity> {
-    return this.author();
-  }
-
-  private author(): Promise<Identity> {
-    return resolveIdentity(this.config, this.env, 'author');
+    return this.committer();
   }
 
   private committer(): Promise<Identity> {

@@ -1,7 +1,7 @@
 // Object reads and writes through isomorphic-git's low-level readObject/writeObject, always on the
 // common dir, with one shared cache (it holds the parsed pack indexes and pack buffers).
 import * as git from 'isomorphic-git';
-import { GitError, NotFoundError } from '../../errors.js';
+import { GitError } from '../../errors.js';
 import { EMPTY_TREE } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
 import { isOid } from './objects.js';
@@ -46,7 +46,7 @@ export class ObjectStore {
 
   async read(oid: string, want?: ObjectType): Promise<RawObject> {
     const obj = await this.tryRead(oid);
-    if (!obj) throw new NotFoundError(`object ${oid} not found`);
+    if (!obj) throw new GitError(`object ${oid} is missing`);
     if (want && obj.type !== want) throw new GitError(`object ${oid} is a ${obj.type}, not a ${want}`);
     return obj;
   }

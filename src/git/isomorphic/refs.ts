@@ -175,8 +175,9 @@ export async function acquireLock(path: string): Promise<HeldLock | null> {
 }
 
 export async function releaseLock(lock: HeldLock): Promise<void> {
+  const ours = await stillOurs(lock);
   await lock.handle.close().catch(() => {});
-  if (await stillOurs(lock)) await fsp.rm(lock.path, { force: true });
+  if (ours) await fsp.rm(lock.path, { force: true });
 }
 
 async function stillOurs(lock: HeldLock): Promise<boolean> {
