@@ -1,6 +1,6 @@
 // npm run demo: record a realistic agent run in a throwaway repository and print what it left behind.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,8 @@ const write = (path, text) => {
 const git = (...args) => execFileSync('git', args, { cwd: dir, env, encoding: 'utf8' });
 const step = (title) => console.log(`\n\x1b[1m== ${title}\x1b[0m`);
 const agentLog = (args, { show = true } = {}) => {
-  if (show) console.log(`$ git agent-log ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+  if (show)
+    console.log(`$ git agent-log ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: dir, env, encoding: 'utf8' });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
@@ -68,11 +69,19 @@ try {
   ]).stdout.trim();
 
   step('a first attempt fails its test');
-  write('api/signup.js', 'export function signup(body) {\n  if (!body.email) return { status: 422 };\n  return { status: 201, email: body.email };\n}\n');
-  agentLog(['exec', '--check', 'unit-tests', '--', 'node', '--test', '--test-reporter=spec', 'test/'], { show: true });
+  write(
+    'api/signup.js',
+    'export function signup(body) {\n  if (!body.email) return { status: 422 };\n  return { status: 201, email: body.email };\n}\n',
+  );
+  agentLog(['exec', '--check', 'unit-tests', '--', 'node', '--test', '--test-reporter=spec', 'test/'], {
+    show: true,
+  });
 
   step('the fix passes');
-  write('api/signup.js', 'export function signup(body) {\n  if (!body.email) return { status: 400 };\n  return { status: 201, email: body.email };\n}\n');
+  write(
+    'api/signup.js',
+    'export function signup(body) {\n  if (!body.email) return { status: 400 };\n  return { status: 201, email: body.email };\n}\n',
+  );
   agentLog(['exec', '--check', 'unit-tests', '--', 'node', '--test', '--test-reporter=spec', 'test/']);
   agentLog(['approve', '--by', 'Thomas', '--for', 'PR creation', '--note', 'deployment not approved']);
   agentLog(['note', '--rollback', 'revert the commit, or restore api/signup.js from the start commit']);

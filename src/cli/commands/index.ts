@@ -1,8 +1,10 @@
 // Every command module, by file name. main.ts imports a module only when its command runs.
 // One line per command; keep alphabetical.
 export const COMMAND_MODULES: Record<string, string> = {
+  adopt: './adopt.js',
   approve: './approve.js',
   attach: './attach.js',
+  doctor: './doctor.js',
   exec: './exec.js',
   finish: './finish.js',
   import: './import.js',
@@ -13,6 +15,8 @@ export const COMMAND_MODULES: Record<string, string> = {
   'seal-pending': './seal-pending.js',
   show: './show.js',
   start: './start.js',
+  sync: './sync.js',
   trailer: './trailer.js',
   uninstall: './uninstall.js',
+  verify: './verify.js',
 };
