@@ -64,7 +64,10 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const report = redactor.report();
     if (report.length) line.redactions = report;
     appendEvent(file, line, { sync: false });
-    if (event === 'SessionEnd' && env.AGENT_LOG_NO_BACKGROUND !== '1') sealInBackground(dirs.root, sessionId, agent);
+    if (env.AGENT_LOG_NO_BACKGROUND !== '1') {
+      if (first || event === 'SessionStart') background(dirs.root, ['session-snapshot', '--agent', agent, '--session', sessionId]);
+      if (event === 'SessionEnd') background(dirs.root, ['seal-pending', '--agent', agent, '--session', sessionId, '--quiet']);
+    }
   } catch (e) {
     if (dirs) logError(dirs, event, e instanceof Error ? e.message : String(e));
   }
@@ -133,11 +136,14 @@ function logError(dirs: GitDirs, event: string, message: string) {
   }
 }
 
-/** Seal finished sessions in a detached process so SessionEnd returns at once. */
-function sealInBackground(root: string, sessionId: string, agent: string) {
+/**
+ * Work that needs git (snapshot at start, seal at end) runs in a detached process with stdio ignored,
+ * so the hook returns at once.
+ */
+function background(root: string, args: string[]) {
   try {
     const bin = fileURLToPath(new URL('../bin/git-agent-log', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'seal-pending', '--agent', agent, '--session', sessionId, '--quiet'], {
+    const child = spawn(process.execPath, [bin, ...args], {
       cwd: root,
       detached: true,
       stdio: 'ignore',

@@ -44,11 +44,18 @@ export function sessionEvents(run: SessionRun): SessionEvent[] {
   return out;
 }
 
-/** Cost of a run from its transcripts, limited to the run's time span (replayed history is older). */
-export function runCost(run: SessionRun, from: string | null, to: string | null): SessionCost | null {
-  if (!run.transcriptPath) return null;
+/**
+ * Cost (and the agent's version) of a run from its transcripts, limited to the run's time span:
+ * replayed history of a resumed session is older. A missing transcript means cost unknown.
+ */
+export function runTranscriptFacts(
+  run: SessionRun,
+  from: string | null,
+  to: string | null,
+): { cost: SessionCost | null; version: string | null } {
+  if (!run.transcriptPath) return { cost: null, version: null };
   const t = loadSessionTranscripts(expandHome(run.transcriptPath), run.subagentTranscripts.map(expandHome));
-  if (t.missing && t.entries.length === 0) return null;
+  if (t.missing && t.entries.length === 0) return { cost: null, version: null };
   const lo = from ? Date.parse(from) - 5_000 : -Infinity;
   const hi = to ? Date.parse(to) + 60_000 : Infinity;
   const inRun = t.entries.filter((e) => {
@@ -56,7 +63,8 @@ export function runCost(run: SessionRun, from: string | null, to: string | null)
     const at = Date.parse(e.timestamp);
     return !Number.isFinite(at) || (at >= lo && at <= hi);
   });
-  return transcriptCost(inRun);
+  const version = inRun.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
+  return { cost: transcriptCost(inRun), version };
 }
 
 /** Seal every finished run of this worktree; returns what was sealed (and what stays pending). */
@@ -65,11 +73,15 @@ export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): P
   const stale = opts.staleMs ?? STALE_MS;
   const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
   const out: SessionSealOutcome[] = [];
-  for (const run of unsealedSessionRuns(repo.location.commonDir, opts.sessionId)) {
+  const runs = unsealedSessionRuns(repo.location.commonDir, opts.sessionId);
+  const headNow = runs.length ? (await repo.engine.head()).commit : null;
+  for (const run of runs) {
     const root = run.head?.root ? resolve(run.head.root) : null;
     if (root && here && root !== here) continue; // another worktree's session: sealed there
     const over = run.ended || opts.force || now.getTime() - Date.parse(run.lastAt) > stale;
     if (!over) continue;
+    // Still no commit since it started: it stays pending, nothing to compute (log/show call this often).
+    if (!opts.force && !run.imported && run.head && headNow === run.head.commit && headNow !== null) continue;
     out.push(await sealSessionRun(repo, run, { now, recent: now.getTime() - Date.parse(run.lastAt) < 10 * 60_000 }));
   }
   return out;
@@ -85,12 +97,15 @@ export async function sealSessionRun(
   const facts: SessionFacts = imported
     ? (imported.facts as SessionFacts)
     : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
-  const cost = imported ? ((imported.cost as SessionCost | null) ?? null) : runCost(run, facts.started_at, facts.ended_at);
+  const fromTranscript = imported
+    ? { cost: (imported.cost as SessionCost | null) ?? null, version: facts.version }
+    : runTranscriptFacts(run, facts.started_at, facts.ended_at);
+  const cost = fromTranscript.cost;
   const head = await engine.head();
   const startCommit = run.head?.commit ?? null;
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
   if (imported && commitsNewestFirst.length) commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
-  const startTree = startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE;
+  const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
   // Right after the session the working tree is the agent's; long after, it may hold later edits.
   const endTree =
@@ -116,6 +131,7 @@ export async function sealSessionRun(
     redactions: mergeRedactions(run.redactions),
     sealedAt: opts.now.toISOString(),
     ended: true,
+    version: fromTranscript.version ?? facts.version,
   });
   if (commitsNewestFirst.length === 0) return { record, sealed: false };
   await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);

@@ -24,6 +24,8 @@ export interface SessionRun {
   id: string;
   lines: JournalEvent[];
   head: HeadFacts | null;
+  /** Working tree at the start (snapshot taken in the background at SessionStart), if taken in time. */
+  startTree: string | null;
   /** SessionEnd was seen (or the run was imported). */
   ended: boolean;
   firstAt: string;
@@ -76,6 +78,7 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
         id: runIdFor(`${AGENT}:${sessionId}:${e.t}`),
         lines: [],
         head: null,
+        startTree: null,
         ended: false,
         firstAt: e.t,
         lastAt: e.t,
@@ -93,6 +96,8 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
       const h = e.head as Record<string, unknown>;
       current.head = { commit: str(h.commit), branch: str(h.branch), root: str(h.root) };
     }
+    if (e.type === 'snapshot' && !current.startTree && str(e.tree) && (!current.head || current.head.commit === (e.commit ?? null)))
+      current.startTree = str(e.tree);
     current.transcriptPath ??= str(p.transcript_path);
     const sub = str(p.agent_transcript_path);
     if (sub && !current.subagentTranscripts.includes(sub)) current.subagentTranscripts.push(sub);

@@ -13,6 +13,7 @@ export const COMMAND_MODULES: Record<string, string> = {
   log: './log.js',
   note: './note.js',
   'seal-pending': './seal-pending.js',
+  'session-snapshot': './session-snapshot.js',
   show: './show.js',
   start: './start.js',
   sync: './sync.js',
