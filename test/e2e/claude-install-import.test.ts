@@ -204,3 +204,95 @@ describe('sealing a session whose transcript is gone', () => {
     expect(existsSync(join(r.dir, '.git/agent-log/errors.log'))).toBe(false);
   });
 });
+
+describe('hooks of an older Claude Code (no PostToolUseFailure, hooks installed mid-session)', () => {
+  test('the transcript fills in the failed command and the prompt', async () => {
+    const r = await repo();
+    const transcript = join(r.dir, '..', `${r.dir.split('/').pop()}-old.jsonl`);
+    const base = { session_id: 'old', transcript_path: transcript, cwd: r.dir };
+    const env = { AGENT_LOG_NO_BACKGROUND: '1' };
+    const send = (p: Record<string, unknown>) =>
+      cli(r, ['hook', 'claude-code'], { input: JSON.stringify({ ...base, ...p }), env });
+    await send({ hook_event_name: 'SessionStart', source: 'startup' });
+    await send({
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_use_id: 'toolu_t',
+      tool_input: { command: 'pytest -q' },
+    });
+    const now = Date.now();
+    const iso = (ms: number) => new Date(now + ms).toISOString();
+    const l = (o: object) => JSON.stringify({ sessionId: 'old', version: '2.0.10', ...o });
+    writeFileSync(
+      transcript,
+      [
+        l({ type: 'user', timestamp: iso(0), message: { role: 'user', content: 'fix the flaky test' } }),
+        l({
+          type: 'assistant',
+          timestamp: iso(1000),
+          message: {
+            id: 'm1',
+            role: 'assistant',
+            model: 'claude-sonnet-4-5',
+            content: [{ type: 'tool_use', id: 'toolu_t', name: 'Bash', input: { command: 'pytest -q' } }],
+          },
+        }),
+        l({
+          type: 'user',
+          timestamp: iso(4000),
+          toolUseResult: 'Error: Exit code 2\nE   assert 1 == 2',
+          message: {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 'toolu_t',
+                is_error: true,
+                content: 'Exit code 2\nE   assert 1 == 2',
+              },
+            ],
+          },
+        }),
+      ].join('\n'),
+    );
+    writeFileSync(join(r.dir, 'b.txt'), 'b\n');
+    const commit = await r.commit('b');
+    await send({ hook_event_name: 'SessionEnd', reason: 'other' });
+    expect((await cli(r, ['seal-pending'])).code).toBe(0);
+    const note = await r.git('notes', '--ref=agent-log', 'show', commit);
+    const record = JSON.parse(note.split('\n').find((x) => x.includes('"kind":"record"'))!);
+    expect(record.task.intent).toBe('fix the flaky test');
+    expect(record.agent.version).toBe('2.0.10');
+    expect(record.commands).toEqual([
+      expect.objectContaining({ command: 'pytest -q', exit_code: 2, kind: 'test' }),
+    ]);
+    expect(record.checks[0]).toMatchObject({ name: 'pytest -q', status: 'failed' });
+  });
+});
+
+describe('an open session', () => {
+  test('log lists it as pending and show resolves it by ID prefix; it is not sealed before it ends', async () => {
+    const r = await repo();
+    const base = { session_id: 'open-1', transcript_path: '/nonexistent.jsonl', cwd: r.dir };
+    const env = { AGENT_LOG_NO_BACKGROUND: '1' };
+    for (const p of [
+      { hook_event_name: 'SessionStart', source: 'startup', model: 'claude-opus-4-6' },
+      { hook_event_name: 'UserPromptSubmit', prompt: 'rename the helper' },
+    ])
+      await cli(r, ['hook', 'claude-code'], { input: JSON.stringify({ ...base, ...p }), env });
+    await r.commit('agent commit mid-session');
+    const log = await cli(r, ['log']);
+    expect(log.code).toBe(0);
+    const line = log.stdout.split('\n').find((l) => l.includes('rename the helper'))!;
+    expect(line).toMatch(/^[g-z][0-9a-z]{9} \S+ claude-code pending/);
+    const id = line.split(' ')[0]!;
+    const show = await cli(r, ['show', id.slice(0, 6), '--json']);
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      id,
+      agent: { model: 'claude-opus-4-6' },
+      outcome: { status: 'pending' },
+    });
+    await expect(r.git('notes', '--ref=agent-log', 'list')).resolves.toBe('');
+  });
+});
