@@ -35,7 +35,9 @@ export function fastImportCommits(repo: TempRepo, n: number, branch = 'main'): s
     chunks.push('\n');
   }
   gitSync(repo.dir, ['fast-import', '--quiet'], chunks.join(''));
-  const all = gitSync(repo.dir, ['rev-list', '--reverse', `refs/heads/${branch}`]).split('\n').filter(Boolean);
+  const all = gitSync(repo.dir, ['rev-list', '--reverse', `refs/heads/${branch}`])
+    .split('\n')
+    .filter(Boolean);
   return all.slice(all.length - n);
 }
 
@@ -46,7 +48,8 @@ export function fastImportNotes(repo: TempRepo, bodies: ReadonlyMap<string, stri
   const msg = 'fixture notes\n';
   chunks.push(`commit ${REF}\ncommitter ${WHO} 1790000000 +0000\ndata ${Buffer.byteLength(msg)}\n${msg}`);
   if (tip.status === 0) chunks.push(`from ${tip.stdout.toString().trim()}\n`);
-  for (const [target, body] of bodies) chunks.push(`N inline ${target}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
+  for (const [target, body] of bodies)
+    chunks.push(`N inline ${target}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
   chunks.push('\n');
   gitSync(repo.dir, ['fast-import', '--quiet'], chunks.join(''));
 }

@@ -10,10 +10,18 @@ export function sampleRecord(
 ): RunRecord {
   const t = '2026-09-21T10:00:00.000Z';
   const events: JournalEvent[] = [
-    { v: 1, t, type: 'start', task: opts.task ?? 'fix the flaky parser test', start_commit: null, worktree: 'main' },
+    {
+      v: 1,
+      t,
+      type: 'start',
+      task: opts.task ?? 'fix the flaky parser test',
+      start_commit: null,
+      worktree: 'main',
+    },
   ];
   for (let i = 0; i < (opts.events ?? 3); i++) {
-    if (i % 10 === 9) events.push({ v: 1, t, type: 'approve', by: 'Ann', scope: `step ${i}`, decision: 'approved' });
+    if (i % 10 === 9)
+      events.push({ v: 1, t, type: 'approve', by: 'Ann', scope: `step ${i}`, decision: 'approved' });
     else if (i % 10 === 8) events.push({ v: 1, t, type: 'note', text: `observation ${i}` });
     else
       events.push({

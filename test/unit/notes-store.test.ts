@@ -74,7 +74,8 @@ function paths(dir: string) {
 async function divergedClone(f: Fixture, targets: readonly string[]): Promise<TempRepo> {
   const clone = await tempRepo();
   gitSync(clone.dir, ['fetch', '-q', f.repo.dir, `+${REF}:${REF}`, '+refs/heads/main:refs/heads/upstream']);
-  for (const t of targets) gitSync(clone.dir, ['notes', '--ref=agent-log', 'append', '-m', `from the clone ${t}`, t]);
+  for (const t of targets)
+    gitSync(clone.dir, ['notes', '--ref=agent-log', 'append', '-m', `from the clone ${t}`, t]);
   return clone;
 }
 
@@ -133,7 +134,9 @@ async function sealAndCheck(f: Fixture, touched: string[], depth: 0 | 1 | 2, clo
     recordLine(record),
   );
   for (const c of touched.slice(1))
-    expect(gitSync(f.repo.dir, ['notes', '--ref=agent-log', 'show', c]).split('\n')).toContain(refLine(record.id));
+    expect(gitSync(f.repo.dir, ['notes', '--ref=agent-log', 'show', c]).split('\n')).toContain(
+      refLine(record.id),
+    );
   expect(gitSync(f.repo.dir, ['log', '--notes=agent-log', '-1', '--format=%N', touched[0]!])).toContain(
     recordLine(record),
   );
@@ -244,7 +247,10 @@ describe('two levels of fanout: 70,000 notes by git fast-import', () => {
   });
 
   it('reads all 70,000 notes as git lists them', async () => {
-    await expectReaderMatchesGit(f, f.commits.filter((_, i) => i % 7001 === 0));
+    await expectReaderMatchesGit(
+      f,
+      f.commits.filter((_, i) => i % 7001 === 0),
+    );
   });
 
   it('after a seal only the touched subtrees are rewritten and git still reads everything', async () => {
