@@ -1,6 +1,6 @@
 // The manual flow end to end through the built CLI (npm run build first), on real repositories:
 // init → start → exec → approve → note → commit → finish → show/log, and its edge cases.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -150,6 +150,30 @@ describe('a whole run', () => {
       expect.objectContaining({ type: 'ref', id }),
     ]);
     expect(JSON.parse((await ok(repo, ['show', first, '--json'])).stdout).id).toBe(id);
+  });
+});
+
+describe('redaction', () => {
+  it('a token printed by a command never reaches the journal or the notes; the record counts it', async () => {
+    const repo = await repoWith();
+    const token = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
+    await ok(repo, ['start', '--task', 'rotate keys; password=hunter2hunter2']);
+    const r = await cli(repo, ['exec', '--', 'node', '-e', `console.log('using ' + process.argv[1])`, token]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(token); // the user still sees the real output live
+    await repo.commit('rotate');
+    await ok(repo, ['finish']);
+    const note = await repo.git('notes', '--ref=agent-log', 'show', 'HEAD');
+    const dir = join(repo.dir, '.git', 'agent-log');
+    const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    const journals = files.map((d) => readFileSync(join(d.parentPath, d.name), 'utf8')).join('\n');
+    for (const text of [note, journals]) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain('hunter2hunter2');
+    }
+    const [record] = await recordsOn(repo);
+    expect(record!.redactions.map((x) => x.rule)).toContain('github-token');
   });
 });
 
