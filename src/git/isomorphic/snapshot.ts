@@ -78,14 +78,18 @@ class Walker {
     } catch {
       dirents = [];
     }
-    for (const d of dirents) {
-      if (d.name === '.git') continue;
-      const path = rel ? `${rel}/${d.name}` : d.name;
-      const entry = d.isDirectory()
-        ? await this.directory(path, d.name, insideIgnored)
-        : await this.file(path, d.name, insideIgnored);
-      if (entry) entries.push(entry);
-    }
+    // Siblings are independent: stat, hash and recurse into them concurrently (the walk is I/O bound).
+    const found = await Promise.all(
+      dirents
+        .filter((d) => d.name !== '.git')
+        .map((d) => {
+          const path = rel ? `${rel}/${d.name}` : d.name;
+          return d.isDirectory()
+            ? this.directory(path, d.name, insideIgnored)
+            : this.file(path, d.name, insideIgnored);
+        }),
+    );
+    for (const entry of found) if (entry) entries.push(entry);
     return this.opts.objects.write('tree', serializeTree(entries));
   }
 
