@@ -530,6 +530,43 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(files).not.toContain('deleted.txt');
     });
 
+    async function addAllTree(worktree: string, gitDir: string): Promise<string> {
+      const tmpIndex = join(scratchDir(), 'index');
+      if (existsSync(join(gitDir, 'index'))) copyFileSync(join(gitDir, 'index'), tmpIndex);
+      const env = gitEnv({ GIT_INDEX_FILE: tmpIndex });
+      await run('git', ['add', '-A'], { cwd: worktree, env });
+      return (await run('git', ['write-tree'], { cwd: worktree, env })).stdout.trim();
+    }
+
+    test('in a linked worktree it snapshots that worktree, with its own index', async () => {
+      const r = await repo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+      const wt = join(scratchDir(), 'wt');
+      await git(r.dir, 'worktree', 'add', '-q', '-b', 'side', wt);
+      await writeFile(join(wt, 'a.txt'), 'changed in the worktree\n');
+      await writeFile(join(wt, 'new.txt'), 'new\n');
+      rmSync(join(wt, 'b.txt'));
+      r.write('main-only.txt', 'not in the linked worktree\n');
+      const expected = await addAllTree(wt, join(r.dir, '.git', 'worktrees', 'wt'));
+      const tree = await (await openEngine(name, wt)).snapshotWorktree();
+      expect(tree).toBe(expected);
+      expect((await git(r.dir, 'ls-tree', '--name-only', tree!)).trim().split('\n')).toEqual([
+        'a.txt',
+        'new.txt',
+      ]);
+    });
+
+    test('honours the user’s core.excludesFile like git add does', async () => {
+      const r = await repo({ 'a.txt': 'a\n' });
+      const excludes = join(scratchDir(), 'ignore');
+      await writeFile(excludes, '*.tmp\n');
+      await git(r.dir, 'config', 'core.excludesFile', excludes);
+      r.write('scratch.tmp', 'junk\n');
+      r.write('kept.txt', 'kept\n');
+      const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
+      expect(tree).toBe(await addAllTree(r.dir, join(r.dir, '.git')));
+      expect(await git(r.dir, 'ls-tree', '--name-only', tree!)).toBe('a.txt\nkept.txt\n');
+    });
+
     test('an empty worktree is the empty tree, a bare repository has none', async () => {
       const r = await repo();
       expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(EMPTY_TREE);
@@ -700,6 +737,24 @@ describe('isomorphic engine only', () => {
     expect(readdirSync(objectDir)).toEqual([oid.slice(2)]);
     expect(await git(r.dir, 'cat-file', '-s', oid)).toBe('10000\n');
     await git(r.dir, 'fsck', '--strict');
+  });
+
+  test('an object git already has packed is not written again as a loose copy', async () => {
+    const r = await repo({ 'a.txt': 'packed content\n' });
+    await git(r.dir, 'gc', '-q', '--prune=now');
+    const engine = await openEngine('isomorphic', r.dir);
+    const looseCount = () =>
+      readdirSync(join(r.dir, '.git', 'objects')).filter((d) => /^[0-9a-f]{2}$/.test(d)).length;
+    expect(looseCount()).toBe(0);
+    const blob = await engine.writeBlob('packed content\n');
+    expect(blob).toBe((await git(r.dir, 'rev-parse', 'HEAD:a.txt')).trim());
+    expect(await engine.writeTree(await engine.readTree((await engine.resolve('HEAD'))!))).toBe(
+      (await git(r.dir, 'rev-parse', 'HEAD^{tree}')).trim(),
+    );
+    expect(looseCount()).toBe(0);
+    const fresh = await engine.writeBlob('not there yet\n');
+    expect(looseCount()).toBe(1);
+    expect(await git(r.dir, 'cat-file', 'blob', fresh)).toBe('not there yet\n');
   });
 
   test('20 processes incrementing one ref with CAS and retry all land', async () => {

@@ -22,7 +22,8 @@ function isNotFound(e: unknown): boolean {
 }
 
 export class ObjectStore {
-  private readonly cache = {};
+  /** isomorphic-git's cache, shared by every call of this engine. */
+  readonly cache = {};
   private readonly packs: PackIndex;
 
   constructor(readonly gitdir: string) {

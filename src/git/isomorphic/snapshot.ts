@@ -3,7 +3,7 @@
 // without touching the user's index. Unchanged tracked files reuse the index's object id.
 import type { BigIntStats, Dirent } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as git from 'isomorphic-git';
 import type { TreeEntry } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
@@ -20,22 +20,36 @@ export interface SnapshotOptions {
   commonDir: string;
   objects: ObjectStore;
   fileMode: boolean;
+  /** Contents of core.excludesFile (or its default), if any. */
+  globalExcludes: string | null;
 }
 
-/** isomorphic-git's isIgnored re-reads every .gitignore on every call; memoise reads for one walk. */
-function memoFs() {
+/**
+ * The fs isIgnored reads through. isomorphic-git re-reads every .gitignore on every call, so reads are
+ * memoised for one walk; and it knows only info/exclude, so the user's core.excludesFile (lower
+ * precedence, hence first) is served as part of that file.
+ */
+function ignoreFs(excludePath: string, globalExcludes: string | null) {
   const reads = new Map<string, Promise<unknown>>();
+  const localExcludes = () => atomicFs.readFile(excludePath, 'utf8').catch(() => '');
   return {
     ...atomicFs,
     readFile: (path: string, options?: unknown) => {
       const key = `${path}\0${JSON.stringify(options ?? null)}`;
       let hit = reads.get(key);
       if (!hit) {
-        hit = atomicFs.readFile(path, options as { encoding: null });
+        hit =
+          path === excludePath && globalExcludes
+            ? localExcludes().then((local) => `${globalExcludes}\n${local}`)
+            : atomicFs.readFile(path, options as { encoding: null });
         reads.set(key, hit);
       }
       return hit;
     },
+    stat: (path: string, options?: unknown) =>
+      path === excludePath && globalExcludes
+        ? atomicFs.stat(dirname(excludePath)).catch(() => atomicFs.stat('/'))
+        : atomicFs.stat(path, options as { bigint: false }),
   };
 }
 
@@ -46,7 +60,7 @@ export async function snapshotWorktree(opts: SnapshotOptions): Promise<string> {
 }
 
 class Walker {
-  private readonly fs = memoFs();
+  private readonly fs: ReturnType<typeof ignoreFs>;
   /** Every directory that holds a tracked path: its untracked content may be ignored, the rest not. */
   private readonly trackedDirs = new Set<string>();
 
@@ -54,6 +68,7 @@ class Walker {
     private readonly opts: SnapshotOptions,
     private readonly index: IndexFile,
   ) {
+    this.fs = ignoreFs(join(opts.commonDir, 'info', 'exclude'), opts.globalExcludes);
     for (const path of index.entries.keys()) {
       for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1))
         this.trackedDirs.add(path.slice(0, i));
