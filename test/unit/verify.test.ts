@@ -26,14 +26,25 @@ describe('verifyRecord', () => {
 
   test('a test that passed before the last edit is not enough', () => {
     const v = verifyRecord(
-      base({ checks: [{ name: 'npm test', kind: 'test', status: 'passed', attempts: 1, after_last_edit: false }] }),
+      base({
+        checks: [{ name: 'npm test', kind: 'test', status: 'passed', attempts: 1, after_last_edit: false }],
+      }),
     );
     expect(v.reasons).toEqual(['no passing test check after the last edit']);
   });
 
   test('a weakened check fails unless the policy allows it', () => {
     const r = base({
-      checks: [{ name: 'npm test', kind: 'test', status: 'passed', attempts: 2, after_last_edit: true, weakened: '|| true hides the exit code' }],
+      checks: [
+        {
+          name: 'npm test',
+          kind: 'test',
+          status: 'passed',
+          attempts: 2,
+          after_last_edit: true,
+          weakened: '|| true hides the exit code',
+        },
+      ],
     });
     expect(verifyRecord(r).reasons).toEqual(['check npm test was weakened: || true hides the exit code']);
     expect(verifyRecord(r, { ...DEFAULT_POLICY, forbid_weakened: false }).ok).toBe(true);
@@ -57,7 +68,10 @@ describe('verifyRecord', () => {
 
   test('policyFrom keeps defaults for missing keys and ignores junk', () => {
     expect(policyFrom(null)).toEqual(DEFAULT_POLICY);
-    expect(policyFrom({ verify: { require_checks: ['lint'] } })).toEqual({ ...DEFAULT_POLICY, require_checks: ['lint'] });
+    expect(policyFrom({ verify: { require_checks: ['lint'] } })).toEqual({
+      ...DEFAULT_POLICY,
+      require_checks: ['lint'],
+    });
     expect(policyFrom({ verify: 'nonsense' })).toEqual(DEFAULT_POLICY);
   });
 });
