@@ -757,34 +757,43 @@ describe('isomorphic engine only', () => {
     expect(await git(r.dir, 'cat-file', 'blob', fresh)).toBe('not there yet\n');
   });
 
-  test('20 processes incrementing one ref with CAS and retry all land', async () => {
+  async function race(engines: EngineName[]) {
     const r = await repo();
-    const bundle = await bundleEngine();
+    const bundle = await bundleEngines();
     const fixture = join(ROOT, 'test', 'fixtures', 'cas-increment.mjs');
     const startAt = String(Date.now() + 1500);
-    const runs = Array.from({ length: 20 }, () =>
-      run(process.execPath, [fixture, bundle, r.dir, startAt], { env: gitEnv() }),
+    const results = await Promise.all(
+      engines.map((engine) =>
+        run(process.execPath, [fixture, bundle, r.dir, startAt, engine], { env: gitEnv() }),
+      ),
     );
-    const results = await Promise.all(runs);
-    const attempts = results.map((x) => Number(x.stdout.trim()));
-    expect(attempts.every((n) => n >= 1)).toBe(true);
+    expect(results.map((x) => Number(x.stdout.trim())).every((n) => n >= 1)).toBe(true);
     const tip = (await git(r.dir, 'rev-parse', 'refs/notes/counter')).trim();
-    expect(await git(r.dir, 'cat-file', 'blob', `${tip}:count`)).toBe('20');
-    expect((await git(r.dir, 'rev-list', '--count', tip)).trim()).toBe('20');
+    expect(await git(r.dir, 'cat-file', 'blob', `${tip}:count`)).toBe(String(engines.length));
+    expect((await git(r.dir, 'rev-list', '--count', tip)).trim()).toBe(String(engines.length));
     const reflog = (await git(r.dir, 'reflog', 'show', 'refs/notes/counter')).trim().split('\n');
-    expect(reflog).toHaveLength(20);
+    expect(reflog).toHaveLength(engines.length);
     await git(r.dir, 'fsck', '--strict');
+  }
+
+  test('20 processes incrementing one ref with CAS and retry all land', async () => {
+    await race(Array.from({ length: 20 }, () => 'isomorphic'));
+  });
+
+  test('our lock is git’s lock: 10 isomorphic and 10 native (git update-ref) writers all land', async () => {
+    await race(Array.from({ length: 20 }, (_, i) => (i % 2 ? 'native' : 'isomorphic')));
   });
 });
 
-/** The isomorphic engine as one ESM file the fixture scripts can import (packages stay external). */
-async function bundleEngine(): Promise<string> {
-  const out = join(ROOT, 'node_modules', '.cache', 'git-agent-log-test', 'iso-engine.mjs');
+/** Both engines as one ESM file the fixture scripts can import (packages stay external). */
+async function bundleEngines(): Promise<string> {
+  const out = join(ROOT, 'node_modules', '.cache', 'git-agent-log-test', 'engines.mjs');
   await build({
     stdin: {
       contents:
         "export { createIsomorphicEngine } from './src/git/isomorphic/engine.ts';\n" +
-        "export { locateWithFs } from './src/git/repo.ts';\n",
+        "export { NativeEngine } from './src/git/native/engine.ts';\n" +
+        "export { locateWithFs, locateWithGit } from './src/git/repo.ts';\n",
       resolveDir: ROOT,
       loader: 'ts',
     },
