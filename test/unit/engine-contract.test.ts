@@ -567,6 +567,41 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(await git(r.dir, 'ls-tree', '--name-only', tree!)).toBe('a.txt\nkept.txt\n');
     });
 
+    test('keeps submodules as gitlinks, checked out or not', async () => {
+      const sub = await repo({ 'lib.txt': 'lib\n' });
+      const r = await repo({ 'a.txt': 'a\n' });
+      await git(r.dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/lib');
+      tick();
+      await r.git('commit', '-q', '-m', 'add submodule');
+      r.write('a.txt', 'changed\n');
+      expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(
+        await addAllTree(r.dir, join(r.dir, '.git')),
+      );
+      const clone = join(scratchDir(), 'clone');
+      await git(r.dir, 'clone', '-q', r.dir, clone);
+      expect(readdirSync(join(clone, 'vendor', 'lib'))).toEqual([]);
+      const tree = await (await openEngine(name, clone)).snapshotWorktree();
+      expect(tree).toBe(await addAllTree(clone, join(clone, '.git')));
+      expect(await git(clone, 'ls-tree', '-r', tree!)).toMatch(/^160000 commit [0-9a-f]{40}\tvendor\/lib$/m);
+    });
+
+    test('keeps what a sparse checkout leaves out of the worktree', async () => {
+      const r = await repo({
+        'top.txt': 't\n',
+        'in/a.txt': 'a\n',
+        'out/b.txt': 'b\n',
+        'out/deep/c.txt': 'c\n',
+      });
+      await git(r.dir, 'sparse-checkout', 'set', 'in');
+      expect(existsSync(join(r.dir, 'out'))).toBe(false);
+      r.write('in/a.txt', 'edited\n');
+      const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
+      expect(tree).toBe(await addAllTree(r.dir, join(r.dir, '.git')));
+      expect(await git(r.dir, 'ls-tree', '-r', '--name-only', tree!)).toBe(
+        'in/a.txt\nout/b.txt\nout/deep/c.txt\ntop.txt\n',
+      );
+    });
+
     test('an empty worktree is the empty tree, a bare repository has none', async () => {
       const r = await repo();
       expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(EMPTY_TREE);
