@@ -11,7 +11,7 @@ export interface CommandModule {
   command: string | string[];
   describe: string;
   builder?: (y: Argv) => Argv<unknown>;
-  // biome-ignore lint/suspicious/noExplicitAny: each command declares its own argument type
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command declares its own argument type
   handler: (argv: any, ctx: Context) => Promise<number | undefined> | Promise<void> | number | undefined;
 }
 

@@ -23,9 +23,7 @@ export const DEFAULT_POLICY: VerifyPolicy = {
 
 export function policyFrom(config: unknown): VerifyPolicy {
   const v = (config && typeof config === 'object' ? (config as Record<string, unknown>).verify : null) as
-    | Record<string, unknown>
-    | null
-    | undefined;
+    Record<string, unknown> | null | undefined;
   if (!v || typeof v !== 'object') return DEFAULT_POLICY;
   const list = (x: unknown, d: string[]) => (Array.isArray(x) ? x.map(String) : d);
   return {

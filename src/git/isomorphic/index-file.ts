@@ -33,7 +33,7 @@ function readVarint(buf: Buffer, at: number): [number, number] {
 
 export async function readIndex(path: string): Promise<IndexFile> {
   let buf: Buffer;
-  let mtimeMs = 0;
+  let mtimeMs: number;
   try {
     [buf, { mtimeMs }] = await Promise.all([fsp.readFile(path), fsp.stat(path)]);
   } catch {
