@@ -21,11 +21,17 @@ import { loadSessionTranscripts } from './transcript-files.js';
 const WINDOW_MS = 10 * 60_000;
 const MAX_SCAN = 20_000;
 
-export async function importTranscript(repo: Repo, path: string, now = new Date()): Promise<SessionSealOutcome> {
+export async function importTranscript(
+  repo: Repo,
+  path: string,
+  now = new Date(),
+): Promise<SessionSealOutcome> {
   if (!existsSync(path)) throw new NotFoundError(`no such transcript: ${path}`);
   const t = loadSessionTranscripts(path);
   const redactor = new Redactor();
-  const facts = redactor.redactDeep(foldSession(transcriptEvents(t.entries), { root: repo.location.worktree }));
+  const facts = redactor.redactDeep(
+    foldSession(transcriptEvents(t.entries), { root: repo.location.worktree }),
+  );
   const cost = transcriptCost(t.entries);
   const sessionId = (facts.session_ids[0] ?? basename(path, '.jsonl')).replace(/[^A-Za-z0-9._-]/g, '_');
   const head = await repo.engine.head();

@@ -29,7 +29,12 @@ const OURS = /^\s*(git[ -]agent-log|\S*\/git-agent-log|npx\s+git-agent-log)\s+ho
 type Json = Record<string, unknown>;
 
 export function isOurHandler(h: unknown): boolean {
-  return !!h && typeof h === 'object' && typeof (h as Json).command === 'string' && OURS.test((h as Json).command as string);
+  return (
+    !!h &&
+    typeof h === 'object' &&
+    typeof (h as Json).command === 'string' &&
+    OURS.test((h as Json).command as string)
+  );
 }
 
 function groupsOf(hooks: Json, event: string): unknown[] {
@@ -39,14 +44,21 @@ function groupsOf(hooks: Json, event: string): unknown[] {
 
 export function addOurHooks(settings: Json, command = HOOK_COMMAND): { settings: Json; added: string[] } {
   const out: Json = structuredClone(settings);
-  if (out.hooks !== undefined && (typeof out.hooks !== 'object' || out.hooks === null || Array.isArray(out.hooks)))
+  if (
+    out.hooks !== undefined &&
+    (typeof out.hooks !== 'object' || out.hooks === null || Array.isArray(out.hooks))
+  )
     throw new UsageError('the settings file has a "hooks" value that is not an object; fix it by hand first');
   const hooks = (out.hooks ?? {}) as Json;
   const added: string[] = [];
   for (const event of HOOK_EVENTS) {
     const groups = groupsOf(hooks, event);
     const present = groups.some(
-      (g) => g && typeof g === 'object' && Array.isArray((g as Json).hooks) && ((g as Json).hooks as unknown[]).some(isOurHandler),
+      (g) =>
+        g &&
+        typeof g === 'object' &&
+        Array.isArray((g as Json).hooks) &&
+        ((g as Json).hooks as unknown[]).some(isOurHandler),
     );
     if (present) continue;
     const group: Json = TOOL_EVENTS.has(event) ? { matcher: '*' } : {};
@@ -110,7 +122,12 @@ export function readSettings(path: string): SettingsFile {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new UsageError(`${path} does not hold a JSON object; not touching it`);
   const m = /\n([ \t]+)"/.exec(text);
-  return { path, exists: true, value: value as Json, indent: m ? (m[1]!.includes('\t') ? '\t' : m[1]!.length) : 2 };
+  return {
+    path,
+    exists: true,
+    value: value as Json,
+    indent: m ? (m[1]!.includes('\t') ? '\t' : m[1]!.length) : 2,
+  };
 }
 
 /** Write atomically (temp file + rename) so Claude Code never reads a half-written file. */

@@ -3,7 +3,10 @@
 import type { Repo } from '../../git/repo.js';
 import { sealPendingSessions } from './seal.js';
 
-export async function sealStaleSessions(repo: Repo, io: { warn(m: string): void; now(): Date }): Promise<void> {
+export async function sealStaleSessions(
+  repo: Repo,
+  io: { warn(m: string): void; now(): Date },
+): Promise<void> {
   try {
     await sealPendingSessions(repo, { now: io.now() });
   } catch (e) {

@@ -13,7 +13,13 @@ import { type SessionCost, transcriptCost } from './cost.js';
 import { hookEvents, type SessionEvent } from './events.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
-import { expandHome, markRunSealed, retireSession, type SessionRun, unsealedSessionRuns } from './sessions.js';
+import {
+  expandHome,
+  markRunSealed,
+  retireSession,
+  type SessionRun,
+  unsealedSessionRuns,
+} from './sessions.js';
 import { loadSessionTranscripts } from './transcript-files.js';
 
 /** A session with no event for this long counts as over even without SessionEnd. */
@@ -82,7 +88,9 @@ export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): P
     if (!over) continue;
     // Still no commit since it started: it stays pending, nothing to compute (log/show call this often).
     if (!opts.force && !run.imported && run.head && headNow === run.head.commit && headNow !== null) continue;
-    out.push(await sealSessionRun(repo, run, { now, recent: now.getTime() - Date.parse(run.lastAt) < 10 * 60_000 }));
+    out.push(
+      await sealSessionRun(repo, run, { now, recent: now.getTime() - Date.parse(run.lastAt) < 10 * 60_000 }),
+    );
   }
   return out;
 }
@@ -104,7 +112,8 @@ export async function sealSessionRun(
   const head = await engine.head();
   const startCommit = run.head?.commit ?? null;
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
-  if (imported && commitsNewestFirst.length) commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
+  if (imported && commitsNewestFirst.length)
+    commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
   const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
   // Right after the session the working tree is the agent's; long after, it may hold later edits.
@@ -147,7 +156,8 @@ export async function sealSessionRun(
 async function importedCommits(engine: GitEngine, imported: Record<string, unknown>, newestFirst: string[]) {
   const until = typeof imported.until === 'string' ? Date.parse(imported.until) / 1000 : Infinity;
   const inWindow: string[] = [];
-  for (const c of newestFirst) if ((await engine.readCommit(c)).committer.timestamp <= until) inWindow.push(c);
+  for (const c of newestFirst)
+    if ((await engine.readCommit(c)).committer.timestamp <= until) inWindow.push(c);
   if (inWindow.length) return inWindow;
   const importHead = typeof imported.import_head === 'string' ? imported.import_head : null;
   if (!importHead || !newestFirst.includes(importHead)) return inWindow;

@@ -70,7 +70,8 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
   for (const e of events) {
     const p = payloadOf(e);
     const isStart = e.type === 'hook' && e.event === 'SessionStart';
-    const boundary = current !== null && ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported');
+    const boundary =
+      current !== null && ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported');
     if (!current || boundary) {
       current = {
         sessionId,
@@ -96,7 +97,12 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
       const h = e.head as Record<string, unknown>;
       current.head = { commit: str(h.commit), branch: str(h.branch), root: str(h.root) };
     }
-    if (e.type === 'snapshot' && !current.startTree && str(e.tree) && (!current.head || current.head.commit === (e.commit ?? null)))
+    if (
+      e.type === 'snapshot' &&
+      !current.startTree &&
+      str(e.tree) &&
+      (!current.head || current.head.commit === (e.commit ?? null))
+    )
       current.startTree = str(e.tree);
     current.transcriptPath ??= str(p.transcript_path);
     const sub = str(p.agent_transcript_path);

@@ -14,7 +14,16 @@ export interface ClipLimits {
 
 export const DEFAULT_LIMITS: ClipLimits = { head: 8192, tail: 4096, budget: 4 * 1024 * 1024 };
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
 const BASE64 = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/=\r\n]+$/;
 
 export class JsonClipper {
@@ -59,7 +68,11 @@ export class JsonClipper {
         if (this.pendingEscape.length < need) continue;
         const esc = this.pendingEscape;
         this.pendingEscape = '';
-        this.add(esc[1] === 'u' ? String.fromCharCode(Number.parseInt(esc.slice(2), 16) || 0xfffd) : (ESCAPES[esc[1]!] ?? esc[1]!));
+        this.add(
+          esc[1] === 'u'
+            ? String.fromCharCode(Number.parseInt(esc.slice(2), 16) || 0xfffd)
+            : (ESCAPES[esc[1]!] ?? esc[1]!),
+        );
         continue;
       }
       // Bulk-copy up to the next quote or backslash.

@@ -28,7 +28,14 @@ export async function handler(argv: FinishArgs, ctx: Context) {
     if (sessions.length) {
       for (const o of sessions)
         ctx.err.write(o.sealed ? `sealed ${o.record.id}\n` : `${o.record.id} has no commit yet: pending\n`);
-      if (argv.json) ctx.out.write(`${JSON.stringify(sessions.map((o) => o.record), null, 2)}\n`);
+      if (argv.json)
+        ctx.out.write(
+          `${JSON.stringify(
+            sessions.map((o) => o.record),
+            null,
+            2,
+          )}\n`,
+        );
       return;
     }
   }

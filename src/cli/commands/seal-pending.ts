@@ -34,7 +34,10 @@ export async function handler(argv: Args, ctx: Context) {
     if (!argv.quiet) throw e;
     try {
       if (commonDir)
-        appendFileSync(errorLogPath(commonDir), `${new Date().toISOString()} seal-pending: ${(e as Error).message}\n`);
+        appendFileSync(
+          errorLogPath(commonDir),
+          `${new Date().toISOString()} seal-pending: ${(e as Error).message}\n`,
+        );
     } catch {
       // nowhere to write
     }
