@@ -290,6 +290,11 @@ describe('a recorded Claude Code session', () => {
     expect(record.cost?.usd).toBeCloseTo(0.00255, 6);
   });
 
+  test('the commit made during the session carries the run ID as a trailer (found again after a squash)', async () => {
+    const message = await repo.git('log', '-1', '--format=%B', endCommit);
+    expect(message).toContain(`Agent-Log: ${record.id}`);
+  });
+
   test('the session journal is retired once sealed', () => {
     expect(journalLines(repo)).toEqual([]);
     expect(existsSync(join(repo.dir, '.git/agent-log/sealed/claude-code'))).toBe(true);
