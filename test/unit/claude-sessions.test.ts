@@ -49,6 +49,14 @@ describe('splitRuns', () => {
       [1, false],
     ]);
   });
+  test('events after two quiet hours start a new run (the stale one may be sealed already)', () => {
+    const runs = splitRuns('s', '/j/s.jsonl', [
+      line('2026-01-01T00:00:00Z', 'UserPromptSubmit', { prompt: 'a' }, { head }),
+      line('2026-01-01T01:59:00Z', 'Stop'),
+      line('2026-01-01T04:00:00Z', 'UserPromptSubmit', { prompt: 'b' }),
+    ]);
+    expect(runs.map((r) => r.lines.length)).toEqual([2, 1]);
+  });
   test('the start snapshot counts only if HEAD has not moved since the start', () => {
     const [a] = splitRuns('s', '/j', [
       line('2026-01-01T00:00:00Z', 'SessionStart', {}, { head }),
