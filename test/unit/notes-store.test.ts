@@ -251,12 +251,12 @@ describe('two levels of fanout: 70,000 notes by git fast-import', () => {
       f,
       f.commits.filter((_, i) => i % 7001 === 0),
     );
-  });
+  }, LONG);
 
   it('after a seal only the touched subtrees are rewritten and git still reads everything', async () => {
     await sealAndCheck(f, [f.commits[70_001]!, f.commits[70_000]!, f.commits[42]!], 2);
     await expectReaderMatchesGit(f, [f.commits[70_001]!, f.commits[42]!, f.commits[43]!]);
-  });
+  }, LONG);
 });
 
 describe('mixed layout: flat entries written into a fanned-out tree with git mktree', () => {
