@@ -35,6 +35,9 @@ async function readGlobalExcludes(config: ConfigReader, env: NodeJS.ProcessEnv):
   return readFile(path, 'utf8').catch(() => null);
 }
 
+/** Objects read concurrently by readBlobs (loose reads overlap; packed ones are cheap either way). */
+const READ_BATCH = 64;
+
 export interface IsomorphicEngineOptions {
   env?: NodeJS.ProcessEnv;
 }
@@ -114,10 +117,13 @@ class IsomorphicEngine implements GitEngine {
 
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
-    for (const oid of oids) {
-      if (out.has(oid)) continue;
-      const obj = await this.objects.tryRead(oid);
-      if (obj?.type === 'blob') out.set(oid, obj.content);
+    const unique = [...new Set(oids)];
+    for (let i = 0; i < unique.length; i += READ_BATCH) {
+      const batch = unique.slice(i, i + READ_BATCH);
+      const objs = await Promise.all(batch.map((oid) => this.objects.tryRead(oid)));
+      objs.forEach((obj, j) => {
+        if (obj?.type === 'blob') out.set(batch[j]!, obj.content);
+      });
     }
     return out;
   }
@@ -189,5 +195,7 @@ class IsomorphicEngine implements GitEngine {
     return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode, globalExcludes });
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.objects.close();
+  }
 }
