@@ -1,6 +1,7 @@
-// The isomorphic engine: pure JavaScript git through isomorphic-git's low-level object calls only
-// (never its notes API, writeRef or merge: they ignore fanout and lose concurrent writes), always on the
-// common dir, with our own refs, compare-and-swap, history walks and an atomic fs.
+// The isomorphic engine: pure JavaScript git, no git binary. isomorphic-git's low-level calls only
+// (writeObject, readObject as a fallback, isIgnored, getConfig, expandOid; never its notes API, writeRef
+// or merge: they ignore fanout and lose concurrent writes), always on the common dir, through an atomic
+// fs; our own refs and compare-and-swap, history walks, diffs, snapshots and pack-slice reads.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
