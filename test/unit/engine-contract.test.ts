@@ -404,6 +404,43 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(await engine.commitsBetween(h.c5, h.c5)).toEqual([]);
     });
 
+    test('on a random DAG of merges, commitsBetween and isAncestor agree with git for every pair tried', async () => {
+      const r = await repo();
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const commits: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const parents = new Set<string>();
+        if (i > 0) parents.add(commits[i - 1 - random(Math.min(i, 6))]!);
+        if (i > 3 && random(3) === 0) parents.add(commits[random(i)]!);
+        const args = ['commit-tree', EMPTY_TREE, ...[...parents].flatMap((p) => ['-p', p]), '-m', `c${i}`];
+        const when = `@${1_790_000_000 + i * 60} +0000`;
+        const { stdout } = await run('git', args, {
+          cwd: r.dir,
+          env: gitEnv({ GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when }),
+        });
+        commits.push(stdout.trim());
+      }
+      const engine = await openEngine(name, r.dir);
+      for (let k = 0; k < 25; k++) {
+        const a = commits[random(commits.length)]!;
+        const b = commits[random(commits.length)]!;
+        const expected = (await git(r.dir, 'rev-list', b, `^${a}`)).split('\n').filter(Boolean);
+        expect(await engine.commitsBetween(a, b)).toEqual(expected);
+        const ancestor = await run('git', ['merge-base', '--is-ancestor', a, b], {
+          cwd: r.dir,
+          env: gitEnv(),
+        }).then(
+          () => true,
+          () => false,
+        );
+        expect(await engine.isAncestor(a, b)).toBe(ancestor);
+      }
+    });
+
     test('isAncestor follows every parent', async () => {
       const h = await historyRepo();
       const engine = await openEngine(name, h.r.dir);
