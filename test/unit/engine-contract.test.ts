@@ -181,6 +181,32 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       });
     });
 
+    test('without an explicit time it honours GIT_AUTHOR_DATE / GIT_COMMITTER_DATE as git commit-tree does', async () => {
+      const r = await repo();
+      await git(r.dir, 'config', 'user.name', 'Repo User');
+      await git(r.dir, 'config', 'user.email', 'repo@example.com');
+      Object.assign(process.env, {
+        GIT_AUTHOR_DATE: '@1800000100 +0200',
+        GIT_COMMITTER_DATE: '2027-01-15T10:00:00Z',
+      });
+      try {
+        const engine = await openEngine(name, r.dir);
+        const oid = await engine.writeCommit({ tree: EMPTY_TREE, parents: [], message: 'pinned\n' });
+        const byGit = gitWithInput(r.dir, 'pinned\n', 'commit-tree', EMPTY_TREE, '-F', '-', {
+          GIT_AUTHOR_DATE: '@1800000100 +0200',
+          GIT_COMMITTER_DATE: '2027-01-15T10:00:00Z',
+          GIT_AUTHOR_NAME: 'Repo User',
+          GIT_AUTHOR_EMAIL: 'repo@example.com',
+          GIT_COMMITTER_NAME: 'Repo User',
+          GIT_COMMITTER_EMAIL: 'repo@example.com',
+        });
+        expect(oid).toBe(byGit.trim());
+      } finally {
+        delete process.env.GIT_AUTHOR_DATE;
+        delete process.env.GIT_COMMITTER_DATE;
+      }
+    });
+
     test('it reads commits, trees and blobs git wrote, loose and packed', async () => {
       const r = await repo({ 'src/a.ts': 'export const a = 1;\n', 'README.md': '# r\n' });
       tick();
