@@ -1,17 +1,18 @@
 // The CLI entry: yargs wiring, lazy command loading, one top-level catch that turns typed errors
 // into one line on stderr and an exit code. Only bin/ sets the process exit code.
-import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { isAgentLogError, UsageError } from '../errors.js';
 import { openRepo, type Repo } from '../git/repo.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import type { Context } from './context.js';
+import { packageVersion } from './package-root.js';
 
 export interface CommandModule {
   command: string | string[];
   describe: string;
-  builder?: (y: Argv) => Argv<any>;
-  handler: (argv: any, ctx: Context) => Promise<number | undefined | void> | number | undefined | void;
+  builder?: (y: Argv) => Argv<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command declares its own argument type
+  handler: (argv: any, ctx: Context) => Promise<number | undefined> | Promise<void> | number | undefined;
 }
 
 export function defaultContext(overrides: Partial<Context> = {}): Context {
@@ -39,14 +40,6 @@ export function defaultContext(overrides: Partial<Context> = {}): Context {
 
 let engineFlag: string | undefined;
 const opened = new WeakMap<Context, Promise<Repo>>();
-
-function version(): string {
-  try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 async function load(name: string): Promise<CommandModule> {
   return (await import(
@@ -86,7 +79,7 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
       .recommendCommands()
       .help()
       .alias('h', 'help')
-      .version(version())
+      .version(packageVersion())
       .wrap(Math.min(110, process.stdout.columns || 100));
     for (const name of names) {
       const mod = await load(name);

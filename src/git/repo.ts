@@ -1,7 +1,7 @@
 // Finding the repository around a directory and opening it with the chosen engine.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RepoError, UsageError } from '../errors.js';
 import type { EngineName, GitEngine, RepoLocation } from './engine.js';
 import { NativeEngine } from './native/engine.js';
@@ -18,14 +18,18 @@ export interface OpenOptions {
 }
 
 let gitAvailable: boolean | null = null;
+/** Whether a `git` binary is on PATH (looked up in PATH, no process spawned). */
 export function hasGitBinary(): boolean {
   if (gitAvailable === null) {
-    try {
-      execFileSync('git', ['--version'], { stdio: 'ignore' });
-      gitAvailable = true;
-    } catch {
-      gitAvailable = false;
-    }
+    const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+    gitAvailable = dirs.some((d) => {
+      try {
+        accessSync(join(d, 'git'), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
   }
   return gitAvailable;
 }
@@ -51,40 +55,44 @@ export async function openRepo(cwd: string, opts: OpenOptions = {}): Promise<Rep
 
 /** Ask git itself: honours GIT_DIR, GIT_WORK_TREE, safe.directory and every repository shape. */
 export function locateWithGit(cwd: string): RepoLocation {
+  const args = [
+    'rev-parse',
+    '--path-format=absolute',
+    '--absolute-git-dir',
+    '--git-common-dir',
+    '--is-bare-repository',
+    '--is-shallow-repository',
+    '--is-inside-work-tree',
+  ];
   let out: string;
   try {
-    out = execFileSync(
-      'git',
-      [
-        'rev-parse',
-        '--path-format=absolute',
-        '--absolute-git-dir',
-        '--git-common-dir',
-        '--is-bare-repository',
-        '--is-shallow-repository',
-      ],
-      { cwd, env: gitSpawnEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    out = execFileSync('git', [...args, '--show-toplevel'], {
+      cwd,
+      env: gitSpawnEnv(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (e) {
     const stderr = String((e as { stderr?: string }).stderr ?? '');
-    if (/not a git repository/i.test(stderr) || (e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new RepoError(`not a git repository: ${cwd}`);
-    throw new RepoError(stderr.split('\n')[0]?.replace(/^fatal: /, '') || `cannot open repository at ${cwd}`);
-  }
-  const [gitDir, commonDir, bare, shallow] = out.trim().split('\n');
-  let worktree: string | null = null;
-  if (bare !== 'true') {
+    if (/not a git repository/i.test(stderr)) throw new RepoError(`not a git repository: ${cwd}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RepoError(`cannot run git in ${cwd}`);
     try {
-      worktree = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      // bare repository, or inside the git dir: there is no top level to show
+      out = execFileSync('git', args, {
         cwd,
         env: gitSpawnEnv(),
         encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    } catch {
-      worktree = null; // inside the git dir itself
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e2) {
+      const msg = String((e2 as { stderr?: string }).stderr ?? '')
+        .split('\n')[0]
+        ?.replace(/^fatal: /, '');
+      throw new RepoError(msg || `cannot open repository at ${cwd}`);
     }
   }
+  const [gitDir, commonDir, bare, shallow, inside, top] = out.trim().split('\n');
+  const worktree = bare !== 'true' && inside === 'true' && top ? top : null;
   return finish(gitDir!, commonDir!, worktree, bare === 'true', shallow === 'true');
 }
 

@@ -6,6 +6,7 @@ import { ConcurrencyError } from '../errors.js';
 import type { GitEngine } from '../git/engine.js';
 import { parseNoteLine, recordLine, refLine, splitNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
+import { mergeRedactions, Redactor } from '../redact/redactor.js';
 import { faultPoint } from './fault.js';
 import { NOTES_REF, notesTree, readNoteBody, writeNotesTree } from './notes.js';
 
@@ -48,7 +49,8 @@ export async function sealRecords(
   message?: string,
 ): Promise<SealResult> {
   const lines = new Map<string, { id: string; line: string }[]>();
-  for (const { record, commits } of items) {
+  for (const { record: raw, commits } of items) {
+    const record = redactRecord(raw);
     commits.forEach((commit, i) => {
       const line = i === 0 ? recordLine(record) : refLine(record.id);
       if (!lines.has(commit)) lines.set(commit, []);
@@ -115,6 +117,17 @@ export async function removeRecordLines(
     await sleep(5 * attempt + Math.random() * 20 * attempt);
   }
   throw new ConcurrencyError(`could not update ${NOTES_REF}: it kept moving`);
+}
+
+/**
+ * Last line of defence: every string of the record goes through the redactor before it reaches git,
+ * including facts read from git itself (file paths, branch names). Counts join the record's own.
+ */
+export function redactRecord(record: RunRecord): RunRecord {
+  const redactor = new Redactor();
+  const clean = redactor.redactDeep(record);
+  const fired = redactor.report();
+  return fired.length ? { ...clean, redactions: mergeRedactions(record.redactions, fired) } : clean;
 }
 
 /** A body as we would write it: distinct non-blank lines. Bodies merged by git may differ (blank lines). */

@@ -1,11 +1,12 @@
 // `init`: configure this repository for agent-log. Idempotent: running it twice changes nothing.
 import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { RepoError } from '../../errors.js';
 import { configAdd, configSet, hooksDir, installHookBlock, remotes } from '../../git/setup.js';
 import { NOTES_REF } from '../../store/notes.js';
 import type { Context } from '../context.js';
+import { packageRoot } from '../package-root.js';
 
 export const command = 'init';
 export const describe = 'Configure this repository: notes rewriting, display, fetch refspecs, git hooks';
@@ -25,7 +26,7 @@ interface InitArgs {
 }
 
 export function binPath(): string {
-  return realpathSync(fileURLToPath(new URL('../../../bin/git-agent-log', import.meta.url)));
+  return realpathSync(join(packageRoot(), 'bin', 'git-agent-log'));
 }
 
 function hookCall(args: string): string {

@@ -211,7 +211,7 @@ const STATUS: Record<string, FileChange['status']> = {
 export function mergeDiff(nameStatus: string, numstat: string): FileChange[] {
   const changes: FileChange[] = [];
   const s = nameStatus.split('\0');
-  for (let i = 0; i < s.length - 1; ) {
+  for (let i = 0; i < s.length - 1;) {
     const code = s[i++]!;
     const kind = STATUS[code[0] ?? ''] ?? 'modified';
     if (kind === 'renamed' || kind === 'copied') {
@@ -223,7 +223,7 @@ export function mergeDiff(nameStatus: string, numstat: string): FileChange[] {
   }
   const counts = new Map<string, [number | null, number | null]>();
   const n = numstat.split('\0');
-  for (let i = 0; i < n.length - 1; ) {
+  for (let i = 0; i < n.length - 1;) {
     const head = n[i++]!;
     const [add, del, path] = head.split('\t');
     let target = path!;
