@@ -134,7 +134,7 @@ async function prepareRun(dir) {
   const repo = await openRepo(dir, { engine: 'native' });
   const id = await startRun(repo, { task: 'make the parser tolerate trailing commas' });
   for (const e of realisticEvents(EVENTS, '').slice(1, -1)) {
-    const { v, t, ...rest } = e;
+    const { v: _v, t: _t, ...rest } = e;
     appendRunEvent(repo.location, id, rest);
   }
   await repo.engine.close();
@@ -149,7 +149,7 @@ async function main() {
   const cache = join(ROOT, '.bench');
   const t0 = performance.now();
   const big = buildRepo(join(cache, 'core-10k'), COMMITS);
-  const small = buildRepo(join(cache, 'core-10'), 10);
+  buildRepo(join(cache, 'core-10'), 10);
   console.log(`repositories ready in ${Math.round(performance.now() - t0)} ms (cached under .bench/)\n`);
 
   const work = mkdtempSync(join(tmpdir(), 'agent-log-bench-'));
