@@ -21,6 +21,8 @@ const MARK_PREFIX = '[REDACTED:';
 const ANY_MARK = /\[REDACTED:[a-z0-9_.:-]{1,64}\]/g;
 /** Redaction reaches a fixed point in one or two passes; the bound only guards against surprises. */
 const MAX_PASSES = 4;
+/** Longest marker: `[REDACTED:` + a 64-character rule id + `]`. */
+const MARK_WINDOW = 80;
 
 interface CompiledRule {
   rule: RedactionRule;
@@ -92,17 +94,18 @@ function firstIndex(re: RegExp, text: string): number {
 
 /** Does [s, e) start or end inside a `[REDACTED:…]` marker? Such a span would mangle the marker. */
 function cutsMark(text: string, s: number, e: number): boolean {
-  const open = text.lastIndexOf(MARK_PREFIX, s - 1);
-  if (open >= 0 && open > s - 80 && open < s) {
-    const close = text.indexOf(']', open);
-    if (close >= s) return true;
-  }
-  const inner = text.lastIndexOf(MARK_PREFIX, e - 1);
-  if (inner >= s && inner < e) {
-    const close = text.indexOf(']', inner);
-    if (close < 0 || close >= e) return true;
-  }
-  return false;
+  // Markers are short: look only in a small window before each end (never scan the whole text).
+  return insideMark(text, s) || insideMark(text, e);
+}
+
+/** Is position `i` strictly inside a marker (after its `[` and at or before its `]`)? */
+function insideMark(text: string, i: number): boolean {
+  const from = Math.max(0, i - MARK_WINDOW);
+  const k = text.slice(from, i).lastIndexOf(MARK_PREFIX);
+  if (k < 0) return false;
+  const open = from + k;
+  const close = text.slice(open, open + MARK_WINDOW).indexOf(']');
+  return close < 0 || open + close >= i;
 }
 
 function onlyMarks(secret: string): boolean {
@@ -173,7 +176,8 @@ export class Redactor {
       }
       if (rule.stopAt) {
         // The value runs into the next `key=`: end the secret there and let the loop find that key.
-        const stop = firstIndex(rule.stopAt, text.slice(s, Math.min(text.length, e + 16)));
+        const window = text.slice(s, Math.min(text.length, e + 16));
+        const stop = window.includes('=') || window.includes(':') ? firstIndex(rule.stopAt, window) : -1;
         if (stop >= 0 && stop < e - s) {
           e = s + stop;
           pattern.lastIndex = e;

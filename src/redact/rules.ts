@@ -195,8 +195,9 @@ export const DEFAULT_RULES: RedactionRule[] = [
   { id: 'shopify-token', pattern: /shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/g, prefilter: ['shp'] },
   {
     id: 'mailgun-key',
-    pattern: /key-[0-9a-zA-Z]{32}(?![0-9a-zA-Z])|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![0-9a-f-])/g,
-    prefilter: /key-|[0-9a-f]{32}-[0-9a-f]{8}-/,
+    pattern:
+      /key-[0-9a-zA-Z]{32}(?![0-9a-zA-Z])|(?<![0-9a-f-])[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![0-9a-f-])/g,
+    prefilter: /key-|(?<![0-9a-f])[0-9a-f]{32}-[0-9a-f]{8}-/,
     boundary: true,
   },
   {
