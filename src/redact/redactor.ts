@@ -5,6 +5,7 @@
 import { DEFAULT_RULES, type RedactionRule } from './rules.js';
 
 export interface RedactionCount {
+  [key: string]: unknown;
   rule: string;
   count: number;
 }
@@ -155,7 +156,6 @@ export class Redactor {
     const spans: number[] = [];
     pattern.lastIndex = 0;
     let m: RegExpExecArray | null;
-    // biome-ignore lint/suspicious/noAssignInExpressions: the standard exec loop
     while ((m = pattern.exec(text)) !== null) {
       const matchStart = m.index;
       if (m[0].length === 0) {
