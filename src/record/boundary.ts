@@ -1,5 +1,6 @@
-// Boundary check of a run: which changed files fall outside the allowed globs or inside denied ones.
-import { firstMatch } from './glob.js';
+// Boundary check of a run: which changed files (both names of a rename) fall outside the allowed
+// globs or inside denied ones.
+import { boundaryBreaches } from './glob.js';
 import type { RunRecord } from './schema.js';
 
 export interface BoundaryBreach {
@@ -9,17 +10,13 @@ export interface BoundaryBreach {
   glob: string | null;
 }
 
-export function boundaryBreaches(record: RunRecord): BoundaryBreach[] {
-  const { allow, deny } = record.boundary;
-  const out: BoundaryBreach[] = [];
-  for (const file of record.files.changed) {
-    const paths = file.old_path && file.old_path !== file.path ? [file.old_path, file.path] : [file.path];
-    for (const path of paths) {
-      const denied = firstMatch(deny, path);
-      if (denied) out.push({ path, kind: 'inside-deny', glob: denied });
-      else if (allow.length && !firstMatch(allow, path))
-        out.push({ path, kind: 'outside-allow', glob: null });
-    }
-  }
-  return out;
+export function recordBreaches(record: RunRecord): BoundaryBreach[] {
+  const paths = record.files.changed.flatMap((f) =>
+    f.old_path && f.old_path !== f.path ? [f.old_path, f.path] : [f.path],
+  );
+  return boundaryBreaches(paths, record.boundary).map((b) => ({
+    path: b.path,
+    kind: b.reason === 'denied' ? 'inside-deny' : 'outside-allow',
+    glob: b.glob,
+  }));
 }

@@ -1,7 +1,7 @@
 // Risk level of a run, with the reasons, from the record alone. Pure.
 // High: a boundary breach, secrets-adjacent files, migrations, or no passing check after the last edit
 // when code changed. Medium: dependencies, configuration, many files, failed or weakened checks.
-import { boundaryBreaches } from './boundary.js';
+import { recordBreaches } from './boundary.js';
 import {
   isConfigPath,
   isManifest,
@@ -21,7 +21,7 @@ export function assessRisk(record: RunRecord): { level: Level; reasons: string[]
   const changed = record.files.changed;
   const paths = changed.flatMap((f) => (f.old_path ? [f.old_path, f.path] : [f.path]));
 
-  const breaches = boundaryBreaches(record);
+  const breaches = recordBreaches(record);
   if (breaches.length) {
     const n = new Set(breaches.map((b) => b.path)).size;
     high.push(`boundary breach: ${n} ${plural(n, 'file')} outside the allowed or inside the denied globs`);

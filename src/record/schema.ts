@@ -51,11 +51,16 @@ export const Repo = z.looseObject({
   start_tree: nstr.default(null),
   end_tree: nstr.default(null),
   worktree: nstr.optional(),
+  /** Commits the record was re-attached to after a squash or rebase merge (`adopt`). */
+  adopted: z.array(z.looseObject({ commit: str, at: nstr.default(null) })).optional(),
 });
 
 export const ChangedFile = z.looseObject({
   path: str,
-  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed']).or(str).default('modified'),
+  status: z
+    .enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed'])
+    .or(str)
+    .default('modified'),
   additions: z.number().int().nullable().default(null),
   deletions: z.number().int().nullable().default(null),
   via: z.enum(['edit', 'shell', 'unknown']).or(str).default('unknown'),

@@ -3,6 +3,7 @@
 import { BASELINE_RULES, type RedactionRule } from './rules.js';
 
 export interface RedactionCount {
+  [key: string]: unknown;
   rule: string;
   count: number;
 }
@@ -58,7 +59,9 @@ export class Redactor {
 
   /** Rules that fired since construction, sorted by rule id. */
   report(): RedactionCount[] {
-    return [...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rule, count]) => ({ rule, count }));
+    return [...this.counts.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([rule, count]) => ({ rule, count }));
   }
 }
 

@@ -1,7 +1,7 @@
 // Facts a reviewer needs, derived from one record: durations, diffstat, check callouts, failures,
 // approval coverage, merged risk and the honest "not verified" list. Pure; no Markdown here except
 // Fragments built with `md`, which escape every recorded value.
-import { boundaryBreaches } from '../record/boundary.js';
+import { recordBreaches } from '../record/boundary.js';
 import {
   isConfigPath,
   isManifest,
@@ -169,7 +169,7 @@ const SENSITIVE: { what: string; scope: RegExp; present: (r: RunRecord) => boole
   {
     what: 'changes outside the boundary',
     scope: /boundary|outside|scope/i,
-    present: (r) => boundaryBreaches(r).length > 0,
+    present: (r) => recordBreaches(r).length > 0,
   },
   {
     what: 'migrations',

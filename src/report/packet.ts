@@ -1,6 +1,6 @@
 // The review packet (Markdown) and the PR body of a run: a view of the record's facts rendered
 // through a template (templates/packet.md, templates/pr.md or a repository's override).
-import { boundaryBreaches } from '../record/boundary.js';
+import { recordBreaches } from '../record/boundary.js';
 import { isConfigPath } from '../record/path-kinds.js';
 import type { RunRecord } from '../record/schema.js';
 import { codeSpan, fencedBlock, mdText, shQuote } from './escape.js';
@@ -77,7 +77,7 @@ function tidy(text: string): string {
 export function recordView(record: RunRecord, opts: RenderOptions = {}): View {
   const plan = planRollback(record, opts.commits);
   const risk = mergedRisk(record);
-  const breaches = boundaryBreaches(record);
+  const breaches = recordBreaches(record);
   const { allow, deny } = record.boundary;
   const boundarySummary =
     !allow.length && !deny.length

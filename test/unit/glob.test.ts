@@ -11,7 +11,8 @@ describe('matchGlob', () => {
     ['**/*.ts', 'a/b/c.ts', true],
     ['**/*.ts', 'a/b/c.tsx', false],
     ['*.md', 'README.md', true],
-    ['*.md', 'docs/README.md', false],
+    ['*.md', 'docs/README.md', true],
+    ['/*.md', 'docs/README.md', false],
     ['src/?.ts', 'src/a.ts', true],
     ['src/?.ts', 'src/ab.ts', false],
     ['src/*.{ts,tsx}', 'src/a.tsx', true],
@@ -25,16 +26,16 @@ describe('matchGlob', () => {
     ['src/**/test/*.ts', 'src/test/a.ts', true],
     ['src/**/test/*.ts', 'src/a/b/test/a.ts', true],
   ])('%s matches %s: %s', (glob, path, expected) => {
-    expect(matchGlob(glob, path)).toBe(expected);
+    expect(matchGlob(path, glob)).toBe(expected);
   });
 
   test('a `*` never crosses a directory, even with a newline in the name', () => {
-    expect(matchGlob('src/*', 'src/a\nb/c')).toBe(false);
-    expect(matchGlob('src/**', 'src/line\nbreak.ts')).toBe(true);
+    expect(matchGlob('src/a\nb/c', 'src/*')).toBe(false);
+    expect(matchGlob('src/line\nbreak.ts', 'src/**')).toBe(true);
   });
 
   test('firstMatch names the glob that matched', () => {
-    expect(firstMatch(['docs/**', 'migrations/**'], 'migrations/1.sql')).toBe('migrations/**');
-    expect(firstMatch(['docs/**'], 'x')).toBeNull();
+    expect(firstMatch('migrations/1.sql', ['docs/**', 'migrations/**'])).toBe('migrations/**');
+    expect(firstMatch('x', ['docs/**'])).toBeNull();
   });
 });

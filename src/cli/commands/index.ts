@@ -1,7 +1,10 @@
 // Every command module, by file name. main.ts imports a module only when its command runs.
 // One line per command; keep alphabetical.
 export const COMMAND_MODULES: Record<string, string> = {
+  adopt: './adopt.js',
   approve: './approve.js',
+  attach: './attach.js',
+  doctor: './doctor.js',
   exec: './exec.js',
   finish: './finish.js',
   init: './init.js',
@@ -9,4 +12,7 @@ export const COMMAND_MODULES: Record<string, string> = {
   note: './note.js',
   show: './show.js',
   start: './start.js',
+  sync: './sync.js',
+  trailer: './trailer.js',
+  verify: './verify.js',
 };
