@@ -76,7 +76,9 @@ function translate(g: string): string {
       i++;
     } else if (c === '{' && closingBrace(g, i) > 0) {
       const end = closingBrace(g, i);
-      out += `(?:${splitTopLevel(g.slice(i + 1, end)).map(translate).join('|')})`;
+      out += `(?:${splitTopLevel(g.slice(i + 1, end))
+        .map(translate)
+        .join('|')})`;
       i = end + 1;
     } else {
       out += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,6 +1,6 @@
 // Facts a reviewer needs, derived from one record: durations, diffstat, check callouts, failures,
 // approval coverage, merged risk and the honest "not verified" list. Pure; no Markdown here except
-// Fragments built with `md`, which escape every recorded value.
+// Fragments built with `safeMd`, which escape every recorded value.
 import { recordBreaches } from '../record/boundary.js';
 import {
   isConfigPath,
@@ -11,7 +11,7 @@ import {
 } from '../record/path-kinds.js';
 import { assessRisk } from '../record/risk.js';
 import type { Check, CommandRun, RunRecord } from '../record/schema.js';
-import { code, md } from './markdown.js';
+import { code, safeMd } from './markdown.js';
 import type { Fragment } from './template.js';
 
 export const TAIL_LINES = 20;
@@ -211,58 +211,58 @@ export function notVerified(record: RunRecord): Fragment[] {
   const out: Fragment[] = [];
   if (record.outcome.status === 'pending') {
     out.push(
-      md`The run has no commits yet: its changes may still be uncommitted, and the record can change before it is sealed.`,
+      safeMd`The run has no commits yet: its changes may still be uncommitted, and the record can change before it is sealed.`,
     );
   }
   const checks = record.checks;
-  if (!checks.length) out.push(md`No test, lint, typecheck or build command ran during the run.`);
+  if (!checks.length) out.push(safeMd`No test, lint, typecheck or build command ran during the run.`);
   else {
     const kinds = new Set(checks.map((c) => c.kind));
     const missing = ['test', 'lint', 'typecheck'].filter((k) => !kinds.has(k));
-    if (missing.length) out.push(md`No ${missing.join(' or ')} ran.`);
+    if (missing.length) out.push(safeMd`No ${missing.join(' or ')} ran.`);
   }
   for (const c of checks) {
     if (c.after_last_edit === false)
-      out.push(md`${code(c.name)} last ran before the last edit: it does not cover the final code.`);
+      out.push(safeMd`${code(c.name)} last ran before the last edit: it does not cover the final code.`);
     else if (c.after_last_edit === null)
-      out.push(md`Whether ${code(c.name)} ran after the last edit is unknown.`);
+      out.push(safeMd`Whether ${code(c.name)} ran after the last edit is unknown.`);
     if (c.weakened)
-      out.push(md`${code(c.name)} was weakened (${c.weakened}): its result proves less than it seems.`);
+      out.push(safeMd`${code(c.name)} was weakened (${c.weakened}): its result proves less than it seems.`);
   }
   for (const c of record.commands) {
-    if (c.interrupted) out.push(md`${code(c.command)} was interrupted.`);
-    else if (c.exit_code === null) out.push(md`The exit code of ${code(c.command)} was not recorded.`);
+    if (c.interrupted) out.push(safeMd`${code(c.command)} was interrupted.`);
+    else if (c.exit_code === null) out.push(safeMd`The exit code of ${code(c.command)} was not recorded.`);
   }
   const outside = record.files.changed.filter((f) => f.via !== 'edit');
   if (outside.length) {
     const k = outside.length;
     out.push(
-      md`${String(k)} ${k === 1 ? 'file was' : 'files were'} changed by shell commands or by unknown means: known from the diff only, not from the agent's edits.`,
+      safeMd`${String(k)} ${k === 1 ? 'file was' : 'files were'} changed by shell commands or by unknown means: known from the diff only, not from the agent's edits.`,
     );
   }
   const { allow, deny, constraints } = record.boundary;
   if (!allow.length && !deny.length)
-    out.push(md`No allowed or denied globs were given, so no boundary was checked.`);
+    out.push(safeMd`No allowed or denied globs were given, so no boundary was checked.`);
   if (constraints.length) {
     out.push(
-      md`The ${String(constraints.length)} free-text ${constraints.length === 1 ? 'constraint is' : 'constraints are'} not machine-checked.`,
+      safeMd`The ${String(constraints.length)} free-text ${constraints.length === 1 ? 'constraint is' : 'constraints are'} not machine-checked.`,
     );
   }
   for (const g of record.gaps ?? []) {
     out.push(
-      md`Recording paused from ${g.from ?? 'unknown'} to ${g.to ?? 'unknown'} (${g.reason}): anything done then is missing.`,
+      safeMd`Recording paused from ${g.from ?? 'unknown'} to ${g.to ?? 'unknown'} (${g.reason}): anything done then is missing.`,
     );
   }
   if (record.redactions.length) {
     const total = record.redactions.reduce((s, r) => s + r.count, 0);
     out.push(
-      md`${String(total)} ${total === 1 ? 'value was' : 'values were'} redacted (${record.redactions.map((r) => r.rule).join(', ')}): the record omits them.`,
+      safeMd`${String(total)} ${total === 1 ? 'value was' : 'values were'} redacted (${record.redactions.map((r) => r.rule).join(', ')}): the record omits them.`,
     );
   }
-  if (!record.cost || record.cost.usd === null) out.push(md`The cost in USD was not recorded.`);
-  if (!record.approvals.length) out.push(md`No human approval was recorded.`);
+  if (!record.cost || record.cost.usd === null) out.push(safeMd`The cost in USD was not recorded.`);
+  if (!record.approvals.length) out.push(safeMd`No human approval was recorded.`);
   out.push(
-    md`What the checks cover: the record shows commands and exit codes, not test coverage or the behaviour of the change once deployed.`,
+    safeMd`What the checks cover: the record shows commands and exit codes, not test coverage or the behaviour of the change once deployed.`,
   );
   return out;
 }

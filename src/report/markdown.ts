@@ -1,9 +1,9 @@
-// Building Markdown fragments in code: `md` escapes every interpolated string as text and passes
+// Building Markdown fragments in code: `safeMd` escapes every interpolated string as text and passes
 // Fragments through, so sentences can mix fixed words, code spans and untrusted values safely.
 import { codeSpan, mdText } from './escape.js';
 import { Fragment, fragment } from './template.js';
 
-export function md(strings: TemplateStringsArray, ...values: (string | number | Fragment)[]): Fragment {
+export function safeMd(strings: TemplateStringsArray, ...values: (string | number | Fragment)[]): Fragment {
   let out = strings[0]!;
   values.forEach((v, i) => {
     out += v instanceof Fragment ? v.text : mdText(String(v));
