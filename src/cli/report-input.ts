@@ -72,12 +72,13 @@ export async function loadOneRecord(ctx: Context, ref: string): Promise<StoredRe
 
 /**
  * The run's commits that exist here, newest first (children before parents), from git; the record's
- * own order when git cannot tell (isomorphic engine, bare repository).
+ * own order when git cannot tell (isomorphic engine, bare repository, commits missing here).
  */
 export async function runCommits(repo: Repo, stored: StoredRecord): Promise<string[] | undefined> {
   const cwd = repo.location.worktree;
   if (repo.engine.name !== 'native' || !cwd) return undefined;
-  const all = [...new Set([...stored.record.repo.commits, ...stored.commits].filter(Boolean))];
+  // The run's own commits only: after `adopt`, the notes also sit on the squash commit.
+  const all = [...new Set(stored.record.repo.commits.filter(Boolean))];
   const present = await existingCommits(cwd, all);
   if (present.length !== all.length) return undefined;
   return newestFirst(cwd, present, stored.record.repo.start_commit);

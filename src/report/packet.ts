@@ -189,6 +189,12 @@ export function rollbackCommands(plan: RollbackPlan): string {
     lines.push(`git agent-log revert ${shQuote(plan.id)}`);
     lines.push('# or by hand, newest first:');
     lines.push(`git revert --no-edit ${plan.commits.map(shQuote).join(' ')}`);
+    if (plan.adopted.length) {
+      lines.push(
+        '# after the squash or rebase merge, its commits instead (they may hold other changes too):',
+      );
+      lines.push(`git revert --no-edit ${plan.adopted.map(shQuote).join(' ')}`);
+    }
     return lines.join('\n');
   }
   if (plan.unsafe.length)

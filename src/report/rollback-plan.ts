@@ -8,6 +8,8 @@ export interface RollbackPlan {
   strategy: 'revert-commits' | 'restore-files';
   /** The run's commits, newest first. */
   commits: string[];
+  /** Commits a squash or rebase merge made of the run (`adopt`), newest first. */
+  adopted: string[];
   startCommit: string | null;
   /** Every path the run touched (old and new names of renames), sorted. */
   paths: string[];
@@ -64,6 +66,7 @@ export function planRollback(record: RunRecord, commits?: readonly string[]): Ro
     id: record.id,
     strategy: ordered.length ? 'revert-commits' : 'restore-files',
     commits: ordered,
+    adopted: [...new Set((record.repo.adopted ?? []).map((a) => a.commit))].reverse(),
     startCommit: record.repo.start_commit,
     paths,
     restore: [...restore].sort(),

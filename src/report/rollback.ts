@@ -19,6 +19,7 @@ export function rollbackView(record: RunRecord, commits?: readonly string[]): Vi
     title: record.task.intent.split('\n')[0]?.trim() || '(no task recorded)',
     start_commit: plan.startCommit ?? '',
     commits: plan.commits,
+    adopted: plan.adopted,
     paths: plan.paths,
     unsafe: plan.unsafe,
     reinstall: plan.reinstall,

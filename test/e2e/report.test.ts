@@ -208,6 +208,51 @@ describe('revert', () => {
   });
 });
 
+/** A run on a feature branch, squash-merged into main with its PR body as the message, then adopted. */
+async function squashMergedWithPrBody() {
+  const repo = await repoWith({ 'src/app.ts': 'v1\n', 'docs/a.md': 'a\n' });
+  await repo.git('checkout', '-q', '-b', 'feature');
+  const { id } = await recordedRun(repo, [{ 'src/app.ts': 'v2\n' }, { 'src/extra.ts': 'x\n', ...HOSTILE }]);
+  const body = await cli(repo, ['pr', id]);
+  expect(body.code, body.stderr).toBe(0);
+  await repo.git('checkout', '-q', 'main');
+  await repo.git('merge', '-q', '--squash', 'feature');
+  const message = join(tempDir('agent-log-msg-'), 'message');
+  writeFileSync(message, `Validate signup (#184)\n\n${body.stdout}`);
+  await repo.git('commit', '-q', '-F', message);
+  await repo.git('branch', '-q', '-D', 'feature');
+  const adopt = await cli(repo, ['adopt', 'HEAD']);
+  expect(adopt.code, adopt.stderr).toBe(0);
+  expect(adopt.stdout).toContain(`adopted ${id}`);
+  repo.write('docs/a.md', 'later\n');
+  await repo.commit('later unrelated work');
+  return { repo, id };
+}
+
+describe('after a squash merge', () => {
+  test('the PR body lets adopt find the run, and revert undoes the squash commit, keeping later work', async () => {
+    const { repo, id } = await squashMergedWithPrBody();
+    const r = await cli(repo, ['revert', id]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/squash- or rebase-merged/);
+    expect(repo.read('src/app.ts')).toBe('v1\n');
+    expect(existsSync(join(repo.dir, 'src/extra.ts'))).toBe(false);
+    expect(repo.read('docs/a.md')).toBe('later\n');
+    noSideEffects(repo);
+  });
+
+  test('the rollback script reverts the adopted squash commit', async () => {
+    const { repo, id } = await squashMergedWithPrBody();
+    const r = runBash(repo, (await cli(repo, ['rollback', id])).stdout);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/a squash or rebase merge made of run/);
+    expect(repo.read('src/app.ts')).toBe('v1\n');
+    expect(existsSync(join(repo.dir, "a'b; rm -rf ~.md"))).toBe(false);
+    expect(repo.read('docs/a.md')).toBe('later\n');
+    noSideEffects(repo, r.home);
+  });
+});
+
 describe('show and pr', () => {
   test('show prints the packet; --json prints the record object', async () => {
     const repo = await repoWith({ 'src/app.ts': 'v1\n' });

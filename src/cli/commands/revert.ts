@@ -46,13 +46,14 @@ export async function handler(argv: RevertArgs, ctx: Context) {
   if (!cwd) throw new RepoError('revert needs a working tree (this repository is bare)');
   if (repo.engine.name !== 'native') throw new RepoError('revert needs git on PATH (it runs git revert)');
 
-  const all = [...new Set([...record.repo.commits, ...stored.commits].filter(Boolean))];
-  const present = await existingCommits(cwd, all);
-  let onBranch = all.length > 0 && present.length === all.length;
-  for (const c of present) if (onBranch && !(await isAncestorOfHead(cwd, c))) onBranch = false;
-  const ordered = onBranch ? await newestFirst(cwd, present, record.repo.start_commit) : [];
+  // The run's own commits if they are all on this branch; else the commits a squash or rebase merge
+  // made of them (recorded by `adopt`); else restore the run's files from its start commit.
+  const own = [...new Set(record.repo.commits.filter(Boolean))];
+  const adopted = [...new Set((record.repo.adopted ?? []).map((a) => a.commit))];
+  const target = (await allOnBranch(cwd, own)) ? own : (await allOnBranch(cwd, adopted)) ? adopted : null;
+  const ordered = target ? await newestFirst(cwd, target, record.repo.start_commit) : [];
   const plan = planRollback(record, ordered);
-  if (!onBranch) plan.strategy = 'restore-files';
+  if (!target) plan.strategy = 'restore-files';
 
   const w = (s: string) => ctx.out.write(`${s}\n`);
   w(`Plan to undo agent run ${record.id}: ${oneLine(record.task.intent) || '(no task recorded)'}`);
@@ -63,6 +64,11 @@ export async function handler(argv: RevertArgs, ctx: Context) {
       throw new RepoError(
         `the run contains merge commit ${merges[0]!.slice(0, 12)}; git cannot revert it without choosing a parent`,
         `revert it by hand: git revert -m 1 ${merges[0]}`,
+      );
+    }
+    if (target === adopted) {
+      w(
+        '  the run was squash- or rebase-merged: revert the commits that merge made (they may hold other changes too)',
       );
     }
     w(`  revert ${plan.commits.length} commit(s) on the current branch, newest first:`);
@@ -78,7 +84,7 @@ export async function handler(argv: RevertArgs, ctx: Context) {
         'fetch the missing history, or restore the files by hand',
       );
     }
-    const why = all.length ? "the run's commits are not all on this branch" : 'the run has no commits';
+    const why = own.length ? "the run's commits are not all on this branch" : 'the run has no commits';
     w(`  ${why}: restore its files from ${start.slice(0, 12)} and commit:`);
     for (const p of plan.paths) w(`    ${shQuote(p)}`);
   }
@@ -129,6 +135,12 @@ export async function handler(argv: RevertArgs, ctx: Context) {
     );
   }
   followUps(plan, w, 'now');
+}
+
+async function allOnBranch(cwd: string, commits: readonly string[]): Promise<boolean> {
+  if (!commits.length || (await existingCommits(cwd, commits)).length !== commits.length) return false;
+  for (const c of commits) if (!(await isAncestorOfHead(cwd, c))) return false;
+  return true;
 }
 
 function followUps(plan: RollbackPlan, w: (s: string) => void, when = 'afterwards') {
