@@ -25,11 +25,16 @@ export function deriveChecks(commands: readonly CommandRun[], ctx: CheckContext)
     const name = checkName(c);
     byName.set(name, [...(byName.get(name) ?? []), c]);
   }
-  const lastEdit = ctx.edits.map((e) => e.at).sort().at(-1) ?? null;
+  const lastEdit =
+    ctx.edits
+      .map((e) => e.at)
+      .sort()
+      .at(-1) ?? null;
   const checks: Check[] = [];
   for (const [name, runs] of byName) {
     const last = runs.at(-1)!;
-    const status = last.exit_code === 0 ? 'passed' : last.exit_code === null && !last.interrupted ? 'not-run' : 'failed';
+    const status =
+      last.exit_code === 0 ? 'passed' : last.exit_code === null && !last.interrupted ? 'not-run' : 'failed';
     let afterLastEdit: boolean | null = null;
     if (last.tree && ctx.endTree) afterLastEdit = last.tree === ctx.endTree;
     else if (lastEdit && last.started_at) afterLastEdit = last.started_at > lastEdit;

@@ -1,7 +1,7 @@
 // Append-only JSON Lines journal. Each event is one `write` on an O_APPEND descriptor, so
 // parallel writers (hook processes) never interleave or lose lines; files are 0600, dirs 0700.
 // Callers redact before appending: nothing unredacted reaches this module.
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync, constants } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface JournalEvent {
@@ -53,7 +53,8 @@ export function readEvents(path: string): ReadResult {
     if (line.trim() === '') return;
     try {
       const value = JSON.parse(line);
-      if (value && typeof value === 'object' && typeof value.type === 'string') events.push(value as JournalEvent);
+      if (value && typeof value === 'object' && typeof value.type === 'string')
+        events.push(value as JournalEvent);
       else bad.push({ line: i + 1, text: line.slice(0, 200) });
     } catch {
       bad.push({ line: i + 1, text: line.slice(0, 200) });

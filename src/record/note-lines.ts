@@ -1,6 +1,6 @@
 // A note is JSON Lines: each line one self-contained canonical JSON object. Lines that are not ours
 // (a person's `git notes append`, a future kind) are kept verbatim and skipped by readers.
-import { SCHEMA, RefLine, RunRecord } from './schema.js';
+import { RefLine, RunRecord, SCHEMA } from './schema.js';
 
 export type NoteLine =
   | { type: 'record'; record: RunRecord; raw: string }

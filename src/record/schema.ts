@@ -55,7 +55,10 @@ export const Repo = z.looseObject({
 
 export const ChangedFile = z.looseObject({
   path: str,
-  status: z.enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed']).or(str).default('modified'),
+  status: z
+    .enum(['added', 'modified', 'deleted', 'renamed', 'copied', 'type-changed'])
+    .or(str)
+    .default('modified'),
   additions: z.number().int().nullable().default(null),
   deletions: z.number().int().nullable().default(null),
   via: z.enum(['edit', 'shell', 'unknown']).or(str).default('unknown'),
@@ -152,7 +155,8 @@ export const Gap = z.looseObject({
 });
 
 /** Sub-objects default to their empty shape, so an old or minimal record still parses. */
-const obj = <T extends z.ZodType>(t: T) => t.default({} as never);
+// prefault, not default: zod 4 returns a default as is, so `{}` would skip the inner defaults.
+const obj = <T extends z.ZodType>(t: T) => t.prefault({} as never);
 
 export const RunRecord = z.looseObject({
   schema: z.string().regex(/^agent-log\/v\d+$/),

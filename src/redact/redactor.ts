@@ -58,7 +58,9 @@ export class Redactor {
 
   /** Rules that fired since construction, sorted by rule id. */
   report(): RedactionCount[] {
-    return [...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([rule, count]) => ({ rule, count }));
+    return [...this.counts.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([rule, count]) => ({ rule, count }));
   }
 }
 

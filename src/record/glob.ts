@@ -1,0 +1,92 @@
+// Path globs for boundaries and queries: `**` (any depth), `*` and `?` (within one segment), `{a,b}`.
+// A pattern without `/` also matches the base name at any depth (like .gitignore), and a pattern
+// also matches everything below a directory it names (`src/payments` ⊇ `src/payments/a.ts`).
+
+const cache = new Map<string, RegExp>();
+
+export function globToRegExp(pattern: string): RegExp {
+  let re = cache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${translate(normalize(pattern))})$`);
+    cache.set(pattern, re);
+  }
+  return re;
+}
+
+function normalize(p: string): string {
+  let out = p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+  if (out.endsWith('/')) out += '**';
+  return out;
+}
+
+function translate(p: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*') {
+      if (p[i + 1] === '*') {
+        const slashAfter = p[i + 2] === '/';
+        const atSegmentStart = i === 0 || p[i - 1] === '/';
+        i += slashAfter && atSegmentStart ? 2 : 1;
+        // `**/` matches zero or more whole directories; a bare `**` matches anything.
+        out += slashAfter && atSegmentStart ? '(?:.*/)?' : '.*';
+      } else out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '{') {
+      depth++;
+      out += '(?:';
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      out += ')';
+    } else if (c === ',' && depth > 0) out += '|';
+    else out += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+  }
+  // An unclosed brace is taken literally rather than rejected: globs come from users and records.
+  return depth > 0 ? escapeAll(p) : out;
+}
+
+function escapeAll(p: string): string {
+  return p.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+}
+
+/** Whether `path` (repository-relative, `/`-separated) matches `pattern`. */
+export function matchGlob(path: string, pattern: string): boolean {
+  const re = globToRegExp(pattern);
+  const p = path.replace(/^\.\//, '');
+  if (re.test(p)) return true;
+  const norm = normalize(pattern);
+  if (!norm.includes('/')) {
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    if (re.test(base)) return true;
+  }
+  // A pattern naming a directory matches the files below it.
+  for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
+    if (re.test(p.slice(0, i))) return true;
+  }
+  return false;
+}
+
+export function matchAnyGlob(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((g) => matchGlob(path, g));
+}
+
+/** A changed path that breaks the boundary: outside every allow glob (when any), or inside a deny glob. */
+export function breachesBoundary(
+  path: string,
+  boundary: { allow: readonly string[]; deny: readonly string[] },
+): boolean {
+  if (boundary.allow.length > 0 && !matchAnyGlob(path, boundary.allow)) return true;
+  return matchAnyGlob(path, boundary.deny);
+}
+
+/** The longest literal run of a pattern (no glob syntax): every matching path contains it. */
+export function globLiteral(pattern: string): string {
+  const norm = normalize(pattern);
+  if (/[{}]/.test(norm)) return longest(norm.split(/[{}]/)[0]!.split(/[*?]/));
+  return longest(norm.split(/[*?]/));
+}
+
+function longest(parts: string[]): string {
+  return parts.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
