@@ -1,6 +1,7 @@
 // npm run bench: runs every bench/*.bench.mjs in turn; each prints its own table of medians and ratios.
-import { readdirSync } from 'node:fs';
+
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

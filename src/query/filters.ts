@@ -1,6 +1,6 @@
 // Query filters: a spec built from the command line, and `matches(stored, spec)`. Pure.
 // Different filters combine with AND; several values of one filter (`--agent a --agent b`) with OR.
-import { breachesBoundary, matchAnyGlob, matchGlob } from '../record/glob.js';
+import { breachesBoundary, matchAny, matchGlob } from '../record/glob.js';
 import type { Check, RunRecord } from '../record/schema.js';
 
 /** A record with the commits it lives on (the shape of store/read.ts StoredRecord). */
@@ -109,9 +109,9 @@ export function matches(stored: StoredRecordLike, spec: FilterSpec): boolean {
   const r = stored.record;
   if (spec.file?.length) {
     const paths = r.files.changed.flatMap((f) => (f.old_path ? [f.path, f.old_path] : [f.path]));
-    if (!paths.some((p) => matchAnyGlob(p, spec.file!))) return false;
+    if (!paths.some((p) => matchAny(p, spec.file!))) return false;
   }
-  if (spec.read?.length && !r.files.read.some((p) => matchAnyGlob(p, spec.read!))) return false;
+  if (spec.read?.length && !r.files.read.some((p) => matchAny(p, spec.read!))) return false;
   if (spec.command?.length) {
     // A check's name is not a command that ran (a skipped check has a name and no command).
     const cmds = [

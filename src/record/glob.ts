@@ -1,6 +1,6 @@
 // Path globs for boundaries and queries: `**` (any depth), `*` and `?` (within one segment), `{a,b}`.
-// A pattern without `/` also matches the base name at any depth (like .gitignore), and a pattern
-// also matches everything below a directory it names (`src/payments` ⊇ `src/payments/a.ts`).
+// Like .gitignore, a pattern without `/` also matches the file name at any depth, and a pattern
+// matches everything below a directory it names (`src/payments` covers `src/payments/a.ts`).
 
 const cache = new Map<string, RegExp>();
 
@@ -14,7 +14,7 @@ export function globToRegExp(pattern: string): RegExp {
 }
 
 function normalize(p: string): string {
-  let out = p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+  let out = p.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
   if (out.endsWith('/')) out += '**';
   return out;
 }
@@ -55,8 +55,7 @@ export function matchGlob(path: string, pattern: string): boolean {
   const re = globToRegExp(pattern);
   const p = path.replace(/^\.\//, '');
   if (re.test(p)) return true;
-  const norm = normalize(pattern);
-  if (!norm.includes('/')) {
+  if (!normalize(pattern).includes('/')) {
     const base = p.slice(p.lastIndexOf('/') + 1);
     if (re.test(base)) return true;
   }
@@ -67,7 +66,7 @@ export function matchGlob(path: string, pattern: string): boolean {
   return false;
 }
 
-export function matchAnyGlob(path: string, patterns: readonly string[]): boolean {
+export function matchAny(path: string, patterns: readonly string[]): boolean {
   return patterns.some((g) => matchGlob(path, g));
 }
 
@@ -76,8 +75,22 @@ export function breachesBoundary(
   path: string,
   boundary: { allow: readonly string[]; deny: readonly string[] },
 ): boolean {
-  if (boundary.allow.length > 0 && !matchAnyGlob(path, boundary.allow)) return true;
-  return matchAnyGlob(path, boundary.deny);
+  if (boundary.allow.length > 0 && !matchAny(path, boundary.allow)) return true;
+  return matchAny(path, boundary.deny);
+}
+
+/** Changed paths that break the boundary, with the reason. */
+export function boundaryBreaches(
+  paths: readonly string[],
+  boundary: { allow: readonly string[]; deny: readonly string[] },
+): { path: string; reason: 'outside-allow' | 'denied' }[] {
+  const out: { path: string; reason: 'outside-allow' | 'denied' }[] = [];
+  for (const p of paths) {
+    if (matchAny(p, boundary.deny)) out.push({ path: p, reason: 'denied' });
+    else if (boundary.allow.length && !matchAny(p, boundary.allow))
+      out.push({ path: p, reason: 'outside-allow' });
+  }
+  return out;
 }
 
 /** The longest literal run of a pattern (no glob syntax): every matching path contains it. */

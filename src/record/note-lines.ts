@@ -85,7 +85,7 @@ export function parseNote(body: string): NoteLine[] {
  * Two versions of one record can meet on a commit (a re-seal merged by cat_sort_uniq from another
  * clone). The winner is deterministic: latest sealed_at, then the longer line, then byte order.
  */
-export function pickWinner(a: { record: RunRecord; raw: string }, b: { record: RunRecord; raw: string }) {
+export function pickWinner<T extends { record: RunRecord; raw: string }>(a: T, b: T): T {
   const sa = a.record.sealed_at ?? '';
   const sb = b.record.sealed_at ?? '';
   if (sa !== sb) return sa > sb ? a : b;

@@ -51,6 +51,8 @@ export const Repo = z.looseObject({
   start_tree: nstr.default(null),
   end_tree: nstr.default(null),
   worktree: nstr.optional(),
+  /** Commits the record was re-attached to after a squash or rebase merge (`adopt`). */
+  adopted: z.array(z.looseObject({ commit: str, at: nstr.default(null) })).optional(),
 });
 
 export const ChangedFile = z.looseObject({

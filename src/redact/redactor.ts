@@ -3,6 +3,7 @@
 import { BASELINE_RULES, type RedactionRule } from './rules.js';
 
 export interface RedactionCount {
+  [key: string]: unknown;
   rule: string;
   count: number;
 }

@@ -1,0 +1,241 @@
+// One event model for what a Claude Code session did, built either from hook payloads (the journal)
+// or from a transcript. fold.ts turns these events into record fields. Pure.
+import { canonicalTool, promptText, type TranscriptEntry, toolResults, toolUses } from './transcript.js';
+
+export type SessionEvent =
+  | { kind: 'session-start'; at: string; session_id: string; source: string | null; model: string | null }
+  | { kind: 'prompt'; at: string; session_id: string; text: string }
+  | {
+      kind: 'tool-start';
+      at: string;
+      session_id: string;
+      tool_use_id: string;
+      tool: string;
+      input: Record<string, unknown>;
+      agent_id: string | null;
+      cwd?: string | null;
+    }
+  | {
+      kind: 'tool-end';
+      at: string;
+      session_id: string;
+      tool_use_id: string;
+      tool: string;
+      input: Record<string, unknown> | null;
+      ok: boolean;
+      /** Output text (stdout+stderr, error text or result content), possibly truncated. */
+      output: string | null;
+      interrupted: boolean;
+      duration_ms: number | null;
+      response: Record<string, unknown> | null;
+      agent_id: string | null;
+      cwd?: string | null;
+    }
+  | {
+      kind: 'tool-denied';
+      at: string;
+      session_id: string;
+      tool_use_id: string;
+      tool: string;
+      reason: string | null;
+    }
+  | {
+      kind: 'subagent';
+      at: string;
+      session_id: string;
+      phase: 'start' | 'stop';
+      agent_id: string;
+      agent_type: string | null;
+      transcript_path: string | null;
+    }
+  | { kind: 'model'; at: string; session_id: string; model: string }
+  | { kind: 'version'; at: string; session_id: string; version: string }
+  | { kind: 'stop'; at: string; session_id: string }
+  /** Something happened at this time (first and last transcript lines): bounds the session. */
+  | { kind: 'activity'; at: string; session_id: string }
+  | { kind: 'session-end'; at: string; session_id: string; reason: string | null };
+
+const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const obj = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** Events of one hook payload (`hook_event_name` decides), received at `at`. */
+export function hookEvents(payload: Record<string, unknown>, at: string): SessionEvent[] {
+  const session_id = s(payload.session_id) ?? '';
+  const name = s(payload.hook_event_name) ?? '';
+  const tool = canonicalTool(s(payload.tool_name) ?? '');
+  const tool_use_id = s(payload.tool_use_id) ?? '';
+  const input = obj(payload.tool_input) ?? {};
+  const agent_id = s(payload.agent_id);
+  const duration = typeof payload.duration_ms === 'number' ? payload.duration_ms : null;
+  const cwd = s(payload.cwd);
+  switch (name) {
+    case 'SessionStart':
+      return [
+        { kind: 'session-start', at, session_id, source: s(payload.source), model: modelName(payload.model) },
+      ];
+    case 'UserPromptSubmit': {
+      const text = s(payload.prompt);
+      return text ? [{ kind: 'prompt', at, session_id, text }] : [];
+    }
+    case 'PreToolUse':
+      return [{ kind: 'tool-start', at, session_id, tool_use_id, tool, input, agent_id, cwd }];
+    case 'PostToolUse': {
+      const response = obj(payload.tool_response);
+      return [
+        {
+          kind: 'tool-end',
+          at,
+          session_id,
+          tool_use_id,
+          tool,
+          input,
+          ok: true,
+          output: responseText(payload.tool_response),
+          interrupted: response?.interrupted === true,
+          duration_ms: duration,
+          response,
+          agent_id,
+          cwd,
+        },
+      ];
+    }
+    case 'PostToolUseFailure':
+      return [
+        {
+          kind: 'tool-end',
+          at,
+          session_id,
+          tool_use_id,
+          tool,
+          input,
+          ok: false,
+          output: s(payload.error),
+          interrupted: payload.is_interrupt === true,
+          duration_ms: duration,
+          response: null,
+          agent_id,
+          cwd,
+        },
+      ];
+    case 'PermissionDenied':
+      return [{ kind: 'tool-denied', at, session_id, tool_use_id, tool, reason: s(payload.reason) }];
+    case 'SubagentStart':
+    case 'SubagentStop':
+      return [
+        {
+          kind: 'subagent',
+          at,
+          session_id,
+          phase: name === 'SubagentStart' ? 'start' : 'stop',
+          agent_id: s(payload.agent_id) ?? '',
+          agent_type: s(payload.agent_type),
+          transcript_path: s(payload.agent_transcript_path),
+        },
+      ];
+    case 'Stop':
+      return [{ kind: 'stop', at, session_id }];
+    case 'SessionEnd':
+      return [{ kind: 'session-end', at, session_id, reason: s(payload.reason) }];
+    default:
+      // Events we do not model (Notification, PreCompact, future ones) still show the session was alive.
+      return [{ kind: 'activity', at, session_id }];
+  }
+}
+
+function modelName(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  const o = obj(v);
+  return o ? s(o.id) : null;
+}
+
+/** Output text of a tool response: Bash stdout/stderr, or a string, or content blocks. */
+function responseText(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  const o = obj(v);
+  if (!o) return null;
+  if (typeof o.stdout === 'string' || typeof o.stderr === 'string')
+    return [s(o.stdout), s(o.stderr)].filter(Boolean).join('\n');
+  return null;
+}
+
+/** Events of a transcript (main file plus subagent files), in file order. */
+export function transcriptEvents(entries: readonly TranscriptEntry[]): SessionEvent[] {
+  const out: SessionEvent[] = [];
+  const uses = new Map<string, { tool: string; input: Record<string, unknown>; at: string }>();
+  let lastModel: string | null = null;
+  let version: string | null = null;
+  let lastAt = '';
+  let firstAt = '';
+  let lastSession = '';
+  for (const e of entries) {
+    if (e.timestamp && !firstAt) firstAt = e.timestamp;
+    if (e.sessionId) lastSession = e.sessionId;
+    const at = e.timestamp ?? lastAt;
+    lastAt = at;
+    const session_id = e.sessionId ?? '';
+    if (e.version && e.version !== version) {
+      version = e.version;
+      out.push({ kind: 'version', at, session_id, version });
+    }
+    const agent_id = e.isSidechain ? (e.agentId ?? 'sidechain') : null;
+    if (e.type === 'assistant' && e.message) {
+      const model = e.message.model;
+      if (model && model !== '<synthetic>' && !e.isSidechain && model !== lastModel) {
+        lastModel = model;
+        out.push({ kind: 'model', at, session_id, model });
+      }
+      for (const u of toolUses(e)) {
+        const tool = canonicalTool(u.name);
+        uses.set(u.id, { tool, input: u.input, at });
+        out.push({
+          kind: 'tool-start',
+          at,
+          session_id,
+          tool_use_id: u.id,
+          tool,
+          input: u.input,
+          agent_id,
+          cwd: e.cwd ?? null,
+        });
+      }
+    }
+    if (e.type === 'user') {
+      const text = promptText(e);
+      if (text !== null) out.push({ kind: 'prompt', at, session_id, text });
+      for (const r of toolResults(e)) {
+        const use = uses.get(r.tool_use_id);
+        const response = obj(e.toolUseResult);
+        const duration = use && at && use.at ? Date.parse(at) - Date.parse(use.at) : NaN;
+        out.push({
+          kind: 'tool-end',
+          at,
+          session_id,
+          tool_use_id: r.tool_use_id,
+          tool: use?.tool ?? '',
+          input: use?.input ?? null,
+          ok: !r.is_error,
+          output: r.text,
+          interrupted: response?.interrupted === true || /^\[Request interrupted by user/.test(r.text),
+          duration_ms: Number.isFinite(duration) && duration >= 0 ? duration : null,
+          response,
+          agent_id,
+        });
+        const agentId = s(response?.agentId) ?? s(e.agentId);
+        if (use?.tool === 'Agent' && agentId && !e.isSidechain)
+          out.push({
+            kind: 'subagent',
+            at,
+            session_id,
+            phase: 'stop',
+            agent_id: agentId,
+            agent_type: s(use.input.subagent_type),
+            transcript_path: null,
+          });
+      }
+    }
+  }
+  if (firstAt) out.unshift({ kind: 'activity', at: firstAt, session_id: '' });
+  if (lastAt) out.push({ kind: 'activity', at: lastAt, session_id: lastSession });
+  return out;
+}

@@ -1,0 +1,217 @@
+// Fold the events of a Claude Code session into record facts: the task (first real prompt) and its
+// follow-ups, files read and edited, Bash commands with exit codes and durations, subagents, agent
+// identity. Pure; git facts (diff, commits) and cost are joined at seal time.
+import type { CommandRun } from '../../record/schema.js';
+import type { EditMark } from '../checks.js';
+import { classifyCommand, mayWriteFiles } from '../classify.js';
+import type { SessionEvent } from './events.js';
+
+export interface SessionFacts {
+  intent: string | null;
+  follow_ups: string[];
+  files_read: string[];
+  /** Files changed by edit tools (successful calls), repo-relative when inside the root. */
+  files_edited: string[];
+  commands: CommandRun[];
+  /** When files changed: tool edits and commands that write files. */
+  edit_marks: EditMark[];
+  session_ids: string[];
+  model: string | null;
+  version: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  subagents: { agent_id: string; agent_type: string | null }[];
+  /** Calls per tool (current names). */
+  tools: Record<string, number>;
+  /** Tool calls that failed, with the start of their error text. */
+  errors: { tool: string; tool_use_id: string; text: string }[];
+  denied: { tool: string; tool_use_id: string; reason: string | null }[];
+}
+
+export interface FoldOptions {
+  /** Worktree root: absolute paths inside it become repo-relative. */
+  root?: string | null;
+  /** Characters of command output kept (the end of it). */
+  outputTail?: number;
+}
+
+const READ_TOOLS = new Set(['Read', 'NotebookRead', 'mcp__acp__Read']);
+const EDIT_TOOLS = new Set([
+  'Write',
+  'Edit',
+  'MultiEdit',
+  'NotebookEdit',
+  'mcp__acp__Write',
+  'mcp__acp__Edit',
+]);
+const SHELL_TOOLS = new Set(['Bash', 'PowerShell']);
+
+type Start = Extract<SessionEvent, { kind: 'tool-start' }>;
+type End = Extract<SessionEvent, { kind: 'tool-end' }>;
+
+export function foldSession(events: readonly SessionEvent[], opts: FoldOptions = {}): SessionFacts {
+  const tail = opts.outputTail ?? 2000;
+  const rel = (p: string) => relativize(p, opts.root ?? null);
+  const prompts: string[] = [];
+  const slashOnly: string[] = [];
+  const sessionIds: string[] = [];
+  const calls = new Map<string, { start?: Start; end?: End }>();
+  const subagents = new Map<string, string | null>();
+  const denied: SessionFacts['denied'] = [];
+  let model: string | null = null;
+  let version: string | null = null;
+  let startedAt: string | null = null;
+  let endedAt: string | null = null;
+
+  for (const e of events) {
+    if (e.session_id && !sessionIds.includes(e.session_id)) sessionIds.push(e.session_id);
+    if (e.at) {
+      if (!startedAt || e.at < startedAt) startedAt = e.at;
+      if (!endedAt || e.at > endedAt) endedAt = e.at;
+    }
+    switch (e.kind) {
+      case 'session-start':
+        if (e.model) model = e.model;
+        break;
+      case 'model':
+        model = e.model;
+        break;
+      case 'version':
+        version = e.version;
+        break;
+      case 'prompt':
+        if (/^\/[\w:.-]+\s*$/.test(e.text.trim())) slashOnly.push(e.text.trim());
+        else if (prompts.at(-1) !== e.text) prompts.push(e.text);
+        break;
+      case 'tool-start':
+      case 'tool-end': {
+        if (!e.tool_use_id) break;
+        const call = calls.get(e.tool_use_id) ?? {};
+        if (e.kind === 'tool-start') call.start ??= e;
+        else call.end = e;
+        calls.set(e.tool_use_id, call);
+        break;
+      }
+      case 'tool-denied':
+        denied.push({ tool: e.tool, tool_use_id: e.tool_use_id, reason: e.reason });
+        break;
+      case 'subagent':
+        if (e.agent_id && (!subagents.has(e.agent_id) || e.agent_type))
+          subagents.set(e.agent_id, e.agent_type);
+        break;
+    }
+  }
+
+  const filesRead: string[] = [];
+  const filesEdited: string[] = [];
+  const commands: CommandRun[] = [];
+  const editMarks: EditMark[] = [];
+  const tools: Record<string, number> = {};
+  const errors: SessionFacts['errors'] = [];
+  const add = (list: string[], p: string) => {
+    if (!list.includes(p)) list.push(p);
+  };
+
+  for (const [id, { start, end }] of calls) {
+    const tool = start?.tool || end?.tool || 'unknown';
+    const input = start?.input ?? end?.input ?? {};
+    tools[tool] = (tools[tool] ?? 0) + 1;
+    if (end && !end.ok) errors.push({ tool, tool_use_id: id, text: (end.output ?? '').slice(0, 200) });
+    const path = str(input.file_path) ?? str(input.notebook_path);
+    if (READ_TOOLS.has(tool) && path && (!end || end.ok)) add(filesRead, rel(path));
+    if (EDIT_TOOLS.has(tool) && path && (!end || end.ok)) {
+      add(filesEdited, rel(path));
+      editMarks.push({ at: end?.at ?? start?.at ?? '' });
+    }
+    if (
+      tool === 'Agent' &&
+      end?.response &&
+      typeof end.response.agentId === 'string' &&
+      !subagents.has(end.response.agentId)
+    )
+      subagents.set(end.response.agentId, str(input.subagent_type));
+    if (SHELL_TOOLS.has(tool) && typeof input.command === 'string') {
+      const run = commandRun(input, start, end, tail, rel);
+      commands.push(run);
+      if (mayWriteFiles(run.command)) editMarks.push({ at: end?.at ?? run.started_at ?? '' });
+    }
+  }
+  commands.sort((a, b) => (a.started_at ?? '').localeCompare(b.started_at ?? ''));
+
+  const all = prompts.length ? prompts : slashOnly;
+  return {
+    intent: all[0] ?? null,
+    follow_ups: all.slice(1),
+    files_read: filesRead,
+    files_edited: filesEdited,
+    commands,
+    edit_marks: editMarks.filter((m) => m.at),
+    session_ids: sessionIds,
+    model,
+    version,
+    started_at: startedAt,
+    ended_at: endedAt,
+    subagents: [...subagents].map(([agent_id, agent_type]) => ({ agent_id, agent_type })),
+    tools,
+    errors,
+    denied,
+  };
+}
+
+function commandRun(
+  input: Record<string, unknown>,
+  start: Start | undefined,
+  end: End | undefined,
+  tail: number,
+  rel: (p: string) => string,
+): CommandRun {
+  const command = String(input.command);
+  const background =
+    input.run_in_background === true ||
+    typeof end?.response?.backgroundTaskId === 'string' ||
+    end?.response?.backgroundedByUser === true;
+  const interrupted = end?.interrupted === true;
+  let exit: number | null = null;
+  if (end && end.ok && !interrupted && !background) exit = 0;
+  else if (end && !end.ok) exit = exitCodeFromText(end.output);
+  let duration = end?.duration_ms ?? null;
+  if (duration === null && start?.at && end?.at) {
+    const d = Date.parse(end.at) - Date.parse(start.at);
+    if (Number.isFinite(d) && d >= 0) duration = d;
+  }
+  const output = end?.output ?? null;
+  const cwd = start?.cwd ?? end?.cwd ?? null;
+  return {
+    command,
+    cwd: cwd ? rel(cwd) || '.' : '.',
+    started_at: start?.at ?? end?.at ?? null,
+    duration_ms: duration,
+    exit_code: exit,
+    interrupted,
+    kind: classifyCommand(command),
+    output_tail: output === null ? null : output.length > tail ? output.slice(-tail) : output,
+    ...(background ? { background: true } : {}),
+    ...(output !== null && output.length > tail ? { truncated: true } : {}),
+  };
+}
+
+/** `Exit code N` at the start of a failure text (optionally after `Error: `), else null. */
+export function exitCodeFromText(text: string | null): number | null {
+  const m = /^(?:Error:\s*)?Exit code (\d+)/.exec(text?.trimStart() ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v ? v : null;
+}
+
+/** Make an absolute path relative to `root` when it lies inside it; `root` itself becomes ''. */
+export function relativize(path: string, root: string | null): string {
+  if (!root) return path;
+  const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+  const p = norm(path);
+  const r = norm(root);
+  if (p === r) return '';
+  if (p.startsWith(`${r}/`)) return p.slice(r.length + 1);
+  return path;
+}

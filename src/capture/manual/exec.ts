@@ -1,0 +1,92 @@
+// Run a command for the user, live, while keeping the tail of its output for the record.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Writable } from 'node:stream';
+
+export interface ExecResult {
+  exitCode: number;
+  /** Null when the process never started (command not found). */
+  signal: NodeJS.Signals | null;
+  durationMs: number;
+  outputTail: string;
+  interrupted: boolean;
+  startedAt: string;
+  notFound: boolean;
+}
+
+const TAIL_BYTES = 64 * 1024;
+
+/** One argument with shell syntax runs through the shell; several arguments run directly. */
+export function needsShell(argv: readonly string[]): boolean {
+  return argv.length === 1 && /[\s|&;<>()$`\\"'*?[\]#~=%{}]/.test(argv[0]!);
+}
+
+/** The command as a person would type it: arguments quoted only where needed. */
+export function displayCommand(argv: readonly string[]): string {
+  if (needsShell(argv)) return argv[0]!;
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function runCommand(
+  argv: readonly string[],
+  io: { out: Writable; err: Writable; cwd: string; env: NodeJS.ProcessEnv },
+) {
+  return new Promise<ExecResult>((resolve) => {
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const shell = needsShell(argv);
+    const child = shell
+      ? spawn(io.env.SHELL || '/bin/sh', ['-c', argv[0]!], {
+          cwd: io.cwd,
+          env: io.env,
+          stdio: ['inherit', 'pipe', 'pipe'],
+        })
+      : spawn(argv[0]!, argv.slice(1), { cwd: io.cwd, env: io.env, stdio: ['inherit', 'pipe', 'pipe'] });
+    let tail = Buffer.alloc(0);
+    const keep = (d: Buffer) => {
+      tail = Buffer.concat([tail, d]);
+      if (tail.length > TAIL_BYTES * 2) tail = tail.subarray(tail.length - TAIL_BYTES);
+    };
+    child.stdout?.on('data', (d: Buffer) => {
+      io.out.write(d);
+      keep(d);
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      io.err.write(d);
+      keep(d);
+    });
+    // The terminal sends Ctrl-C to the whole group: let the child decide, and record what it did.
+    const ignore = () => {};
+    process.on('SIGINT', ignore);
+    process.on('SIGTERM', ignore);
+    let notFound = false;
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      notFound = e.code === 'ENOENT';
+      io.err.write(`error: cannot run ${argv[0]}: ${notFound ? 'command not found' : e.message}\n`);
+    });
+    child.on('close', (code, signal) => {
+      process.off('SIGINT', ignore);
+      process.off('SIGTERM', ignore);
+      const sigNum = signal ? (constants.signals[signal] ?? 0) : 0;
+      resolve({
+        exitCode: notFound ? 127 : signal ? 128 + sigNum : (code ?? 1),
+        signal,
+        durationMs: Math.round(performance.now() - t0),
+        outputTail: tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8'),
+        interrupted: signal === 'SIGINT' || signal === 'SIGTERM' || code === 130,
+        startedAt,
+        notFound,
+      });
+    });
+  });
+}
+
+/** The last lines of output that fit in `maxBytes`, with a marker when cut. */
+export function tailText(text: string, maxBytes = 4000): { text: string; truncated: boolean } {
+  const clean = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, ''); // drop terminal colour codes
+  if (Buffer.byteLength(clean) <= maxBytes) return { text: clean, truncated: false };
+  let cut = clean.slice(-maxBytes);
+  const nl = cut.indexOf('\n');
+  if (nl >= 0 && nl < cut.length - 1) cut = cut.slice(nl + 1);
+  return { text: `…[earlier output truncated]\n${cut}`, truncated: true };
+}

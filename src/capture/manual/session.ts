@@ -1,0 +1,140 @@
+// Manual runs: start, record commands/approvals/notes, finish and seal. The shell around fold.ts.
+import { EMPTY_TREE, type GitEngine } from '../../git/engine.js';
+import type { Repo } from '../../git/repo.js';
+import { newRecordId } from '../../record/id.js';
+import type { RunRecord } from '../../record/schema.js';
+import { resolveRecords, type StoredRecord } from '../../store/read.js';
+import {
+  appendRunEvent,
+  clearActive,
+  createRun,
+  listRuns,
+  markSealed,
+  type RunJournal,
+  readRun,
+} from '../../store/runs.js';
+import { sealRecords } from '../../store/seal.js';
+import { describeChanges } from '../changes.js';
+import { foldManualRun } from './fold.js';
+
+export interface StartOptions {
+  task: string;
+  allow?: string[];
+  deny?: string[];
+  level?: string | null;
+  constraints?: string[];
+  agent?: string;
+  model?: string;
+}
+
+export async function startRun(repo: Repo, opts: StartOptions): Promise<string> {
+  const head = await repo.engine.head();
+  const startTree =
+    (await repo.engine.snapshotWorktree()) ??
+    (head.commit ? (await repo.engine.readCommit(head.commit)).tree : EMPTY_TREE);
+  const id = newRecordId();
+  createRun(repo.location, id, {
+    task: opts.task,
+    allow: opts.allow ?? [],
+    deny: opts.deny ?? [],
+    level: opts.level ?? null,
+    constraints: opts.constraints ?? [],
+    agent: opts.agent ?? 'manual',
+    model: opts.model ?? null,
+    branch: head.branch,
+    start_commit: head.commit,
+    start_tree: startTree,
+  });
+  return id;
+}
+
+export interface SealOutcome {
+  record: RunRecord;
+  /** False while the run has no commit: it stays pending and is attached to the next commit. */
+  sealed: boolean;
+  notesCommit: string | null;
+}
+
+/** Build the record of a journaled run from git facts; seal it when it has commits. */
+export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date()): Promise<SealOutcome> {
+  const { engine } = repo;
+  const start = run.events.find((e) => e.type === 'start');
+  const startCommit = typeof start?.start_commit === 'string' ? start.start_commit : null;
+  const head = await engine.head();
+  const commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
+  const headTree = head.commit ? (await engine.readCommit(head.commit)).tree : EMPTY_TREE;
+  const sameWorktree = run.worktreeKey === repo.location.worktreeKey;
+  const endTree = (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
+  const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
+  const changes = await describeChanges(engine, startTree, endTree, {});
+  const record = foldManualRun(run.id, run.events, {
+    commits: [...commitsNewestFirst].reverse(),
+    endTree,
+    changes,
+    sealedAt: now.toISOString(),
+    branch: head.branch,
+  });
+  if (commitsNewestFirst.length === 0) return { record, sealed: false, notesCommit: null };
+  const result = await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
+  markSealed(repo.location, run.id);
+  return { record, sealed: true, notesCommit: result.notesCommit };
+}
+
+async function commitsSince(engine: GitEngine, start: string | null, head: string): Promise<string[]> {
+  if (start && !(await engine.resolve(start))) return [head]; // start commit gone (shallow, rewritten)
+  return engine.commitsBetween(start, head);
+}
+
+export async function finishRun(
+  repo: Repo,
+  run: RunJournal,
+  status: string,
+  now = new Date(),
+): Promise<SealOutcome> {
+  if (run.state === 'open') appendRunEvent(repo.location, run.id, { type: 'finish', status });
+  clearActive(repo.location, run.id);
+  return sealRun(repo, readRun(repo.location, run.id), now);
+}
+
+/** Attach finished runs of this worktree that were waiting for a commit. */
+export async function attachPending(repo: Repo, now = new Date()): Promise<SealOutcome[]> {
+  const head = await repo.engine.head();
+  if (!head.commit) return [];
+  const out: SealOutcome[] = [];
+  for (const run of listRuns(repo.location)) {
+    if (run.state !== 'pending' || run.worktreeKey !== repo.location.worktreeKey) continue;
+    const outcome = await sealRun(repo, run, now);
+    if (outcome.sealed) out.push(outcome);
+  }
+  return out;
+}
+
+/** Unsealed runs as records (for showing and ID resolution). */
+export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
+  const out: RunRecord[] = [];
+  for (const run of listRuns(repo.location)) {
+    const start = run.events.find((e) => e.type === 'start');
+    const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
+    const record = foldManualRun(run.id, run.events, {
+      commits: [],
+      endTree: null,
+      changes: { changed: [], dependencies: [], config_changes: [] },
+      sealedAt: '',
+      branch: null,
+    });
+    record.repo.start_tree = startTree;
+    record.outcome.status = run.state === 'open' ? 'pending' : record.outcome.status;
+    delete record.sealed_at;
+    out.push(record);
+  }
+  return out;
+}
+
+/** Re-seal a sealed record after changing it (approval or note added after sealing). */
+export async function resealRecord(repo: Repo, stored: StoredRecord, record: RunRecord, now = new Date()) {
+  record.sealed_at = now.toISOString();
+  const commits = [stored.commit, ...stored.commits.filter((c) => c !== stored.commit)];
+  return sealRecords(repo.engine, [{ record, commits }]);
+}
+
+export { resolveRecords };

@@ -1,0 +1,80 @@
+// `adopt [REV|RANGE] [--id ID…]`: re-attach records after a squash or rebase merge rewrote the
+// run's commits. Runs are found through the `Agent-Log: <id>` trailers the new commits kept.
+import type { Argv } from 'yargs';
+import { NotFoundError, UsageError } from '../../errors.js';
+import type { RunRecord } from '../../record/schema.js';
+import { agentLogTrailers } from '../../store/config.js';
+import { loadAllRecords } from '../../store/read.js';
+import { sealRecords } from '../../store/seal.js';
+import type { Context } from '../context.js';
+
+export const command = 'adopt [target]';
+export const describe = 'Re-attach records to the commits a squash or rebase merge produced';
+
+export const builder = (y: Argv) =>
+  y
+    .positional('target', { type: 'string', describe: 'commit or range A..B (default: HEAD)' })
+    .option('id', {
+      type: 'string',
+      array: true,
+      default: [],
+      describe: 'record ID to attach (when no trailer names it)',
+    })
+    .option('json', { type: 'boolean', default: false });
+
+export async function handler(argv: { target?: string; id: string[]; json: boolean }, ctx: Context) {
+  const { engine } = await ctx.repo();
+  const target = argv.target ?? 'HEAD';
+  let commits: string[];
+  if (target.includes('..')) {
+    const [from, to] = target.split(/\.\.\.?/);
+    const toOid = await engine.resolve(to || 'HEAD');
+    const fromOid = from ? await engine.resolve(from) : null;
+    if (!toOid || (from && !fromOid)) throw new NotFoundError(`unknown revision in range '${target}'`);
+    commits = await engine.commitsBetween(fromOid, toOid);
+  } else {
+    const oid = await engine.resolve(target);
+    if (!oid) throw new NotFoundError(`unknown revision '${target}'`);
+    commits = [oid];
+  }
+  // id → the new commits that name it (newest first, as rev-list gives them)
+  const wanted = new Map<string, string[]>();
+  for (const c of commits) {
+    const ids = [
+      ...agentLogTrailers((await engine.readCommit(c)).message),
+      ...(target.includes('..') ? [] : argv.id),
+    ];
+    for (const id of ids) wanted.set(id, [...(wanted.get(id) ?? []), c]);
+  }
+  if (wanted.size === 0)
+    throw new UsageError(`no Agent-Log trailer in ${target}`, 'name the run with --id <record-id>');
+
+  const { records } = await loadAllRecords(engine);
+  const attached: { id: string; commits: string[] }[] = [];
+  const items = [];
+  for (const [prefix, newCommits] of wanted) {
+    const matches = records.filter((r) => r.record.id.startsWith(prefix));
+    if (matches.length !== 1) {
+      ctx.warn(
+        matches.length ? `'${prefix}' matches several records; skipped` : `no record ${prefix}; skipped`,
+      );
+      continue;
+    }
+    const stored = matches[0]!;
+    if (newCommits.every((c) => stored.commits.includes(c))) continue;
+    const record = structuredClone(stored.record) as RunRecord;
+    const at = ctx.now().toISOString();
+    record.repo.adopted = [...(record.repo.adopted ?? []), ...newCommits.map((commit) => ({ commit, at }))];
+    record.sealed_at = at;
+    const old = stored.commits.filter((c) => !newCommits.includes(c));
+    items.push({ record, commits: [...newCommits, ...old] });
+    attached.push({ id: record.id, commits: newCommits });
+  }
+  if (items.length)
+    await sealRecords(engine, items, `agent-log: adopt ${attached.map((a) => a.id).join(', ')}`);
+  if (argv.json) ctx.out.write(`${JSON.stringify({ attached }, null, 2)}\n`);
+  else if (attached.length === 0) ctx.out.write('agent-log: nothing to adopt (records already attached)\n');
+  else
+    for (const a of attached)
+      ctx.out.write(`adopted ${a.id} → ${a.commits.map((c) => c.slice(0, 12)).join(', ')}\n`);
+}

@@ -1,0 +1,37 @@
+// `approve [ID] --by NAME --for SCOPE`: record a human approval (or, with --deny, a refusal).
+import type { Argv } from 'yargs';
+import { addFact } from '../../capture/manual/amend.js';
+import { UsageError } from '../../errors.js';
+import type { Context } from '../context.js';
+
+export const command = 'approve [id]';
+export const describe = 'Record a human approval (or --deny) for a run';
+
+export const builder = (y: Argv) =>
+  y
+    .positional('id', { type: 'string', describe: 'record ID (default: the open run here)' })
+    .option('by', { type: 'string', demandOption: true, describe: 'who decided' })
+    .option('for', { type: 'string', demandOption: true, describe: 'what was approved (e.g. "PR creation")' })
+    .option('note', { type: 'string', describe: 'a remark, e.g. "deployment not approved"' })
+    .option('deny', { type: 'boolean', default: false, describe: 'record a refusal instead' });
+
+interface ApproveArgs {
+  id?: string;
+  by: string;
+  for: string;
+  note?: string;
+  deny: boolean;
+}
+
+export async function handler(argv: ApproveArgs, ctx: Context) {
+  if (!String(argv.by).trim()) throw new UsageError('--by must name a person');
+  if (!String(argv.for).trim()) throw new UsageError('--for must say what is approved');
+  const id = await addFact(await ctx.repo(), argv.id, {
+    type: 'approve',
+    by: String(argv.by).trim(),
+    scope: String(argv.for).trim(),
+    decision: argv.deny ? 'denied' : 'approved',
+    note: argv.note ?? null,
+  });
+  ctx.err.write(`${argv.deny ? 'denial' : 'approval'} recorded on ${id}\n`);
+}

@@ -1,0 +1,141 @@
+// `doctor`: report what is missing or broken. Exit 1 when something needs fixing.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { CheckFailedError } from '../../errors.js';
+import { configGetAll, HOOK_BEGIN, hooksDir, remotes } from '../../git/setup.js';
+import { trackingRef } from '../../git/sync.js';
+import { errorLogPath } from '../../journal/paths.js';
+import { agentLogTrailers } from '../../store/config.js';
+import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
+import { loadAllRecords } from '../../store/read.js';
+import { listRuns } from '../../store/runs.js';
+import type { Context } from '../context.js';
+
+export const command = 'doctor';
+export const describe =
+  'Report what is missing or broken: configuration, hooks, unfetched notes, unrecorded agent commits';
+
+export const builder = (y: Argv) =>
+  y.option('json', { type: 'boolean', default: false }).option('depth', {
+    type: 'number',
+    default: 500,
+    describe: 'how many recent commits to check for missing records',
+  });
+
+type Level = 'ok' | 'warn' | 'problem';
+interface Finding {
+  level: Level;
+  what: string;
+  fix?: string;
+}
+
+const STALE_RUN_MS = 24 * 3600 * 1000;
+
+export async function handler(argv: { json: boolean; depth: number }, ctx: Context) {
+  const repo = await ctx.repo();
+  const { location, engine } = repo;
+  const f: Finding[] = [];
+  const add = (level: Level, what: string, fix?: string) => f.push({ level, what, ...(fix ? { fix } : {}) });
+
+  const rewrite = await configGetAll(location, 'notes.rewriteRef');
+  if (rewrite.includes(NOTES_REF) || rewrite.includes('refs/notes/*'))
+    add('ok', 'notes follow amend and rebase (notes.rewriteRef)');
+  else add('problem', 'records are lost on amend/rebase: notes.rewriteRef is not set', 'git agent-log init');
+  const mode = (await configGetAll(location, 'notes.rewriteMode'))[0];
+  if (mode && mode !== 'cat_sort_uniq' && mode !== 'concatenate')
+    add('warn', `notes.rewriteMode is ${mode}: squashed runs may lose records`, 'git agent-log init');
+  for (const remote of await remotes(location)) {
+    const specs = await configGetAll(location, `remote.${remote}.fetch`);
+    if (!specs.some((s) => s.includes(NOTES_REF) || s.includes('refs/notes/*')))
+      add('problem', `git fetch ${remote} does not bring records (no notes refspec)`, 'git agent-log init');
+    else if (!(await engine.readRef(trackingRef(remote, NOTES_REF))))
+      add('warn', `records of ${remote} were never fetched`, `git agent-log sync ${remote}`);
+  }
+  if (location.worktree) {
+    const hook = join(await hooksDir(location), 'post-commit');
+    if (existsSync(hook) && readFileSync(hook, 'utf8').includes(HOOK_BEGIN))
+      add('ok', 'post-commit hook attaches pending runs');
+    else
+      add(
+        'warn',
+        'no post-commit hook: runs finished before committing wait for the next finish',
+        'git agent-log init',
+      );
+    checkClaude(location.worktree, add);
+  }
+
+  const { records, warnings, tip } = await loadAllRecords(engine);
+  for (const w of warnings) add('warn', w);
+  add(
+    'ok',
+    `${records.length} record${records.length === 1 ? '' : 's'} on ${NOTES_REF}${tip ? '' : ' (ref does not exist yet)'}`,
+  );
+  const notes = await readNotesTree(engine, await notesTree(engine, tip));
+  const dups = [...notes].filter(([, blobs]) => blobs.length > 1).map(([c]) => c.slice(0, 12));
+  if (dups.length)
+    add(
+      'problem',
+      `notes tree has duplicate entries for ${dups.join(', ')} (git notes merge would abort)`,
+      'seal or adopt any run on those commits to rewrite them',
+    );
+
+  const head = await engine.head();
+  if (head.commit) {
+    const known = new Set(records.map((r) => r.record.id));
+    const recent = (await engine.commitsBetween(null, head.commit)).slice(0, argv.depth);
+    for (const c of recent) {
+      for (const id of agentLogTrailers((await engine.readCommit(c)).message)) {
+        if (!known.has(id) && !listRuns(location).some((r) => r.id === id))
+          add(
+            'problem',
+            `commit ${c.slice(0, 12)} names run ${id} but no record exists (squashed? not fetched?)`,
+            `git agent-log sync, or git agent-log adopt ${c.slice(0, 12)}`,
+          );
+      }
+    }
+  }
+  const now = ctx.now().getTime();
+  for (const run of listRuns(location)) {
+    const started = Date.parse(String(run.events[0]?.t ?? ''));
+    if (run.damaged)
+      add('warn', `journal of run ${run.id} has ${run.damaged} damaged line(s) (crash?); they are skipped`);
+    if (run.state === 'open' && now - started > STALE_RUN_MS)
+      add('warn', `run ${run.id} has been open since ${run.events[0]?.t}`, `git agent-log finish ${run.id}`);
+    if (run.state === 'pending') add('warn', `run ${run.id} is finished and waits for a commit`);
+  }
+  const errLog = errorLogPath(location.commonDir);
+  if (existsSync(errLog) && statSync(errLog).size > 0)
+    add(
+      'warn',
+      `hook errors were logged in ${errLog}`,
+      'read it; hooks never block the agent, but events may be missing',
+    );
+
+  const problems = f.filter((x) => x.level === 'problem').length;
+  if (argv.json) ctx.out.write(`${JSON.stringify({ ok: problems === 0, findings: f }, null, 2)}\n`);
+  else
+    for (const x of f)
+      ctx.out.write(
+        `${x.level === 'ok' ? 'ok     ' : x.level === 'warn' ? 'warn   ' : 'PROBLEM'} ${x.what}${x.fix ? `\n        fix: ${x.fix}` : ''}\n`,
+      );
+  if (problems) throw new CheckFailedError(`doctor: ${problems} problem${problems === 1 ? '' : 's'} found`);
+}
+
+function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) => void) {
+  let installed = false;
+  for (const name of ['settings.json', 'settings.local.json']) {
+    const p = join(worktree, '.claude', name);
+    if (!existsSync(p)) continue;
+    const text = readFileSync(p, 'utf8');
+    if (text.includes('agent-log hook')) installed = true;
+    try {
+      if (JSON.parse(text).disableAllHooks === true)
+        add('problem', `.claude/${name} sets disableAllHooks: Claude Code runs are not recorded`);
+    } catch {
+      add('warn', `.claude/${name} is not valid JSON`);
+    }
+  }
+  if (installed) add('ok', 'Claude Code hooks installed');
+  else add('warn', 'Claude Code hooks not installed in this project', 'git agent-log install claude-code');
+}

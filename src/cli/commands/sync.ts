@@ -1,0 +1,28 @@
+// `sync [REMOTE]`: fetch, merge and push the notes ref safely.
+import type { Argv } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { defaultRemote } from '../../git/sync.js';
+import { syncNotes } from '../../store/sync.js';
+import type { Context } from '../context.js';
+
+export const command = 'sync [remote]';
+export const describe = 'Fetch, merge and push refs/notes/agent-log (compare-and-swap, retries)';
+
+export const builder = (y: Argv) =>
+  y
+    .positional('remote', { type: 'string', describe: 'remote name (default: origin)' })
+    .option('push', {
+      type: 'boolean',
+      default: true,
+      describe: 'push after merging (--no-push to only fetch)',
+    })
+    .option('json', { type: 'boolean', default: false });
+
+export async function handler(argv: { remote?: string; push: boolean; json: boolean }, ctx: Context) {
+  const repo = await ctx.repo();
+  const remote = argv.remote ?? (await defaultRemote(repo.location));
+  if (!remote) throw new UsageError('this repository has no remote to sync with');
+  const report = await syncNotes(repo, remote, { push: argv.push });
+  if (argv.json) ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  else ctx.out.write(`agent-log: ${remote}: notes ${report.merge}, push ${report.push}\n`);
+}

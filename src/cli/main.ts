@@ -1,0 +1,113 @@
+// The CLI entry: yargs wiring, lazy command loading, one top-level catch that turns typed errors
+// into one line on stderr and an exit code. Only bin/ sets the process exit code.
+import yargs, { type Argv } from 'yargs';
+import { isAgentLogError, UsageError } from '../errors.js';
+import { openRepo, type Repo } from '../git/repo.js';
+import { COMMAND_MODULES } from './commands/index.js';
+import type { Context } from './context.js';
+import { packageVersion } from './package-root.js';
+
+export interface CommandModule {
+  command: string | string[];
+  describe: string;
+  builder?: (y: Argv) => Argv<unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command declares its own argument type
+  handler: (argv: any, ctx: Context) => Promise<number | undefined> | Promise<void> | number | undefined;
+}
+
+export function defaultContext(overrides: Partial<Context> = {}): Context {
+  let repo: Promise<Repo> | null = null;
+  const env = overrides.env ?? process.env;
+  const cwd = overrides.cwd ?? process.cwd();
+  const err = overrides.err ?? process.stderr;
+  const ctx: Context = {
+    cwd,
+    env,
+    out: process.stdout,
+    err,
+    isTTY: Boolean(process.stdout.isTTY),
+    now: () => new Date(),
+    repo: () => {
+      repo ??= openRepo(cwd, { engine: engineFlag, env });
+      opened.set(ctx, repo);
+      return repo;
+    },
+    warn: (m) => err.write(`warning: ${m}\n`),
+    ...overrides,
+  };
+  return ctx;
+}
+
+let engineFlag: string | undefined;
+const opened = new WeakMap<Context, Promise<Repo>>();
+
+async function load(name: string): Promise<CommandModule> {
+  return (await import(
+    new URL(`./commands/${COMMAND_MODULES[name]!.replace('./', '')}`, import.meta.url).href
+  )) as CommandModule;
+}
+
+export async function run(argv: string[], overrides: Partial<Context> = {}): Promise<number> {
+  const ctx = defaultContext(overrides);
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0); // `git agent-log log | head`
+  });
+  let code = 0;
+  try {
+    const engineAt = argv.findIndex((a) => a === '--engine' || a.startsWith('--engine='));
+    if (engineAt >= 0)
+      engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
+    const first = argv.find((a) => !a.startsWith('-'));
+    const names = first && first in COMMAND_MODULES ? [first] : Object.keys(COMMAND_MODULES);
+    let y = yargs(argv)
+      .scriptName('git agent-log')
+      .usage(
+        'git agent-log <command> [options]\n\nA flight recorder for AI coding agents, stored in git notes.',
+      )
+      .option('engine', {
+        type: 'string',
+        choices: ['native', 'isomorphic'],
+        describe: 'git engine (default: native)',
+        global: true,
+      })
+      .strict()
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw err ?? new UsageError(msg.replace(/^Unknown argument/, 'unknown command or argument'));
+      })
+      .demandCommand(1, 'no command given (see git agent-log --help)')
+      .recommendCommands()
+      .help()
+      .alias('h', 'help')
+      .version(packageVersion())
+      .wrap(Math.min(110, process.stdout.columns || 100));
+    for (const name of names) {
+      const mod = await load(name);
+      y = y.command(mod.command, mod.describe, mod.builder ?? ((b: Argv) => b), async (args) => {
+        code = (await mod.handler(args, ctx)) ?? 0;
+      });
+    }
+    await y.parseAsync();
+  } catch (e) {
+    if (isAgentLogError(e)) {
+      ctx.err.write(`error: ${e.message}\n`);
+      if (e.hint) ctx.err.write(`hint: ${e.hint}\n`);
+      return e.exitCode;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    ctx.err.write(`error: ${msg.split('\n')[0]}\n`);
+    if (ctx.env.AGENT_LOG_DEBUG && e instanceof Error) ctx.err.write(`${e.stack}\n`);
+    return 1;
+  } finally {
+    await closeRepo(ctx);
+  }
+  return code;
+}
+
+async function closeRepo(ctx: Context) {
+  try {
+    await (await opened.get(ctx))?.engine.close();
+  } catch {
+    // never opened, or opening failed: nothing to close
+  }
+}

@@ -1,0 +1,193 @@
+// The isomorphic engine: pure JavaScript git through isomorphic-git's low-level object calls only
+// (never its notes API, writeRef or merge: they ignore fanout and lose concurrent writes), always on the
+// common dir, with our own refs, compare-and-swap, history walks and an atomic fs.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { GitError } from '../../errors.js';
+import type {
+  CommitInfo,
+  FileChange,
+  GitEngine,
+  HeadInfo,
+  Identity,
+  RepoLocation,
+  TreeEntry,
+  WriteCommitInput,
+} from '../engine.js';
+import { ConfigReader, identLine, resolveIdentity } from './config.js';
+import { TreeDiff } from './diff.js';
+import { History } from './history.js';
+import { ObjectStore } from './object-store.js';
+import { isOid, parseCommit, parseTree, serializeCommit, serializeTree } from './objects.js';
+import * as refs from './refs.js';
+import { assertSupportedShape } from './repo-shape.js';
+import { resolveRevision } from './revision.js';
+import { snapshotWorktree } from './snapshot.js';
+
+/** core.excludesFile, or git's default `$XDG_CONFIG_HOME/git/ignore`. */
+async function readGlobalExcludes(config: ConfigReader, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const home = env.HOME ?? homedir();
+  const configured = await config.get('core.excludesFile');
+  const path = configured
+    ? configured.replace(/^~(?=\/|$)/, home)
+    : join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'git', 'ignore');
+  return readFile(path, 'utf8').catch(() => null);
+}
+
+export interface IsomorphicEngineOptions {
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function createIsomorphicEngine(
+  location: RepoLocation,
+  options: IsomorphicEngineOptions = {},
+): Promise<GitEngine> {
+  const env = options.env ?? process.env;
+  const config = new ConfigReader(location.commonDir, env);
+  await assertSupportedShape(location.commonDir, config);
+  return new IsomorphicEngine(location, config, env);
+}
+
+class IsomorphicEngine implements GitEngine {
+  readonly name = 'isomorphic' as const;
+  private readonly objects: ObjectStore;
+  private readonly history: History;
+  private readonly dirs: refs.RefDirs;
+
+  constructor(
+    readonly location: RepoLocation,
+    private readonly config: ConfigReader,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.objects = new ObjectStore(location.commonDir);
+    this.history = new History(this.objects, location.commonDir);
+    this.dirs = { gitDir: location.gitDir, commonDir: location.commonDir };
+  }
+
+  async head(): Promise<HeadInfo> {
+    const head = await refs.readHeadFile(this.location.gitDir);
+    if ('oid' in head) return { commit: head.oid, branch: null };
+    const branch = head.symref.startsWith('refs/heads/')
+      ? head.symref.slice('refs/heads/'.length)
+      : head.symref;
+    return { commit: await refs.readRef(this.dirs, head.symref), branch };
+  }
+
+  resolve(rev: string): Promise<string | null> {
+    return resolveRevision(rev, {
+      objects: this.objects,
+      readRef: (ref) => refs.readRef(this.dirs, ref),
+      history: this.history,
+    });
+  }
+
+  readRef(ref: string): Promise<string | null> {
+    return refs.readRef(this.dirs, ref);
+  }
+
+  async casRef(ref: string, next: string, expected: string | null, reflogMessage: string): Promise<boolean> {
+    const dir = refs.isPerWorktreeRef(ref) ? this.location.gitDir : this.location.commonDir;
+    const reflog = (await this.wantsReflog(dir, ref))
+      ? { ident: identLine(await this.committer(), this.env, 'committer'), message: reflogMessage }
+      : null;
+    return refs.casRef(dir, { ref, next, expected, reflog });
+  }
+
+  private async wantsReflog(dir: string, ref: string): Promise<boolean> {
+    if (await refs.reflogExists(dir, ref)) return true;
+    const setting = (await this.config.get('core.logAllRefUpdates'))?.toLowerCase();
+    if (setting === 'always') return true;
+    const on =
+      setting === undefined || setting === null ? !this.location.bare : /^(true|yes|on|1)$/.test(setting);
+    return on && refs.autocreatesReflog(ref);
+  }
+
+  deleteRef(ref: string, expected: string): Promise<boolean> {
+    const dir = refs.isPerWorktreeRef(ref) ? this.location.gitDir : this.location.commonDir;
+    return refs.deleteRef(dir, ref, expected);
+  }
+
+  async readBlob(oid: string): Promise<Buffer> {
+    return (await this.objects.read(oid, 'blob')).content;
+  }
+
+  async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
+    const out = new Map<string, Buffer>();
+    for (const oid of oids) {
+      if (out.has(oid)) continue;
+      const obj = await this.objects.tryRead(oid);
+      if (obj?.type === 'blob') out.set(oid, obj.content);
+    }
+    return out;
+  }
+
+  async readTree(oid: string): Promise<TreeEntry[]> {
+    const obj = await this.objects.read(oid);
+    if (obj.type === 'commit') return this.readTree(parseCommit(oid, obj.content).tree);
+    if (obj.type !== 'tree') throw new GitError(`object ${oid} is a ${obj.type}, not a tree`);
+    return parseTree(obj.content);
+  }
+
+  async readCommit(oid: string): Promise<CommitInfo> {
+    return parseCommit(oid, (await this.objects.read(oid, 'commit')).content);
+  }
+
+  writeBlob(content: Buffer | string): Promise<string> {
+    return this.objects.write('blob', typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+  }
+
+  writeTree(entries: readonly TreeEntry[]): Promise<string> {
+    return this.objects.write('tree', serializeTree(entries));
+  }
+
+  /** Same object as the native engine's `git commit-tree` for the same input (message verbatim). */
+  async writeCommit(input: WriteCommitInput): Promise<string> {
+    const author = input.author ?? (await this.identity());
+    const committer = input.committer ?? author;
+    const body = serializeCommit({
+      tree: input.tree,
+      parents: input.parents,
+      author: identLine(author, this.env, 'author', input.time),
+      committer: identLine(committer, this.env, 'committer', input.time),
+      message: input.message,
+    });
+    return this.objects.write('commit', body);
+  }
+
+  async commitsBetween(from: string | null, to: string): Promise<string[]> {
+    return this.history.between(from, to);
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    if (!isOid(ancestor) || !isOid(descendant)) throw new GitError('isAncestor needs full commit ids');
+    return this.history.isAncestor(ancestor, descendant);
+  }
+
+  getConfig(key: string): Promise<string | null> {
+    return this.config.get(key);
+  }
+
+  /** The committer identity, as `git var GIT_COMMITTER_IDENT` gives it. */
+  identity(): Promise<Identity> {
+    return this.committer();
+  }
+
+  private committer(): Promise<Identity> {
+    return resolveIdentity(this.config, this.env, 'committer');
+  }
+
+  diffTrees(from: string, to: string): Promise<FileChange[]> {
+    return new TreeDiff(this.objects).diff(from, to);
+  }
+
+  async snapshotWorktree(): Promise<string | null> {
+    const { worktree, gitDir, commonDir } = this.location;
+    if (!worktree || this.location.bare) return null;
+    const fileMode = (await this.config.get('core.fileMode'))?.toLowerCase() !== 'false';
+    const globalExcludes = await readGlobalExcludes(this.config, this.env);
+    return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode, globalExcludes });
+  }
+
+  async close(): Promise<void> {}
+}

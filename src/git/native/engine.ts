@@ -1,0 +1,244 @@
+// The native engine: the user's git plumbing. Fast on any repository size and shape.
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GitError } from '../../errors.js';
+import {
+  type CommitInfo,
+  type FileChange,
+  type GitEngine,
+  type HeadInfo,
+  type Identity,
+  type RepoLocation,
+  type TreeEntry,
+  type WriteCommitInput,
+  ZERO_OID,
+} from '../engine.js';
+import { parseCommit, parseTree } from '../objects.js';
+import { CatFileBatch } from './cat-file.js';
+import { gitText, runGit } from './run.js';
+
+const FALLBACK_IDENTITY: Identity = { name: 'git-agent-log', email: 'agent-log@localhost' };
+/** A lock file older than this, left by a process that died mid-update, is removed. */
+const STALE_LOCK_MS = 10_000;
+
+export class NativeEngine implements GitEngine {
+  readonly name = 'native' as const;
+  private readonly cat: CatFileBatch;
+  private readonly cwd: string;
+  private ident: Identity | null = null;
+
+  constructor(readonly location: RepoLocation) {
+    this.cwd = location.worktree ?? location.gitDir;
+    this.cat = new CatFileBatch(this.cwd);
+  }
+
+  private git(
+    args: string[],
+    opts: { input?: string | Buffer; okCodes?: number[]; env?: NodeJS.ProcessEnv } = {},
+  ) {
+    return runGit(args, { cwd: this.cwd, ...opts });
+  }
+
+  async head(): Promise<HeadInfo> {
+    const [commit, branch] = await Promise.all([
+      this.git(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { okCodes: [1, 128] }),
+      this.git(['symbolic-ref', '-q', '--short', 'HEAD'], { okCodes: [1, 128] }),
+    ]);
+    return {
+      commit: commit.code === 0 ? commit.stdout.toString().trim() : null,
+      branch: branch.code === 0 ? branch.stdout.toString().trim() : null,
+    };
+  }
+
+  async resolve(rev: string): Promise<string | null> {
+    if (rev.startsWith('-')) return null;
+    const r = await this.git(['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], {
+      okCodes: [1, 128],
+    });
+    return r.code === 0 ? r.stdout.toString().trim() : null;
+  }
+
+  async readRef(ref: string): Promise<string | null> {
+    const r = await this.git(['rev-parse', '--verify', '-q', '--end-of-options', ref], { okCodes: [1, 128] });
+    return r.code === 0 ? r.stdout.toString().trim() : null;
+  }
+
+  async casRef(ref: string, next: string, expected: string | null, message: string): Promise<boolean> {
+    const r = await this.git(['update-ref', '-m', message, ref, next, expected ?? ZERO_OID], {
+      okCodes: [1, 128],
+    });
+    if (r.code === 0) return true;
+    this.clearStaleLock(ref, r.stderr);
+    return false;
+  }
+
+  async deleteRef(ref: string, expected: string): Promise<boolean> {
+    const r = await this.git(['update-ref', '-d', ref, expected], { okCodes: [1, 128] });
+    if (r.code !== 0) this.clearStaleLock(ref, r.stderr);
+    return r.code === 0;
+  }
+
+  /** git refuses while `<ref>.lock` exists; a lock abandoned by a killed process would block us forever. */
+  private clearStaleLock(ref: string, stderr: string) {
+    if (!/\.lock'?: File exists/.test(stderr)) return;
+    const lock = join(this.location.commonDir, `${ref}.lock`);
+    try {
+      if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+
+  async readBlob(oid: string): Promise<Buffer> {
+    const o = await this.cat.read(oid);
+    if (!o) throw new GitError(`object ${oid} is missing`);
+    if (o.type !== 'blob') throw new GitError(`object ${oid} is a ${o.type}, not a blob`);
+    return o.content;
+  }
+
+  async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
+    const raw = await this.cat.readMany(oids);
+    const out = new Map<string, Buffer>();
+    for (const [oid, o] of raw) if (o.type === 'blob') out.set(oid, o.content);
+    return out;
+  }
+
+  async readTree(oid: string): Promise<TreeEntry[]> {
+    const o = await this.cat.read(oid);
+    if (!o) throw new GitError(`tree ${oid} is missing`);
+    if (o.type === 'commit') return this.readTree(parseCommit(oid, o.content).tree);
+    if (o.type !== 'tree') throw new GitError(`object ${oid} is a ${o.type}, not a tree`);
+    return parseTree(o.content);
+  }
+
+  async readCommit(oid: string): Promise<CommitInfo> {
+    const o = await this.cat.read(oid);
+    if (!o) throw new GitError(`commit ${oid} is missing`);
+    if (o.type !== 'commit') throw new GitError(`object ${oid} is a ${o.type}, not a commit`);
+    return parseCommit(oid, o.content);
+  }
+
+  async writeBlob(content: Buffer | string): Promise<string> {
+    return (await gitText(['hash-object', '-w', '--stdin'], { cwd: this.cwd, input: content })).trim();
+  }
+
+  async writeTree(entries: readonly TreeEntry[]): Promise<string> {
+    const input = entries.map((e) => `${e.mode} ${e.type} ${e.oid}\t${e.name}\0`).join('');
+    return (await gitText(['mktree', '-z'], { cwd: this.cwd, input })).trim();
+  }
+
+  async writeCommit(input: WriteCommitInput): Promise<string> {
+    const author = input.author ?? (await this.identity());
+    const committer = input.committer ?? author;
+    const when = input.time !== undefined ? `@${input.time} +0000` : undefined;
+    const args = ['commit-tree', input.tree];
+    for (const p of input.parents) args.push('-p', p);
+    const env: NodeJS.ProcessEnv = {
+      GIT_AUTHOR_NAME: author.name,
+      GIT_AUTHOR_EMAIL: author.email,
+      GIT_COMMITTER_NAME: committer.name,
+      GIT_COMMITTER_EMAIL: committer.email,
+    };
+    if (when) Object.assign(env, { GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when });
+    return (await gitText(args, { cwd: this.cwd, input: input.message, env })).trim();
+  }
+
+  async commitsBetween(from: string | null, to: string): Promise<string[]> {
+    const args = ['rev-list', to];
+    if (from) args.push(`^${from}`);
+    const out = await gitText([...args, '--'], { cwd: this.cwd });
+    return out.split('\n').filter(Boolean);
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const r = await this.git(['merge-base', '--is-ancestor', ancestor, descendant], { okCodes: [1, 128] });
+    return r.code === 0;
+  }
+
+  async getConfig(key: string): Promise<string | null> {
+    const r = await this.git(['config', '--get', key], { okCodes: [1] });
+    return r.code === 0 ? r.stdout.toString().trim() : null;
+  }
+
+  async identity(): Promise<Identity> {
+    if (this.ident) return this.ident;
+    const r = await this.git(['var', 'GIT_COMMITTER_IDENT'], { okCodes: [128] });
+    const m = /^(.*) <(.*)> \d+ [+-]\d{4}$/.exec(r.stdout.toString().trim());
+    this.ident = r.code === 0 && m && m[1] ? { name: m[1], email: m[2] ?? '' } : FALLBACK_IDENTITY;
+    return this.ident;
+  }
+
+  async diffTrees(from: string, to: string): Promise<FileChange[]> {
+    const base = ['diff-tree', '-r', '-z', '-M', '--no-commit-id'];
+    const [status, numstat] = await Promise.all([
+      gitText([...base, '--name-status', from, to], { cwd: this.cwd }),
+      gitText([...base, '--numstat', from, to], { cwd: this.cwd }),
+    ]);
+    return mergeDiff(status, numstat);
+  }
+
+  async snapshotWorktree(): Promise<string | null> {
+    if (!this.location.worktree) return null;
+    const dir = mkdtempSync(join(tmpdir(), 'agent-log-index-'));
+    const index = join(dir, 'index');
+    try {
+      const real = join(this.location.gitDir, 'index');
+      if (existsSync(real)) copyFileSync(real, index);
+      const env = { GIT_INDEX_FILE: index };
+      await runGit(['add', '-A', '--', '.'], { cwd: this.location.worktree, env });
+      return (await gitText(['write-tree'], { cwd: this.location.worktree, env })).trim();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.cat.close();
+  }
+}
+
+const STATUS: Record<string, FileChange['status']> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'copied',
+  T: 'type-changed',
+};
+
+/** Join `--name-status -z` and `--numstat -z` outputs of the same diff. */
+export function mergeDiff(nameStatus: string, numstat: string): FileChange[] {
+  const changes: FileChange[] = [];
+  const s = nameStatus.split('\0');
+  for (let i = 0; i < s.length - 1;) {
+    const code = s[i++]!;
+    const kind = STATUS[code[0] ?? ''] ?? 'modified';
+    if (kind === 'renamed' || kind === 'copied') {
+      const old_path = s[i++]!;
+      changes.push({ path: s[i++]!, old_path, status: kind, additions: null, deletions: null });
+    } else {
+      changes.push({ path: s[i++]!, status: kind, additions: null, deletions: null });
+    }
+  }
+  const counts = new Map<string, [number | null, number | null]>();
+  const n = numstat.split('\0');
+  for (let i = 0; i < n.length - 1;) {
+    const head = n[i++]!;
+    const [add, del, path] = head.split('\t');
+    let target = path!;
+    if (path === '') {
+      // a rename or copy: "<add>\t<del>\t\0<old>\0<new>\0"
+      i++;
+      target = n[i++]!;
+    }
+    counts.set(target, [add === '-' ? null : Number(add), del === '-' ? null : Number(del)]);
+  }
+  for (const c of changes) {
+    const [a, d] = counts.get(c.path) ?? [null, null];
+    c.additions = a;
+    c.deletions = d;
+    if (a === null && d === null && counts.has(c.path)) c.binary = true;
+  }
+  return changes;
+}

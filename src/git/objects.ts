@@ -1,0 +1,53 @@
+// Parsing raw git objects (tree and commit bodies as `cat-file --batch` prints them).
+import type { CommitInfo, TreeEntry } from './engine.js';
+
+export function parseTree(content: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let i = 0;
+  while (i < content.length) {
+    const sp = content.indexOf(32, i);
+    const nul = content.indexOf(0, sp);
+    const mode = content.subarray(i, sp).toString('utf8').padStart(6, '0');
+    const name = content.subarray(sp + 1, nul).toString('utf8');
+    const oid = content.subarray(nul + 1, nul + 21).toString('hex');
+    entries.push({ mode, name, oid, type: modeType(mode) });
+    i = nul + 21;
+  }
+  return entries;
+}
+
+export function modeType(mode: string): TreeEntry['type'] {
+  if (mode === '040000') return 'tree';
+  if (mode === '160000') return 'commit';
+  return 'blob';
+}
+
+function parseSignature(s: string): CommitInfo['author'] {
+  const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(s);
+  if (!m) return { name: s, email: '', timestamp: 0, tz: '+0000' };
+  return { name: m[1]!, email: m[2]!, timestamp: Number(m[3]), tz: m[4]! };
+}
+
+export function parseCommit(oid: string, content: Buffer): CommitInfo {
+  const text = content.toString('utf8');
+  const split = text.indexOf('\n\n');
+  const headers = (split < 0 ? text : text.slice(0, split)).split('\n');
+  const message = split < 0 ? '' : text.slice(split + 2);
+  let tree = '';
+  const parents: string[] = [];
+  let author = parseSignature('');
+  let committer = parseSignature('');
+  for (const h of headers) {
+    if (h.startsWith('tree ')) tree = h.slice(5);
+    else if (h.startsWith('parent ')) parents.push(h.slice(7));
+    else if (h.startsWith('author ')) author = parseSignature(h.slice(7));
+    else if (h.startsWith('committer ')) committer = parseSignature(h.slice(10));
+  }
+  return { oid, tree, parents, author, committer, message };
+}
+
+/** git's tree order: byte order of names, directories compared as if they ended in '/'. */
+export function sortTreeEntries(entries: readonly TreeEntry[]): TreeEntry[] {
+  const key = (e: TreeEntry) => (e.type === 'tree' ? `${e.name}/` : e.name);
+  return [...entries].sort((a, b) => Buffer.compare(Buffer.from(key(a)), Buffer.from(key(b))));
+}

@@ -1,0 +1,141 @@
+// Finding the repository around a directory and opening it with the chosen engine.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { RepoError, UsageError } from '../errors.js';
+import type { EngineName, GitEngine, RepoLocation } from './engine.js';
+import { NativeEngine } from './native/engine.js';
+import { gitSpawnEnv } from './native/run.js';
+
+export interface Repo {
+  engine: GitEngine;
+  location: RepoLocation;
+}
+
+export interface OpenOptions {
+  engine?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+let gitAvailable: boolean | null = null;
+/** Whether a `git` binary is on PATH (looked up in PATH, no process spawned). */
+export function hasGitBinary(): boolean {
+  if (gitAvailable === null) {
+    const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+    gitAvailable = dirs.some((d) => {
+      try {
+        accessSync(join(d, 'git'), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+  return gitAvailable;
+}
+
+export function chooseEngine(opts: OpenOptions): EngineName {
+  const asked = opts.engine ?? opts.env?.AGENT_LOG_ENGINE ?? process.env.AGENT_LOG_ENGINE;
+  if (asked !== undefined && asked !== '') {
+    if (asked !== 'native' && asked !== 'isomorphic')
+      throw new UsageError(`unknown engine '${asked}' (expected native or isomorphic)`);
+    if (asked === 'native' && !hasGitBinary()) throw new RepoError('the native engine needs git on PATH');
+    return asked;
+  }
+  return hasGitBinary() ? 'native' : 'isomorphic';
+}
+
+export async function openRepo(cwd: string, opts: OpenOptions = {}): Promise<Repo> {
+  const name = chooseEngine(opts);
+  const location = name === 'native' ? locateWithGit(cwd) : locateWithFs(cwd);
+  if (name === 'native') return { engine: new NativeEngine(location), location };
+  const { createIsomorphicEngine } = await import('./isomorphic/engine.js');
+  return { engine: await createIsomorphicEngine(location), location };
+}
+
+/** Ask git itself: honours GIT_DIR, GIT_WORK_TREE, safe.directory and every repository shape. */
+export function locateWithGit(cwd: string): RepoLocation {
+  const args = [
+    'rev-parse',
+    '--path-format=absolute',
+    '--absolute-git-dir',
+    '--git-common-dir',
+    '--is-bare-repository',
+    '--is-shallow-repository',
+    '--is-inside-work-tree',
+  ];
+  let out: string;
+  try {
+    out = execFileSync('git', [...args, '--show-toplevel'], {
+      cwd,
+      env: gitSpawnEnv(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (e) {
+    const stderr = String((e as { stderr?: string }).stderr ?? '');
+    if (/not a git repository/i.test(stderr)) throw new RepoError(`not a git repository: ${cwd}`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new RepoError(`cannot run git in ${cwd}`);
+    try {
+      // bare repository, or inside the git dir: there is no top level to show
+      out = execFileSync('git', args, {
+        cwd,
+        env: gitSpawnEnv(),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (e2) {
+      const msg = String((e2 as { stderr?: string }).stderr ?? '')
+        .split('\n')[0]
+        ?.replace(/^fatal: /, '');
+      throw new RepoError(msg || `cannot open repository at ${cwd}`);
+    }
+  }
+  const [gitDir, commonDir, bare, shallow, inside, top] = out.trim().split('\n');
+  const worktree = bare !== 'true' && inside === 'true' && top ? top : null;
+  return finish(gitDir!, commonDir!, worktree, bare === 'true', shallow === 'true');
+}
+
+/** Without git: walk up looking for `.git` (a directory, or a `gitdir:` file of a linked worktree). */
+export function locateWithFs(cwd: string): RepoLocation {
+  let dir = resolve(cwd);
+  for (;;) {
+    const dotgit = join(dir, '.git');
+    if (existsSync(dotgit)) {
+      const gitDir = statSync(dotgit).isDirectory() ? dotgit : readGitFile(dotgit, dir);
+      return finish(
+        gitDir,
+        commonDirOf(gitDir),
+        dir,
+        false,
+        existsSync(join(commonDirOf(gitDir), 'shallow')),
+      );
+    }
+    if (existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects')) && existsSync(join(dir, 'refs'))) {
+      return finish(dir, commonDirOf(dir), null, true, existsSync(join(dir, 'shallow')));
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new RepoError(`not a git repository: ${cwd}`);
+    dir = parent;
+  }
+}
+
+function readGitFile(file: string, base: string): string {
+  const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(file, 'utf8'));
+  if (!m) throw new RepoError(`malformed .git file: ${file}`);
+  return isAbsolute(m[1]!) ? m[1]! : resolve(base, m[1]!);
+}
+
+function commonDirOf(gitDir: string): string {
+  const f = join(gitDir, 'commondir');
+  if (!existsSync(f)) return gitDir;
+  const rel = readFileSync(f, 'utf8').trim();
+  return isAbsolute(rel) ? rel : resolve(gitDir, rel);
+}
+
+function finish(gitDir: string, commonDir: string, worktree: string | null, bare: boolean, shallow: boolean) {
+  const g = resolve(gitDir);
+  const c = resolve(commonDir);
+  const worktreeKey = g === c ? 'main' : basename(g);
+  return { gitDir: g, commonDir: c, worktree, bare, shallow, worktreeKey } satisfies RepoLocation;
+}

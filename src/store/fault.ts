@@ -1,0 +1,5 @@
+// Fault injection for crash tests: AGENT_LOG_FAULT=<point> makes the process kill itself there
+// (SIGKILL: no cleanup runs, exactly like a crash). Points: after-objects, before-cas, after-cas.
+export function faultPoint(name: string): void {
+  if (process.env.AGENT_LOG_FAULT === name) process.kill(process.pid, 'SIGKILL');
+}
