@@ -199,9 +199,14 @@ function parseCommitNote(
   return { ids: [...ids].sort(), records, warnings };
 }
 
-/** Entries newest first (by run date, then ID), the order of `log`. */
-export function sortedEntries(data: IndexData): IndexEntry[] {
-  return [...data.entries.values()].sort(compareEntries);
+/** Entries newest first (by run date, then ID), the order of `log`. The file keeps them sorted,
+ * so this is usually a check, not a sort. */
+export function entriesNewestFirst(entries: Iterable<IndexEntry>): IndexEntry[] {
+  const list = [...entries];
+  for (let i = 1; i < list.length; i++) {
+    if (compareEntries(list[i - 1]!, list[i]!) > 0) return list.sort(compareEntries);
+  }
+  return list;
 }
 
 export function compareEntries(a: IndexEntry, b: IndexEntry): number {

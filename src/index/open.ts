@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import type { GitEngine } from '../git/engine.js';
 import { indexDir } from '../journal/paths.js';
+import { NOTES_REF } from '../store/notes.js';
 import { readIndexFile, writeIndexFile } from './file.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type NoteChange } from './model.js';
 import { diffNotesTrees } from './notes-diff.js';
 
-export const INDEX_NOTES_REF = 'refs/notes/agent-log';
 export const INDEX_FILE = 'records.v1';
 
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
@@ -26,7 +26,7 @@ export function indexPath(engine: Pick<GitEngine, 'location'>): string {
 }
 
 export async function openIndex(engine: GitEngine, opts: OpenIndexOptions = {}): Promise<IndexData> {
-  const tip = await engine.readRef(opts.ref ?? INDEX_NOTES_REF);
+  const tip = await engine.readRef(opts.ref ?? NOTES_REF);
   const path = indexPath(engine);
   const stored = readIndexFile(path);
   if (stored && stored.tip === tip) return stored;
