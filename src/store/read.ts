@@ -151,7 +151,7 @@ async function findById(engine: GitEngine, prefix: string, opts: ResolveOptions,
   const ids = new Set(found.map((f) => f.record.id));
   if (ids.size > 1) {
     throw new AmbiguousIdError(
-      `record ID prefix '${prefix}' is ambiguous: ${[...ids].sort().join(', ')}`,
+      `record ID prefix '${prefix}' is ambiguous: ${[...ids].sort().slice(0, 5).join(', ')}${ids.size > 5 ? `, … (${ids.size} in all)` : ''}`,
       'give more characters of the ID',
     );
   }
