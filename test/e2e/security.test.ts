@@ -180,7 +180,10 @@ describe('the off switch', () => {
     await ok(repo, ['finish']);
 
     const [record] = await recordsOn(repo);
-    expect(record!.commands.map((c) => c.output_tail.trim())).toEqual(['before-pause', 'after-resume']);
+    expect(record!.commands.map((c) => (c.output_tail ?? '').trim())).toEqual([
+      'before-pause',
+      'after-resume',
+    ]);
     expect(record!.gaps).toHaveLength(1);
     expect(record!.gaps![0]).toMatchObject({ reason: 'paused' });
     expect(Date.parse(record!.gaps![0]!.to!)).toBeGreaterThanOrEqual(Date.parse(record!.gaps![0]!.from!));
