@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
+import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
@@ -53,7 +54,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const sessionId = safeName(str(payload.session_id) ?? str(payload['thread-id']) ?? 'unknown');
     const file = join(sessionsDir(dirs.commonDir, agent), `${sessionId}.jsonl`);
     const first = !existsSync(file);
-    const redactor = new Redactor();
+    const redactor = repoRedactor(dirs.root);
     const line: JournalEvent = {
       v: 1,
       t: received,

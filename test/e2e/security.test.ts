@@ -108,7 +108,8 @@ describe('no secret reaches git or the journal', () => {
         .join(' '),
     ]);
     // The agent hook path: prompts and tool calls with secrets, on its own journal.
-    for (const c of corpus) {
+    for (let i = 0; i < corpus.length; i += 8) {
+      const batch = corpus.slice(i, i + 8).map((c) => c.text);
       const r = await cli(repo, ['hook', 'claude-code'], {
         env,
         input: JSON.stringify({
@@ -116,9 +117,9 @@ describe('no secret reaches git or the journal', () => {
           hook_event_name: 'PostToolUse',
           cwd: repo.dir,
           tool_name: 'Read',
-          tool_input: { file_path: `${repo.dir}/secrets/${c.text}` },
-          tool_response: { content: `token: ${c.text}` },
-          prompt: c.text,
+          tool_input: { file_path: `${repo.dir}/secrets/${batch[0]}`, others: batch.map((b) => `keys/${b}`) },
+          tool_response: { content: batch.map((b) => `token: ${b}`).join('\n') },
+          prompt: batch.join(' '),
         }),
       });
       expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
@@ -139,6 +140,38 @@ describe('no secret reaches git or the journal', () => {
     expect(journal.length).toBeGreaterThan(0);
     const leaks = allSecrets.filter((s) => objects.includes(s) || journal.some((j) => j.includes(s)));
     expect(leaks).toEqual([]);
+  }, 240_000);
+});
+
+describe('repository redaction settings', () => {
+  test('a pattern in .agent-log/config.json redacts at record time, in the journal, the hook and the note', async () => {
+    const repo = await repoWith({
+      'README.md': '# demo\n',
+      '.agent-log/config.json': JSON.stringify({
+        redact: { patterns: [{ id: 'acme-key', regex: 'acme_[0-9a-f]{16}' }] },
+      }),
+    });
+    const secret = ['acme', '_', '0123456789abcdef'].join('');
+    const id = (await ok(repo, ['start', '--task', `rotate ${secret}`])).stdout.trim();
+    const hook = await cli(repo, ['hook', 'claude-code'], {
+      env: { AGENT_LOG_NO_BACKGROUND: '1' },
+      input: JSON.stringify({
+        session_id: 's1',
+        hook_event_name: 'UserPromptSubmit',
+        prompt: secret,
+        cwd: repo.dir,
+      }),
+    });
+    expect(hook.code).toBe(0);
+    repo.write('README.md', 'v2\n');
+    await repo.commit('rotate');
+    await ok(repo, ['finish']);
+    const [record] = (await recordsOn(repo)).filter((r) => r.id === id);
+    expect(record!.task.intent).toBe('rotate [REDACTED:acme-key]');
+    expect(record!.redactions).toContainEqual({ rule: 'acme-key', count: 1 });
+    const journal = filesUnder(join(repo.dir, '.git', 'agent-log')).map((f) => readFileSync(f, 'utf8'));
+    expect(journal.join('\n')).not.toContain(secret);
+    expect(journal.join('\n')).toContain('[REDACTED:acme-key]');
   });
 });
 
