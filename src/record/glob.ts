@@ -1,51 +1,87 @@
-// A small glob matcher for boundary paths: `**` (any depth), `*` (within a segment), `?`, `{a,b}`.
-// A pattern without a slash matches the file name at any depth (like .gitignore).
+// Path globs for boundaries and queries: `**` (any depth), `*` and `?` (within one segment), `{a,b}`.
+// Like .gitignore, a pattern without `/` also matches the file name at any depth, and a pattern
+// matches everything below a directory it names (`src/payments` covers `src/payments/a.ts`).
 
 const cache = new Map<string, RegExp>();
 
-export function globToRegExp(glob: string): RegExp {
-  const hit = cache.get(glob);
-  if (hit) return hit;
-  let g = glob.trim().replace(/^\.\//, '');
-  if (g.endsWith('/')) g += '**';
-  const anchored = g.includes('/');
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        const slash = g[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = g.indexOf('}', i);
-      if (end < 0) re += '\\{';
-      else {
-        re += `(?:${g
-          .slice(i + 1, end)
-          .split(',')
-          .map((alt) => alt.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'))
-          .join('|')})`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+export function globToRegExp(pattern: string): RegExp {
+  let re = cache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${translate(normalize(pattern))})$`, 's');
+    cache.set(pattern, re);
   }
-  const out = new RegExp(anchored ? `^${re}$` : `^(?:.*/)?${re}$`);
-  cache.set(glob, out);
+  return re;
+}
+
+function normalize(p: string): string {
+  let out = p.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+  if (out.endsWith('/')) out += '**';
   return out;
 }
 
-export function matchGlob(path: string, glob: string): boolean {
-  return globToRegExp(glob).test(path);
+function translate(p: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*') {
+      if (p[i + 1] === '*') {
+        const slashAfter = p[i + 2] === '/';
+        const atSegmentStart = i === 0 || p[i - 1] === '/';
+        i += slashAfter && atSegmentStart ? 2 : 1;
+        // `**/` matches zero or more whole directories; a bare `**` matches anything.
+        out += slashAfter && atSegmentStart ? '(?:.*/)?' : '.*';
+      } else out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '{') {
+      depth++;
+      out += '(?:';
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      out += ')';
+    } else if (c === ',' && depth > 0) out += '|';
+    else out += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+  }
+  // An unclosed brace is taken literally rather than rejected: globs come from users and records.
+  return depth > 0 ? escapeAll(p) : out;
 }
 
-export function matchAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => matchGlob(path, g));
+function escapeAll(p: string): string {
+  return p.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
 }
 
-/** Changed paths that break the boundary: outside every allow glob (when any), or inside a deny glob. */
+/** Whether `path` (repository-relative, `/`-separated) matches `pattern`. */
+export function matchGlob(path: string, pattern: string): boolean {
+  const re = globToRegExp(pattern);
+  const p = path.replace(/^\.\//, '');
+  if (re.test(p)) return true;
+  // Without a slash (and not anchored by a leading one) a pattern matches the file name at any depth.
+  if (!normalize(pattern).includes('/') && !pattern.trim().startsWith('/')) {
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    if (re.test(base)) return true;
+  }
+  // A pattern naming a directory matches the files below it (`api/*` covers `api/v1/x.ts`, as in
+  // .gitignore); within one segment a wildcard never crosses a `/`.
+  for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
+    if (re.test(p.slice(0, i))) return true;
+  }
+  return false;
+}
+
+export function matchAny(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((g) => matchGlob(path, g));
+}
+
+/** A changed path that breaks the boundary: outside every allow glob (when any), or inside a deny glob. */
+export function breachesBoundary(
+  path: string,
+  boundary: { allow: readonly string[]; deny: readonly string[] },
+): boolean {
+  if (boundary.allow.length > 0 && !matchAny(path, boundary.allow)) return true;
+  return matchAny(path, boundary.deny);
+}
+
+/** Changed paths that break the boundary, with the reason. */
 export function boundaryBreaches(
   paths: readonly string[],
   boundary: { allow: readonly string[]; deny: readonly string[] },
@@ -57,4 +93,20 @@ export function boundaryBreaches(
       out.push({ path: p, reason: 'outside-allow' });
   }
   return out;
+}
+
+/** The longest literal run of a pattern (no glob syntax): every matching path contains it. */
+export function globLiteral(pattern: string): string {
+  const norm = normalize(pattern);
+  if (/[{}]/.test(norm)) return longest(norm.split(/[{}]/)[0]!.split(/[*?]/));
+  return longest(norm.split(/[*?]/));
+}
+
+function longest(parts: string[]): string {
+  return parts.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+/** The first glob of `globs` that matches `path`, or null (reports name the glob that matched). */
+export function firstMatch(path: string, globs: readonly string[]): string | null {
+  return globs.find((g) => matchGlob(path, g)) ?? null;
 }
