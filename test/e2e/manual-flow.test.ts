@@ -99,7 +99,8 @@ describe('a whole run', () => {
     expect(record!.outcome.status).toBe('completed');
 
     const md = await ok(repo, ['show', id]);
-    expect(md.stdout).toContain(`# Run ${id}: fix the flaky parser test`);
+    expect(md.stdout).toContain(`# Agent run \`${id}\``);
+    expect(md.stdout).toContain('**Task:** fix the flaky parser test');
     expect(md.stdout).toContain('unit-tests');
     const json = JSON.parse((await ok(repo, ['show', id, '--json'])).stdout);
     expect(json).toEqual(record);
@@ -294,7 +295,7 @@ describe('repository shapes', () => {
     const [record] = await recordsOn(repo, commit);
     expect(record!.id).toBe(id);
     expect(record!.repo.branch).toBeNull();
-    expect((await ok(repo, ['show', id])).stdout).toContain('(detached)');
+    expect((await ok(repo, ['show', id])).stdout).toContain('(detached or unknown)');
   });
 
   it('works in an empty repository: start, pending finish, then the first commit attaches it', async () => {
