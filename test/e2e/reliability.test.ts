@@ -2,7 +2,7 @@
 // in place, and a second finish completes; stale locks are recovered; hostile notes and odd
 // repository shapes get a one-line message or warning and the tool goes on.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -201,6 +201,26 @@ describe('hostile notes and odd repositories', () => {
     expect(log.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect((await cli(repo, ['show', id])).code).toBe(0);
     expect((await cli(repo, ['scan'])).code).toBe(0);
+  });
+
+  test('files the tool creates are 0600 and its directories 0700', async () => {
+    const { repo } = await sealed();
+    await ok(repo, ['start', '--task', 'open run']);
+    await ok(repo, ['pause']);
+    const base = join(repo.dir, '.git', 'agent-log');
+    const walk = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => {
+        const p = join(dir, n);
+        return statSync(p).isDirectory() ? [p, ...walk(p)] : [p];
+      });
+    const entries = [base, ...walk(base)];
+    expect(entries.some((p) => p.endsWith('paused'))).toBe(true);
+    for (const p of entries) {
+      const mode = statSync(p).mode & 0o777;
+      expect(`${p.slice(base.length) || '/'} ${mode.toString(8)}`).toBe(
+        `${p.slice(base.length) || '/'} ${statSync(p).isDirectory() ? '700' : '600'}`,
+      );
+    }
   });
 
   test('outside any repository: one clear line, exit 2', async () => {
