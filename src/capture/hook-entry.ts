@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
+import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
@@ -54,7 +55,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const file = join(sessionsDir(dirs.commonDir, agent), `${sessionId}.jsonl`);
     // The first event of a run records HEAD: a new session file, or one quiet for two hours.
     const first = isNewRun(file, Date.parse(received));
-    const redactor = new Redactor();
+    const redactor = repoRedactor(dirs.root);
     const line: JournalEvent = {
       v: 1,
       t: received,
