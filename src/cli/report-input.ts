@@ -3,6 +3,7 @@
 // override in .agent-log/templates/ first, else the package's own).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sealStaleSessions } from '../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../capture/manual/session.js';
 import { UsageError } from '../errors.js';
 import { existingCommits, newestFirst } from '../git/native/revert.js';
@@ -50,6 +51,7 @@ export function rendered<T>(template: LoadedTemplate, render: () => T): T {
 /** Records named by `ref` (record ID prefix or revision); default: the active run, else HEAD. */
 export async function loadRecords(ctx: Context, ref: string | undefined): Promise<StoredRecord[]> {
   const repo = await ctx.repo();
+  await sealStaleSessions(repo, ctx);
   const unsealed = await unsealedRecords(repo);
   const warnings: string[] = [];
   const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
