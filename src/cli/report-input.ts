@@ -3,7 +3,7 @@
 // override in .agent-log/templates/ first, else the package's own).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sealStaleSessions } from '../capture/claude-code/lazy.js';
+import { sealStaleSessions, unsealedSessionRecords } from '../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../capture/manual/session.js';
 import { UsageError } from '../errors.js';
 import { existingCommits, newestFirst } from '../git/native/revert.js';
@@ -52,7 +52,7 @@ export function rendered<T>(template: LoadedTemplate, render: () => T): T {
 export async function loadRecords(ctx: Context, ref: string | undefined): Promise<StoredRecord[]> {
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
-  const unsealed = await unsealedRecords(repo);
+  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)];
   const warnings: string[] = [];
   const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
   const found = await resolveRecords(repo, target, { unsealed, warnings });

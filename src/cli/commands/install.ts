@@ -17,13 +17,11 @@ export const command = 'install <agent>';
 export const describe = "Add our hooks to an agent's project settings (claude-code)";
 
 export const builder = (y: Argv) =>
-  y
-    .positional('agent', { type: 'string', describe: 'claude-code' })
-    .option('local', {
-      type: 'boolean',
-      default: false,
-      describe: 'write the personal, uncommitted settings file',
-    });
+  y.positional('agent', { type: 'string', describe: 'claude-code' }).option('local', {
+    type: 'boolean',
+    default: false,
+    describe: 'write the personal, uncommitted settings file',
+  });
 
 export async function loadInstaller(agent: string): Promise<AgentInstaller> {
   const name = agent === 'claude' ? 'claude-code' : agent;
