@@ -207,6 +207,7 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
       expect(await repo.git('notes', '--ref=agent-log', 'list')).toBe('');
       expect((await ok(repo, ['log'])).stdout).toMatch(new RegExp(`^${id} .* pending `));
       const commit = await repo.commit('the commit it was waiting for'); // post-commit hook: attach
+      expect(await repo.git('log', '-1', '--format=%B')).toContain(`Agent-Log: ${id}`);
       const [record] = await recordsOn(repo, commit);
       expect(record!.id).toBe(id);
       expect(record!.repo.commits).toEqual([commit]);

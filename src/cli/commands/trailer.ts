@@ -1,7 +1,7 @@
 // `trailer FILE [SOURCE]`: add `Agent-Log: <id>` to a commit message (prepare-commit-msg hook).
 import type { Argv } from 'yargs';
 import { addTrailer } from '../../git/setup.js';
-import { activeRunId } from '../../store/runs.js';
+import { activeRunId, listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
 
 export const command = 'trailer <file> [source]';
@@ -12,9 +12,13 @@ export const builder = (y: Argv) =>
 
 export async function handler(argv: { file: string; source?: string }, ctx: Context) {
   try {
+    if (argv.source === 'merge') return 0;
     const repo = await ctx.repo();
-    const id = activeRunId(repo.location);
-    if (id && argv.source !== 'merge') await addTrailer(repo.location, argv.file, `Agent-Log: ${id}`);
+    const loc = repo.location;
+    // the open run, and finished runs of this worktree that this commit will carry (post-commit attach)
+    const pending = listRuns(loc).filter((r) => r.state === 'pending' && r.worktreeKey === loc.worktreeKey);
+    const ids = [activeRunId(loc), ...pending.map((r) => r.id)].filter((id): id is string => id !== null);
+    for (const id of new Set(ids)) await addTrailer(loc, argv.file, `Agent-Log: ${id}`);
   } catch {
     // a commit must never fail because of us
   }
