@@ -7,6 +7,7 @@ import { NotFoundError, UsageError } from '../errors.js';
 import type { RepoLocation } from '../git/engine.js';
 import { appendEvent, ensurePrivateDir, type JournalEvent, nowIso, readEvents } from '../journal/journal.js';
 import { activeDir, activeRunPath, runJournalPath, runsDir, sealedDir } from '../journal/paths.js';
+import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
 
 export type RunState = 'open' | 'pending';
@@ -76,7 +77,7 @@ export function appendRunEvent(
 ): void {
   const path = runJournalPath(loc.commonDir, id);
   if (!opts.create && !existsSync(path)) throw new NotFoundError(`no open run ${id}`);
-  appendEvent(path, redactEvent({ v: 1 as const, t: nowIso(), ...event }));
+  appendEvent(path, redactEvent({ v: 1 as const, t: nowIso(), ...event }, repoRedactor(loc.worktree)));
 }
 
 export function readRun(loc: RepoLocation, id: string): RunJournal {
