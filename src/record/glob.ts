@@ -81,16 +81,17 @@ export function breachesBoundary(
   return matchAny(path, boundary.deny);
 }
 
-/** Changed paths that break the boundary, with the reason. */
+/** Changed paths that break the boundary, with the reason and the deny glob that matched. */
 export function boundaryBreaches(
   paths: readonly string[],
   boundary: { allow: readonly string[]; deny: readonly string[] },
-): { path: string; reason: 'outside-allow' | 'denied' }[] {
-  const out: { path: string; reason: 'outside-allow' | 'denied' }[] = [];
+): { path: string; reason: 'outside-allow' | 'denied'; glob: string | null }[] {
+  const out: { path: string; reason: 'outside-allow' | 'denied'; glob: string | null }[] = [];
   for (const p of paths) {
-    if (matchAny(p, boundary.deny)) out.push({ path: p, reason: 'denied' });
+    const denied = firstMatch(p, boundary.deny);
+    if (denied) out.push({ path: p, reason: 'denied', glob: denied });
     else if (boundary.allow.length && !matchAny(p, boundary.allow))
-      out.push({ path: p, reason: 'outside-allow' });
+      out.push({ path: p, reason: 'outside-allow', glob: null });
   }
   return out;
 }
