@@ -250,9 +250,11 @@ function main() {
   const nat = byName.get('show <commit> --json, native engine').median;
   const isoSeal = byName.get(`finish: seal ${EVENTS}-event run, isomorphic engine`).median;
   const natSeal = byName.get(`finish: seal ${EVENTS}-event run, native engine`).median;
-  console.log(
-    `\nisomorphic / native: show ${(iso / nat).toFixed(2)}×, seal ${(isoSeal / natSeal).toFixed(2)}×`,
-  );
+  const isoLog = byName.get('log (every record), isomorphic engine').median;
+  const natLog = byName.get('log (every record), native engine').median;
+  const ratios = [`show ${(iso / nat).toFixed(2)}×`, `seal ${(isoSeal / natSeal).toFixed(2)}×`];
+  ratios.push(`log ${(isoLog / natLog).toFixed(2)}×`);
+  console.log(`\nisomorphic / native: ${ratios.join(', ')}`);
   // Every seal landed: one record line per sealed run on top of the filler notes.
   const sealed = readdirSync(join(dir, '.git', 'agent-log', 'sealed')).length;
   if (sealed !== 2 * (RUNS + 1)) throw new Error(`expected ${2 * (RUNS + 1)} sealed runs, found ${sealed}`);

@@ -359,6 +359,12 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(await engine.head()).toEqual({ branch: 'side', commit: sideHead });
       expect(await engine.resolve('HEAD')).toBe(sideHead);
 
+      const mainHead = (await git(r.dir, 'rev-parse', 'HEAD')).trim();
+      const mainEngine = await openEngine(name, r.dir);
+      expect(await mainEngine.resolve('worktrees/wt/HEAD')).toBe(sideHead);
+      expect(await engine.resolve('main-worktree/HEAD')).toBe(mainHead);
+      expect(await engine.resolve('worktrees/nope/HEAD')).toBeNull();
+
       const blob = await engine.writeBlob('from the worktree\n');
       const tree = await engine.writeTree([{ mode: '100644', type: 'blob', oid: blob, name: 'n' }]);
       const commit = await engine.writeCommit({ tree, parents: [], message: 'notes\n' });

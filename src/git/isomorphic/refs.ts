@@ -87,6 +87,15 @@ function dirFor(dirs: RefDirs, ref: string): string {
 
 /** The oid a ref points at, following symbolic refs; null if it (or its target) does not exist. */
 export async function readRef(dirs: RefDirs, ref: string): Promise<string | null> {
+  // git's cross-worktree names: main-worktree/HEAD, worktrees/<name>/HEAD (and their per-worktree refs).
+  if (ref.startsWith('main-worktree/')) {
+    return readRef({ gitDir: dirs.commonDir, commonDir: dirs.commonDir }, ref.slice('main-worktree/'.length));
+  }
+  const other = ref.match(/^worktrees\/([^/]+)\/(.+)$/);
+  if (other) {
+    const gitDir = join(dirs.commonDir, 'worktrees', other[1]!);
+    return readRef({ gitDir, commonDir: dirs.commonDir }, other[2]!);
+  }
   let name = ref;
   for (let depth = 0; depth < 6; depth++) {
     const raw = await readRawRef(dirFor(dirs, name), name);

@@ -21,8 +21,8 @@ async function resolveBase(base: string, ctx: RevisionContext): Promise<string |
   if (isOid(base)) return (await ctx.objects.tryRead(base)) ? base : null;
   for (const rule of DWIM) {
     const name = rule.replace('%s', base);
-    // A bare name only resolves when it is a top-level pseudo-ref such as HEAD or ORIG_HEAD.
-    if (rule === '%s' && !/^[A-Z_]+$/.test(name) && !name.startsWith('refs/')) continue;
+    // A bare name resolves only as a pseudo-ref (HEAD, ORIG_HEAD), a full ref or another worktree's ref.
+    if (rule === '%s' && !/^([A-Z_]+|refs\/.*|main-worktree\/.+|worktrees\/[^/]+\/.+)$/.test(name)) continue;
     const oid = await ctx.readRef(name).catch(() => null);
     if (oid) return oid;
   }
