@@ -7,7 +7,7 @@ const cache = new Map<string, RegExp>();
 export function globToRegExp(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (!re) {
-    re = new RegExp(`^(?:${translate(normalize(pattern))})$`);
+    re = new RegExp(`^(?:${translate(normalize(pattern))})$`, 's');
     cache.set(pattern, re);
   }
   return re;
@@ -55,11 +55,13 @@ export function matchGlob(path: string, pattern: string): boolean {
   const re = globToRegExp(pattern);
   const p = path.replace(/^\.\//, '');
   if (re.test(p)) return true;
-  if (!normalize(pattern).includes('/')) {
+  // Without a slash (and not anchored by a leading one) a pattern matches the file name at any depth.
+  if (!normalize(pattern).includes('/') && !pattern.trim().startsWith('/')) {
     const base = p.slice(p.lastIndexOf('/') + 1);
     if (re.test(base)) return true;
   }
-  // A pattern naming a directory matches the files below it.
+  // A pattern naming a directory matches the files below it (`api/*` covers `api/v1/x.ts`, as in
+  // .gitignore); within one segment a wildcard never crosses a `/`.
   for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
     if (re.test(p.slice(0, i))) return true;
   }
@@ -79,16 +81,17 @@ export function breachesBoundary(
   return matchAny(path, boundary.deny);
 }
 
-/** Changed paths that break the boundary, with the reason. */
+/** Changed paths that break the boundary, with the reason and the deny glob that matched. */
 export function boundaryBreaches(
   paths: readonly string[],
   boundary: { allow: readonly string[]; deny: readonly string[] },
-): { path: string; reason: 'outside-allow' | 'denied' }[] {
-  const out: { path: string; reason: 'outside-allow' | 'denied' }[] = [];
+): { path: string; reason: 'outside-allow' | 'denied'; glob: string | null }[] {
+  const out: { path: string; reason: 'outside-allow' | 'denied'; glob: string | null }[] = [];
   for (const p of paths) {
-    if (matchAny(p, boundary.deny)) out.push({ path: p, reason: 'denied' });
+    const denied = firstMatch(p, boundary.deny);
+    if (denied) out.push({ path: p, reason: 'denied', glob: denied });
     else if (boundary.allow.length && !matchAny(p, boundary.allow))
-      out.push({ path: p, reason: 'outside-allow' });
+      out.push({ path: p, reason: 'outside-allow', glob: null });
   }
   return out;
 }
@@ -102,4 +105,9 @@ export function globLiteral(pattern: string): string {
 
 function longest(parts: string[]): string {
   return parts.reduce((a, b) => (b.length > a.length ? b : a), '');
+}
+
+/** The first glob of `globs` that matches `path`, or null (reports name the glob that matched). */
+export function firstMatch(path: string, globs: readonly string[]): string | null {
+  return globs.find((g) => matchGlob(path, g)) ?? null;
 }

@@ -157,7 +157,8 @@ export const Gap = z.looseObject({
 });
 
 /** Sub-objects default to their empty shape, so an old or minimal record still parses. */
-// prefault, not default: zod 4 returns a default as is, so `{}` would skip the inner defaults.
+// prefault, not default: zod 4 returns a default as is, so `{}` would skip the inner defaults and a
+// minimal record (an older or newer writer) would lack repo.commits and crash its readers.
 const obj = <T extends z.ZodType>(t: T) => t.prefault({} as never);
 
 export const RunRecord = z.looseObject({

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunRecord } from '../../src/record/schema.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
 const SESSION = 'e2e-session-1';
@@ -35,7 +36,7 @@ function journalLines(repo: TempRepo, session = SESSION): Record<string, unknown
 describe('a recorded Claude Code session', () => {
   let repo: TempRepo;
   let transcriptDir: string;
-  let record: Record<string, any>;
+  let record: RunRecord;
   let startCommit: string;
   let endCommit: string;
 
@@ -243,7 +244,7 @@ describe('a recorded Claude Code session', () => {
   });
 
   test('commands: exit codes from PostToolUse / PostToolUseFailure, durations, kinds', () => {
-    expect(record.commands.map((c: any) => [c.command, c.exit_code, c.kind])).toEqual([
+    expect(record.commands.map((c) => [c.command, c.exit_code, c.kind])).toEqual([
       ['npm test', 1, 'test'],
       ['npm test', 0, 'test'],
       [`sed -i 's/\\^3.0.0/^4.0.0/' package.json`, 0, 'other'],
@@ -253,7 +254,7 @@ describe('a recorded Claude Code session', () => {
       duration_ms: 1200,
       output_tail: expect.stringMatching(/^Exit code 1/),
     });
-    expect(record.commands[1].duration_ms).toBe(900);
+    expect(record.commands[1]?.duration_ms).toBe(900);
   });
 
   test('checks: the failing test was retried and passed, but edits came after it', () => {
@@ -286,11 +287,17 @@ describe('a recorded Claude Code session', () => {
       known: true,
       messages: 3,
     });
-    expect(record.cost.usd).toBeCloseTo(0.00255, 6);
+    expect(record.cost?.usd).toBeCloseTo(0.00255, 6);
   });
 
-  test('the session journal is retired once sealed', () => {
-    expect(journalLines(repo)).toEqual([]);
+  test('the commit made during the session carries the run ID as a trailer (found again after a squash)', async () => {
+    const message = await repo.git('log', '-1', '--format=%B', endCommit);
+    expect(message).toContain(`Agent-Log: ${record.id}`);
+  });
+
+  test('the session journal is retired once sealed', async () => {
+    // the background seal moves it right after the notes ref moved
+    await until('the journal to be retired', () => journalLines(repo).length === 0);
     expect(existsSync(join(repo.dir, '.git/agent-log/sealed/claude-code'))).toBe(true);
   });
 });

@@ -1,7 +1,14 @@
-// Lazy sealing for read commands (`log`, `show`): agent sessions that ended or went stale are sealed
-// before records are listed. A failure here must not stop the read: it becomes a warning.
+// Read commands (`log`, `show`) and agent sessions: those that ended or went stale are sealed before
+// records are listed (a failure becomes a warning, never stops the read), the others are listed as
+// pending records.
+import { resolve } from 'node:path';
 import type { Repo } from '../../git/repo.js';
-import { sealPendingSessions } from './seal.js';
+import type { RunRecord } from '../../record/schema.js';
+import { mergeRedactions } from '../../redact/redactor.js';
+import { foldSession, type SessionFacts } from './fold.js';
+import { buildSessionRecord } from './record.js';
+import { STALE_MS, sealPendingSessions, sessionEvents } from './seal.js';
+import { unsealedSessionRuns } from './sessions.js';
 
 export async function sealStaleSessions(
   repo: Repo,
@@ -12,4 +19,57 @@ export async function sealStaleSessions(
   } catch (e) {
     io.warn(`could not seal finished agent sessions: ${(e as Error).message}`);
   }
+}
+
+/** Agent runs not sealed yet (in progress, or waiting for a commit), as pending records for listing. */
+export function unsealedSessionRecords(repo: Repo): RunRecord[] {
+  const out: RunRecord[] = [];
+  for (const run of unsealedSessionRuns(repo.location.commonDir)) {
+    try {
+      const facts = run.imported
+        ? (run.imported.facts as SessionFacts)
+        : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
+      const record = buildSessionRecord({
+        id: run.id,
+        facts,
+        git: {
+          branch: run.head?.branch ?? null,
+          startCommit: run.head?.commit ?? null,
+          startTree: run.startTree,
+          commits: [],
+          endTree: null,
+          changes: { changed: [], dependencies: [], config_changes: [] },
+          worktree: null,
+        },
+        cost: null,
+        source: run.imported ? 'import' : 'prompt',
+        redactions: mergeRedactions(run.redactions),
+        sealedAt: '',
+        ended: run.ended,
+      });
+      delete record.sealed_at;
+      out.push(record);
+    } catch {
+      // a damaged journal must not hide the other runs
+    }
+  }
+  return out.reverse();
+}
+
+/**
+ * The record ID of the agent run a commit made now belongs to: the session named by Claude Code's
+ * Bash environment (CLAUDE_CODE_SESSION_ID), else the most recent open session in this worktree.
+ */
+export function openSessionRunId(repo: Repo, env: NodeJS.ProcessEnv, now = new Date()): string | null {
+  const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
+  const open = unsealedSessionRuns(repo.location.commonDir).filter(
+    (r) =>
+      !r.ended &&
+      !r.imported &&
+      (!r.head?.root || resolve(r.head.root) === here) &&
+      now.getTime() - Date.parse(r.lastAt) < STALE_MS,
+  );
+  const named = env.CLAUDE_CODE_SESSION_ID;
+  const pick = named ? open.filter((r) => r.sessionId === named) : open;
+  return pick.sort((a, b) => a.lastAt.localeCompare(b.lastAt)).at(-1)?.id ?? null;
 }

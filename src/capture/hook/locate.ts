@@ -25,7 +25,7 @@ export function findGitDirs(start: string, env: NodeJS.ProcessEnv = process.env)
   let dir = resolve(start);
   for (let depth = 0; depth < 200; depth++) {
     const dotgit = join(dir, '.git');
-    let isDir: boolean | null = null;
+    let isDir: boolean | null;
     try {
       isDir = statSync(dotgit).isDirectory();
     } catch {

@@ -1,6 +1,6 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`), paged on a terminal.
 import type { Argv } from 'yargs';
-import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
+import { sealStaleSessions, unsealedSessionRecords } from '../../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../../capture/manual/session.js';
 import { UsageError } from '../../errors.js';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
@@ -34,7 +34,11 @@ export async function handler(argv: LogArgs, ctx: Context) {
     throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
   }
   // Runs not sealed yet (open or waiting for a commit) come first: they are the newest.
-  const unsealed = (await unsealedRecords(repo)).map((record) => ({ record, commit: '', commits: [] }));
+  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)].map((record) => ({
+    record,
+    commit: '',
+    commits: [],
+  }));
   const sealed = await selectFor(ctx, repo, {}, Math.max(0, limit - unsealed.length));
   const items = [...unsealed, ...sealed].slice(0, limit);
   if (argv.json) {
