@@ -1,7 +1,10 @@
 // Open the query index for a read command: progress bar on a long build, warnings printed once.
 import type { Repo } from '../git/repo.js';
+import type { IndexedRecord } from '../index/lookup.js';
 import type { IndexData } from '../index/model.js';
 import { indexWarnings } from '../index/open.js';
+import type { FilterSpec } from '../query/filters.js';
+import { selectFromIndex } from '../query/select.js';
 import { openRecordIndex } from '../store/indexed.js';
 import type { Context } from './context.js';
 import { progressBar } from './progress.js';
@@ -15,4 +18,26 @@ export async function openIndexFor(ctx: Context, repo: Repo): Promise<IndexData>
   } finally {
     bar.done();
   }
+}
+
+/** Records matching `spec` for a read command (streamed from a current index), warnings printed. */
+export async function selectFor(
+  ctx: Context,
+  repo: Repo,
+  spec: FilterSpec,
+  limit?: number,
+): Promise<IndexedRecord[]> {
+  const bar = progressBar(ctx, 'indexing run records');
+  try {
+    const { records, warnings } = await selectFromIndex(repo.engine, spec, limit, { onProgress: bar.update });
+    for (const w of warnings) ctx.warn(w);
+    return records;
+  } finally {
+    bar.done();
+  }
+}
+
+/** What fullRecords needs of a selected record. */
+export function entryOf(r: IndexedRecord) {
+  return { id: r.record.id, blob: r.blob, commit: r.commit, commits: r.commits };
 }

@@ -14,6 +14,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -30,28 +31,28 @@ import {
 const FORMAT = 'git-agent-log-index';
 
 export function serializeIndex(data: IndexData): string[] {
+  return [...indexLines(data)];
+}
+
+/** The lines of the file, produced one at a time (a 100k-record index is never held twice). */
+export function* indexLines(data: IndexData): Generator<string> {
   const entries = [...data.entries.values()].sort(compareEntries);
-  const out: string[] = [
-    JSON.stringify({
-      format: FORMAT,
-      version: data.version,
-      tip: data.tip,
-      notes: data.notes.size,
-      entries: entries.length,
-    }),
-  ];
+  yield JSON.stringify({
+    format: FORMAT,
+    version: data.version,
+    tip: data.tip,
+    notes: data.notes.size,
+    entries: entries.length,
+  });
   // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
   for (const commit of [...data.notes.keys()].sort())
-    out.push(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`);
+    yield `n\t${commit}\t${data.notes.get(commit)!.join(',')}`;
   for (const commit of [...data.warnings.keys()].sort())
-    out.push(`w\t${commit}\t${JSON.stringify(data.warnings.get(commit))}`);
+    yield `w\t${commit}\t${JSON.stringify(data.warnings.get(commit))}`;
   for (const e of entries) {
-    out.push(
-      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${e.json ?? '-'}`,
-    );
+    yield `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${e.json ?? '-'}`;
   }
-  out.push('end');
-  return out;
+  yield 'end';
 }
 
 /** Parse an index file; null when it is not a complete index of the current format. */
@@ -136,11 +137,19 @@ export function writeIndexFile(path: string, data: IndexData): boolean {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      const lines = serializeIndex(data);
-      // Written in slices: one huge string would double the peak memory at 100k records.
-      for (let i = 0; i < lines.length; i += 2000) {
-        writeSync(fd, `${lines.slice(i, i + 2000).join('\n')}\n`);
+      // Written in slices of about a megabyte: never one string of the whole index.
+      let batch: string[] = [];
+      let size = 0;
+      for (const line of indexLines(data)) {
+        batch.push(line);
+        size += line.length;
+        if (size > 1 << 20) {
+          writeSync(fd, `${batch.join('\n')}\n`);
+          batch = [];
+          size = 0;
+        }
       }
+      if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -155,4 +164,133 @@ export function writeIndexFile(path: string, data: IndexData): boolean {
     }
     return false;
   }
+}
+
+/** The header of an index file (first line), or null when it is not a current-format index. */
+export function readIndexHeader(path: string): { tip: string | null } | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const nl = buf.subarray(0, n).indexOf(10);
+    if (nl < 0) return null;
+    const header = JSON.parse(buf.subarray(0, nl).toString('utf8'));
+    if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION) return null;
+    return { tip: header.tip ?? null };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface ScanResult {
+  warnings: string[];
+  /** False when the file ended early or held an unexpected line (the caller rebuilds). */
+  complete: boolean;
+}
+
+const CHUNK = 8 << 20;
+
+/**
+ * Stream the entries of an index file in order (newest first) with bounded memory. Lines that do
+ * not contain, for every group, one of its literals are skipped without being decoded — a memchr
+ * scan, as fast as grep. `visit` returns false to stop early.
+ */
+export function scanIndexFile(
+  path: string,
+  groups: readonly (readonly string[])[],
+  visit: (entry: IndexEntry) => boolean | void,
+): ScanResult {
+  const warnings: string[] = [];
+  const needles = groups.map((g) => g.map((l) => Buffer.from(l, 'utf8')));
+  const fd = openSync(path, 'r');
+  try {
+    let carry = Buffer.alloc(0);
+    let pos = 0;
+    let first = true;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const n = readSync(fd, chunk, 0, CHUNK, pos);
+      pos += n;
+      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const lastNl = buf.lastIndexOf(10);
+      if (n === 0) return { warnings, complete: false };
+      if (lastNl < 0) {
+        carry = buf;
+        continue;
+      }
+      const body = buf.subarray(0, lastNl + 1);
+      carry = Buffer.from(buf.subarray(lastNl + 1));
+      let start = 0;
+      if (first) {
+        start = body.indexOf(10) + 1;
+        first = false;
+      }
+      const r = scanLines(body, start, needles, visit, warnings);
+      if (r !== 'more') return { warnings, complete: r === 'end' || r === 'stopped' };
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function scanLines(
+  body: Buffer,
+  from: number,
+  needles: Buffer[][],
+  visit: (entry: IndexEntry) => boolean | void,
+  warnings: string[],
+): 'more' | 'end' | 'stopped' | 'bad' {
+  let start = from;
+  // With literals, jump from one occurrence of the first group to the next instead of visiting lines.
+  while (start < body.length) {
+    if (needles.length && body[start] === 0x72 /* r */) {
+      const hit = nextHit(body, start, needles[0]!);
+      // No candidate left in this chunk: done with it (or with the file, if it holds the end line).
+      if (hit < 0) return body.subarray(body.length - 5).toString() === '\nend\n' ? 'end' : 'more';
+      start = body.lastIndexOf(10, hit) + 1;
+    }
+    const nl = body.indexOf(10, start);
+    const line = body.subarray(start, nl);
+    start = nl + 1;
+    const kind = line[0];
+    if (kind === 0x6e /* n */) continue;
+    if (kind === 0x72 /* r */) {
+      if (!needles.every((g) => g.some((n) => line.indexOf(n) !== -1))) continue;
+      const f = line.toString('utf8').split('\t');
+      if (f.length !== 7) return 'bad';
+      const entry: IndexEntry = {
+        id: f[1]!,
+        date: f[2]!,
+        commit: f[3] === '-' ? null : f[3]!,
+        blob: f[4] === '-' ? null : f[4]!,
+        commits: f[5] ? f[5].split(',') : [],
+        json: f[6] === '-' ? null : f[6]!,
+      };
+      if (visit(entry) === false) return 'stopped';
+    } else if (kind === 0x77 /* w */) {
+      const f = line.toString('utf8').split('\t');
+      try {
+        warnings.push(...(JSON.parse(f[2] ?? '[]') as string[]));
+      } catch {
+        return 'bad';
+      }
+    } else return line.toString() === 'end' ? 'end' : 'bad';
+  }
+  return 'more';
+}
+
+function nextHit(body: Buffer, from: number, group: Buffer[]): number {
+  let best = -1;
+  for (const n of group) {
+    const i = body.indexOf(n, from);
+    if (i !== -1 && (best === -1 || i < best)) best = i;
+  }
+  return best;
 }

@@ -1,7 +1,11 @@
 // Run a filter over the index: skip entries that cannot match by a plain substring test on their
 // stored JSON (fast, like grep), then parse the rest and apply the real filters.
 import { type IndexedRecord, indexedRecord } from '../index/lookup.js';
+import type { GitEngine } from '../git/engine.js';
+import { readIndexHeader, scanIndexFile } from '../index/file.js';
 import { entriesNewestFirst, type IndexData } from '../index/model.js';
+import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
+import { NOTES_REF } from '../store/notes.js';
 import { globLiteral } from '../record/glob.js';
 import { type FilterSpec, matches, requiredLiterals } from './filters.js';
 
@@ -24,4 +28,34 @@ export function selectRecords(
     }
   }
   return out;
+}
+
+export interface Selection {
+  records: IndexedRecord[];
+  warnings: string[];
+}
+
+/**
+ * Select records for a read command. When the index on disk is current, it is streamed (bounded
+ * memory, undecoded lines skipped); otherwise it is brought up to date first.
+ */
+export async function selectFromIndex(
+  engine: GitEngine,
+  spec: FilterSpec,
+  limit = Number.POSITIVE_INFINITY,
+  opts: OpenIndexOptions = {},
+): Promise<Selection> {
+  const path = indexPath(engine);
+  const head = readIndexHeader(path);
+  if (head && head.tip === (await engine.readRef(NOTES_REF))) {
+    const records: IndexedRecord[] = [];
+    const scan = scanIndexFile(path, requiredLiterals(spec, globLiteral), (entry) => {
+      const rec = indexedRecord(entry);
+      if (rec && matches(rec, spec)) records.push(rec);
+      return records.length < limit;
+    });
+    if (scan.complete || records.length >= limit) return { records, warnings: scan.warnings };
+  }
+  const data = await openIndex(engine, opts);
+  return { records: selectRecords(data, spec, limit), warnings: indexWarnings(data) };
 }

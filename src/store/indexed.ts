@@ -3,7 +3,10 @@
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/model.js';
-import { indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
+import { readIndexHeader, scanIndexFile } from '../index/file.js';
+import { entriesWithPrefix } from '../index/lookup.js';
+import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
+import { NOTES_REF } from './notes.js';
 import { parseNote, pickWinner } from '../record/note-lines.js';
 import type { LoadResult, StoredRecord } from './read.js';
 
@@ -15,7 +18,7 @@ export function openRecordIndex(engine: GitEngine, opts: OpenIndexOptions = {}):
 /** Full records of index entries, read from their note blobs in one bulk request. Order is kept. */
 export async function fullRecords(
   engine: GitEngine,
-  entries: readonly IndexEntry[],
+  entries: readonly Pick<IndexEntry, 'id' | 'blob' | 'commit' | 'commits'>[],
 ): Promise<StoredRecord[]> {
   const blobs = await engine.readBlobs([...new Set(entries.flatMap((e) => (e.blob ? [e.blob] : [])))]);
   const parsed = new Map<string, ReturnType<typeof parseNote>>();
@@ -51,4 +54,29 @@ export async function loadIndexedRecords(
     warnings: indexWarnings(data),
     tip: data.tip,
   };
+}
+
+/**
+ * Index entries whose ID starts with `prefix` (exactly `prefix` when `exact`). A current index is
+ * streamed: only lines starting with the ID are decoded, so `show <id>` stays fast on 100k records.
+ */
+export async function entriesById(
+  engine: GitEngine,
+  prefix: string,
+  exact = false,
+): Promise<{ entries: IndexEntry[]; warnings: string[] }> {
+  const p = prefix.toLowerCase();
+  const path = indexPath(engine);
+  const head = readIndexHeader(path);
+  if (head && head.tip === (await engine.readRef(NOTES_REF))) {
+    const entries: IndexEntry[] = [];
+    // Record lines start `r<TAB>id<TAB>`; JSON never holds a raw tab, so this needle only hits there.
+    const scan = scanIndexFile(path, [[`r\t${p}${exact ? '\t' : ''}`]], (e) => {
+      if (exact ? e.id === p : e.id.startsWith(p)) entries.push(e);
+    });
+    if (scan.complete) return { entries: entries.filter((e) => e.json !== null), warnings: scan.warnings };
+  }
+  const data = await openIndex(engine);
+  const entries = exact ? [data.entries.get(p)].filter((e) => e !== undefined) : entriesWithPrefix(data, p);
+  return { entries: entries.filter((e) => e.json !== null), warnings: indexWarnings(data) };
 }

@@ -5,10 +5,8 @@ import type { Repo } from '../git/repo.js';
 import { MIN_PREFIX } from '../record/id.js';
 import { type NoteLine, parseNote, pickWinner } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
-import { entriesWithPrefix } from '../index/lookup.js';
 import type { IndexEntry } from '../index/model.js';
-import { indexWarnings, openIndex } from '../index/open.js';
-import { fullRecords } from './indexed.js';
+import { entriesById, fullRecords } from './indexed.js';
 import { NOTES_REF, notesTree, readNoteBody, readNotesTree } from './notes.js';
 
 export interface StoredRecord {
@@ -93,9 +91,12 @@ export async function recordsOnCommit(
   );
   if (pointers.length === 0) return direct;
   // Pointer lines name records that live on other commits: the index knows where.
-  const index = await openIndex(engine);
-  warnings.push(...indexWarnings(index));
-  const entries = pointers.flatMap((id) => index.entries.get(id) ?? []);
+  const entries: IndexEntry[] = [];
+  for (const id of pointers) {
+    const found = await entriesById(engine, id, true);
+    entries.push(...found.entries);
+    warnings.push(...found.warnings.filter((w) => !warnings.includes(w)));
+  }
   return [...direct, ...(await fullRecords(engine, entries))];
 }
 
@@ -139,10 +140,9 @@ export async function resolveRecords(
 
 async function findById(engine: GitEngine, prefix: string, opts: ResolveOptions, warnings: string[]) {
   // The index resolves a prefix without reading every note (fast on 10k+ records).
-  const index = await openIndex(engine);
-  warnings.push(...indexWarnings(index));
-  const matched: IndexEntry[] = entriesWithPrefix(index, prefix).filter((e) => e.json !== null);
-  const sealed = await fullRecords(engine, matched);
+  const byId = await entriesById(engine, prefix);
+  warnings.push(...byId.warnings);
+  const sealed = await fullRecords(engine, byId.entries);
   const sealedIds = new Set(sealed.map((s) => s.record.id));
   const unsealed = (opts.unsealed ?? [])
     .filter((r) => r.id.startsWith(prefix) && !sealedIds.has(r.id))

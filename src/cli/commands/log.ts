@@ -4,10 +4,9 @@ import { sealStaleSessions, unsealedSessionRecords } from '../../capture/claude-
 import { unsealedRecords } from '../../capture/manual/session.js';
 import { UsageError } from '../../errors.js';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
-import { selectRecords } from '../../query/select.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
-import { openIndexFor } from '../open-index.js';
+import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 
 export const command = 'log';
@@ -40,14 +39,10 @@ export async function handler(argv: LogArgs, ctx: Context) {
     commit: '',
     commits: [],
   }));
-  const index = await openIndexFor(ctx, repo);
-  const sealed = selectRecords(index, {}, Math.max(0, limit - unsealed.length));
+  const sealed = await selectFor(ctx, repo, {}, Math.max(0, limit - unsealed.length));
   const items = [...unsealed, ...sealed].slice(0, limit);
   if (argv.json) {
-    const full = await fullRecords(
-      repo.engine,
-      sealed.map((s) => index.entries.get(s.record.id)!),
-    );
+    const full = await fullRecords(repo.engine, sealed.map(entryOf));
     const byId = new Map(full.map((f) => [f.record.id, f]));
     const out = items.map((s) => byId.get(s.record.id) ?? s);
     ctx.out.write(formatJson(out));

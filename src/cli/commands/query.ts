@@ -3,10 +3,9 @@ import type { Argv } from 'yargs';
 import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { UsageError } from '../../errors.js';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
-import { selectRecords } from '../../query/select.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
-import { openIndexFor } from '../open-index.js';
+import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
 
@@ -35,17 +34,9 @@ export async function handler(argv: QueryArgs, ctx: Context) {
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
   const spec = await filterSpec(argv, ctx, repo);
-  const index = await openIndexFor(ctx, repo);
-  const found = selectRecords(index, spec, argv.n ?? Number.POSITIVE_INFINITY);
+  const found = await selectFor(ctx, repo, spec, argv.n ?? Number.POSITIVE_INFINITY);
   if (argv.json) {
-    ctx.out.write(
-      formatJson(
-        await fullRecords(
-          repo.engine,
-          found.map((s) => index.entries.get(s.record.id)!),
-        ),
-      ),
-    );
+    ctx.out.write(formatJson(await fullRecords(repo.engine, found.map(entryOf))));
     return;
   }
   const lines = argv.format

@@ -2,10 +2,9 @@
 // which checks are skipped, failed or stale most.
 import type { Argv } from 'yargs';
 import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
-import { selectRecords } from '../../query/select.js';
 import { computeStats, type Period, renderStats } from '../../query/stats.js';
 import type { Context } from '../context.js';
-import { openIndexFor } from '../open-index.js';
+import { selectFor } from '../open-index.js';
 import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
 
 export const command = 'stats';
@@ -26,9 +25,8 @@ export async function handler(argv: StatsArgs, ctx: Context) {
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
   const spec = await filterSpec(argv, ctx, repo);
-  const index = await openIndexFor(ctx, repo);
   const stats = computeStats(
-    selectRecords(index, spec).map((s) => s.record),
+    (await selectFor(ctx, repo, spec)).map((s) => s.record),
     argv.by ?? null,
   );
   ctx.out.write(argv.json ? `${JSON.stringify(stats, null, 2)}\n` : renderStats(stats));
