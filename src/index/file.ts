@@ -40,8 +40,11 @@ export function serializeIndex(data: IndexData): string[] {
       entries: entries.length,
     }),
   ];
-  for (const [commit, blobs] of data.notes) out.push(`n\t${commit}\t${blobs.join(',')}`);
-  for (const [commit, msgs] of data.warnings) out.push(`w\t${commit}\t${JSON.stringify(msgs)}`);
+  // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
+  for (const commit of [...data.notes.keys()].sort())
+    out.push(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`);
+  for (const commit of [...data.warnings.keys()].sort())
+    out.push(`w\t${commit}\t${JSON.stringify(data.warnings.get(commit))}`);
   for (const e of entries) {
     out.push(
       `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${e.json ?? '-'}`,

@@ -63,13 +63,86 @@ export function runDateOf(record: RunRecord): string {
 }
 
 /**
- * What queries need of a record: everything but the bulky parts (command output tails). It is still a
- * valid RunRecord; `show` and `--json` read the full line from git.
+ * What queries need of a record (filters, line formats, stats, blame) and nothing more: no command
+ * output, durations, session IDs, commit lists or unknown fields. Still a valid RunRecord; `show`
+ * and `--json` read the full line from git.
  */
-export function slimRecord(record: RunRecord): RunRecord {
+export function slimRecord(r: RunRecord): RunRecord {
   return {
-    ...record,
-    commands: record.commands.map((c) => ({ ...c, output_tail: null })),
+    schema: r.schema,
+    kind: 'record',
+    id: r.id,
+    task: { intent: r.task.intent, source: r.task.source, follow_ups: r.task.follow_ups },
+    boundary: {
+      allow: r.boundary.allow,
+      deny: r.boundary.deny,
+      level: r.boundary.level,
+      constraints: r.boundary.constraints,
+    },
+    agent: { name: r.agent.name, version: null, model: r.agent.model, session_ids: [] },
+    repo: {
+      branch: r.repo.branch,
+      start_commit: null,
+      end_commit: null,
+      commits: [],
+      start_tree: null,
+      end_tree: null,
+    },
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    ...(r.sealed_at !== undefined ? { sealed_at: r.sealed_at } : {}),
+    files: {
+      read: r.files.read,
+      changed: r.files.changed.map((f) => ({
+        path: f.path,
+        status: f.status,
+        additions: f.additions,
+        deletions: f.deletions,
+        via: f.via,
+        ...(f.old_path !== undefined ? { old_path: f.old_path } : {}),
+      })),
+    },
+    commands: r.commands.map((c) => ({
+      command: c.command,
+      cwd: '.',
+      started_at: null,
+      duration_ms: null,
+      exit_code: c.exit_code,
+      interrupted: c.interrupted,
+      kind: c.kind,
+      output_tail: null,
+    })),
+    checks: r.checks.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      status: c.status,
+      attempts: c.attempts,
+      after_last_edit: c.after_last_edit,
+      weakened: c.weakened,
+      ...(c.command !== undefined ? { command: c.command } : {}),
+    })),
+    dependencies: r.dependencies.map((d) => ({ manifest: d.manifest, name: d.name, from: d.from, to: d.to })),
+    config_changes: r.config_changes,
+    approvals: r.approvals.map((a) => ({
+      by: a.by,
+      scope: a.scope,
+      decision: a.decision,
+      at: null,
+      note: a.note,
+    })),
+    outcome: { status: r.outcome.status, pr: r.outcome.pr, summary: r.outcome.summary },
+    rollback: { strategy: r.rollback.strategy, notes: r.rollback.notes },
+    cost: r.cost && {
+      model: r.cost.model,
+      input_tokens: r.cost.input_tokens,
+      output_tokens: r.cost.output_tokens,
+      cache_read_tokens: r.cost.cache_read_tokens,
+      cache_write_tokens: r.cost.cache_write_tokens,
+      usd: r.cost.usd,
+    },
+    risk: { level: r.risk.level, reasons: r.risk.reasons },
+    redactions: [],
+    ...(r.notes !== undefined ? { notes: r.notes } : {}),
   };
 }
 
@@ -102,6 +175,8 @@ export async function applyNoteChanges(
 
   const affected = new Set<string>();
   const parsed = new Map<string, ParsedNote>();
+  /** ID → touched commits whose new note mentions it. */
+  const touchedWith = new Map<string, string[]>();
   for (const [commit, blobs] of touched) {
     for (const id of data.byCommit.get(commit) ?? []) affected.add(id);
     data.warnings.delete(commit);
@@ -116,7 +191,12 @@ export async function applyNoteChanges(
     if (note.warnings.length) data.warnings.set(commit, note.warnings);
     if (note.ids.length) data.byCommit.set(commit, note.ids);
     else data.byCommit.delete(commit);
-    for (const id of note.ids) affected.add(id);
+    for (const id of note.ids) {
+      affected.add(id);
+      const list = touchedWith.get(id);
+      if (list) list.push(commit);
+      else touchedWith.set(id, [commit]);
+    }
   }
 
   // Commits that mention an affected ID but did not change: their full lines may still compete.
@@ -126,7 +206,7 @@ export async function applyNoteChanges(
     const old = data.entries.get(id)?.commits ?? [];
     const all = new Set<string>();
     for (const c of old) if (!touched.has(c) && data.byCommit.get(c)?.includes(id)) all.add(c);
-    for (const [c, note] of parsed) if (note.ids.includes(id)) all.add(c);
+    for (const c of touchedWith.get(id) ?? []) all.add(c);
     const list = [...all].sort();
     commitsOf.set(id, list);
     for (const c of list) if (!parsed.has(c)) for (const b of data.notes.get(c) ?? []) extra.add(b);
@@ -199,9 +279,14 @@ function parseCommitNote(
   return { ids: [...ids].sort(), records, warnings };
 }
 
-/** Entries newest first (by run date, then ID), the order of `log`. */
-export function sortedEntries(data: IndexData): IndexEntry[] {
-  return [...data.entries.values()].sort(compareEntries);
+/** Entries newest first (by run date, then ID), the order of `log`. The file keeps them sorted,
+ * so this is usually a check, not a sort. */
+export function entriesNewestFirst(entries: Iterable<IndexEntry>): IndexEntry[] {
+  const list = [...entries];
+  for (let i = 1; i < list.length; i++) {
+    if (compareEntries(list[i - 1]!, list[i]!) > 0) return list.sort(compareEntries);
+  }
+  return list;
 }
 
 export function compareEntries(a: IndexEntry, b: IndexEntry): number {

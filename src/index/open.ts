@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import type { GitEngine } from '../git/engine.js';
 import { indexDir } from '../journal/paths.js';
+import { NOTES_REF } from '../store/notes.js';
 import { readIndexFile, writeIndexFile } from './file.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type NoteChange } from './model.js';
 import { diffNotesTrees } from './notes-diff.js';
 
-export const INDEX_NOTES_REF = 'refs/notes/agent-log';
 export const INDEX_FILE = 'records.v1';
 
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
@@ -26,7 +26,7 @@ export function indexPath(engine: Pick<GitEngine, 'location'>): string {
 }
 
 export async function openIndex(engine: GitEngine, opts: OpenIndexOptions = {}): Promise<IndexData> {
-  const tip = await engine.readRef(opts.ref ?? INDEX_NOTES_REF);
+  const tip = await engine.readRef(opts.ref ?? NOTES_REF);
   const path = indexPath(engine);
   const stored = readIndexFile(path);
   if (stored && stored.tip === tip) return stored;
@@ -71,9 +71,21 @@ async function applyInBatches(
     for (const [oid, buf] of blobs) out.set(oid, buf.toString('utf8'));
     return out;
   };
-  for (let i = 0; i < changes.length; i += BATCH) {
-    await applyNoteChanges(data, changes.slice(i, i + BATCH), load);
-    onProgress?.(Math.min(i + BATCH, changes.length), changes.length);
+  const batches: NoteChange[][] = [];
+  for (let i = 0; i < changes.length; i += BATCH) batches.push(changes.slice(i, i + BATCH));
+  // The next batch's blobs are requested before this batch is parsed: git reads while we parse.
+  let next = batches.length ? load(batches[0]!.flatMap((c) => c.added)) : null;
+  let done = 0;
+  for (let b = 0; b < batches.length; b++) {
+    const ready = await next!;
+    next = b + 1 < batches.length ? load(batches[b + 1]!.flatMap((c) => c.added)) : null;
+    await applyNoteChanges(data, batches[b]!, async (oids) => {
+      const missing = oids.filter((o) => !ready.has(o));
+      if (missing.length) for (const [o, body] of await load(missing)) ready.set(o, body);
+      return ready;
+    });
+    done += batches[b]!.length;
+    onProgress?.(done, changes.length);
   }
 }
 

@@ -166,11 +166,11 @@ export function formatRecord(stored: StoredRecordLike, format: string): string {
   });
 }
 
-/** The JSON shape of `log --json` / `query --json`: one object per run. */
-export function jsonItem(stored: StoredRecordLike): { commit: string; commits: string[]; record: RunRecord } {
-  return { commit: stored.commit, commits: stored.commits, record: stored.record };
-}
-
+/** `log --json` / `query --json`: the records, as `show --json` prints one. */
 export function formatJson(items: readonly StoredRecordLike[]): string {
-  return `${JSON.stringify(items.map(jsonItem), null, 2)}\n`;
+  return `${JSON.stringify(
+    items.map((s) => s.record),
+    null,
+    2,
+  )}\n`;
 }

@@ -105,15 +105,27 @@ export function listRuns(loc: RepoLocation): RunJournal[] {
   }
   return names
     .filter((n) => n.endsWith('.jsonl'))
-    .map((n) => readRun(loc, n.slice(0, -'.jsonl'.length)))
+    .flatMap((n) => {
+      // another process may seal (move) a journal between readdir and read: it is simply gone
+      try {
+        return [readRun(loc, n.slice(0, -'.jsonl'.length))];
+      } catch (e) {
+        if (e instanceof NotFoundError || (e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw e;
+      }
+    })
     .filter((r) => r.events.length > 0);
 }
 
 /** After the notes ref moved: keep the journal as evidence, out of the way of open runs. */
 export function markSealed(loc: RepoLocation, id: string): void {
   ensurePrivateDir(sealedDir(loc.commonDir));
-  const from = runJournalPath(loc.commonDir, id);
-  if (existsSync(from)) renameSync(from, join(sealedDir(loc.commonDir), `${id}.jsonl`));
+  try {
+    renameSync(runJournalPath(loc.commonDir, id), join(sealedDir(loc.commonDir), `${id}.jsonl`));
+  } catch (e) {
+    // sealed and moved by another process at the same time (finish and the post-commit hook)
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   clearActive(loc, id);
 }
 

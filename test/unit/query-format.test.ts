@@ -65,10 +65,8 @@ test('--format keeps unknown placeholders, expands %n and %%', () => {
   expect(formatRecord(stored(foxtr!), '[%cost]')).toBe('[]');
 });
 
-test('JSON output is an array of records with their commits', () => {
-  const parsed = JSON.parse(formatJson([stored(alpha!, 'a'.repeat(40), ['a'.repeat(40), 'd'.repeat(40)])]));
-  expect(parsed).toHaveLength(1);
-  expect(parsed[0].commit).toBe('a'.repeat(40));
-  expect(parsed[0].commits).toEqual(['a'.repeat(40), 'd'.repeat(40)]);
-  expect(parsed[0].record.id).toBe('alpha00001');
+test('JSON output is an array of records', () => {
+  const parsed = JSON.parse(formatJson([stored(alpha!), stored(bravo!)]));
+  expect(parsed.map((r: { id: string }) => r.id)).toEqual(['alpha00001', 'bravo00002']);
+  expect(parsed[0].task.intent).toBe('add server-side validation to signup endpoint');
 });
