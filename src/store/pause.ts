@@ -2,10 +2,10 @@
 // per process: AGENT_LOG_DISABLE=1. While off, nothing at all is recorded (hook, start, exec,
 // approve, note, attach). `resume` journals a gap event on every open run, so the sealed record
 // says `gaps: [{from, to, reason}]` instead of silently missing a stretch of the run.
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoLocation } from '../git/engine.js';
-import { ensurePrivateDir } from '../journal/journal.js';
+import { appendEvent, ensurePrivateDir, nowIso, readEvents } from '../journal/journal.js';
 import { journalRoot } from '../journal/paths.js';
 import { appendRunEvent, listRuns } from './runs.js';
 
@@ -76,8 +76,36 @@ export function resume(loc: RepoLocation, now: Date): { gap: Gap | null; runs: s
     // removed by a concurrent resume: that one journals the gap
     return { gap: null, runs: [] };
   }
-  const runs = journalGap(loc, gap);
+  const runs = [...journalGap(loc, gap), ...journalSessionGaps(loc, gap)];
   return { gap, runs };
+}
+
+/** Agent sessions still running (no SessionEnd yet) get the gap on their journal too. */
+function journalSessionGaps(loc: RepoLocation, gap: Gap): string[] {
+  const root = join(journalRoot(loc.commonDir), 'sessions');
+  const out: string[] = [];
+  let agents: string[];
+  try {
+    agents = readdirSync(root);
+  } catch {
+    return out;
+  }
+  for (const agent of agents) {
+    let files: string[];
+    try {
+      files = readdirSync(join(root, agent)).filter((f) => f.endsWith('.jsonl'));
+    } catch {
+      continue;
+    }
+    for (const f of files) {
+      const path = join(root, agent, f);
+      const { events } = readEvents(path);
+      if (events.some((e) => e.event === 'SessionEnd')) continue;
+      appendEvent(path, { v: 1, t: nowIso(), type: 'gap', ...gap });
+      out.push(`${agent} session ${f.slice(0, -'.jsonl'.length)}`);
+    }
+  }
+  return out;
 }
 
 /** Append a gap event to every open run of the repository. */

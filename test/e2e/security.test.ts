@@ -228,6 +228,31 @@ describe('the off switch', () => {
       expect(everything).not.toContain(s);
   });
 
+  test('an agent session that spans a pause is sealed with the gap', async () => {
+    const repo = await repoWith();
+    const env = { AGENT_LOG_NO_BACKGROUND: '1' };
+    const hook = async (payload: Record<string, unknown>) => {
+      const r = await cli(repo, ['hook', 'claude-code'], {
+        env,
+        input: JSON.stringify({ session_id: 'gap-session', cwd: repo.dir, ...payload }),
+      });
+      expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    };
+    await hook({ hook_event_name: 'SessionStart', source: 'startup' });
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'tidy the readme' });
+    await ok(repo, ['pause']);
+    await hook({ hook_event_name: 'UserPromptSubmit', prompt: 'prompt-while-paused' });
+    expect((await ok(repo, ['resume'])).stderr).toMatch(/gap noted on claude-code session gap-session/);
+    repo.write('README.md', 'tidy\n');
+    await repo.commit('tidy');
+    await hook({ hook_event_name: 'SessionEnd', reason: 'exit' });
+    await ok(repo, ['finish']);
+    const [record] = await recordsOn(repo);
+    expect(record!.agent.name).toBe('claude-code');
+    expect(record!.gaps).toEqual([expect.objectContaining({ reason: 'paused' })]);
+    expect(JSON.stringify(record)).not.toContain('prompt-while-paused');
+  });
+
   test('a run finished while paused records the gap up to its finish', async () => {
     const repo = await repoWith();
     await ok(repo, ['start', '--task', 'x']);

@@ -40,6 +40,8 @@ export interface SessionSealOutcome {
   sealed: boolean;
 }
 
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
 export function sessionEvents(run: SessionRun): SessionEvent[] {
   const out: SessionEvent[] = [];
   for (const line of run.lines) {
@@ -147,7 +149,7 @@ export async function sealSessionRun(
     editedPaths: new Set(facts.files_edited),
     ranCommands: facts.commands.length > 0,
   });
-  const record = buildSessionRecord({
+  const built = buildSessionRecord({
     id: run.id,
     facts,
     git: {
@@ -166,6 +168,11 @@ export async function sealSessionRun(
     ended: true,
     version: fromRun.version ?? facts.version,
   });
+  // Stretches when recording was paused (journaled by `resume`): the record must show the hole.
+  const gaps = run.lines.flatMap((e) =>
+    e.type === 'gap' ? [{ from: str(e.from), to: str(e.to), reason: str(e.reason) ?? 'paused' }] : [],
+  );
+  const record = gaps.length ? { ...built, gaps } : built;
   if (commitsNewestFirst.length === 0) return { record, sealed: false };
   await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markRunSealed(run);
