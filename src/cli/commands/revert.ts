@@ -16,6 +16,7 @@ import {
   restorePaths,
   revertCommits,
 } from '../../git/native/revert.js';
+import { hasGitBinary } from '../../git/repo.js';
 import { oneLine, shQuote } from '../../report/escape.js';
 import { planRollback, type RollbackPlan } from '../../report/rollback-plan.js';
 import type { Context } from '../context.js';
@@ -44,7 +45,7 @@ export async function handler(argv: RevertArgs, ctx: Context) {
   const repo = await ctx.repo();
   const cwd = repo.location.worktree;
   if (!cwd) throw new RepoError('revert needs a working tree (this repository is bare)');
-  if (repo.engine.name !== 'native') throw new RepoError('revert needs git on PATH (it runs git revert)');
+  if (!hasGitBinary()) throw new RepoError('revert needs git on PATH (it runs git revert)');
 
   // The run's own commits if they are all on this branch; else the commits a squash or rebase merge
   // made of them (recorded by `adopt`); else restore the run's files from its start commit.
