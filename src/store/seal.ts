@@ -33,6 +33,7 @@ export function mergeNoteBody(
   drop: 'record' | 'ref' | 'both',
 ): string {
   const kept = splitNote(body ?? '').filter((raw) => {
+    if (raw === line) return true; // already there: keep its place, so an unchanged note stays unchanged
     const parsed = parseNoteLine(raw);
     if (parsed.type === 'record' && parsed.record.id === id) return drop === 'ref';
     if (parsed.type === 'ref' && parsed.id === id) return drop === 'record';

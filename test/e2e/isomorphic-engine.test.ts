@@ -64,6 +64,27 @@ describe('isomorphic engine through the CLI', () => {
     expect(res.stdout).toMatch(/small change/);
   });
 
+  test.each(['after-objects', 'before-cas', 'after-cas'])(
+    'a crash at %s leaves a consistent repository, and finishing again seals the run once',
+    async (point) => {
+      const r = await repo({ 'a.txt': 'a\n' });
+      const id = (await cli(r, ['start', '--task', 'crash test'], { env: ISO })).stdout.trim();
+      r.write('a.txt', 'b\n');
+      await r.commit('crash test');
+      const crashed = await cli(r, ['finish'], { env: { ...ISO, AGENT_LOG_FAULT: point } });
+      expect(crashed.code).not.toBe(0);
+      await r.git('fsck', '--strict');
+      const tip = await r.git('rev-parse', '-q', '--verify', 'refs/notes/agent-log').catch(() => '');
+      expect(tip !== '').toBe(point === 'after-cas');
+
+      // The crashed finish already closed the run: it is pending, and sealing it again names it.
+      expect((await cli(r, ['finish', id], { env: ISO })).code).toBe(0);
+      const lines = (await r.git('notes', '--ref=agent-log', 'show', 'HEAD')).split('\n').filter(Boolean);
+      expect(lines.map((l) => JSON.parse(l)).filter((l) => l.id === id)).toHaveLength(1);
+      await r.git('fsck', '--strict');
+    },
+  );
+
   test('a SHA-256 repository is refused with one clear line and exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-log-sha256-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

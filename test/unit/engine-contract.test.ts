@@ -530,6 +530,78 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(files).not.toContain('deleted.txt');
     });
 
+    async function addAllTree(worktree: string, gitDir: string): Promise<string> {
+      const tmpIndex = join(scratchDir(), 'index');
+      if (existsSync(join(gitDir, 'index'))) copyFileSync(join(gitDir, 'index'), tmpIndex);
+      const env = gitEnv({ GIT_INDEX_FILE: tmpIndex });
+      await run('git', ['add', '-A'], { cwd: worktree, env });
+      return (await run('git', ['write-tree'], { cwd: worktree, env })).stdout.trim();
+    }
+
+    test('in a linked worktree it snapshots that worktree, with its own index', async () => {
+      const r = await repo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
+      const wt = join(scratchDir(), 'wt');
+      await git(r.dir, 'worktree', 'add', '-q', '-b', 'side', wt);
+      await writeFile(join(wt, 'a.txt'), 'changed in the worktree\n');
+      await writeFile(join(wt, 'new.txt'), 'new\n');
+      rmSync(join(wt, 'b.txt'));
+      r.write('main-only.txt', 'not in the linked worktree\n');
+      const expected = await addAllTree(wt, join(r.dir, '.git', 'worktrees', 'wt'));
+      const tree = await (await openEngine(name, wt)).snapshotWorktree();
+      expect(tree).toBe(expected);
+      expect((await git(r.dir, 'ls-tree', '--name-only', tree!)).trim().split('\n')).toEqual([
+        'a.txt',
+        'new.txt',
+      ]);
+    });
+
+    test('honours the user’s core.excludesFile like git add does', async () => {
+      const r = await repo({ 'a.txt': 'a\n' });
+      const excludes = join(scratchDir(), 'ignore');
+      await writeFile(excludes, '*.tmp\n');
+      await git(r.dir, 'config', 'core.excludesFile', excludes);
+      r.write('scratch.tmp', 'junk\n');
+      r.write('kept.txt', 'kept\n');
+      const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
+      expect(tree).toBe(await addAllTree(r.dir, join(r.dir, '.git')));
+      expect(await git(r.dir, 'ls-tree', '--name-only', tree!)).toBe('a.txt\nkept.txt\n');
+    });
+
+    test('keeps submodules as gitlinks, checked out or not', async () => {
+      const sub = await repo({ 'lib.txt': 'lib\n' });
+      const r = await repo({ 'a.txt': 'a\n' });
+      await git(r.dir, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/lib');
+      tick();
+      await r.git('commit', '-q', '-m', 'add submodule');
+      r.write('a.txt', 'changed\n');
+      expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(
+        await addAllTree(r.dir, join(r.dir, '.git')),
+      );
+      const clone = join(scratchDir(), 'clone');
+      await git(r.dir, 'clone', '-q', r.dir, clone);
+      expect(readdirSync(join(clone, 'vendor', 'lib'))).toEqual([]);
+      const tree = await (await openEngine(name, clone)).snapshotWorktree();
+      expect(tree).toBe(await addAllTree(clone, join(clone, '.git')));
+      expect(await git(clone, 'ls-tree', '-r', tree!)).toMatch(/^160000 commit [0-9a-f]{40}\tvendor\/lib$/m);
+    });
+
+    test('keeps what a sparse checkout leaves out of the worktree', async () => {
+      const r = await repo({
+        'top.txt': 't\n',
+        'in/a.txt': 'a\n',
+        'out/b.txt': 'b\n',
+        'out/deep/c.txt': 'c\n',
+      });
+      await git(r.dir, 'sparse-checkout', 'set', 'in');
+      expect(existsSync(join(r.dir, 'out'))).toBe(false);
+      r.write('in/a.txt', 'edited\n');
+      const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
+      expect(tree).toBe(await addAllTree(r.dir, join(r.dir, '.git')));
+      expect(await git(r.dir, 'ls-tree', '-r', '--name-only', tree!)).toBe(
+        'in/a.txt\nout/b.txt\nout/deep/c.txt\ntop.txt\n',
+      );
+    });
+
     test('an empty worktree is the empty tree, a bare repository has none', async () => {
       const r = await repo();
       expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(EMPTY_TREE);
@@ -702,34 +774,61 @@ describe('isomorphic engine only', () => {
     await git(r.dir, 'fsck', '--strict');
   });
 
-  test('20 processes incrementing one ref with CAS and retry all land', async () => {
+  test('an object git already has packed is not written again as a loose copy', async () => {
+    const r = await repo({ 'a.txt': 'packed content\n' });
+    await git(r.dir, 'gc', '-q', '--prune=now');
+    const engine = await openEngine('isomorphic', r.dir);
+    const looseCount = () =>
+      readdirSync(join(r.dir, '.git', 'objects')).filter((d) => /^[0-9a-f]{2}$/.test(d)).length;
+    expect(looseCount()).toBe(0);
+    const blob = await engine.writeBlob('packed content\n');
+    expect(blob).toBe((await git(r.dir, 'rev-parse', 'HEAD:a.txt')).trim());
+    expect(await engine.writeTree(await engine.readTree((await engine.resolve('HEAD'))!))).toBe(
+      (await git(r.dir, 'rev-parse', 'HEAD^{tree}')).trim(),
+    );
+    expect(looseCount()).toBe(0);
+    const fresh = await engine.writeBlob('not there yet\n');
+    expect(looseCount()).toBe(1);
+    expect(await git(r.dir, 'cat-file', 'blob', fresh)).toBe('not there yet\n');
+  });
+
+  async function race(engines: EngineName[]) {
     const r = await repo();
-    const bundle = await bundleEngine();
+    const bundle = await bundleEngines();
     const fixture = join(ROOT, 'test', 'fixtures', 'cas-increment.mjs');
     const startAt = String(Date.now() + 1500);
-    const runs = Array.from({ length: 20 }, () =>
-      run(process.execPath, [fixture, bundle, r.dir, startAt], { env: gitEnv() }),
+    const results = await Promise.all(
+      engines.map((engine) =>
+        run(process.execPath, [fixture, bundle, r.dir, startAt, engine], { env: gitEnv() }),
+      ),
     );
-    const results = await Promise.all(runs);
-    const attempts = results.map((x) => Number(x.stdout.trim()));
-    expect(attempts.every((n) => n >= 1)).toBe(true);
+    expect(results.map((x) => Number(x.stdout.trim())).every((n) => n >= 1)).toBe(true);
     const tip = (await git(r.dir, 'rev-parse', 'refs/notes/counter')).trim();
-    expect(await git(r.dir, 'cat-file', 'blob', `${tip}:count`)).toBe('20');
-    expect((await git(r.dir, 'rev-list', '--count', tip)).trim()).toBe('20');
+    expect(await git(r.dir, 'cat-file', 'blob', `${tip}:count`)).toBe(String(engines.length));
+    expect((await git(r.dir, 'rev-list', '--count', tip)).trim()).toBe(String(engines.length));
     const reflog = (await git(r.dir, 'reflog', 'show', 'refs/notes/counter')).trim().split('\n');
-    expect(reflog).toHaveLength(20);
+    expect(reflog).toHaveLength(engines.length);
     await git(r.dir, 'fsck', '--strict');
+  }
+
+  test('20 processes incrementing one ref with CAS and retry all land', async () => {
+    await race(Array.from({ length: 20 }, () => 'isomorphic'));
+  });
+
+  test('our lock is git’s lock: 10 isomorphic and 10 native (git update-ref) writers all land', async () => {
+    await race(Array.from({ length: 20 }, (_, i) => (i % 2 ? 'native' : 'isomorphic')));
   });
 });
 
-/** The isomorphic engine as one ESM file the fixture scripts can import (packages stay external). */
-async function bundleEngine(): Promise<string> {
-  const out = join(ROOT, 'node_modules', '.cache', 'git-agent-log-test', 'iso-engine.mjs');
+/** Both engines as one ESM file the fixture scripts can import (packages stay external). */
+async function bundleEngines(): Promise<string> {
+  const out = join(ROOT, 'node_modules', '.cache', 'git-agent-log-test', 'engines.mjs');
   await build({
     stdin: {
       contents:
         "export { createIsomorphicEngine } from './src/git/isomorphic/engine.ts';\n" +
-        "export { locateWithFs } from './src/git/repo.ts';\n",
+        "export { NativeEngine } from './src/git/native/engine.ts';\n" +
+        "export { locateWithFs, locateWithGit } from './src/git/repo.ts';\n",
       resolveDir: ROOT,
       loader: 'ts',
     },

@@ -1,5 +1,6 @@
 // `attach`: attach finished runs waiting for a commit (called by the post-commit hook; quiet, never fails).
 import type { Argv } from 'yargs';
+import { sealPendingSessions } from '../../capture/claude-code/seal.js';
 import { attachPending } from '../../capture/manual/session.js';
 import type { Context } from '../context.js';
 
@@ -12,6 +13,8 @@ export async function handler(argv: { quiet: boolean }, ctx: Context) {
   try {
     const done = await attachPending(await ctx.repo(), ctx.now());
     if (!argv.quiet) for (const o of done) ctx.err.write(`attached ${o.record.id}\n`);
+    const sessions = await sealPendingSessions(await ctx.repo(), { now: ctx.now() });
+    if (!argv.quiet) for (const o of sessions) if (o.sealed) ctx.err.write(`attached ${o.record.id}\n`);
   } catch (e) {
     if (!argv.quiet) throw e;
   }

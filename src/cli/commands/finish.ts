@@ -1,7 +1,8 @@
 // `finish [ID] [--status …]`: seal the run into notes on its commits (or keep it pending).
 import type { Argv } from 'yargs';
+import { sealPendingSessions } from '../../capture/claude-code/seal.js';
 import { attachPending, finishRun } from '../../capture/manual/session.js';
-import { findRun } from '../../store/runs.js';
+import { activeRunId, findRun } from '../../store/runs.js';
 import type { Context } from '../context.js';
 
 export const command = 'finish [id]';
@@ -21,6 +22,16 @@ interface FinishArgs {
 
 export async function handler(argv: FinishArgs, ctx: Context) {
   const repo = await ctx.repo();
+  if (!argv.id && !activeRunId(repo.location)) {
+    // No manual run here: finish the agent sessions of this worktree instead (Claude Code hooks).
+    const sessions = await sealPendingSessions(repo, { now: ctx.now(), force: true });
+    if (sessions.length) {
+      for (const o of sessions)
+        ctx.err.write(o.sealed ? `sealed ${o.record.id}\n` : `${o.record.id} has no commit yet: pending\n`);
+      if (argv.json) ctx.out.write(`${JSON.stringify(sessions.map((o) => o.record), null, 2)}\n`);
+      return;
+    }
+  }
   const run = findRun(repo.location, argv.id);
   const outcome = await finishRun(repo, run, argv.status, ctx.now());
   const others = await attachPending(repo, ctx.now());

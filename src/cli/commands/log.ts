@@ -1,5 +1,6 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`).
 import type { Argv } from 'yargs';
+import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../../capture/manual/session.js';
 import type { RunRecord } from '../../record/schema.js';
 import { loadAllRecords } from '../../store/read.js';
@@ -23,6 +24,7 @@ export function logLine(r: RunRecord): string {
 
 export async function handler(argv: { json: boolean; n?: number }, ctx: Context) {
   const repo = await ctx.repo();
+  await sealStaleSessions(repo, ctx);
   const { records, warnings } = await loadAllRecords(repo.engine);
   for (const w of warnings) ctx.warn(w);
   const all = [...(await unsealedRecords(repo)), ...records.map((r) => r.record)];

@@ -1,5 +1,6 @@
 // `show [ID|REV]`: the review packet of a run (Markdown by default, or the record as JSON).
 import type { Argv } from 'yargs';
+import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../../capture/manual/session.js';
 import type { RunRecord } from '../../record/schema.js';
 import { renderSimplePacket } from '../../report/simple.js';
@@ -24,6 +25,7 @@ interface ShowArgs {
 
 export async function loadForShow(ctx: Context, ref: string | undefined): Promise<RunRecord[]> {
   const repo = await ctx.repo();
+  await sealStaleSessions(repo, ctx);
   const unsealed = await unsealedRecords(repo);
   const warnings: string[] = [];
   const target = ref ?? activeRunId(repo.location) ?? 'HEAD';

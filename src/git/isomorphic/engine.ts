@@ -1,6 +1,9 @@
 // The isomorphic engine: pure JavaScript git through isomorphic-git's low-level object calls only
 // (never its notes API, writeRef or merge: they ignore fanout and lose concurrent writes), always on the
 // common dir, with our own refs, compare-and-swap, history walks and an atomic fs.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { GitError } from '../../errors.js';
 import type {
   CommitInfo,
@@ -21,6 +24,16 @@ import * as refs from './refs.js';
 import { assertSupportedShape } from './repo-shape.js';
 import { resolveRevision } from './revision.js';
 import { snapshotWorktree } from './snapshot.js';
+
+/** core.excludesFile, or git's default `$XDG_CONFIG_HOME/git/ignore`. */
+async function readGlobalExcludes(config: ConfigReader, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const home = env.HOME ?? homedir();
+  const configured = await config.get('core.excludesFile');
+  const path = configured
+    ? configured.replace(/^~(?=\/|$)/, home)
+    : join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'git', 'ignore');
+  return readFile(path, 'utf8').catch(() => null);
+}
 
 export interface IsomorphicEngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -172,7 +185,8 @@ class IsomorphicEngine implements GitEngine {
     const { worktree, gitDir, commonDir } = this.location;
     if (!worktree || this.location.bare) return null;
     const fileMode = (await this.config.get('core.fileMode'))?.toLowerCase() !== 'false';
-    return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode });
+    const globalExcludes = await readGlobalExcludes(this.config, this.env);
+    return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode, globalExcludes });
   }
 
   async close(): Promise<void> {}

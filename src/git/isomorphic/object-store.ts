@@ -1,10 +1,14 @@
 // Object reads and writes through isomorphic-git's low-level readObject/writeObject, always on the
 // common dir, with one shared cache (it holds the parsed pack indexes and pack buffers).
+import { createHash } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import { join } from 'node:path';
 import * as git from 'isomorphic-git';
 import { GitError } from '../../errors.js';
 import { EMPTY_TREE } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
 import { isOid } from './objects.js';
+import { PackIndex } from './pack-index.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -18,9 +22,13 @@ function isNotFound(e: unknown): boolean {
 }
 
 export class ObjectStore {
-  private readonly cache = {};
+  /** isomorphic-git's cache, shared by every call of this engine. */
+  readonly cache = {};
+  private readonly packs: PackIndex;
 
-  constructor(readonly gitdir: string) {}
+  constructor(readonly gitdir: string) {
+    this.packs = new PackIndex(join(gitdir, 'objects'));
+  }
 
   async tryRead(oid: string): Promise<RawObject | null> {
     if (!isOid(oid)) return null;
@@ -51,8 +59,24 @@ export class ObjectStore {
     return obj;
   }
 
+  /** Store an object unless git already has it (loose or packed): no duplicate loose copy, no fsync. */
   async write(type: ObjectType, content: Buffer | Uint8Array): Promise<string> {
+    const oid = createHash('sha1').update(`${type} ${content.byteLength}\0`).update(content).digest('hex');
+    if (await this.has(oid)) return oid;
     return git.writeObject({ fs: atomicFs, gitdir: this.gitdir, type, object: content, format: 'content' });
+  }
+
+  private async has(oid: string): Promise<boolean> {
+    if (oid === EMPTY_TREE) return false; // git knows it without storing it; we store it for other readers
+    const loose = join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
+    if (
+      await fsp.stat(loose).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
+    return this.packs.has(oid);
   }
 
   /** Follow tags until a commit, tree or blob. */

@@ -28,7 +28,12 @@ async function resolveBase(base: string, ctx: RevisionContext): Promise<string |
   }
   if (/^[0-9a-f]{4,39}$/.test(base)) {
     try {
-      return await git.expandOid({ fs: atomicFs, gitdir: ctx.objects.gitdir, oid: base, cache: {} });
+      return await git.expandOid({
+        fs: atomicFs,
+        gitdir: ctx.objects.gitdir,
+        oid: base,
+        cache: ctx.objects.cache,
+      });
     } catch (e) {
       if ((e as { code?: string }).code === 'AmbiguousError') {
         throw new AmbiguousIdError(`short object id ${base} is ambiguous`);

@@ -3,7 +3,7 @@
 // without touching the user's index. Unchanged tracked files reuse the index's object id.
 import type { BigIntStats, Dirent } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as git from 'isomorphic-git';
 import type { TreeEntry } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
@@ -20,22 +20,36 @@ export interface SnapshotOptions {
   commonDir: string;
   objects: ObjectStore;
   fileMode: boolean;
+  /** Contents of core.excludesFile (or its default), if any. */
+  globalExcludes: string | null;
 }
 
-/** isomorphic-git's isIgnored re-reads every .gitignore on every call; memoise reads for one walk. */
-function memoFs() {
+/**
+ * The fs isIgnored reads through. isomorphic-git re-reads every .gitignore on every call, so reads are
+ * memoised for one walk; and it knows only info/exclude, so the user's core.excludesFile (lower
+ * precedence, hence first) is served as part of that file.
+ */
+function ignoreFs(excludePath: string, globalExcludes: string | null) {
   const reads = new Map<string, Promise<unknown>>();
+  const localExcludes = () => atomicFs.readFile(excludePath, 'utf8').catch(() => '');
   return {
     ...atomicFs,
     readFile: (path: string, options?: unknown) => {
       const key = `${path}\0${JSON.stringify(options ?? null)}`;
       let hit = reads.get(key);
       if (!hit) {
-        hit = atomicFs.readFile(path, options as { encoding: null });
+        hit =
+          path === excludePath && globalExcludes
+            ? localExcludes().then((local) => `${globalExcludes}\n${local}`)
+            : atomicFs.readFile(path, options as { encoding: null });
         reads.set(key, hit);
       }
       return hit;
     },
+    stat: (path: string, options?: unknown) =>
+      path === excludePath && globalExcludes
+        ? atomicFs.stat(dirname(excludePath)).catch(() => atomicFs.stat('/'))
+        : atomicFs.stat(path, options as { bigint: false }),
   };
 }
 
@@ -46,17 +60,28 @@ export async function snapshotWorktree(opts: SnapshotOptions): Promise<string> {
 }
 
 class Walker {
-  private readonly fs = memoFs();
+  private readonly fs: ReturnType<typeof ignoreFs>;
   /** Every directory that holds a tracked path: its untracked content may be ignored, the rest not. */
   private readonly trackedDirs = new Set<string>();
+  /** Directory → names of children kept from the index whatever the disk says (sparse checkout). */
+  private readonly sparse = new Map<string, Set<string>>();
 
   constructor(
     private readonly opts: SnapshotOptions,
     private readonly index: IndexFile,
   ) {
-    for (const path of index.entries.keys()) {
+    this.fs = ignoreFs(join(opts.commonDir, 'info', 'exclude'), opts.globalExcludes);
+    for (const [path, entry] of index.entries) {
       for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1))
         this.trackedDirs.add(path.slice(0, i));
+      if (!entry.skipWorktree) continue;
+      // git add -A leaves skip-worktree entries alone, and their directories may not exist on disk.
+      const parts = path.split('/');
+      for (let depth = 0; depth < parts.length; depth++) {
+        const dir = parts.slice(0, depth).join('/');
+        if (!this.sparse.has(dir)) this.sparse.set(dir, new Set());
+        this.sparse.get(dir)!.add(parts[depth]!);
+      }
     }
   }
 
@@ -78,21 +103,39 @@ class Walker {
     } catch {
       dirents = [];
     }
-    for (const d of dirents) {
-      if (d.name === '.git') continue;
-      const path = rel ? `${rel}/${d.name}` : d.name;
-      const entry = d.isDirectory()
-        ? await this.directory(path, d.name, insideIgnored)
-        : await this.file(path, d.name, insideIgnored);
-      if (entry) entries.push(entry);
-    }
+    const sparse = this.sparse.get(rel) ?? new Set<string>();
+    const onDisk = dirents.filter((d) => d.name !== '.git');
+    const names = new Set(onDisk.map((d) => d.name));
+    const indexOnly = [...sparse].filter((n) => !names.has(n));
+    // Siblings are independent: stat, hash and recurse into them concurrently (the walk is I/O bound).
+    const found = await Promise.all([
+      ...onDisk.map((d) => this.child(rel, d.name, d.isDirectory(), insideIgnored)),
+      ...indexOnly.map((n) =>
+        this.child(rel, n, !this.index.entries.has(rel ? `${rel}/${n}` : n), insideIgnored),
+      ),
+    ]);
+    for (const entry of found) if (entry) entries.push(entry);
     return this.opts.objects.write('tree', serializeTree(entries));
+  }
+
+  private child(
+    rel: string,
+    name: string,
+    isDir: boolean,
+    insideIgnored: boolean,
+  ): Promise<TreeEntry | null> {
+    const path = rel ? `${rel}/${name}` : name;
+    const entry = this.index.entries.get(path);
+    if (entry?.skipWorktree) return Promise.resolve(fromIndex(entry, name));
+    return isDir ? this.directory(path, name, insideIgnored) : this.file(path, name, insideIgnored);
   }
 
   private async directory(path: string, name: string, insideIgnored: boolean): Promise<TreeEntry | null> {
     const full = join(this.opts.worktree, path);
     const tracked = this.trackedDirs.has(path);
-    const gitlink = await nestedRepoHead(full);
+    const indexed = this.index.entries.get(path);
+    // A submodule that is not checked out (empty directory) keeps the commit the index records.
+    const gitlink = (await nestedRepoHead(full)) ?? (indexed?.mode === 0o160000 ? indexed.oid : null);
     if (gitlink) {
       if (!tracked && !this.index.entries.has(path) && (insideIgnored || (await this.ignored(`${path}/`)))) {
         return null;
@@ -149,6 +192,11 @@ class Walker {
 }
 
 const EMPTY_TREE_OID = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+function fromIndex(e: IndexEntry, name: string): TreeEntry {
+  const mode = e.mode.toString(8).padStart(6, '0');
+  return { mode, type: mode === '160000' ? 'commit' : 'blob', oid: e.oid, name };
+}
 
 /** A directory holding its own repository is recorded as a gitlink to that repository's HEAD. */
 async function nestedRepoHead(dir: string): Promise<string | null> {

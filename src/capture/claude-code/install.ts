@@ -1,0 +1,136 @@
+// Add our command hooks to a Claude Code settings file, or remove them, keeping every other key and
+// hook as it was. Our entries are recognised by their command prefix, so install is idempotent and
+// uninstall removes only ours.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../../errors.js';
+
+export const HOOK_EVENTS = [
+  'SessionStart',
+  'UserPromptSubmit',
+  'PreToolUse',
+  'PostToolUse',
+  'PostToolUseFailure',
+  'SubagentStart',
+  'SubagentStop',
+  'Stop',
+  'PreCompact',
+  'SessionEnd',
+  'Notification',
+  'PermissionDenied',
+] as const;
+
+/** Events whose matcher is a tool name: we match every tool. */
+const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionDenied']);
+
+export const HOOK_COMMAND = 'git agent-log hook claude-code';
+const OURS = /^\s*(git[ -]agent-log|\S*\/git-agent-log|npx\s+git-agent-log)\s+hook(\s|$)/;
+
+type Json = Record<string, unknown>;
+
+export function isOurHandler(h: unknown): boolean {
+  return !!h && typeof h === 'object' && typeof (h as Json).command === 'string' && OURS.test((h as Json).command as string);
+}
+
+function groupsOf(hooks: Json, event: string): unknown[] {
+  const v = hooks[event];
+  return Array.isArray(v) ? v : [];
+}
+
+export function addOurHooks(settings: Json, command = HOOK_COMMAND): { settings: Json; added: string[] } {
+  const out: Json = structuredClone(settings);
+  if (out.hooks !== undefined && (typeof out.hooks !== 'object' || out.hooks === null || Array.isArray(out.hooks)))
+    throw new UsageError('the settings file has a "hooks" value that is not an object; fix it by hand first');
+  const hooks = (out.hooks ?? {}) as Json;
+  const added: string[] = [];
+  for (const event of HOOK_EVENTS) {
+    const groups = groupsOf(hooks, event);
+    const present = groups.some(
+      (g) => g && typeof g === 'object' && Array.isArray((g as Json).hooks) && ((g as Json).hooks as unknown[]).some(isOurHandler),
+    );
+    if (present) continue;
+    const group: Json = TOOL_EVENTS.has(event) ? { matcher: '*' } : {};
+    group.hooks = [{ type: 'command', command, timeout: 10 }];
+    hooks[event] = [...groups, group];
+    added.push(event);
+  }
+  out.hooks = hooks;
+  return { settings: out, added };
+}
+
+export function removeOurHooks(settings: Json): { settings: Json; removed: string[] } {
+  const out: Json = structuredClone(settings);
+  const hooks = out.hooks;
+  if (!hooks || typeof hooks !== 'object' || Array.isArray(hooks)) return { settings: out, removed: [] };
+  const removed: string[] = [];
+  for (const event of Object.keys(hooks)) {
+    const groups = (hooks as Json)[event];
+    if (!Array.isArray(groups)) continue;
+    let touched = false;
+    const kept = groups
+      .map((g) => {
+        if (!g || typeof g !== 'object' || !Array.isArray((g as Json).hooks)) return g;
+        const hs = (g as Json).hooks as unknown[];
+        const rest = hs.filter((h) => !isOurHandler(h));
+        if (rest.length === hs.length) return g;
+        touched = true;
+        return rest.length ? { ...(g as Json), hooks: rest } : null;
+      })
+      .filter((g) => g !== null);
+    if (!touched) continue;
+    removed.push(event);
+    if (kept.length) (hooks as Json)[event] = kept;
+    else delete (hooks as Json)[event];
+  }
+  if (removed.length && Object.keys(hooks).length === 0) delete out.hooks;
+  return { settings: out, removed };
+}
+
+export function settingsPath(root: string, local: boolean): string {
+  return join(root, '.claude', local ? 'settings.local.json' : 'settings.json');
+}
+
+export interface SettingsFile {
+  path: string;
+  exists: boolean;
+  value: Json;
+  indent: string | number;
+}
+
+export function readSettings(path: string): SettingsFile {
+  if (!existsSync(path)) return { path, exists: false, value: {}, indent: 2 };
+  const text = readFileSync(path, 'utf8');
+  if (text.trim() === '') return { path, exists: true, value: {}, indent: 2 };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${path} is not valid JSON (${(e as Error).message}); not touching it`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(`${path} does not hold a JSON object; not touching it`);
+  const m = /\n([ \t]+)"/.exec(text);
+  return { path, exists: true, value: value as Json, indent: m ? (m[1]!.includes('\t') ? '\t' : m[1]!.length) : 2 };
+}
+
+/** Write atomically (temp file + rename) so Claude Code never reads a half-written file. */
+export function writeSettings(file: SettingsFile, value: Json): void {
+  mkdirSync(dirname(file.path), { recursive: true });
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, file.indent)}\n`);
+  renameSync(tmp, file.path);
+}
+
+/** Settings files of this project that disable every hook. */
+export function hooksDisabledIn(root: string, home: string | undefined): string[] {
+  const files = [settingsPath(root, false), settingsPath(root, true)];
+  if (home) files.push(join(home, '.claude', 'settings.json'));
+  return files.filter((f) => {
+    try {
+      const v = JSON.parse(readFileSync(f, 'utf8'));
+      return v?.disableAllHooks === true;
+    } catch {
+      return false;
+    }
+  });
+}

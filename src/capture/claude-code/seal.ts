@@ -1,0 +1,161 @@
+// Seal Claude Code runs: fold the session journal, join git facts (commits since the start commit,
+// the start→end diff so shell edits show up as via:"shell") and the transcript's cost, then write the
+// record into notes. Called lazily — by `seal-pending` (spawned detached at SessionEnd), `finish`,
+// `attach` (post-commit) and `log`/`show` — never inside the hook.
+import { resolve } from 'node:path';
+import { EMPTY_TREE, type GitEngine } from '../../git/engine.js';
+import type { Repo } from '../../git/repo.js';
+import type { RunRecord } from '../../record/schema.js';
+import { mergeRedactions } from '../../redact/redactor.js';
+import { sealRecords } from '../../store/seal.js';
+import { describeChanges } from '../changes.js';
+import { type SessionCost, transcriptCost } from './cost.js';
+import { hookEvents, type SessionEvent } from './events.js';
+import { foldSession, type SessionFacts } from './fold.js';
+import { buildSessionRecord } from './record.js';
+import { expandHome, markRunSealed, retireSession, type SessionRun, unsealedSessionRuns } from './sessions.js';
+import { loadSessionTranscripts } from './transcript-files.js';
+
+/** A session with no event for this long counts as over even without SessionEnd. */
+export const STALE_MS = 2 * 60 * 60 * 1000;
+
+export interface SealOptions {
+  now?: Date;
+  /** Seal even if the session has not ended (finish). */
+  force?: boolean;
+  /** Only this session. */
+  sessionId?: string;
+  staleMs?: number;
+}
+
+export interface SessionSealOutcome {
+  record: RunRecord;
+  sealed: boolean;
+}
+
+export function sessionEvents(run: SessionRun): SessionEvent[] {
+  const out: SessionEvent[] = [];
+  for (const line of run.lines) {
+    if (line.type !== 'hook' || !line.payload || typeof line.payload !== 'object') continue;
+    const payload = { ...(line.payload as Record<string, unknown>) };
+    if (typeof line.event === 'string' && line.event) payload.hook_event_name = line.event;
+    out.push(...hookEvents(payload, line.t));
+  }
+  return out;
+}
+
+/**
+ * Cost (and the agent's version) of a run from its transcripts, limited to the run's time span:
+ * replayed history of a resumed session is older. A missing transcript means cost unknown.
+ */
+export function runTranscriptFacts(
+  run: SessionRun,
+  from: string | null,
+  to: string | null,
+): { cost: SessionCost | null; version: string | null } {
+  if (!run.transcriptPath) return { cost: null, version: null };
+  const t = loadSessionTranscripts(expandHome(run.transcriptPath), run.subagentTranscripts.map(expandHome));
+  if (t.missing && t.entries.length === 0) return { cost: null, version: null };
+  const lo = from ? Date.parse(from) - 5_000 : -Infinity;
+  const hi = to ? Date.parse(to) + 60_000 : Infinity;
+  const inRun = t.entries.filter((e) => {
+    if (!e.timestamp) return true;
+    const at = Date.parse(e.timestamp);
+    return !Number.isFinite(at) || (at >= lo && at <= hi);
+  });
+  const version = inRun.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
+  return { cost: transcriptCost(inRun), version };
+}
+
+/** Seal every finished run of this worktree; returns what was sealed (and what stays pending). */
+export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): Promise<SessionSealOutcome[]> {
+  const now = opts.now ?? new Date();
+  const stale = opts.staleMs ?? STALE_MS;
+  const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
+  const out: SessionSealOutcome[] = [];
+  const runs = unsealedSessionRuns(repo.location.commonDir, opts.sessionId);
+  const headNow = runs.length ? (await repo.engine.head()).commit : null;
+  for (const run of runs) {
+    const root = run.head?.root ? resolve(run.head.root) : null;
+    if (root && here && root !== here) continue; // another worktree's session: sealed there
+    const over = run.ended || opts.force || now.getTime() - Date.parse(run.lastAt) > stale;
+    if (!over) continue;
+    // Still no commit since it started: it stays pending, nothing to compute (log/show call this often).
+    if (!opts.force && !run.imported && run.head && headNow === run.head.commit && headNow !== null) continue;
+    out.push(await sealSessionRun(repo, run, { now, recent: now.getTime() - Date.parse(run.lastAt) < 10 * 60_000 }));
+  }
+  return out;
+}
+
+export async function sealSessionRun(
+  repo: Repo,
+  run: SessionRun,
+  opts: { now: Date; recent: boolean },
+): Promise<SessionSealOutcome> {
+  const { engine } = repo;
+  const imported = run.imported;
+  const facts: SessionFacts = imported
+    ? (imported.facts as SessionFacts)
+    : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
+  const fromTranscript = imported
+    ? { cost: (imported.cost as SessionCost | null) ?? null, version: facts.version }
+    : runTranscriptFacts(run, facts.started_at, facts.ended_at);
+  const cost = fromTranscript.cost;
+  const head = await engine.head();
+  const startCommit = run.head?.commit ?? null;
+  let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
+  if (imported && commitsNewestFirst.length) commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
+  const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
+  const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
+  // Right after the session the working tree is the agent's; long after, it may hold later edits.
+  const endTree =
+    (opts.recent || !lastCommitTree ? await engine.snapshotWorktree() : null) ?? lastCommitTree ?? startTree;
+  const changes = await describeChanges(engine, startTree, endTree, {
+    editedPaths: new Set(facts.files_edited),
+    ranCommands: facts.commands.length > 0,
+  });
+  const record = buildSessionRecord({
+    id: run.id,
+    facts,
+    git: {
+      branch: run.head?.branch ?? head.branch,
+      startCommit,
+      startTree,
+      commits: [...commitsNewestFirst].reverse(),
+      endTree,
+      changes,
+      worktree: repo.location.worktreeKey,
+    },
+    cost,
+    source: imported ? 'import' : 'prompt',
+    redactions: mergeRedactions(run.redactions),
+    sealedAt: opts.now.toISOString(),
+    ended: true,
+    version: fromTranscript.version ?? facts.version,
+  });
+  if (commitsNewestFirst.length === 0) return { record, sealed: false };
+  await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
+  markRunSealed(run);
+  retireSession(repo.location.commonDir, run);
+  return { record, sealed: true };
+}
+
+/**
+ * An imported session owns the commits made while it ran (until its end plus a margin); once it is
+ * pending, the commits made after the import attach it, like any pending run.
+ */
+async function importedCommits(engine: GitEngine, imported: Record<string, unknown>, newestFirst: string[]) {
+  const until = typeof imported.until === 'string' ? Date.parse(imported.until) / 1000 : Infinity;
+  const inWindow: string[] = [];
+  for (const c of newestFirst) if ((await engine.readCommit(c)).committer.timestamp <= until) inWindow.push(c);
+  if (inWindow.length) return inWindow;
+  const importHead = typeof imported.import_head === 'string' ? imported.import_head : null;
+  if (!importHead || !newestFirst.includes(importHead)) return inWindow;
+  return newestFirst.slice(0, newestFirst.indexOf(importHead));
+}
+
+async function commitsSince(engine: GitEngine, start: string | null, head: string): Promise<string[]> {
+  if (start && !(await engine.resolve(start))) return [head];
+  if (start === head) return [];
+  return engine.commitsBetween(start, head);
+}

@@ -1,0 +1,157 @@
+// `git agent-log hook <agent> [event]`: the hot path an agent calls on every event. Read the payload
+// from stdin (clipped while streaming), redact it, append one journal line keyed by session, exit 0
+// and print nothing — always. Heavy work (folding, diffing, cost) happens at seal time, never here.
+// Bundled on its own (scripts/bundle-hook.mjs); imports only the journal, the redactor and node.
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { fileURLToPath } from 'node:url';
+import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
+import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
+import { Redactor } from '../redact/redactor.js';
+import { JsonClipper } from './hook/clip-json.js';
+import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
+
+const AGENT_ALIASES: Record<string, string> = { claude: 'claude-code', 'claude-code': 'claude-code' };
+
+export async function runHook(args: string[], opts: HookOptions = {}): Promise<void> {
+  const env = opts.env ?? process.env;
+  if (env.AGENT_LOG_DISABLE === '1') return;
+  let dirs: GitDirs | null = null;
+  let event = '';
+  try {
+    const agent = AGENT_ALIASES[args[0] ?? ''] ?? safeName(args[0] ?? 'unknown');
+    const argvPayload = args.slice(1).find((a) => a.startsWith('{')); // Codex notify passes JSON as argv
+    const text = argvPayload !== undefined ? clip(argvPayload) : readStdinClipped(opts.stdinFd ?? 0);
+    const received = new Date().toISOString();
+    let payload: Record<string, unknown> | null = null;
+    let parseError: string | null = null;
+    if (text.trim() === '') parseError = 'empty payload on stdin';
+    else {
+      try {
+        const v = JSON.parse(text);
+        if (v && typeof v === 'object' && !Array.isArray(v)) payload = v as Record<string, unknown>;
+        else parseError = 'payload is not a JSON object';
+      } catch {
+        parseError = `malformed JSON payload (${text.length} chars)`;
+      }
+    }
+    const cwd = typeof payload?.cwd === 'string' && payload.cwd.startsWith('/') ? payload.cwd : process.cwd();
+    dirs = findGitDirs(cwd, env) ?? (cwd !== process.cwd() ? findGitDirs(process.cwd(), env) : null);
+    if (!dirs) return; // not in a repository: nothing to record, nowhere to complain
+    if (existsSync(join(journalRoot(dirs.commonDir), 'paused'))) return;
+    event = args.slice(1).find((a) => !a.startsWith('{')) ?? str(payload?.hook_event_name) ?? str(payload?.type) ?? '';
+    if (!payload) {
+      logError(dirs, event, parseError ?? 'no payload');
+      return;
+    }
+    const sessionId = safeName(str(payload.session_id) ?? str(payload['thread-id']) ?? 'unknown');
+    const file = join(sessionsDir(dirs.commonDir, agent), `${sessionId}.jsonl`);
+    const first = !existsSync(file);
+    const redactor = new Redactor();
+    const line: JournalEvent = {
+      v: 1,
+      t: received,
+      type: 'hook',
+      event,
+      session_id: sessionId,
+      ...(str(payload.tool_use_id) ? { tool_use_id: str(payload.tool_use_id) } : {}),
+      ...(str(payload.agent_id) ? { agent_id: str(payload.agent_id) } : {}),
+      ...(first || event === 'SessionStart' ? { head: headFacts(dirs) } : {}),
+      payload: redactor.redactDeep(payload),
+    };
+    const report = redactor.report();
+    if (report.length) line.redactions = report;
+    appendEvent(file, line, { sync: false });
+    if (env.AGENT_LOG_NO_BACKGROUND !== '1') {
+      if (first || event === 'SessionStart') background(dirs.root, ['session-snapshot', '--agent', agent, '--session', sessionId]);
+      if (event === 'SessionEnd') background(dirs.root, ['seal-pending', '--agent', agent, '--session', sessionId, '--quiet']);
+    }
+  } catch (e) {
+    if (dirs) logError(dirs, event, e instanceof Error ? e.message : String(e));
+  }
+}
+
+export interface HookOptions {
+  env?: NodeJS.ProcessEnv;
+  stdinFd?: number;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128) || 'unknown';
+}
+
+function headFacts(dirs: GitDirs) {
+  try {
+    return { ...readHead(dirs), root: dirs.root, git_dir: dirs.gitDir };
+  } catch {
+    return { commit: null, branch: null, root: dirs.root, git_dir: dirs.gitDir };
+  }
+}
+
+function clip(text: string): string {
+  const c = new JsonClipper();
+  c.write(text);
+  return c.end();
+}
+
+/** Read fd 0 to the end in chunks, clipping long strings as they stream by: memory stays bounded. */
+function readStdinClipped(fd: number): string {
+  const clipper = new JsonClipper();
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.allocUnsafe(256 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        continue;
+      }
+      if (code === 'EOF' || code === 'EBADF' || code === 'EINVAL') break;
+      throw e;
+    }
+    if (n === 0) break;
+    clipper.write(decoder.write(buf.subarray(0, n)));
+  }
+  clipper.write(decoder.end());
+  return clipper.end();
+}
+
+function logError(dirs: GitDirs, event: string, message: string) {
+  try {
+    const dir = journalRoot(dirs.commonDir);
+    ensurePrivateDir(dir);
+    const text = new Redactor().redact(message).replace(/\s+/g, ' ').slice(0, 500);
+    appendFileSync(errorLogPath(dirs.commonDir), `${new Date().toISOString()} hook ${event || '?'}: ${text}\n`, {
+      mode: 0o600,
+    });
+  } catch {
+    // full disk or read-only repository: drop it; the agent must never be blocked
+  }
+}
+
+/**
+ * Work that needs git (snapshot at start, seal at end) runs in a detached process with stdio ignored,
+ * so the hook returns at once.
+ */
+function background(root: string, args: string[]) {
+  try {
+    const bin = fileURLToPath(new URL('../bin/git-agent-log', import.meta.url));
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, AGENT_LOG_BACKGROUND: '1' },
+    });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // cannot spawn: the next `finish`, `log` or `show` seals it lazily
+  }
+}
