@@ -13,7 +13,14 @@ import { Redactor } from '../redact/redactor.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
 
-const AGENT_ALIASES: Record<string, string> = { claude: 'claude-code', 'claude-code': 'claude-code' };
+const AGENT_ALIASES: Record<string, string> = {
+  claude: 'claude-code',
+  'claude-code': 'claude-code',
+  codex: 'codex',
+  'codex-cli': 'codex',
+  gemini: 'gemini',
+  'gemini-cli': 'gemini',
+};
 
 export async function runHook(args: string[], opts: HookOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
@@ -41,7 +48,11 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     dirs = findGitDirs(cwd, env) ?? (cwd !== process.cwd() ? findGitDirs(process.cwd(), env) : null);
     if (!dirs) return; // not in a repository: nothing to record, nowhere to complain
     if (existsSync(join(journalRoot(dirs.commonDir), 'paused'))) return;
-    event = args.slice(1).find((a) => !a.startsWith('{')) ?? str(payload?.hook_event_name) ?? str(payload?.type) ?? '';
+    event =
+      args.slice(1).find((a) => !a.startsWith('{')) ??
+      str(payload?.hook_event_name) ??
+      str(payload?.type) ??
+      '';
     if (!payload) {
       logError(dirs, event, parseError ?? 'no payload');
       return;
@@ -65,8 +76,10 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     if (report.length) line.redactions = report;
     appendEvent(file, line, { sync: false });
     if (env.AGENT_LOG_NO_BACKGROUND !== '1') {
-      if (first || event === 'SessionStart') background(dirs.root, ['session-snapshot', '--agent', agent, '--session', sessionId]);
-      if (event === 'SessionEnd') background(dirs.root, ['seal-pending', '--agent', agent, '--session', sessionId, '--quiet']);
+      if (first || event === 'SessionStart')
+        background(dirs.root, ['session-snapshot', '--agent', agent, '--session', sessionId]);
+      if (event === 'SessionEnd')
+        background(dirs.root, ['seal-pending', '--agent', agent, '--session', sessionId, '--quiet']);
     }
   } catch (e) {
     if (dirs) logError(dirs, event, e instanceof Error ? e.message : String(e));
@@ -128,9 +141,13 @@ function logError(dirs: GitDirs, event: string, message: string) {
     const dir = journalRoot(dirs.commonDir);
     ensurePrivateDir(dir);
     const text = new Redactor().redact(message).replace(/\s+/g, ' ').slice(0, 500);
-    appendFileSync(errorLogPath(dirs.commonDir), `${new Date().toISOString()} hook ${event || '?'}: ${text}\n`, {
-      mode: 0o600,
-    });
+    appendFileSync(
+      errorLogPath(dirs.commonDir),
+      `${new Date().toISOString()} hook ${event || '?'}: ${text}\n`,
+      {
+        mode: 0o600,
+      },
+    );
   } catch {
     // full disk or read-only repository: drop it; the agent must never be blocked
   }

@@ -12,6 +12,8 @@ import {
 
 export interface RequestUsage {
   model: string | null;
+  /** When the request was recorded (to keep only a run's own requests). */
+  at?: string | null;
   /** Prompt tokens not served from the cache. */
   input_tokens: number;
   /** Prompt tokens served from the cache. */

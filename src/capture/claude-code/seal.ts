@@ -1,4 +1,4 @@
-// Seal Claude Code runs: fold the session journal, join git facts (commits since the start commit,
+// Seal agent runs (Claude Code, Codex, Gemini; the per-agent parts are in ../agents.ts): fold the session journal, join git facts (commits since the start commit,
 // the start→end diff so shell edits show up as via:"shell") and the transcript's cost, then write the
 // record into notes. Called lazily — by `seal-pending` (spawned detached at SessionEnd), `finish`,
 // `attach` (post-commit) and `log`/`show` — never inside the hook.
@@ -9,12 +9,12 @@ import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
-import { type SessionCost, transcriptCost } from './cost.js';
-import { hookEvents, type SessionEvent } from './events.js';
+import { AGENT_NAMES, agentAdapter } from '../agents.js';
+import type { SessionCost } from './cost.js';
+import type { SessionEvent } from './events.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
-import { expandHome, markRunSealed, retireSession, type SessionRun, unsealedSessionRuns } from './sessions.js';
-import { loadSessionTranscripts } from './transcript-files.js';
+import { markRunSealed, retireSession, type SessionRun, unsealedSessionRuns } from './sessions.js';
 
 /** A session with no event for this long counts as over even without SessionEnd. */
 export const STALE_MS = 2 * 60 * 60 * 1000;
@@ -25,6 +25,8 @@ export interface SealOptions {
   force?: boolean;
   /** Only this session. */
   sessionId?: string;
+  /** Only this agent's sessions (default: every agent's). */
+  agent?: string;
   staleMs?: number;
 }
 
@@ -34,19 +36,13 @@ export interface SessionSealOutcome {
 }
 
 export function sessionEvents(run: SessionRun): SessionEvent[] {
-  const out: SessionEvent[] = [];
-  for (const line of run.lines) {
-    if (line.type !== 'hook' || !line.payload || typeof line.payload !== 'object') continue;
-    const payload = { ...(line.payload as Record<string, unknown>) };
-    if (typeof line.event === 'string' && line.event) payload.hook_event_name = line.event;
-    out.push(...hookEvents(payload, line.t));
-  }
-  return out;
+  return agentAdapter(run.agent).journalEvents(run.lines);
 }
 
 /**
- * Cost (and the agent's version) of a run from its transcripts, limited to the run's time span:
- * replayed history of a resumed session is older. A missing transcript means cost unknown.
+ * Cost (and the agent's version) of a run from its session file (Claude transcripts, Codex rollout,
+ * Gemini session), limited to the run's time span: replayed history of a resumed session is older.
+ * A missing file means cost unknown.
  */
 export function runTranscriptFacts(
   run: SessionRun,
@@ -54,17 +50,7 @@ export function runTranscriptFacts(
   to: string | null,
 ): { cost: SessionCost | null; version: string | null } {
   if (!run.transcriptPath) return { cost: null, version: null };
-  const t = loadSessionTranscripts(expandHome(run.transcriptPath), run.subagentTranscripts.map(expandHome));
-  if (t.missing && t.entries.length === 0) return { cost: null, version: null };
-  const lo = from ? Date.parse(from) - 5_000 : -Infinity;
-  const hi = to ? Date.parse(to) + 60_000 : Infinity;
-  const inRun = t.entries.filter((e) => {
-    if (!e.timestamp) return true;
-    const at = Date.parse(e.timestamp);
-    return !Number.isFinite(at) || (at >= lo && at <= hi);
-  });
-  const version = inRun.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
-  return { cost: transcriptCost(inRun), version };
+  return agentAdapter(run.agent).sessionFileFacts(run.transcriptPath, run.subagentTranscripts, from, to);
 }
 
 /** Seal every finished run of this worktree; returns what was sealed (and what stays pending). */
@@ -73,7 +59,8 @@ export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): P
   const stale = opts.staleMs ?? STALE_MS;
   const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
   const out: SessionSealOutcome[] = [];
-  const runs = unsealedSessionRuns(repo.location.commonDir, opts.sessionId);
+  const agents = opts.agent ? [opts.agent] : AGENT_NAMES;
+  const runs = agents.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, opts.sessionId, agent));
   const headNow = runs.length ? (await repo.engine.head()).commit : null;
   for (const run of runs) {
     const root = run.head?.root ? resolve(run.head.root) : null;
@@ -82,7 +69,9 @@ export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): P
     if (!over) continue;
     // Still no commit since it started: it stays pending, nothing to compute (log/show call this often).
     if (!opts.force && !run.imported && run.head && headNow === run.head.commit && headNow !== null) continue;
-    out.push(await sealSessionRun(repo, run, { now, recent: now.getTime() - Date.parse(run.lastAt) < 10 * 60_000 }));
+    out.push(
+      await sealSessionRun(repo, run, { now, recent: now.getTime() - Date.parse(run.lastAt) < 10 * 60_000 }),
+    );
   }
   return out;
 }
@@ -104,7 +93,8 @@ export async function sealSessionRun(
   const head = await engine.head();
   const startCommit = run.head?.commit ?? null;
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
-  if (imported && commitsNewestFirst.length) commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
+  if (imported && commitsNewestFirst.length)
+    commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
   const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
   // Right after the session the working tree is the agent's; long after, it may hold later edits.
@@ -116,6 +106,7 @@ export async function sealSessionRun(
   });
   const record = buildSessionRecord({
     id: run.id,
+    agent: run.agent,
     facts,
     git: {
       branch: run.head?.branch ?? head.branch,
@@ -147,7 +138,8 @@ export async function sealSessionRun(
 async function importedCommits(engine: GitEngine, imported: Record<string, unknown>, newestFirst: string[]) {
   const until = typeof imported.until === 'string' ? Date.parse(imported.until) / 1000 : Infinity;
   const inWindow: string[] = [];
-  for (const c of newestFirst) if ((await engine.readCommit(c)).committer.timestamp <= until) inWindow.push(c);
+  for (const c of newestFirst)
+    if ((await engine.readCommit(c)).committer.timestamp <= until) inWindow.push(c);
   if (inWindow.length) return inWindow;
   const importHead = typeof imported.import_head === 'string' ? imported.import_head : null;
   if (!importHead || !newestFirst.includes(importHead)) return inWindow;

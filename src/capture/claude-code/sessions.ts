@@ -1,4 +1,5 @@
-// Session journals written by the hook (<common>/agent-log/sessions/claude-code/<session>.jsonl),
+// Session journals written by the hook (<common>/agent-log/sessions/<agent>/<session>.jsonl; claude-code,
+// codex and gemini share this layout),
 // split into runs: a run starts at the first event, at `/clear` (SessionStart source=clear) and at a
 // SessionStart that follows a SessionEnd. Sealed runs are listed in `<session>.sealed` (the journal
 // stays where hooks append to it, so no event is lost to a rename race).
@@ -19,6 +20,8 @@ export interface HeadFacts {
 }
 
 export interface SessionRun {
+  /** The agent whose hooks wrote the journal (its folder under sessions/). */
+  agent: string;
   sessionId: string;
   path: string;
   id: string;
@@ -63,19 +66,26 @@ export function markRunSealed(run: SessionRun): void {
 }
 
 /** Split one session journal into runs. */
-export function splitRuns(sessionId: string, path: string, events: readonly JournalEvent[]): SessionRun[] {
+export function splitRuns(
+  sessionId: string,
+  path: string,
+  events: readonly JournalEvent[],
+  agent: string = AGENT,
+): SessionRun[] {
   const runs: SessionRun[] = [];
   let current: SessionRun | null = null;
   let endedBefore = false;
   for (const e of events) {
     const p = payloadOf(e);
     const isStart = e.type === 'hook' && e.event === 'SessionStart';
-    const boundary = current !== null && ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported');
+    const boundary =
+      current !== null && ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported');
     if (!current || boundary) {
       current = {
+        agent,
         sessionId,
         path,
-        id: runIdFor(`${AGENT}:${sessionId}:${e.t}`),
+        id: runIdFor(`${agent}:${sessionId}:${e.t}`),
         lines: [],
         head: null,
         startTree: null,
@@ -96,7 +106,12 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
       const h = e.head as Record<string, unknown>;
       current.head = { commit: str(h.commit), branch: str(h.branch), root: str(h.root) };
     }
-    if (e.type === 'snapshot' && !current.startTree && str(e.tree) && (!current.head || current.head.commit === (e.commit ?? null)))
+    if (
+      e.type === 'snapshot' &&
+      !current.startTree &&
+      str(e.tree) &&
+      (!current.head || current.head.commit === (e.commit ?? null))
+    )
       current.startTree = str(e.tree);
     current.transcriptPath ??= str(p.transcript_path);
     const sub = str(p.agent_transcript_path);
@@ -116,8 +131,8 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
 }
 
 /** Every run not sealed yet, across all sessions of this repository. */
-export function unsealedSessionRuns(commonDir: string, only?: string): SessionRun[] {
-  const dir = sessionsDir(commonDir, AGENT);
+export function unsealedSessionRuns(commonDir: string, only?: string, agent: string = AGENT): SessionRun[] {
+  const dir = sessionsDir(commonDir, agent);
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
@@ -136,7 +151,7 @@ export function unsealedSessionRuns(commonDir: string, only?: string): SessionRu
       continue;
     }
     const sealed = sealedIds(path);
-    out.push(...splitRuns(sessionId, path, events).filter((r) => !sealed.has(r.id)));
+    out.push(...splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id)));
   }
   return out;
 }
@@ -144,9 +159,9 @@ export function unsealedSessionRuns(commonDir: string, only?: string): SessionRu
 /** Once every run of a session is sealed and it ended, move its files out of the hooks' way. */
 export function retireSession(commonDir: string, run: SessionRun): void {
   try {
-    const remaining = unsealedSessionRuns(commonDir, run.sessionId);
+    const remaining = unsealedSessionRuns(commonDir, run.sessionId, run.agent);
     if (remaining.length) return;
-    const dest = join(sealedDir(commonDir), AGENT);
+    const dest = join(sealedDir(commonDir), run.agent);
     ensurePrivateDir(dest);
     const stamp = run.lastAt.replace(/[^0-9]/g, '').slice(0, 14);
     renameSync(sealedMarkerPath(run.path), join(dest, `${run.sessionId}.${stamp}.sealed`));

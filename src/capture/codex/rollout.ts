@@ -240,7 +240,7 @@ export function parseRollout(text: string, opts: { prices?: PriceTable } = {}): 
               last.success ? last.data : null,
             );
             if (total.success) prevTotal = total.data;
-            if (delta) usage.push(requestUsage(delta, s(info.model) ?? model));
+            if (delta) usage.push({ ...requestUsage(delta, s(info.model) ?? model), at });
             break;
           }
           case 'patch_apply_end': {

@@ -143,7 +143,7 @@ export function parseGeminiSession(text: string, opts: GeminiParseOptions = {}):
 
   const usage = [...everWritten.values()].flatMap((m) => {
     const t = obj(m.tokens);
-    return m.type === 'gemini' && t ? [requestUsage(t, s(m.model))] : [];
+    return m.type === 'gemini' && t ? [{ ...requestUsage(t, s(m.model)), at: s(m.timestamp) }] : [];
   });
   return {
     format,
@@ -202,12 +202,8 @@ function toolEvents(
   if (!DONE.has(status)) return [start];
   const output = resultText(call.result) || (s(call.resultDisplay) ?? '');
   const cancelled = status === 'cancelled';
-  let exit: number | null | undefined;
-  if (role === 'shell') {
-    const m = /^Exit Code:\s*(-?\d+)/m.exec(output);
-    exit = m ? Number(m[1]) : status === 'success' ? 0 : null;
-  }
-  const signal = /^Signal:\s*(\S+)/m.exec(output)?.[1];
+  const exit = role === 'shell' ? shellExit(output, status === 'success') : undefined;
+  const signal = shellSignal(output);
   const ok = status === 'success' && (exit === undefined || exit === 0);
   const end: SessionEvent = {
     kind: 'tool-end',
@@ -218,7 +214,7 @@ function toolEvents(
     input,
     ok,
     output,
-    interrupted: cancelled || (signal !== undefined && signal !== '(none)' && signal !== '0'),
+    interrupted: cancelled || signal,
     duration_ms: null,
     untimed: true,
     response: null,
@@ -228,7 +224,19 @@ function toolEvents(
   return [start, end];
 }
 
-function describeCall(
+/** `Exit Code: N` of run_shell_command's llmContent; the line is absent when the command exited 0. */
+export function shellExit(output: string, succeeded: boolean): number | null {
+  const m = /^Exit Code:\s*(-?\d+)/m.exec(output);
+  return m ? Number(m[1]) : succeeded ? 0 : null;
+}
+
+/** The command was ended by a signal (`Signal: N`, not `(none)`). */
+export function shellSignal(output: string): boolean {
+  const signal = /^Signal:\s*(\S+)/m.exec(output)?.[1];
+  return signal !== undefined && signal !== '(none)' && signal !== '0';
+}
+
+export function describeCall(
   tool: string,
   args: Rec,
   cwd: string | null,
@@ -256,7 +264,7 @@ function describeCall(
 }
 
 /** Text of a Gemini content value: a string or a Part list (`{text}` parts). */
-function contentText(v: unknown): string {
+export function contentText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (!Array.isArray(v)) return s(obj(v)?.text) ?? '';
   return v
@@ -266,7 +274,7 @@ function contentText(v: unknown): string {
 }
 
 /** Output of a tool result: functionResponse parts (`response.output` / `response.error`) or text parts. */
-function resultText(v: unknown): string {
+export function resultText(v: unknown): string {
   const parts = Array.isArray(v) ? v : v ? [v] : [];
   return parts
     .map((p) => {
