@@ -1,5 +1,6 @@
-// Engines bench: a cold single-note read and the seal of a 200-event run, on the native and the
-// isomorphic engine, against what plain git takes for the same job (`git notes show` / `git notes add`).
+// Engines bench: a cold single-note read, the seal of a 200-event run and a read of every record, on the
+// native and the isomorphic engine, against what plain git takes for the same job (`git notes show`,
+// `git notes add`, `git log --notes`).
 // Repository: 10,000 commits, a ~2 KB note on each (one git fast-import stream), packed by gc.
 // Every figure is the median of BENCH_RUNS (default 11) cold processes; runs alternate between engines.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -199,6 +200,21 @@ function main() {
     show.isomorphic.push(samples[4]);
   }
 
+  // Bulk read: `log` loads every record, i.e. all 10,000 notes (git's equivalent: log --notes).
+  const bulk = { native: [], isomorphic: [] };
+  const gitLogNotes = [];
+  for (let i = 0; i <= RUNS; i++) {
+    const samples = [
+      timed('git', ['log', '--notes=agent-log', '--format=%N', 'main'], { maxBuffer: 1 << 28 }),
+      timed(process.execPath, [BIN, '--engine', 'native', 'log'], { maxBuffer: 1 << 28 }),
+      timed(process.execPath, [BIN, '--engine', 'isomorphic', 'log'], { maxBuffer: 1 << 28 }),
+    ];
+    if (i === 0) continue;
+    gitLogNotes.push(samples[0]);
+    bulk.native.push(samples[1]);
+    bulk.isomorphic.push(samples[2]);
+  }
+
   report('node -e 0 (floor)', floor);
   report('git notes show', gitShow);
   report('node + git notes show', nodeGitShow);
@@ -215,6 +231,10 @@ function main() {
     seal.isomorphic,
     `git notes add -f (${(recordNote.length / 1024).toFixed(0)} KB record)`,
   );
+
+  report(`git log --notes (all ${COMMITS} notes)`, gitLogNotes);
+  report('log (every record), native engine', bulk.native, `git log --notes (all ${COMMITS} notes)`);
+  report('log (every record), isomorphic engine', bulk.isomorphic, `git log --notes (all ${COMMITS} notes)`);
 
   const byName = new Map(results.map((r) => [r.name, r]));
   console.log('| measurement | median ms | min–max ms | ratio |');

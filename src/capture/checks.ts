@@ -25,6 +25,7 @@ const NOTHING_RAN =
   /no tests? (found|ran|to run|were found)|collected 0 items|0 passing|no test files found|no test suites found|ran 0 tests|testsuites: 0|no tests executed/i;
 
 export function commandStatus(cmd: CommandRun): CheckStatus {
+  if (cmd.denied === true) return 'skipped'; // the person said no: it never ran
   if (cmd.exit_code === 0) {
     if (cmd.output_tail && NOTHING_RAN.test(cmd.output_tail)) return 'skipped';
     return 'passed';

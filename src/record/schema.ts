@@ -156,8 +156,11 @@ export const Gap = z.looseObject({
   reason: str.default('paused'),
 });
 
-/** Sub-objects default to their empty shape, so an old or minimal record still parses. */
-const obj = <T extends z.ZodType>(t: T) => t.default({} as never);
+/**
+ * Sub-objects default to their empty shape, so an old or minimal record still parses. `prefault`, not
+ * `default`: zod 4 returns a default as is, while a prefault is parsed, so its fields get their defaults.
+ */
+const obj = <T extends z.ZodType>(t: T) => t.prefault({} as never);
 
 export const RunRecord = z.looseObject({
   schema: z.string().regex(/^agent-log\/v\d+$/),

@@ -1,6 +1,8 @@
 // The redactor: applied to every string before it reaches the journal or git.
-// Dependency-free (the hook path loads it). Replaces each secret with `[REDACTED:<rule>]`.
-import { BASELINE_RULES, type RedactionRule } from './rules.js';
+// Dependency-free (the hook path loads it). Replaces each secret with `[REDACTED:<rule>]`, counts
+// what fired per rule and never keeps a value. Safe on raw JSON text: a replacement never splits
+// a backslash escape, so redacting a JSON document leaves valid JSON.
+import { DEFAULT_RULES, type RedactionRule } from './rules.js';
 
 export interface RedactionCount {
   [key: string]: unknown;
@@ -8,46 +10,232 @@ export interface RedactionCount {
   count: number;
 }
 
+export type AllowlistEntry = RegExp | string;
+
+export interface RedactorOptions {
+  /** Values never redacted: a string is an exact value, a RegExp must match the whole candidate. */
+  allowlist?: readonly AllowlistEntry[];
+}
+
 export const MARK = (rule: string) => `[REDACTED:${rule}]`;
+const MARK_PREFIX = '[REDACTED:';
+const ANY_MARK = /\[REDACTED:[a-z0-9_.:-]{1,64}\]/g;
+/** Redaction reaches a fixed point in one or two passes; the bound only guards against surprises. */
+const MAX_PASSES = 4;
+/** Longest marker: `[REDACTED:` + a 64-character rule id + `]`. */
+const MARK_WINDOW = 80;
+
+interface CompiledRule {
+  rule: RedactionRule;
+  pattern: RegExp;
+  groups: readonly number[] | null;
+  prefilter: ((text: string) => boolean) | null;
+}
+
+const compiledCache = new WeakMap<RedactionRule, CompiledRule>();
+
+function compile(rule: RedactionRule): CompiledRule {
+  const cached = compiledCache.get(rule);
+  if (cached) return cached;
+  const groups = rule.group === undefined ? null : typeof rule.group === 'number' ? [rule.group] : rule.group;
+  let flags = rule.pattern.flags;
+  if (!flags.includes('g')) flags += 'g';
+  if (groups && !flags.includes('d')) flags += 'd';
+  const pattern = flags === rule.pattern.flags ? rule.pattern : new RegExp(rule.pattern.source, flags);
+  let prefilter: CompiledRule['prefilter'] = null;
+  const pf = rule.prefilter;
+  if (pf instanceof RegExp) {
+    const re = new RegExp(pf.source, pf.flags.replace(/[gy]/g, ''));
+    prefilter = (text) => re.test(text);
+  } else if (pf && pf.length > 0) {
+    prefilter = (text) => pf.some((lit) => text.includes(lit));
+  }
+  const out = { rule, pattern, groups, prefilter };
+  compiledCache.set(rule, out);
+  return out;
+}
+
+const WORD = /[A-Za-z0-9_]/;
+const ALNUM = /[A-Za-z0-9]/;
+
+/** Is `start` the beginning of a word? A JSON escape (`\n`) or a `%XX` escape counts as a separator. */
+function atWordStart(text: string, start: number, mode: true | 'key'): boolean {
+  if (start === 0) return true;
+  const prev = text[start - 1]!;
+  if (!(mode === 'key' ? ALNUM : WORD).test(prev)) return true;
+  if (start >= 2 && text[start - 2] === '\\' && 'nrtbf'.includes(prev)) return true;
+  if (start >= 3 && text[start - 3] === '%' && /[0-9A-Fa-f]{2}/.test(text.slice(start - 2, start)))
+    return true;
+  return false;
+}
+
+/** Number of backslashes immediately before `i`. */
+function backslashesBefore(text: string, i: number): number {
+  let n = 0;
+  while (i - n - 1 >= 0 && text[i - n - 1] === '\\') n++;
+  return n;
+}
+
+/** Shrink [s, e) so it neither starts inside nor ends halfway through a backslash escape. */
+function escapeSafeSpan(text: string, s: number, e: number): [number, number] {
+  if (backslashesBefore(text, s) % 2 === 1) {
+    const c = text[s];
+    if (c === 'u' && /^u[0-9A-Fa-f]{4}/.test(text.slice(s, s + 5))) s += 5;
+    else s += 1;
+  }
+  if (e > s && backslashesBefore(text, e) % 2 === 1) e -= 1;
+  return [s, Math.max(s, e)];
+}
+
+function firstIndex(re: RegExp, text: string): number {
+  re.lastIndex = 0;
+  const m = re.exec(text);
+  return m ? m.index : -1;
+}
+
+/** Does [s, e) start or end inside a `[REDACTED:…]` marker? Such a span would mangle the marker. */
+function cutsMark(text: string, s: number, e: number): boolean {
+  // Markers are short: look only in a small window before each end (never scan the whole text).
+  return insideMark(text, s) || insideMark(text, e);
+}
+
+/** Is position `i` strictly inside a marker (after its `[` and at or before its `]`)? */
+function insideMark(text: string, i: number): boolean {
+  const from = Math.max(0, i - MARK_WINDOW);
+  const k = text.slice(from, i).lastIndexOf(MARK_PREFIX);
+  if (k < 0) return false;
+  const open = from + k;
+  const close = text.slice(open, open + MARK_WINDOW).indexOf(']');
+  return close < 0 || open + close >= i;
+}
+
+function onlyMarks(secret: string): boolean {
+  return secret.includes(MARK_PREFIX) && secret.replace(ANY_MARK, '').trim() === '';
+}
 
 export class Redactor {
   private readonly counts = new Map<string, number>();
+  private readonly compiled: CompiledRule[];
+  private readonly allowExact: Set<string>;
+  private readonly allowPatterns: RegExp[];
 
-  constructor(private readonly rules: readonly RedactionRule[] = BASELINE_RULES) {}
+  constructor(
+    private readonly rules: readonly RedactionRule[] = DEFAULT_RULES,
+    private readonly opts: RedactorOptions = {},
+  ) {
+    this.compiled = rules.map(compile);
+    this.allowExact = new Set(opts.allowlist?.filter((a): a is string => typeof a === 'string'));
+    this.allowPatterns = (opts.allowlist ?? [])
+      .filter((a): a is RegExp => a instanceof RegExp)
+      .map((re) => new RegExp(re.source, re.flags.replace(/[gy]/g, '')));
+  }
 
+  /** Replace every secret in `text`; idempotent: redact(redact(x)) === redact(x). */
   redact(text: string): string {
+    if (typeof text !== 'string' || text.length === 0) return text;
     let out = text;
-    for (const rule of this.rules) {
-      rule.pattern.lastIndex = 0;
-      out = out.replace(rule.pattern, (...args: unknown[]) => {
-        const match = args[0] as string;
-        if (match.startsWith('[REDACTED:')) return match;
-        if (rule.group === undefined) {
-          this.bump(rule.id);
-          return MARK(rule.id);
-        }
-        const groups = args.slice(1, -2) as (string | undefined)[];
-        const secret = groups[rule.group - 1];
-        if (!secret || secret.startsWith('[REDACTED:')) return match;
-        this.bump(rule.id);
-        const before = groups.slice(0, rule.group - 1).join('');
-        return before + MARK(rule.id) + groups.slice(rule.group).join('');
-      });
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      const next = this.pass(out);
+      if (next === out) break;
+      out = next;
     }
     return out;
   }
 
-  /** Redact every string inside a JSON-like value (keys included), returning a new value. */
-  redactDeep<T>(value: T): T {
-    return this.walk(value) as T;
+  private pass(text: string): string {
+    let out = text;
+    for (const c of this.compiled) {
+      if (c.prefilter && !c.prefilter(out)) continue;
+      out = this.applyRule(c, out);
+    }
+    return out;
   }
 
-  private walk(value: unknown): unknown {
+  private applyRule(c: CompiledRule, text: string): string {
+    const { rule, pattern, groups } = c;
+    const spans: number[] = [];
+    pattern.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = pattern.exec(text)) !== null) {
+      const matchStart = m.index;
+      if (m[0].length === 0) {
+        pattern.lastIndex++;
+        continue;
+      }
+      if (rule.boundary && !atWordStart(text, matchStart, rule.boundary)) {
+        pattern.lastIndex = matchStart + 1;
+        continue;
+      }
+      let s = matchStart;
+      let e = matchStart + m[0].length;
+      if (groups) {
+        const g = groups.find((i) => m![i] !== undefined);
+        const span = g === undefined ? undefined : m.indices?.[g];
+        if (!span) continue;
+        [s, e] = span;
+      }
+      if (rule.stopAt) {
+        // The value runs into the next `key=`: end the secret there and let the loop find that key.
+        const window = text.slice(s, Math.min(text.length, e + 16));
+        const stop = window.includes('=') || window.includes(':') ? firstIndex(rule.stopAt, window) : -1;
+        if (stop >= 0 && stop < e - s) {
+          e = s + stop;
+          pattern.lastIndex = e;
+        }
+      }
+      [s, e] = escapeSafeSpan(text, s, e);
+      const secret = text.slice(s, e);
+      const rejected =
+        e <= s ||
+        onlyMarks(secret) ||
+        secret.startsWith(MARK_PREFIX) ||
+        cutsMark(text, s, e) ||
+        (rule.validate !== undefined && !rule.validate(secret, text, s, matchStart)) ||
+        this.allowed(secret);
+      if (rejected) {
+        // Look again from inside the rejected value: `password= db_password: s3cret` holds a second key.
+        pattern.lastIndex = Math.max(matchStart + 1, Math.min(s, pattern.lastIndex));
+        continue;
+      }
+      spans.push(s, e);
+    }
+    if (spans.length === 0) return text;
+    const mark = MARK(rule.id);
+    const parts: string[] = [];
+    let at = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      const s = spans[i]!;
+      const e = spans[i + 1]!;
+      if (s < at) continue;
+      parts.push(text.slice(at, s), mark);
+      at = e;
+      this.bump(rule.id);
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+  }
+
+  private allowed(secret: string): boolean {
+    if (this.allowExact.size > 0 && this.allowExact.has(secret)) return true;
+    for (const re of this.allowPatterns) {
+      const m = re.exec(secret);
+      if (m && m.index === 0 && m[0].length === secret.length) return true;
+    }
+    return false;
+  }
+
+  /** Redact every string inside a JSON-like value (keys included), returning a new value. */
+  redactDeep<T>(value: T): T {
+    return this.walk(value, 0) as T;
+  }
+
+  private walk(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.redact(value);
-    if (Array.isArray(value)) return value.map((v) => this.walk(v));
+    if (depth > 200) return value;
+    if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.walk(v);
+      for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.walk(v, depth + 1);
       return out;
     }
     return value;
@@ -60,8 +248,15 @@ export class Redactor {
   /** Rules that fired since construction, sorted by rule id. */
   report(): RedactionCount[] {
     return [...this.counts.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([rule, count]) => ({ rule, count }));
+  }
+
+  /** Does `text` contain anything a rule would redact? (Counts are not touched.) */
+  findings(text: string): RedactionCount[] {
+    const probe = new Redactor(this.rules, this.opts);
+    probe.redact(text);
+    return probe.report();
   }
 }
 

@@ -1,36 +1,426 @@
-// Redaction rules: each a named pattern. The record keeps rule ids and counts, never values.
+// Redaction rules: each a named detector. The record keeps rule ids and counts, never values.
+// Order matters: provider tokens first, then structural rules (URLs, headers, assignments), then
+// the generic .env and high-entropy detectors, so each secret is named by its most specific rule.
 // This module must stay dependency-free: the hook path loads it.
+import { looksRandom, precededByHashContext } from './entropy.js';
 
 export interface RedactionRule {
   id: string;
-  /** Must be global (`g`). The whole match is replaced unless `group` names the secret part. */
+  /** Global (`g`) pattern. The whole match is the secret unless `group` names the secret part. */
   pattern: RegExp;
-  /** Index of the capture group holding the secret; the rest of the match is kept. */
-  group?: number;
+  /** Capture group(s) holding the secret (first one that matched wins); the rest of the match is kept. */
+  group?: number | readonly number[];
+  /** Cheap check before running the pattern: any of these literals must occur in the text (or the regex must test true). */
+  prefilter?: readonly string[] | RegExp;
+  /**
+   * The match must not start inside a word: `true` = not after a letter, digit or `_`; `'key'` =
+   * not after a letter or digit (`db_password=` is fine, `compass:` is not). JSON `\n` escapes and
+   * `%XX` count as separators.
+   */
+  boundary?: boolean | 'key';
+  /** Where a value runs into the next `key=` (the secret ends there); must not be global. */
+  stopAt?: RegExp;
+  /** Last word on a candidate: false keeps it. `start` is the secret's offset, `matchStart` the match's. */
+  validate?: (secret: string, text: string, start: number, matchStart: number) => boolean;
 }
 
-export const BASELINE_RULES: RedactionRule[] = [
+const g = (source: string, flags = '') => new RegExp(source, `g${flags}`);
+
+// Values in assignments: a quoted string (escapes allowed) or a bare run up to a separator.
+// Backslashes are never part of a bare value, so redacting raw JSON keeps its escapes intact.
+const DQ = String.raw`"((?:[^"\\\n]|\\.){1,4096})"`;
+const EDQ = String.raw`\\"([^"\\\n]{1,4096})\\"`;
+const SQ = String.raw`'([^'\\\n]{1,4096})'`;
+// A bare value stops at `=` unless it is trailing base64 padding: `a=b=c` chains hold more keys.
+const BARE = String.raw`([^\s"'\x60,;&<>\\=(){}\[\]][^\s"'\x60,;&<>\\=]{0,4095}(?<!:)={0,3})`;
+const VALUE = `(?:${DQ}|${EDQ}|${SQ}|${BARE})`;
+
+/** Placeholders and code, not secrets: `password: string`, `token=${TOKEN}`, `secret: process.env.X`. */
+const PLACEHOLDER =
+  /^(?:string|number|boolean|bool|null|nil|none|undefined|true|false|required|optional|any|unknown|object|str|int|bytes|redacted|\*+|x{3,}|\.{3}|…|<[^>]*>|\$\{.*|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|%\(?[A-Za-z_]*\)?s?|\{\{.*\}\}|(?:process\.env|os\.environ|env|secrets|vars|ENV|config|settings|self|this|opts|options|args|params|props|ctx|req|request)\b.*|[A-Za-z_$][A-Za-z_$]*\([\w$.\s,]*\)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\([^)]*\))?)$/;
+
+function notPlaceholder(secret: string): boolean {
+  return !PLACEHOLDER.test(secret) && !secret.startsWith('[REDACTED:');
+}
+
+const SECRET_NAME =
+  '(?:pass(?:word|wd|phrase)?|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?|auth)';
+
+/** The start of a `db_password:` / `API_KEY=` inside a value: the value ends there. */
+const NEXT_KEY = new RegExp(
+  String.raw`(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,64}?(?:${SECRET_NAME}|_KEY)(?:\\?["'])?[ \t]*(?::=|=>|[:=])`,
+  'i',
+);
+
+export const DEFAULT_RULES: RedactionRule[] = [
   {
     id: 'private-key',
-    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
+    // A whole block, or (when truncated) the header and the base64 body that follows it.
+    pattern:
+      /-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]{0,65536}?-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----|(?:\\[nr]|[A-Za-z0-9+/=\s:,.-]){0,65536})/g,
+    prefilter: ['PRIVATE KEY'],
   },
-  { id: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  { id: 'gitlab-token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
-  { id: 'slack-token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
-  { id: 'stripe-key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
-  { id: 'anthropic-key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}\b/g },
-  { id: 'openai-key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}\b/g },
-  { id: 'aws-access-key-id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
-  { id: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  {
+    id: 'putty-private-key',
+    pattern: /PuTTY-User-Key-File-\d: [^\n]*(?:\n(?!\n)[^\n]*){0,80}/g,
+    prefilter: ['PuTTY-User-Key-File'],
+  },
+  {
+    id: 'age-secret-key',
+    pattern: /AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}/g,
+    prefilter: ['AGE-SECRET-KEY-'],
+  },
+  // GitHub: classic PAT / OAuth, fine-grained PAT, app installation / user / refresh tokens.
+  { id: 'github-token', pattern: /gh[po]_[A-Za-z0-9]{36,255}/g, prefilter: ['ghp_', 'gho_'] },
+  {
+    id: 'github-fine-grained-token',
+    pattern: /github_pat_[A-Za-z0-9_]{50,255}/g,
+    prefilter: ['github_pat_'],
+  },
+  { id: 'github-app-token', pattern: /gh[usr]_[A-Za-z0-9]{36,255}/g, prefilter: ['ghu_', 'ghs_', 'ghr_'] },
+  {
+    id: 'gitlab-token',
+    pattern:
+      /(?:glpat|gldt|glrt|glptt|glft|glsoat|glcbt|gloas|glimt|glagent)-[A-Za-z0-9_.-]{20,255}|GR1348941[A-Za-z0-9_-]{20,}/g,
+    prefilter: ['gl', 'GR1348941'],
+  },
+  {
+    id: 'slack-token',
+    pattern: /xox[abposre]-[A-Za-z0-9-]{10,255}|xapp-\d-[A-Za-z0-9-]{20,255}/g,
+    prefilter: ['xox', 'xapp-'],
+  },
+  {
+    id: 'slack-webhook',
+    stopAt: NEXT_KEY,
+    pattern: /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)([A-Za-z0-9_/-]{16,255})/g,
+    group: 2,
+    prefilter: ['hooks.slack.com'],
+  },
+  {
+    id: 'discord-webhook',
+    stopAt: NEXT_KEY,
+    pattern: /(discord(?:app)?\.com\/api\/webhooks\/\d+\/)([A-Za-z0-9_-]{30,255})/g,
+    group: 2,
+    prefilter: ['/api/webhooks/'],
+  },
+  {
+    id: 'stripe-key',
+    pattern: /(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,255}/g,
+    prefilter: ['_live_', '_test_'],
+  },
+  {
+    id: 'stripe-webhook-secret',
+    stopAt: NEXT_KEY,
+    pattern: /whsec_[A-Za-z0-9+/=]{24,255}/g,
+    prefilter: ['whsec_'],
+  },
+  { id: 'twilio-api-key', pattern: /SK[0-9a-fA-F]{32}(?![0-9a-fA-F])/g, prefilter: ['SK'], boundary: true },
+  {
+    id: 'sendgrid-key',
+    pattern: /SG\.[A-Za-z0-9_-]{16,32}\.[A-Za-z0-9_-]{30,64}/g,
+    prefilter: ['SG.'],
+    boundary: true,
+  },
+  { id: 'npm-token', pattern: /npm_[A-Za-z0-9]{36,255}/g, prefilter: ['npm_'] },
+  {
+    id: 'npmrc-auth',
+    stopAt: NEXT_KEY,
+    pattern: /(?<=:)(_(?:authToken|auth|password)\s*=\s*)([^\s"'\\]{4,4096})/g,
+    group: 2,
+    prefilter: [':_auth', ':_password'],
+    validate: (s) => notPlaceholder(s),
+  },
+  { id: 'pypi-token', pattern: /pypi-Ag[A-Za-z0-9_-]{50,4096}/g, prefilter: ['pypi-Ag'] },
+  { id: 'anthropic-key', pattern: /sk-ant-[A-Za-z0-9_-]{20,255}/g, prefilter: ['sk-ant-'] },
+  {
+    id: 'openai-key',
+    pattern:
+      /sk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{30,255}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48}(?![A-Za-z0-9])/g,
+    prefilter: ['sk-'],
+    boundary: true,
+  },
+  { id: 'google-api-key', pattern: /AIza[0-9A-Za-z_-]{35}/g, prefilter: ['AIza'] },
+  { id: 'google-oauth-client-secret', pattern: /GOCSPX-[A-Za-z0-9_-]{24,40}/g, prefilter: ['GOCSPX-'] },
+  {
+    id: 'google-oauth-token',
+    stopAt: NEXT_KEY,
+    pattern: /ya29\.[A-Za-z0-9_-]{20,2048}|1\/\/0[A-Za-z0-9_-]{40,512}/g,
+    prefilter: ['ya29.', '1//0'],
+    boundary: true,
+  },
+  {
+    id: 'aws-access-key-id',
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])/g,
+    prefilter: /A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|NPA|NVA|IPA|3T)/,
+  },
+  {
+    // A 40-character secret next to its key name, or within a few lines after an access key id.
+    id: 'aws-secret-access-key',
+    pattern: g(
+      String.raw`((?:aws)?_?secret_?(?:access)?_?key(?:_id)?(?:\\?["'])?\s*(?:[:=]|=>)\s*(?:\\?["'])?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])|((?:AKIA|ASIA)[A-Z0-9]{16}|\[REDACTED:aws-access-key-id\])([^\n]{0,120}?\n?[^\n]{0,120}?)(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])`,
+      'i',
+    ),
+    group: [2, 5],
+    prefilter: /secret_?(?:access)?_?key|AKIA|ASIA|aws-access-key-id/i,
+    validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9/+]/.test(s),
+  },
+  {
+    id: 'azure-connection-string',
+    stopAt: NEXT_KEY,
+    pattern: /((?:AccountKey|SharedAccessKey|AccessKey|SharedSecretValue)\s*=\s*)([A-Za-z0-9+/=]{20,512})/gi,
+    group: 2,
+    prefilter: /accesskey|accountkey|sharedsecret/i,
+  },
+  {
+    id: 'azure-sas-token',
+    stopAt: NEXT_KEY,
+    pattern: /([?&;](?:sig|signature)=)([A-Za-z0-9%+/=_-]{20,512})/gi,
+    group: 2,
+    prefilter: /sig(?:nature)?=/i,
+  },
+  {
+    id: 'azure-client-secret',
+    pattern: /[A-Za-z0-9_~.-]{3}\d[Q8]~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
+    prefilter: ['Q~', '8~'],
+    boundary: true,
+  },
+  { id: 'heroku-api-key', pattern: /HRKU-[A-Za-z0-9_-]{20,255}/g, prefilter: ['HRKU-'] },
+  { id: 'digitalocean-token', pattern: /do[opr]_v1_[a-f0-9]{64}/g, prefilter: ['_v1_'] },
+  {
+    id: 'huggingface-token',
+    pattern: /(?:hf|api_org)_[A-Za-z0-9]{30,64}/g,
+    prefilter: ['hf_', 'api_org_'],
+    boundary: true,
+  },
+  { id: 'shopify-token', pattern: /shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}/g, prefilter: ['shp'] },
+  {
+    id: 'mailgun-key',
+    pattern:
+      /key-[0-9a-zA-Z]{32}(?![0-9a-zA-Z])|(?<![0-9a-f-])[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![0-9a-f-])/g,
+    prefilter: /key-|(?<![0-9a-f])[0-9a-f]{32}-[0-9a-f]{8}-/,
+    boundary: true,
+  },
+  {
+    id: 'datadog-key',
+    pattern:
+      /((?:dd|datadog)[_-]?(?:api|app|application)[_-]?key(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)([a-f0-9]{32,40})(?![a-f0-9])/gi,
+    group: 2,
+    prefilter: /d(?:d|atadog)[_-]?ap/i,
+  },
+  {
+    id: 'databricks-token',
+    pattern: /dapi[a-f0-9]{32}(?:-\d)?(?![a-f0-9])/g,
+    prefilter: ['dapi'],
+    boundary: true,
+  },
+  {
+    id: 'hashicorp-vault-token',
+    pattern: /hv[sbr]\.[A-Za-z0-9_-]{24,255}/g,
+    prefilter: ['hvs.', 'hvb.', 'hvr.'],
+    boundary: true,
+  },
+  {
+    id: 'grafana-token',
+    stopAt: NEXT_KEY,
+    pattern: /glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/=]{32,400}/g,
+    prefilter: ['glsa_', 'glc_'],
+  },
+  { id: 'postman-api-key', pattern: /PMAK-[a-f0-9]{24}-[a-f0-9]{34}/g, prefilter: ['PMAK-'] },
+  {
+    id: 'linear-api-key',
+    pattern: /lin_(?:api|oauth)_[A-Za-z0-9]{40}/g,
+    prefilter: ['lin_api_', 'lin_oauth_'],
+  },
+  {
+    id: 'sentry-token',
+    stopAt: NEXT_KEY,
+    pattern: /sntry[su]_[A-Za-z0-9+/=_-]{40,400}/g,
+    prefilter: ['sntry'],
+  },
+  { id: 'atlassian-api-token', pattern: /ATATT3[A-Za-z0-9_=-]{100,300}/g, prefilter: ['ATATT3'] },
+  {
+    id: 'supabase-token',
+    pattern: /sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{20,}/g,
+    prefilter: ['sbp_', 'sb_secret_'],
+  },
+  {
+    id: 'planetscale-token',
+    pattern: /pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64}/g,
+    prefilter: ['pscale_'],
+  },
+  { id: 'doppler-token', pattern: /dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}/g, prefilter: ['dp.'] },
+  {
+    id: 'newrelic-key',
+    pattern: /NR(?:AK|AA|II|JS)-[A-Za-z0-9]{27}/g,
+    prefilter: ['NRAK-', 'NRAA-', 'NRII-', 'NRJS-'],
+  },
+  {
+    id: 'square-token',
+    pattern: /sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}|EAAA[A-Za-z0-9_-]{60}/g,
+    prefilter: ['sq0', 'EAAA'],
+  },
+  { id: 'groq-key', pattern: /gsk_[A-Za-z0-9]{48,52}/g, prefilter: ['gsk_'] },
+  { id: 'replicate-token', pattern: /r8_[A-Za-z0-9]{37,40}/g, prefilter: ['r8_'], boundary: true },
+  { id: 'xai-key', pattern: /xai-[A-Za-z0-9]{70,90}/g, prefilter: ['xai-'], boundary: true },
+  {
+    id: 'notion-token',
+    pattern: /(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50})(?![A-Za-z0-9])/g,
+    prefilter: ['secret_', 'ntn_'],
+    boundary: true,
+  },
+  { id: 'airtable-token', pattern: /pat[A-Za-z0-9]{14}\.[a-f0-9]{64}/g, prefilter: ['pat'], boundary: true },
+  { id: 'pulumi-token', pattern: /pul-[a-f0-9]{40}/g, prefilter: ['pul-'], boundary: true },
+  {
+    id: 'mapbox-token',
+    pattern: /(?:sk|tk)\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/g,
+    prefilter: ['.eyJ'],
+    boundary: true,
+  },
+  {
+    id: 'telegram-bot-token',
+    pattern: /\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g,
+    prefilter: [':AA'],
+    boundary: true,
+  },
+  {
+    id: 'jwt',
+    pattern: /eyJ[A-Za-z0-9_-]{8,8192}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{0,8192}/g,
+    prefilter: ['eyJ'],
+  },
+  // Structural rules: the secret is part of a larger shape whose rest stays readable.
   {
     id: 'credentialed-url',
-    pattern: /\b([a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@'"`]+:)([^\s@/'"`]+)(@)/gi,
+    stopAt: NEXT_KEY,
+    // scheme://user:password@host — the password may itself contain `@` (the last `@` ends it).
+    // Anchored on `://`, not the scheme, so an earlier rule eating the scheme cannot hide it.
+    pattern: /(:\/\/[^\s:/@'"`\\]*:)([^\s/'"`\\]{1,1024})(@[^\s@/'"`\\]*)/gi,
     group: 2,
+    prefilter: ['://'],
+    validate: (s) => !/^\d{1,5}$/.test(s) && notPlaceholder(s),
   },
   {
-    id: 'secret-assignment',
-    pattern:
-      /\b((?:[A-Za-z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|_KEY)|password|passwd|secret|token|api_?key)["']?\s*[=:]\s*["']?)([^\s"'`,;&]{4,})/g,
+    id: 'url-secret-param',
+    stopAt: NEXT_KEY,
+    pattern: g(
+      String.raw`([?&;](?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api_key|apikey|api-key|client_secret|auth|private_token|key|code)=)([^&\s'"#\x60\\]{4,4096})`,
+      'i',
+    ),
     group: 2,
+    prefilter: /[?&;][a-z_-]*(?:pass|pwd|secret|token|key|auth|code)=/i,
+    validate: (s) => notPlaceholder(s),
+  },
+  {
+    id: 'authorization-header',
+    stopAt: NEXT_KEY,
+    pattern: g(
+      String.raw`((?:proxy-)?authorization(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?(?:bearer|basic|token|bot|digest|negotiate|apikey|sso-key|splunk|gitlab-token)?[ \t]*)([A-Za-z0-9._~+/=:-]{6,8192})`,
+      'i',
+    ),
+    group: 2,
+    prefilter: /authorization/i,
+    validate: (s) => notPlaceholder(s) && !/^(?:bearer|basic|token|digest)$/i.test(s),
+  },
+  {
+    id: 'api-key-header',
+    stopAt: NEXT_KEY,
+    pattern: g(
+      String.raw`((?:x-api-key|x-auth-token|x-access-token|private-token|x-goog-api-key|api-key|x-vault-token|x-figma-token|dd-api-key|dd-application-key|x-shopify-access-token)(?:\\?["'])?\s*[:=]\s*(?:\\?["'])?)([A-Za-z0-9._~+/=-]{8,4096})`,
+      'i',
+    ),
+    group: 2,
+    prefilter: /-(?:key|token)/i,
+    validate: (s) => notPlaceholder(s),
+  },
+  {
+    id: 'bearer-token',
+    stopAt: NEXT_KEY,
+    pattern: /(\bbearer[ \t]+)([A-Za-z0-9._~+/-]{16,8192}=*)/gi,
+    group: 2,
+    prefilter: /bearer/i,
+    validate: (s) => notPlaceholder(s),
+  },
+  {
+    // `export GITHUB_TOKEN=…`, `set -x NPM_PASSWORD …` style lines: any value, however short.
+    id: 'env-export',
+    stopAt: NEXT_KEY,
+    pattern: g(
+      String.raw`((?:export|setenv|set\s+-x|\$env:)\s*[A-Za-z_][A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|AUTH|CREDENTIALS?|PRIVATE|DSN|SIG|SIGNATURE|COOKIE|SESSION)[A-Za-z0-9_]*\s*[= ]\s*)${VALUE}`,
+      'i',
+    ),
+    group: [2, 3, 4, 5],
+    prefilter: /export|setenv|set\s+-x|\$env:/i,
+    boundary: true,
+    validate: (s) => notPlaceholder(s),
+  },
+  {
+    // password=…, "secret": "…", api_key: …, PASSWORD => '…', token := "…" (the key may be
+    // prefixed: db_password, client.secret). The key must start a word: `compass: north` is prose.
+    id: 'secret-assignment',
+    stopAt: NEXT_KEY,
+    pattern: g(String.raw`(${SECRET_NAME}(?:\\?["'])?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`, 'i'),
+    group: [2, 3, 4, 5],
+    prefilter: /pass|secret|token|key|credential|auth/i,
+    boundary: 'key',
+    validate: (s, text, start) => notPlaceholder(s) && assignmentValueOk(s, text, start),
+  },
+  {
+    // SIGNING_KEY=…, STRIPE_SECRET_KEY: … (upper-case names ending in _KEY).
+    id: 'secret-assignment',
+    stopAt: NEXT_KEY,
+    pattern: g(String.raw`(_KEY(?:\\?["'])?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`),
+    group: [2, 3, 4, 5],
+    prefilter: ['_KEY'],
+    validate: (s, text, start, matchStart) =>
+      /[A-Z0-9]$/.test(text.slice(Math.max(0, matchStart - 1), matchStart)) &&
+      notPlaceholder(s) &&
+      assignmentValueOk(s, text, start),
+  },
+  {
+    // curl -u user:password, wget --password=…
+    id: 'cli-credential',
+    stopAt: NEXT_KEY,
+    pattern:
+      /((?:^|[\s"'])(?:-u|--user|--proxy-user)[ =](?:\\?["'])?[^\s:'"\\]+:)([^\s'"\\]{3,1024})|((?:^|\s)--(?:password|passwd|token|api-key|secret)[ =](?:\\?["'])?)([^\s'"\\]{3,1024})/g,
+    group: [2, 4],
+    prefilter: /-u|--user|--proxy-user|--pass|--token|--api-key|--secret/,
+    validate: (s) => notPlaceholder(s),
+  },
+  {
+    // .env content: KEY=value lines whose value looks machine-generated, whatever the key is called.
+    id: 'dotenv-value',
+    stopAt: NEXT_KEY,
+    pattern:
+      /^([ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*(?:\\?["'])?)([^\s"'#\\]{12,4096})/gm,
+    group: 2,
+    prefilter: ['='],
+    validate: (s) => notPlaceholder(s) && looksRandom(s, { minLength: 12 }),
+  },
+  {
+    id: 'high-entropy',
+    stopAt: NEXT_KEY,
+    pattern: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_-])/g,
+    validate: (s, text, start) => looksRandom(s) && !precededByHashContext(text, start),
   },
 ];
+
+/** The rule ids a record may name, in order (for docs and tests). */
+export const DEFAULT_RULE_IDS: readonly string[] = DEFAULT_RULES.map((r) => r.id);
+
+/** Kept for callers written against the baseline rule set. */
+export const BASELINE_RULES = DEFAULT_RULES;
+
+const WEAK_KEY = /(?:^|[^A-Za-z0-9])(?:token|secret|key|auth|credentials?)(?:\\?["'])?\s*(?::=|=>|[:=])\s*$/i;
+
+/**
+ * For weak key names (`token:`, `auth=`), prose is common ("the token: expired"): keep a short
+ * lowercase word. Password-like keys redact any value.
+ */
+function assignmentValueOk(secret: string, text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - 48), start).replace(/\\?["']$/, '');
+  if (/pass(?:word|wd|phrase)?(?:\\?["'])?\s*(?::=|=>|[:=])\s*$/i.test(before)) return secret.length >= 3;
+  if (WEAK_KEY.test(before) || /KEY(?:\\?["'])?\s*(?::=|=>|[:=])\s*$/.test(before)) {
+    if (/^[a-z]+$/.test(secret) && secret.length < 12) return false;
+    if (/^\d{1,6}$/.test(secret)) return false;
+  }
+  return secret.length >= 4;
+}

@@ -39,15 +39,17 @@ afterEach(() => {
 });
 
 describe('concurrency', () => {
-  it('20 processes sealing different runs at once leave 20 records, none lost', async () => {
-    repo = await tempRepo();
-    const commits = fastImportCommits(repo, 21);
-    const shared = commits[20]!;
-    const script = `
+  it.each(['native', 'isomorphic'])(
+    '20 processes sealing different runs at once leave 20 records, none lost (%s engine)',
+    async (engine) => {
+      repo = await tempRepo();
+      const commits = fastImportCommits(repo, 21);
+      const shared = commits[20]!;
+      const script = `
       import { openRepo } from ${JSON.stringify(dist('git/repo.js'))};
       import { sealRecords } from ${JSON.stringify(dist('store/seal.js'))};
       import { foldManualRun } from ${JSON.stringify(dist('capture/manual/fold.js'))};
-      const [, id, own, shared] = process.argv.slice(1);
+      const [, id, own, shared, engine] = process.argv.slice(1);
       const t = '2026-09-21T10:00:00.000Z';
       const events = [
         { v: 1, t, type: 'start', task: 'run ' + id, start_commit: null, worktree: 'main' },
@@ -59,28 +61,29 @@ describe('concurrency', () => {
         changes: { changed: [], dependencies: [], config_changes: [] },
       });
       ${WAIT}
-      const repo = await openRepo(process.cwd(), { engine: 'native' });
+      const repo = await openRepo(process.cwd(), { engine });
       await sealRecords(repo.engine, [{ record, commits: [own, shared] }]);
       await repo.engine.close();
     `;
-    const ids = Array.from({ length: 20 }, (_, i) => `conc${String(i).padStart(6, '0')}`);
-    const results = await runMany(20, script, (i) => [ids[i]!, commits[i]!, shared], repo.dir);
-    expect(results.filter((r) => r.code !== 0).map((r) => r.stderr.slice(0, 600))).toEqual([]);
+      const ids = Array.from({ length: 20 }, (_, i) => `conc${String(i).padStart(6, '0')}`);
+      const results = await runMany(20, script, (i) => [ids[i]!, commits[i]!, shared, engine], repo.dir);
+      expect(results.filter((r) => r.code !== 0).map((r) => r.stderr.slice(0, 600))).toEqual([]);
 
-    const { loadAllRecords } = await import(dist('store/read.js'));
-    const { openRepo } = await import(dist('git/repo.js'));
-    const open = await openRepo(repo.dir, { engine: 'native' });
-    const all = await loadAllRecords(open.engine);
-    await open.engine.close();
-    expect(all.records.map((r: { record: { id: string } }) => r.record.id).sort()).toEqual(ids);
-    // every run's pointer line reached the commit they all share; one notes commit per seal
-    const sharedLines = gitSync(repo.dir, ['notes', '--ref=agent-log', 'show', shared])
-      .split('\n')
-      .filter(Boolean);
-    expect(sharedLines).toHaveLength(20);
-    expect(gitSync(repo.dir, ['rev-list', '--count', REF]).trim()).toBe('20');
-    gitSync(repo.dir, ['fsck', '--no-progress']);
-  });
+      const { loadAllRecords } = await import(dist('store/read.js'));
+      const { openRepo } = await import(dist('git/repo.js'));
+      const open = await openRepo(repo.dir, { engine: 'native' });
+      const all = await loadAllRecords(open.engine);
+      await open.engine.close();
+      expect(all.records.map((r: { record: { id: string } }) => r.record.id).sort()).toEqual(ids);
+      // every run's pointer line reached the commit they all share; one notes commit per seal
+      const sharedLines = gitSync(repo.dir, ['notes', '--ref=agent-log', 'show', shared])
+        .split('\n')
+        .filter(Boolean);
+      expect(sharedLines).toHaveLength(20);
+      expect(gitSync(repo.dir, ['rev-list', '--count', REF]).trim()).toBe('20');
+      gitSync(repo.dir, ['fsck', '--no-progress']);
+    },
+  );
 
   it('50 processes appending to one journal at once leave 50 intact lines', async () => {
     repo = await tempRepo();

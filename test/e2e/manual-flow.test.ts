@@ -264,6 +264,27 @@ describe('repository shapes', () => {
     expect((await cli(repo, ['exec', '--', 'node', '-e', '0'])).code).toBe(0);
   });
 
+  it("finishing a linked worktree's run from the main worktree seals it on that worktree's commits", async () => {
+    const repo = await repoWith();
+    const wt = mkdtempSync(join(tmpdir(), 'agent-log-wt-'));
+    rmSync(wt, { recursive: true });
+    cleanup.push(() => rmSync(wt, { recursive: true, force: true }));
+    await repo.git('worktree', 'add', '-q', '-b', 'feature', wt);
+    const id = await start(wt, 'work on the feature branch');
+    const { execFileSync } = await import('node:child_process');
+    const { gitEnv } = await import('../helpers/repo.js');
+    execFileSync('git', ['commit', '-q', '--allow-empty', '-m', 'feature work'], { cwd: wt, env: gitEnv() });
+    const featureHead = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: wt, encoding: 'utf8' }).trim();
+    const mainHead = await repo.commit('unrelated work on main');
+
+    await ok(repo, ['finish', id]);
+    expect(await repo.git('notes', '--ref=agent-log', 'list')).not.toContain(mainHead);
+    const [record] = await recordsOn(repo, featureHead);
+    expect(record!.id).toBe(id);
+    expect(record!.repo.commits).toEqual([featureHead]);
+    expect(record!.repo.branch).toBe('feature');
+  });
+
   it('works on a detached HEAD', async () => {
     const repo = await repoWith();
     await repo.git('checkout', '-q', '--detach');

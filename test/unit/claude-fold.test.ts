@@ -99,6 +99,14 @@ describe('foldSession over hook events', () => {
     ...fail(20, 'b4', 'Bash', bash('sleep 100'), 'Interrupted by user', { is_interrupt: true }),
     ...pre(21, 'b5', 'Bash', bash('cargo build')),
     ...fail(22, 'b5', 'Bash', bash('cargo build'), 'permission denied for this tool'),
+    ...pre(22, 'b7', 'Bash', bash('npm run lint')),
+    ...ev(22, {
+      hook_event_name: 'PermissionDenied',
+      tool_name: 'Bash',
+      tool_use_id: 'b7',
+      tool_input: bash('npm run lint'),
+      reason: 'user said no',
+    }),
     ...ev(23, { hook_event_name: 'SubagentStart', agent_id: 'a1', agent_type: 'Explore' }),
     ...pre(24, 'g1', 'Grep', { pattern: 'add' }, { agent_id: 'a1', agent_type: 'Explore' }),
     ...post(25, 'g1', 'Grep', { pattern: 'add' }, { numFiles: 1 }, { agent_id: 'a1', agent_type: 'Explore' }),
@@ -140,6 +148,7 @@ describe('foldSession over hook events', () => {
       ['npm run dev', null, 0, false, true],
       ['sleep 100', null, 2000, true, false],
       ['cargo build', null, 1000, false, false],
+      ['npm run lint', null, null, false, false],
       ["sed -i 's/x/y/' src/util.ts", 0, 1000, false, false],
     ]);
     expect(facts.commands[0]?.output_tail).toMatch(/^Exit code 1\nFAIL/);
@@ -159,6 +168,8 @@ describe('foldSession over hook events', () => {
     expect(t).toMatchObject({ status: 'passed', attempts: 2, retries: 1, after_last_edit: false });
     const b = checks.find((x) => x.name === 'cargo build');
     expect(b?.status).toBe('not-run');
+    expect(checks.find((x) => x.name === 'npm run lint')?.status).toBe('skipped');
+    expect(facts.denied).toEqual([{ tool: 'Bash', tool_use_id: 'b7', reason: 'user said no' }]);
   });
 });
 

@@ -21,6 +21,7 @@ import { UnsupportedRepoError } from '../../src/errors.js';
 import { EMPTY_TREE, type EngineName, type GitEngine, type TreeEntry } from '../../src/git/engine.js';
 import { writeFileAtomic } from '../../src/git/isomorphic/atomic-fs.js';
 import { createIsomorphicEngine } from '../../src/git/isomorphic/engine.js';
+import { Packs } from '../../src/git/isomorphic/packs.js';
 import { NativeEngine } from '../../src/git/native/engine.js';
 import { locateWithFs, locateWithGit } from '../../src/git/repo.js';
 import { gitEnv, ROOT, type TempRepo, tempRepo, tick } from '../helpers/repo.js';
@@ -178,6 +179,32 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
         committer: { name: 'Bot', email: 'bot@example.com', timestamp: 1_800_000_000, tz: '+0000' },
         message: 'notes: seal run\n\nbody line\n',
       });
+    });
+
+    test('without an explicit time it honours GIT_AUTHOR_DATE / GIT_COMMITTER_DATE as git commit-tree does', async () => {
+      const r = await repo();
+      await git(r.dir, 'config', 'user.name', 'Repo User');
+      await git(r.dir, 'config', 'user.email', 'repo@example.com');
+      Object.assign(process.env, {
+        GIT_AUTHOR_DATE: '@1800000100 +0200',
+        GIT_COMMITTER_DATE: '2027-01-15T10:00:00Z',
+      });
+      try {
+        const engine = await openEngine(name, r.dir);
+        const oid = await engine.writeCommit({ tree: EMPTY_TREE, parents: [], message: 'pinned\n' });
+        const byGit = gitWithInput(r.dir, 'pinned\n', 'commit-tree', EMPTY_TREE, '-F', '-', {
+          GIT_AUTHOR_DATE: '@1800000100 +0200',
+          GIT_COMMITTER_DATE: '2027-01-15T10:00:00Z',
+          GIT_AUTHOR_NAME: 'Repo User',
+          GIT_AUTHOR_EMAIL: 'repo@example.com',
+          GIT_COMMITTER_NAME: 'Repo User',
+          GIT_COMMITTER_EMAIL: 'repo@example.com',
+        });
+        expect(oid).toBe(byGit.trim());
+      } finally {
+        delete process.env.GIT_AUTHOR_DATE;
+        delete process.env.GIT_COMMITTER_DATE;
+      }
     });
 
     test('it reads commits, trees and blobs git wrote, loose and packed', async () => {
@@ -401,6 +428,43 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(await engine.commitsBetween(h.c3, h.s2)).toEqual([h.s2, h.s1]);
       expect(await engine.commitsBetween(null, h.c5)).toEqual(await revList(h.c5));
       expect(await engine.commitsBetween(h.c5, h.c5)).toEqual([]);
+    });
+
+    test('on a random DAG of merges, commitsBetween and isAncestor agree with git for every pair tried', async () => {
+      const r = await repo();
+      let seed = 7;
+      const random = (n: number) => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed % n;
+      };
+      const commits: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const parents = new Set<string>();
+        if (i > 0) parents.add(commits[i - 1 - random(Math.min(i, 6))]!);
+        if (i > 3 && random(3) === 0) parents.add(commits[random(i)]!);
+        const args = ['commit-tree', EMPTY_TREE, ...[...parents].flatMap((p) => ['-p', p]), '-m', `c${i}`];
+        const when = `@${1_790_000_000 + i * 60} +0000`;
+        const { stdout } = await run('git', args, {
+          cwd: r.dir,
+          env: gitEnv({ GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when }),
+        });
+        commits.push(stdout.trim());
+      }
+      const engine = await openEngine(name, r.dir);
+      for (let k = 0; k < 25; k++) {
+        const a = commits[random(commits.length)]!;
+        const b = commits[random(commits.length)]!;
+        const expected = (await git(r.dir, 'rev-list', b, `^${a}`)).split('\n').filter(Boolean);
+        expect(await engine.commitsBetween(a, b)).toEqual(expected);
+        const ancestor = await run('git', ['merge-base', '--is-ancestor', a, b], {
+          cwd: r.dir,
+          env: gitEnv(),
+        }).then(
+          () => true,
+          () => false,
+        );
+        expect(await engine.isAncestor(a, b)).toBe(ancestor);
+      }
     });
 
     test('isAncestor follows every parent', async () => {
@@ -792,6 +856,51 @@ describe('isomorphic engine only', () => {
     expect(await git(r.dir, 'cat-file', 'blob', fresh)).toBe('not there yet\n');
   });
 
+  test.each([
+    ['gc --aggressive (offset deltas)', ['gc', '-q', '--aggressive', '--prune=now']],
+    ['pack-objects without --delta-base-offset (ref deltas)', []],
+    ['a version 1 pack index', ['--index-version=1']],
+  ])('reads every object of a pack made by %s exactly as git cat-file does', async (_label, how) => {
+    const r = await repo({ 'data.json': '{}\n' });
+    for (let i = 0; i < 40; i++) {
+      // Similar versions of one file and of the trees above it: plenty of delta chains.
+      r.write(
+        'data.json',
+        JSON.stringify({ i, items: Array.from({ length: 60 }, (_, k) => `item ${k}`) }, null, 1),
+      );
+      r.write(`dir${i % 4}/f.txt`, `version ${i}\n`.repeat(20));
+      tick();
+      await r.commit(`c${i}`);
+    }
+    if (how[0] === 'gc') {
+      await git(r.dir, ...how);
+    } else {
+      const objects = await git(r.dir, 'rev-list', '--objects', '--all');
+      const packDir = join(r.dir, '.git', 'objects', 'pack');
+      execFileSync('git', ['pack-objects', '-q', ...how, join(packDir, 'pack')], {
+        cwd: r.dir,
+        env: gitEnv(),
+        input: objects,
+      });
+      await git(r.dir, 'prune-packed');
+    }
+    expect(await git(r.dir, 'verify-pack', '-s', ...packIndexes(r.dir))).toMatch(/chain length = [1-9]/);
+    const all = catFileAll(r.dir);
+    expect(all.size).toBeGreaterThan(100);
+    // The pack reader alone (no fallback to isomorphic-git), then the engine on top of it.
+    const packs = new Packs(join(r.dir, '.git', 'objects'));
+    cleanups.push(() => packs.close());
+    for (const [oid, want] of all) {
+      const got = await packs.read(oid, () => Promise.resolve(null));
+      expect(got?.type).toBe(want.type);
+      expect(got?.content.equals(want.content)).toBe(true);
+    }
+    const engine = await openEngine('isomorphic', r.dir);
+    const blobs = [...all].filter(([, o]) => o.type === 'blob').map(([oid]) => oid);
+    const read = await engine.readBlobs(blobs);
+    expect(blobs.every((oid) => read.get(oid)?.equals(all.get(oid)!.content))).toBe(true);
+  });
+
   async function race(engines: EngineName[]) {
     const r = await repo();
     const bundle = await bundleEngines();
@@ -819,6 +928,32 @@ describe('isomorphic engine only', () => {
     await race(Array.from({ length: 20 }, (_, i) => (i % 2 ? 'native' : 'isomorphic')));
   });
 });
+
+function packIndexes(dir: string): string[] {
+  const packDir = join(dir, '.git', 'objects', 'pack');
+  return readdirSync(packDir)
+    .filter((f) => f.endsWith('.idx'))
+    .map((f) => join(packDir, f));
+}
+
+/** Every object git has, read with one `git cat-file --batch-all-objects --batch`. */
+function catFileAll(dir: string): Map<string, { type: string; content: Buffer }> {
+  const out = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], {
+    cwd: dir,
+    env: gitEnv(),
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const objects = new Map<string, { type: string; content: Buffer }>();
+  let at = 0;
+  while (at < out.length) {
+    const nl = out.indexOf(10, at);
+    const [oid, type, size] = out.toString('latin1', at, nl).split(' ') as [string, string, string];
+    const start = nl + 1;
+    objects.set(oid, { type, content: out.subarray(start, start + Number(size)) });
+    at = start + Number(size) + 1;
+  }
+  return objects;
+}
 
 /** Both engines as one ESM file the fixture scripts can import (packages stay external). */
 async function bundleEngines(): Promise<string> {

@@ -238,25 +238,37 @@ describe('two levels of fanout: 70,000 notes by git fast-import', () => {
     f.repo.cleanup();
   });
 
-  it('is fanned out two levels', () => {
-    const root = lsTree(f.repo.dir, REF);
-    expect(root).toHaveLength(256);
-    const second = lsTree(f.repo.dir, `${REF}:${root[7]!.name}`);
-    expect(second.every((e) => e.type === 'tree' && e.name.length === 2)).toBe(true);
-    expect(lsTree(f.repo.dir, `${REF}:${root[7]!.name}/${second[0]!.name}`)[0]!.name).toHaveLength(36);
-  });
+  it(
+    'is fanned out two levels',
+    () => {
+      const root = lsTree(f.repo.dir, REF);
+      expect(root).toHaveLength(256);
+      const second = lsTree(f.repo.dir, `${REF}:${root[7]!.name}`);
+      expect(second.every((e) => e.type === 'tree' && e.name.length === 2)).toBe(true);
+      expect(lsTree(f.repo.dir, `${REF}:${root[7]!.name}/${second[0]!.name}`)[0]!.name).toHaveLength(36);
+    },
+    LONG,
+  );
 
-  it('reads all 70,000 notes as git lists them', async () => {
-    await expectReaderMatchesGit(
-      f,
-      f.commits.filter((_, i) => i % 7001 === 0),
-    );
-  });
+  it(
+    'reads all 70,000 notes as git lists them',
+    async () => {
+      await expectReaderMatchesGit(
+        f,
+        f.commits.filter((_, i) => i % 7001 === 0),
+      );
+    },
+    LONG,
+  );
 
-  it('after a seal only the touched subtrees are rewritten and git still reads everything', async () => {
-    await sealAndCheck(f, [f.commits[70_001]!, f.commits[70_000]!, f.commits[42]!], 2);
-    await expectReaderMatchesGit(f, [f.commits[70_001]!, f.commits[42]!, f.commits[43]!]);
-  });
+  it(
+    'after a seal only the touched subtrees are rewritten and git still reads everything',
+    async () => {
+      await sealAndCheck(f, [f.commits[70_001]!, f.commits[70_000]!, f.commits[42]!], 2);
+      await expectReaderMatchesGit(f, [f.commits[70_001]!, f.commits[42]!, f.commits[43]!]);
+    },
+    LONG,
+  );
 });
 
 describe('mixed layout: flat entries written into a fanned-out tree with git mktree', () => {

@@ -2,7 +2,8 @@
 // keeping everyone else's.
 import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineName } from '../../src/git/engine.js';
 import { openRepo, type Repo } from '../../src/git/repo.js';
 import { recordLine, refLine } from '../../src/record/note-lines.js';
 import { loadAllRecords, recordsOnCommit } from '../../src/store/read.js';
@@ -14,11 +15,12 @@ import { sampleRecord } from '../helpers/sample-record.js';
 let repo: TempRepo;
 let open: Repo;
 let commits: string[]; // oldest first
+let engineName: EngineName;
 
 beforeEach(async () => {
   repo = await tempRepo();
   commits = fastImportCommits(repo, 60);
-  open = await openRepo(repo.dir, { engine: 'native' });
+  open = await openRepo(repo.dir, { engine: engineName });
 });
 afterEach(async () => {
   await open.engine.close();
@@ -30,8 +32,13 @@ const lines = (c: string) => show(c).split('\n').filter(Boolean);
 const notesCommits = () => Number(gitSync(repo.dir, ['rev-list', '--count', REF]).trim());
 const tip = () => gitSync(repo.dir, ['rev-parse', REF]).trim();
 
-describe('sealRecords', () => {
+describe.each(['native', 'isomorphic'] as const)('sealRecords on the %s engine', (name) => {
+  beforeAll(() => {
+    engineName = name;
+  });
+
   it('puts the full record on the newest commit and a pointer line on the others', async () => {
+    expect(open.engine.name).toBe(name);
     const run = commits.slice(10, 13);
     const record = sampleRecord(run);
     const newestFirst = [...run].reverse();
@@ -185,7 +192,7 @@ describe('sealRecords', () => {
 
   it('seals concurrent callers one after the other by compare-and-swap, losing none', async () => {
     const engines = await Promise.all(
-      Array.from({ length: 6 }, () => openRepo(repo.dir, { engine: 'native' })),
+      Array.from({ length: 6 }, () => openRepo(repo.dir, { engine: engineName })),
     );
     const records = engines.map((_, i) => sampleRecord([commits[20 + i]!, commits[30]!]));
     await Promise.all(

@@ -134,6 +134,7 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
       subagents.set(end.response.agentId, str(input.subagent_type));
     if (role === 'shell' && typeof input.command === 'string') {
       const run = commandRun(input, start, end, tail, rel);
+      if (denied.some((d) => d.tool_use_id === id)) run.denied = true;
       commands.push(run);
       if (mayWriteFiles(run.command)) editMarks.push({ at: end?.at ?? run.started_at ?? '' });
     }

@@ -40,7 +40,9 @@ export async function install(ctx: InstallIO, opts: { local: boolean }): Promise
     ctx.out.write(`installed Claude Code hooks in ${shown} (${added.length} events)\n`);
   } else ctx.out.write(`Claude Code hooks already installed in ${shown}\n`);
   for (const f of hooksDisabledIn(root, ctx.env.HOME))
-    ctx.warn(`hooks are disabled in ${f} ("disableAllHooks": true): nothing will be recorded until it is removed`);
+    ctx.warn(
+      `hooks are disabled in ${f} ("disableAllHooks": true): nothing will be recorded until it is removed`,
+    );
   if (!configured) ctx.warn('this repository is not configured for agent-log yet: run `git agent-log init`');
   if (!opts.local && added.length)
     ctx.err.write('note: .claude/settings.json is shared; commit it so the whole team records runs\n');

@@ -1,12 +1,59 @@
-// Lazy sealing for read commands (`log`, `show`): agent sessions that ended or went stale are sealed
-// before records are listed. A failure here must not stop the read: it becomes a warning.
+// Read commands (`log`, `show`) and agent sessions: those that ended or went stale are sealed before
+// records are listed (a failure becomes a warning, never stops the read), the others are listed as
+// pending records.
 import type { Repo } from '../../git/repo.js';
-import { sealPendingSessions } from './seal.js';
+import type { RunRecord } from '../../record/schema.js';
+import { mergeRedactions } from '../../redact/redactor.js';
+import { AGENT_NAMES } from '../agents.js';
+import { foldSession, type SessionFacts } from './fold.js';
+import { buildSessionRecord } from './record.js';
+import { sealPendingSessions, sessionEvents } from './seal.js';
+import { unsealedSessionRuns } from './sessions.js';
 
-export async function sealStaleSessions(repo: Repo, io: { warn(m: string): void; now(): Date }): Promise<void> {
+export async function sealStaleSessions(
+  repo: Repo,
+  io: { warn(m: string): void; now(): Date },
+): Promise<void> {
   try {
     await sealPendingSessions(repo, { now: io.now() });
   } catch (e) {
     io.warn(`could not seal finished agent sessions: ${(e as Error).message}`);
   }
+}
+
+/** Agent runs not sealed yet (in progress, or waiting for a commit), as pending records for listing. */
+export function unsealedSessionRecords(repo: Repo): RunRecord[] {
+  const out: RunRecord[] = [];
+  const runs = AGENT_NAMES.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, undefined, agent));
+  for (const run of runs) {
+    try {
+      const facts = run.imported
+        ? (run.imported.facts as SessionFacts)
+        : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
+      const record = buildSessionRecord({
+        id: run.id,
+        agent: run.agent,
+        facts,
+        git: {
+          branch: run.head?.branch ?? null,
+          startCommit: run.head?.commit ?? null,
+          startTree: run.startTree,
+          commits: [],
+          endTree: null,
+          changes: { changed: [], dependencies: [], config_changes: [] },
+          worktree: null,
+        },
+        cost: null,
+        source: run.imported ? 'import' : 'prompt',
+        redactions: mergeRedactions(run.redactions),
+        sealedAt: '',
+        ended: run.ended,
+      });
+      delete record.sealed_at;
+      out.push(record);
+    } catch {
+      // a damaged journal must not hide the other runs
+    }
+  }
+  return out.reverse();
 }

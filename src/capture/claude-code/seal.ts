@@ -10,11 +10,20 @@ import { mergeRedactions } from '../../redact/redactor.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
 import { AGENT_NAMES, agentAdapter } from '../agents.js';
-import type { SessionCost } from './cost.js';
-import type { SessionEvent } from './events.js';
+import { type SessionCost, transcriptCost } from './cost.js';
+import { type SessionEvent, transcriptEvents } from './events.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
-import { markRunSealed, retireSession, type SessionRun, unsealedSessionRuns } from './sessions.js';
+import {
+  AGENT,
+  expandHome,
+  markRunSealed,
+  retireSession,
+  type SessionRun,
+  unsealedSessionRuns,
+} from './sessions.js';
+import type { TranscriptEntry } from './transcript.js';
+import { loadSessionTranscripts } from './transcript-files.js';
 
 /** A session with no event for this long counts as over even without SessionEnd. */
 export const STALE_MS = 2 * 60 * 60 * 1000;
@@ -39,18 +48,60 @@ export function sessionEvents(run: SessionRun): SessionEvent[] {
   return agentAdapter(run.agent).journalEvents(run.lines);
 }
 
-/**
- * Cost (and the agent's version) of a run from its session file (Claude transcripts, Codex rollout,
- * Gemini session), limited to the run's time span: replayed history of a resumed session is older.
- * A missing file means cost unknown.
- */
-export function runTranscriptFacts(
+/** The run's transcript lines (main and subagent files) within its time span, or null when gone. */
+export function runTranscript(
   run: SessionRun,
   from: string | null,
   to: string | null,
-): { cost: SessionCost | null; version: string | null } {
-  if (!run.transcriptPath) return { cost: null, version: null };
-  return agentAdapter(run.agent).sessionFileFacts(run.transcriptPath, run.subagentTranscripts, from, to);
+): TranscriptEntry[] | null {
+  if (!run.transcriptPath) return null;
+  const t = loadSessionTranscripts(expandHome(run.transcriptPath), run.subagentTranscripts.map(expandHome));
+  if (t.missing && t.entries.length === 0) return null;
+  // Replayed history of a resumed session is older than the run; a later run's lines are newer.
+  const lo = from ? Date.parse(from) - 5_000 : -Infinity;
+  const hi = to ? Date.parse(to) + 60_000 : Infinity;
+  return t.entries.filter((e) => {
+    if (!e.timestamp) return true;
+    const at = Date.parse(e.timestamp);
+    return !Number.isFinite(at) || (at >= lo && at <= hi);
+  });
+}
+
+/**
+ * Facts of a hook-recorded run. Claude Code: completed from the transcript where hooks were silent: results of
+ * tool calls that had no Post* hook (versions before PostToolUseFailure), prompts when the hooks were
+ * installed mid-session. Plus cost and the agent's version, which only the transcript has.
+ */
+export function hookRunFacts(
+  run: SessionRun,
+  root: string | null,
+): { facts: SessionFacts; cost: SessionCost | null; version: string | null } {
+  const events = sessionEvents(run);
+  const first = foldSession(events, { root });
+  if (run.agent !== AGENT) {
+    // Codex and Gemini: their hooks see every call; the session file adds cost and version only.
+    if (!run.transcriptPath) return { facts: first, cost: null, version: null };
+    const file = agentAdapter(run.agent).sessionFileFacts(
+      run.transcriptPath,
+      run.subagentTranscripts,
+      first.started_at,
+      first.ended_at,
+    );
+    return { facts: first, ...file };
+  }
+  const entries = runTranscript(run, first.started_at, first.ended_at);
+  if (!entries) return { facts: first, cost: null, version: null };
+  const fromTranscript = transcriptEvents(entries);
+  const started = new Set(events.flatMap((e) => (e.kind === 'tool-start' ? [e.tool_use_id] : [])));
+  const ended = new Set(events.flatMap((e) => (e.kind === 'tool-end' ? [e.tool_use_id] : [])));
+  const extra = fromTranscript.filter(
+    (e) =>
+      (e.kind === 'tool-end' && started.has(e.tool_use_id) && !ended.has(e.tool_use_id)) ||
+      (e.kind === 'prompt' && first.intent === null),
+  );
+  const facts = extra.length ? foldSession([...events, ...extra], { root }) : first;
+  const version = entries.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
+  return { facts, cost: transcriptCost(entries), version };
 }
 
 /** Seal every finished run of this worktree; returns what was sealed (and what stays pending). */
@@ -83,13 +134,14 @@ export async function sealSessionRun(
 ): Promise<SessionSealOutcome> {
   const { engine } = repo;
   const imported = run.imported;
-  const facts: SessionFacts = imported
-    ? (imported.facts as SessionFacts)
-    : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
-  const fromTranscript = imported
-    ? { cost: (imported.cost as SessionCost | null) ?? null, version: facts.version }
-    : runTranscriptFacts(run, facts.started_at, facts.ended_at);
-  const cost = fromTranscript.cost;
+  const fromRun = imported
+    ? {
+        facts: imported.facts as SessionFacts,
+        cost: (imported.cost as SessionCost | null) ?? null,
+        version: (imported.facts as SessionFacts).version,
+      }
+    : hookRunFacts(run, run.head?.root ?? repo.location.worktree);
+  const { facts, cost } = fromRun;
   const head = await engine.head();
   const startCommit = run.head?.commit ?? null;
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
@@ -122,7 +174,7 @@ export async function sealSessionRun(
     redactions: mergeRedactions(run.redactions),
     sealedAt: opts.now.toISOString(),
     ended: true,
-    version: fromTranscript.version ?? facts.version,
+    version: fromRun.version ?? facts.version,
   });
   if (commitsNewestFirst.length === 0) return { record, sealed: false };
   await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);

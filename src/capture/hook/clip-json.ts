@@ -14,7 +14,17 @@ export interface ClipLimits {
 
 export const DEFAULT_LIMITS: ClipLimits = { head: 8192, tail: 4096, budget: 4 * 1024 * 1024 };
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+};
+const SPECIAL = /["\\]/g;
 const BASE64 = /^(data:[\w/+.-]+;base64,)?[A-Za-z0-9+/=\r\n]+$/;
 
 export class JsonClipper {
@@ -59,19 +69,26 @@ export class JsonClipper {
         if (this.pendingEscape.length < need) continue;
         const esc = this.pendingEscape;
         this.pendingEscape = '';
-        this.add(esc[1] === 'u' ? String.fromCharCode(Number.parseInt(esc.slice(2), 16) || 0xfffd) : (ESCAPES[esc[1]!] ?? esc[1]!));
+        this.add(
+          esc[1] === 'u'
+            ? String.fromCharCode(Number.parseInt(esc.slice(2), 16) || 0xfffd)
+            : (ESCAPES[esc[1]!] ?? esc[1]!),
+        );
         continue;
       }
-      // Bulk-copy up to the next quote or backslash.
-      let j = i;
-      while (j < chunk.length) {
-        const c = chunk.charCodeAt(j);
-        if (c === 34 || c === 92) break;
-        j++;
-      }
+      // Bulk-copy up to the next quote or backslash (a native regex search: fast even before the JIT warms up).
+      SPECIAL.lastIndex = i;
+      const j = SPECIAL.exec(chunk)?.index ?? chunk.length;
       if (j > i) this.add(chunk.slice(i, j));
       if (j >= chunk.length) return;
       if (chunk.charCodeAt(j) === 92) {
+        const next = chunk[j + 1];
+        if (next !== undefined && next !== 'u') {
+          // the common case, whole in this chunk: \n, \", \\ …
+          this.add(ESCAPES[next] ?? next);
+          i = j + 2;
+          continue;
+        }
         this.pendingEscape = '\\';
         i = j + 1;
         continue;
@@ -113,17 +130,15 @@ export class JsonClipper {
 
   private closeString() {
     this.inString = false;
-    let value = this.head;
     const kept = this.head.length + this.tail.length;
-    if (this.count > kept || this.count > 1024) {
-      if (this.count > 1024 && BASE64.test(this.head) && BASE64.test(this.tail || 'A')) {
-        value = `[base64 omitted: ${this.count} chars]`;
-        this.clipped++;
-      } else if (this.count > kept) {
-        const tail = this.tail.slice(-this.limits.tail);
-        value = `${this.head}\n…[${this.count - this.head.length - tail.length} chars omitted]…\n${tail}`;
-        this.clipped++;
-      } else value = this.head + this.tail;
+    let value: string;
+    if (this.count > 1024 && BASE64.test(this.head) && BASE64.test(this.tail || 'A')) {
+      value = `[base64 omitted: ${this.count} chars]`;
+      this.clipped++;
+    } else if (this.count > kept) {
+      const tail = this.tail.slice(-this.limits.tail);
+      value = `${this.head}\n…[${this.count - this.head.length - tail.length} chars omitted]…\n${tail}`;
+      this.clipped++;
     } else value = this.head + this.tail;
     this.emit(JSON.stringify(value));
   }

@@ -16,12 +16,16 @@ export interface GitDirs {
 export function findGitDirs(start: string, env: NodeJS.ProcessEnv = process.env): GitDirs | null {
   if (env.GIT_DIR) {
     const gitDir = resolve(start, env.GIT_DIR);
-    return { root: env.GIT_WORK_TREE ? resolve(start, env.GIT_WORK_TREE) : start, gitDir, commonDir: commonDirOf(gitDir) };
+    return {
+      root: env.GIT_WORK_TREE ? resolve(start, env.GIT_WORK_TREE) : start,
+      gitDir,
+      commonDir: commonDirOf(gitDir),
+    };
   }
   let dir = resolve(start);
   for (let depth = 0; depth < 200; depth++) {
     const dotgit = join(dir, '.git');
-    let isDir: boolean | null = null;
+    let isDir: boolean | null;
     try {
       isDir = statSync(dotgit).isDirectory();
     } catch {
@@ -85,7 +89,8 @@ function resolveRef(dirs: GitDirs, ref: string, depth = 0): string | null {
     const packed = readFileSync(join(dirs.commonDir, 'packed-refs'), 'utf8');
     for (const line of packed.split('\n')) {
       const sp = line.indexOf(' ');
-      if (sp > 0 && line.slice(sp + 1).trim() === ref && /^[0-9a-f]{40,64}$/.test(line.slice(0, sp))) return line.slice(0, sp);
+      if (sp > 0 && line.slice(sp + 1).trim() === ref && /^[0-9a-f]{40,64}$/.test(line.slice(0, sp)))
+        return line.slice(0, sp);
     }
   } catch {
     // no packed-refs

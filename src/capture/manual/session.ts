@@ -1,5 +1,5 @@
 // Manual runs: start, record commands/approvals/notes, finish and seal. The shell around fold.ts.
-import { EMPTY_TREE, type GitEngine } from '../../git/engine.js';
+import { EMPTY_TREE, type GitEngine, type HeadInfo } from '../../git/engine.js';
 import type { Repo } from '../../git/repo.js';
 import { newRecordId } from '../../record/id.js';
 import type { RunRecord } from '../../record/schema.js';
@@ -60,10 +60,10 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   const { engine } = repo;
   const start = run.events.find((e) => e.type === 'start');
   const startCommit = typeof start?.start_commit === 'string' ? start.start_commit : null;
-  const head = await engine.head();
+  const sameWorktree = run.worktreeKey === null || run.worktreeKey === repo.location.worktreeKey;
+  const head = sameWorktree ? await engine.head() : await headOfWorktree(engine, run.worktreeKey!);
   const commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
   const headTree = head.commit ? (await engine.readCommit(head.commit)).tree : EMPTY_TREE;
-  const sameWorktree = run.worktreeKey === repo.location.worktreeKey;
   const endTree = (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
   const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
   const changes = await describeChanges(engine, startTree, endTree, {});
@@ -78,6 +78,16 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   const result = await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markSealed(repo.location, run.id);
   return { record, sealed: true, notesCommit: result.notesCommit };
+}
+
+/**
+ * The HEAD of another worktree of this repository (a run finished from a worktree other than its
+ * own must be sealed on its own worktree's commits, not on this one's). Falls back to this
+ * worktree's HEAD when that worktree is gone.
+ */
+async function headOfWorktree(engine: GitEngine, key: string): Promise<HeadInfo> {
+  const commit = await engine.resolve(key === 'main' ? 'main-worktree/HEAD' : `worktrees/${key}/HEAD`);
+  return commit ? { commit, branch: null } : engine.head();
 }
 
 async function commitsSince(engine: GitEngine, start: string | null, head: string): Promise<string[]> {

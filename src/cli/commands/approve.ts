@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { addFact } from '../../capture/manual/amend.js';
 import { UsageError } from '../../errors.js';
+import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
 export const command = 'approve [id]';
@@ -26,6 +27,11 @@ interface ApproveArgs {
 export async function handler(argv: ApproveArgs, ctx: Context) {
   if (!String(argv.by).trim()) throw new UsageError('--by must name a person');
   if (!String(argv.for).trim()) throw new UsageError('--for must say what is approved');
+  const off = recordingOff((await ctx.repo()).location, ctx.env);
+  if (off) {
+    ctx.warn(`recording is off (${off}): ${argv.deny ? 'denial' : 'approval'} not recorded`);
+    return;
+  }
   const id = await addFact(await ctx.repo(), argv.id, {
     type: 'approve',
     by: String(argv.by).trim(),

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { sealPendingSessions } from '../../capture/claude-code/seal.js';
 import { attachPending } from '../../capture/manual/session.js';
+import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
 export const command = 'attach';
@@ -11,6 +12,7 @@ export const builder = (y: Argv) => y.option('quiet', { type: 'boolean', default
 
 export async function handler(argv: { quiet: boolean }, ctx: Context) {
   try {
+    if (recordingOff((await ctx.repo()).location, ctx.env)) return 0;
     const done = await attachPending(await ctx.repo(), ctx.now());
     if (!argv.quiet) for (const o of done) ctx.err.write(`attached ${o.record.id}\n`);
     const sessions = await sealPendingSessions(await ctx.repo(), { now: ctx.now() });

@@ -6,6 +6,7 @@ import { classifyCommand } from '../../capture/classify.js';
 import { displayCommand, runCommand, tailText } from '../../capture/manual/exec.js';
 import { UsageError } from '../../errors.js';
 import { appendRunEvent, findRun } from '../../store/runs.js';
+import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
 export const command = 'exec';
@@ -35,6 +36,12 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
   const cmd = [...(argv['--'] ?? []), ...argv._.slice(1)].map(String);
   if (cmd.length === 0) throw new UsageError('no command given', 'usage: git agent-log exec -- npm test');
   const repo = await ctx.repo();
+  const off = recordingOff(repo.location, ctx.env);
+  if (off) {
+    // Still run the command (the caller depends on it); record nothing about it.
+    ctx.warn(`recording is off (${off}): this command is not recorded`);
+    return (await runCommand(cmd, { out: ctx.out, err: ctx.err, cwd: ctx.cwd, env: ctx.env })).exitCode;
+  }
   const run = findRun(repo.location, argv.run);
   if (run.state !== 'open') throw new UsageError(`run ${run.id} is finished`);
   const tree = await repo.engine.snapshotWorktree();

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { sealPendingSessions } from '../../capture/claude-code/seal.js';
 import { attachPending, finishRun } from '../../capture/manual/session.js';
 import { activeRunId, findRun } from '../../store/runs.js';
+import { journalGap, readPause } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
 export const command = 'finish [id]';
@@ -28,11 +29,25 @@ export async function handler(argv: FinishArgs, ctx: Context) {
     if (sessions.length) {
       for (const o of sessions)
         ctx.err.write(o.sealed ? `sealed ${o.record.id}\n` : `${o.record.id} has no commit yet: pending\n`);
-      if (argv.json) ctx.out.write(`${JSON.stringify(sessions.map((o) => o.record), null, 2)}\n`);
+      if (argv.json)
+        ctx.out.write(
+          `${JSON.stringify(
+            sessions.map((o) => o.record),
+            null,
+            2,
+          )}\n`,
+        );
       return;
     }
   }
-  const run = findRun(repo.location, argv.id);
+  let run = findRun(repo.location, argv.id);
+  const paused = readPause(repo.location);
+  if (paused && run.state === 'open') {
+    // Finished while paused: the record must say its last stretch was not recorded.
+    const to = ctx.now().toISOString();
+    journalGap(repo.location, { from: paused.since || to, to, reason: paused.reason }, run.id);
+    run = findRun(repo.location, run.id);
+  }
   const outcome = await finishRun(repo, run, argv.status, ctx.now());
   const others = await attachPending(repo, ctx.now());
   if (argv.json) ctx.out.write(`${JSON.stringify(outcome.record, null, 2)}\n`);

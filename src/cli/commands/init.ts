@@ -18,10 +18,16 @@ export const builder = (y: Argv) =>
       default: true,
       describe: 'install post-commit and prepare-commit-msg hooks',
     })
+    .option('pre-push', {
+      type: 'boolean',
+      default: false,
+      describe: 'install a pre-push hook that refuses to push notes with secrets (see scan)',
+    })
     .option('json', { type: 'boolean', default: false });
 
 interface InitArgs {
   hooks: boolean;
+  prePush?: boolean;
   json: boolean;
 }
 
@@ -34,6 +40,18 @@ function hookCall(args: string): string {
   return [
     `if [ -x '${bin}' ]; then '${bin}' ${args} || true`,
     `elif command -v git-agent-log >/dev/null 2>&1; then git-agent-log ${args} || true; fi`,
+  ].join('\n');
+}
+
+/** Unlike the other hooks, this one may fail: a refusal (exit 1) must stop the push. */
+export function prePushCall(): string {
+  const bin = binPath().replace(/'/g, `'\\''`);
+  return [
+    'agent_log_input=$(cat)',
+    `if [ -x '${bin}' ]; then printf '%s\\n' "$agent_log_input" | '${bin}' pre-push "$@" || exit 1`,
+    'elif command -v git-agent-log >/dev/null 2>&1; then',
+    `  printf '%s\\n' "$agent_log_input" | git-agent-log pre-push "$@" || exit 1`,
+    'fi',
   ].join('\n');
 }
 
@@ -60,6 +78,10 @@ export async function handler(argv: InitArgs, ctx: Context) {
     const prep = installHookBlock(dir, 'prepare-commit-msg', hookCall('trailer "$1" "$2"'));
     if (post !== 'unchanged') changes.push(`hook post-commit (${post})`);
     if (prep !== 'unchanged') changes.push(`hook prepare-commit-msg (${prep})`);
+  }
+  if (argv.prePush) {
+    const pre = installHookBlock(await hooksDir(location), 'pre-push', prePushCall());
+    if (pre !== 'unchanged') changes.push(`hook pre-push (${pre})`);
   }
   if (argv.json) ctx.out.write(`${JSON.stringify({ changed: changes }, null, 2)}\n`);
   else if (changes.length === 0) ctx.out.write('agent-log: already configured\n');

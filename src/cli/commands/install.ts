@@ -20,13 +20,11 @@ export const command = 'install <agent>';
 export const describe = "Add our hooks to an agent's project settings (claude-code, codex, gemini)";
 
 export const builder = (y: Argv) =>
-  y
-    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini' })
-    .option('local', {
-      type: 'boolean',
-      default: false,
-      describe: 'write the personal, uncommitted settings file',
-    });
+  y.positional('agent', { type: 'string', describe: 'claude-code | codex | gemini' }).option('local', {
+    type: 'boolean',
+    default: false,
+    describe: 'write the personal, uncommitted settings file',
+  });
 
 export async function loadInstaller(agent: string): Promise<AgentInstaller> {
   const name = agentNamed(agent) ?? agent;

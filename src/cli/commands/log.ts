@@ -1,6 +1,6 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`).
 import type { Argv } from 'yargs';
-import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
+import { sealStaleSessions, unsealedSessionRecords } from '../../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../../capture/manual/session.js';
 import type { RunRecord } from '../../record/schema.js';
 import { loadAllRecords } from '../../store/read.js';
@@ -27,7 +27,11 @@ export async function handler(argv: { json: boolean; n?: number }, ctx: Context)
   await sealStaleSessions(repo, ctx);
   const { records, warnings } = await loadAllRecords(repo.engine);
   for (const w of warnings) ctx.warn(w);
-  const all = [...(await unsealedRecords(repo)), ...records.map((r) => r.record)];
+  const all = [
+    ...(await unsealedRecords(repo)),
+    ...unsealedSessionRecords(repo),
+    ...records.map((r) => r.record),
+  ];
   const shown = argv.n !== undefined ? all.slice(0, Math.max(0, argv.n)) : all;
   if (argv.json) ctx.out.write(`${JSON.stringify(shown, null, 2)}\n`);
   else ctx.out.write(shown.map((r) => `${logLine(r)}\n`).join(''));

@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { addFact } from '../../capture/manual/amend.js';
 import { UsageError } from '../../errors.js';
+import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
 export const command = 'note [id]';
@@ -29,6 +30,11 @@ export async function handler(argv: NoteArgs, ctx: Context) {
     ...(argv.text ? { text: String(argv.text) } : {}),
   };
   if (Object.keys(fact).length === 1) throw new UsageError('give --rollback, --boundary or --text');
+  const off = recordingOff((await ctx.repo()).location, ctx.env);
+  if (off) {
+    ctx.warn(`recording is off (${off}): note not recorded`);
+    return;
+  }
   const id = await addFact(await ctx.repo(), argv.id, fact);
   ctx.err.write(`note recorded on ${id}\n`);
 }

@@ -11,7 +11,9 @@ export const command = 'session-snapshot';
 export const describe = false as unknown as string;
 
 export const builder = (y: Argv) =>
-  y.option('agent', { type: 'string', default: 'claude-code' }).option('session', { type: 'string', demandOption: true });
+  y
+    .option('agent', { type: 'string', default: 'claude-code' })
+    .option('session', { type: 'string', demandOption: true });
 
 export async function handler(argv: { agent: string; session: string }, ctx: Context) {
   try {
@@ -19,7 +21,10 @@ export async function handler(argv: { agent: string; session: string }, ctx: Con
     const head = await repo.engine.head();
     const tree = await repo.engine.snapshotWorktree();
     if (!tree) return 0;
-    const file = join(sessionsDir(repo.location.commonDir, argv.agent), `${argv.session.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`);
+    const file = join(
+      sessionsDir(repo.location.commonDir, argv.agent),
+      `${argv.session.replace(/[^A-Za-z0-9._-]/g, '_')}.jsonl`,
+    );
     appendEvent(file, { v: 1, t: nowIso(), type: 'snapshot', tree, commit: head.commit });
   } catch {
     // best effort: the seal falls back to the start commit's tree

@@ -1,12 +1,10 @@
-// `show [ID|REV]`: the review packet of a run (Markdown by default, or the record as JSON).
+// `show [ID|REV]`: the review packet of a run (Markdown by default, HTML, or the record as JSON).
+// A commit with several runs shows each.
 import type { Argv } from 'yargs';
-import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
-import { unsealedRecords } from '../../capture/manual/session.js';
 import type { RunRecord } from '../../record/schema.js';
-import { renderSimplePacket } from '../../report/simple.js';
-import { resolveRecords } from '../../store/read.js';
-import { activeRunId } from '../../store/runs.js';
+import { renderPacket, renderPacketHtml } from '../../report/packet.js';
 import type { Context } from '../context.js';
+import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
 
 export const command = 'show [ref]';
 export const describe = 'Print the review packet of a run (record ID or any commit of the run; default HEAD)';
@@ -14,7 +12,7 @@ export const describe = 'Print the review packet of a run (record ID or any comm
 export const builder = (y: Argv) =>
   y
     .positional('ref', { type: 'string', describe: 'record ID (prefix of 4+) or revision' })
-    .option('format', { choices: ['md', 'json'] as const, default: 'md' })
+    .option('format', { choices: ['md', 'json', 'html'] as const, default: 'md' })
     .option('json', { type: 'boolean', default: false, describe: 'same as --format json' });
 
 interface ShowArgs {
@@ -24,21 +22,20 @@ interface ShowArgs {
 }
 
 export async function loadForShow(ctx: Context, ref: string | undefined): Promise<RunRecord[]> {
-  const repo = await ctx.repo();
-  await sealStaleSessions(repo, ctx);
-  const unsealed = await unsealedRecords(repo);
-  const warnings: string[] = [];
-  const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
-  const found = await resolveRecords(repo, target, { unsealed, warnings });
-  for (const w of warnings) ctx.warn(w);
-  return found.map((f) => f.record);
+  return (await loadRecords(ctx, ref)).map((f) => f.record);
 }
 
 export async function handler(argv: ShowArgs, ctx: Context) {
-  const records = await loadForShow(ctx, argv.ref);
+  const found = await loadRecords(ctx, argv.ref);
+  const records = found.map((f) => f.record);
   if (argv.json || argv.format === 'json') {
     ctx.out.write(`${JSON.stringify(records.length === 1 ? records[0] : records, null, 2)}\n`);
     return;
   }
-  ctx.out.write(records.map(renderSimplePacket).join('\n---\n\n'));
+  const repo = await ctx.repo();
+  const template = loadTemplate(repo, 'packet.md');
+  // Several runs on one commit share nothing but the commit: each gets its own commit order.
+  const commits = found.length === 1 ? await runCommits(repo, found[0]!) : undefined;
+  const render = argv.format === 'html' ? renderPacketHtml : renderPacket;
+  ctx.out.write(rendered(template, () => render(records, template.text, { commits })));
 }

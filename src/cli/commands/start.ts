@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { startRun } from '../../capture/manual/session.js';
 import { UsageError } from '../../errors.js';
+import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
 export const command = 'start';
@@ -43,6 +44,11 @@ export async function handler(argv: StartArgs, ctx: Context) {
   if (typeof argv.task !== 'string' || argv.task.trim() === '')
     throw new UsageError('--task must not be empty');
   const repo = await ctx.repo();
+  const off = recordingOff(repo.location, ctx.env);
+  if (off) {
+    ctx.warn(`recording is off (${off}): no run started`);
+    return;
+  }
   const id = await startRun(repo, {
     task: argv.task.trim(),
     allow: argv.allow.map(String),

@@ -1,6 +1,7 @@
-// The isomorphic engine: pure JavaScript git through isomorphic-git's low-level object calls only
-// (never its notes API, writeRef or merge: they ignore fanout and lose concurrent writes), always on the
-// common dir, with our own refs, compare-and-swap, history walks and an atomic fs.
+// The isomorphic engine: pure JavaScript git, no git binary. isomorphic-git's low-level calls only
+// (writeObject, readObject as a fallback, isIgnored, getConfig, expandOid; never its notes API, writeRef
+// or merge: they ignore fanout and lose concurrent writes), always on the common dir, through an atomic
+// fs; our own refs and compare-and-swap, history walks, diffs, snapshots and pack-slice reads.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,9 @@ async function readGlobalExcludes(config: ConfigReader, env: NodeJS.ProcessEnv):
     : join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'git', 'ignore');
   return readFile(path, 'utf8').catch(() => null);
 }
+
+/** Objects read concurrently by readBlobs (loose reads overlap; packed ones are cheap either way). */
+const READ_BATCH = 64;
 
 export interface IsomorphicEngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -114,10 +118,13 @@ class IsomorphicEngine implements GitEngine {
 
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
-    for (const oid of oids) {
-      if (out.has(oid)) continue;
-      const obj = await this.objects.tryRead(oid);
-      if (obj?.type === 'blob') out.set(oid, obj.content);
+    const unique = [...new Set(oids)];
+    for (let i = 0; i < unique.length; i += READ_BATCH) {
+      const batch = unique.slice(i, i + READ_BATCH);
+      const objs = await Promise.all(batch.map((oid) => this.objects.tryRead(oid)));
+      objs.forEach((obj, j) => {
+        if (obj?.type === 'blob') out.set(batch[j]!, obj.content);
+      });
     }
     return out;
   }
@@ -189,5 +196,7 @@ class IsomorphicEngine implements GitEngine {
     return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode, globalExcludes });
   }
 
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return this.objects.close();
+  }
 }

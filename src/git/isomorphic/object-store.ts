@@ -1,14 +1,16 @@
-// Object reads and writes through isomorphic-git's low-level readObject/writeObject, always on the
-// common dir, with one shared cache (it holds the parsed pack indexes and pack buffers).
+// Objects of the common dir. Writes go through isomorphic-git's writeObject (atomic fs). Reads go to the
+// loose file or the pack slice directly (packs.ts) and are SHA-1 checked; anything our reader cannot
+// parse falls back to isomorphic-git's readObject, with one shared cache.
 import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import * as git from 'isomorphic-git';
 import { GitError } from '../../errors.js';
 import { EMPTY_TREE } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
 import { isOid } from './objects.js';
-import { PackIndex } from './pack-index.js';
+import { Packs } from './packs.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -21,18 +23,54 @@ function isNotFound(e: unknown): boolean {
   return (e as { code?: string }).code === 'NotFoundError';
 }
 
+function hashOf(type: ObjectType, content: Uint8Array): string {
+  return createHash('sha1').update(`${type} ${content.byteLength}\0`).update(content).digest('hex');
+}
+
 export class ObjectStore {
   /** isomorphic-git's cache, shared by every call of this engine. */
   readonly cache = {};
-  private readonly packs: PackIndex;
+  private readonly packs: Packs;
 
   constructor(readonly gitdir: string) {
-    this.packs = new PackIndex(join(gitdir, 'objects'));
+    this.packs = new Packs(join(gitdir, 'objects'));
+  }
+
+  private loosePath(oid: string): string {
+    return join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   }
 
   async tryRead(oid: string): Promise<RawObject | null> {
     if (!isOid(oid)) return null;
     if (oid === EMPTY_TREE) return { type: 'tree', content: Buffer.alloc(0) };
+    let obj: RawObject | null;
+    try {
+      // Packs first: their index is in memory, while a loose lookup costs a failed open per packed object.
+      obj = (await this.packs.read(oid, (base) => this.tryRead(base))) ?? (await this.readLoose(oid));
+    } catch {
+      return this.readWithIsomorphicGit(oid); // a shape our reader does not know
+    }
+    if (!obj) return null;
+    if (hashOf(obj.type, obj.content) !== oid) return this.readWithIsomorphicGit(oid);
+    return obj;
+  }
+
+  private async readLoose(oid: string): Promise<RawObject | null> {
+    let raw: Buffer;
+    try {
+      raw = inflateSync(await fsp.readFile(this.loosePath(oid)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    const nul = raw.indexOf(0);
+    const [type, size] = raw.toString('latin1', 0, nul).split(' ');
+    const content = raw.subarray(nul + 1);
+    if (Number(size) !== content.length) throw new Error('loose object size mismatch');
+    return { type: type as ObjectType, content };
+  }
+
+  private async readWithIsomorphicGit(oid: string): Promise<RawObject | null> {
     try {
       const res = await git.readObject({
         fs: atomicFs,
@@ -61,22 +99,26 @@ export class ObjectStore {
 
   /** Store an object unless git already has it (loose or packed): no duplicate loose copy, no fsync. */
   async write(type: ObjectType, content: Buffer | Uint8Array): Promise<string> {
-    const oid = createHash('sha1').update(`${type} ${content.byteLength}\0`).update(content).digest('hex');
+    const oid = hashOf(type, content);
     if (await this.has(oid)) return oid;
     return git.writeObject({ fs: atomicFs, gitdir: this.gitdir, type, object: content, format: 'content' });
   }
 
   private async has(oid: string): Promise<boolean> {
     if (oid === EMPTY_TREE) return false; // git knows it without storing it; we store it for other readers
-    const loose = join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
     if (
-      await fsp.stat(loose).then(
+      await fsp.stat(this.loosePath(oid)).then(
         () => true,
         () => false,
       )
     )
       return true;
     return this.packs.has(oid);
+  }
+
+  /** Close the pack files we hold open. */
+  close(): Promise<void> {
+    return this.packs.close();
   }
 
   /** Follow tags until a commit, tree or blob. */

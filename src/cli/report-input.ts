@@ -1,0 +1,87 @@
+// What the report commands (show, pr, rollback, revert) read before rendering: the records named by
+// an ID or revision, the run's commits newest first from git, and the templates (a repository's
+// override in .agent-log/templates/ first, else the package's own).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sealStaleSessions, unsealedSessionRecords } from '../capture/claude-code/lazy.js';
+import { unsealedRecords } from '../capture/manual/session.js';
+import { UsageError } from '../errors.js';
+import { existingCommits, newestFirst } from '../git/native/revert.js';
+import type { Repo } from '../git/repo.js';
+import { TemplateError } from '../report/template.js';
+import { resolveRecords, type StoredRecord } from '../store/read.js';
+import { activeRunId } from '../store/runs.js';
+import type { Context } from './context.js';
+import { packageRoot } from './package-root.js';
+
+export type TemplateName = 'packet.md' | 'pr.md' | 'rollback.sh';
+
+export const OVERRIDE_DIR = join('.agent-log', 'templates');
+
+export interface LoadedTemplate {
+  text: string;
+  /** The repository's override file, or null for the package's template. */
+  override: string | null;
+}
+
+export function loadTemplate(repo: Repo, name: TemplateName): LoadedTemplate {
+  const worktree = repo.location.worktree;
+  if (worktree) {
+    const path = join(worktree, OVERRIDE_DIR, name);
+    if (existsSync(path)) return { text: readFileSync(path, 'utf8'), override: join(OVERRIDE_DIR, name) };
+  }
+  return { text: readFileSync(join(packageRoot(), 'templates', name), 'utf8'), override: null };
+}
+
+/** Run a renderer; a broken template becomes a usage error naming the file. */
+export function rendered<T>(template: LoadedTemplate, render: () => T): T {
+  try {
+    return render();
+  } catch (e) {
+    if (e instanceof TemplateError) {
+      throw new UsageError(
+        `template ${e.message}`,
+        template.override ? `fix or remove ${template.override}` : undefined,
+      );
+    }
+    throw e;
+  }
+}
+
+/** Records named by `ref` (record ID prefix or revision); default: the active run, else HEAD. */
+export async function loadRecords(ctx: Context, ref: string | undefined): Promise<StoredRecord[]> {
+  const repo = await ctx.repo();
+  await sealStaleSessions(repo, ctx);
+  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)];
+  const warnings: string[] = [];
+  const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
+  const found = await resolveRecords(repo, target, { unsealed, warnings });
+  for (const w of warnings) ctx.warn(w);
+  return found;
+}
+
+/** Exactly one record, or a usage error listing the runs to choose from. */
+export async function loadOneRecord(ctx: Context, ref: string): Promise<StoredRecord> {
+  const found = await loadRecords(ctx, ref);
+  if (found.length > 1) {
+    throw new UsageError(
+      `${found.length} runs match '${ref}': ${found.map((f) => f.record.id).join(', ')}`,
+      'pass one record ID',
+    );
+  }
+  return found[0]!;
+}
+
+/**
+ * The run's commits that exist here, newest first (children before parents), from git; the record's
+ * own order when git cannot tell (isomorphic engine, bare repository, commits missing here).
+ */
+export async function runCommits(repo: Repo, stored: StoredRecord): Promise<string[] | undefined> {
+  const cwd = repo.location.worktree;
+  if (repo.engine.name !== 'native' || !cwd) return undefined;
+  // The run's own commits only: after `adopt`, the notes also sit on the squash commit.
+  const all = [...new Set(stored.record.repo.commits.filter(Boolean))];
+  const present = await existingCommits(cwd, all);
+  if (present.length !== all.length) return undefined;
+  return newestFirst(cwd, present, stored.record.repo.start_commit);
+}
