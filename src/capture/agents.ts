@@ -2,8 +2,9 @@
 // its hook journal, the cost and version its own session file tells for a time span, and the facts of
 // a whole session file (import). Claude Code, Codex CLI and Gemini CLI; journals live under
 // sessions/<name>/ as the hook entry writes them.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { JournalEvent } from '../journal/journal.js';
 import { type SessionCost, transcriptCost } from './claude-code/cost.js';
@@ -60,6 +61,8 @@ export interface AgentAdapter {
   ): SessionFileFacts;
   /** Facts and cost of a whole session file. */
   importFile(path: string, root: string | null): ImportedSession;
+  /** The session file of a session whose hooks did not name it, if it can be found. */
+  findSessionFile?(sessionId: string, firstAt: string): string | null;
 }
 
 /** Hook payloads of the journal, each with the event name the hook was called for. */
@@ -142,7 +145,34 @@ const codex: AgentAdapter = {
       version: rollout.meta.cli_version,
     };
   },
+  findSessionFile: (sessionId, firstAt) => findCodexRollout(sessionId, firstAt),
 };
+
+/**
+ * Codex hooks may give `transcript_path: null`; rollouts are named `rollout-<local time>-<thread id>.jsonl`
+ * under `$CODEX_HOME/sessions/YYYY/MM/DD/` (or archived_sessions/): look on the run's day and its neighbours.
+ */
+export function findCodexRollout(sessionId: string, firstAt: string, env = process.env): string | null {
+  const home = env.CODEX_HOME || join(env.HOME || homedir(), '.codex');
+  const at = Date.parse(firstAt);
+  const dirs = [join(home, 'archived_sessions')];
+  if (Number.isFinite(at))
+    for (const d of [-1, 0, 1]) {
+      const day = new Date(at + d * 86_400_000).toISOString().slice(0, 10).split('-');
+      dirs.unshift(join(home, 'sessions', ...day));
+    }
+  for (const dir of dirs) {
+    try {
+      const name = readdirSync(dir).find(
+        (n) => n.startsWith('rollout-') && n.endsWith(`-${sessionId}.jsonl`),
+      );
+      if (name) return join(dir, name);
+    } catch {
+      // no such day
+    }
+  }
+  return null;
+}
 
 const gemini: AgentAdapter = {
   name: 'gemini',

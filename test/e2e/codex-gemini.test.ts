@@ -1,6 +1,6 @@
 // Codex CLI and Gemini CLI through the built CLI on real repositories: `import codex|gemini` of their
 // session files, `install`/`uninstall` of their hooks, and hook sequences sealed into notes.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -350,24 +350,30 @@ describe('install / uninstall codex and gemini', () => {
 });
 
 describe('hook sessions sealed into notes', () => {
-  test('codex: hook events, then finish; cost from the rollout named by transcript_path', async () => {
+  test('codex: hook events, then finish; cost from the rollout found under CODEX_HOME (transcript_path null)', async () => {
     const repo = await tempRepo({ files: { 'lib.py': 'x = 1\n' } });
+    const codexHome = `${repo.dir}-codex-home`;
     try {
       expect((await cli(repo, ['init'])).code).toBe(0);
-      const rollout = join(repo.dir, '..', `${repo.dir.split('/').pop()}-codex-hook.jsonl`);
+      const day = new Date().toISOString().slice(0, 10).split('-');
+      mkdirSync(join(codexHome, 'sessions', ...day), { recursive: true });
+      const rollout = join(codexHome, 'sessions', ...day, 'rollout-2026-11-23T10-00-00-cx-hook.jsonl');
+      const env = { CODEX_HOME: codexHome };
       const base = {
         session_id: 'cx-hook',
         turn_id: '1',
-        transcript_path: rollout,
+        transcript_path: null,
         cwd: repo.dir,
         model: 'gpt-5.1-codex',
       };
       const hook = async (p: Record<string, unknown>) =>
-        expect(await cli(repo, ['hook', 'codex'], { input: JSON.stringify({ ...base, ...p }) })).toEqual({
-          code: 0,
-          stdout: '',
-          stderr: '',
-        });
+        expect(await cli(repo, ['hook', 'codex'], { input: JSON.stringify({ ...base, ...p }), env })).toEqual(
+          {
+            code: 0,
+            stdout: '',
+            stderr: '',
+          },
+        );
       const patch = '*** Begin Patch\n*** Update File: lib.py\n@@\n-x = 1\n+x = 2\n*** End Patch';
       await hook({ hook_event_name: 'SessionStart', source: 'startup' });
       await snapshotTaken(repo, 'codex', 'cx-hook');
@@ -420,7 +426,7 @@ describe('hook sessions sealed into notes', () => {
         ].join('\n') + '\n',
       );
       const commit = await repo.commit('x is 2');
-      expect((await cli(repo, ['finish'])).code).toBe(0);
+      expect((await cli(repo, ['finish'], { env })).code).toBe(0);
       const record = await until('the codex record', () => noteRecord(repo, commit));
       expect(record.agent).toMatchObject({ name: 'codex', session_ids: ['cx-hook'] });
       expect(record.task.intent).toBe('set x to 2');
@@ -438,6 +444,7 @@ describe('hook sessions sealed into notes', () => {
       expect(record.agent.version).toBeNull();
     } finally {
       repo.cleanup();
+      rmSync(codexHome, { recursive: true, force: true });
     }
   });
 
@@ -456,7 +463,9 @@ describe('hook sessions sealed into notes', () => {
           stdout: '',
           stderr: '',
         });
-      const path = join(repo.dir, 'index.html');
+      // Relative, as Gemini accepts: an absolute temp path can look random to the redactor's
+      // high-entropy rule and be masked, which says nothing about pairing.
+      const path = 'index.html';
       await hook({ hook_event_name: 'SessionStart', source: 'startup' });
       await snapshotTaken(repo, 'gemini', 'gm-hook');
       await hook({ hook_event_name: 'BeforeAgent', prompt: 'say hello' });

@@ -1,7 +1,11 @@
 // Codex and Gemini hook payloads (reference/agent-formats.md §4.2, §5.1) folded into session facts, and
 // the hook entries written into their settings files.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CODEX_HOOKS, GEMINI_HOOKS } from '../../src/capture/agent-install.js';
+import { findCodexRollout } from '../../src/capture/agents.js';
 import { foldSession } from '../../src/capture/claude-code/fold.js';
 import { addOurHooks, removeOurHooks } from '../../src/capture/claude-code/install.js';
 import { codexHookEvents } from '../../src/capture/codex/hook-events.js';
@@ -201,4 +205,33 @@ describe('hook entries for Codex and Gemini', () => {
     ]);
     expect(removeOurHooks(settings).settings).toEqual({ theme: 'dark' });
   });
+});
+
+test('Codex notify payload (argv JSON, kebab-case): the turn prompts become the task', () => {
+  const payload = {
+    type: 'agent-turn-complete',
+    'thread-id': 'th-9',
+    'turn-id': '1',
+    cwd: '/repo',
+    'input-messages': ['rename foo to bar'],
+    'last-assistant-message': 'Renamed.',
+  };
+  const facts = foldSession(codexHookEvents({ ...payload, hook_event_name: 'agent-turn-complete' }, t(0)));
+  expect([facts.intent, facts.session_ids]).toEqual(['rename foo to bar', ['th-9']]);
+});
+
+test('a Codex rollout the hooks did not name is found by thread id under CODEX_HOME', () => {
+  const home = mkdtempSync(join(tmpdir(), 'codex-home-'));
+  try {
+    const dir = join(home, 'sessions', '2026', '11', '23');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'rollout-2026-11-23T00-30-00-th-42.jsonl');
+    writeFileSync(file, '');
+    writeFileSync(join(dir, 'rollout-2026-11-23T00-30-00-th-4.jsonl'), '');
+    // a run starting just before midnight UTC finds the next day's folder (folders are in local time)
+    expect(findCodexRollout('th-42', '2026-11-22T23:59:00Z', { CODEX_HOME: home })).toBe(file);
+    expect(findCodexRollout('th-43', '2026-11-22T23:59:00Z', { CODEX_HOME: home })).toBeNull();
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 });

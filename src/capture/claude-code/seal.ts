@@ -80,13 +80,10 @@ export function hookRunFacts(
   const first = foldSession(events, { root });
   if (run.agent !== AGENT) {
     // Codex and Gemini: their hooks see every call; the session file adds cost and version only.
-    if (!run.transcriptPath) return { facts: first, cost: null, version: null };
-    const file = agentAdapter(run.agent).sessionFileFacts(
-      run.transcriptPath,
-      run.subagentTranscripts,
-      first.started_at,
-      first.ended_at,
-    );
+    const adapter = agentAdapter(run.agent);
+    const path = run.transcriptPath ?? adapter.findSessionFile?.(run.sessionId, run.firstAt) ?? null;
+    if (!path) return { facts: first, cost: null, version: null };
+    const file = adapter.sessionFileFacts(path, run.subagentTranscripts, first.started_at, first.ended_at);
     return { facts: first, ...file };
   }
   const entries = runTranscript(run, first.started_at, first.ended_at);

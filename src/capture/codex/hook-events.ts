@@ -13,6 +13,8 @@ const obj = (v: unknown): Record<string, unknown> | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 export function codexHookEvents(payload: Record<string, unknown>, at: string): SessionEvent[] {
+  if (payload.hook_event_name === 'agent-turn-complete' || payload.type === 'agent-turn-complete')
+    return notifyEvents(payload, at);
   const tool = typeof payload.tool_name === 'string' ? payload.tool_name : '';
   const input = obj(payload.tool_input) ?? {};
   const events = hookEvents(payload, at);
@@ -20,7 +22,9 @@ export function codexHookEvents(payload: Record<string, unknown>, at: string): S
     const patch = patchText(input);
     if (patch === null) return events;
     const paths = patchFiles(patch).flatMap((f) => (f.old_path ? [f.old_path, f.path] : [f.path]));
-    const root = typeof payload.cwd === 'string' ? payload.cwd : null;
+    // Patch paths are relative to the session cwd (the repository root, usually); a cwd the redactor
+    // masked cannot anchor them, and relative they still match the repository's paths.
+    const root = typeof payload.cwd === 'string' && payload.cwd.startsWith('/') ? payload.cwd : null;
     const abs = paths.map((p) => (p.startsWith('/') || !root ? p : `${root.replace(/\/+$/, '')}/${p}`));
     return events.map((e) => {
       if (e.kind === 'tool-start')
@@ -101,4 +105,17 @@ function bashOutcome(response: unknown): {
   }
   const out = execOutcome(response);
   return { text: out.text, exit_code: out.exit_code, duration_ms: out.duration_ms };
+}
+
+/**
+ * The legacy `notify` program's payload (kebab-case, one per finished turn; §4.1): the turn's prompts
+ * and its end. Enough for the task when no hooks are installed; tools come from the rollout import.
+ */
+function notifyEvents(payload: Record<string, unknown>, at: string): SessionEvent[] {
+  const session_id = typeof payload['thread-id'] === 'string' ? payload['thread-id'] : '';
+  const inputs = Array.isArray(payload['input-messages']) ? payload['input-messages'] : [];
+  const prompts: SessionEvent[] = inputs
+    .filter((m): m is string => typeof m === 'string' && m.trim() !== '')
+    .map((text) => ({ kind: 'prompt', at, session_id, text }));
+  return [...prompts, { kind: 'stop', at, session_id }];
 }

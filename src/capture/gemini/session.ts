@@ -241,7 +241,9 @@ export function describeCall(
   args: Rec,
   cwd: string | null,
 ): { role: ToolRole; input: Rec; paths?: string[] } {
-  const abs = (p: string) => (posix.isAbsolute(p) || !cwd ? p : posix.join(cwd, p));
+  // Gemini resolves a relative path against the project root, which is where we relativize to: a
+  // relative path is kept as it is (and survives a cwd the redactor masked).
+  const abs = (p: string) => (posix.isAbsolute(p) || !cwd || !posix.isAbsolute(cwd) ? p : posix.join(cwd, p));
   const file = s(args.absolute_path) ?? s(args.file_path) ?? s(args.path);
   if (READ_TOOLS.has(tool)) {
     const list = Array.isArray(args.paths)
