@@ -343,6 +343,17 @@ describe('install / uninstall codex and gemini', () => {
     });
   });
 
+  test('doctor reports the Codex and Gemini hooks of projects that use those agents', async () => {
+    repo.write('.gemini/settings.json', JSON.stringify({ hooksConfig: { enabled: false } }));
+    await cli(repo, ['install', 'codex']);
+    const r = await cli(repo, ['doctor']);
+    expect(r.stdout).toMatch(/^ok +Codex CLI hooks installed$/m);
+    expect(r.stdout).toMatch(/^warn +Gemini CLI hooks not installed in this project$/m);
+    expect(r.stdout).toMatch(/^PROBLEM \.gemini\/settings\.json sets hooksConfig\.enabled false/m);
+    expect(r.code).toBe(1);
+    await cli(repo, ['uninstall', 'codex']);
+  });
+
   test('--local is for claude-code only', async () => {
     const r = await cli(repo, ['install', 'codex', '--local']);
     expect(r.code).toBe(2);
