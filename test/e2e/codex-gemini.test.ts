@@ -4,9 +4,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunRecord } from '../../src/record/schema.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
-async function noteRecord(repo: TempRepo, commit: string): Promise<Record<string, any> | null> {
+async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | null> {
   try {
     const note = await repo.git('notes', '--ref=agent-log', 'show', commit);
     const line = note.split('\n').find((l) => l.includes('"kind":"record"'));
@@ -35,7 +36,7 @@ async function clockOf(repo: TempRepo): Promise<(s: number) => string> {
 describe('import codex <rollout.jsonl>', () => {
   let repo: TempRepo;
   let commit: string;
-  let record: Record<string, any>;
+  let record: RunRecord;
   let imported: { code: number; stdout: string; stderr: string };
 
   beforeAll(async () => {
@@ -139,7 +140,7 @@ describe('import codex <rollout.jsonl>', () => {
     expect(record.files.changed).toEqual([
       { path: 'src/a.js', status: 'modified', additions: 1, deletions: 1, via: 'edit' },
     ]);
-    expect(record.commands.map((c: any) => [c.command, c.exit_code, c.duration_ms])).toEqual([
+    expect(record.commands.map((c) => [c.command, c.exit_code, c.duration_ms])).toEqual([
       ['npm test', 1, 2000],
       ['npm test', 0, 1500],
     ]);
@@ -279,7 +280,7 @@ describe('import gemini <session.jsonl>', () => {
       read: ['src/app.ts'],
       changed: [{ path: 'src/app.ts', status: 'modified', additions: 1, deletions: 1, via: 'edit' }],
     });
-    expect(record.commands.map((c: any) => [c.command, c.exit_code])).toEqual([
+    expect(record.commands.map((c) => [c.command, c.exit_code])).toEqual([
       ['npm test', 1],
       ['npm test', 0],
     ]);
@@ -442,7 +443,7 @@ describe('hook sessions sealed into notes', () => {
       expect(record.agent).toMatchObject({ name: 'codex', session_ids: ['cx-hook'] });
       expect(record.task.intent).toBe('set x to 2');
       expect(record.files.changed).toMatchObject([{ path: 'lib.py', via: 'edit' }]);
-      expect(record.commands.map((c: any) => [c.command, c.exit_code, c.kind])).toEqual([
+      expect(record.commands.map((c) => [c.command, c.exit_code, c.kind])).toEqual([
         ['pytest -q', 0, 'test'],
       ]);
       // (2000*1.25 + 100*10) / 1e6 at gpt-5.1-codex prices
@@ -510,7 +511,7 @@ describe('hook sessions sealed into notes', () => {
       expect(record.agent).toMatchObject({ name: 'gemini', session_ids: ['gm-hook'] });
       expect(record.task.intent).toBe('say hello');
       expect(record.files.changed).toMatchObject([{ path: 'index.html', via: 'edit' }]);
-      expect(record.commands.map((c: any) => [c.command, c.exit_code])).toEqual([
+      expect(record.commands.map((c) => [c.command, c.exit_code])).toEqual([
         ['npx html-validate index.html', 1],
       ]);
       expect(record.cost).toMatchObject({ usd: null, known: false });

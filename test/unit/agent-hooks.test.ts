@@ -179,7 +179,7 @@ describe('hook entries for Codex and Gemini', () => {
     };
     const { settings, added } = addOurHooks(theirs, CODEX_HOOKS.command, CODEX_HOOKS.spec);
     expect(added).toEqual(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop']);
-    expect((settings.hooks as any).PostToolUse).toEqual([
+    expect((settings.hooks as Record<string, unknown>).PostToolUse).toEqual([
       { matcher: '^Bash$', hooks: [{ type: 'command', command: 'audit.sh' }] },
       { hooks: [{ type: 'command', command: 'git-agent-log hook codex', timeout: 10 }] },
     ]);
@@ -198,7 +198,7 @@ describe('hook entries for Codex and Gemini', () => {
       'AfterAgent',
       'SessionEnd',
     ]);
-    expect((settings.hooks as any).AfterTool).toEqual([
+    expect((settings.hooks as Record<string, unknown>).AfterTool).toEqual([
       {
         hooks: [{ name: 'agent-log', type: 'command', command: 'git-agent-log hook gemini', timeout: 10000 }],
       },

@@ -150,9 +150,9 @@ function checkOtherAgents(worktree: string, add: (l: Level, w: string, fix?: str
     const p = join(worktree, file);
     if (!existsSync(p)) continue;
     const text = readFileSync(p, 'utf8');
-    let value: Record<string, unknown> | null = null;
+    let value: Record<string, unknown> | null;
     try {
-      value = JSON.parse(text) as Record<string, unknown>;
+      value = JSON.parse(text) as Record<string, unknown> | null;
     } catch {
       add('warn', `${file} is not valid JSON`);
       continue;
