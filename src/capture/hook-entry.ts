@@ -3,12 +3,13 @@
 // and print nothing — always. Heavy work (folding, diffing, cost) happens at seal time, never here.
 // Bundled on its own (scripts/bundle-hook.mjs); imports only the journal, the redactor and node.
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readSync } from 'node:fs';
+import { appendFileSync, existsSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
+import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
@@ -59,8 +60,9 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     }
     const sessionId = safeName(str(payload.session_id) ?? str(payload['thread-id']) ?? 'unknown');
     const file = join(sessionsDir(dirs.commonDir, agent), `${sessionId}.jsonl`);
-    const first = !existsSync(file);
-    const redactor = new Redactor();
+    // The first event of a run records HEAD: a new session file, or one quiet for two hours.
+    const first = isNewRun(file, Date.parse(received));
+    const redactor = repoRedactor(dirs.root);
     const line: JournalEvent = {
       v: 1,
       t: received,
@@ -92,6 +94,16 @@ export interface HookOptions {
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+const STALE_MS = 2 * 60 * 60 * 1000; // as in claude-code/sessions.ts (the hook may not import it)
+
+function isNewRun(file: string, now: number): boolean {
+  try {
+    return now - statSync(file).mtimeMs > STALE_MS;
+  } catch {
+    return true;
+  }
+}
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128) || 'unknown';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RepoError, UsageError } from '../errors.js';
-import type { EngineName, GitEngine, RepoLocation } from './engine.js';
+import type { EngineName, GitEngine, HeadInfo, RepoLocation } from './engine.js';
 import { NativeEngine } from './native/engine.js';
 import { gitSpawnEnv } from './native/run.js';
 
@@ -138,4 +138,26 @@ function finish(gitDir: string, commonDir: string, worktree: string | null, bare
   const c = resolve(commonDir);
   const worktreeKey = g === c ? 'main' : basename(g);
   return { gitDir: g, commonDir: c, worktree, bare, shallow, worktreeKey } satisfies RepoLocation;
+}
+
+/**
+ * HEAD of another worktree of the same repository, by its key ('main' or a linked worktree's id);
+ * null when that worktree is gone. Both engines: git's `worktrees/<id>/HEAD` pseudo-ref where the
+ * engine knows it, else the worktree's HEAD file read here and its branch resolved by the engine.
+ */
+export async function worktreeHead(engine: GitEngine, key: string): Promise<HeadInfo | null> {
+  const { commonDir } = engine.location;
+  const gitDir = key === 'main' ? commonDir : join(commonDir, 'worktrees', key);
+  let text: string;
+  try {
+    text = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+  } catch {
+    return null;
+  }
+  const symref = /^ref:\s*(\S+)$/.exec(text)?.[1];
+  const branch = symref?.startsWith('refs/heads/') ? symref.slice('refs/heads/'.length) : null;
+  const pseudo = await engine.resolve(key === 'main' ? 'main-worktree/HEAD' : `worktrees/${key}/HEAD`);
+  if (pseudo) return { commit: pseudo, branch };
+  if (symref) return { commit: await engine.readRef(symref), branch };
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(text) ? { commit: text, branch: null } : null;
 }

@@ -1,37 +1,87 @@
-// A small path-glob matcher for boundary globs: `**` (any number of segments), `*` and `?` (within one
-// segment) and `{a,b}` alternatives (nestable). A glob with a slash is anchored at the repository
-// root; one without a slash matches the file name at any depth (like .gitignore). A trailing `/`
-// means everything below that directory. Everything else matches literally.
+// Path globs for boundaries and queries: `**` (any depth), `*` and `?` (within one segment), `{a,b}`.
+// Like .gitignore, a pattern without `/` also matches the file name at any depth, and a pattern
+// matches everything below a directory it names (`src/payments` covers `src/payments/a.ts`).
 
 const cache = new Map<string, RegExp>();
 
-export function globToRegExp(glob: string): RegExp {
-  const cached = cache.get(glob);
-  if (cached) return cached;
-  let g = glob.trim().replace(/^\.\//, '');
-  if (g.endsWith('/')) g += '**';
-  const anchored = g.includes('/');
-  g = g.replace(/^\/+/, '');
-  const body = translate(g);
-  const re = new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`, 'su');
-  cache.set(glob, re);
+export function globToRegExp(pattern: string): RegExp {
+  let re = cache.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${translate(normalize(pattern))})$`, 's');
+    cache.set(pattern, re);
+  }
   return re;
 }
 
-export function matchGlob(path: string, glob: string): boolean {
-  return globToRegExp(glob).test(normalizePath(path));
+function normalize(p: string): string {
+  let out = p.trim().replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+  if (out.endsWith('/')) out += '**';
+  return out;
 }
 
-export function matchAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => matchGlob(path, g));
+function translate(p: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*') {
+      if (p[i + 1] === '*') {
+        const slashAfter = p[i + 2] === '/';
+        const atSegmentStart = i === 0 || p[i - 1] === '/';
+        i += slashAfter && atSegmentStart ? 2 : 1;
+        // `**/` matches zero or more whole directories; a bare `**` matches anything.
+        out += slashAfter && atSegmentStart ? '(?:.*/)?' : '.*';
+      } else out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '{') {
+      depth++;
+      out += '(?:';
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      out += ')';
+    } else if (c === ',' && depth > 0) out += '|';
+    else out += c.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+  }
+  // An unclosed brace is taken literally rather than rejected: globs come from users and records.
+  return depth > 0 ? escapeAll(p) : out;
 }
 
-/** The first glob of `globs` that matches `path`, or null. */
-export function firstMatch(path: string, globs: readonly string[]): string | null {
-  return globs.find((g) => matchGlob(path, g)) ?? null;
+function escapeAll(p: string): string {
+  return p.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
 }
 
-/** Changed paths that break the boundary: outside every allow glob (when any), or inside a deny glob. */
+/** Whether `path` (repository-relative, `/`-separated) matches `pattern`. */
+export function matchGlob(path: string, pattern: string): boolean {
+  const re = globToRegExp(pattern);
+  const p = path.replace(/^\.\//, '');
+  if (re.test(p)) return true;
+  // Without a slash (and not anchored by a leading one) a pattern matches the file name at any depth.
+  if (!normalize(pattern).includes('/') && !pattern.trim().startsWith('/')) {
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    if (re.test(base)) return true;
+  }
+  // A pattern naming a directory matches the files below it (`api/*` covers `api/v1/x.ts`, as in
+  // .gitignore); within one segment a wildcard never crosses a `/`.
+  for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
+    if (re.test(p.slice(0, i))) return true;
+  }
+  return false;
+}
+
+export function matchAny(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((g) => matchGlob(path, g));
+}
+
+/** A changed path that breaks the boundary: outside every allow glob (when any), or inside a deny glob. */
+export function breachesBoundary(
+  path: string,
+  boundary: { allow: readonly string[]; deny: readonly string[] },
+): boolean {
+  if (boundary.allow.length > 0 && !matchAny(path, boundary.allow)) return true;
+  return matchAny(path, boundary.deny);
+}
+
+/** Changed paths that break the boundary, with the reason and the deny glob that matched. */
 export function boundaryBreaches(
   paths: readonly string[],
   boundary: { allow: readonly string[]; deny: readonly string[] },
@@ -46,69 +96,18 @@ export function boundaryBreaches(
   return out;
 }
 
-export function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+/** The longest literal run of a pattern (no glob syntax): every matching path contains it. */
+export function globLiteral(pattern: string): string {
+  const norm = normalize(pattern);
+  if (/[{}]/.test(norm)) return longest(norm.split(/[{}]/)[0]!.split(/[*?]/));
+  return longest(norm.split(/[*?]/));
 }
 
-function translate(g: string): string {
-  let out = '';
-  let i = 0;
-  while (i < g.length) {
-    const c = g[i]!;
-    if (c === '*' && g[i + 1] === '*') {
-      const atStart = i === 0 || g[i - 1] === '/';
-      if (atStart && g[i + 2] === '/') {
-        out += '(?:.*/)?';
-        i += 3;
-      } else if (atStart && i > 0 && i + 2 === g.length) {
-        // `dir/**`: the directory itself or anything below it
-        out = `${out.slice(0, -1)}(?:/.*)?`;
-        i += 2;
-      } else {
-        out += '.*';
-        i += 2;
-      }
-    } else if (c === '*') {
-      out += '[^/]*';
-      i++;
-    } else if (c === '?') {
-      out += '[^/]';
-      i++;
-    } else if (c === '{' && closingBrace(g, i) > 0) {
-      const end = closingBrace(g, i);
-      out += `(?:${splitTopLevel(g.slice(i + 1, end))
-        .map(translate)
-        .join('|')})`;
-      i = end + 1;
-    } else {
-      out += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      i++;
-    }
-  }
-  return out;
+function longest(parts: string[]): string {
+  return parts.reduce((a, b) => (b.length > a.length ? b : a), '');
 }
 
-function closingBrace(g: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < g.length; i++) {
-    if (g[i] === '{') depth++;
-    else if (g[i] === '}' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-function splitTopLevel(s: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '{') depth++;
-    else if (s[i] === '}') depth--;
-    else if (s[i] === ',' && depth === 0) {
-      parts.push(s.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(s.slice(start));
-  return parts;
+/** The first glob of `globs` that matches `path`, or null (reports name the glob that matched). */
+export function firstMatch(path: string, globs: readonly string[]): string | null {
+  return globs.find((g) => matchGlob(path, g)) ?? null;
 }

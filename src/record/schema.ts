@@ -156,10 +156,9 @@ export const Gap = z.looseObject({
   reason: str.default('paused'),
 });
 
-/**
- * Sub-objects default to their empty shape, so an old or minimal record still parses. `prefault`, not
- * `default`: zod 4 returns a default as is, while a prefault is parsed, so its fields get their defaults.
- */
+/** Sub-objects default to their empty shape, so an old or minimal record still parses. */
+// prefault, not default: zod 4 returns a default as is, so `{}` would skip the inner defaults and a
+// minimal record (an older or newer writer) would lack repo.commits and crash its readers.
 const obj = <T extends z.ZodType>(t: T) => t.prefault({} as never);
 
 export const RunRecord = z.looseObject({

@@ -52,6 +52,22 @@ export function loadRedactionConfig(worktreeRoot: string): RedactionConfig {
   return out;
 }
 
+const cache = new Map<string, RedactionConfig>();
+
+/**
+ * A fresh redactor with the repository's rules (loaded once per process; counts start at zero).
+ * With no working tree (bare repository), the default rules.
+ */
+export function repoRedactor(worktreeRoot: string | null | undefined): Redactor {
+  if (!worktreeRoot) return new Redactor();
+  let config = cache.get(worktreeRoot);
+  if (!config) {
+    config = loadRedactionConfig(worktreeRoot);
+    cache.set(worktreeRoot, config);
+  }
+  return new Redactor(config.rules, { allowlist: config.allowlist });
+}
+
 /** The redactor a repository asks for: default rules, its own patterns and allowlist. */
 export function redactorForRepo(worktreeRoot: string): { redactor: Redactor; warnings: string[] } {
   const config = loadRedactionConfig(worktreeRoot);

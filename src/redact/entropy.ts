@@ -70,14 +70,20 @@ export function looksRandom(s: string, opts: RandomnessOptions = {}): boolean {
   if (s.includes('/')) {
     const segments = s.split('/').filter((x) => x.length > 0);
     // One random segment is enough (`<token>/Authorization`); a path is made of ordinary names.
+    // Judge the alphanumeric runs of each segment, not the segment: a mktemp suffix or a bundler hash
+    // (`agent-log-test-Xy3kQ9`, `index-DfK2p9Qa.js`) is a name, not a secret.
     if (
-      segments.some((seg) => seg.length >= 16 && !seg.includes('/') && looksRandom(seg, { minLength: 16 }))
+      segments.some((seg) =>
+        seg.split(/[-_.]/).some((run) => run.length >= 16 && looksRandom(run, { minLength: 16 })),
+      )
     ) {
       return true;
     }
     if (s.startsWith('/') || s.startsWith('./') || s.startsWith('~/')) return false;
     // A base64 key with slashes: its short pieces still look random.
-    if (!segments.some((seg) => seg.length >= 6 && segmentLooksRandom(seg))) return false;
+    // A relative path made of names with short hashes (`assets/index-DfK2p9Qa`) has no long random run.
+    const runs = s.split(/[/._-]/);
+    if (!runs.some((run) => run.length >= 10 && segmentLooksRandom(run))) return false;
   }
   if (!/[0-9]/.test(s) || !/[A-Za-z]/.test(s)) return false;
   if (meanWordLength(s) > 2.6) return false;

@@ -194,7 +194,10 @@ export class Redactor {
         this.allowed(secret);
       if (rejected) {
         // Look again from inside the rejected value: `password= db_password: s3cret` holds a second key.
-        pattern.lastIndex = Math.max(matchStart + 1, Math.min(s, pattern.lastIndex));
+        // A whole-match rule (a token shape) cannot match again inside its own rejected match.
+        pattern.lastIndex = groups
+          ? Math.max(matchStart + 1, Math.min(s, pattern.lastIndex))
+          : Math.max(matchStart + 1, pattern.lastIndex);
         continue;
       }
       spans.push(s, e);

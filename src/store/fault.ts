@@ -1,5 +1,6 @@
 // Fault injection for crash tests: AGENT_LOG_FAULT=<point> makes the process kill itself there
-// (SIGKILL: no cleanup runs, exactly like a crash). Points: after-objects, before-cas, after-cas.
+// (SIGKILL: no cleanup runs, exactly like a crash). Points: after-objects, before-cas, after-cas;
+// holding-lock (isomorphic engine, src/git/isomorphic/refs.ts: right after taking the ref lock).
 export function faultPoint(name: string): void {
   if (process.env.AGENT_LOG_FAULT === name) process.kill(process.pid, 'SIGKILL');
 }

@@ -5,6 +5,10 @@ import type { Repo } from '../git/repo.js';
 import { MIN_PREFIX } from '../record/id.js';
 import { type NoteLine, parseNote, pickWinner } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
+import { entriesWithPrefix } from '../index/lookup.js';
+import type { IndexEntry } from '../index/model.js';
+import { indexWarnings, openIndex } from '../index/open.js';
+import { fullRecords } from './indexed.js';
 import { NOTES_REF, notesTree, readNoteBody, readNotesTree } from './notes.js';
 
 export interface StoredRecord {
@@ -88,9 +92,11 @@ export async function recordsOnCommit(
     l.type === 'ref' && !direct.some((d) => d.record.id === l.id) ? [l.id] : [],
   );
   if (pointers.length === 0) return direct;
-  const all = await loadAllRecords(engine);
-  warnings.push(...all.warnings);
-  return [...direct, ...all.records.filter((r) => pointers.includes(r.record.id))];
+  // Pointer lines name records that live on other commits: the index knows where.
+  const index = await openIndex(engine);
+  warnings.push(...indexWarnings(index));
+  const entries = pointers.flatMap((id) => index.entries.get(id) ?? []);
+  return [...direct, ...(await fullRecords(engine, entries))];
 }
 
 /** Find sealed records whose id starts with `prefix`. */
@@ -132,9 +138,11 @@ export async function resolveRecords(
 }
 
 async function findById(engine: GitEngine, prefix: string, opts: ResolveOptions, warnings: string[]) {
-  const all = await loadAllRecords(engine);
-  warnings.push(...all.warnings);
-  const sealed = matchIdPrefix(all.records, prefix);
+  // The index resolves a prefix without reading every note (fast on 10k+ records).
+  const index = await openIndex(engine);
+  warnings.push(...indexWarnings(index));
+  const matched: IndexEntry[] = entriesWithPrefix(index, prefix).filter((e) => e.json !== null);
+  const sealed = await fullRecords(engine, matched);
   const sealedIds = new Set(sealed.map((s) => s.record.id));
   const unsealed = (opts.unsealed ?? [])
     .filter((r) => r.id.startsWith(prefix) && !sealedIds.has(r.id))
@@ -143,7 +151,7 @@ async function findById(engine: GitEngine, prefix: string, opts: ResolveOptions,
   const ids = new Set(found.map((f) => f.record.id));
   if (ids.size > 1) {
     throw new AmbiguousIdError(
-      `record ID prefix '${prefix}' is ambiguous: ${[...ids].sort().join(', ')}`,
+      `record ID prefix '${prefix}' is ambiguous: ${[...ids].sort().slice(0, 5).join(', ')}${ids.size > 5 ? `, … (${ids.size} in all)` : ''}`,
       'give more characters of the ID',
     );
   }

@@ -7,6 +7,7 @@ import { NotFoundError, UsageError } from '../errors.js';
 import type { RepoLocation } from '../git/engine.js';
 import { appendEvent, ensurePrivateDir, type JournalEvent, nowIso, readEvents } from '../journal/journal.js';
 import { activeDir, activeRunPath, runJournalPath, runsDir, sealedDir } from '../journal/paths.js';
+import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
 
 export type RunState = 'open' | 'pending';
@@ -76,7 +77,7 @@ export function appendRunEvent(
 ): void {
   const path = runJournalPath(loc.commonDir, id);
   if (!opts.create && !existsSync(path)) throw new NotFoundError(`no open run ${id}`);
-  appendEvent(path, redactEvent({ v: 1 as const, t: nowIso(), ...event }));
+  appendEvent(path, redactEvent({ v: 1 as const, t: nowIso(), ...event }, repoRedactor(loc.worktree)));
 }
 
 export function readRun(loc: RepoLocation, id: string): RunJournal {
@@ -104,15 +105,27 @@ export function listRuns(loc: RepoLocation): RunJournal[] {
   }
   return names
     .filter((n) => n.endsWith('.jsonl'))
-    .map((n) => readRun(loc, n.slice(0, -'.jsonl'.length)))
+    .flatMap((n) => {
+      // another process may seal (move) a journal between readdir and read: it is simply gone
+      try {
+        return [readRun(loc, n.slice(0, -'.jsonl'.length))];
+      } catch (e) {
+        if (e instanceof NotFoundError || (e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw e;
+      }
+    })
     .filter((r) => r.events.length > 0);
 }
 
 /** After the notes ref moved: keep the journal as evidence, out of the way of open runs. */
 export function markSealed(loc: RepoLocation, id: string): void {
   ensurePrivateDir(sealedDir(loc.commonDir));
-  const from = runJournalPath(loc.commonDir, id);
-  if (existsSync(from)) renameSync(from, join(sealedDir(loc.commonDir), `${id}.jsonl`));
+  try {
+    renameSync(runJournalPath(loc.commonDir, id), join(sealedDir(loc.commonDir), `${id}.jsonl`));
+  } catch (e) {
+    // sealed and moved by another process at the same time (finish and the post-commit hook)
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   clearActive(loc, id);
 }
 

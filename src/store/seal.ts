@@ -6,7 +6,8 @@ import { ConcurrencyError } from '../errors.js';
 import type { GitEngine } from '../git/engine.js';
 import { parseNoteLine, recordLine, refLine, splitNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
-import { mergeRedactions, Redactor } from '../redact/redactor.js';
+import { repoRedactor } from '../redact/config.js';
+import { mergeRedactions, type Redactor } from '../redact/redactor.js';
 import { faultPoint } from './fault.js';
 import { NOTES_REF, notesTree, readNoteBody, writeNotesTree } from './notes.js';
 
@@ -50,7 +51,7 @@ export async function sealRecords(
 ): Promise<SealResult> {
   const lines = new Map<string, { id: string; line: string }[]>();
   for (const { record: raw, commits } of items) {
-    const record = redactRecord(raw);
+    const record = redactRecord(raw, repoRedactor(engine.location.worktree));
     commits.forEach((commit, i) => {
       const line = i === 0 ? recordLine(record) : refLine(record.id);
       if (!lines.has(commit)) lines.set(commit, []);
@@ -123,8 +124,7 @@ export async function removeRecordLines(
  * Last line of defence: every string of the record goes through the redactor before it reaches git,
  * including facts read from git itself (file paths, branch names). Counts join the record's own.
  */
-export function redactRecord(record: RunRecord): RunRecord {
-  const redactor = new Redactor();
+export function redactRecord(record: RunRecord, redactor: Redactor = repoRedactor(null)): RunRecord {
   const clean = redactor.redactDeep(record);
   const fired = redactor.report();
   return fired.length ? { ...clean, redactions: mergeRedactions(record.redactions, fired) } : clean;

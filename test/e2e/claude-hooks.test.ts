@@ -290,8 +290,14 @@ describe('a recorded Claude Code session', () => {
     expect(record.cost?.usd).toBeCloseTo(0.00255, 6);
   });
 
-  test('the session journal is retired once sealed', () => {
-    expect(journalLines(repo)).toEqual([]);
+  test('the commit made during the session carries the run ID as a trailer (found again after a squash)', async () => {
+    const message = await repo.git('log', '-1', '--format=%B', endCommit);
+    expect(message).toContain(`Agent-Log: ${record.id}`);
+  });
+
+  test('the session journal is retired once sealed', async () => {
+    // the background seal moves it right after the notes ref moved
+    await until('the journal to be retired', () => journalLines(repo).length === 0);
     expect(existsSync(join(repo.dir, '.git/agent-log/sealed/claude-code'))).toBe(true);
   });
 });

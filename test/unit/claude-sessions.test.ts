@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { splitRuns } from '../../src/capture/claude-code/sessions.js';
 import { runIdFor } from '../../src/capture/claude-code/record.js';
@@ -48,6 +49,14 @@ describe('splitRuns', () => {
       [1, false],
     ]);
   });
+  test('events after two quiet hours start a new run (the stale one may be sealed already)', () => {
+    const runs = splitRuns('s', '/j/s.jsonl', [
+      line('2026-01-01T00:00:00Z', 'UserPromptSubmit', { prompt: 'a' }, { head }),
+      line('2026-01-01T01:59:00Z', 'Stop'),
+      line('2026-01-01T04:00:00Z', 'UserPromptSubmit', { prompt: 'b' }),
+    ]);
+    expect(runs.map((r) => r.lines.length)).toEqual([2, 1]);
+  });
   test('the start snapshot counts only if HEAD has not moved since the start', () => {
     const [a] = splitRuns('s', '/j', [
       line('2026-01-01T00:00:00Z', 'SessionStart', {}, { head }),
@@ -69,7 +78,7 @@ describe('splitRuns', () => {
 });
 
 describe('clipJson', () => {
-  const limits = { head: 10, tail: 5, budget: 1_000_000 };
+  const limits = { head: 10, tail: 5, budget: 1_000_000, bulky: 4 };
   test('short strings, numbers and structure pass unchanged', () => {
     const doc = { a: 'short', b: [1, 2.5, true, null], c: { 'k"ey': 'q\\"x\n\u00e9\ud83d\ude00' } };
     expect(JSON.parse(clipJson(JSON.stringify(doc), limits))).toEqual(doc);
@@ -89,9 +98,56 @@ describe('clipJson', () => {
       expect(JSON.parse(c.end()), `cut at ${cut}`).toEqual({ s: 'a\\b"c\u00e9' });
     }
   });
+  test('file contents under bulky keys keep a short head and are skipped without decoding, across chunks', () => {
+    const doc = { tool_response: { file: { content: 'ab\\"cd\\\\"x'.repeat(20), after: 'ok' } }, k: ['v'] };
+    const text = JSON.stringify(doc);
+    for (let cut = 1; cut < text.length; cut++) {
+      const c = new JsonClipper(limits);
+      c.write(text.slice(0, cut));
+      c.write(text.slice(cut));
+      const out = JSON.parse(c.end());
+      expect(out.tool_response.file.content, `cut at ${cut}`).toMatch(/^ab\\"\n…\[\d+\+ chars omitted\]$/);
+      expect(out.tool_response.file.after).toBe('ok');
+      expect(out.k).toEqual(['v']);
+    }
+  });
+  test('keys are never clipped and a key named like a bulky one does not clip other keys', () => {
+    const doc = { content: 'x'.repeat(50), contentType: 'y'.repeat(12), list: [{ content: 'abc' }] };
+    const out = JSON.parse(clipJson(JSON.stringify(doc), limits));
+    expect(Object.keys(out)).toEqual(['content', 'contentType', 'list']);
+    expect(out.content).toMatch(/^xxxx\n…\[46\+ chars omitted\]$/);
+    expect(out.contentType).toBe('y'.repeat(12));
+    expect(out.list).toEqual([{ content: 'abc' }]);
+  });
   test('long base64 is dropped', () => {
     const b = 'QUJD'.repeat(1000);
     expect(JSON.parse(clipJson(JSON.stringify({ b }), limits)).b).toBe(`[base64 omitted: ${b.length} chars]`);
+  });
+  test('any JSON, split anywhere, clips to valid JSON; with room to spare it is unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.record({ head: fc.nat(20), tail: fc.nat(10), budget: fc.nat(400), bulky: fc.nat(8) }),
+        (value, cuts, small) => {
+          const text = JSON.stringify(value);
+          const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+          const feed = (limits: typeof small) => {
+            const c = new JsonClipper(limits);
+            let at = 0;
+            for (const p of [...points, text.length]) {
+              c.write(text.slice(at, p));
+              at = p;
+            }
+            return c.end();
+          };
+          expect(() => JSON.parse(feed(small))).not.toThrow();
+          const roomy = { head: 1e6, tail: 1e6, budget: 1e9, bulky: 1e6 };
+          expect(JSON.parse(feed(roomy))).toEqual(JSON.parse(text));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
   test('malformed input stays malformed (the hook logs it)', () => {
     expect(() => JSON.parse(clipJson('{"a": ', limits))).toThrow();

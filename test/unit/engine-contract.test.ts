@@ -9,12 +9,14 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
 } from 'node:fs';
-import { chmod, readFile as readFileAsync, utimes, writeFile } from 'node:fs/promises';
+import { chmod, open, readFile as readFileAsync, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { deflateSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { UnsupportedRepoError } from '../../src/errors.js';
@@ -803,6 +805,43 @@ describe('isomorphic engine only', () => {
     expect(await engine.casRef(NOTES, next, head, 'x')).toBe(true);
     expect(existsSync(lock)).toBe(false);
     expect((await git(r.dir, 'rev-parse', NOTES)).trim()).toBe(next);
+  });
+
+  test('reads an object that sits past 2 GiB in a pack (64-bit idx offsets), which isomorphic-git cannot load', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    const content = Buffer.from('an object beyond the 2 GiB mark\n');
+    const oid = gitWithInput(r.dir, content, 'hash-object', '--stdin').trim();
+    const offset = 2 ** 31 + 4096;
+    // A sparse pack: header, a hole, one undeltified blob entry past 2 GiB, a trailer.
+    const entry = Buffer.concat([
+      Buffer.from([0x30 | (content.length & 15) | 0x80, content.length >> 4]),
+      deflateSync(content),
+    ]);
+    const packDir = join(r.dir, '.git', 'objects', 'pack');
+    const base = join(packDir, 'pack-big');
+    const pack = await open(`${base}.pack`, 'w');
+    const header = Buffer.alloc(12);
+    header.write('PACK', 0, 'latin1');
+    header.writeUInt32BE(2, 4);
+    header.writeUInt32BE(1, 8);
+    await pack.write(header, 0, 12, 0);
+    await pack.write(entry, 0, entry.length, offset);
+    await pack.write(Buffer.alloc(20), 0, 20, offset + entry.length);
+    await pack.close();
+    const idx = Buffer.alloc(8 + 1024 + 20 + 4 + 4 + 8 + 40);
+    idx.writeUInt32BE(0xff744f63, 0);
+    idx.writeUInt32BE(2, 4);
+    const first = parseInt(oid.slice(0, 2), 16);
+    for (let i = 0; i < 256; i++) idx.writeUInt32BE(i >= first ? 1 : 0, 8 + i * 4);
+    Buffer.from(oid, 'hex').copy(idx, 8 + 1024);
+    idx.writeUInt32BE(0x80000000, 8 + 1024 + 20 + 4); // index 0 of the 64-bit offset table
+    idx.writeBigUInt64BE(BigInt(offset), 8 + 1024 + 20 + 4 + 4);
+    await writeFile(`${base}.idx`, idx);
+    expect(statSync(`${base}.pack`).size).toBeGreaterThan(2 ** 31);
+
+    const engine = await openEngine('isomorphic', r.dir);
+    expect((await engine.readBlob(oid)).equals(content)).toBe(true);
+    expect((await engine.readBlobs([oid])).get(oid)?.equals(content)).toBe(true);
   });
 
   test('the atomic fs never shows a reader a partly written file and leaves no temp files', async () => {

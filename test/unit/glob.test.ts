@@ -1,41 +1,55 @@
 import { describe, expect, test } from 'vitest';
-import { firstMatch, matchGlob } from '../../src/record/glob.js';
+import { breachesBoundary, globLiteral, matchGlob } from '../../src/record/glob.js';
 
 describe('matchGlob', () => {
   test.each([
-    ['api/**', 'api/signup.ts', true],
-    ['api/**', 'api/v1/deep/x.ts', true],
-    ['api/**', 'apix/signup.ts', false],
-    ['api/', 'api/a/b.ts', true],
-    ['**/*.ts', 'a.ts', true],
-    ['**/*.ts', 'a/b/c.ts', true],
-    ['**/*.ts', 'a/b/c.tsx', false],
-    ['*.md', 'README.md', true],
-    ['*.md', 'docs/README.md', true],
-    ['/*.md', 'docs/README.md', false],
-    ['src/?.ts', 'src/a.ts', true],
-    ['src/?.ts', 'src/ab.ts', false],
-    ['src/*.{ts,tsx}', 'src/a.tsx', true],
-    ['src/*.{ts,tsx}', 'src/a.js', false],
-    ['{api,web/{a,b}}/**', 'web/b/x', true],
-    ['{api,web/{a,b}}/**', 'web/c/x', false],
-    ['.env*', '.env.local', true],
-    ['a.b', 'aXb', false],
-    ['(x)+[y].ts', '(x)+[y].ts', true],
-    ['./api/**', 'api/x', true],
-    ['src/**/test/*.ts', 'src/test/a.ts', true],
-    ['src/**/test/*.ts', 'src/a/b/test/a.ts', true],
-  ])('%s matches %s: %s', (glob, path, expected) => {
+    ['api/signup.ts', 'api/**', true],
+    ['api/v1/signup.ts', 'api/**', true],
+    ['apix/signup.ts', 'api/**', false],
+    ['api/signup.ts', 'api/*', true],
+    // Like .gitignore: `api/*` names the directory api/v1, and so everything below it.
+    ['api/v1/signup.ts', 'api/*', true],
+    ['api/v1/signup.ts', 'api/*.ts', false],
+    ['api/v1/signup.ts', 'api/*/signup.ts', true],
+    ['src/a/b/c.test.ts', 'src/**/*.test.ts', true],
+    ['src/c.test.ts', 'src/**/*.test.ts', true],
+    ['src/c.ts', 'src/**/*.test.ts', false],
+    ['a1.ts', 'a?.ts', true],
+    ['a12.ts', 'a?.ts', false],
+    ['src/x.ts', 'src/x.{ts,js}', true],
+    ['src/x.js', 'src/x.{ts,js}', true],
+    ['src/x.md', 'src/x.{ts,js}', false],
+    ['src/payments/refund.ts', 'src/payments', true],
+    ['src/payments/refund.ts', 'src/payments/', true],
+    ['src/paymentsx/refund.ts', 'src/payments', false],
+    ['deep/dir/signup.ts', 'signup.ts', true],
+    ['deep/dir/signup.ts', '*.ts', true],
+    ['deep/dir/signup.ts', 'dir/signup.ts', false],
+    ['./api/signup.ts', 'api/signup.ts', true],
+    ['a+b(1).ts', 'a+b(1).ts', true],
+    ['x{y.ts', 'x{y.ts', true],
+  ])('%s against %s is %s', (path, glob, expected) => {
     expect(matchGlob(path, glob)).toBe(expected);
   });
+});
 
-  test('a `*` never crosses a directory, even with a newline in the name', () => {
-    expect(matchGlob('src/a\nb/c', 'src/*')).toBe(false);
-    expect(matchGlob('src/line\nbreak.ts', 'src/**')).toBe(true);
+describe('breachesBoundary', () => {
+  test('a path outside every allow glob breaches', () => {
+    expect(breachesBoundary('lib/x.ts', { allow: ['api/**'], deny: [] })).toBe(true);
+    expect(breachesBoundary('api/x.ts', { allow: ['api/**'], deny: [] })).toBe(false);
   });
+  test('a path inside a deny glob breaches even when allowed', () => {
+    expect(breachesBoundary('api/migrations/1.sql', { allow: ['api/**'], deny: ['**/migrations/**'] })).toBe(
+      true,
+    );
+  });
+  test('no globs means no boundary', () => {
+    expect(breachesBoundary('anything', { allow: [], deny: [] })).toBe(false);
+  });
+});
 
-  test('firstMatch names the glob that matched', () => {
-    expect(firstMatch('migrations/1.sql', ['docs/**', 'migrations/**'])).toBe('migrations/**');
-    expect(firstMatch('x', ['docs/**'])).toBeNull();
-  });
+test('globLiteral gives a substring every match contains', () => {
+  expect(globLiteral('src/payments/**')).toBe('src/payments/');
+  expect(globLiteral('**/*.test.ts')).toBe('.test.ts');
+  expect(globLiteral('src/{a,b}/x.ts')).toBe('src/');
 });

@@ -10,7 +10,7 @@ import { NativeEngine } from '../../src/git/native/engine.js';
 import { locateWithFs, locateWithGit } from '../../src/git/repo.js';
 import { RunRecord, SCHEMA } from '../../src/record/schema.js';
 import { NOTES_REF, notesTree, readNotesTree } from '../../src/store/notes.js';
-import { recordsOnCommit } from '../../src/store/read.js';
+import { loadAllRecords, recordsOnCommit } from '../../src/store/read.js';
 import { sealRecords } from '../../src/store/seal.js';
 import { gitEnv, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -178,6 +178,21 @@ describe.each(['native', 'isomorphic'] as const)('notes store on the %s engine',
     const { r, commits } = await notedRepo(20);
     await relayout(r, commits, (i) => i % 3);
     await sealAndCheck(name, r, commits);
+  });
+
+  test('after git gc (deltas in a pack) every note and record reads back as git lists them', async () => {
+    const { r, commits } = await notedRepo(300);
+    const engine = await openEngine(name, r.dir);
+    await sealRecords(engine, [{ record: record('kaaaaaaaaa'), commits: [commits[299]!, commits[10]!] }]);
+    await git(r.dir, 'gc', '-q', '--aggressive', '--prune=now');
+    const fresh = await openEngine(name, r.dir);
+    const listed = (await git(r.dir, 'notes', '--ref=agent-log', 'list')).trim().split('\n');
+    const notes = await readNotesTree(fresh, await notesTree(fresh, await fresh.readRef(NOTES_REF)));
+    expect([...notes].map(([target, [blob]]) => `${blob} ${target}`).sort()).toEqual(listed.sort());
+    const all = await loadAllRecords(fresh);
+    expect(all.records.map((s) => [s.record.id, s.commit])).toEqual([['kaaaaaaaaa', commits[299]]]);
+    const blobs = await fresh.readBlobs([...notes.values()].flat());
+    expect(blobs.get(notes.get(commits[0]!)![0]!)?.toString()).toBe('{"kind":"x-git","n":1}\n');
   });
 
   test('a line added by git notes append is kept next to ours', async () => {

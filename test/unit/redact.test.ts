@@ -232,3 +232,15 @@ describe('properties', () => {
     );
   });
 });
+
+describe('paths with random-looking names are not secrets', () => {
+  test.each([
+    '/tmp/agent-log-test-Xy3kQ9/src/math.js',
+    'dist/assets/index-DfK2p9Qa.js',
+    'cd /tmp/agent-log-demo-4i14oh && npm test',
+    '/home/dev/.cache/ms-playwright/chromium_headless_shell-1181/chrome-linux/headless_shell',
+  ])('%s stays intact', (text) => {
+    const r = new Redactor();
+    expect(r.redact(text)).toBe(text);
+  });
+});

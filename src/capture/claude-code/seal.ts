@@ -20,13 +20,13 @@ import {
   markRunSealed,
   retireSession,
   type SessionRun,
+  STALE_MS,
   unsealedSessionRuns,
 } from './sessions.js';
 import type { TranscriptEntry } from './transcript.js';
 import { loadSessionTranscripts } from './transcript-files.js';
 
-/** A session with no event for this long counts as over even without SessionEnd. */
-export const STALE_MS = 2 * 60 * 60 * 1000;
+export { STALE_MS };
 
 export interface SealOptions {
   now?: Date;

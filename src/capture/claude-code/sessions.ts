@@ -1,7 +1,7 @@
 // Session journals written by the hook (<common>/agent-log/sessions/<agent>/<session>.jsonl; claude-code,
-// codex and gemini share this layout),
-// split into runs: a run starts at the first event, at `/clear` (SessionStart source=clear) and at a
-// SessionStart that follows a SessionEnd. Sealed runs are listed in `<session>.sealed` (the journal
+// codex and gemini share this layout), split into runs: a run starts at the first event, at `/clear`
+// (SessionStart source=clear), at a SessionStart that follows a SessionEnd, and after two quiet hours
+// (a stale run may be sealed already). Sealed runs are listed in `<session>.sealed` (the journal
 // stays where hooks append to it, so no event is lost to a rename race).
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -12,6 +12,9 @@ import type { RedactionCount } from '../../redact/redactor.js';
 import { runIdFor } from './record.js';
 
 export const AGENT = 'claude-code';
+
+/** A session with no event for this long counts as over even without SessionEnd; later events start a new run. */
+export const STALE_MS = 2 * 60 * 60 * 1000;
 
 export interface HeadFacts {
   commit: string | null;
@@ -78,8 +81,10 @@ export function splitRuns(
   for (const e of events) {
     const p = payloadOf(e);
     const isStart = e.type === 'hook' && e.event === 'SessionStart';
+    const gap = current !== null && Date.parse(e.t) - Date.parse(current.lastAt) > STALE_MS;
     const boundary =
-      current !== null && ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported');
+      current !== null &&
+      ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported' || gap);
     if (!current || boundary) {
       current = {
         agent,

@@ -1,6 +1,6 @@
 // Manual runs: start, record commands/approvals/notes, finish and seal. The shell around fold.ts.
 import { EMPTY_TREE, type GitEngine, type HeadInfo } from '../../git/engine.js';
-import type { Repo } from '../../git/repo.js';
+import { type Repo, worktreeHead } from '../../git/repo.js';
 import { newRecordId } from '../../record/id.js';
 import type { RunRecord } from '../../record/schema.js';
 import { resolveRecords, type StoredRecord } from '../../store/read.js';
@@ -81,13 +81,11 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
 }
 
 /**
- * The HEAD of another worktree of this repository (a run finished from a worktree other than its
- * own must be sealed on its own worktree's commits, not on this one's). Falls back to this
- * worktree's HEAD when that worktree is gone.
+ * The HEAD of the run's own worktree: a run finished from another worktree must be sealed on its
+ * own worktree's commits, not on this one's. This worktree's HEAD only when that one is gone.
  */
 async function headOfWorktree(engine: GitEngine, key: string): Promise<HeadInfo> {
-  const commit = await engine.resolve(key === 'main' ? 'main-worktree/HEAD' : `worktrees/${key}/HEAD`);
-  return commit ? { commit, branch: null } : engine.head();
+  return (await worktreeHead(engine, key)) ?? engine.head();
 }
 
 async function commitsSince(engine: GitEngine, start: string | null, head: string): Promise<string[]> {

@@ -1,38 +1,64 @@
-// `log`: runs, newest first, one line each (like `git log --oneline`).
+// `log`: runs, newest first, one line each (like `git log --oneline`), paged on a terminal.
 import type { Argv } from 'yargs';
 import { sealStaleSessions, unsealedSessionRecords } from '../../capture/claude-code/lazy.js';
 import { unsealedRecords } from '../../capture/manual/session.js';
-import type { RunRecord } from '../../record/schema.js';
-import { loadAllRecords } from '../../store/read.js';
+import { UsageError } from '../../errors.js';
+import { formatJson, formatRecord, logLines } from '../../query/format.js';
+import { selectRecords } from '../../query/select.js';
+import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
+import { openIndexFor } from '../open-index.js';
+import { writePaged } from '../pager.js';
 
 export const command = 'log';
 export const describe = 'List runs, newest first, one line each';
 
 export const builder = (y: Argv) =>
   y
-    .option('json', { type: 'boolean', default: false })
-    .option('n', { alias: 'max-count', type: 'number', describe: 'show at most N runs' });
+    .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
+    .option('n', { alias: 'max-count', type: 'number', describe: 'show at most N runs' })
+    .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
 
-export function logLine(r: RunRecord): string {
-  const date = (r.ended_at ?? r.started_at ?? '').slice(0, 10) || '----------';
-  const passed = r.checks.filter((c) => c.status === 'passed').length;
-  const failed = r.checks.filter((c) => c.status === 'failed').length;
-  const checks = r.checks.length ? `✓${passed} ✗${failed}` : 'no checks';
-  return `${r.id} ${date} ${r.agent.name} ${r.outcome.status} [${checks}] ${r.task.intent.replace(/\s+/g, ' ').slice(0, 72)}`;
+interface LogArgs {
+  json: boolean;
+  n?: number;
+  format?: string;
+  pager: boolean;
 }
 
-export async function handler(argv: { json: boolean; n?: number }, ctx: Context) {
+export async function handler(argv: LogArgs, ctx: Context) {
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
-  const { records, warnings } = await loadAllRecords(repo.engine);
-  for (const w of warnings) ctx.warn(w);
-  const all = [
-    ...(await unsealedRecords(repo)),
-    ...unsealedSessionRecords(repo),
-    ...records.map((r) => r.record),
-  ];
-  const shown = argv.n !== undefined ? all.slice(0, Math.max(0, argv.n)) : all;
-  if (argv.json) ctx.out.write(`${JSON.stringify(shown, null, 2)}\n`);
-  else ctx.out.write(shown.map((r) => `${logLine(r)}\n`).join(''));
+  const limit = argv.n ?? Number.POSITIVE_INFINITY;
+  if (argv.n !== undefined && (!Number.isInteger(argv.n) || argv.n < 0)) {
+    throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
+  }
+  // Runs not sealed yet (open or waiting for a commit) come first: they are the newest.
+  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)].map((record) => ({
+    record,
+    commit: '',
+    commits: [],
+  }));
+  const index = await openIndexFor(ctx, repo);
+  const sealed = selectRecords(index, {}, Math.max(0, limit - unsealed.length));
+  const items = [...unsealed, ...sealed].slice(0, limit);
+  if (argv.json) {
+    const full = await fullRecords(
+      repo.engine,
+      sealed.map((s) => index.entries.get(s.record.id)!),
+    );
+    const byId = new Map(full.map((f) => [f.record.id, f]));
+    const out = items.map((s) => byId.get(s.record.id) ?? s);
+    ctx.out.write(formatJson(out));
+    return;
+  }
+  const lines = argv.format
+    ? items.map((s) => formatRecord(s, argv.format!))
+    : logLines(items, { color: ctx.isTTY && !ctx.env.NO_COLOR, width: ctx.isTTY ? termWidth() : 0 });
+  await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
+}
+
+function termWidth(): number {
+  return process.stdout.columns || 100;
 }

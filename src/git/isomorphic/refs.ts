@@ -159,6 +159,8 @@ export async function acquireLock(path: string): Promise<HeldLock | null> {
     try {
       const handle = await fsp.open(lockPath, 'wx', 0o644);
       await handle.write(`${OWNER_PREFIX} ${process.pid} ${hostname()}\n`);
+      // Crash tests (see src/store/fault.ts): die holding the lock, as a killed process would.
+      if (process.env.AGENT_LOG_FAULT === 'holding-lock') process.kill(process.pid, 'SIGKILL');
       return { path: lockPath, handle };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

@@ -1,14 +1,13 @@
 // Repository shapes isomorphic-git cannot handle safely, detected before the engine touches anything
 // (measured: SHA-256 repos get SHA-1 objects written into them, alternates and partial clones read as
-// "object not found", reftable refs are invisible, packs over 2 GiB cannot be loaded).
+// "object not found", reftable refs are invisible). Packs over 2 GiB, which isomorphic-git cannot load,
+// are fine: we read pack slices ourselves (packs.ts).
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnsupportedRepoError } from '../../errors.js';
 import type { ConfigReader } from './config.js';
 
 const ADVICE = 'use the native engine (--engine native, the default when git is installed)';
-/** Node cannot read a file this large into one Buffer, and isomorphic-git loads whole packs. */
-const MAX_PACK_BYTES = 2 ** 31 - 1;
 
 function refuse(shape: string): never {
   throw new UnsupportedRepoError(`the isomorphic engine cannot open this repository: ${shape}; ${ADVICE}`);
@@ -47,12 +46,5 @@ export async function assertSupportedShape(commonDir: string, config: ConfigRead
   const configText = await fsp.readFile(join(commonDir, 'config'), 'utf8').catch(() => '');
   if (/^\s*promisor\s*=\s*(true|yes|on|1)\s*$/im.test(configText)) {
     refuse('it is a partial clone (remote.<name>.promisor)');
-  }
-
-  const packDir = join(commonDir, 'objects', 'pack');
-  const packs = await fsp.readdir(packDir).catch(() => [] as string[]);
-  for (const pack of packs.filter((p) => p.endsWith('.pack'))) {
-    const { size } = await fsp.stat(join(packDir, pack));
-    if (size > MAX_PACK_BYTES) refuse(`pack ${pack} is larger than 2 GiB`);
   }
 }

@@ -1,0 +1,312 @@
+// Query bench: 10,000 and 100,000 run records (one ~2 KB record line per commit, written by one
+// git fast-import stream, 2/38 fanout). Measures the cold index build, a warm `query --file` against
+// `git log --notes=agent-log --format=%N | grep`, `show <id>` against `git notes show`, `blame` on a
+// 2,000-line file (each line from its own recorded commit) against `git blame --porcelain`, and the
+// peak memory (max RSS from /usr/bin/time). Medians of cold processes; BENCH_SIZES=10000 to shorten.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'git-agent-log');
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
+const BLAME_LINES = 2000;
+const NOTES = 'refs/notes/agent-log';
+
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.com',
+  GIT_COMMITTER_NAME: 'Bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_PAGER: 'cat',
+};
+delete env.AGENT_LOG_ENGINE;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Wall time and CPU time (user + sys, children included) of one cold process, via GNU time. */
+function timed(dir, cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], {
+    cwd: dir,
+    env,
+    maxBuffer: 1 << 30,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const err = r.stderr.toString().trim().split('\n');
+  const [u, sys, kb] = err.at(-1).split(' ').map(Number);
+  return { ms, cpu: (u + sys) * 1000, rssMb: kb / 1024, stdout: r.stdout.toString() };
+}
+
+const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'aider'];
+const MODELS = ['claude-opus-4-1', 'gpt-5-codex', 'gemini-2.5-pro', 'claude-sonnet-4-5'];
+
+function recordLine(i, commit) {
+  const id = `b${i.toString(36).padStart(9, '0')}`;
+  const mod = i % 50 === 0 ? 'src/payments' : `src/mod${i % 200}`;
+  const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+  const rec = {
+    schema: 'agent-log/v1',
+    kind: 'record',
+    id,
+    task: {
+      intent: `refactor the ${mod} module so that request validation happens in one place (task ${i})`,
+      source: 'prompt',
+      follow_ups: ['also update the tests for the error paths'],
+    },
+    boundary: { allow: [`${mod}/**`, 'test/**'], deny: ['migrations/**'], level: 'edit', constraints: [] },
+    agent: { name: AGENTS[i % 4], version: '2.1.3', model: MODELS[i % 4], session_ids: [`s-${i}`] },
+    repo: { branch: 'main', start_commit: commit, end_commit: commit, commits: [commit] },
+    started_at: at,
+    ended_at: at,
+    files: {
+      read: [`${mod}/index.ts`, `${mod}/types.ts`, 'package.json'],
+      changed: [
+        { path: `${mod}/handler${i % 7}.ts`, status: 'modified', additions: 12, deletions: 3, via: 'edit' },
+        { path: `test/mod${i % 200}.test.ts`, status: 'modified', additions: 30, deletions: 1, via: 'edit' },
+      ],
+    },
+    commands: [
+      {
+        command: 'npm test -- handler',
+        cwd: '.',
+        started_at: at,
+        duration_ms: 4100,
+        exit_code: i % 9 === 0 ? 1 : 0,
+        interrupted: false,
+        kind: 'test',
+        output_tail: `Tests: ${i % 9 === 0 ? '1 failed, ' : ''}41 passed, 42 total\nTime: 4.1 s\nRan all test suites matching /handler/i.`,
+      },
+      {
+        command: 'npx tsc --noEmit',
+        cwd: '.',
+        started_at: at,
+        duration_ms: 9000,
+        exit_code: 0,
+        kind: 'typecheck',
+      },
+    ],
+    checks: [
+      {
+        name: 'npm test -- handler',
+        kind: 'test',
+        status: i % 9 === 0 ? 'failed' : 'passed',
+        attempts: 1 + (i % 3),
+        after_last_edit: i % 11 !== 0,
+        weakened: null,
+      },
+      { name: 'npx tsc --noEmit', kind: 'typecheck', status: 'passed', attempts: 1, after_last_edit: true },
+    ],
+    dependencies:
+      i % 40 === 0 ? [{ manifest: 'package.json', name: 'zod', from: '^3.23.0', to: '^4.0.0' }] : [],
+    config_changes: [],
+    approvals: i % 2 ? [{ by: 'Thomas', scope: 'PR creation', decision: 'approved', at, note: null }] : [],
+    outcome: { status: 'completed', pr: null, summary: 'validation moved into one middleware' },
+    rollback: { strategy: 'revert-commits', notes: [`revert ${commit.slice(0, 12)}`] },
+    cost: {
+      model: MODELS[i % 4],
+      input_tokens: 120000 + i,
+      output_tokens: 8000,
+      cache_read_tokens: 50000,
+      cache_write_tokens: 1000,
+      usd: 1.23,
+    },
+    risk: { level: i % 40 === 0 ? 'medium' : 'low', reasons: i % 40 === 0 ? ['dependencies changed'] : [] },
+    redactions: [],
+    sealed_at: at,
+  };
+  return `${JSON.stringify(rec)}\n`;
+}
+
+async function buildRepo(n) {
+  const dir = mkdtempSync(join(tmpdir(), `agent-log-query-bench-${n}-`));
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
+  const child = spawn('git', ['fast-import', '--quiet', '--export-marks=marks'], {
+    cwd: dir,
+    env,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  const done = new Promise((res, rej) =>
+    child.on('close', (c) => (c === 0 ? res() : rej(new Error('fast-import')))),
+  );
+  const write = async (s) => {
+    if (!child.stdin.write(s)) await new Promise((r) => child.stdin.once('drain', r));
+  };
+  const base = 1_790_000_000;
+  let blame = '';
+  for (let i = 1; i <= n; i++) {
+    const msg = `commit ${i}\n`;
+    // The last 2,000 commits each add one line to big.txt: blame then names 2,000 recorded commits.
+    const k = i - (n - BLAME_LINES);
+    let file;
+    if (k > 0) {
+      blame += `line ${k} of a long file\n`;
+      file = `M 100644 inline big.txt\ndata ${Buffer.byteLength(blame)}\n${blame}`;
+    } else {
+      const c = `v${i}\n`;
+      file = `M 100644 inline f${i % 100}.txt\ndata ${Buffer.byteLength(c)}\n${c}`;
+    }
+    await write(
+      `commit refs/heads/main\nmark :${i}\ncommitter Bench <bench@example.com> ${base + i * 60} +0000\ndata ${Buffer.byteLength(msg)}\n${msg}${file}\n`,
+    );
+  }
+  await write(`checkpoint\n`);
+  child.stdin.end();
+  await done;
+  // Record lines need the commit ids: read them from the marks, then write the notes commit.
+  const marks = execFileSync('cat', ['marks'], { cwd: dir, maxBuffer: 1 << 28 })
+    .toString()
+    .trim()
+    .split('\n');
+  const byMark = new Map(marks.map((l) => [Number(l.slice(1, l.indexOf(' '))), l.slice(l.indexOf(' ') + 1)]));
+  const notes = spawn('git', ['fast-import', '--quiet'], {
+    cwd: dir,
+    env,
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  const notesDone = new Promise((res, rej) =>
+    notes.on('close', (c) => (c === 0 ? res() : rej(new Error('fast-import')))),
+  );
+  const nwrite = async (s) => {
+    if (!notes.stdin.write(s)) await new Promise((r) => notes.stdin.once('drain', r));
+  };
+  const m = 'records\n';
+  await nwrite(
+    `commit ${NOTES}\ncommitter Bench <bench@example.com> ${base + n * 60 + 1} +0000\ndata ${m.length}\n${m}`,
+  );
+  for (let i = 1; i <= n; i++) {
+    const commit = byMark.get(i);
+    const line = recordLine(i, commit);
+    await nwrite(`N inline ${commit}\ndata ${Buffer.byteLength(line)}\n${line}`);
+  }
+  notes.stdin.end();
+  await notesDone;
+  execFileSync('git', ['checkout', '-q', 'main'], { cwd: dir, env });
+  return dir;
+}
+
+const indexFile = (dir) => join(dir, '.git', 'agent-log', 'index', 'records.v1');
+const cliArgs = (...a) => [BIN, ...a, '--no-pager'];
+
+const phase = (label) => process.stderr.write(`  [${new Date().toISOString().slice(11, 19)}] ${label}\n`);
+
+async function benchSize(n) {
+  const t0 = Date.now();
+  phase(`building ${n} records`);
+  const dir = await buildRepo(n);
+  phase('cold builds');
+  const buildS = ((Date.now() - t0) / 1000).toFixed(1);
+  const big = n >= 100_000;
+  const runs = big ? 3 : 7;
+
+  const cold = [];
+  for (let r = 0; r < (big ? 2 : 5); r++) {
+    rmSync(indexFile(dir), { force: true });
+    cold.push(timed(dir, process.execPath, cliArgs('log', '-n', '1')));
+  }
+  if (!existsSync(indexFile(dir))) throw new Error('no index written');
+  const nodeBaseline = Array.from({ length: 5 }, () => timed(dir, process.execPath, ['-e', '0']));
+
+  phase('warm query vs grep');
+  const query = [];
+  const grep = [];
+  let ours = 0;
+  let theirs = 0;
+  for (let r = 0; r < runs; r++) {
+    const q = timed(dir, process.execPath, cliArgs('query', '--file', 'src/payments/**', '--format', '%id'));
+    query.push(q);
+    ours = q.stdout.trim().split('\n').length;
+    const g = timed(dir, 'sh', [
+      '-c',
+      `git log --notes=agent-log --format=%N main | grep -c 'src/payments/'`,
+    ]);
+    grep.push(g);
+    theirs = Number(g.stdout.trim());
+  }
+  if (ours !== n / 50 || theirs !== n / 50)
+    throw new Error(`query found ${ours}, grep ${theirs}, expected ${n / 50}`);
+
+  const someId = `b${(n - 7).toString(36).padStart(9, '0')}`;
+  const someCommit = execFileSync('git', ['rev-parse', 'main~6'], { cwd: dir }).toString().trim();
+  phase('show');
+  const show = [];
+  const notesShow = [];
+  for (let r = 0; r < runs; r++) {
+    show.push(timed(dir, process.execPath, [BIN, 'show', someId, '--json']));
+    notesShow.push(timed(dir, 'git', ['notes', '--ref=agent-log', 'show', someCommit]));
+  }
+
+  phase('blame');
+  const blame = [];
+  const gitBlame = [];
+  for (let r = 0; r < (big ? 2 : 3); r++) {
+    const b = timed(dir, process.execPath, cliArgs('blame', 'big.txt', '--json'));
+    blame.push(b);
+    if (JSON.parse(b.stdout).runs.length !== BLAME_LINES) throw new Error('blame did not find every run');
+    gitBlame.push(timed(dir, 'git', ['blame', '--porcelain', 'big.txt']));
+  }
+
+  phase('peak memory');
+  rmSync(indexFile(dir), { force: true });
+  const rssCold = timed(dir, process.execPath, cliArgs('log', '-n', '1')).rssMb;
+  const rssQuery = timed(
+    dir,
+    process.execPath,
+    cliArgs('query', '--file', 'src/payments/**', '--format', '%id'),
+  ).rssMb;
+  const indexMb = (Number(execFileSync('stat', ['-c', '%s', indexFile(dir)]).toString()) / 1e6).toFixed(1);
+  if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
+
+  const row = (label, ours, base, baseLabel, aim = '') => {
+    const w = median(ours.map((x) => x.ms));
+    const c = median(ours.map((x) => x.cpu));
+    const cells = [label, `${w.toFixed(0)} ms`, `${c.toFixed(0)} ms`];
+    if (base) {
+      const bw = median(base.map((x) => x.ms));
+      const bc = median(base.map((x) => x.cpu));
+      cells.push(
+        `${baseLabel}: ${bw.toFixed(0)} / ${bc.toFixed(0)} ms`,
+        `${(w / bw).toFixed(2)}× / ${(c / bc).toFixed(2)}×`,
+      );
+    } else cells.push('', '');
+    cells.push(aim);
+    console.log(`| ${cells.join(' | ')} |`);
+  };
+  console.log(`\n### ${n.toLocaleString('en')} records (repo built in ${buildS} s; index ${indexMb} MB)\n`);
+  console.log('| measurement | wall | CPU | baseline wall / CPU | ratio wall / CPU | aim |');
+  console.log('|---|---|---|---|---|---|');
+  row('`node -e 0`', nodeBaseline, null, '');
+  row('cold index build (`log -n 1`, no index)', cold, null, '', '≤ 600 ms at 10k');
+  row(
+    `warm \`query --file 'src/payments/**'\` (${ours} hits)`,
+    query,
+    grep,
+    '`git log --format=%N \\| grep`',
+    'ratio ≤ 1',
+  );
+  row('warm `show <id> --json`', show, notesShow, '`git notes show`');
+  row(
+    `\`blame\` on a ${BLAME_LINES}-line file (${BLAME_LINES} runs)`,
+    blame,
+    gitBlame,
+    '`git blame --porcelain`',
+  );
+  console.log(`| peak RSS, cold build | ${rssCold.toFixed(0)} MB | | | | ≤ 300 MB at 100k |`);
+  console.log(`| peak RSS, warm query | ${rssQuery.toFixed(0)} MB | | | | |`);
+  console.log(
+    `\nLoad average during the run: ${execFileSync('cat', ['/proc/loadavg']).toString().split(' ').slice(0, 3).join(' ')}`,
+  );
+}
+
+for (const n of SIZES) await benchSize(n);

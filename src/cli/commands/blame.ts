@@ -1,0 +1,56 @@
+// `blame FILE[:LINE[,END]]`: which recorded runs wrote these lines, with their intent, checks and
+// approvals; lines written by no recorded run say so.
+import type { Argv } from 'yargs';
+import { UsageError } from '../../errors.js';
+import { blameFile } from '../../git/blame.js';
+import { entriesOnCommit, indexedRecord } from '../../index/lookup.js';
+import { blameReport, renderBlame } from '../../query/blame.js';
+import type { Context } from '../context.js';
+import { openIndexFor } from '../open-index.js';
+import { writePaged } from '../pager.js';
+
+export const command = 'blame <target>';
+export const describe = 'Which runs wrote a file or lines of it (FILE, FILE:LINE or FILE:START,END)';
+
+export const builder = (y: Argv) =>
+  y
+    .positional('target', { type: 'string', describe: 'FILE[:LINE[,END]]' })
+    .option('rev', { type: 'string', describe: 'blame the file as of REV (default HEAD)' })
+    .option('json', { type: 'boolean', default: false })
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
+
+interface BlameArgs {
+  target: string;
+  rev?: string;
+  json: boolean;
+  pager: boolean;
+}
+
+export function parseTarget(target: string): { file: string; start?: number; end?: number } {
+  const m = /^(.+?):(\d+)(?:,(\d+))?$/.exec(target);
+  if (!m) return { file: target };
+  const start = Number(m[2]);
+  const end = m[3] !== undefined ? Number(m[3]) : start;
+  if (start < 1 || end < start)
+    throw new UsageError(`bad line range in '${target}' (lines start at 1, END >= LINE)`);
+  return { file: m[1]!, start, end };
+}
+
+export async function handler(argv: BlameArgs, ctx: Context) {
+  const target = parseTarget(argv.target);
+  const repo = await ctx.repo();
+  const lines = await blameFile(repo.location, target.file, {
+    rev: argv.rev,
+    start: target.start,
+    end: target.end,
+  });
+  const index = await openIndexFor(ctx, repo);
+  const report = blameReport(target.file, lines, (commit) =>
+    entriesOnCommit(index, commit).flatMap((e) => indexedRecord(e)?.record ?? []),
+  );
+  if (argv.json) {
+    ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    return;
+  }
+  await writePaged(ctx, renderBlame(report), !argv.pager);
+}

@@ -1,0 +1,58 @@
+// `query [filters]`: search sealed runs through the index; filters combine with AND.
+import type { Argv } from 'yargs';
+import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
+import { UsageError } from '../../errors.js';
+import { formatJson, formatRecord, logLines } from '../../query/format.js';
+import { selectRecords } from '../../query/select.js';
+import { fullRecords } from '../../store/indexed.js';
+import type { Context } from '../context.js';
+import { openIndexFor } from '../open-index.js';
+import { writePaged } from '../pager.js';
+import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
+
+export const command = 'query';
+export const describe = 'Search run records: by file, command, check status, agent, date, approval, text…';
+
+export const builder = (y: Argv) =>
+  addFilterOptions(y)
+    .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
+    .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
+    .option('n', { alias: 'max-count', type: 'number', describe: 'show at most N runs' })
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
+    .example("$0 query --file 'src/payments/**' --since 2.weeks --check-status skipped", '')
+    .example('$0 query --agent claude-code --unapproved --format "%short %intent"', '');
+
+interface QueryArgs extends FilterArgs {
+  json: boolean;
+  format?: string;
+  n?: number;
+  pager: boolean;
+}
+
+export async function handler(argv: QueryArgs, ctx: Context) {
+  if (argv.n !== undefined && (!Number.isInteger(argv.n) || argv.n < 0))
+    throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
+  const repo = await ctx.repo();
+  await sealStaleSessions(repo, ctx);
+  const spec = await filterSpec(argv, ctx, repo);
+  const index = await openIndexFor(ctx, repo);
+  const found = selectRecords(index, spec, argv.n ?? Number.POSITIVE_INFINITY);
+  if (argv.json) {
+    ctx.out.write(
+      formatJson(
+        await fullRecords(
+          repo.engine,
+          found.map((s) => index.entries.get(s.record.id)!),
+        ),
+      ),
+    );
+    return;
+  }
+  const lines = argv.format
+    ? found.map((s) => formatRecord(s, argv.format!))
+    : logLines(found, {
+        color: ctx.isTTY && !ctx.env.NO_COLOR,
+        width: ctx.isTTY ? process.stdout.columns || 100 : 0,
+      });
+  await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
+}

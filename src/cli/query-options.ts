@@ -1,0 +1,94 @@
+// The filter flags shared by `query` and `stats`, and turning them into a FilterSpec.
+import type { Argv } from 'yargs';
+import { NotFoundError, UsageError } from '../errors.js';
+import type { Repo } from '../git/repo.js';
+import { parseDate } from '../query/dates.js';
+import { CHECK_STATES, type CheckState, type FilterSpec } from '../query/filters.js';
+import type { Context } from './context.js';
+
+const list = { type: 'string', array: true } as const;
+
+export function addFilterOptions<T>(y: Argv<T>) {
+  return y
+    .option('file', { ...list, describe: 'changed a file matching GLOB (dir/**, *.ts, a/b.ts)' })
+    .option('read', { ...list, describe: 'read a file matching GLOB' })
+    .option('command', { ...list, describe: 'ran a command matching REGEX' })
+    .option('check-status', { ...list, describe: 'has a check that passed|failed|skipped|stale' })
+    .option('status', { ...list, describe: 'outcome: completed|failed|abandoned|pending' })
+    .option('agent', { ...list, describe: 'agent name (exact, any case, or a glob)' })
+    .option('model', { ...list, describe: 'model name (exact or glob)' })
+    .option('since', { type: 'string', describe: "on or after DATE (2026-11-01, '2.weeks', yesterday)" })
+    .option('until', { type: 'string', describe: 'on or before DATE' })
+    .option('approved-by', { ...list, describe: 'approved by NAME' })
+    .option('unapproved', { type: 'boolean', describe: 'no approval recorded' })
+    .option('risk', { ...list, describe: 'risk level: low|medium|high' })
+    .option('boundary-breach', { type: 'boolean', describe: 'changed files outside its boundary' })
+    .option('dependency', { ...list, describe: 'changed dependency NAME' })
+    .option('text', { ...list, describe: 'text in intent, follow-ups, notes or commands (any case)' })
+    .option('branch', { ...list, describe: 'run on branch NAME (exact or glob)' })
+    .option('commit', { type: 'string', describe: 'runs with a commit reachable from REV' });
+}
+
+export interface FilterArgs {
+  file?: string[];
+  read?: string[];
+  command?: string[];
+  checkStatus?: string[];
+  status?: string[];
+  agent?: string[];
+  model?: string[];
+  since?: string;
+  until?: string;
+  approvedBy?: string[];
+  unapproved?: boolean;
+  risk?: string[];
+  boundaryBreach?: boolean;
+  dependency?: string[];
+  text?: string[];
+  branch?: string[];
+  commit?: string;
+}
+
+const STATUSES = ['completed', 'failed', 'abandoned', 'pending'];
+const RISKS = ['low', 'medium', 'high'];
+
+function oneOf(flag: string, values: string[] | undefined, allowed: readonly string[]): string[] | undefined {
+  for (const v of values ?? []) {
+    if (!allowed.includes(v)) throw new UsageError(`--${flag}: '${v}' is not one of ${allowed.join(', ')}`);
+  }
+  return values;
+}
+
+/** A FilterSpec from the flags; `--commit` needs the repository (commits reachable from REV). */
+export async function filterSpec(argv: FilterArgs, ctx: Context, repo: Repo): Promise<FilterSpec> {
+  const spec: FilterSpec = {
+    file: argv.file,
+    read: argv.read,
+    command: argv.command?.map((src) => {
+      try {
+        return new RegExp(src);
+      } catch (e) {
+        throw new UsageError(`--command: invalid regular expression '${src}': ${(e as Error).message}`);
+      }
+    }),
+    checkStatus: oneOf('check-status', argv.checkStatus, CHECK_STATES) as CheckState[] | undefined,
+    status: oneOf('status', argv.status, STATUSES),
+    agent: argv.agent,
+    model: argv.model,
+    since: argv.since !== undefined ? parseDate(argv.since, ctx.now(), 'since') : undefined,
+    until: argv.until !== undefined ? parseDate(argv.until, ctx.now(), 'until') : undefined,
+    approvedBy: argv.approvedBy,
+    unapproved: argv.unapproved,
+    risk: oneOf('risk', argv.risk, RISKS),
+    boundaryBreach: argv.boundaryBreach,
+    dependency: argv.dependency,
+    text: argv.text,
+    branch: argv.branch,
+  };
+  if (argv.commit !== undefined) {
+    const tip = await repo.engine.resolve(argv.commit);
+    if (!tip) throw new NotFoundError(`--commit: no revision '${argv.commit}'`);
+    spec.commits = new Set(await repo.engine.commitsBetween(null, tip));
+  }
+  return spec;
+}

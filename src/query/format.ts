@@ -1,0 +1,176 @@
+// How runs are printed by `log` and `query`: one line each, a user `--format`, or JSON. Pure.
+import type { RunRecord } from '../record/schema.js';
+import { isSkipped, isStale, runDate, type StoredRecordLike } from './filters.js';
+
+export const SHORT_ID_LENGTH = 7;
+
+export interface LineOptions {
+  /** Total width to fit the line into (the intent is truncated); 0 = no limit. */
+  width?: number;
+  color?: boolean;
+  /** Column widths for agent and status, so lines of one listing align. */
+  agentWidth?: number;
+  statusWidth?: number;
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, SHORT_ID_LENGTH);
+}
+
+/** `2026-11-23 10:42` (UTC), or `-` for a run with no time at all. */
+export function shortDate(iso: string | null): string {
+  if (!iso) return '-';
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso.slice(0, 16);
+  return t.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export interface CheckCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  stale: number;
+}
+
+/** Passed and current, failed, skipped or never run, passed but before the last edit. */
+export function countChecks(record: RunRecord): CheckCounts {
+  const n: CheckCounts = { passed: 0, failed: 0, skipped: 0, stale: 0 };
+  for (const c of record.checks) {
+    if (isSkipped(c)) n.skipped++;
+    else if (c.status === 'failed') n.failed++;
+    else if (isStale(c)) n.stale++;
+    else if (c.status === 'passed') n.passed++;
+  }
+  return n;
+}
+
+/** `✓3 ✗1 ~1 !1` (passed, failed, skipped, stale); `-` when the run recorded no checks. */
+export function checkSummary(record: RunRecord): string {
+  const n = countChecks(record);
+  const parts = [
+    n.passed ? `✓${n.passed}` : '',
+    n.failed ? `✗${n.failed}` : '',
+    n.skipped ? `~${n.skipped}` : '',
+    n.stale ? `!${n.stale}` : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(' ') : '-';
+}
+
+export function truncate(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (width <= 0 || [...flat].length <= width) return flat;
+  if (width === 1) return '…';
+  return `${[...flat].slice(0, width - 1).join('')}…`;
+}
+
+const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+const STATUS_COLOR: Record<string, string> = {
+  completed: '32',
+  failed: '31',
+  abandoned: '90',
+  pending: '33',
+};
+
+/** `k7f3q9x 2026-11-23 10:42 claude-code completed ✓3 ✗1 add server-side validation…` */
+export function logLine(stored: StoredRecordLike, opts: LineOptions = {}): string {
+  const r = stored.record;
+  const color = opts.color ?? false;
+  const agent = r.agent.name.padEnd(opts.agentWidth ?? 0);
+  const status = r.outcome.status.padEnd(opts.statusWidth ?? 0);
+  const checks = checkSummary(r);
+  const head = [shortId(r.id), shortDate(runDate(r)), agent, status, checks];
+  const used = head.reduce((n, s) => n + [...s].length + 1, 0);
+  const intent = truncate(r.task.intent || '(no intent)', opts.width ? Math.max(opts.width - used, 10) : 0);
+  return [
+    paint(color, '33', head[0]!),
+    paint(color, '2', head[1]!),
+    paint(color, '36', agent),
+    paint(color, STATUS_COLOR[r.outcome.status] ?? '0', status),
+    checks,
+    intent,
+  ].join(' ');
+}
+
+/** Log lines for a listing, aligned on the longest agent name and status in it. */
+export function logLines(items: readonly StoredRecordLike[], opts: LineOptions = {}): string[] {
+  const agentWidth = Math.max(0, ...items.map((s) => s.record.agent.name.length));
+  const statusWidth = Math.max(0, ...items.map((s) => s.record.outcome.status.length));
+  return items.map((s) => logLine(s, { agentWidth, statusWidth, ...opts }));
+}
+
+export const FORMAT_PLACEHOLDERS = [
+  'id',
+  'short',
+  'date',
+  'agent',
+  'model',
+  'status',
+  'intent',
+  'checks',
+  'files',
+  'branch',
+  'commit',
+  'risk',
+  'cost',
+] as const;
+
+function placeholder(stored: StoredRecordLike, name: string): string | undefined {
+  const r = stored.record;
+  switch (name) {
+    case 'n':
+      return '\n';
+    case 'id':
+      return r.id;
+    case 'short':
+      return shortId(r.id);
+    case 'date':
+      return runDate(r) ?? '';
+    case 'agent':
+      return r.agent.name;
+    case 'model':
+      return r.agent.model ?? r.cost?.model ?? '';
+    case 'status':
+      return r.outcome.status;
+    case 'intent':
+      return r.task.intent.replace(/\s+/g, ' ').trim();
+    case 'checks':
+      return checkSummary(r);
+    case 'files':
+      return r.files.changed.map((f) => f.path).join(',');
+    case 'branch':
+      return r.repo.branch ?? '';
+    case 'commit':
+      return stored.commit;
+    case 'risk':
+      return r.risk.level;
+    case 'cost':
+      return r.cost?.usd == null ? '' : r.cost.usd.toFixed(2);
+  }
+  return undefined;
+}
+
+/**
+ * Expand a user format: `%id`, `%short`, … (see FORMAT_PLACEHOLDERS), `%n` newline, `%%` percent.
+ * Unknown placeholders are kept as written, like git's `--format`.
+ */
+export function formatRecord(stored: StoredRecordLike, format: string): string {
+  return format.replace(/%(%|[a-z]+)/g, (whole, name: string) => {
+    if (name === '%') return '%';
+    // Longest placeholder that prefixes the word, so `%shortX` reads as `%short` + `X`.
+    for (let len = name.length; len > 0; len--) {
+      const value = placeholder(stored, name.slice(0, len));
+      if (value !== undefined) return value + name.slice(len);
+    }
+    return whole;
+  });
+}
+
+/** `log --json` / `query --json`: the records, as `show --json` prints one. */
+export function formatJson(items: readonly StoredRecordLike[]): string {
+  return `${JSON.stringify(
+    items.map((s) => s.record),
+    null,
+    2,
+  )}\n`;
+}
