@@ -1,6 +1,6 @@
 // Boundary check of a run: which changed files (both names of a rename) fall outside the allowed
 // globs or inside denied ones.
-import { boundaryBreaches } from './glob.js';
+import { boundaryBreaches, firstMatch } from './glob.js';
 import type { RunRecord } from './schema.js';
 
 export interface BoundaryBreach {
@@ -17,6 +17,6 @@ export function recordBreaches(record: RunRecord): BoundaryBreach[] {
   return boundaryBreaches(paths, record.boundary).map((b) => ({
     path: b.path,
     kind: b.reason === 'denied' ? 'inside-deny' : 'outside-allow',
-    glob: b.glob,
+    glob: b.reason === 'denied' ? firstMatch(b.path, record.boundary.deny) : null,
   }));
 }

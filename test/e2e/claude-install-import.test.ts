@@ -284,12 +284,13 @@ describe('an open session', () => {
     const log = await cli(r, ['log']);
     expect(log.code).toBe(0);
     const line = log.stdout.split('\n').find((l) => l.includes('rename the helper'))!;
-    expect(line).toMatch(/^[g-z][0-9a-z]{9} \S+ claude-code pending/);
+    expect(line).toMatch(/^[g-z][0-9a-z]{6} \S+ \S+ claude-code +pending/);
     const id = line.split(' ')[0]!;
     const show = await cli(r, ['show', id.slice(0, 6), '--json']);
     expect(show.code).toBe(0);
-    expect(JSON.parse(show.stdout)).toMatchObject({
-      id,
+    const shown = JSON.parse(show.stdout);
+    expect(shown.id.startsWith(id)).toBe(true);
+    expect(shown).toMatchObject({
       agent: { model: 'claude-opus-4-6' },
       outcome: { status: 'pending' },
     });

@@ -120,7 +120,7 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
       expect(JSON.parse((await ok(repo, ['show', 'HEAD', '--format', 'json'])).stdout).id).toBe(id);
       const log = await ok(repo, ['log']);
       expect(log.stdout.trim().split('\n')).toEqual([
-        expect.stringMatching(new RegExp(`^${id} .*fix the flaky`)),
+        expect.stringMatching(new RegExp(`^${id.slice(0, 4)}[0-9a-z]* .*fix the flaky`)),
       ]);
       // notes.displayRef makes plain git log show the record
       expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
@@ -205,8 +205,9 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
       const finished = await ok(repo, ['finish']);
       expect(finished.stderr).toContain('pending');
       expect(await repo.git('notes', '--ref=agent-log', 'list')).toBe('');
-      expect((await ok(repo, ['log'])).stdout).toMatch(new RegExp(`^${id} .* pending `));
+      expect((await ok(repo, ['log'])).stdout).toMatch(new RegExp(`^${id.slice(0, 4)}[0-9a-z]* .* pending `));
       const commit = await repo.commit('the commit it was waiting for'); // post-commit hook: attach
+      expect(await repo.git('log', '-1', '--format=%B')).toContain(`Agent-Log: ${id}`);
       const [record] = await recordsOn(repo, commit);
       expect(record!.id).toBe(id);
       expect(record!.repo.commits).toEqual([commit]);

@@ -270,6 +270,29 @@ describe('show and pr', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ id, kind: 'record' });
   });
 
+  test('a commit with several runs shows each; rollback asks for one ID', async () => {
+    const repo = await repoWith({ 'src/app.ts': 'v1\n' });
+    const a = (await cli(repo, ['start', '--task', 'run A'])).stdout.trim();
+    repo.write('src/app.ts', 'v2\n');
+    expect((await cli(repo, ['finish'])).code).toBe(0); // pending: no commit yet
+    const b = (await cli(repo, ['start', '--task', 'run B'])).stdout.trim();
+    repo.write('src/b.ts', 'b\n');
+    await repo.commit('both runs');
+    expect((await cli(repo, ['finish'])).code).toBe(0);
+    const show = await cli(repo, ['show', 'HEAD']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^2 agent runs on this commit: /);
+    expect(show.stdout).toContain(`# Agent run \`${a}\``);
+    expect(show.stdout).toContain(`# Agent run \`${b}\``);
+    const pr = await cli(repo, ['pr', 'HEAD']);
+    expect(pr.stdout.match(/^Agent-Log: \w+$/gm)?.sort()).toEqual(
+      [`Agent-Log: ${a}`, `Agent-Log: ${b}`].sort(),
+    );
+    const rollback = await cli(repo, ['rollback', 'HEAD']);
+    expect(rollback.code).toBe(2);
+    expect(rollback.stderr).toMatch(/^hint: pass one record ID$/m);
+  });
+
   test('pr ends with the record ID as a trailer line and an HTML comment', async () => {
     const repo = await repoWith({ 'src/app.ts': 'v1\n' });
     const { id } = await recordedRun(repo, [{ 'src/app.ts': 'v2\n' }]);

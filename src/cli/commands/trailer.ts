@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { openSessionRunId } from '../../capture/claude-code/lazy.js';
 import { addTrailer } from '../../git/setup.js';
-import { activeRunId } from '../../store/runs.js';
+import { activeRunId, listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
 
 export const command = 'trailer <file> [source]';
@@ -13,9 +13,15 @@ export const builder = (y: Argv) =>
 
 export async function handler(argv: { file: string; source?: string }, ctx: Context) {
   try {
+    if (argv.source === 'merge') return 0;
     const repo = await ctx.repo();
-    const id = activeRunId(repo.location) ?? openSessionRunId(repo, ctx.env, ctx.now());
-    if (id && argv.source !== 'merge') await addTrailer(repo.location, argv.file, `Agent-Log: ${id}`);
+    const loc = repo.location;
+    // the open run (or the Claude Code session's), and finished runs of this worktree that this
+    // commit will carry (post-commit attach)
+    const open = activeRunId(loc) ?? openSessionRunId(repo, ctx.env, ctx.now());
+    const pending = listRuns(loc).filter((r) => r.state === 'pending' && r.worktreeKey === loc.worktreeKey);
+    const ids = [open, ...pending.map((r) => r.id)].filter((id): id is string => !!id);
+    for (const id of new Set(ids)) await addTrailer(loc, argv.file, `Agent-Log: ${id}`);
   } catch {
     // a commit must never fail because of us
   }
