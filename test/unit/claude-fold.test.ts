@@ -195,7 +195,7 @@ describe('priceFor', () => {
     expect(priceFor('claude-haiku-4-5-20251001')?.cache_read).toBe(0.1);
     expect(priceFor('claude-3-5-haiku-20241022')?.input).toBe(0.8);
     expect(priceFor('claude-opus-4-10')).toBeNull();
-    expect(priceFor('gpt-5')).toBeNull();
+    expect(priceFor('gpt-4o')).toBeNull();
     expect(priceFor('claude-opus-5')).toBeNull();
   });
 });

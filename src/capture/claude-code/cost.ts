@@ -12,6 +12,10 @@ export interface ModelPrice {
   cache_write_5m: number;
   cache_write_1h: number;
   cache_read: number;
+  /** Rates for a request whose prompt (cached included) exceeds 200k tokens (Gemini Pro tiers). */
+  above_200k?: { input: number; output: number; cache_read: number };
+  /** Match the model id exactly (after date suffixes): `gpt-5` must not price `gpt-5-pro`. */
+  exact?: boolean;
 }
 
 export interface PriceTable {
@@ -80,12 +84,15 @@ export function priceFor(model: string, table: PriceTable = DEFAULT_PRICES): Mod
     .replace(/^(anthropic\/|(us|eu|apac|global)\.anthropic\.|anthropic\.)/, '')
     .replace(/\[[^\]]*\]$/, '')
     .replace(/(-v\d+(:\d+)?)$/, '')
+    .replace(/^(openai|google|models)\//, '')
     .replace(/@\d{8}$/, '')
     .replace(/-\d{8}$/, '')
+    .replace(/-\d{4}-\d{2}-\d{2}$/, '')
     .replace(/-latest$/, '');
   let best: string | null = null;
   for (const key of Object.keys(table.models)) {
-    if ((id === key || id.startsWith(`${key}-`)) && (!best || key.length > best.length)) best = key;
+    const prefix = !table.models[key]!.exact && id.startsWith(`${key}-`);
+    if ((id === key || prefix) && (!best || key.length > best.length)) best = key;
   }
   // `claude-opus-4-10` must not be priced as `claude-opus-4-1`; a longer numeric tail is another model.
   if (best && id !== best && /^\d/.test(id.slice(best.length + 1))) return null;

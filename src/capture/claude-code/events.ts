@@ -14,6 +14,13 @@ export type SessionEvent =
       input: Record<string, unknown>;
       agent_id: string | null;
       cwd?: string | null;
+      /**
+       * What the call does, for agents whose tool names fold.ts does not know (Codex, Gemini):
+       * `read`/`edit` act on `paths`, `shell` runs `input.command`. Absent: decided by tool name.
+       */
+      role?: ToolRole;
+      /** Files the call reads or edits (with `role`); absolute or relative to the session cwd. */
+      paths?: string[];
     }
   | {
       kind: 'tool-end';
@@ -30,6 +37,10 @@ export type SessionEvent =
       response: Record<string, unknown> | null;
       agent_id: string | null;
       cwd?: string | null;
+      /** Exit code the agent reported for a shell call (null: unknown). Absent: derived from `ok`. */
+      exit_code?: number | null;
+      /** The source has no timing for this call: no duration is derived from the event times. */
+      untimed?: boolean;
     }
   | {
       kind: 'tool-denied';
@@ -54,6 +65,8 @@ export type SessionEvent =
   /** Something happened at this time (first and last transcript lines): bounds the session. */
   | { kind: 'activity'; at: string; session_id: string }
   | { kind: 'session-end'; at: string; session_id: string; reason: string | null };
+
+export type ToolRole = 'read' | 'edit' | 'shell' | 'other';
 
 const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null =>

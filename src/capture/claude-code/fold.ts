@@ -4,7 +4,7 @@
 import type { CommandRun } from '../../record/schema.js';
 import type { EditMark } from '../checks.js';
 import { classifyCommand, mayWriteFiles } from '../classify.js';
-import type { SessionEvent } from './events.js';
+import type { SessionEvent, ToolRole } from './events.js';
 
 export interface SessionFacts {
   intent: string | null;
@@ -117,10 +117,12 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
     const input = start?.input ?? end?.input ?? {};
     tools[tool] = (tools[tool] ?? 0) + 1;
     if (end && !end.ok) errors.push({ tool, tool_use_id: id, text: (end.output ?? '').slice(0, 200) });
+    const role = start?.role ?? roleOf(tool);
     const path = str(input.file_path) ?? str(input.notebook_path);
-    if (READ_TOOLS.has(tool) && path && (!end || end.ok)) add(filesRead, rel(path));
-    if (EDIT_TOOLS.has(tool) && path && (!end || end.ok)) {
-      add(filesEdited, rel(path));
+    const paths = start?.paths ?? (path ? [path] : []);
+    if (role === 'read' && (!end || end.ok)) for (const p of paths) add(filesRead, rel(p));
+    if (role === 'edit' && paths.length && (!end || end.ok)) {
+      for (const p of paths) add(filesEdited, rel(p));
       editMarks.push({ at: end?.at ?? start?.at ?? '' });
     }
     if (
@@ -130,7 +132,7 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
       !subagents.has(end.response.agentId)
     )
       subagents.set(end.response.agentId, str(input.subagent_type));
-    if (SHELL_TOOLS.has(tool) && typeof input.command === 'string') {
+    if (role === 'shell' && typeof input.command === 'string') {
       const run = commandRun(input, start, end, tail, rel);
       if (denied.some((d) => d.tool_use_id === id)) run.denied = true;
       commands.push(run);
@@ -173,10 +175,11 @@ function commandRun(
     end?.response?.backgroundedByUser === true;
   const interrupted = end?.interrupted === true;
   let exit: number | null = null;
-  if (end && end.ok && !interrupted && !background) exit = 0;
+  if (end && end.exit_code !== undefined) exit = background ? null : end.exit_code;
+  else if (end && end.ok && !interrupted && !background) exit = 0;
   else if (end && !end.ok) exit = exitCodeFromText(end.output);
   let duration = end?.duration_ms ?? null;
-  if (duration === null && start?.at && end?.at) {
+  if (duration === null && !end?.untimed && start?.at && end?.at) {
     const d = Date.parse(end.at) - Date.parse(start.at);
     if (Number.isFinite(d) && d >= 0) duration = d;
   }
@@ -200,6 +203,13 @@ function commandRun(
 export function exitCodeFromText(text: string | null): number | null {
   const m = /^(?:Error:\s*)?Exit code (\d+)/.exec(text?.trimStart() ?? '');
   return m ? Number(m[1]) : null;
+}
+
+function roleOf(tool: string): ToolRole {
+  if (READ_TOOLS.has(tool)) return 'read';
+  if (EDIT_TOOLS.has(tool)) return 'edit';
+  if (SHELL_TOOLS.has(tool)) return 'shell';
+  return 'other';
 }
 
 function str(v: unknown): string | null {

@@ -1,22 +1,19 @@
-// `import claude-code <transcript.jsonl>`: build a record from a transcript alone (a session that ran
-// without hooks). The start commit is the newest commit at the session's first line; the run's commits
+// `import <agent> <session file>`: build a record from an agent's session file alone (a session that ran
+// without hooks): a Claude Code transcript, a Codex rollout or a Gemini session (../agents.ts reads them). The start commit is the newest commit at the session's first line; the run's commits
 // are those made while it ran (plus ten minutes). With none, the run stays pending in the journal and
 // is attached to the next commit.
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { NotFoundError } from '../../errors.js';
 import type { GitEngine } from '../../git/engine.js';
 import type { Repo } from '../../git/repo.js';
 import { appendEvent, type JournalEvent } from '../../journal/journal.js';
 import { sessionsDir } from '../../journal/paths.js';
 import { Redactor } from '../../redact/redactor.js';
-import { transcriptCost } from './cost.js';
-import { transcriptEvents } from './events.js';
-import { foldSession } from './fold.js';
+import { type AgentName, agentAdapter } from '../agents.js';
 import { runIdFor } from './record.js';
 import { type SessionSealOutcome, sealSessionRun } from './seal.js';
 import { AGENT, splitRuns } from './sessions.js';
-import { loadSessionTranscripts } from './transcript-files.js';
 
 const WINDOW_MS = 10 * 60_000;
 const MAX_SCAN = 20_000;
@@ -25,15 +22,15 @@ export async function importTranscript(
   repo: Repo,
   path: string,
   now = new Date(),
+  agent: AgentName = AGENT,
 ): Promise<SessionSealOutcome> {
-  if (!existsSync(path)) throw new NotFoundError(`no such transcript: ${path}`);
-  const t = loadSessionTranscripts(path);
+  if (!existsSync(path))
+    throw new NotFoundError(`no such ${agent === AGENT ? 'transcript' : 'session file'}: ${path}`);
+  const session = agentAdapter(agent).importFile(path, repo.location.worktree);
   const redactor = new Redactor();
-  const facts = redactor.redactDeep(
-    foldSession(transcriptEvents(t.entries), { root: repo.location.worktree }),
-  );
-  const cost = transcriptCost(t.entries);
-  const sessionId = (facts.session_ids[0] ?? basename(path, '.jsonl')).replace(/[^A-Za-z0-9._-]/g, '_');
+  const facts = redactor.redactDeep(session.facts);
+  const cost = session.cost;
+  const sessionId = session.sessionId.replace(/[^A-Za-z0-9._-]/g, '_');
   const head = await repo.engine.head();
   const start = head.commit ? await commitAt(repo.engine, head.commit, facts.started_at) : null;
   const until = facts.ended_at ? new Date(Date.parse(facts.ended_at) + WINDOW_MS).toISOString() : null;
@@ -41,7 +38,8 @@ export async function importTranscript(
     v: 1,
     t: now.toISOString(),
     type: 'imported',
-    id: runIdFor(`import:${sessionId}:${facts.started_at ?? path}`),
+    // Claude's seed has no agent in it: ids of earlier imports stay the same.
+    id: runIdFor(`import:${agent === AGENT ? '' : `${agent}:`}${sessionId}:${facts.started_at ?? path}`),
     session_id: sessionId,
     head: { commit: start, branch: head.branch, root: repo.location.worktree },
     import_head: head.commit,
@@ -51,8 +49,8 @@ export async function importTranscript(
     cost,
     ...(redactor.report().length ? { redactions: redactor.report() } : {}),
   };
-  const journal = join(sessionsDir(repo.location.commonDir, AGENT), `${sessionId}.jsonl`);
-  const [run] = splitRuns(sessionId, journal, [line]);
+  const journal = join(sessionsDir(repo.location.commonDir, agent), `${sessionId}.jsonl`);
+  const [run] = splitRuns(sessionId, journal, [line], agent);
   const outcome = await sealSessionRun(repo, run!, { now, recent: false });
   if (!outcome.sealed) appendEvent(journal, line);
   return outcome;

@@ -1,4 +1,5 @@
-// Add our command hooks to a Claude Code settings file, or remove them, keeping every other key and
+// Add our command hooks to a Claude Code settings file (or a Codex hooks.json / Gemini settings.json,
+// which share its shape; see HookSpec), or remove them, keeping every other key and
 // hook as it was. Our entries are recognised by their command prefix, so install is idempotent and
 // uninstall removes only ours.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,26 @@ export const HOOK_EVENTS = [
 /** Events whose matcher is a tool name: we match every tool. */
 const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionDenied']);
 
+/** Which events get our hook, and the shape of our entries (agents differ: Codex, Gemini). */
+export interface HookSpec {
+  events: readonly string[];
+  /** Events whose groups take a tool matcher. */
+  toolEvents: ReadonlySet<string>;
+  /** The matcher for tool events; null: none (the agent then runs the hook for every tool). */
+  matcher: string | null;
+  /** In the agent's unit: seconds for Claude and Codex, milliseconds for Gemini. */
+  timeout: number;
+  /** A `name` on our handler (Gemini shows it). */
+  name?: string;
+}
+
+export const CLAUDE_HOOKS: HookSpec = {
+  events: HOOK_EVENTS,
+  toolEvents: TOOL_EVENTS,
+  matcher: '*',
+  timeout: 10,
+};
+
 export const HOOK_COMMAND = 'git agent-log hook claude-code';
 const OURS = /^\s*(git[ -]agent-log|\S*\/git-agent-log|npx\s+git-agent-log)\s+hook(\s|$)/;
 
@@ -42,7 +63,11 @@ function groupsOf(hooks: Json, event: string): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-export function addOurHooks(settings: Json, command = HOOK_COMMAND): { settings: Json; added: string[] } {
+export function addOurHooks(
+  settings: Json,
+  command = HOOK_COMMAND,
+  spec: HookSpec = CLAUDE_HOOKS,
+): { settings: Json; added: string[] } {
   const out: Json = structuredClone(settings);
   if (
     out.hooks !== undefined &&
@@ -51,7 +76,7 @@ export function addOurHooks(settings: Json, command = HOOK_COMMAND): { settings:
     throw new UsageError('the settings file has a "hooks" value that is not an object; fix it by hand first');
   const hooks = (out.hooks ?? {}) as Json;
   const added: string[] = [];
-  for (const event of HOOK_EVENTS) {
+  for (const event of spec.events) {
     const groups = groupsOf(hooks, event);
     const present = groups.some(
       (g) =>
@@ -61,8 +86,10 @@ export function addOurHooks(settings: Json, command = HOOK_COMMAND): { settings:
         ((g as Json).hooks as unknown[]).some(isOurHandler),
     );
     if (present) continue;
-    const group: Json = TOOL_EVENTS.has(event) ? { matcher: '*' } : {};
-    group.hooks = [{ type: 'command', command, timeout: 10 }];
+    const group: Json = spec.toolEvents.has(event) && spec.matcher !== null ? { matcher: spec.matcher } : {};
+    group.hooks = [
+      { ...(spec.name ? { name: spec.name } : {}), type: 'command', command, timeout: spec.timeout },
+    ];
     hooks[event] = [...groups, group];
     added.push(event);
   }

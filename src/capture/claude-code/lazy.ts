@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
+import { AGENT_NAMES } from '../agents.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
 import { STALE_MS, sealPendingSessions, sessionEvents } from './seal.js';
@@ -24,13 +25,15 @@ export async function sealStaleSessions(
 /** Agent runs not sealed yet (in progress, or waiting for a commit), as pending records for listing. */
 export function unsealedSessionRecords(repo: Repo): RunRecord[] {
   const out: RunRecord[] = [];
-  for (const run of unsealedSessionRuns(repo.location.commonDir)) {
+  const runs = AGENT_NAMES.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, undefined, agent));
+  for (const run of runs) {
     try {
       const facts = run.imported
         ? (run.imported.facts as SessionFacts)
         : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
       const record = buildSessionRecord({
         id: run.id,
+        agent: run.agent,
         facts,
         git: {
           branch: run.head?.branch ?? null,

@@ -1,4 +1,4 @@
-// Build the record of a Claude Code run from session facts (fold.ts), git facts and cost. Pure.
+// Build the record of an agent run (Claude Code, Codex, Gemini) from session facts (fold.ts), git facts and cost. Pure.
 import { createHash } from 'node:crypto';
 import { assessRisk } from '../../record/risk.js';
 import { type RunRecord, RunRecord as RunRecordSchema, SCHEMA } from '../../record/schema.js';
@@ -21,6 +21,8 @@ export interface GitFacts {
 
 export interface BuildInput {
   id: string;
+  /** The agent's name in the record (default claude-code). */
+  agent?: string;
   facts: SessionFacts;
   git: GitFacts;
   /** null: no transcript to read (cost unknown). */
@@ -44,7 +46,7 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
     task: { intent: facts.intent ?? '', source: input.source, follow_ups: facts.follow_ups },
     boundary: {},
     agent: {
-      name: 'claude-code',
+      name: input.agent ?? 'claude-code',
       version: input.version ?? facts.version,
       model: facts.model ?? cost?.model ?? null,
       session_ids: facts.session_ids,
@@ -82,6 +84,7 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
           price_table: cost.price_table,
           messages: cost.messages,
           by_model: cost.by_model,
+          ...('reasoning_tokens' in cost ? { reasoning_tokens: cost.reasoning_tokens } : {}),
         }
       : { model: facts.model, usd: null, known: false },
     risk: { level: 'low', reasons: [] },

@@ -1,4 +1,4 @@
-// Seal Claude Code runs: fold the session journal, join git facts (commits since the start commit,
+// Seal agent runs (Claude Code, Codex, Gemini; the per-agent parts are in ../agents.ts): fold the session journal, join git facts (commits since the start commit,
 // the start→end diff so shell edits show up as via:"shell") and the transcript's cost, then write the
 // record into notes. Called lazily — by `seal-pending` (spawned detached at SessionEnd), `finish`,
 // `attach` (post-commit) and `log`/`show` — never inside the hook.
@@ -9,11 +9,13 @@ import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
+import { AGENT_NAMES, agentAdapter } from '../agents.js';
 import { type SessionCost, transcriptCost } from './cost.js';
-import { hookEvents, type SessionEvent, transcriptEvents } from './events.js';
+import { type SessionEvent, transcriptEvents } from './events.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
 import {
+  AGENT,
   expandHome,
   markRunSealed,
   retireSession,
@@ -32,6 +34,8 @@ export interface SealOptions {
   force?: boolean;
   /** Only this session. */
   sessionId?: string;
+  /** Only this agent's sessions (default: every agent's). */
+  agent?: string;
   staleMs?: number;
 }
 
@@ -43,14 +47,7 @@ export interface SessionSealOutcome {
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
 export function sessionEvents(run: SessionRun): SessionEvent[] {
-  const out: SessionEvent[] = [];
-  for (const line of run.lines) {
-    if (line.type !== 'hook' || !line.payload || typeof line.payload !== 'object') continue;
-    const payload = { ...(line.payload as Record<string, unknown>) };
-    if (typeof line.event === 'string' && line.event) payload.hook_event_name = line.event;
-    out.push(...hookEvents(payload, line.t));
-  }
-  return out;
+  return agentAdapter(run.agent).journalEvents(run.lines);
 }
 
 /** The run's transcript lines (main and subagent files) within its time span, or null when gone. */
@@ -73,7 +70,7 @@ export function runTranscript(
 }
 
 /**
- * Facts of a hook-recorded run, completed from the transcript where hooks were silent: results of
+ * Facts of a hook-recorded run. Claude Code: completed from the transcript where hooks were silent: results of
  * tool calls that had no Post* hook (versions before PostToolUseFailure), prompts when the hooks were
  * installed mid-session. Plus cost and the agent's version, which only the transcript has.
  */
@@ -83,6 +80,14 @@ export function hookRunFacts(
 ): { facts: SessionFacts; cost: SessionCost | null; version: string | null } {
   const events = sessionEvents(run);
   const first = foldSession(events, { root });
+  if (run.agent !== AGENT) {
+    // Codex and Gemini: their hooks see every call; the session file adds cost and version only.
+    const adapter = agentAdapter(run.agent);
+    const path = run.transcriptPath ?? adapter.findSessionFile?.(run.sessionId, run.firstAt) ?? null;
+    if (!path) return { facts: first, cost: null, version: null };
+    const file = adapter.sessionFileFacts(path, run.subagentTranscripts, first.started_at, first.ended_at);
+    return { facts: first, ...file };
+  }
   const entries = runTranscript(run, first.started_at, first.ended_at);
   if (!entries) return { facts: first, cost: null, version: null };
   const fromTranscript = transcriptEvents(entries);
@@ -104,7 +109,8 @@ export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): P
   const stale = opts.staleMs ?? STALE_MS;
   const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
   const out: SessionSealOutcome[] = [];
-  const runs = unsealedSessionRuns(repo.location.commonDir, opts.sessionId);
+  const agents = opts.agent ? [opts.agent] : AGENT_NAMES;
+  const runs = agents.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, opts.sessionId, agent));
   const headNow = runs.length ? (await repo.engine.head()).commit : null;
   for (const run of runs) {
     const root = run.head?.root ? resolve(run.head.root) : null;
@@ -151,6 +157,7 @@ export async function sealSessionRun(
   });
   const built = buildSessionRecord({
     id: run.id,
+    agent: run.agent,
     facts,
     git: {
       branch: run.head?.branch ?? head.branch,

@@ -1,6 +1,7 @@
-// Session journals written by the hook (<common>/agent-log/sessions/claude-code/<session>.jsonl),
-// split into runs: a run starts at the first event, at `/clear` (SessionStart source=clear), at a
-// SessionStart that follows a SessionEnd, and after two quiet hours (a stale run may be sealed already). Sealed runs are listed in `<session>.sealed` (the journal
+// Session journals written by the hook (<common>/agent-log/sessions/<agent>/<session>.jsonl; claude-code,
+// codex and gemini share this layout), split into runs: a run starts at the first event, at `/clear`
+// (SessionStart source=clear), at a SessionStart that follows a SessionEnd, and after two quiet hours
+// (a stale run may be sealed already). Sealed runs are listed in `<session>.sealed` (the journal
 // stays where hooks append to it, so no event is lost to a rename race).
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -22,6 +23,8 @@ export interface HeadFacts {
 }
 
 export interface SessionRun {
+  /** The agent whose hooks wrote the journal (its folder under sessions/). */
+  agent: string;
   sessionId: string;
   path: string;
   id: string;
@@ -66,7 +69,12 @@ export function markRunSealed(run: SessionRun): void {
 }
 
 /** Split one session journal into runs. */
-export function splitRuns(sessionId: string, path: string, events: readonly JournalEvent[]): SessionRun[] {
+export function splitRuns(
+  sessionId: string,
+  path: string,
+  events: readonly JournalEvent[],
+  agent: string = AGENT,
+): SessionRun[] {
   const runs: SessionRun[] = [];
   let current: SessionRun | null = null;
   let endedBefore = false;
@@ -79,9 +87,10 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
       ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported' || gap);
     if (!current || boundary) {
       current = {
+        agent,
         sessionId,
         path,
-        id: runIdFor(`${AGENT}:${sessionId}:${e.t}`),
+        id: runIdFor(`${agent}:${sessionId}:${e.t}`),
         lines: [],
         head: null,
         startTree: null,
@@ -127,8 +136,8 @@ export function splitRuns(sessionId: string, path: string, events: readonly Jour
 }
 
 /** Every run not sealed yet, across all sessions of this repository. */
-export function unsealedSessionRuns(commonDir: string, only?: string): SessionRun[] {
-  const dir = sessionsDir(commonDir, AGENT);
+export function unsealedSessionRuns(commonDir: string, only?: string, agent: string = AGENT): SessionRun[] {
+  const dir = sessionsDir(commonDir, agent);
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
@@ -147,7 +156,7 @@ export function unsealedSessionRuns(commonDir: string, only?: string): SessionRu
       continue;
     }
     const sealed = sealedIds(path);
-    out.push(...splitRuns(sessionId, path, events).filter((r) => !sealed.has(r.id)));
+    out.push(...splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id)));
   }
   return out;
 }
@@ -155,9 +164,9 @@ export function unsealedSessionRuns(commonDir: string, only?: string): SessionRu
 /** Once every run of a session is sealed and it ended, move its files out of the hooks' way. */
 export function retireSession(commonDir: string, run: SessionRun): void {
   try {
-    const remaining = unsealedSessionRuns(commonDir, run.sessionId);
+    const remaining = unsealedSessionRuns(commonDir, run.sessionId, run.agent);
     if (remaining.length) return;
-    const dest = join(sealedDir(commonDir), AGENT);
+    const dest = join(sealedDir(commonDir), run.agent);
     ensurePrivateDir(dest);
     const stamp = run.lastAt.replace(/[^0-9]/g, '').slice(0, 14);
     renameSync(sealedMarkerPath(run.path), join(dest, `${run.sessionId}.${stamp}.sealed`));

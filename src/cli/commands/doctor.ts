@@ -63,6 +63,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
         'git agent-log init',
       );
     checkClaude(location.worktree, add);
+    checkOtherAgents(location.worktree, add);
   }
 
   const { records, warnings, tip } = await loadAllRecords(engine);
@@ -138,4 +139,28 @@ function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) 
   }
   if (installed) add('ok', 'Claude Code hooks installed');
   else add('warn', 'Claude Code hooks not installed in this project', 'git agent-log install claude-code');
+}
+
+/** Codex and Gemini: only projects that have their settings file are told about our hooks. */
+function checkOtherAgents(worktree: string, add: (l: Level, w: string, fix?: string) => void) {
+  for (const { label, file, agent } of [
+    { label: 'Codex CLI', file: '.codex/hooks.json', agent: 'codex' },
+    { label: 'Gemini CLI', file: '.gemini/settings.json', agent: 'gemini' },
+  ]) {
+    const p = join(worktree, file);
+    if (!existsSync(p)) continue;
+    const text = readFileSync(p, 'utf8');
+    let value: Record<string, unknown> | null;
+    try {
+      value = JSON.parse(text) as Record<string, unknown> | null;
+    } catch {
+      add('warn', `${file} is not valid JSON`);
+      continue;
+    }
+    if (text.includes(`agent-log hook ${agent}`)) add('ok', `${label} hooks installed`);
+    else add('warn', `${label} hooks not installed in this project`, `git agent-log install ${agent}`);
+    const cfg = value?.hooksConfig as Record<string, unknown> | undefined;
+    if (agent === 'gemini' && cfg?.enabled === false)
+      add('problem', `${file} sets hooksConfig.enabled false: Gemini CLI runs are not recorded`);
+  }
 }

@@ -1,16 +1,22 @@
-// `import <agent> <transcript…>`: build records from an agent's session files (sessions without hooks).
+// `import <agent> <session file…>`: build records from an agent's session files (sessions without hooks):
+// Claude Code transcripts, Codex rollouts (rollout-….jsonl), Gemini sessions (session-….json/.jsonl).
 import type { Argv } from 'yargs';
+import { AGENT_NAMES, agentNamed } from '../../capture/agents.js';
 import { importTranscript } from '../../capture/claude-code/import.js';
 import { UsageError } from '../../errors.js';
 import type { Context } from '../context.js';
 
 export const command = 'import <agent> <files..>';
-export const describe = "Build records from an agent's session transcripts (claude-code)";
+export const describe = "Build records from an agent's session files (claude-code, codex, gemini)";
 
 export const builder = (y: Argv) =>
   y
-    .positional('agent', { type: 'string', describe: 'claude-code' })
-    .positional('files', { type: 'string', array: true, describe: 'transcript .jsonl files' })
+    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini' })
+    .positional('files', {
+      type: 'string',
+      array: true,
+      describe: 'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print the records' });
 
 interface ImportArgs {
@@ -20,12 +26,13 @@ interface ImportArgs {
 }
 
 export async function handler(argv: ImportArgs, ctx: Context) {
-  if (argv.agent !== 'claude-code' && argv.agent !== 'claude')
-    throw new UsageError(`cannot import '${argv.agent}' transcripts (known: claude-code)`);
+  const agent = agentNamed(argv.agent);
+  if (!agent)
+    throw new UsageError(`cannot import '${argv.agent}' sessions (known: ${AGENT_NAMES.join(', ')})`);
   const repo = await ctx.repo();
   const records = [];
   for (const file of argv.files) {
-    const { record, sealed } = await importTranscript(repo, resolvePath(ctx.cwd, file), ctx.now());
+    const { record, sealed } = await importTranscript(repo, resolvePath(ctx.cwd, file), ctx.now(), agent);
     records.push(record);
     const n = record.repo.commits.length;
     ctx.err.write(

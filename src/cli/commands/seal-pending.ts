@@ -26,7 +26,11 @@ export async function handler(argv: Args, ctx: Context) {
   try {
     const repo = await ctx.repo();
     commonDir = repo.location.commonDir;
-    const done = await sealPendingSessions(repo, { sessionId: argv.session, now: ctx.now() });
+    const done = await sealPendingSessions(repo, {
+      sessionId: argv.session,
+      agent: argv.agent,
+      now: ctx.now(),
+    });
     if (!argv.quiet)
       for (const o of done)
         ctx.err.write(o.sealed ? `sealed ${o.record.id}\n` : `${o.record.id} has no commit yet: pending\n`);
