@@ -8,6 +8,7 @@ import {
   priceFor,
   type SessionCost,
   type TokenTotals,
+  zeroTokens,
 } from './claude-code/cost.js';
 
 export interface RequestUsage {
@@ -30,15 +31,6 @@ export interface RequestCost extends SessionCost {
 
 const TIER_THRESHOLD = 200_000;
 
-const zero = (): TokenTotals => ({
-  input_tokens: 0,
-  output_tokens: 0,
-  cache_read_tokens: 0,
-  cache_write_tokens: 0,
-  cache_write_5m_tokens: 0,
-  cache_write_1h_tokens: 0,
-});
-
 /** USD of one request at a model's price, using the long-context rates when its prompt crossed them. */
 export function requestUsd(r: RequestUsage, p: ModelPrice): number {
   const tier = p.above_200k && r.input_tokens + r.cache_read_tokens > TIER_THRESHOLD ? p.above_200k : p;
@@ -55,12 +47,12 @@ export function requestsCost(
 ): RequestCost | null {
   if (requests.length === 0) return null;
   const byModel: SessionCost['by_model'] = {};
-  const total = zero();
+  const total = zeroTokens();
   let reasoning = 0;
   let usd: number | null = 0;
   for (const r of requests) {
     const model = r.model ?? 'unknown';
-    const m = (byModel[model] ??= { ...zero(), usd: 0 });
+    const m = (byModel[model] ??= { ...zeroTokens(), usd: 0 });
     m.input_tokens += r.input_tokens;
     m.cache_read_tokens += r.cache_read_tokens;
     m.output_tokens += r.output_tokens;

@@ -45,7 +45,8 @@ export interface SessionCost extends TokenTotals {
   by_model: Record<string, TokenTotals & { usd: number | null }>;
 }
 
-const zero = (): TokenTotals => ({
+/** Empty token totals. */
+export const zeroTokens = (): TokenTotals => ({
   input_tokens: 0,
   output_tokens: 0,
   cache_read_tokens: 0,
@@ -132,12 +133,12 @@ export function transcriptCost(
   const byModel: SessionCost['by_model'] = {};
   const legacy: Record<string, number | null | undefined> = {};
   for (const { model, t, legacyUsd } of kept.values()) {
-    const m = byModel[model] ?? { ...zero(), usd: 0 };
+    const m = byModel[model] ?? { ...zeroTokens(), usd: 0 };
     byModel[model] = m;
     addTo(m, t);
     legacy[model] = legacyUsd === null || legacy[model] === null ? null : (legacy[model] ?? 0) + legacyUsd;
   }
-  const total = zero();
+  const total = zeroTokens();
   let usd: number | null = 0;
   for (const [model, m] of Object.entries(byModel)) {
     const price = priceFor(model, table);
