@@ -7,7 +7,6 @@ import {
   type PriceTable,
   priceFor,
   type SessionCost,
-  type TokenTotals,
   zeroTokens,
 } from './claude-code/cost.js';
 
