@@ -3,16 +3,15 @@
 // Claude's shape ({"hooks": {Event: [{matcher?, hooks: [{type, command, timeout}]}]}}), so the Claude
 // installer's merge does the work with each agent's events and units (reference/agent-formats.md §4.2, §5.1).
 import { relative } from 'node:path';
-import { RepoError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import {
   addOurHooks,
   type HookSpec,
   readSettings,
-  removeOurHooks,
   type SettingsFile,
   writeSettings,
 } from './claude-code/install.js';
-import type { InstallIO } from './claude-code/install-command.js';
+import { type InstallIO, removeFrom, rootOf } from './claude-code/install-command.js';
 
 export interface AgentHookTarget {
   /** Shown to the user: "Codex CLI". */
@@ -68,13 +67,6 @@ export const GEMINI_HOOKS: AgentHookTarget = {
   },
 };
 
-async function rootOf(ctx: InstallIO): Promise<{ root: string; configured: boolean }> {
-  const repo = await ctx.repo();
-  if (!repo.location.worktree) throw new RepoError('install needs a working tree (this repository is bare)');
-  const configured = (await repo.engine.getConfig('notes.rewriteRef')) !== null;
-  return { root: repo.location.worktree, configured };
-}
-
 function openTarget(root: string, target: AgentHookTarget, local: boolean): SettingsFile {
   if (local)
     throw new UsageError(
@@ -104,16 +96,7 @@ export function installerFor(target: AgentHookTarget) {
     },
     async uninstall(ctx: InstallIO, opts: { local: boolean }): Promise<number | undefined> {
       const { root } = await rootOf(ctx);
-      const file = openTarget(root, target, opts.local);
-      const shown = relative(ctx.cwd, file.path) || file.path;
-      const { settings, removed } = removeOurHooks(file.value);
-      if (!removed.length) {
-        ctx.out.write(`no agent-log hooks in ${shown}\n`);
-        return 0;
-      }
-      writeSettings(file, settings);
-      ctx.out.write(`removed agent-log hooks from ${shown} (${removed.length} events)\n`);
-      return 0;
+      return removeFrom(ctx, openTarget(root, target, opts.local));
     },
   };
 }

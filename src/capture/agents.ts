@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { AGENT_ALIASES, type AgentName } from './hook/agent-names.js';
 import type { JournalEvent } from '../journal/journal.js';
 import { type SessionCost, transcriptCost } from './claude-code/cost.js';
 import { hookEvents, type SessionEvent, transcriptEvents } from './claude-code/events.js';
@@ -18,21 +19,11 @@ import { geminiHookEvents } from './gemini/hook-events.js';
 import { parseGeminiSession } from './gemini/session.js';
 import { type RequestUsage, requestsCost } from './request-cost.js';
 
-export const AGENT_NAMES = ['claude-code', 'codex', 'gemini'] as const;
-export type AgentName = (typeof AGENT_NAMES)[number];
-
-const ALIASES: Record<string, AgentName> = {
-  claude: 'claude-code',
-  'claude-code': 'claude-code',
-  codex: 'codex',
-  'codex-cli': 'codex',
-  gemini: 'gemini',
-  'gemini-cli': 'gemini',
-};
+export { AGENT_NAMES, type AgentName } from './hook/agent-names.js';
 
 /** The agent a user named (`claude`, `codex-cli` …), or null. */
 export function agentNamed(name: string): AgentName | null {
-  return ALIASES[name.toLowerCase()] ?? null;
+  return AGENT_ALIASES[name.toLowerCase()] ?? null;
 }
 
 export interface SessionFileFacts {

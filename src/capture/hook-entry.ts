@@ -12,16 +12,8 @@ import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
 import { JsonClipper } from './hook/clip-json.js';
+import { AGENT_ALIASES } from './hook/agent-names.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
-
-const AGENT_ALIASES: Record<string, string> = {
-  claude: 'claude-code',
-  'claude-code': 'claude-code',
-  codex: 'codex',
-  'codex-cli': 'codex',
-  gemini: 'gemini',
-  'gemini-cli': 'gemini',
-};
 
 export async function runHook(args: string[], opts: HookOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;

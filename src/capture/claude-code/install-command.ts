@@ -9,6 +9,7 @@ import {
   hooksDisabledIn,
   readSettings,
   removeOurHooks,
+  type SettingsFile,
   settingsPath,
   writeSettings,
 } from './install.js';
@@ -23,7 +24,8 @@ export interface InstallIO {
   repo(): Promise<Repo>;
 }
 
-async function rootOf(ctx: InstallIO): Promise<{ root: string; configured: boolean }> {
+/** The worktree root hooks are installed under, and whether `init` has configured the repository. */
+export async function rootOf(ctx: InstallIO): Promise<{ root: string; configured: boolean }> {
   const repo = await ctx.repo();
   if (!repo.location.worktree) throw new RepoError('install needs a working tree (this repository is bare)');
   const configured = (await repo.engine.getConfig('notes.rewriteRef')) !== null;
@@ -51,7 +53,11 @@ export async function install(ctx: InstallIO, opts: { local: boolean }): Promise
 
 export async function uninstall(ctx: InstallIO, opts: { local: boolean }): Promise<number | undefined> {
   const { root } = await rootOf(ctx);
-  const file = readSettings(settingsPath(root, opts.local));
+  return removeFrom(ctx, readSettings(settingsPath(root, opts.local)));
+}
+
+/** Remove our hooks from an agent's settings file, keeping everything else; say what happened. */
+export function removeFrom(ctx: InstallIO, file: SettingsFile): number {
   const shown = relative(ctx.cwd, file.path) || file.path;
   const { settings, removed } = removeOurHooks(file.value);
   if (!removed.length) {
