@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -206,5 +206,23 @@ describe('doctor', () => {
         (f: { what: string }) => f.what === '1 record on refs/notes/agent-log',
       ),
     ).toBe(true);
+  });
+});
+
+describe('a run journal torn by a crash', () => {
+  test('is recovered: doctor names the damaged line, and finish seals every intact event', async () => {
+    const repo = await repoWith({ 'f.txt': '1' });
+    const id = (await cli(repo, ['start', '--task', 'crash mid-write'])).stdout.trim();
+    await cli(repo, ['exec', '--check', 'unit', '--kind', 'test', '--', 'true']);
+    appendFileSync(join(repo.dir, '.git', 'agent-log', 'runs', `${id}.jsonl`), '{"v":1,"t":"2026-');
+    const doctor = await cli(repo, ['doctor']);
+    expect(doctor.stdout).toContain(`journal of run ${id} has 1 damaged line(s)`);
+    repo.write('g.txt', '2');
+    await repo.commit('work');
+    expect((await cli(repo, ['finish'])).code).toBe(0);
+    const record = JSON.parse((await cli(repo, ['show', id, '--json'])).stdout);
+    expect(record.checks.map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['unit', 'passed'],
+    ]);
   });
 });
