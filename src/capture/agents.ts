@@ -63,6 +63,10 @@ function hookLines(lines: readonly JournalEvent[]): { at: string; payload: Recor
     if (line.type !== 'hook' || !line.payload || typeof line.payload !== 'object') continue;
     const payload = { ...(line.payload as Record<string, unknown>) };
     if (typeof line.event === 'string' && line.event) payload.hook_event_name = line.event;
+    // The journal line keeps the ids as the agent sent them: calls are paired by those, never by
+    // whatever the redactor made of the payload's copy.
+    if (typeof line.tool_use_id === 'string' && line.tool_use_id) payload.tool_use_id = line.tool_use_id;
+    if (typeof line.agent_id === 'string' && line.agent_id) payload.agent_id = line.agent_id;
     out.push({ at: line.t, payload });
   }
   return out;

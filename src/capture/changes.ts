@@ -58,3 +58,30 @@ export async function readPath(engine: GitEngine, tree: string, path: string): P
     return null;
   }
 }
+
+/**
+ * Files an edit tool changed are changed files on their own evidence: those the diff does not show
+ * (no commit yet, or the change was later undone) are listed with unknown line counts, via "edit".
+ */
+export function withEditedFiles(
+  changes: RunChanges,
+  edited: readonly string[],
+  status: Readonly<Record<string, string>> = {},
+): RunChanges {
+  const seen = new Set(changes.changed.flatMap((c) => (c.old_path ? [c.path, c.old_path] : [c.path])));
+  const extra: ChangedFile[] = edited
+    .filter((p) => p && !seen.has(p))
+    .map((path) => ({
+      path,
+      status: status[path] ?? 'modified',
+      additions: null,
+      deletions: null,
+      via: 'edit',
+    }));
+  if (!extra.length) return changes;
+  return {
+    ...changes,
+    changed: [...changes.changed, ...extra],
+    config_changes: [...changes.config_changes, ...extra.map((c) => c.path).filter(isConfigPath)],
+  };
+}

@@ -1,7 +1,7 @@
 // Classify a shell command as a check kind (test, lint, typecheck, build, install, other) and spot
 // runs that prove less than they seem (weakened). Pure; one table per ecosystem.
 import type { CommandKind } from '../record/schema.js';
-import { baseName, isAssignment, type SimpleCommand, splitCommands } from './shell-words.js';
+import { baseName, fileWrites, isAssignment, type SimpleCommand, splitCommands } from './shell-words.js';
 
 /** One simple command of a line, unwrapped (env prefixes, `timeout`, `npx`… removed) and classified. */
 export interface Invocation {
@@ -607,34 +607,47 @@ function baseKey(inv: Invocation): string {
 // Commands that change files (for "ran after the last edit" when edits come from the shell).
 
 const WRITERS = /^(sed|perl)$/;
+const FILE_TOOLS = new Set([
+  'mv',
+  'cp',
+  'rm',
+  'touch',
+  'tee',
+  'patch',
+  'mkdir',
+  'ln',
+  'truncate',
+  'install',
+  'unzip',
+  'tar',
+  'rsync',
+  'dd',
+]);
+/** git subcommands that change files in the working tree (others — commit, log, push… — do not). */
+const GIT_WRITERS = new Set([
+  'apply',
+  'am',
+  'restore',
+  'merge',
+  'rebase',
+  'cherry-pick',
+  'revert',
+  'pull',
+  'mv',
+  'rm',
+  'clean',
+]);
 
-/** Whether a command line probably modifies files in the working tree (sed -i, >, formatters…). */
+/** Whether a command line modifies files in the working tree (redirects to files, sed -i, formatters…). */
 export function mayWriteFiles(command: string): boolean {
-  if (/(^|[^0-9>])>{1,2}\s*(?!\/dev\/null|&)\S/.test(command.replace(/2>&1|\d>&\d/g, ''))) return true;
+  const simple = splitCommands(command);
+  for (const cmd of simple) if (fileWrites(cmd).length) return true;
   for (const inv of invocations(command)) {
     const tool = baseName(inv.words[0] ?? '');
     const args = inv.words.slice(1);
     if (WRITERS.test(tool) && args.some((a) => /^-[a-zA-Z]*i/.test(a))) return true;
-    if (['mv', 'cp', 'rm', 'touch', 'tee', 'patch', 'mkdir', 'ln', 'truncate', 'install'].includes(tool))
-      return true;
-    if (
-      tool === 'git' &&
-      [
-        'apply',
-        'checkout',
-        'restore',
-        'reset',
-        'stash',
-        'merge',
-        'rebase',
-        'cherry-pick',
-        'revert',
-        'pull',
-        'mv',
-        'rm',
-      ].includes(args[0] ?? '')
-    )
-      return true;
+    if (FILE_TOOLS.has(tool)) return true;
+    if (tool === 'git' && gitWritesTree(args)) return true;
     if ((tool === 'prettier' || tool === 'biome') && args.some((a) => a === '--write' || a === '-w'))
       return true;
     if ((tool === 'eslint' || tool === 'ruff') && args.includes('--fix')) return true;
@@ -643,8 +656,41 @@ export function mayWriteFiles(command: string): boolean {
       inv.kind === 'other'
     )
       return true;
+    if ((tool === 'cargo' || tool === 'mix') && args[0] === 'format' && !args.includes('--check-formatted'))
+      return true;
     if (tool === 'cargo' && args[0] === 'fmt' && inv.kind === 'other') return true;
     if (inv.kind === 'install') return true;
   }
   return false;
+}
+
+/** Does this git invocation (arguments after `git`) change files in the working tree? */
+export function gitWritesTree(args: readonly string[]): boolean {
+  // Global options before the subcommand: `-C dir`, `-c k=v`, `--git-dir=…`.
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-')) i += args[i] === '-C' || args[i] === '-c' ? 2 : 1;
+  const sub = args[i];
+  const rest = args.slice(i + 1);
+  if (!sub) return false;
+  if (GIT_WRITERS.has(sub)) return true;
+  switch (sub) {
+    case 'checkout':
+    case 'switch':
+      // `checkout -b x` / `switch -c x` start a branch where HEAD is: the files stay as they are.
+      if (rest.some((a) => /^-[bBcC]$|^--orphan$|^--create$|^--force-create$/.test(a))) {
+        const positional = rest.filter((a) => !a.startsWith('-'));
+        return positional.length > 1;
+      }
+      return rest.length > 0;
+    case 'reset':
+      return rest.includes('--hard') || rest.includes('--merge') || rest.includes('--keep');
+    case 'stash': {
+      const verb = rest.find((a) => !a.startsWith('-'));
+      return verb === undefined || ['push', 'save', 'pop', 'apply'].includes(verb);
+    }
+    case 'submodule':
+      return rest.includes('update');
+    default:
+      return false;
+  }
 }

@@ -10,6 +10,30 @@ describe('splitCommands', () => {
       { words: ['tail', '-5'], next: null },
     ]);
   });
+  test('reads redirections with their descriptor and sets heredoc bodies aside', () => {
+    expect(splitCommands(`mix test 2>&1 | tail -5`)).toEqual([
+      { words: ['mix', 'test'], next: '|', redirects: [{ op: '>&', fd: 2, target: '1' }] },
+      { words: ['tail', '-5'], next: null },
+    ]);
+    expect(splitCommands(`cat > f.txt <<'EOF'\na && b > c\nEOF\nnpm test`)).toEqual([
+      {
+        words: ['cat'],
+        next: '\n',
+        redirects: [
+          { op: '>', fd: null, target: 'f.txt' },
+          { op: '<<', fd: null, target: 'EOF' },
+        ],
+      },
+      { words: ['npm', 'test'], next: null },
+    ]);
+  });
+  test('a command substitution with a heredoc and quotes inside stays one word', () => {
+    const line = `git commit -m "$(cat <<'EOF'\nIt's done; see <a@b.c>\nEOF\n)" && git push`;
+    expect(splitCommands(line)).toEqual([
+      { words: ['git', 'commit', '-m', `$(cat <<'EOF'\nIt's done; see <a@b.c>\nEOF\n)`], next: '&&' },
+      { words: ['git', 'push'], next: null },
+    ]);
+  });
   test('keeps operators inside quotes as text', () => {
     expect(splitCommands(`echo "a && b; c | d"`)).toEqual([{ words: ['echo', 'a && b; c | d'], next: null }]);
   });
@@ -172,6 +196,35 @@ describe('mayWriteFiles', () => {
     ['npm test > /dev/null', false],
     ['cat a.txt', false],
     ['git commit -m x', false],
+    // Quoted `<`/`>` are text: commit messages, arrows, e-mail addresses.
+    ['git commit -m "a -> b"', false],
+    [
+      `git commit -m "$(cat <<'EOF'\nFix the parser's edge case\n\nCo-Authored-By: Claude <noreply@anthropic.com>\nEOF\n)"`,
+      false,
+    ],
+    ['echo "x > y" | grep ">"', false],
+    // git subcommands that leave the working tree alone
+    ['git checkout -b feature/x', false],
+    ['git switch -c feature/x', false],
+    ['git status && git diff && git log --oneline -5', false],
+    ['git push origin HEAD && git fetch && git tag v1 && git branch -d old', false],
+    ['git reset --soft HEAD~1', false],
+    ['git stash list', false],
+    // ... and those that change it
+    ['git checkout -- src/a.ts', true],
+    ['git checkout main', true],
+    ['git restore src/a.ts', true],
+    ['git stash pop', true],
+    ['git stash', true],
+    ['git apply fix.patch', true],
+    ['git -C sub mv a.ts b.ts', true],
+    ['git rm old.ts', true],
+    ['git reset --hard HEAD', true],
+    // heredoc bodies are data; the redirect before them writes
+    [`cat > notes.md <<'EOF'\nnot > a redirect\nEOF`, true],
+    [`python3 - <<'EOF'\nprint("a > b")\nEOF`, false],
+    ['mix format', true],
+    ['mix format --check-formatted', false],
   ])('%s -> %s', (cmd, expected) => {
     expect(mayWriteFiles(cmd)).toBe(expected);
   });

@@ -40,7 +40,8 @@ describe('representative_messages', () => {
     ]);
   });
   test('the Edit changed a file and the Bash command exited 0', () => {
-    expect(facts.files_edited).toEqual(['/tmp/decorator_example.py']);
+    // The session ran in /tmp (its cwd): the file is relative to it.
+    expect(facts.files_edited).toEqual(['decorator_example.py']);
     expect(facts.commands).toHaveLength(1);
     expect(facts.commands[0]).toMatchObject({
       command: 'python /tmp/decorator_example.py',
@@ -80,7 +81,7 @@ describe('edge_cases', () => {
         text: 'Error: Tool execution failed with error: Command not found',
       },
     ]);
-    expect(facts.files_edited).toEqual(['/tmp/complex_example.py']);
+    expect(facts.files_edited).toEqual(['complex_example.py']);
     expect(facts.tools).toEqual({ FailingTool: 1, MultiEdit: 1, TodoWrite: 1 });
   });
   test('usage from both sessions in the file, by model', () => {

@@ -10,8 +10,12 @@ export interface SessionFacts {
   intent: string | null;
   follow_ups: string[];
   files_read: string[];
-  /** Files changed by edit tools (successful calls), repo-relative when inside the root. */
+  /** Files changed by edit tools (successful calls), repo-relative (inside the root or the session's cwd). */
   files_edited: string[];
+  /** What an edit tool did to a file when it tells (`added` by a Write that created it, patch verbs). */
+  edit_status?: Record<string, string>;
+  /** Files edit tools changed outside the repository (absolute paths). */
+  files_outside?: string[];
   commands: CommandRun[];
   /** When files changed: tool edits and commands that write files. */
   edit_marks: EditMark[];
@@ -31,6 +35,11 @@ export interface SessionFacts {
 export interface FoldOptions {
   /** Worktree root: absolute paths inside it become repo-relative. */
   root?: string | null;
+  /**
+   * The session's working directory as the agent recorded it (default: the first `cwd` of its events),
+   * possibly on another machine: absolute paths under it become relative to it when not under `root`.
+   */
+  cwd?: string | null;
   /** Characters of command output kept (the end of it). */
   outputTail?: number;
 }
@@ -51,7 +60,11 @@ type End = Extract<SessionEvent, { kind: 'tool-end' }>;
 
 export function foldSession(events: readonly SessionEvent[], opts: FoldOptions = {}): SessionFacts {
   const tail = opts.outputTail ?? 2000;
-  const rel = (p: string) => relativize(p, opts.root ?? null);
+  const sessionCwd =
+    opts.cwd ??
+    events.flatMap((e) => ((e.kind === 'tool-start' || e.kind === 'tool-end') && e.cwd ? [e.cwd] : []))[0] ??
+    null;
+  const rel = (p: string) => repoPath(p, opts.root ?? null, sessionCwd);
   const prompts: string[] = [];
   const slashOnly: string[] = [];
   const sessionIds: string[] = [];
@@ -104,6 +117,8 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
 
   const filesRead: string[] = [];
   const filesEdited: string[] = [];
+  const filesOutside: string[] = [];
+  const editStatus: Record<string, string> = {};
   const commands: CommandRun[] = [];
   const editMarks: EditMark[] = [];
   const tools: Record<string, number> = {};
@@ -122,7 +137,16 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
     const paths = start?.paths ?? (path ? [path] : []);
     if (role === 'read' && (!end || end.ok)) for (const p of paths) add(filesRead, rel(p));
     if (role === 'edit' && paths.length && (!end || end.ok)) {
-      for (const p of paths) add(filesEdited, rel(p));
+      const statuses = toolEditStatus(tool, input, end?.response ?? null);
+      for (const p of paths) {
+        const r = rel(p);
+        if (isAbsolutePath(r)) add(filesOutside, r);
+        else {
+          add(filesEdited, r);
+          const st = statuses.get(p) ?? [...statuses].find(([k]) => p.endsWith(`/${k}`))?.[1];
+          if (st && !editStatus[r]) editStatus[r] = st;
+        }
+      }
       editMarks.push({ at: end?.at ?? start?.at ?? '' });
     }
     if (
@@ -147,6 +171,8 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
     follow_ups: all.slice(1),
     files_read: filesRead,
     files_edited: filesEdited,
+    ...(Object.keys(editStatus).length ? { edit_status: editStatus } : {}),
+    ...(filesOutside.length ? { files_outside: filesOutside } : {}),
     commands,
     edit_marks: editMarks.filter((m) => m.at),
     session_ids: sessionIds,
@@ -214,6 +240,38 @@ function roleOf(tool: string): ToolRole {
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v ? v : null;
+}
+
+/** What an edit call did to each path it names, when the call says (Write's `type: "create"`, patch verbs). */
+function toolEditStatus(
+  tool: string,
+  input: Record<string, unknown>,
+  response: Record<string, unknown> | null,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const path = str(input.file_path) ?? str(input.notebook_path);
+  if (path && (tool === 'Write' || tool === 'mcp__acp__Write') && response?.type === 'create')
+    out.set(path, 'added');
+  if (Array.isArray(input.files))
+    for (const f of input.files as { path?: unknown; status?: unknown; old_path?: unknown }[]) {
+      if (typeof f?.path === 'string' && typeof f.status === 'string') out.set(f.path, f.status);
+      if (typeof f?.old_path === 'string') out.set(f.old_path, 'deleted');
+    }
+  return out;
+}
+
+const isAbsolutePath = (p: string) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(p);
+
+/**
+ * A path as the record keeps it: relative to the repository root when inside it, else relative to
+ * the session's cwd when under it (a transcript recorded on another machine or in another clone),
+ * else unchanged (absolute: outside the repository). Relative paths are kept, without `./`.
+ */
+export function repoPath(path: string, root: string | null, cwd: string | null): string {
+  if (!isAbsolutePath(path)) return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  const inRoot = relativize(path, root);
+  if (inRoot !== path || !cwd || !isAbsolutePath(cwd)) return inRoot;
+  return relativize(path, cwd);
 }
 
 /** Make an absolute path relative to `root` when it lies inside it; `root` itself becomes ''. */

@@ -64,7 +64,11 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
     started_at: facts.started_at,
     ended_at: input.ended ? facts.ended_at : null,
     sealed_at: input.sealedAt,
-    files: { read: facts.files_read, changed: git.changes.changed },
+    files: {
+      read: facts.files_read,
+      changed: git.changes.changed,
+      ...(facts.files_outside?.length ? { outside_repo: facts.files_outside } : {}),
+    },
     commands: facts.commands,
     checks,
     dependencies: git.changes.dependencies,

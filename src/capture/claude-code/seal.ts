@@ -8,7 +8,7 @@ import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { sealRecords } from '../../store/seal.js';
-import { describeChanges } from '../changes.js';
+import { describeChanges, withEditedFiles } from '../changes.js';
 import { AGENT_NAMES, agentAdapter } from '../agents.js';
 import { type SessionCost, transcriptCost } from './cost.js';
 import { type SessionEvent, transcriptEvents } from './events.js';
@@ -149,12 +149,17 @@ export async function sealSessionRun(
   const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
   // Right after the session the working tree is the agent's; long after, it may hold later edits.
+  // An imported session never reads the live working tree: its own edits are evidence enough, and
+  // what sits uncommitted there now is the user's.
   const endTree =
-    (opts.recent || !lastCommitTree ? await engine.snapshotWorktree() : null) ?? lastCommitTree ?? startTree;
-  const changes = await describeChanges(engine, startTree, endTree, {
+    (!imported && (opts.recent || !lastCommitTree) ? await engine.snapshotWorktree() : null) ??
+    lastCommitTree ??
+    startTree;
+  const diffed = await describeChanges(engine, startTree, endTree, {
     editedPaths: new Set(facts.files_edited),
     ranCommands: facts.commands.length > 0,
   });
+  const changes = withEditedFiles(diffed, facts.files_edited, facts.edit_status);
   const built = buildSessionRecord({
     id: run.id,
     agent: run.agent,

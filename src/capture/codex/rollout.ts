@@ -346,7 +346,8 @@ function describeCall(
     if (argv && argv[0] === 'apply_patch' && argv[1])
       return { role: 'edit', input: { files: patchFiles(argv[1]) }, paths: patchPaths(argv[1]).map(abs) };
     const command = argv ? shellCommand(argv) : (s(args.cmd) ?? s(args.command) ?? '');
-    if (/^\s*apply_patch\b/.test(command) && /\*\*\* Begin Patch/.test(command))
+    // `apply_patch <<'EOF'`, Codex 0.39's `applypatch <<'PATCH'`, with or without `cd dir &&` before it.
+    if (/(^|&&|;)\s*(apply_patch|applypatch)\b/.test(command) && /\*\*\* Begin Patch/.test(command))
       return { role: 'edit', input: { files: patchFiles(command) }, paths: patchPaths(command).map(abs) };
     return { role: 'shell', input: { command, ...(dir ? { cwd: dir } : {}) } };
   }
