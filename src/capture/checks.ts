@@ -26,6 +26,8 @@ const NOTHING_RAN =
 
 export function commandStatus(cmd: CommandRun): CheckStatus {
   if (cmd.denied === true) return 'skipped'; // the person said no: it never ran
+  if (cmd.status === 'refused' || cmd.status === 'blocked') return 'skipped';
+  if (cmd.status === 'cancelled') return 'not-run';
   if (cmd.exit_code === 0) {
     if (cmd.output_tail && NOTHING_RAN.test(cmd.output_tail)) return 'skipped';
     return 'passed';

@@ -124,8 +124,6 @@ const TEST_TOOLS = new Set([
   'karma',
   'pytest',
   'py.test',
-  'tox',
-  'nox',
   'rspec',
   'phpunit',
   'pest',
@@ -188,18 +186,7 @@ const LINT_TOOLS = new Set([
   'lint-staged',
   'commitlint',
 ]); // prettier-ignore
-const BUILD_TOOLS = new Set([
-  'webpack',
-  'rollup',
-  'esbuild',
-  'parcel',
-  'tsup',
-  'turbo',
-  'nx',
-  'bazel',
-  'cmake',
-  'ninja',
-]);
+const BUILD_TOOLS = new Set(['webpack', 'rollup', 'esbuild', 'parcel', 'tsup', 'cmake', 'ninja']);
 const INSTALL_TOOLS = new Set(['apt', 'apt-get', 'brew', 'apk', 'yum', 'dnf', 'pacman']);
 
 function classifyWords(words: readonly string[]): { kind: CommandKind; tool: string } {
@@ -220,6 +207,8 @@ function classifyWords(words: readonly string[]): { kind: CommandKind; tool: str
       if (tool === 'deno' && (sub === 'lint' || (sub === 'fmt' && args.includes('--check'))))
         return k('lint');
       if (tool === 'deno' && sub === 'check') return k('typecheck');
+      if (tool === 'deno' && sub === 'task' && args[1]) return k(scriptKind(args[1]));
+      if (tool === 'deno' && (sub === 'compile' || sub === 'bundle')) return k('build');
       return k('other');
     case 'go':
       if (sub === 'test') return k('test');
@@ -262,11 +251,66 @@ function classifyWords(words: readonly string[]): { kind: CommandKind; tool: str
       if (sub === 'package' && args.includes('resolve')) return k('install');
       return k('other');
     case 'mix':
-      if (sub === 'test') return k('test');
-      if (sub === 'credo') return k('lint');
+      if (sub === 'test' || sub === 'check' || sub === 'precommit' || sub === 'coveralls') return k('test');
+      if (sub === 'dialyzer' || sub === 'gradient') return k('typecheck');
+      if (['credo', 'sobelow', 'hex.audit', 'deps.audit', 'deps.unlock'].includes(sub ?? ''))
+        return k(sub === 'deps.unlock' && !args.includes('--check-unused') ? 'other' : 'lint');
+      if (sub === 'format') return k(args.includes('--check-formatted') ? 'lint' : 'other');
       if (sub === 'compile') return k('build');
-      if (sub === 'deps.get') return k('install');
+      if (sub === 'deps.get' || sub === 'deps.update') return k('install');
       return k('other');
+    case 'nx':
+    case 'turbo':
+    case 'lerna':
+      return k(monorepoTargets(tool, args));
+    case 'pre-commit':
+    case 'prek':
+      return k(sub === 'run' || sub === 'try-repo' ? 'lint' : 'other');
+    case 'bazel':
+    case 'bazelisk':
+      if (sub === 'test' || sub === 'coverage') return k('test');
+      return k(sub === 'build' ? 'build' : 'other');
+    case 'dart':
+    case 'flutter':
+      if (sub === 'test') return k('test');
+      if (sub === 'analyze') return k('lint');
+      if (sub === 'format') return k(args.includes('--set-exit-if-changed') ? 'lint' : 'other');
+      if (sub === 'build' || sub === 'compile') return k('build');
+      return k(sub === 'pub' && args.includes('get') ? 'install' : 'other');
+    case 'zig':
+      return k(
+        sub === 'test' || (sub === 'build' && args.includes('test'))
+          ? 'test'
+          : sub === 'build'
+            ? 'build'
+            : 'other',
+      );
+    case 'sbt':
+    case 'lein':
+    case 'cabal':
+    case 'stack':
+    case 'hatch':
+    case 'rails':
+      if (sub === 'test' || sub === 'spec') return k('test');
+      if (sub === 'build' || sub === 'compile') return k('build');
+      return k('other');
+    case 'mise':
+      return k(
+        sub === 'run' || sub === 'r'
+          ? args[1]
+            ? scriptKind(args[1])
+            : 'other'
+          : sub
+            ? scriptKind(sub)
+            : 'other',
+      );
+    case 'tox':
+    case 'nox': {
+      const env = args[args.findIndex((a) => a === '-e' || a === '-s' || a === '--session') + 1];
+      const kind =
+        env && args.some((a) => a === '-e' || a === '-s' || a === '--session') ? scriptKind(env) : 'other';
+      return k(kind === 'other' ? 'test' : kind);
+    }
     case 'biome':
       if (sub === 'format') return k(args.includes('--write') ? 'other' : 'lint');
       return k(sub === 'check' || sub === 'lint' || sub === 'ci' ? 'lint' : 'other');
@@ -333,7 +377,7 @@ function classifyWords(words: readonly string[]): { kind: CommandKind; tool: str
     return k('typecheck');
   }
   if (LINT_TOOLS.has(tool)) return k('lint');
-  if (BUILD_TOOLS.has(tool)) return k(tool === 'bazel' && sub === 'test' ? 'test' : 'build');
+  if (BUILD_TOOLS.has(tool)) return k('build');
   if (INSTALL_TOOLS.has(tool)) return k(sub === 'install' || sub === 'add' ? 'install' : 'other');
   return k('other');
 }
@@ -379,6 +423,26 @@ function packageManager(tool: string, args: readonly string[]): CommandKind {
   if (tool === 'npm' || sub === 'exec' || sub === 'x') return 'other';
   // pnpm/yarn/bun run scripts by bare name.
   return scriptKind(sub);
+}
+
+/** `nx test app`, `nx run app:test`, `nx run-many -t test lint`, `turbo run build`: by target name. */
+function monorepoTargets(tool: string, args: readonly string[]): CommandKind {
+  const targets: string[] = [];
+  const pos = args.filter((a) => !a.startsWith('-'));
+  for (let i = 0; i < args.length; i++)
+    if (args[i] === '-t' || args[i] === '--target' || args[i] === '--targets')
+      for (let j = i + 1; j < args.length && !args[j]!.startsWith('-'); j++)
+        targets.push(...args[j]!.split(','));
+  const sub = pos[0];
+  if (!targets.length) {
+    if (sub === 'run')
+      targets.push(...pos.slice(1, tool === 'nx' ? 2 : undefined).map((t) => t.split(':').pop() ?? t));
+    else if (sub && !['run-many', 'affected', 'exec', 'graph', 'show', 'reset'].includes(sub))
+      targets.push(sub);
+  }
+  const kinds = targets.map(scriptKind);
+  for (const kind of PRIORITY) if (kinds.includes(kind)) return kind;
+  return 'other';
 }
 
 function makeTarget(tool: string, args: readonly string[]): CommandKind {
@@ -693,4 +757,54 @@ export function gitWritesTree(args: readonly string[]): boolean {
     default:
       return false;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check identity: the same check run with different output plumbing is one check.
+
+/** Pipeline stages that only filter or page output. */
+const PLUMBING = new Set([
+  'tail', 'head', 'grep', 'egrep', 'fgrep', 'rg', 'sed', 'awk', 'cut', 'tee', 'less', 'more', 'cat',
+  'sort', 'uniq', 'wc', 'jq', 'column', 'tr', 'fold', 'nl', 'ts', 'ansi2txt', 'strip-ansi',
+]); // prettier-ignore
+/** Commands that only report after the check: `; echo "exit $?"`, `|| true`. */
+const AFTERWORD = /^(true|:|echo|printf|exit)$/;
+
+/**
+ * The command a check is known by: output plumbing (`2>&1`, `| tail -5`, `| grep …`, `> log`),
+ * trailing reports (`; echo $?`, `|| true`) and `set -o pipefail` removed, words re-quoted. Whether
+ * the plumbing hid the exit code is judged on the full command (detectWeakening), not here.
+ */
+export function checkIdentity(command: string): string {
+  const simple = splitCommands(command);
+  const kept: { words: string[]; next: string | null }[] = [];
+  for (let i = 0; i < simple.length; i++) {
+    const cmd = simple[i]!;
+    const tool = baseName(cmd.words[0] ?? '');
+    const afterPipe = i > 0 && simple[i - 1]!.next === '|';
+    if (afterPipe && PLUMBING.has(tool)) {
+      if (kept.length) kept[kept.length - 1]!.next = cmd.next;
+      continue;
+    }
+    if (tool === 'set' || (!cmd.words.length && cmd.redirects?.length)) continue;
+    if (i > 0 && AFTERWORD.test(tool) && /^(;|\n|\|\||&&)$/.test(simple[i - 1]!.next ?? '')) {
+      if (kept.length) kept[kept.length - 1]!.next = cmd.next;
+      continue;
+    }
+    kept.push({ words: cmd.words, next: cmd.next });
+  }
+  if (!kept.length) return command.trim().replace(/\s+/g, ' ');
+  return kept
+    .map((c, i) => {
+      const text = c.words.map(quoteWord).join(' ');
+      const op = i < kept.length - 1 ? c.next : null;
+      return op === null ? text : op === '\n' || op === ';' ? `${text};` : `${text} ${op}`;
+    })
+    .join(' ');
+}
+
+function quoteWord(w: string): string {
+  if (w === '') return "''";
+  if (/^[\w@%+=:,./~^-]+$/.test(w)) return w;
+  return `'${w.replace(/'/g, `'\\''`)}'`;
 }

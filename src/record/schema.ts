@@ -12,6 +12,17 @@ const list = <T extends z.ZodType>(t: T) => z.array(t).default([]);
 export const CommandKind = z.enum(['test', 'lint', 'typecheck', 'build', 'install', 'other']);
 export type CommandKind = z.infer<typeof CommandKind>;
 
+export const CommandStatus = z.enum([
+  'ok',
+  'failed',
+  'refused',
+  'blocked',
+  'cancelled',
+  'interrupted',
+  'unknown',
+]);
+export type CommandStatus = z.infer<typeof CommandStatus>;
+
 export const CheckStatus = z.enum(['passed', 'failed', 'skipped', 'not-run']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
@@ -84,6 +95,10 @@ export const CommandRun = z.looseObject({
   kind: CommandKind.or(str).default('other'),
   output_tail: nstr.default(null),
   check: str.optional(),
+  /** What became of the call beyond its exit code (refused by the user, blocked by a hook, …). */
+  status: CommandStatus.or(str).optional(),
+  /** A short, redacted why for a status other than ok. */
+  reason: nstr.optional(),
   background: z.boolean().optional(),
   /** Tree of the working tree when the command started (manual `exec`), for after-last-edit checks. */
   tree: str.optional(),

@@ -150,8 +150,9 @@ describe('Codex patches in every known form are edits', () => {
     ['0.39 applypatch heredoc', { command: ['bash', '-lc', `applypatch <<'PATCH'\n${patch}\nPATCH`] }],
     ['apply_patch heredoc', { command: ['bash', '-lc', `apply_patch <<'EOF'\n${patch}\nEOF`] }],
     ['argv form', { command: ['apply_patch', patch] }],
+    ['cd then applypatch', { command: ['bash', '-lc', `cd pkg && applypatch <<'PATCH'\n${patch}\nPATCH`] }],
   ];
-  test.each(forms)('%s', async (_name, args) => {
+  test.each(forms)('%s', async (name, args) => {
     const { parseRollout } = await import('../../src/capture/codex/rollout.js');
     const lines = [
       {
@@ -182,7 +183,145 @@ describe('Codex patches in every known form are edits', () => {
     const rollout = parseRollout(lines.map((l) => JSON.stringify(l)).join('\n'));
     const facts = foldSession(rollout.events, { root: '/work/clone' });
     expect(facts.commands).toEqual([]);
-    expect([...facts.files_edited].sort()).toEqual(['src/a.py', 'src/b.py']);
-    expect(facts.edit_status?.['src/b.py']).toBe('added');
+    const dir = name.startsWith('cd ') ? 'pkg/' : '';
+    expect([...facts.files_edited].sort()).toEqual([`${dir}src/a.py`, `${dir}src/b.py`]);
+    expect(facts.edit_status?.[`${dir}src/b.py`]).toBe('added');
+  });
+});
+
+describe('prompts are what a person typed', () => {
+  test('injected user-role text is not a prompt; slash commands are their command line', async () => {
+    const { typedPrompt } = await import('../../src/capture/claude-code/fold.js');
+    expect(typedPrompt('<task-notification>\n<task-id>b7636e2</task-id>\n</task-notification>')).toBeNull();
+    expect(typedPrompt('<system-reminder>be brief</system-reminder>')).toBeNull();
+    expect(typedPrompt('System: Please continue.')).toBeNull();
+    expect(typedPrompt('<local-command-stdout>ok</local-command-stdout>')).toBeNull();
+    expect(
+      typedPrompt(
+        '<command-message>review is running…</command-message>\n<command-name>/review</command-name>\n<command-args>12</command-args>',
+      ),
+    ).toBe('/review 12');
+    expect(
+      typedPrompt(
+        '\nYou are an AI agent that brings the power of Gemini directly into the terminal. Your task is to analyze the current directory and generate a comprehensive GEMINI.md file to be used as instructional context for future interactions.\n…',
+      ),
+    ).toBe('/init');
+    expect(typedPrompt('please continue')).toBe('please continue');
+  });
+  test('a prompt typed twice is kept twice, each with its time', () => {
+    const sid = '4d5611e5-241a-462a-8d15-5122611a9569';
+    const facts = foldSession([
+      { kind: 'prompt', at: '2026-02-12T16:02:30.000Z', session_id: sid, text: 'fix the flaky test' },
+      { kind: 'prompt', at: '2026-02-12T16:10:00.000Z', session_id: sid, text: 'continue' },
+      {
+        kind: 'prompt',
+        at: '2026-02-12T16:20:00.000Z',
+        session_id: sid,
+        text: '<task-notification>\n<task-id>b1</task-id>\n</task-notification>',
+      },
+      { kind: 'prompt', at: '2026-02-12T16:30:00.000Z', session_id: sid, text: 'continue' },
+    ]);
+    expect(facts.intent).toBe('fix the flaky test');
+    expect(facts.follow_ups).toEqual(['continue', 'continue']);
+    expect(facts.prompt_times).toEqual([
+      '2026-02-12T16:02:30.000Z',
+      '2026-02-12T16:10:00.000Z',
+      '2026-02-12T16:30:00.000Z',
+    ]);
+  });
+});
+
+describe('command status beyond the exit code', () => {
+  const sid = '4d5611e5-241a-462a-8d15-5122611a9569';
+  let n = 0;
+  const call = (
+    command: string,
+    end: Partial<{ ok: boolean; output: string; interrupted: boolean; response: Record<string, unknown> }>,
+  ) => {
+    const id = ids[n++ % ids.length]! + n;
+    return [
+      {
+        kind: 'tool-start' as const,
+        at: `2026-02-12T16:0${n}:00.000Z`,
+        session_id: sid,
+        tool_use_id: id,
+        tool: 'Bash',
+        input: { command },
+        agent_id: null,
+      },
+      {
+        kind: 'tool-end' as const,
+        at: `2026-02-12T16:0${n}:01.000Z`,
+        session_id: sid,
+        tool_use_id: id,
+        tool: 'Bash',
+        input: { command },
+        ok: end.ok ?? true,
+        output: end.output ?? '',
+        interrupted: end.interrupted ?? false,
+        duration_ms: 1000,
+        response: end.response ?? null,
+        agent_id: null,
+      },
+    ];
+  };
+  test('refused, cancelled, blocked by a git hook, interrupted, failed, ok, and a background command completed later', () => {
+    const facts = foldSession([
+      ...call('rm -rf build', {
+        ok: false,
+        output:
+          "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). STOP what you are doing and wait for the user to tell you how to proceed.",
+      }),
+      ...call('mix test', {
+        ok: false,
+        output: '<tool_use_error>Sibling tool call errored</tool_use_error>',
+      }),
+      ...call('git commit -m "wip"', {
+        ok: false,
+        output: 'Exit code 1\nhusky - pre-commit hook exited with code 1 (error)',
+      }),
+      ...call('sleep 100', { ok: true, output: '', interrupted: true }),
+      ...call('mix credo', { ok: false, output: 'Exit code 2\nwarnings' }),
+      ...call('git status', { ok: true, output: 'clean' }),
+      ...call('mix test', {
+        ok: true,
+        output: 'Command running in background with ID: b7636e2',
+        response: { backgroundTaskId: 'b7636e2' },
+      }),
+      {
+        kind: 'task-done',
+        at: '2026-02-12T16:09:00.000Z',
+        session_id: sid,
+        task_id: 'b7636e2',
+        status: 'completed',
+        exit_code: 0,
+      },
+    ]);
+    expect(facts.commands.map((c) => [c.command, c.status, c.exit_code])).toEqual([
+      ['rm -rf build', 'refused', null],
+      ['mix test', 'cancelled', null],
+      ['git commit -m "wip"', 'blocked', 1],
+      ['sleep 100', 'interrupted', null],
+      ['mix credo', 'failed', 2],
+      ['git status', 'ok', 0],
+      ['mix test', 'ok', 0],
+    ]);
+    expect(facts.commands[2]!.reason).toBe('a git pre-commit hook rejected it');
+  });
+});
+
+describe('checks group by the command without its output plumbing', () => {
+  test.each([
+    ['mix test 2>&1 | tail -10', 'mix test'],
+    ['mix test | tail -5', 'mix test'],
+    ['mix test', 'mix test'],
+    ['mix test 2>&1 | grep -E "(tests|failures)"', 'mix test'],
+    ['npm test > /tmp/out.log 2>&1; echo "exit: $?"', 'npm test'],
+    ['set -o pipefail; cargo test 2>&1 | head -50', 'cargo test'],
+    ['npx vitest run "test/a b.test.ts" || true', "npx vitest run 'test/a b.test.ts'"],
+    ['cd apps/web && pnpm lint 2>&1 | tail -3', 'cd apps/web && pnpm lint'],
+  ])('%s is known as %s', async (command, name) => {
+    const { checkIdentity } = await import('../../src/capture/classify.js');
+    expect(checkIdentity(command)).toBe(name);
   });
 });

@@ -69,9 +69,11 @@ describe('edge_cases', () => {
     expect(skipped).toBe(3); // "massive error", 42, [1]
     expect(entries.length).toBe(16); // 19 lines, 3 not objects
     expect(facts.intent).toMatch(/^Here's a message with some \*\*markdown\*\* formatting/);
-    expect(facts.follow_ups).toHaveLength(2);
+    // The slash command is recorded as typed (its wrapper and expansion are not prompts).
+    expect(facts.follow_ups).toHaveLength(3);
     expect(facts.follow_ups[0]).toMatch(/^Let's test a very long message/);
-    expect(facts.follow_ups[1]).toMatch(/^Testing special characters: café/);
+    expect(facts.follow_ups[1]).toBe('/test-command --verbose --output /tmp/test.log');
+    expect(facts.follow_ups[2]).toMatch(/^Testing special characters: café/);
   });
   test('the failing unknown tool is an error; the MultiEdit without a result still counts as an edit', () => {
     expect(facts.errors).toEqual([

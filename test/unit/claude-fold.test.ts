@@ -125,9 +125,9 @@ describe('foldSession over hook events', () => {
   ];
   const facts = foldSession(events, { root: '/repo' });
 
-  test('task: first real prompt, slash command skipped; later prompt a follow-up', () => {
+  test('task: first typed request; the bare slash command before it is kept as the command', () => {
     expect(facts.intent).toBe('fix the failing test in src/math.ts');
-    expect(facts.follow_ups).toEqual(['also add a test for negatives']);
+    expect(facts.follow_ups).toEqual(['/init', 'also add a test for negatives']);
   });
   test('files read and changed are repo-relative; a failed Write changes nothing', () => {
     expect(facts.files_read.sort()).toEqual(['src/math.ts', 'test/math.test.ts']);

@@ -56,6 +56,7 @@ describe('corpus', () => {
           exit_code: null,
           interrupted: false,
           kind: 'other',
+          status: 'unknown', // the output says nothing of how it ended
           output_tail: './alpha.txt\n./beta.txt',
         },
       ]);

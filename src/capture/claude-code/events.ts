@@ -60,6 +60,15 @@ export type SessionEvent =
       transcript_path: string | null;
     }
   | { kind: 'model'; at: string; session_id: string; model: string }
+  /** A background task finished (Claude Code's `<task-notification>`): completes its command. */
+  | {
+      kind: 'task-done';
+      at: string;
+      session_id: string;
+      task_id: string;
+      status: string;
+      exit_code: number | null;
+    }
   | { kind: 'version'; at: string; session_id: string; version: string }
   | { kind: 'stop'; at: string; session_id: string }
   /** Something happened at this time (first and last transcript lines): bounds the session. */
@@ -172,6 +181,34 @@ function responseText(v: unknown): string | null {
   return null;
 }
 
+/** `<task-notification>` blocks of a user line: which background task ended, how. */
+export function taskNotifications(e: TranscriptEntry, at: string, session_id: string): SessionEvent[] {
+  const c = e.message?.content;
+  const text =
+    typeof c === 'string'
+      ? c
+      : Array.isArray(c)
+        ? c.map((b) => (b && typeof b === 'object' && typeof b.text === 'string' ? b.text : '')).join('\n')
+        : '';
+  const out: SessionEvent[] = [];
+  for (const m of text.matchAll(/<task-notification>([\s\S]*?)<\/task-notification>/g)) {
+    const body = m[1]!;
+    const task_id = /<task-id>\s*([^<\s]+)\s*<\/task-id>/.exec(body)?.[1];
+    if (!task_id) continue;
+    const status = /<status>\s*([^<\s]+)\s*<\/status>/.exec(body)?.[1] ?? 'unknown';
+    const code = /exit code (-?\d+)/i.exec(body)?.[1];
+    out.push({
+      kind: 'task-done',
+      at,
+      session_id,
+      task_id,
+      status,
+      exit_code: code === undefined ? null : Number(code),
+    });
+  }
+  return out;
+}
+
 /** Events of a transcript (main file plus subagent files), in file order. */
 export function transcriptEvents(entries: readonly TranscriptEntry[]): SessionEvent[] {
   const out: SessionEvent[] = [];
@@ -216,6 +253,7 @@ export function transcriptEvents(entries: readonly TranscriptEntry[]): SessionEv
     if (e.type === 'user') {
       const text = promptText(e);
       if (text !== null) out.push({ kind: 'prompt', at, session_id, text });
+      if (!e.isSidechain) out.push(...taskNotifications(e, at, session_id));
       for (const r of toolResults(e)) {
         const use = uses.get(r.tool_use_id);
         const response = obj(e.toolUseResult);

@@ -3,12 +3,15 @@
 // identity. Pure; git facts (diff, commits) and cost are joined at seal time.
 import type { CommandRun } from '../../record/schema.js';
 import type { EditMark } from '../checks.js';
-import { classifyCommand, mayWriteFiles } from '../classify.js';
+import { checkIdentity, classifyCommand, mayWriteFiles } from '../classify.js';
 import type { SessionEvent, ToolRole } from './events.js';
+import { isInjectedPrompt, slashCommandText, stripReminders } from './transcript.js';
 
 export interface SessionFacts {
   intent: string | null;
   follow_ups: string[];
+  /** When each prompt was given: the intent's time first, then one per follow-up. */
+  prompt_times?: string[];
   files_read: string[];
   /** Files changed by edit tools (successful calls), repo-relative (inside the root or the session's cwd). */
   files_edited: string[];
@@ -54,6 +57,7 @@ const EDIT_TOOLS = new Set([
   'mcp__acp__Edit',
 ]);
 const SHELL_TOOLS = new Set(['Bash', 'PowerShell']);
+const CHECK_KINDS = new Set(['test', 'lint', 'typecheck', 'build']);
 
 type Start = Extract<SessionEvent, { kind: 'tool-start' }>;
 type End = Extract<SessionEvent, { kind: 'tool-end' }>;
@@ -65,12 +69,12 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
     events.flatMap((e) => ((e.kind === 'tool-start' || e.kind === 'tool-end') && e.cwd ? [e.cwd] : []))[0] ??
     null;
   const rel = (p: string) => repoPath(p, opts.root ?? null, sessionCwd);
-  const prompts: string[] = [];
-  const slashOnly: string[] = [];
+  const prompts: { text: string; at: string }[] = [];
   const sessionIds: string[] = [];
   const calls = new Map<string, { start?: Start; end?: End }>();
   const subagents = new Map<string, string | null>();
   const denied: SessionFacts['denied'] = [];
+  const tasks = new Map<string, { status: string; exit_code: number | null }>();
   let model: string | null = null;
   let version: string | null = null;
   let startedAt: string | null = null;
@@ -92,10 +96,12 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
       case 'version':
         version = e.version;
         break;
-      case 'prompt':
-        if (/^\/[\w:.-]+\s*$/.test(e.text.trim())) slashOnly.push(e.text.trim());
-        else if (prompts.at(-1) !== e.text) prompts.push(e.text);
+      case 'prompt': {
+        // Every prompt a person gave, repeats included ("continue" twice is two turns).
+        const text = typedPrompt(e.text);
+        if (text !== null) prompts.push({ text, at: e.at });
         break;
+      }
       case 'tool-start':
       case 'tool-end': {
         if (!e.tool_use_id) break;
@@ -107,6 +113,9 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
       }
       case 'tool-denied':
         denied.push({ tool: e.tool, tool_use_id: e.tool_use_id, reason: e.reason });
+        break;
+      case 'task-done':
+        tasks.set(e.task_id, { status: e.status, exit_code: e.exit_code });
         break;
       case 'subagent':
         if (e.agent_id && (!subagents.has(e.agent_id) || e.agent_type))
@@ -157,18 +166,29 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
     )
       subagents.set(end.response.agentId, str(input.subagent_type));
     if (role === 'shell' && typeof input.command === 'string') {
-      const run = commandRun(input, start, end, tail, rel);
-      if (denied.some((d) => d.tool_use_id === id)) run.denied = true;
+      const run = commandRun(input, start, end, tail, rel, tasks);
+      const refusal = denied.find((d) => d.tool_use_id === id);
+      if (refusal) {
+        run.denied = true;
+        run.status = 'blocked';
+        run.reason = shortReason(refusal.reason) ?? 'denied by a permission rule';
+      }
       commands.push(run);
       if (mayWriteFiles(run.command)) editMarks.push({ at: end?.at ?? run.started_at ?? '' });
     }
   }
   commands.sort((a, b) => (a.started_at ?? '').localeCompare(b.started_at ?? ''));
 
-  const all = prompts.length ? prompts : slashOnly;
+  // UI commands (`/clear`, `/model`) are not prompts unless nothing else was typed. The task is the
+  // first typed request; a bare slash command before it (`/init`) stays, as a follow-up, in order.
+  const asks = prompts.filter((p) => !HOUSEKEEPING.test(p.text));
+  const kept = asks.length ? asks : prompts.slice(0, 1);
+  const first = kept.find((p) => !/^\/[\w:.-]+$/.test(p.text)) ?? kept[0];
+  const all = first ? [first, ...kept.filter((p) => p !== first)] : [];
   return {
-    intent: all[0] ?? null,
-    follow_ups: all.slice(1),
+    intent: all[0]?.text ?? null,
+    follow_ups: all.slice(1).map((p) => p.text),
+    ...(all.length ? { prompt_times: all.map((p) => p.at) } : {}),
     files_read: filesRead,
     files_edited: filesEdited,
     ...(Object.keys(editStatus).length ? { edit_status: editStatus } : {}),
@@ -193,6 +213,7 @@ function commandRun(
   end: End | undefined,
   tail: number,
   rel: (p: string) => string,
+  tasks: ReadonlyMap<string, { status: string; exit_code: number | null }> = new Map(),
 ): CommandRun {
   const command = String(input.command);
   const background =
@@ -204,6 +225,10 @@ function commandRun(
   if (end && end.exit_code !== undefined) exit = background ? null : end.exit_code;
   else if (end && end.ok && !interrupted && !background) exit = 0;
   else if (end && !end.ok) exit = exitCodeFromText(end.output);
+  // A background command's outcome arrives later, as a notification naming its task.
+  const taskId = str(end?.response?.backgroundTaskId);
+  const task = background && taskId ? tasks.get(taskId) : undefined;
+  if (task && task.exit_code !== null) exit = task.exit_code;
   let duration = end?.duration_ms ?? null;
   if (duration === null && !end?.untimed && start?.at && end?.at) {
     const d = Date.parse(end.at) - Date.parse(start.at);
@@ -211,6 +236,8 @@ function commandRun(
   }
   const output = end?.output ?? null;
   const cwd = start?.cwd ?? end?.cwd ?? null;
+  const kind = classifyCommand(command);
+  const identity = checkIdentity(command);
   return {
     command,
     cwd: cwd ? rel(cwd) || '.' : '.',
@@ -218,11 +245,73 @@ function commandRun(
     duration_ms: duration,
     exit_code: exit,
     interrupted,
-    kind: classifyCommand(command),
+    kind,
+    // One check whatever output plumbing surrounds it (`mix test 2>&1 | tail -5` is `mix test`).
+    ...(CHECK_KINDS.has(kind) && identity !== command.trim().replace(/\s+/g, ' ') ? { check: identity } : {}),
+    ...commandOutcome(command, end, exit, interrupted, background, task),
     output_tail: output === null ? null : output.length > tail ? output.slice(-tail) : output,
     ...(background ? { background: true } : {}),
     ...(output !== null && output.length > tail ? { truncated: true } : {}),
   };
+}
+
+const REFUSED =
+  /^(The user doesn't want to proceed with this tool use|The user doesn't want to take this action|exec command rejected by (the )?user|patch rejected by (the )?user|Tool call was rejected by the user|User (denied|rejected|declined))/i;
+const SIBLING = /<tool_use_error>\s*Sibling tool call errored|^Cancelled: parallel tool call/i;
+const HOOK_BLOCK =
+  /^(PreToolUse:\w+ hook (error|blocked)|Blocked by (a )?hook|.*\bhook\b.*\b(blocked|denied)\b)/i;
+const GIT_HOOK =
+  /\b(pre-commit|commit-msg|prepare-commit-msg|pre-push|pre-merge-commit)\b|\bhusky\b|\blefthook\b/i;
+
+/** What became of a shell call beyond its exit code, with a short why when not ok. */
+export function commandOutcome(
+  command: string,
+  end: End | undefined,
+  exit: number | null,
+  interrupted: boolean,
+  background: boolean,
+  task: { status: string; exit_code: number | null } | undefined,
+): { status: CommandRun['status']; reason?: string } {
+  const text = (end?.output ?? '').trim();
+  if (!end) return { status: 'unknown', reason: 'no result was recorded' };
+  if (REFUSED.test(text)) {
+    const why = /the user (?:provided|said)[^:]*:\s*([\s\S]+)/i.exec(text)?.[1];
+    return { status: 'refused', reason: shortReason(why) ?? 'the user rejected this call' };
+  }
+  if (SIBLING.test(text)) return { status: 'cancelled', reason: 'a parallel call failed' };
+  if (interrupted) return { status: 'interrupted', reason: 'interrupted' };
+  if (HOOK_BLOCK.test(text)) return { status: 'blocked', reason: shortReason(text) ?? 'blocked by a hook' };
+  if (background && exit === null) {
+    if (task)
+      return {
+        status: task.status === 'completed' ? 'ok' : 'cancelled',
+        reason: `background task ${task.status}`,
+      };
+    return { status: 'unknown', reason: 'ran in the background; no completion was recorded' };
+  }
+  if (exit === 0) return { status: 'ok' };
+  if (exit !== null) {
+    if (/\bgit\b[\s\S]*\b(commit|push|merge)\b/.test(command) && GIT_HOOK.test(text)) {
+      const named = /\b(pre-commit|commit-msg|prepare-commit-msg|pre-push|pre-merge-commit)\b/i.exec(
+        text,
+      )?.[1];
+      return { status: 'blocked', reason: `a git ${named?.toLowerCase() ?? 'commit'} hook rejected it` };
+    }
+    return { status: 'failed', reason: `exit code ${exit}` };
+  }
+  if (!end.ok) return { status: 'failed', reason: shortReason(text) ?? 'the call failed' };
+  return { status: 'unknown' };
+}
+
+/** First line of a text, trimmed to 160 characters, or null when empty. */
+export function shortReason(text: string | null | undefined): string | null {
+  const line = (text ?? '')
+    .replace(/<\/?tool_use_error>/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
+  if (!line) return null;
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
 /** `Exit code N` at the start of a failure text (optionally after `Error: `), else null. */
@@ -240,6 +329,25 @@ function roleOf(tool: string): ToolRole {
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v ? v : null;
+}
+
+const HOUSEKEEPING =
+  /^\/(clear|compact|model|cost|help|status|config|login|logout|exit|quit|resume|context|hooks|permissions|memory|doctor|ide|mcp|agents|bashes|todos|usage|statusline|vim|terminal-setup|export|add-dir|rewind|stats|theme|privacy-settings|release-notes|upgrade|feedback|bug|chat|tools|about|auth|editor|extensions|settings|copy|corgi|directory|privacy|quit|restore)\b/;
+
+const GEMINI_INIT =
+  /^You are an AI agent that brings the power of Gemini directly into the terminal\. Your task is to analyze the current directory and generate a comprehensive GEMINI\.md file/;
+
+/**
+ * The prompt as the person typed it, or null for text the harness injected: slash-command wrappers
+ * become their command line, Gemini's expanded `/init` template becomes `/init`.
+ */
+export function typedPrompt(raw: string): string | null {
+  const slash = slashCommandText(raw);
+  if (slash) return slash;
+  const text = stripReminders(raw);
+  if (isInjectedPrompt(text)) return null;
+  if (GEMINI_INIT.test(text)) return '/init';
+  return text;
 }
 
 /** What an edit call did to each path it names, when the call says (Write's `type: "create"`, patch verbs). */

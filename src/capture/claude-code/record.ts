@@ -43,7 +43,12 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
     schema: SCHEMA,
     kind: 'record',
     id: input.id,
-    task: { intent: facts.intent ?? '', source: input.source, follow_ups: facts.follow_ups },
+    task: {
+      intent: facts.intent ?? '',
+      source: input.source,
+      follow_ups: facts.follow_ups,
+      ...(facts.prompt_times?.length ? { prompt_times: facts.prompt_times } : {}),
+    },
     boundary: {},
     agent: {
       name: input.agent ?? 'claude-code',
@@ -78,7 +83,8 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
     rollback: { strategy: git.commits.length ? 'revert-commits' : 'restore-files', notes: [] },
     cost: cost
       ? {
-          model: cost.model,
+          // One model names the run: the session's, when it was billed (else the one with most output).
+          model: facts.model && cost.by_model[facts.model] ? facts.model : cost.model,
           input_tokens: cost.input_tokens,
           output_tokens: cost.output_tokens,
           cache_read_tokens: cost.cache_read_tokens,

@@ -96,7 +96,9 @@ export function hookRunFacts(
   const extra = fromTranscript.filter(
     (e) =>
       (e.kind === 'tool-end' && started.has(e.tool_use_id) && !ended.has(e.tool_use_id)) ||
-      (e.kind === 'prompt' && first.intent === null),
+      (e.kind === 'prompt' && first.intent === null) ||
+      // No hook sees a background task finish; the transcript's notification does.
+      e.kind === 'task-done',
   );
   const facts = extra.length ? foldSession([...events, ...extra], { root }) : first;
   const version = entries.findLast((e) => e.version && !e.isSidechain)?.version ?? null;

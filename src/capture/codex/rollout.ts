@@ -347,8 +347,19 @@ function describeCall(
       return { role: 'edit', input: { files: patchFiles(argv[1]) }, paths: patchPaths(argv[1]).map(abs) };
     const command = argv ? shellCommand(argv) : (s(args.cmd) ?? s(args.command) ?? '');
     // `apply_patch <<'EOF'`, Codex 0.39's `applypatch <<'PATCH'`, with or without `cd dir &&` before it.
-    if (/(^|&&|;)\s*(apply_patch|applypatch)\b/.test(command) && /\*\*\* Begin Patch/.test(command))
-      return { role: 'edit', input: { files: patchFiles(command) }, paths: patchPaths(command).map(abs) };
+    const heredoc = /^\s*(?:cd\s+(?:'([^']*)'|"([^"]*)"|(\S+))\s*&&\s*)?(?:apply_patch|applypatch)\b/.exec(
+      command,
+    );
+    if (heredoc && /\*\*\* Begin Patch/.test(command)) {
+      // `cd nested && applypatch <<'PATCH'`: the patch's paths are relative to that directory.
+      const sub = heredoc[1] ?? heredoc[2] ?? heredoc[3];
+      const inSub = (p: string) => (sub && !posix.isAbsolute(p) ? posix.join(sub, p) : p);
+      return {
+        role: 'edit',
+        input: { files: patchFiles(command).map((f) => ({ ...f, path: inSub(f.path) })) },
+        paths: patchPaths(command).map(inSub).map(abs),
+      };
+    }
     return { role: 'shell', input: { command, ...(dir ? { cwd: dir } : {}) } };
   }
   if (tool === 'write_stdin') return { role: 'other', input: { session_id: args.session_id } };

@@ -116,7 +116,8 @@ export function parseGeminiSession(text: string, opts: GeminiParseOptions = {}):
     const at = s(m.timestamp) ?? lastAt;
     if (at) lastAt = at > lastAt ? at : lastAt;
     if (m.type === 'user') {
-      const prompt = contentText(m.content);
+      // What the person typed (`/init`) when the recording kept it apart from the expanded text.
+      const prompt = contentText(m.displayContent) || contentText(m.content);
       if (prompt.trim()) events.push({ kind: 'prompt', at, session_id, text: prompt });
       continue;
     }
