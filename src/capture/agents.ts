@@ -105,6 +105,8 @@ const claude: AgentAdapter = {
   },
   importFile(path, root) {
     const t = loadSessionTranscripts(path);
+    if (!t.entries.some((e) => e.sessionId || ((e.type === 'user' || e.type === 'assistant') && e.message)))
+      throw new UsageError(`${path}: not a Claude Code transcript (no session lines)`);
     const facts = foldSession(transcriptEvents(t.entries), { root });
     return {
       facts,

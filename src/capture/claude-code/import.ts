@@ -2,9 +2,9 @@
 // without hooks): a Claude Code transcript, a Codex rollout or a Gemini session (../agents.ts reads them). The start commit is the newest commit at the session's first line; the run's commits
 // are those made while it ran (plus ten minutes). With none, the run stays pending in the journal and
 // is attached to the next commit.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import type { GitEngine } from '../../git/engine.js';
 import type { Repo } from '../../git/repo.js';
 import { appendEvent, type JournalEvent } from '../../journal/journal.js';
@@ -13,19 +13,26 @@ import { Redactor } from '../../redact/redactor.js';
 import { type AgentName, agentAdapter } from '../agents.js';
 import { runIdFor } from './record.js';
 import { type SessionSealOutcome, sealSessionRun } from './seal.js';
-import { AGENT, splitRuns } from './sessions.js';
+import { AGENT, splitRuns, unsealedSessionRuns } from './sessions.js';
 
 const WINDOW_MS = 10 * 60_000;
 const MAX_SCAN = 20_000;
+
+export interface ImportOptions {
+  /** Attach to this commit (full id), whatever the evidence. */
+  commit?: string | null;
+}
 
 export async function importTranscript(
   repo: Repo,
   path: string,
   now = new Date(),
   agent: AgentName = AGENT,
+  opts: ImportOptions = {},
 ): Promise<SessionSealOutcome> {
   if (!existsSync(path))
     throw new NotFoundError(`no such ${agent === AGENT ? 'transcript' : 'session file'}: ${path}`);
+  if (!statSync(path).isFile()) throw new UsageError(`${path}: not a file`);
   const session = agentAdapter(agent).importFile(path, repo.location.worktree);
   const redactor = new Redactor();
   const facts = redactor.redactDeep(session.facts);
@@ -44,6 +51,7 @@ export async function importTranscript(
     head: { commit: start, branch: head.branch, root: repo.location.worktree },
     import_head: head.commit,
     until,
+    ...(opts.commit ? { commit: opts.commit } : {}),
     transcript: path,
     facts,
     cost,
@@ -52,7 +60,11 @@ export async function importTranscript(
   const journal = join(sessionsDir(repo.location.commonDir, agent), `${sessionId}.jsonl`);
   const [run] = splitRuns(sessionId, journal, [line], agent);
   const outcome = await sealSessionRun(repo, run!, { now, recent: false });
-  if (!outcome.sealed) appendEvent(journal, line);
+  // Importing the same session again is the same run: one pending line, never two.
+  const pending = unsealedSessionRuns(repo.location.commonDir, sessionId, agent).some(
+    (r) => r.id === run!.id,
+  );
+  if (!outcome.sealed && !pending) appendEvent(journal, line);
   return outcome;
 }
 

@@ -6,9 +6,11 @@ import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { AGENT_NAMES } from '../agents.js';
-import { foldSession, type SessionFacts } from './fold.js';
+import { withEditedFiles } from '../changes.js';
+import type { SessionCost } from './cost.js';
+import type { SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
-import { STALE_MS, sealPendingSessions, sessionEvents } from './seal.js';
+import { hookRunFacts, STALE_MS, sealPendingSessions } from './seal.js';
 import { unsealedSessionRuns } from './sessions.js';
 
 export async function sealStaleSessions(
@@ -28,9 +30,15 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
   const runs = AGENT_NAMES.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, undefined, agent));
   for (const run of runs) {
     try {
-      const facts = run.imported
-        ? (run.imported.facts as SessionFacts)
-        : foldSession(sessionEvents(run), { root: run.head?.root ?? repo.location.worktree });
+      // The same facts and cost the run will be sealed with (seal.ts), minus what only a commit gives.
+      const fromRun = run.imported
+        ? {
+            facts: run.imported.facts as SessionFacts,
+            cost: (run.imported.cost as SessionCost | null) ?? null,
+            version: (run.imported.facts as SessionFacts).version,
+          }
+        : hookRunFacts(run, run.head?.root ?? repo.location.worktree);
+      const { facts, cost } = fromRun;
       const record = buildSessionRecord({
         id: run.id,
         agent: run.agent,
@@ -41,10 +49,15 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
           startTree: run.startTree,
           commits: [],
           endTree: null,
-          changes: { changed: [], dependencies: [], config_changes: [] },
+          changes: withEditedFiles(
+            { changed: [], dependencies: [], config_changes: [] },
+            facts.files_edited,
+            facts.edit_status,
+          ),
           worktree: null,
         },
-        cost: null,
+        cost,
+        version: fromRun.version ?? facts.version,
         source: run.imported ? 'import' : 'prompt',
         redactions: mergeRedactions(run.redactions),
         sealedAt: '',

@@ -146,7 +146,7 @@ export async function sealSessionRun(
   const head = await engine.head();
   const startCommit = run.head?.commit ?? null;
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
-  if (imported && commitsNewestFirst.length)
+  if (imported && (commitsNewestFirst.length || typeof imported.commit === 'string'))
     commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
   const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
@@ -195,18 +195,24 @@ export async function sealSessionRun(
 }
 
 /**
- * An imported session owns the commits made while it ran (until its end plus a margin); once it is
- * pending, the commits made after the import attach it, like any pending run.
+ * The commits an imported session attaches to: the one the user named (`import --commit REV`), else
+ * the commits since its start that change files its edit tools changed. An unrelated commit never
+ * takes it: without evidence the run stays pending.
  */
 async function importedCommits(engine: GitEngine, imported: Record<string, unknown>, newestFirst: string[]) {
-  const until = typeof imported.until === 'string' ? Date.parse(imported.until) / 1000 : Infinity;
-  const inWindow: string[] = [];
-  for (const c of newestFirst)
-    if ((await engine.readCommit(c)).committer.timestamp <= until) inWindow.push(c);
-  if (inWindow.length) return inWindow;
-  const importHead = typeof imported.import_head === 'string' ? imported.import_head : null;
-  if (!importHead || !newestFirst.includes(importHead)) return inWindow;
-  return newestFirst.slice(0, newestFirst.indexOf(importHead));
+  if (typeof imported.commit === 'string') return [imported.commit];
+  const facts = imported.facts as SessionFacts | undefined;
+  const edited = new Set(facts?.files_edited ?? []);
+  if (!edited.size) return [];
+  const out: string[] = [];
+  for (const c of newestFirst) {
+    const info = await engine.readCommit(c);
+    const parentTree = info.parents[0] ? (await engine.readCommit(info.parents[0])).tree : EMPTY_TREE;
+    const diff = await engine.diffTrees(parentTree, info.tree);
+    if (diff.some((d) => edited.has(d.path) || (d.old_path !== undefined && edited.has(d.old_path))))
+      out.push(c);
+  }
+  return out;
 }
 
 async function commitsSince(engine: GitEngine, start: string | null, head: string): Promise<string[]> {

@@ -17,12 +17,17 @@ export const builder = (y: Argv) =>
       array: true,
       describe: 'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini)',
     })
-    .option('json', { type: 'boolean', default: false, describe: 'print the records' });
+    .option('json', { type: 'boolean', default: false, describe: 'print the records' })
+    .option('commit', {
+      type: 'string',
+      describe: 'attach the run to this commit (default: commits that change files it edited)',
+    });
 
 interface ImportArgs {
   agent: string;
   files: string[];
   json: boolean;
+  commit?: string;
 }
 
 export async function handler(argv: ImportArgs, ctx: Context) {
@@ -30,9 +35,16 @@ export async function handler(argv: ImportArgs, ctx: Context) {
   if (!agent)
     throw new UsageError(`cannot import '${argv.agent}' sessions (known: ${AGENT_NAMES.join(', ')})`);
   const repo = await ctx.repo();
+  let commit: string | null = null;
+  if (argv.commit !== undefined) {
+    commit = await repo.engine.resolve(argv.commit);
+    const isCommit = commit ? await repo.engine.readCommit(commit).then(() => true, () => false) : false;
+    if (!isCommit) throw new UsageError(`--commit ${argv.commit}: no such commit`);
+  }
   const records = [];
   for (const file of argv.files) {
-    const { record, sealed } = await importTranscript(repo, resolvePath(ctx.cwd, file), ctx.now(), agent);
+    const path = resolvePath(ctx.cwd, file);
+    const { record, sealed } = await importTranscript(repo, path, ctx.now(), agent, { commit });
     records.push(record);
     const n = record.repo.commits.length;
     ctx.err.write(
