@@ -4,7 +4,7 @@
 // control characters from the record are dropped so the text cannot move the cursor or recolour.
 import MarkdownIt from 'markdown-it';
 
-type Token = ReturnType<MarkdownIt['parse']>[number];
+type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
 export interface TerminalOptions {
   color: boolean;
