@@ -50,7 +50,9 @@ function optionsOf(mod, usage) {
       arg: type === 'boolean' || positional ? '' : ` ${type}`,
       describe: String(desc[key] ?? (key === 'json' ? 'print JSON' : '')).replace(/^__yargsString__:/, ''),
       def:
-        d === undefined || type === 'boolean' || (Array.isArray(d) && d.length === 0) ? '' : ` (default: ${d})`,
+        d === undefined || type === 'boolean' || (Array.isArray(d) && d.length === 0)
+          ? ''
+          : ` (default: ${d})`,
     });
   }
   return out;

@@ -14,7 +14,9 @@ export async function explainNoRuns(ctx: Context, repo: Repo): Promise<void> {
     const theirs = await repo.engine.readRef(tracking);
     if (theirs) {
       if (!ours || !(await repo.engine.isAncestor(theirs, ours)))
-        ctx.err.write(`hint: records fetched from ${remote} are not merged here: run \`git agent-log sync ${remote}\`\n`);
+        ctx.err.write(
+          `hint: records fetched from ${remote} are not merged here: run \`git agent-log sync ${remote}\`\n`,
+        );
       continue;
     }
     const fetches = await configGetAll(repo.location, `remote.${remote}.fetch`);

@@ -4,7 +4,7 @@
 // control characters from the record are dropped so the text cannot move the cursor or recolour.
 import MarkdownIt from 'markdown-it';
 
-type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
+type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
 export interface TerminalOptions {
   color: boolean;
@@ -73,7 +73,7 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
           open.pop();
           break;
         case 'link_open':
-          link = t.attrGet('href');
+          link = String(t.attrGet('href') ?? '') || null;
           break;
         case 'link_close':
           if (link && !out.endsWith(link)) out += ` <${clean(link)}>`;
@@ -100,9 +100,7 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
     if (pendingBullet !== null) {
       const lines = text.split('\n');
       const pad = ' '.repeat(displayWidth(pendingBullet));
-      blocks.push(
-        indent + pendingBullet + lines.map((l, i) => (i === 0 ? l : indent + pad + l)).join('\n'),
-      );
+      blocks.push(indent + pendingBullet + lines.map((l, i) => (i === 0 ? l : indent + pad + l)).join('\n'));
       pendingBullet = null;
     } else blocks.push(lists.length ? indent + '  ' + text : text);
   };
@@ -114,8 +112,10 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
         const text = inline(tokens[i + 1]!.children);
         const level = Number(t.tag.slice(1));
         blocks.push('');
-        if (level === 1) blocks.push(style('1;4', text));
-        else if (level === 2) blocks.push(style('1', text), style('2', '─'.repeat(Math.min(displayWidth(text), width))));
+        if (level === 1)
+          blocks.push(style('1', text), style('2', '═'.repeat(Math.min(displayWidth(text), width))));
+        else if (level === 2)
+          blocks.push(style('1', text), style('2', '─'.repeat(Math.min(displayWidth(text), width))));
         else blocks.push(style('1;2', text));
         i += 2;
         break;
@@ -175,7 +175,8 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
       if (t.type === 'tr_open') row = [];
       else if (t.type === 'tr_close' && row) rows.push(row);
       else if ((t.type === 'th_open' || t.type === 'td_open') && row) {
-        if (rows.length === 0) align.push(/text-align:right/.test(t.attrGet('style') ?? '') ? 'right' : null);
+        if (rows.length === 0)
+          align.push(/text-align:right/.test(String(t.attrGet('style') ?? '')) ? 'right' : null);
         row.push(inline(body[j + 1]!.children).replace(/\n/g, ' '));
       }
     }
@@ -191,8 +192,15 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
         .trimEnd();
     const [head, ...rest] = rows;
     if (!head) return [];
-    return [line(head, true), style('2', widths.map((w) => '─'.repeat(w)).join('  ')), ...rest.map((r) => line(r, false))];
+    return [
+      line(head, true),
+      style('2', widths.map((w) => '─'.repeat(w)).join('  ')),
+      ...rest.map((r) => line(r, false)),
+    ];
   }
 
-  return `${blocks.join('\n').replace(/^\n+/, '').replace(/\n{3,}/g, '\n\n')}\n`;
+  return `${blocks
+    .join('\n')
+    .replace(/^\n+/, '')
+    .replace(/\n{3,}/g, '\n\n')}\n`;
 }

@@ -1,5 +1,12 @@
 import { expect, test } from 'vitest';
-import { computeStats, isoWeek, median, percentile, renderStats, runSucceeded } from '../../src/query/stats.js';
+import {
+  computeStats,
+  isoWeek,
+  median,
+  percentile,
+  renderStats,
+  runSucceeded,
+} from '../../src/query/stats.js';
 import { sampleRecords } from '../helpers/records.js';
 
 const records = sampleRecords();
@@ -84,12 +91,17 @@ test('checks by name, the most often skipped, failed or stale first', () => {
 test('success needs every required check passing after the last edit, as the policy names them', () => {
   const [alpha, bravo, charlie] = records;
   // a completed run whose lint failed still succeeds when only tests are required …
-  const lintFailed = { ...alpha!, checks: [...alpha!.checks, { ...bravo!.checks[1]!, status: 'failed' as const }] };
+  const lintFailed = {
+    ...alpha!,
+    checks: [...alpha!.checks, { ...bravo!.checks[1]!, status: 'failed' as const }],
+  };
   expect(runSucceeded(lintFailed)).toBe(true);
   // … and not when lint is required too
   expect(runSucceeded(lintFailed, ['test', 'lint'])).toBe(false);
   // a weakened passing test proves nothing
-  expect(runSucceeded({ ...alpha!, checks: [{ ...alpha!.checks[0]!, weakened: 'exit code ignored (|| true)' }] })).toBe(false);
+  expect(
+    runSucceeded({ ...alpha!, checks: [{ ...alpha!.checks[0]!, weakened: 'exit code ignored (|| true)' }] }),
+  ).toBe(false);
   // changed files but ran no test at all
   expect(runSucceeded({ ...alpha!, checks: [] })).toBe(false);
   expect(runSucceeded(charlie!)).toBe(false);

@@ -9,7 +9,8 @@ import type { Context } from '../context.js';
 import { packageRoot } from '../package-root.js';
 
 export const command = 'init';
-export const describe = 'Configure this repository: notes rewriting, fetch refspecs, git hooks (--display: notes in git log)';
+export const describe =
+  'Configure this repository: notes rewriting, fetch refspecs, git hooks (--display: notes in git log)';
 
 export const builder = (y: Argv) =>
   y
