@@ -15,14 +15,12 @@ export interface TerminalOptions {
 const md = new MarkdownIt('commonmark', { html: false }).enable('table').enable('strikethrough');
 
 // C0/C1 controls except tab and newline: ESC sequences from a record must not reach the terminal.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const clean = (s: string) => s.replace(CONTROL, '');
 
 /** Display width: East Asian wide and emoji count two columns, combining marks none. */
 export function displayWidth(text: string): number {
   let width = 0;
-  // eslint-disable-next-line no-control-regex
   for (const ch of text.replace(/\u001b\[[0-9;]*m/g, '')) {
     const cp = ch.codePointAt(0) ?? 0;
     if (cp < 32 || (cp >= 0x300 && cp <= 0x36f) || cp === 0x200b || (cp >= 0xfe00 && cp <= 0xfe0f)) continue;
