@@ -40,7 +40,7 @@ export function displayWidth(text: string): number {
 }
 
 export function renderForTerminal(markdown: string, opts: TerminalOptions): string {
-  const style = (code: string, s: string) => (opts.color && s ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const style = (code: string, s: string) => (opts.color && code && s ? `\u001b[${code}m${s}\u001b[0m` : s);
   const width = Math.min(opts.width || 80, 100);
 
   /** Inline children (text, code spans, emphasis, links) to one styled string. */
@@ -181,7 +181,8 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
     const widths = align.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? ''))));
     const pad = (s: string, c: number) => {
       const fill = ' '.repeat(Math.max(0, widths[c]! - displayWidth(s)));
-      return align[c] === 'right' ? fill + s : s + fill;
+      if (align[c] === 'right') return fill + s;
+      return c === widths.length - 1 ? s : s + fill; // no trailing blanks
     };
     const line = (r: string[], head: boolean) =>
       r

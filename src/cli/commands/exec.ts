@@ -30,7 +30,7 @@ export function execKind(command: string, kind: string | undefined, check: strin
   if (named && (KINDS as readonly string[]).includes(named)) return named as Kind;
   const detected = classifyCommand(command);
   if (detected !== 'other' || !named) return detected;
-  if (/\b(unit|e2e|integration)?-?tests?\b|spec/.test(named)) return 'test';
+  if (/\b(unit|e2e|integration|tests?|specs?)\b/.test(named)) return 'test';
   if (/lint/.test(named)) return 'lint';
   if (/type-?check|types|tsc/.test(named)) return 'typecheck';
   if (/build|compile/.test(named)) return 'build';
