@@ -7,6 +7,8 @@ import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { AGENT_NAMES } from '../agents.js';
 import { withEditedFiles } from '../changes.js';
+import { runControl } from '../guard/control-files.js';
+import { withLimits } from '../guard/limits.js';
 import type { SessionCost } from './cost.js';
 import type { SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
@@ -64,7 +66,7 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
         ended: run.ended,
       });
       delete record.sealed_at;
-      out.push(record);
+      out.push(withLimits(record, run.lines, runControl(repo.location.commonDir, run.id)));
     } catch {
       // a damaged journal must not hide the other runs
     }
