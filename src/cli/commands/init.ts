@@ -25,11 +25,18 @@ export const builder = (y: Argv) =>
       default: false,
       describe: 'install a pre-push hook that refuses to push notes with secrets (see scan)',
     })
+    .option('if-repo', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'for a package.json "prepare" script: outside a git working tree (a tarball install, a Docker build) say so and exit 0',
+    })
     .option('json', { type: 'boolean', default: false });
 
 interface InitArgs {
   hooks: boolean;
   prePush?: boolean;
+  ifRepo?: boolean;
   json: boolean;
 }
 
@@ -57,8 +64,15 @@ export async function hookTarget(location: RepoLocation): Promise<{ dir: string;
 }
 
 export async function handler(argv: InitArgs, ctx: Context) {
-  const { location } = await ctx.repo();
-  if (location.bare) throw new RepoError('init needs a working tree (this is a bare repository)');
+  let location: RepoLocation;
+  try {
+    location = (await ctx.repo()).location;
+    if (location.bare) throw new RepoError('init needs a working tree (this is a bare repository)');
+  } catch (e) {
+    if (!argv.ifRepo || !(e instanceof RepoError)) throw e;
+    ctx.err.write('agent-log: not in a git working tree, nothing to configure\n');
+    return 0;
+  }
   const changes: string[] = [];
   const note = (changed: boolean, what: string) => changed && changes.push(what);
 
