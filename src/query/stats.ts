@@ -1,6 +1,7 @@
 // Aggregates over runs for `stats`: per period and per agent, and per check name. Pure.
 import type { RunRecord } from '../record/schema.js';
 import { boundaryBreaches, isSkipped, isStale, runDate } from './filters.js';
+import { firedRules, isOverBudget, isStopped } from './limits.js';
 
 export type Period = 'day' | 'week' | 'month';
 
@@ -35,7 +36,19 @@ export interface CheckStats {
   retries: number;
 }
 
+export interface GuardStats {
+  /** Runs the guard watched (with a policy or a human stop). */
+  watched: number;
+  stopped: number;
+  over_budget: number;
+  refusals: number;
+  overrides: number;
+  /** Per rule: runs it fired in and refusals in all, most frequent first. */
+  rules: { rule: string; runs: number; refusals: number }[];
+}
+
 export interface Stats {
+  guard: GuardStats;
   total: StatsBucket;
   by_period: StatsBucket[];
   period: Period | null;
@@ -171,12 +184,38 @@ export function computeStats(records: readonly RunRecord[], period: Period | nul
     .map(([k, rs]) => bucket(k, rs))
     .sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
   return {
+    guard: guardStats(records),
     total: bucket('all', records),
     by_period: byPeriod,
     period,
     by_agent: byAgent,
     checks: checkStats(records),
   };
+}
+
+export function guardStats(records: readonly RunRecord[]): GuardStats {
+  const out: GuardStats = { watched: 0, stopped: 0, over_budget: 0, refusals: 0, overrides: 0, rules: [] };
+  const rules = new Map<string, { rule: string; runs: number; refusals: number }>();
+  for (const r of records) {
+    const limits = (r as Record<string, unknown>).limits as { overrides?: unknown[] } | undefined;
+    if (!limits || typeof limits !== 'object') continue;
+    out.watched++;
+    if (isStopped(r)) out.stopped++;
+    if (isOverBudget(r)) out.over_budget++;
+    out.overrides += Array.isArray(limits.overrides) ? limits.overrides.length : 0;
+    const fired = firedRules(r);
+    out.refusals += fired.length;
+    for (const name of new Set(fired)) {
+      const e = rules.get(name) ?? { rule: name, runs: 0, refusals: 0 };
+      e.runs++;
+      e.refusals += fired.filter((f) => f === name).length;
+      rules.set(name, e);
+    }
+  }
+  out.rules = [...rules.values()].sort(
+    (a, b) => b.runs - a.runs || b.refusals - a.refusals || a.rule.localeCompare(b.rule),
+  );
+  return out;
 }
 
 const pct = (x: number | null) => (x == null ? '-' : `${Math.round(x * 100)}%`);
@@ -237,5 +276,19 @@ export function renderStats(stats: Stats): string {
       ),
     );
   } else out.push('No checks recorded.');
+  const g = stats.guard;
+  if (g.watched) {
+    out.push(
+      '',
+      `Guard: ${g.watched} run(s) watched, ${g.stopped} stopped, ${g.over_budget} over budget, ${g.refusals} refusal(s), ${g.overrides} override(s)`,
+    );
+    if (g.rules.length)
+      out.push(
+        ...table(
+          ['rule', 'runs', 'refusals'],
+          g.rules.map((x) => [x.rule, String(x.runs), String(x.refusals)]),
+        ),
+      );
+  }
   return `${out.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 // The CI policy gate: decide, from records alone, whether runs kept their boundaries, ran the
 // required checks after their last edit and passed them, and carry the approvals the policy asks.
-import { boundaryBreaches } from '../record/glob.js';
+import { boundaryBreaches, isRedactedPath } from '../record/glob.js';
 import type { RunRecord } from '../record/schema.js';
 
 export interface VerifyPolicy {
@@ -51,7 +51,9 @@ export function verifyRecord(r: RunRecord, policy: VerifyPolicy = DEFAULT_POLICY
     reasons.push(
       b.reason === 'denied'
         ? `changed ${b.path}, which the boundary denies`
-        : `changed ${b.path}, outside the allowed paths`,
+        : isRedactedPath(b.path)
+          ? `changed ${b.path}, whose name held a secret (a redacted path is outside every allowed path)`
+          : `changed ${b.path}, outside the allowed paths`,
     );
   }
   if (policy.require_completed && r.outcome.status !== 'completed')

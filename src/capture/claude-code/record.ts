@@ -95,4 +95,5 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
   return record;
 }
 
-export { runIdFor } from './run-id.js';
+/** A stable record ID for a run (same input, same ID): defined with the other ID rules. */
+export { runIdFor } from '../../record/id.js';
