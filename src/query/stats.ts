@@ -9,7 +9,9 @@ export interface StatsBucket {
   key: string;
   runs: number;
   outcomes: Record<string, number>;
-  /** completed / (runs that finished: completed, failed or abandoned); null when none finished. */
+  /** Runs that succeeded (see runSucceeded). */
+  succeeded: number;
+  /** succeeded / (runs that finished: completed, failed or abandoned); null when none finished. */
   success_rate: number | null;
   checks: { total: number; passed: number; failed: number; skipped: number; stale: number };
   /** Extra attempts over all checks (attempts - 1 each). */
@@ -48,6 +50,8 @@ export interface GuardStats {
 }
 
 export interface Stats {
+  /** What `success` means, in words (printed under the table). */
+  success_definition: string;
   guard: GuardStats;
   total: StatsBucket;
   by_period: StatsBucket[];
@@ -90,7 +94,39 @@ export function percentile(values: readonly number[], p: number): number {
   return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-export function bucket(key: string, records: readonly RunRecord[]): StatsBucket {
+/** The check kinds (or names) a run must pass for success, when the repository names none. */
+export const DEFAULT_REQUIRED_CHECKS: readonly string[] = ['test'];
+
+/**
+ * A run succeeded when it completed and every required check (matched by kind or name) has a
+ * passing, unweakened final attempt after the last edit. A run that changed files without running
+ * a required check did not prove anything, so it did not succeed; a run that changed nothing needs
+ * no check.
+ */
+export function runSucceeded(r: RunRecord, required: readonly string[] = DEFAULT_REQUIRED_CHECKS): boolean {
+  if (r.outcome.status !== 'completed') return false;
+  for (const req of required) {
+    const matching = r.checks.filter((c) => c.kind === req || c.name === req);
+    if (matching.length === 0) {
+      if (r.files.changed.length > 0) return false;
+      continue;
+    }
+    if (!matching.every((c) => c.status === 'passed' && c.after_last_edit !== false && !c.weakened))
+      return false;
+  }
+  return true;
+}
+
+export function successDefinition(required: readonly string[]): string {
+  const which = required.length ? required.join(', ') : 'none configured';
+  return `success = completed, with every required check (${which}) passing after the last edit`;
+}
+
+export function bucket(
+  key: string,
+  records: readonly RunRecord[],
+  required: readonly string[] = DEFAULT_REQUIRED_CHECKS,
+): StatsBucket {
   const outcomes: Record<string, number> = {};
   const checks = { total: 0, passed: 0, failed: 0, skipped: 0, stale: 0 };
   const tokens = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
@@ -100,8 +136,10 @@ export function bucket(key: string, records: readonly RunRecord[]): StatsBucket 
   let cost = 0;
   let costUnknown = 0;
   const files: number[] = [];
+  let succeeded = 0;
   for (const r of records) {
     outcomes[r.outcome.status] = (outcomes[r.outcome.status] ?? 0) + 1;
+    if (runSucceeded(r, required)) succeeded++;
     for (const c of r.checks) {
       checks.total++;
       if (isSkipped(c)) checks.skipped++;
@@ -127,7 +165,8 @@ export function bucket(key: string, records: readonly RunRecord[]): StatsBucket 
     key,
     runs: records.length,
     outcomes,
-    success_rate: finished ? (outcomes.completed ?? 0) / finished : null,
+    succeeded,
+    success_rate: finished ? succeeded / finished : null,
     checks,
     retries,
     files_per_run: { median: median(files), p90: percentile(files, 90) },
@@ -174,18 +213,23 @@ export function checkStats(records: readonly RunRecord[]): CheckStats[] {
   );
 }
 
-export function computeStats(records: readonly RunRecord[], period: Period | null = null): Stats {
+export function computeStats(
+  records: readonly RunRecord[],
+  period: Period | null = null,
+  required: readonly string[] = DEFAULT_REQUIRED_CHECKS,
+): Stats {
   const byPeriod = period
     ? [...groupBy(records, (r) => periodKey(runDate(r), period))]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, rs]) => bucket(k, rs))
+        .map(([k, rs]) => bucket(k, rs, required))
     : [];
   const byAgent = [...groupBy(records, (r) => r.agent.name)]
-    .map(([k, rs]) => bucket(k, rs))
+    .map(([k, rs]) => bucket(k, rs, required))
     .sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
   return {
+    success_definition: successDefinition(required),
     guard: guardStats(records),
-    total: bucket('all', records),
+    total: bucket('all', records, required),
     by_period: byPeriod,
     period,
     by_agent: byAgent,
@@ -290,5 +334,6 @@ export function renderStats(stats: Stats): string {
         ),
       );
   }
+  out.push('', `${stats.success_definition}; see \`verify.require_checks\` in .agent-log/config.json.`);
   return `${out.join('\n')}\n`;
 }

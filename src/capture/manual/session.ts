@@ -13,7 +13,7 @@ import {
   type RunJournal,
   readRun,
 } from '../../store/runs.js';
-import { sealRecords } from '../../store/seal.js';
+import { liveCommitsFirst, sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
@@ -154,7 +154,8 @@ export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
 /** Re-seal a sealed record after changing it (approval or note added after sealing). */
 export async function resealRecord(repo: Repo, stored: StoredRecord, record: RunRecord, now = new Date()) {
   record.sealed_at = now.toISOString();
-  const commits = [stored.commit, ...stored.commits.filter((c) => c !== stored.commit)];
+  // The full line goes to a live commit: after a rebase the index may name the orphaned copy.
+  const commits = await liveCommitsFirst(repo.engine, record.id, [stored.commit, ...stored.commits]);
   return sealRecords(repo.engine, [{ record, commits }]);
 }
 
