@@ -107,7 +107,9 @@ const claude: AgentAdapter = {
     const t = loadSessionTranscripts(path);
     if (!t.entries.some((e) => e.sessionId || ((e.type === 'user' || e.type === 'assistant') && e.message)))
       throw new UsageError(`${path}: not a Claude Code transcript (no session lines)`);
-    const facts = foldSession(transcriptEvents(t.entries), { root });
+    // The session's cwd is on any of its lines, not always on those that call tools.
+    const cwd = t.entries.find((e) => e.cwd && !e.isSidechain)?.cwd ?? null;
+    const facts = foldSession(transcriptEvents(t.entries), { root, cwd });
     return {
       facts,
       cost: transcriptCost(t.entries),

@@ -207,11 +207,12 @@ describe('a recorded Claude Code session', () => {
   afterAll(() => repo?.cleanup());
 
   test('task: the first prompt, the later one a follow-up', () => {
-    expect(record.task).toEqual({
+    expect(record.task).toMatchObject({
       intent: 'make add() add, and prove it with the tests',
       source: 'prompt',
       follow_ups: ['also move zod to v4'],
     });
+    expect(record.task.prompt_times).toHaveLength(2);
   });
 
   test('agent: name, version from the transcript, model, session, subagent', () => {

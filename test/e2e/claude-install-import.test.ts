@@ -130,11 +130,12 @@ describe('import claude-code', () => {
     expect(res.stderr).toMatch(/pending/);
     const pending = JSON.parse(res.stdout);
     expect(pending.outcome.status).toBe('pending');
-    expect(pending.task).toEqual({
+    expect(pending.task).toMatchObject({
       intent: 'Create a hello world function',
       source: 'import',
       follow_ups: ['Now add a goodbye function'],
     });
+    expect(pending.task.prompt_times).toHaveLength(2);
     r.write('hello.py', "def hello():\n    return 'Hello, World!'\n");
     const commit = await r.commit('add hello');
     const fin = await cli(r, ['finish']);

@@ -210,9 +210,17 @@ async function importedCommits(engine: GitEngine, imported: Record<string, unkno
   const facts = imported.facts as SessionFacts | undefined;
   const edited = new Set(facts?.files_edited ?? []);
   if (!edited.size) return [];
+  // Candidates: commits made while the session ran (until its end plus a margin), and commits made
+  // after the import. A commit that already existed and is newer than the session is someone else's.
+  const until = typeof imported.until === 'string' ? Date.parse(imported.until) / 1000 : Infinity;
+  const importHead = typeof imported.import_head === 'string' ? imported.import_head : null;
+  const at = importHead ? newestFirst.indexOf(importHead) : -1;
+  // import_head absent from the list: it is the start commit (or unknown), so every listed commit is newer.
+  const afterImport = new Set(at >= 0 ? newestFirst.slice(0, at) : newestFirst);
   const out: string[] = [];
   for (const c of newestFirst) {
     const info = await engine.readCommit(c);
+    if (!afterImport.has(c) && info.committer.timestamp > until) continue;
     const parentTree = info.parents[0] ? (await engine.readCommit(info.parents[0])).tree : EMPTY_TREE;
     const diff = await engine.diffTrees(parentTree, info.tree);
     if (diff.some((d) => edited.has(d.path) || (d.old_path !== undefined && edited.has(d.old_path))))
