@@ -13,8 +13,10 @@ import {
   type RunJournal,
   readRun,
 } from '../../store/runs.js';
-import { sealRecords } from '../../store/seal.js';
+import { liveCommitsFirst, sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
+import { runControl } from '../guard/control-files.js';
+import { withLimits } from '../guard/limits.js';
 import { foldManualRun } from './fold.js';
 
 export interface StartOptions {
@@ -25,6 +27,8 @@ export interface StartOptions {
   constraints?: string[];
   agent?: string;
   model?: string;
+  /** The run's own guard limits (budget, time, attempts, level, grants, paths). */
+  guard?: Record<string, unknown>;
 }
 
 export async function startRun(repo: Repo, opts: StartOptions): Promise<string> {
@@ -44,6 +48,7 @@ export async function startRun(repo: Repo, opts: StartOptions): Promise<string> 
     branch: head.branch,
     start_commit: head.commit,
     start_tree: startTree,
+    ...(opts.guard ? { guard: opts.guard } : {}),
   });
   return id;
 }
@@ -67,13 +72,17 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   const endTree = (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
   const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
   const changes = await describeChanges(engine, startTree, endTree, {});
-  const record = foldManualRun(run.id, run.events, {
-    commits: [...commitsNewestFirst].reverse(),
-    endTree,
-    changes,
-    sealedAt: now.toISOString(),
-    branch: head.branch,
-  });
+  const record = withLimits(
+    foldManualRun(run.id, run.events, {
+      commits: [...commitsNewestFirst].reverse(),
+      endTree,
+      changes,
+      sealedAt: now.toISOString(),
+      branch: head.branch,
+    }),
+    run.events,
+    runControl(repo.location.commonDir, run.id),
+  );
   if (commitsNewestFirst.length === 0) return { record, sealed: false, notesCommit: null };
   const result = await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markSealed(repo.location, run.id);
@@ -123,13 +132,17 @@ export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
   for (const run of listRuns(repo.location)) {
     const start = run.events.find((e) => e.type === 'start');
     const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
-    const record = foldManualRun(run.id, run.events, {
-      commits: [],
-      endTree: null,
-      changes: { changed: [], dependencies: [], config_changes: [] },
-      sealedAt: '',
-      branch: null,
-    });
+    const record = withLimits(
+      foldManualRun(run.id, run.events, {
+        commits: [],
+        endTree: null,
+        changes: { changed: [], dependencies: [], config_changes: [] },
+        sealedAt: '',
+        branch: null,
+      }),
+      run.events,
+      runControl(repo.location.commonDir, run.id),
+    );
     record.repo.start_tree = startTree;
     record.outcome.status = run.state === 'open' ? 'pending' : record.outcome.status;
     delete record.sealed_at;
@@ -141,7 +154,8 @@ export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
 /** Re-seal a sealed record after changing it (approval or note added after sealing). */
 export async function resealRecord(repo: Repo, stored: StoredRecord, record: RunRecord, now = new Date()) {
   record.sealed_at = now.toISOString();
-  const commits = [stored.commit, ...stored.commits.filter((c) => c !== stored.commit)];
+  // The full line goes to a live commit: after a rebase the index may name the orphaned copy.
+  const commits = await liveCommitsFirst(repo.engine, record.id, [stored.commit, ...stored.commits]);
   return sealRecords(repo.engine, [{ record, commits }]);
 }
 

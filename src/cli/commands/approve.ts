@@ -1,7 +1,8 @@
 // `approve [ID] --by NAME --for SCOPE`: record a human approval (or, with --deny, a refusal).
 import type { Argv } from 'yargs';
 import { addFact } from '../../capture/manual/amend.js';
-import { UsageError } from '../../errors.js';
+import { recordReview } from '../../capture/guard/runs.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
@@ -32,12 +33,21 @@ export async function handler(argv: ApproveArgs, ctx: Context) {
     ctx.warn(`recording is off (${off}): ${argv.deny ? 'denial' : 'approval'} not recorded`);
     return;
   }
-  const id = await addFact(await ctx.repo(), argv.id, {
-    type: 'approve',
+  const repo = await ctx.repo();
+  const approval = {
     by: String(argv.by).trim(),
     scope: String(argv.for).trim(),
-    decision: argv.deny ? 'denied' : 'approved',
+    decision: argv.deny ? ('denied' as const) : ('approved' as const),
     note: argv.note ?? null,
-  });
+  };
+  let id: string | null;
+  try {
+    id = await addFact(repo, argv.id, { type: 'approve', ...approval });
+    await recordReview(repo, id, approval, true, ctx.now());
+  } catch (e) {
+    // a live agent run has no journal of its own: the approval waits in its control file for the seal
+    if (!(e instanceof NotFoundError) || !argv.id) throw e;
+    id = await recordReview(repo, argv.id, approval, false, ctx.now());
+  }
   ctx.err.write(`${argv.deny ? 'denial' : 'approval'} recorded on ${id}\n`);
 }

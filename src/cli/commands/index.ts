@@ -2,9 +2,11 @@
 // One line per command; keep alphabetical.
 export const COMMAND_MODULES: Record<string, string> = {
   adopt: './adopt.js',
+  allow: './allow.js',
   approve: './approve.js',
   attach: './attach.js',
   blame: './blame.js',
+  context: './context.js',
   doctor: './doctor.js',
   exec: './exec.js',
   finish: './finish.js',
@@ -27,6 +29,7 @@ export const COMMAND_MODULES: Record<string, string> = {
   show: './show.js',
   start: './start.js',
   stats: './stats.js',
+  stop: './stop.js',
   sync: './sync.js',
   trailer: './trailer.js',
   uninstall: './uninstall.js',
