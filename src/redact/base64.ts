@@ -98,7 +98,7 @@ export function base64SecretSpans(text: string, probe: (piece: string) => boolea
     if (!/[0-9+/=]/.test(run) || /^[0-9a-fA-F]+$/.test(run)) continue;
     const bytes = decodeBase64Run(run);
     if (!bytes || bytes.length < 8) continue;
-    let secret = false;
+    let secret: boolean;
     if (isText(bytes)) {
       const decoded = bytes.toString('utf8');
       secret = isUserPass(decoded) || probe(decoded);

@@ -128,7 +128,7 @@ describe('secret-ish key names, whatever the value looks like', () => {
 });
 
 describe('secrets wrapped in base64', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
   const pkcs1 = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const sec1 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
