@@ -3,7 +3,7 @@ import { EMPTY_TREE, type GitEngine, type HeadInfo } from '../../git/engine.js';
 import { type Repo, worktreeHead } from '../../git/repo.js';
 import { newRecordId } from '../../record/id.js';
 import type { RunRecord } from '../../record/schema.js';
-import { resolveRecords, type StoredRecord } from '../../store/read.js';
+import { resolveRecords } from '../../store/read.js';
 import {
   appendRunEvent,
   clearActive,
@@ -136,13 +136,6 @@ export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
     out.push(record);
   }
   return out;
-}
-
-/** Re-seal a sealed record after changing it (approval or note added after sealing). */
-export async function resealRecord(repo: Repo, stored: StoredRecord, record: RunRecord, now = new Date()) {
-  record.sealed_at = now.toISOString();
-  const commits = [stored.commit, ...stored.commits.filter((c) => c !== stored.commit)];
-  return sealRecords(repo.engine, [{ record, commits }]);
 }
 
 export { resolveRecords };

@@ -1,7 +1,10 @@
-// `approve [ID] --by NAME --for SCOPE`: record a human approval (or, with --deny, a refusal).
+// `approve [ID] [--by NAME] --for SCOPE [--sign]`: record a human approval (or, with --deny, a
+// refusal). The approver defaults to the git identity, whose email is recorded too; `--sign` signs
+// the approval with the user's git signing key (gpg.format ssh or openpgp), as `git commit -S` would.
 import type { Argv } from 'yargs';
 import { addFact } from '../../capture/manual/amend.js';
 import { UsageError } from '../../errors.js';
+import { gitSigner } from '../../git/signing.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
@@ -11,33 +14,51 @@ export const describe = 'Record a human approval (or --deny) for a run';
 export const builder = (y: Argv) =>
   y
     .positional('id', { type: 'string', describe: 'record ID (default: the open run here)' })
-    .option('by', { type: 'string', demandOption: true, describe: 'who decided' })
-    .option('for', { type: 'string', demandOption: true, describe: 'what was approved (e.g. "PR creation")' })
+    .option('by', { type: 'string', describe: 'who decided (default: your git user.name)' })
+    .option('for', {
+      type: 'string',
+      demandOption: true,
+      describe: 'what was approved, e.g. "PR creation", "boundary:README.md", "check:lint"',
+    })
     .option('note', { type: 'string', describe: 'a remark, e.g. "deployment not approved"' })
-    .option('deny', { type: 'boolean', default: false, describe: 'record a refusal instead' });
+    .option('deny', { type: 'boolean', default: false, describe: 'record a refusal instead' })
+    .option('sign', {
+      type: 'boolean',
+      default: false,
+      describe: 'sign the approval with your git signing key (user.signingkey, gpg.format)',
+    });
 
 interface ApproveArgs {
   id?: string;
-  by: string;
+  by?: string;
   for: string;
   note?: string;
   deny: boolean;
+  sign: boolean;
 }
 
 export async function handler(argv: ApproveArgs, ctx: Context) {
-  if (!String(argv.by).trim()) throw new UsageError('--by must name a person');
+  if (argv.by !== undefined && !String(argv.by).trim()) throw new UsageError('--by must name a person');
   if (!String(argv.for).trim()) throw new UsageError('--for must say what is approved');
-  const off = recordingOff((await ctx.repo()).location, ctx.env);
+  const repo = await ctx.repo();
+  const off = recordingOff(repo.location, ctx.env);
   if (off) {
     ctx.warn(`recording is off (${off}): ${argv.deny ? 'denial' : 'approval'} not recorded`);
     return;
   }
-  const id = await addFact(await ctx.repo(), argv.id, {
-    type: 'approve',
-    by: String(argv.by).trim(),
-    scope: String(argv.for).trim(),
-    decision: argv.deny ? 'denied' : 'approved',
-    note: argv.note ?? null,
-  });
-  ctx.err.write(`${argv.deny ? 'denial' : 'approval'} recorded on ${id}\n`);
+  const sign = argv.sign ? await gitSigner(repo.engine) : undefined;
+  const id = await addFact(
+    repo,
+    argv.id,
+    {
+      type: 'approve',
+      by: argv.by === undefined ? null : String(argv.by).trim(),
+      scope: String(argv.for).trim(),
+      decision: argv.deny ? 'denied' : 'approved',
+      note: argv.note ?? null,
+      ...(sign ? { sign } : {}),
+    },
+    ctx.now(),
+  );
+  ctx.err.write(`${argv.deny ? 'denial' : 'approval'} recorded on ${id}${sign ? ' (signed)' : ''}\n`);
 }

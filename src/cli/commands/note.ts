@@ -35,6 +35,6 @@ export async function handler(argv: NoteArgs, ctx: Context) {
     ctx.warn(`recording is off (${off}): note not recorded`);
     return;
   }
-  const id = await addFact(await ctx.repo(), argv.id, fact);
+  const id = await addFact(await ctx.repo(), argv.id, fact, ctx.now());
   ctx.err.write(`note recorded on ${id}\n`);
 }
