@@ -1,7 +1,7 @@
 // Event lines: facts added to a sealed run. A sealed record line is never rewritten; readers fold the
 // record and its events in `at` order. Two clones adding events at once keep both (cat_sort_uniq
 // unions lines), so nothing here is decided by "latest wins" except a status, which is one value.
-import { canonicalJson, pickWinner } from './note-lines.js';
+import { canonicalJson, isFutureDate, pickWinner } from './note-lines.js';
 import { type Approval, type RunEventLine, type RunRecord, SCHEMA } from './schema.js';
 
 /** An event as read from a note: parsed (with defaults) and its raw line (what was signed). */
@@ -113,7 +113,9 @@ function applyEvent(r: RunRecord, e: RunEventLine): void {
       if (text(e.text)) r.notes = [...(r.notes ?? []), text(e.text)!];
       break;
     case 'status':
-      if (text(e.status)) {
+      // One value, so the latest wins; a status dated in the future (forged, or a broken clock) never
+      // does. doctor names such lines.
+      if (text(e.status) && !isFutureDate(e.at)) {
         r.outcome.status = text(e.status)!;
         r.outcome.reason = text(e.reason);
       }
