@@ -234,6 +234,41 @@ describe('a verify gate people can act on', () => {
   }, 120_000);
 });
 
+describe('status changes after sealing', () => {
+  test('note --status is an event: show, log and verify see the new outcome, the record line stays', async () => {
+    const { priya, id } = await teamWithRun({ 'src/charge.ts': 'v1\n' }, 'retry charges');
+    writeFileSync(join(priya.dir, 'src/charge.ts'), 'v2\n');
+    await ok(priya, ['exec', '--kind', 'test', '--', 'node', '-e', '0']);
+    git(priya.dir, 'commit', '-q', '-am', 'retry charges');
+    await ok(priya, ['finish']);
+    const record = noteLines(priya, 'HEAD').find((l) => l.kind === 'record');
+    expect((await run(priya, ['verify', id])).code).toBe(0);
+
+    await ok(priya, ['note', id, '--status', 'failed', '--reason', 'double charges in production']);
+    const lines = noteLines(priya, 'HEAD');
+    expect(lines.find((l) => l.kind === 'record')).toEqual(record);
+    expect(lines.find((l) => l.type === 'status')).toMatchObject({
+      status: 'failed',
+      reason: 'double charges in production',
+      by: { name: 'Priya Raman', email: 'priya.raman@example.org' },
+    });
+    expect(showJson(await ok(priya, ['show', id, '--json'])).outcome.status).toBe('failed');
+    expect((await ok(priya, ['log'])).stdout).toMatch(new RegExp(`^${id.slice(0, 7)} .* failed `, 'm'));
+    const v = await run(priya, ['verify', id]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain('run ended failed');
+  }, 120_000);
+
+  test('note --status on a run that is still open is refused with the command that works', async () => {
+    const { priya, id } = await teamWithRun({ 'src/charge.ts': 'v1\n' }, 'retry charges');
+    const r = await run(priya, ['note', id, '--status', 'abandoned']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `hint: give its outcome when sealing: git agent-log finish ${id} --status abandoned`,
+    );
+  }, 60_000);
+});
+
 describe('signed approvals (ssh, as git signs commits)', () => {
   test('a signed approval by an allowed signer passes require_signed_approvals; unsigned, foreign-key and tampered ones do not', async () => {
     const { priya, id } = await teamWithRun(

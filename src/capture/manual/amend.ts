@@ -18,7 +18,9 @@ export type Fact =
       /** Sign the approval event with the user's git signing key. */
       sign?: (payload: string) => Promise<Record<string, unknown>>;
     }
-  | { type: 'note'; rollback?: string; boundary?: string; text?: string };
+  | { type: 'note'; rollback?: string; boundary?: string; text?: string }
+  /** A sealed run's outcome changed after the fact (it broke production, it was abandoned). */
+  | { type: 'status'; status: string; reason: string | null };
 
 /** Returns the ID of the run that received the fact. */
 export async function addFact(
@@ -30,6 +32,11 @@ export async function addFact(
   const ident = await repo.engine.identity();
   try {
     const run = findRun(repo.location, idOrRev);
+    if (fact.type === 'status')
+      throw new UsageError(
+        `run ${run.id} is not sealed yet`,
+        `give its outcome when sealing: git agent-log finish ${run.id} --status ${fact.status}`,
+      );
     if (fact.type === 'approve' && fact.sign)
       throw new UsageError(
         `run ${run.id} is not sealed yet: only sealed runs take signed approvals`,
@@ -62,9 +69,8 @@ export async function addFact(
       { now, by: ident, ...(sign ? { sign } : {}) },
     );
   } else {
-    const { type: _t, ...rest } = fact;
-    void _t;
-    await appendEventLine(repo.engine, target, { type: 'note', ...rest }, { now, by: ident });
+    const { type, ...rest } = fact;
+    await appendEventLine(repo.engine, target, { type, ...rest }, { now, by: ident });
   }
   return stored.record.id;
 }
@@ -74,7 +80,7 @@ function journalFact(
   fact: Fact,
   ident: { name: string; email: string },
 ): { type: string; [k: string]: unknown } {
-  if (fact.type === 'note') return fact;
+  if (fact.type !== 'approve') return fact;
   const { sign: _s, ...rest } = fact;
   void _s;
   const by = fact.by ?? ident.name;
