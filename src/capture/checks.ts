@@ -65,7 +65,7 @@ export function deriveChecks(commands: readonly CommandRun[], ctx: CheckContext)
       attempts: runs.length,
       retries,
       after_last_edit: afterLastEdit(last, lastEdit, ctx.endTree),
-      weakened: detectWeakening(last.command, history),
+      weakened: detectWeakening(last.command, history, Boolean(last.check)),
       command: last.command,
       exit_code: last.exit_code,
     });

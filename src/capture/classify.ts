@@ -434,11 +434,16 @@ export interface PriorRun {
  * Why this run of a check proves less than it seems, or null. `history` holds the commands that ran
  * before it in the same run (oldest first).
  */
-export function detectWeakening(command: string, history: readonly PriorRun[] = []): string | null {
+export function detectWeakening(
+  command: string,
+  history: readonly PriorRun[] = [],
+  /** The person declared this command a check (`exec --check`): judge it even when its tool is unknown. */
+  declaredCheck = false,
+): string | null {
   const simple = splitCommands(command);
   const all = invocations(command);
-  const main = mainInvocation(command);
-  if (!main || main.kind === 'other' || main.kind === 'install') return null;
+  const main = mainInvocation(command) ?? (declaredCheck ? (all[0] ?? null) : null);
+  if (!main || (!declaredCheck && (main.kind === 'other' || main.kind === 'install'))) return null;
   const reasons: string[] = [];
 
   const ignored = ignoredExit(simple, main.index);

@@ -1,7 +1,8 @@
 // `git agent-log hook <agent> [event]`: the hot path an agent calls on every event. Read the payload
 // from stdin (clipped while streaming), redact it, append one journal line keyed by session, exit 0
-// and print nothing — always. Heavy work (folding, diffing, cost) happens at seal time, never here.
-// Bundled on its own (scripts/bundle-hook.mjs); imports only the journal, the redactor and node.
+// and print nothing — except the guard's refusal when a policy rule matches (./guard/). Heavy work
+// (folding, diffing, cost) happens at seal time, never here.
+// Bundled on its own (scripts/bundle-hook.mjs); imports only the journal, the redactor, the guard and node.
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/jou
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
+import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { AGENT_ALIASES } from './hook/agent-names.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
@@ -69,6 +71,26 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const report = redactor.report();
     if (report.length) line.redactions = report;
     appendEvent(file, line, { sync: false });
+    if (env.AGENT_LOG_GUARD !== '0') {
+      try {
+        const answer = guardEvent({
+          agent,
+          sessionId,
+          eventName: event,
+          payload,
+          received,
+          firstOfJournal: first,
+          journalFile: file,
+          dirs,
+          env,
+          redact: (v) => redactor.redactDeep(v),
+        });
+        if (answer) (opts.stdout ?? process.stdout).write(answer.stdout);
+      } catch (e) {
+        // the guard fails open: our own error never refuses the agent anything
+        logError(dirs, event, `guard: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     if (env.AGENT_LOG_NO_BACKGROUND !== '1') {
       if (first || event === 'SessionStart')
         background(dirs.root, ['session-snapshot', '--agent', agent, '--session', sessionId]);
@@ -83,6 +105,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
 export interface HookOptions {
   env?: NodeJS.ProcessEnv;
   stdinFd?: number;
+  stdout?: { write(s: string): unknown };
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

@@ -54,6 +54,7 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
   });
   let code = 0;
   try {
+    argv = helpArgs(argv);
     const engineAt = argv.findIndex((a) => a === '--engine' || a.startsWith('--engine='));
     if (engineAt >= 0)
       engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
@@ -64,6 +65,12 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
       .usage(
         'git agent-log <command> [options]\n\nA flight recorder for AI coding agents, stored in git notes.',
       )
+      .option('pager', {
+        type: 'boolean',
+        default: true,
+        describe: 'page long output on a terminal (--no-pager: never)',
+        global: true,
+      })
       .option('engine', {
         type: 'string',
         choices: ['native', 'isomorphic'],
@@ -102,6 +109,15 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
     await closeRepo(ctx);
   }
   return code;
+}
+
+/** `help [COMMAND]` is `[COMMAND] --help`, as in git-lfs and gh; an unknown COMMAND is a usage error. */
+function helpArgs(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  const name = argv[1];
+  if (name === undefined) return ['--help'];
+  if (!(name in COMMAND_MODULES)) throw new UsageError(`unknown command '${name}'`, 'see git agent-log help');
+  return [name, '--help'];
 }
 
 async function closeRepo(ctx: Context) {

@@ -26,7 +26,13 @@ export function addFilterOptions<T>(y: Argv<T>) {
     .option('dependency', { ...list, describe: 'changed dependency NAME' })
     .option('text', { ...list, describe: 'text in intent, follow-ups, notes or commands (any case)' })
     .option('branch', { ...list, describe: 'run on branch NAME (exact or glob)' })
-    .option('commit', { type: 'string', describe: 'runs with a commit reachable from REV' });
+    .option('commit', { type: 'string', describe: 'runs with a commit reachable from REV' })
+    .option('stopped', { type: 'boolean', describe: 'stopped by a human or a guard stop rule' })
+    .option('over-budget', {
+      type: 'boolean',
+      describe: 'went over (or was refused at) a spend or time limit',
+    })
+    .option('rule', { ...list, describe: 'a guard rule fired: NAME or a family (retries, budget, scope …)' });
 }
 
 export interface FilterArgs {
@@ -47,6 +53,9 @@ export interface FilterArgs {
   text?: string[];
   branch?: string[];
   commit?: string;
+  stopped?: boolean;
+  overBudget?: boolean;
+  rule?: string[];
 }
 
 const STATUSES = ['completed', 'failed', 'abandoned', 'pending'];
@@ -84,6 +93,9 @@ export async function filterSpec(argv: FilterArgs, ctx: Context, repo: Repo): Pr
     dependency: argv.dependency,
     text: argv.text,
     branch: argv.branch,
+    stopped: argv.stopped,
+    overBudget: argv.overBudget,
+    rule: argv.rule,
   };
   if (argv.commit !== undefined) {
     const tip = await repo.engine.resolve(argv.commit);

@@ -90,6 +90,11 @@ export interface GitEngine {
   commitsBetween(from: string | null, to: string): Promise<string[]>;
   /** Whether `ancestor` is reachable from `descendant`. */
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  /**
+   * Whether a commit is live: reachable from HEAD or from a branch, remote-tracking branch or tag
+   * (what `gc --prune` keeps once reflogs expire). False for a missing object.
+   */
+  isReachable(commit: string): Promise<boolean>;
 
   getConfig(key: string): Promise<string | null>;
   identity(): Promise<Identity>;

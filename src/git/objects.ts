@@ -1,17 +1,19 @@
 // Parsing raw git objects (tree and commit bodies as `cat-file --batch` prints them).
 import type { CommitInfo, TreeEntry } from './engine.js';
 
-export function parseTree(content: Buffer): TreeEntry[] {
+/** A raw tree body; `oidBytes` is 20 for SHA-1 repositories and 32 for SHA-256 ones. */
+export function parseTree(content: Buffer, oidBytes = 20): TreeEntry[] {
   const entries: TreeEntry[] = [];
   let i = 0;
   while (i < content.length) {
     const sp = content.indexOf(32, i);
     const nul = content.indexOf(0, sp);
+    if (sp < 0 || nul < 0 || nul + 1 + oidBytes > content.length) break; // a damaged tree: stop, never spin
     const mode = content.subarray(i, sp).toString('utf8').padStart(6, '0');
     const name = content.subarray(sp + 1, nul).toString('utf8');
-    const oid = content.subarray(nul + 1, nul + 21).toString('hex');
+    const oid = content.subarray(nul + 1, nul + 1 + oidBytes).toString('hex');
     entries.push({ mode, name, oid, type: modeType(mode) });
-    i = nul + 21;
+    i = nul + 1 + oidBytes;
   }
   return entries;
 }

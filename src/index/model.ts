@@ -74,7 +74,12 @@ export function slimRecord(r: RunRecord): RunRecord {
     schema: r.schema,
     kind: 'record',
     id: r.id,
-    task: { intent: r.task.intent, source: r.task.source, follow_ups: r.task.follow_ups },
+    task: {
+      intent: r.task.intent,
+      source: r.task.source,
+      follow_ups: r.task.follow_ups,
+      ...(typeof r.task.attempt_of === 'string' ? { attempt_of: r.task.attempt_of } : {}),
+    },
     boundary: {
       allow: r.boundary.allow,
       deny: r.boundary.deny,
@@ -155,6 +160,23 @@ export function slimRecord(r: RunRecord): RunRecord {
     ...(r.notes !== undefined ? { notes: r.notes } : {}),
     // Events stay whole: fullRecords folds them into the full line, verify checks their signatures.
     ...(r.events !== undefined ? { events: r.events } : {}),
+    ...slimLimits(r),
+  };
+}
+
+/** The guard's evidence, as filters and stats read it (rules fired, stops, overrides, figures). */
+function slimLimits(r: RunRecord): { limits?: unknown } {
+  const l = (r as Record<string, unknown>).limits as Record<string, unknown> | undefined;
+  if (!l || typeof l !== 'object') return {};
+  const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+  return {
+    limits: {
+      given: l.given ?? {},
+      used: l.used ?? {},
+      fired: list(l.fired).map((f) => ({ rule: f.rule, decision: f.decision, at: f.at })),
+      overrides: list(l.overrides).map((o) => ({ rule: o.rule, by: o.by, at: o.at })),
+      stopped: l.stopped ?? null,
+    },
   };
 }
 

@@ -1,7 +1,17 @@
 // Append-only JSON Lines journal. Each event is one `write` on an O_APPEND descriptor, so
 // parallel writers (hook processes) never interleave or lose lines; files are 0600, dirs 0700.
 // Callers redact before appending: nothing unredacted reaches this module.
-import { closeSync, constants, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface JournalEvent {
@@ -22,19 +32,31 @@ export function appendEvent(path: string, event: JournalEvent, opts: { sync?: bo
   const line = Buffer.from(`${JSON.stringify(event)}\n`, 'utf8');
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     ensurePrivateDir(dirname(path));
-    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    fd = openSync(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
   }
   try {
-    const written = writeSync(fd, line, 0, line.length);
-    if (written !== line.length) throw new Error(`short write to journal ${path}`);
+    // A crash or a full disk can leave a torn last line; glued onto it, this event would be lost too.
+    const out = endsMidLine(fd) ? Buffer.concat([NEWLINE, line]) : line;
+    const written = writeSync(fd, out, 0, out.length);
+    if (written !== out.length) throw new Error(`short write to journal ${path}`);
     if (opts.sync !== false) fdatasyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** Whether the file's last byte is not a newline (a torn line). Parallel appenders at worst add a blank line. */
+function endsMidLine(fd: number): boolean {
+  const { size } = fstatSync(fd);
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
 }
 
 export interface ReadResult {

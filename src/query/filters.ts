@@ -2,6 +2,7 @@
 // Different filters combine with AND; several values of one filter (`--agent a --agent b`) with OR.
 import { breachesBoundary, matchAny, matchGlob } from '../record/glob.js';
 import type { Check, RunRecord } from '../record/schema.js';
+import { firedRules, isOverBudget, isStopped, ruleMatches } from './limits.js';
 
 /** A record with the commits it lives on (the shape of store/read.ts StoredRecord). */
 export interface StoredRecordLike {
@@ -34,6 +35,11 @@ export interface FilterSpec {
   branch?: string[];
   /** Runs with at least one commit in this set (--commit REV: commits reachable from REV). */
   commits?: ReadonlySet<string>;
+  /** Stopped by a human or a halting guard rule. */
+  stopped?: boolean;
+  overBudget?: boolean;
+  /** A guard rule (or rule family) fired. */
+  rule?: string[];
 }
 
 /** The time a run is listed and filtered by: when it ended, else started, else was sealed. */
@@ -147,6 +153,12 @@ export function matches(stored: StoredRecordLike, spec: FilterSpec): boolean {
     if (!spec.text.some((t) => hay.includes(t.toLowerCase()))) return false;
   }
   if (spec.branch?.length && !anyName(r.repo.branch, spec.branch)) return false;
+  if (spec.stopped && !isStopped(r)) return false;
+  if (spec.overBudget && !isOverBudget(r)) return false;
+  if (spec.rule?.length) {
+    const fired = firedRules(r);
+    if (!spec.rule.some((w) => fired.some((f) => ruleMatches(f, w)))) return false;
+  }
   if (spec.commits) {
     const all = [stored.commit, ...stored.commits];
     if (!all.some((c) => spec.commits!.has(c))) return false;

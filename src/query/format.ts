@@ -111,6 +111,7 @@ export const FORMAT_PLACEHOLDERS = [
   'files',
   'branch',
   'commit',
+  'hash',
   'risk',
   'cost',
 ] as const;
@@ -142,6 +143,8 @@ function placeholder(stored: StoredRecordLike, name: string): string | undefined
       return r.repo.branch ?? '';
     case 'commit':
       return stored.commit;
+    case 'hash':
+      return stored.commit.slice(0, 7);
     case 'risk':
       return r.risk.level;
     case 'cost':

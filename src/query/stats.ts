@@ -1,6 +1,7 @@
 // Aggregates over runs for `stats`: per period and per agent, and per check name. Pure.
 import type { RunRecord } from '../record/schema.js';
 import { boundaryBreaches, isSkipped, isStale, runDate } from './filters.js';
+import { firedRules, isOverBudget, isStopped } from './limits.js';
 
 export type Period = 'day' | 'week' | 'month';
 
@@ -8,7 +9,9 @@ export interface StatsBucket {
   key: string;
   runs: number;
   outcomes: Record<string, number>;
-  /** completed / (runs that finished: completed, failed or abandoned); null when none finished. */
+  /** Runs that succeeded (see runSucceeded). */
+  succeeded: number;
+  /** succeeded / (runs that finished: completed, failed or abandoned); null when none finished. */
   success_rate: number | null;
   checks: { total: number; passed: number; failed: number; skipped: number; stale: number };
   /** Extra attempts over all checks (attempts - 1 each). */
@@ -35,7 +38,21 @@ export interface CheckStats {
   retries: number;
 }
 
+export interface GuardStats {
+  /** Runs the guard watched (with a policy or a human stop). */
+  watched: number;
+  stopped: number;
+  over_budget: number;
+  refusals: number;
+  overrides: number;
+  /** Per rule: runs it fired in and refusals in all, most frequent first. */
+  rules: { rule: string; runs: number; refusals: number }[];
+}
+
 export interface Stats {
+  /** What `success` means, in words (printed under the table). */
+  success_definition: string;
+  guard: GuardStats;
   total: StatsBucket;
   by_period: StatsBucket[];
   period: Period | null;
@@ -77,7 +94,39 @@ export function percentile(values: readonly number[], p: number): number {
   return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
 }
 
-export function bucket(key: string, records: readonly RunRecord[]): StatsBucket {
+/** The check kinds (or names) a run must pass for success, when the repository names none. */
+export const DEFAULT_REQUIRED_CHECKS: readonly string[] = ['test'];
+
+/**
+ * A run succeeded when it completed and every required check (matched by kind or name) has a
+ * passing, unweakened final attempt after the last edit. A run that changed files without running
+ * a required check did not prove anything, so it did not succeed; a run that changed nothing needs
+ * no check.
+ */
+export function runSucceeded(r: RunRecord, required: readonly string[] = DEFAULT_REQUIRED_CHECKS): boolean {
+  if (r.outcome.status !== 'completed') return false;
+  for (const req of required) {
+    const matching = r.checks.filter((c) => c.kind === req || c.name === req);
+    if (matching.length === 0) {
+      if (r.files.changed.length > 0) return false;
+      continue;
+    }
+    if (!matching.every((c) => c.status === 'passed' && c.after_last_edit !== false && !c.weakened))
+      return false;
+  }
+  return true;
+}
+
+export function successDefinition(required: readonly string[]): string {
+  const which = required.length ? required.join(', ') : 'none configured';
+  return `success = completed, with every required check (${which}) passing after the last edit`;
+}
+
+export function bucket(
+  key: string,
+  records: readonly RunRecord[],
+  required: readonly string[] = DEFAULT_REQUIRED_CHECKS,
+): StatsBucket {
   const outcomes: Record<string, number> = {};
   const checks = { total: 0, passed: 0, failed: 0, skipped: 0, stale: 0 };
   const tokens = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
@@ -87,8 +136,10 @@ export function bucket(key: string, records: readonly RunRecord[]): StatsBucket 
   let cost = 0;
   let costUnknown = 0;
   const files: number[] = [];
+  let succeeded = 0;
   for (const r of records) {
     outcomes[r.outcome.status] = (outcomes[r.outcome.status] ?? 0) + 1;
+    if (runSucceeded(r, required)) succeeded++;
     for (const c of r.checks) {
       checks.total++;
       if (isSkipped(c)) checks.skipped++;
@@ -114,7 +165,8 @@ export function bucket(key: string, records: readonly RunRecord[]): StatsBucket 
     key,
     runs: records.length,
     outcomes,
-    success_rate: finished ? (outcomes.completed ?? 0) / finished : null,
+    succeeded,
+    success_rate: finished ? succeeded / finished : null,
     checks,
     retries,
     files_per_run: { median: median(files), p90: percentile(files, 90) },
@@ -161,22 +213,53 @@ export function checkStats(records: readonly RunRecord[]): CheckStats[] {
   );
 }
 
-export function computeStats(records: readonly RunRecord[], period: Period | null = null): Stats {
+export function computeStats(
+  records: readonly RunRecord[],
+  period: Period | null = null,
+  required: readonly string[] = DEFAULT_REQUIRED_CHECKS,
+): Stats {
   const byPeriod = period
     ? [...groupBy(records, (r) => periodKey(runDate(r), period))]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, rs]) => bucket(k, rs))
+        .map(([k, rs]) => bucket(k, rs, required))
     : [];
   const byAgent = [...groupBy(records, (r) => r.agent.name)]
-    .map(([k, rs]) => bucket(k, rs))
+    .map(([k, rs]) => bucket(k, rs, required))
     .sort((a, b) => b.runs - a.runs || a.key.localeCompare(b.key));
   return {
-    total: bucket('all', records),
+    success_definition: successDefinition(required),
+    guard: guardStats(records),
+    total: bucket('all', records, required),
     by_period: byPeriod,
     period,
     by_agent: byAgent,
     checks: checkStats(records),
   };
+}
+
+export function guardStats(records: readonly RunRecord[]): GuardStats {
+  const out: GuardStats = { watched: 0, stopped: 0, over_budget: 0, refusals: 0, overrides: 0, rules: [] };
+  const rules = new Map<string, { rule: string; runs: number; refusals: number }>();
+  for (const r of records) {
+    const limits = (r as Record<string, unknown>).limits as { overrides?: unknown[] } | undefined;
+    if (!limits || typeof limits !== 'object') continue;
+    out.watched++;
+    if (isStopped(r)) out.stopped++;
+    if (isOverBudget(r)) out.over_budget++;
+    out.overrides += Array.isArray(limits.overrides) ? limits.overrides.length : 0;
+    const fired = firedRules(r);
+    out.refusals += fired.length;
+    for (const name of new Set(fired)) {
+      const e = rules.get(name) ?? { rule: name, runs: 0, refusals: 0 };
+      e.runs++;
+      e.refusals += fired.filter((f) => f === name).length;
+      rules.set(name, e);
+    }
+  }
+  out.rules = [...rules.values()].sort(
+    (a, b) => b.runs - a.runs || b.refusals - a.refusals || a.rule.localeCompare(b.rule),
+  );
+  return out;
 }
 
 const pct = (x: number | null) => (x == null ? '-' : `${Math.round(x * 100)}%`);
@@ -237,5 +320,20 @@ export function renderStats(stats: Stats): string {
       ),
     );
   } else out.push('No checks recorded.');
+  const g = stats.guard;
+  if (g.watched) {
+    out.push(
+      '',
+      `Guard: ${g.watched} run(s) watched, ${g.stopped} stopped, ${g.over_budget} over budget, ${g.refusals} refusal(s), ${g.overrides} override(s)`,
+    );
+    if (g.rules.length)
+      out.push(
+        ...table(
+          ['rule', 'runs', 'refusals'],
+          g.rules.map((x) => [x.rule, String(x.runs), String(x.refusals)]),
+        ),
+      );
+  }
+  out.push('', `${stats.success_definition}; see \`verify.require_checks\` in .agent-log/config.json.`);
   return `${out.join('\n')}\n`;
 }

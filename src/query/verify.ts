@@ -2,9 +2,8 @@
 // required checks after their last edit and passed them, and carry the approvals the policy asks.
 // A person can act on a failure: an approval whose scope names the breach (`boundary:README.md`) or
 // the failed check (`check:lint`) covers it, as far as the policy lets approvals cover things.
-import { matchGlob } from '../record/glob.js';
+import { boundaryBreaches, isRedactedPath, matchGlob } from '../record/glob.js';
 import { isFutureDate } from '../record/note-lines.js';
-import { recordBreaches } from '../record/boundary.js';
 import type { Approval, Check, RunRecord } from '../record/schema.js';
 
 /** What an approval may cover: a boundary breach, a failed check the policy does not require, or one it does. */
@@ -152,11 +151,16 @@ export function verifyRecord(
   };
   const mayCover = (c: Coverable) => policy.approvals_cover.includes(c);
 
-  for (const b of recordBreaches(r)) {
+  for (const b of boundaryBreaches(
+    r.files.changed.map((f) => f.path),
+    r.boundary,
+  )) {
     const what =
-      b.kind === 'inside-deny'
+      b.reason === 'denied'
         ? `changed ${b.path}, which the boundary denies`
-        : `changed ${b.path}, outside the allowed paths`;
+        : isRedactedPath(b.path)
+          ? `changed ${b.path}, whose name held a secret (a redacted path is outside every allowed path)`
+          : `changed ${b.path}, outside the allowed paths`;
     if (mayCover('boundary') && covered((s) => coversPath(s, b.path), what)) continue;
     reasons.push(what);
   }

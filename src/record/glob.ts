@@ -72,11 +72,20 @@ export function matchAny(path: string, patterns: readonly string[]): boolean {
   return patterns.some((g) => matchGlob(path, g));
 }
 
+/**
+ * A path with a `[REDACTED:…]` marker held a secret in its name: what it was is unknown, so it
+ * is outside every allow glob (fail closed), though a deny glob may still name it.
+ */
+export function isRedactedPath(path: string): boolean {
+  return /\[REDACTED:[a-z0-9_.:-]{1,64}\]/.test(path);
+}
+
 /** A changed path that breaks the boundary: outside every allow glob (when any), or inside a deny glob. */
 export function breachesBoundary(
   path: string,
   boundary: { allow: readonly string[]; deny: readonly string[] },
 ): boolean {
+  if (isRedactedPath(path) && boundary.allow.length + boundary.deny.length > 0) return true;
   if (boundary.allow.length > 0 && !matchAny(path, boundary.allow)) return true;
   return matchAny(path, boundary.deny);
 }
@@ -90,6 +99,8 @@ export function boundaryBreaches(
   for (const p of paths) {
     const denied = firstMatch(p, boundary.deny);
     if (denied) out.push({ path: p, reason: 'denied', glob: denied });
+    else if (isRedactedPath(p) && boundary.allow.length + boundary.deny.length > 0)
+      out.push({ path: p, reason: 'outside-allow', glob: null });
     else if (boundary.allow.length && !matchAny(p, boundary.allow))
       out.push({ path: p, reason: 'outside-allow', glob: null });
   }

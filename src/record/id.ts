@@ -1,5 +1,5 @@
 // Record IDs: random, lowercase, 10 characters of [0-9a-z] (~51 bits), resolvable by unique prefix.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 export const ID_LENGTH = 10;
@@ -25,4 +25,15 @@ export function isRecordId(s: string): boolean {
 
 export function looksLikeIdPrefix(s: string): boolean {
   return /^[0-9a-z]{4,10}$/.test(s);
+}
+
+/** A stable record ID for a run (same input, same ID), so sealing twice is idempotent. */
+export function runIdFor(seed: string): string {
+  const bytes = createHash('sha256').update(`agent-log:${seed}`).digest();
+  let out = '';
+  for (const byte of bytes) {
+    if (byte < 252 && out.length < ID_LENGTH) out += ALPHABET[byte % 36];
+  }
+  if (/^[0-9a-f]/.test(out)) out = ALPHABET[16 + (out.charCodeAt(1) % 20)]! + out.slice(1);
+  return out;
 }

@@ -107,8 +107,24 @@ function entropyThreshold(n: number): number {
 
 /** Text immediately before a token that marks it as a content hash (go.sum, lockfiles, digests). */
 const HASH_CONTEXT =
-  /(?:\bh1:|\bsha(?:1|256|384|512)[:=-]|\bmd5[:=-]|integrity["']?\s*[:=]\s*["']?|;base64,)$/i;
+  /(?:\bh1:|\bsha(?:1|256|384|512)[:=-]|\bmd5[:=-]|integrity["']?\s*[:=]\s*["']?|;base64,|\bnonce-|\bnonce\\?["']?\s*[:=]\s*\\?["']?)$/i;
 
 export function precededByHashContext(text: string, start: number): boolean {
   return HASH_CONTEXT.test(text.slice(Math.max(0, start - 16), start));
+}
+
+/**
+ * An SSH public key blob (`ssh-rsa AAAAB3NzaC1yc2E…`): base64 of a length-prefixed key type name.
+ * Public keys are published on purpose; a private key never has this shape.
+ */
+export function isSshPublicKeyBlob(s: string): boolean {
+  if (!s.startsWith('AAAA') || s.length < 40) return false;
+  const head = Buffer.from(s.slice(0, 64), 'base64');
+  if (head.length < 12) return false;
+  const n = head.readUInt32BE(0);
+  if (n < 7 || n > 40 || head.length < 4 + n) return false;
+  const type = head.subarray(4, 4 + n).toString('latin1');
+  return /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d{3}|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?$/.test(
+    type,
+  );
 }

@@ -2,6 +2,7 @@
 // Dependency-free (the hook path loads it). Replaces each secret with `[REDACTED:<rule>]`, counts
 // what fired per rule and never keeps a value. Safe on raw JSON text: a replacement never splits
 // a backslash escape, so redacting a JSON document leaves valid JSON.
+import { keyKind, type ValueKind } from './identifiers.js';
 import { DEFAULT_RULES, type RedactionRule } from './rules.js';
 
 export interface RedactionCount {
@@ -130,21 +131,25 @@ export class Redactor {
       .map((re) => new RegExp(re.source, re.flags.replace(/[gy]/g, '')));
   }
 
-  /** Replace every secret in `text`; idempotent: redact(redact(x)) === redact(x). */
-  redact(text: string): string {
+  /**
+   * Replace every secret in `text`; idempotent: redact(redact(x)) === redact(x). `kind` says the
+   * text is one identifier or one path: the entropy rules leave it alone, token-prefix rules do not.
+   */
+  redact(text: string, kind: ValueKind = null): string {
     if (typeof text !== 'string' || text.length === 0) return text;
     let out = text;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
-      const next = this.pass(out);
+      const next = this.pass(out, kind);
       if (next === out) break;
       out = next;
     }
     return out;
   }
 
-  private pass(text: string): string {
+  private pass(text: string, kind: ValueKind): string {
     let out = text;
     for (const c of this.compiled) {
+      if (kind !== null && c.rule.entropy) continue;
       if (c.prefilter && !c.prefilter(out)) continue;
       out = this.applyRule(c, out);
     }
@@ -227,21 +232,52 @@ export class Redactor {
     return false;
   }
 
-  /** Redact every string inside a JSON-like value (keys included), returning a new value. */
+  /**
+   * Redact every string inside a JSON-like value (keys included), returning a new value. Values under
+   * identifier keys (`tool_use_id`, `uuid`…) and path keys (`file_path`, `cwd`…) are judged as one
+   * identifier or one path. Iterative, so no nesting depth overflows the stack or escapes redaction.
+   */
   redactDeep<T>(value: T): T {
-    return this.walk(value, 0) as T;
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (value === null || typeof value !== 'object') return value;
+    const seen = new WeakMap<object, unknown>();
+    const stack: [object, Record<string, unknown> | unknown[], ValueKind][] = [];
+    const copy = (v: unknown, kind: ValueKind): unknown => {
+      if (typeof v === 'string') return this.redactValue(v, kind);
+      if (v === null || typeof v !== 'object') return v;
+      const done = seen.get(v);
+      if (done !== undefined) return done;
+      const out: Record<string, unknown> | unknown[] = Array.isArray(v) ? [] : {};
+      seen.set(v, out);
+      stack.push([v, out, kind]);
+      return out;
+    };
+    const root = copy(value, null);
+    while (stack.length > 0) {
+      const [src, dst, kind] = stack.pop()!;
+      if (Array.isArray(src)) {
+        const arr = dst as unknown[];
+        // Elements of a list under a path or id key (`read: [...]`, `commits: [...]`) keep its kind.
+        for (let i = 0; i < src.length; i++) arr[i] = copy(src[i], kind);
+        continue;
+      }
+      const obj = dst as Record<string, unknown>;
+      for (const k of Object.keys(src)) {
+        const v = copy((src as Record<string, unknown>)[k], keyKind(k));
+        const key = this.redact(k);
+        // `__proto__` from JSON.parse is an own key: keep it one (plain assignment would set the prototype).
+        if (key === '__proto__')
+          Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else obj[key] = v;
+      }
+    }
+    return root as T;
   }
 
-  private walk(value: unknown, depth: number): unknown {
-    if (typeof value === 'string') return this.redact(value);
-    if (depth > 200) return value;
-    if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
-    if (value && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.walk(v, depth + 1);
-      return out;
-    }
-    return value;
+  private redactValue(v: string, kind: ValueKind): string {
+    if (kind === 'id' && v.length <= 256 && !/\s/.test(v)) return this.redact(v, 'id');
+    if (kind === 'path' && v.length <= 4096 && !/[\n\r]/.test(v)) return this.redact(v, 'path');
+    return this.redact(v);
   }
 
   private bump(rule: string) {

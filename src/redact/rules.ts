@@ -2,7 +2,8 @@
 // Order matters: provider tokens first, then structural rules (URLs, headers, assignments), then
 // the generic .env and high-entropy detectors, so each secret is named by its most specific rule.
 // This module must stay dependency-free: the hook path loads it.
-import { looksRandom, precededByHashContext } from './entropy.js';
+import { isSshPublicKeyBlob, looksRandom, precededByHashContext } from './entropy.js';
+import { inPathWord, isIdentifier } from './identifiers.js';
 
 export interface RedactionRule {
   id: string;
@@ -22,6 +23,8 @@ export interface RedactionRule {
   stopAt?: RegExp;
   /** Last word on a candidate: false keeps it. `start` is the secret's offset, `matchStart` the match's. */
   validate?: (secret: string, text: string, start: number, matchStart: number) => boolean;
+  /** A randomness heuristic, not a known shape: never applied to identifiers and paths. */
+  entropy?: boolean;
 }
 
 const g = (source: string, flags = '') => new RegExp(source, `g${flags}`);
@@ -180,7 +183,8 @@ export const DEFAULT_RULES: RedactionRule[] = [
   },
   {
     id: 'azure-client-secret',
-    pattern: /[A-Za-z0-9_~.-]{3}\d[Q8]~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
+    // May end before a `.ext` (a secret used as a file name).
+    pattern: /[A-Za-z0-9_~.-]{3}\d[Q8]~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~-])/g,
     prefilter: ['Q~', '8~'],
     boundary: true,
   },
@@ -393,13 +397,25 @@ export const DEFAULT_RULES: RedactionRule[] = [
       /^([ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*(?:\\?["'])?)([^\s"'#\\]{12,4096})/gm,
     group: 2,
     prefilter: ['='],
-    validate: (s) => notPlaceholder(s) && looksRandom(s, { minLength: 12 }),
+    entropy: true,
+    validate: (s, text, start) =>
+      notPlaceholder(s) &&
+      !isIdentifier(s) &&
+      looksRandom(s, { minLength: 12 }) &&
+      !inPathWord(text, start, start + s.length),
   },
   {
     id: 'high-entropy',
     stopAt: NEXT_KEY,
     pattern: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{24,}={0,2}(?![A-Za-z0-9+/_-])/g,
-    validate: (s, text, start) => looksRandom(s) && !precededByHashContext(text, start),
+    entropy: true,
+    validate: (s, text, start) =>
+      !isIdentifier(s) &&
+      !/^nonce-/i.test(s) &&
+      !isSshPublicKeyBlob(s) &&
+      looksRandom(s) &&
+      !precededByHashContext(text, start) &&
+      !inPathWord(text, start, start + s.length),
   },
 ];
 

@@ -22,6 +22,7 @@ import {
   VIA_LABEL,
 } from './facts.js';
 import { renderHtmlPage } from './html.js';
+import { limitsView } from './limits.js';
 import { codeList } from './markdown.js';
 import { planRollback, type RollbackPlan } from './rollback-plan.js';
 import { compileTemplate, type Fragment, fragment, type View } from './template.js';
@@ -165,6 +166,7 @@ export function recordView(record: RunRecord, opts: RenderOptions = {}): View {
       note: a.note ?? '',
     })),
     unapproved: unapproved(record),
+    limits: limitsView(record),
     risk,
     rollback: {
       strategy:

@@ -1,6 +1,7 @@
 // The repository's own settings file, `.agent-log/config.json` (committed with the code).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentLogIds } from '../record/trailers.js';
 
 export const CONFIG_FILE = '.agent-log/config.json';
 
@@ -26,7 +27,10 @@ export function loadRepoConfig(
   return {};
 }
 
-/** `Agent-Log: <id>` trailers in a commit message (squash merges keep several). */
+/**
+ * `Agent-Log: <id>` trailers of a commit message, read as `git interpret-trailers` does, plus those
+ * of the commits a squash message lists (GitHub, GitLab, `git merge --squash`). Each id once.
+ */
 export function agentLogTrailers(message: string): string[] {
-  return [...message.matchAll(/^Agent-Log:\s*([0-9a-z]{4,32})\s*$/gim)].map((m) => m[1]!.toLowerCase());
+  return agentLogIds(message);
 }

@@ -81,9 +81,10 @@ export async function appendNoteLine(
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const tip = await engine.readRef(NOTES_REF);
     const tree = await notesTree(engine, tip);
-    const lines = splitNote((await readNoteBody(engine, tree, commit)) ?? '');
-    if (lines.includes(line)) return null;
-    const blob = await engine.writeBlob(`${[...lines, line].join('\n')}\n`);
+    // Every other line keeps its exact bytes (a person's indented review notes, a missing newline).
+    const body = (await readNoteBody(engine, tree, commit)) ?? '';
+    if (splitNote(body).includes(line)) return null;
+    const blob = await engine.writeBlob(`${body}${body && !body.endsWith('\n') ? '\n' : ''}${line}\n`);
     const newTree = await writeNotesTree(engine, tree, new Map([[commit, blob]]));
     const next = await engine.writeCommit({
       tree: newTree,

@@ -7,6 +7,7 @@ import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js'
 import { type NoteLine, parseNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
 import { entriesById, fullRecords } from './indexed.js';
+import { preferLiveCommits } from './live.js';
 import { NOTES_REF, notesTree, readNoteBody, readNotesTree } from './notes.js';
 
 export interface StoredRecord {
@@ -137,17 +138,17 @@ export async function resolveRecords(
   const hexOnly = /^[0-9a-f]+$/.test(arg);
   if (idLike && !hexOnly) {
     const found = await findById(repo.engine, arg, opts, warnings);
-    if (found.length) return found;
+    if (found.length) return preferLiveCommits(repo.engine, found);
   }
   const commit = await repo.engine.resolve(arg);
   if (commit) {
     const found = await recordsOnCommit(repo.engine, commit, warnings);
-    if (found.length) return found;
+    if (found.length) return preferLiveCommits(repo.engine, found);
     if (!idLike) throw new NotFoundError(`no agent-log record on ${arg} (${commit.slice(0, 12)})`);
   }
   if (idLike) {
     const found = await findById(repo.engine, arg, opts, warnings);
-    if (found.length) return found;
+    if (found.length) return preferLiveCommits(repo.engine, found);
     if (arg.length < MIN_PREFIX) throw new NotFoundError(`record ID prefix '${arg}' is too short`);
   }
   throw new NotFoundError(`no record or revision matches '${arg}'`);

@@ -53,12 +53,15 @@ function expectCleanError(stderr: string) {
 }
 
 describe('init', () => {
-  it('configures notes rewriting, display and hooks, and says so only the first time', async () => {
+  it('configures notes rewriting and hooks, and says so only the first time', async () => {
     const repo = await repoWith({ init: false });
     const first = await ok(repo, ['init']);
     expect(first.stdout).toMatch(/configured/);
     expect((await repo.git('config', '--get-all', 'notes.rewriteRef')).trim()).toBe('refs/notes/agent-log');
     expect((await repo.git('config', '--get', 'notes.rewriteMode')).trim()).toBe('cat_sort_uniq');
+    // plain `git log` stays as it was unless asked (`init --display`)
+    await expect(repo.git('config', '--get-all', 'notes.displayRef')).rejects.toThrow();
+    await ok(repo, ['init', '--display']);
     expect((await repo.git('config', '--get-all', 'notes.displayRef')).trim()).toBe('refs/notes/agent-log');
     for (const hook of ['post-commit', 'prepare-commit-msg'])
       expect(statSync(join(repo.dir, '.git', 'hooks', hook)).mode & 0o111).not.toBe(0);
@@ -122,8 +125,8 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
       expect(log.stdout.trim().split('\n')).toEqual([
         expect.stringMatching(new RegExp(`^${id.slice(0, 4)}[0-9a-z]* .*fix the flaky`)),
       ]);
-      // notes.displayRef makes plain git log show the record
-      expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
+      // the record is readable with plain git
+      expect(await repo.git('log', '-1', '--notes=agent-log')).toContain(`"id":"${id}"`);
     });
 
     it('exec passes the command exit code through and records a missing command as 127', async () => {

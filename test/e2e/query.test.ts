@@ -21,7 +21,9 @@ const ids = (out: string) =>
 
 async function query(...args: string[]) {
   const r = await cli(fx.repo, ['query', ...args, '--format', '%id']);
-  expect(r.code, r.stderr).toBe(0);
+  // like grep: 0 when something matched, 1 when nothing did
+  expect(r.code, r.stderr).toBe(r.stdout.trim() ? 0 : 1);
+  expect(r.stderr).not.toMatch(/^error:/m);
   return ids(r.stdout);
 }
 

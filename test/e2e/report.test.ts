@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { cli, gitEnv, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -315,13 +315,26 @@ describe('show and pr', () => {
   });
 });
 
+/** Chromium's path: $CHROMIUM, else the first of the usual names on PATH; null when absent. */
+function findChromium(): string | null {
+  if (process.env.CHROMIUM) return existsSync(process.env.CHROMIUM) ? process.env.CHROMIUM : null;
+  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean))
+    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
+  return null;
+}
+
 describe('HTML in a browser', () => {
-  test('headless Chromium renders the packet as text, with no script run and nothing fetched', async () => {
-    const chromium = '/usr/bin/chromium';
-    if (!existsSync(chromium)) {
-      throw new Error(
-        `${chromium} not found: install Debian's chromium package (apt-get install -y chromium)`,
-      );
+  // Runs wherever Chromium is installed; CI (.ci/run) sets AGENT_LOG_REQUIRE_BROWSER=1 so a missing
+  // browser fails there instead of passing silently. Elsewhere it is reported as skipped, with why.
+  test('headless Chromium renders the packet as text, with no script run and nothing fetched', async (ctx) => {
+    const chromium = findChromium();
+    if (!chromium) {
+      const why = "Chromium not found (install Debian's chromium package, or set CHROMIUM=/path/to/chrome)";
+      if (process.env.AGENT_LOG_REQUIRE_BROWSER === '1')
+        throw new Error(`${why}; AGENT_LOG_REQUIRE_BROWSER=1 requires this test`);
+      console.warn(`browser test skipped: ${why}; set AGENT_LOG_REQUIRE_BROWSER=1 to require it`);
+      ctx.skip(why);
     }
     const repo = await repoWith({ 'src/app.ts': 'v1\n' });
     const task = 'fix signup <script>document.title="pwned"</script> [x](javascript:alert(1))';
@@ -332,7 +345,7 @@ describe('HTML in a browser', () => {
     const page = join(dir, 'packet.html');
     writeFileSync(page, html.stdout);
     const r = spawnSync(
-      chromium,
+      chromium!,
       [
         '--headless',
         '--no-sandbox',

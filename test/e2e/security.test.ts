@@ -74,7 +74,11 @@ describe('no secret reaches git or the journal', () => {
     }
     // File names: a command that reads files named after tokens (they do not exist: the names
     // reach the record through the command line and the error output only).
-    const names = corpus.filter((c) => c.standalone).map((c) => `config/keys/${c.text}.json`);
+    // Paths are exempt from the entropy rule (a hashed file name is not a secret), so only the
+    // shapes a rule knows by their form go into file names.
+    const names = corpus
+      .filter((c) => c.standalone && c.rule !== 'high-entropy')
+      .map((c) => `config/keys/${c.text}.json`);
     await cli(
       repo,
       [

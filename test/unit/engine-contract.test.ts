@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deflateSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { UnsupportedRepoError } from '../../src/errors.js';
 import { EMPTY_TREE, type EngineName, type GitEngine, type TreeEntry } from '../../src/git/engine.js';
 import { writeFileAtomic } from '../../src/git/isomorphic/atomic-fs.js';
@@ -78,8 +78,16 @@ function scratchDir(): string {
   return dir;
 }
 
+/** The object format of the repositories the running block makes (SHA-256: 32-byte ids). */
+let format: 'sha1' | 'sha256' = 'sha1';
+const SHA256_EMPTY_TREE = '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321';
+const emptyTree = () => (format === 'sha256' ? SHA256_EMPTY_TREE : EMPTY_TREE);
+/** A well-formed id that names no object. */
+const absentOid = () => '1'.repeat(format === 'sha256' ? 64 : 40);
+
 async function repo(files?: Record<string, string>, opts: { bare?: boolean } = {}): Promise<TempRepo> {
-  const r = await tempRepo({ files, ...opts });
+  const args = format === 'sha256' ? ['--object-format=sha256'] : [];
+  const r = await tempRepo({ files, ...opts, args });
   cleanups.push(() => r.cleanup());
   return r;
 }
@@ -95,7 +103,18 @@ async function openEngine(name: EngineName, dir: string): Promise<GitEngine> {
 
 const NOTES = 'refs/notes/agent-log';
 
-describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
+describe.each([
+  ['native', 'sha1'],
+  ['isomorphic', 'sha1'],
+  ['native', 'sha256'],
+] as const)('%s engine, %s repositories', (name, objectFormat) => {
+  beforeAll(() => {
+    format = objectFormat;
+  });
+  afterAll(() => {
+    format = 'sha1';
+  });
+
   describe('objects', () => {
     test('a blob it writes is read back byte for byte by git, binary included', async () => {
       const r = await repo();
@@ -105,7 +124,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(oid).toBe(gitWithInput(r.dir, bytes, 'hash-object', '--stdin').trim());
       expect(await gitBuf(r.dir, 'cat-file', 'blob', oid)).toEqual(bytes);
       const text = await engine.writeBlob('hello\n');
-      expect(text).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
+      expect(text).toBe(gitWithInput(r.dir, 'hello\n', 'hash-object', '--stdin').trim());
       expect(await git(r.dir, 'cat-file', '-t', text)).toBe('blob\n');
     });
 
@@ -193,8 +212,8 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       });
       try {
         const engine = await openEngine(name, r.dir);
-        const oid = await engine.writeCommit({ tree: EMPTY_TREE, parents: [], message: 'pinned\n' });
-        const byGit = gitWithInput(r.dir, 'pinned\n', 'commit-tree', EMPTY_TREE, '-F', '-', {
+        const oid = await engine.writeCommit({ tree: emptyTree(), parents: [], message: 'pinned\n' });
+        const byGit = gitWithInput(r.dir, 'pinned\n', 'commit-tree', emptyTree(), '-F', '-', {
           GIT_AUTHOR_DATE: '@1800000100 +0200',
           GIT_COMMITTER_DATE: '2027-01-15T10:00:00Z',
           GIT_AUTHOR_NAME: 'Repo User',
@@ -242,7 +261,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       const engine = await openEngine(name, r.dir);
       const a = await engine.writeBlob('one\n');
       const b = await engine.writeBlob('two\n');
-      const missing = '1111111111111111111111111111111111111111';
+      const missing = absentOid();
       const got = await engine.readBlobs([a, missing, b, a]);
       expect([...got.keys()].sort()).toEqual([a, b].sort());
       expect(got.get(a)?.toString()).toBe('one\n');
@@ -273,6 +292,38 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(reflog).toBe(`${c2} agent-log: second seal\n${c1} agent-log: first seal\n`);
     });
 
+    test('casRef throws at once, not a lost race to retry, when git refuses the update itself', async () => {
+      const r = await repo({ 'a.txt': 'a\n' });
+      const engine = await openEngine(name, r.dir);
+      await expect(engine.casRef(NOTES, 'not-an-object-id', null, 'x')).rejects.toThrow();
+      expect(await engine.readRef(NOTES)).toBeNull();
+    });
+
+    test('isReachable: commits on HEAD, a branch, a remote-tracking branch or a tag are live, others not', async () => {
+      const r = await repo({ 'a.txt': 'a\n' });
+      const c1 = (await git(r.dir, 'rev-parse', 'HEAD')).trim();
+      tick();
+      const c2 = await r.commit('two');
+      const loose = async (message: string) =>
+        (await git(r.dir, 'commit-tree', emptyTree(), '-p', c1, '-m', message)).trim();
+      const orphan = await loose('rebased away');
+      const tagged = await loose('tagged');
+      const tracked = await loose('fetched');
+      const side = await loose('on a branch');
+      await git(r.dir, 'tag', '-a', '-m', 'release', 'v1', tagged);
+      await git(r.dir, 'update-ref', 'refs/remotes/origin/topic', tracked);
+      await git(r.dir, 'update-ref', 'refs/heads/side', side);
+      for (const packed of [false, true]) {
+        if (packed) await git(r.dir, 'pack-refs', '--all');
+        const engine = await openEngine(name, r.dir);
+        for (const live of [c1, c2, tagged, tracked, side]) expect(await engine.isReachable(live)).toBe(true);
+        expect(await engine.isReachable(orphan)).toBe(false);
+        expect(await engine.isReachable(absentOid())).toBe(false);
+      }
+      await git(r.dir, 'branch', '-q', '-D', 'side');
+      expect(await (await openEngine(name, r.dir)).isReachable(side)).toBe(false);
+    });
+
     test('casRef works on a packed ref and readRef sees packed refs', async () => {
       const r = await repo({ 'a.txt': 'a\n' });
       const head = (await git(r.dir, 'rev-parse', 'HEAD')).trim();
@@ -281,7 +332,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(existsSync(join(r.dir, '.git', NOTES))).toBe(false);
       const engine = await openEngine(name, r.dir);
       expect(await engine.readRef(NOTES)).toBe(head);
-      const next = await engine.writeCommit({ tree: EMPTY_TREE, parents: [head], message: 'n\n', time: 5 });
+      const next = await engine.writeCommit({ tree: emptyTree(), parents: [head], message: 'n\n', time: 5 });
       expect(await engine.casRef(NOTES, next, null, 'x')).toBe(false);
       expect(await engine.casRef(NOTES, next, head, 'x')).toBe(true);
       expect((await git(r.dir, 'rev-parse', NOTES)).trim()).toBe(next);
@@ -293,7 +344,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       await git(r.dir, 'update-ref', NOTES, head);
       await writeFile(join(r.dir, '.git', `${NOTES}.lock`), '');
       const engine = await openEngine(name, r.dir);
-      const next = await engine.writeCommit({ tree: EMPTY_TREE, parents: [head], message: 'n\n', time: 5 });
+      const next = await engine.writeCommit({ tree: emptyTree(), parents: [head], message: 'n\n', time: 5 });
       expect(await engine.casRef(NOTES, next, head, 'x')).toBe(false);
       expect((await git(r.dir, 'rev-parse', NOTES)).trim()).toBe(head);
     });
@@ -308,7 +359,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       await git(r.dir, 'pack-refs', '--all');
       await git(r.dir, 'update-ref', 'refs/notes/loose', head);
       for (const ref of ['refs/notes/loose', 'refs/notes/packed']) {
-        expect(await engine.deleteRef(ref, EMPTY_TREE)).toBe(false);
+        expect(await engine.deleteRef(ref, emptyTree())).toBe(false);
         expect((await git(r.dir, 'rev-parse', ref)).trim()).toBe(head);
         expect(await engine.deleteRef(ref, head)).toBe(true);
         await expect(git(r.dir, 'rev-parse', '--verify', '-q', ref)).rejects.toThrow();
@@ -392,7 +443,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(await engine.resolve(c2)).toBe(c2);
       expect(await engine.resolve('no-such-branch')).toBeNull();
       expect(await engine.resolve('HEAD~5')).toBeNull();
-      expect(await engine.resolve('1111111111111111111111111111111111111111')).toBeNull();
+      expect(await engine.resolve(absentOid())).toBeNull();
     });
   });
 
@@ -450,7 +501,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
         const parents = new Set<string>();
         if (i > 0) parents.add(commits[i - 1 - random(Math.min(i, 6))]!);
         if (i > 3 && random(3) === 0) parents.add(commits[random(i)]!);
-        const args = ['commit-tree', EMPTY_TREE, ...[...parents].flatMap((p) => ['-p', p]), '-m', `c${i}`];
+        const args = ['commit-tree', emptyTree(), ...[...parents].flatMap((p) => ['-p', p]), '-m', `c${i}`];
         const when = `@${1_790_000_000 + i * 60} +0000`;
         const { stdout } = await run('git', args, {
           cwd: r.dir,
@@ -544,7 +595,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       const r = await repo({ 'a.txt': 'a\nb\n', 'd/e.txt': 'e\n' });
       const engine = await openEngine(name, r.dir);
       const head = (await git(r.dir, 'rev-parse', 'HEAD')).trim();
-      const changes = await engine.diffTrees(EMPTY_TREE, head);
+      const changes = await engine.diffTrees(emptyTree(), head);
       expect(changes.map((c) => [c.path, c.status, c.additions, c.deletions])).toEqual([
         ['a.txt', 'added', 2, 0],
         ['d/e.txt', 'added', 1, 0],
@@ -654,7 +705,9 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
       expect(readdirSync(join(clone, 'vendor', 'lib'))).toEqual([]);
       const tree = await (await openEngine(name, clone)).snapshotWorktree();
       expect(tree).toBe(await addAllTree(clone, join(clone, '.git')));
-      expect(await git(clone, 'ls-tree', '-r', tree!)).toMatch(/^160000 commit [0-9a-f]{40}\tvendor\/lib$/m);
+      expect(await git(clone, 'ls-tree', '-r', tree!)).toMatch(
+        /^160000 commit ([0-9a-f]{40}|[0-9a-f]{64})\tvendor\/lib$/m,
+      );
     });
 
     test('keeps what a sparse checkout leaves out of the worktree', async () => {
@@ -676,7 +729,7 @@ describe.each(['native', 'isomorphic'] as const)('%s engine', (name) => {
 
     test('an empty worktree is the empty tree, a bare repository has none', async () => {
       const r = await repo();
-      expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(EMPTY_TREE);
+      expect(await (await openEngine(name, r.dir)).snapshotWorktree()).toBe(emptyTree());
       const bare = await repo(undefined, { bare: true });
       expect(await (await openEngine(name, bare.dir)).snapshotWorktree()).toBeNull();
     });

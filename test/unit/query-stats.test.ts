@@ -1,5 +1,12 @@
 import { expect, test } from 'vitest';
-import { computeStats, isoWeek, median, percentile, renderStats } from '../../src/query/stats.js';
+import {
+  computeStats,
+  isoWeek,
+  median,
+  percentile,
+  renderStats,
+  runSucceeded,
+} from '../../src/query/stats.js';
 import { sampleRecords } from '../helpers/records.js';
 
 const records = sampleRecords();
@@ -22,7 +29,10 @@ test('totals over all runs', () => {
   const { total } = computeStats(records);
   expect(total.runs).toBe(6);
   expect(total.outcomes).toEqual({ completed: 3, failed: 1, abandoned: 1, pending: 1 });
-  expect(total.success_rate).toBeCloseTo(3 / 5);
+  // Of 5 finished runs, 3 completed, and only alpha's test passed after its last edit:
+  // charlie skipped its test, foxtrot's test ran before its last edit.
+  expect(total.succeeded).toBe(1);
+  expect(total.success_rate).toBeCloseTo(1 / 5);
   // alpha ✓, bravo ✗ + stale ✓, charl skipped + not-run, foxtr stale ✓
   expect(total.checks).toEqual({ total: 6, passed: 3, failed: 1, skipped: 2, stale: 2 });
   expect(total.retries).toBe(1 + 2);
@@ -43,7 +53,8 @@ test('per agent, busiest first', () => {
     ['gemini', 1],
     ['manual', 1],
   ]);
-  expect(by_agent[0]!.success_rate).toBe(1);
+  // claude-code: alpha succeeded; charlie (test skipped) and foxtrot (test stale) did not
+  expect(by_agent[0]!.success_rate).toBeCloseTo(1 / 3);
   expect(by_agent[1]!.success_rate).toBe(0);
 });
 
@@ -77,11 +88,32 @@ test('checks by name, the most often skipped, failed or stale first', () => {
   ]);
 });
 
+test('success needs every required check passing after the last edit, as the policy names them', () => {
+  const [alpha, bravo, charlie] = records;
+  // a completed run whose lint failed still succeeds when only tests are required …
+  const lintFailed = {
+    ...alpha!,
+    checks: [...alpha!.checks, { ...bravo!.checks[1]!, status: 'failed' as const }],
+  };
+  expect(runSucceeded(lintFailed)).toBe(true);
+  // … and not when lint is required too
+  expect(runSucceeded(lintFailed, ['test', 'lint'])).toBe(false);
+  // a weakened passing test proves nothing
+  expect(
+    runSucceeded({ ...alpha!, checks: [{ ...alpha!.checks[0]!, weakened: 'exit code ignored (|| true)' }] }),
+  ).toBe(false);
+  // changed files but ran no test at all
+  expect(runSucceeded({ ...alpha!, checks: [] })).toBe(false);
+  expect(runSucceeded(charlie!)).toBe(false);
+  expect(runSucceeded(bravo!)).toBe(false);
+});
+
 test('the text report has an agent table and a check table', () => {
   const text = renderStats(computeStats(records));
   expect(text).toContain('claude-code');
   expect(text.split('\n')[0]).toMatch(/^agent\s+runs\s+success/);
-  expect(text).toMatch(/\nall\s+6\s+60%/);
+  expect(text).toMatch(/\nall\s+6\s+20%/);
+  expect(text).toContain('success = completed, with every required check (test) passing after the last edit');
   expect(text).toMatch(/\ncheck\s+runs\s+passed\s+failed\s+skipped\s+stale\s+retries\n/);
   expect(renderStats(computeStats([]))).toBe('No runs recorded.\n');
 });

@@ -6,6 +6,8 @@ import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { AGENT_NAMES } from '../agents.js';
+import { runControl } from '../guard/control-files.js';
+import { withLimits } from '../guard/limits.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
 import { STALE_MS, sealPendingSessions, sessionEvents } from './seal.js';
@@ -51,7 +53,7 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
         ended: run.ended,
       });
       delete record.sealed_at;
-      out.push(record);
+      out.push(withLimits(record, run.lines, runControl(repo.location.commonDir, run.id)));
     } catch {
       // a damaged journal must not hide the other runs
     }

@@ -1,5 +1,4 @@
 // Build the record of an agent run (Claude Code, Codex, Gemini) from session facts (fold.ts), git facts and cost. Pure.
-import { createHash } from 'node:crypto';
 import { assessRisk } from '../../record/risk.js';
 import { type RunRecord, RunRecord as RunRecordSchema, SCHEMA } from '../../record/schema.js';
 import type { RedactionCount } from '../../redact/redactor.js';
@@ -96,14 +95,5 @@ export function buildSessionRecord(input: BuildInput): RunRecord {
   return record;
 }
 
-/** A stable record ID for a run (same input, same ID), so sealing twice is idempotent. */
-export function runIdFor(seed: string): string {
-  const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-  const bytes = createHash('sha256').update(`agent-log:${seed}`).digest();
-  let out = '';
-  for (const byte of bytes) {
-    if (byte < 252 && out.length < 10) out += ALPHABET[byte % 36];
-  }
-  if (/^[0-9a-f]/.test(out)) out = ALPHABET[16 + (out.charCodeAt(1) % 20)]! + out.slice(1);
-  return out;
-}
+/** A stable record ID for a run (same input, same ID): defined with the other ID rules. */
+export { runIdFor } from '../../record/id.js';

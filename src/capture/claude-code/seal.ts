@@ -9,6 +9,8 @@ import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
+import { runControl } from '../guard/control-files.js';
+import { withLimits } from '../guard/limits.js';
 import { AGENT_NAMES, agentAdapter } from '../agents.js';
 import { type SessionCost, transcriptCost } from './cost.js';
 import { type SessionEvent, transcriptEvents } from './events.js';
@@ -179,7 +181,11 @@ export async function sealSessionRun(
   const gaps = run.lines.flatMap((e) =>
     e.type === 'gap' ? [{ from: str(e.from), to: str(e.to), reason: str(e.reason) ?? 'paused' }] : [],
   );
-  const record = gaps.length ? { ...built, gaps } : built;
+  const record = withLimits(
+    gaps.length ? { ...built, gaps } : built,
+    run.lines,
+    runControl(repo.location.commonDir, run.id),
+  );
   if (commitsNewestFirst.length === 0) return { record, sealed: false };
   await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markRunSealed(run);

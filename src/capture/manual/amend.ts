@@ -5,6 +5,7 @@ import { NotFoundError, UsageError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
 import { appendRunEvent as appendEventLine } from '../../store/events.js';
 import { resolveRecords } from '../../store/read.js';
+import { liveCommitsFirst } from '../../store/seal.js';
 import { appendRunEvent, findRun } from '../../store/runs.js';
 
 export type Fact =
@@ -52,7 +53,9 @@ export async function addFact(
     throw new NotFoundError(`'${idOrRev}' names ${found.length} runs; give a record ID`);
   const stored = found[0]!;
   if (!stored.commit) throw new NotFoundError(`run ${stored.record.id} has no commit yet`);
-  const target = { id: stored.record.id, commit: stored.commit };
+  // Next to the full line on a live commit: after a rebase the orphaned copy may be pruned with its notes.
+  const [commit] = await liveCommitsFirst(repo.engine, stored.record.id, [stored.commit, ...stored.commits]);
+  const target = { id: stored.record.id, commit: commit ?? stored.commit };
   if (fact.type === 'approve') {
     const { sign, by, type: _t, ...rest } = fact;
     void _t;

@@ -15,6 +15,8 @@ import {
 } from '../../store/runs.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
+import { runControl } from '../guard/control-files.js';
+import { withLimits } from '../guard/limits.js';
 import { foldManualRun } from './fold.js';
 
 export interface StartOptions {
@@ -67,13 +69,17 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   const endTree = (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
   const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
   const changes = await describeChanges(engine, startTree, endTree, {});
-  const record = foldManualRun(run.id, run.events, {
-    commits: [...commitsNewestFirst].reverse(),
-    endTree,
-    changes,
-    sealedAt: now.toISOString(),
-    branch: head.branch,
-  });
+  const record = withLimits(
+    foldManualRun(run.id, run.events, {
+      commits: [...commitsNewestFirst].reverse(),
+      endTree,
+      changes,
+      sealedAt: now.toISOString(),
+      branch: head.branch,
+    }),
+    run.events,
+    runControl(repo.location.commonDir, run.id),
+  );
   if (commitsNewestFirst.length === 0) return { record, sealed: false, notesCommit: null };
   const result = await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markSealed(repo.location, run.id);
@@ -123,13 +129,17 @@ export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
   for (const run of listRuns(repo.location)) {
     const start = run.events.find((e) => e.type === 'start');
     const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
-    const record = foldManualRun(run.id, run.events, {
-      commits: [],
-      endTree: null,
-      changes: { changed: [], dependencies: [], config_changes: [] },
-      sealedAt: '',
-      branch: null,
-    });
+    const record = withLimits(
+      foldManualRun(run.id, run.events, {
+        commits: [],
+        endTree: null,
+        changes: { changed: [], dependencies: [], config_changes: [] },
+        sealedAt: '',
+        branch: null,
+      }),
+      run.events,
+      runControl(repo.location.commonDir, run.id),
+    );
     record.repo.start_tree = startTree;
     record.outcome.status = run.state === 'open' ? 'pending' : record.outcome.status;
     delete record.sealed_at;

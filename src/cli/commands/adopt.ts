@@ -37,14 +37,18 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
     if (!oid) throw new NotFoundError(`unknown revision '${target}'`);
     commits = [oid];
   }
-  // id → the new commits that name it (newest first, as rev-list gives them)
+  // id → the new commits that name it (newest first, as rev-list gives them), each commit once:
+  // a squash message names a run once per squashed commit.
   const wanted = new Map<string, string[]>();
   for (const c of commits) {
     const ids = [
       ...agentLogTrailers((await engine.readCommit(c)).message),
-      ...(target.includes('..') ? [] : argv.id),
+      ...(target.includes('..') ? [] : argv.id.map((id) => id.toLowerCase())),
     ];
-    for (const id of ids) wanted.set(id, [...(wanted.get(id) ?? []), c]);
+    for (const id of new Set(ids)) {
+      const list = wanted.get(id) ?? [];
+      if (!list.includes(c)) wanted.set(id, [...list, c]);
+    }
   }
   if (wanted.size === 0)
     throw new UsageError(`no Agent-Log trailer in ${target}`, 'name the run with --id <record-id>');

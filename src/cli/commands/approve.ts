@@ -3,7 +3,8 @@
 // the approval with the user's git signing key (gpg.format ssh or openpgp), as `git commit -S` would.
 import type { Argv } from 'yargs';
 import { addFact } from '../../capture/manual/amend.js';
-import { UsageError } from '../../errors.js';
+import { recordReview } from '../../capture/guard/runs.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { gitSigner } from '../../git/signing.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
@@ -47,18 +48,26 @@ export async function handler(argv: ApproveArgs, ctx: Context) {
     return;
   }
   const sign = argv.sign ? await gitSigner(repo.engine) : undefined;
-  const id = await addFact(
-    repo,
-    argv.id,
-    {
-      type: 'approve',
-      by: argv.by === undefined ? null : String(argv.by).trim(),
-      scope: String(argv.for).trim(),
-      decision: argv.deny ? 'denied' : 'approved',
-      note: argv.note ?? null,
-      ...(sign ? { sign } : {}),
-    },
-    ctx.now(),
-  );
+  const approval = {
+    by: argv.by === undefined ? (await repo.engine.identity()).name : String(argv.by).trim(),
+    scope: String(argv.for).trim(),
+    decision: argv.deny ? ('denied' as const) : ('approved' as const),
+    note: argv.note ?? null,
+  };
+  const fact = {
+    type: 'approve' as const,
+    ...approval,
+    by: argv.by === undefined ? null : approval.by,
+    ...(sign ? { sign } : {}),
+  };
+  let id: string | null;
+  try {
+    id = await addFact(repo, argv.id, fact, ctx.now());
+    await recordReview(repo, id, approval, true, ctx.now());
+  } catch (e) {
+    // a live agent run has no journal of its own: the approval waits in its control file for the seal
+    if (!(e instanceof NotFoundError) || !argv.id) throw e;
+    id = await recordReview(repo, argv.id, approval, false, ctx.now());
+  }
   ctx.err.write(`${argv.deny ? 'denial' : 'approval'} recorded on ${id}${sign ? ' (signed)' : ''}\n`);
 }

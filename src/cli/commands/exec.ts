@@ -1,6 +1,6 @@
 // `exec -- CMD…`: run a command inside the current run and record it; exits with its exit code.
 
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { classifyCommand } from '../../capture/classify.js';
 import { displayCommand, runCommand, tailText } from '../../capture/manual/exec.js';
@@ -8,6 +8,34 @@ import { UsageError } from '../../errors.js';
 import { appendRunEvent, findRun } from '../../store/runs.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
+
+const KINDS = ['test', 'lint', 'typecheck', 'build', 'install', 'other'] as const;
+type Kind = (typeof KINDS)[number];
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh']);
+
+/**
+ * `bash -c SCRIPT` (sh, zsh, dash, ksh; `-c` possibly with other flags, e.g. `-ec`): the script is
+ * what ran, and it is recorded as an agent's shell tool records it, so the same rules (kind,
+ * `|| true`, pipes without pipefail, narrowed filters) apply to it.
+ */
+export function shellScript(cmd: readonly string[]): string | null {
+  if (cmd.length < 3 || !SHELLS.has(basename(cmd[0]!))) return null;
+  return /^-[a-z]*c[a-z]*$/.test(cmd[1]!) ? cmd[2]! : null;
+}
+
+/** --kind, else a --check named after a kind (`--check test`), else the command's own kind, else the check's words. */
+export function execKind(command: string, kind: string | undefined, check: string | undefined): Kind {
+  if (kind) return kind as Kind;
+  const named = check?.toLowerCase();
+  if (named && (KINDS as readonly string[]).includes(named)) return named as Kind;
+  const detected = classifyCommand(command);
+  if (detected !== 'other' || !named) return detected;
+  if (/\b(unit|e2e|integration|tests?|specs?)\b/.test(named)) return 'test';
+  if (/lint/.test(named)) return 'lint';
+  if (/type-?check|types|tsc/.test(named)) return 'typecheck';
+  if (/build|compile/.test(named)) return 'build';
+  return 'other';
+}
 
 export const command = 'exec';
 export const describe =
@@ -17,7 +45,7 @@ export const builder = (y: Argv) =>
   y
     .option('check', { type: 'string', describe: 'name this command as a check (e.g. unit-tests)' })
     .option('kind', {
-      choices: ['test', 'lint', 'typecheck', 'build', 'install', 'other'] as const,
+      choices: KINDS,
       describe: 'override the detected kind',
     })
     .option('run', { type: 'string', describe: 'record ID of the run (default: the open run here)' })
@@ -46,7 +74,7 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
   if (run.state !== 'open') throw new UsageError(`run ${run.id} is finished`);
   const tree = await repo.engine.snapshotWorktree();
   const result = await runCommand(cmd, { out: ctx.out, err: ctx.err, cwd: ctx.cwd, env: ctx.env });
-  const command = displayCommand(cmd);
+  const command = shellScript(cmd) ?? displayCommand(cmd);
   const tail = tailText(result.outputTail);
   appendRunEvent(repo.location, run.id, {
     type: 'exec',
@@ -56,7 +84,7 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
     duration_ms: result.durationMs,
     exit_code: result.notFound ? 127 : result.exitCode,
     interrupted: result.interrupted,
-    kind: argv.kind ?? classifyCommand(command),
+    kind: execKind(command, argv.kind, argv.check),
     output_tail: tail.text,
     ...(tail.truncated ? { truncated: true } : {}),
     ...(argv.check ? { check: argv.check } : {}),

@@ -2,6 +2,7 @@
 // One line per command; keep alphabetical.
 export const COMMAND_MODULES: Record<string, string> = {
   adopt: './adopt.js',
+  allow: './allow.js',
   approve: './approve.js',
   attach: './attach.js',
   blame: './blame.js',
@@ -27,6 +28,7 @@ export const COMMAND_MODULES: Record<string, string> = {
   show: './show.js',
   start: './start.js',
   stats: './stats.js',
+  stop: './stop.js',
   sync: './sync.js',
   trailer: './trailer.js',
   uninstall: './uninstall.js',

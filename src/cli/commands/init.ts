@@ -9,7 +9,8 @@ import type { Context } from '../context.js';
 import { packageRoot } from '../package-root.js';
 
 export const command = 'init';
-export const describe = 'Configure this repository: notes rewriting, display, fetch refspecs, git hooks';
+export const describe =
+  'Configure this repository: notes rewriting, fetch refspecs, git hooks (--display: notes in git log)';
 
 export const builder = (y: Argv) =>
   y
@@ -23,9 +24,15 @@ export const builder = (y: Argv) =>
       default: false,
       describe: 'install a pre-push hook that refuses to push notes with secrets (see scan)',
     })
+    .option('display', {
+      type: 'boolean',
+      default: false,
+      describe: 'also show records in plain `git log` (notes.displayRef; one JSON line per run)',
+    })
     .option('json', { type: 'boolean', default: false });
 
 interface InitArgs {
+  display: boolean;
   hooks: boolean;
   prePush?: boolean;
   json: boolean;
@@ -67,7 +74,8 @@ export async function handler(argv: InitArgs, ctx: Context) {
     await configSet(location, 'notes.agent-log.mergeStrategy', 'cat_sort_uniq'),
     'notes.agent-log.mergeStrategy=cat_sort_uniq',
   );
-  note(await configAdd(location, 'notes.displayRef', NOTES_REF), `notes.displayRef=${NOTES_REF}`);
+  if (argv.display)
+    note(await configAdd(location, 'notes.displayRef', NOTES_REF), `notes.displayRef=${NOTES_REF}`);
   for (const remote of await remotes(location)) {
     const spec = `+${NOTES_REF}:refs/notes/remotes/${remote}/agent-log`;
     note(await configAdd(location, `remote.${remote}.fetch`, spec), `remote.${remote}.fetch=${spec}`);

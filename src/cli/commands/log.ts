@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
+import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 
@@ -41,6 +42,7 @@ export async function handler(argv: LogArgs, ctx: Context) {
   }));
   const sealed = await selectFor(ctx, repo, {}, Math.max(0, limit - unsealed.length));
   const items = [...unsealed, ...sealed].slice(0, limit);
+  if (items.length === 0 && limit > 0) await explainNoRuns(ctx, repo);
   if (argv.json) {
     const full = await fullRecords(repo.engine, sealed.map(entryOf));
     const byId = new Map(full.map((f) => [f.record.id, f]));

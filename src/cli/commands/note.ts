@@ -2,7 +2,8 @@
 // `note ID --status failed --reason "…"`: a sealed run's outcome changed after the fact.
 import type { Argv } from 'yargs';
 import { addFact } from '../../capture/manual/amend.js';
-import { UsageError } from '../../errors.js';
+import { recordReview } from '../../capture/guard/runs.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
@@ -59,6 +60,16 @@ export async function handler(argv: NoteArgs, ctx: Context) {
     ctx.warn(`recording is off (${off}): note not recorded`);
     return;
   }
-  const id = await addFact(await ctx.repo(), argv.id, fact, ctx.now());
+  const repo = await ctx.repo();
+  const text = argv.text ?? argv.rollback ?? argv.boundary ?? null;
+  let id: string | null;
+  try {
+    id = await addFact(repo, argv.id, fact, ctx.now());
+    await recordReview(repo, id, { note: text }, true, ctx.now());
+  } catch (e) {
+    // a live agent run has no journal of its own: the note waits in its control file for the seal
+    if (!(e instanceof NotFoundError) || !argv.id) throw e;
+    id = await recordReview(repo, argv.id, { note: text }, false, ctx.now());
+  }
   ctx.err.write(`note recorded on ${id}\n`);
 }

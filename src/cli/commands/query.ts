@@ -28,7 +28,8 @@ interface QueryArgs extends FilterArgs {
   pager: boolean;
 }
 
-export async function handler(argv: QueryArgs, ctx: Context) {
+/** Exits 1 when no run matches, like grep, so scripts can test for a match. */
+export async function handler(argv: QueryArgs, ctx: Context): Promise<number> {
   if (argv.n !== undefined && (!Number.isInteger(argv.n) || argv.n < 0))
     throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
   const repo = await ctx.repo();
@@ -37,7 +38,7 @@ export async function handler(argv: QueryArgs, ctx: Context) {
   const found = await selectFor(ctx, repo, spec, argv.n ?? Number.POSITIVE_INFINITY);
   if (argv.json) {
     ctx.out.write(formatJson(await fullRecords(repo.engine, found.map(entryOf))));
-    return;
+    return found.length ? 0 : 1;
   }
   const lines = argv.format
     ? found.map((s) => formatRecord(s, argv.format!))
@@ -46,4 +47,5 @@ export async function handler(argv: QueryArgs, ctx: Context) {
         width: ctx.isTTY ? process.stdout.columns || 100 : 0,
       });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
+  return found.length ? 0 : 1;
 }

@@ -1,9 +1,12 @@
 // `show [ID|REV]`: the review packet of a run (Markdown by default, HTML, or the record as JSON).
-// A commit with several runs shows each.
+// A commit with several runs shows each. On a terminal the Markdown is rendered for it (and paged);
+// `--format md` or a pipe gives the Markdown itself.
 import type { Argv } from 'yargs';
 import type { RunRecord } from '../../record/schema.js';
 import { renderPacket, renderPacketHtml } from '../../report/packet.js';
+import { renderForTerminal } from '../../report/terminal.js';
 import type { Context } from '../context.js';
+import { writePaged } from '../pager.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
 
 export const command = 'show [ref]';
@@ -12,13 +15,18 @@ export const describe = 'Print the review packet of a run (record ID or any comm
 export const builder = (y: Argv) =>
   y
     .positional('ref', { type: 'string', describe: 'record ID (prefix of 4+) or revision' })
-    .option('format', { choices: ['md', 'json', 'html'] as const, default: 'md' })
-    .option('json', { type: 'boolean', default: false, describe: 'same as --format json' });
+    .option('format', {
+      choices: ['md', 'json', 'html'] as const,
+      describe: 'md (default; rendered for a terminal unless given), json or html',
+    })
+    .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
 
 interface ShowArgs {
   ref?: string;
-  format: string;
+  format?: string;
   json: boolean;
+  pager: boolean;
 }
 
 export async function loadForShow(ctx: Context, ref: string | undefined): Promise<RunRecord[]> {
@@ -37,5 +45,11 @@ export async function handler(argv: ShowArgs, ctx: Context) {
   // Several runs on one commit share nothing but the commit: each gets its own commit order.
   const commits = found.length === 1 ? await runCommits(repo, found[0]!) : undefined;
   const render = argv.format === 'html' ? renderPacketHtml : renderPacket;
-  ctx.out.write(rendered(template, () => render(records, template.text, { commits })));
+  const text = rendered(template, () => render(records, template.text, { commits }));
+  if (argv.format !== undefined || !ctx.isTTY) {
+    ctx.out.write(text);
+    return;
+  }
+  const color = !ctx.env.NO_COLOR;
+  await writePaged(ctx, renderForTerminal(text, { color, width: process.stdout.columns || 80 }), !argv.pager);
 }

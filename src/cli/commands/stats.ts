@@ -1,10 +1,14 @@
 // `stats`: aggregates over runs (optionally filtered like `query`): per period and per agent, and
-// which checks are skipped, failed or stale most.
+// which checks are skipped, failed or stale most. Success follows the repository's verify policy:
+// completed, with every required check passing after the last edit.
 import type { Argv } from 'yargs';
 import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { computeStats, type Period, renderStats } from '../../query/stats.js';
+import { policyFrom } from '../../query/verify.js';
+import { loadRepoConfig } from '../../store/config.js';
 import type { Context } from '../context.js';
 import { selectFor } from '../open-index.js';
+import { writePaged } from '../pager.js';
 import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
 
 export const command = 'stats';
@@ -14,20 +18,25 @@ export const describe =
 export const builder = (y: Argv) =>
   addFilterOptions(y)
     .option('by', { choices: ['day', 'week', 'month'] as const, describe: 'also break down by period' })
-    .option('json', { type: 'boolean', default: false });
+    .option('json', { type: 'boolean', default: false })
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
 
 interface StatsArgs extends FilterArgs {
   by?: Period;
   json: boolean;
+  pager: boolean;
 }
 
 export async function handler(argv: StatsArgs, ctx: Context) {
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
   const spec = await filterSpec(argv, ctx, repo);
+  const policy = policyFrom(loadRepoConfig(repo.location.worktree, ctx.warn));
   const stats = computeStats(
     (await selectFor(ctx, repo, spec)).map((s) => s.record),
     argv.by ?? null,
+    policy.require_checks,
   );
-  ctx.out.write(argv.json ? `${JSON.stringify(stats, null, 2)}\n` : renderStats(stats));
+  if (argv.json) ctx.out.write(`${JSON.stringify(stats, null, 2)}\n`);
+  else await writePaged(ctx, renderStats(stats), !argv.pager);
 }

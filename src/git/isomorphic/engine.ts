@@ -38,6 +38,8 @@ async function readGlobalExcludes(config: ConfigReader, env: NodeJS.ProcessEnv):
 
 /** Objects read concurrently by readBlobs (loose reads overlap; packed ones are cheap either way). */
 const READ_BATCH = 64;
+/** Refs whose commits `gc` keeps (besides HEAD and reflogs). */
+const LIVE_REFS = ['refs/heads/', 'refs/remotes/', 'refs/tags/'];
 
 export interface IsomorphicEngineOptions {
   env?: NodeJS.ProcessEnv;
@@ -169,6 +171,21 @@ class IsomorphicEngine implements GitEngine {
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
     if (!isOid(ancestor) || !isOid(descendant)) throw new GitError('isAncestor needs full commit ids');
     return this.history.isAncestor(ancestor, descendant);
+  }
+
+  async isReachable(commit: string): Promise<boolean> {
+    if (!isOid(commit) || !(await this.objects.tryRead(commit))) return false;
+    const tips = new Set<string>();
+    const head = (await this.head()).commit;
+    if (head) tips.add(head);
+    for (const oid of (await refs.listRefs(this.location.commonDir, LIVE_REFS)).values()) tips.add(oid);
+    for (const tip of tips) {
+      const peeled = await this.objects.peel(tip).catch(() => null);
+      if (peeled?.obj.type !== 'commit') continue;
+      if (peeled.oid === commit) return true;
+      if (await this.history.isAncestor(commit, peeled.oid).catch(() => false)) return true;
+    }
+    return false;
   }
 
   getConfig(key: string): Promise<string | null> {

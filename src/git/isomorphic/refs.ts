@@ -62,6 +62,33 @@ export async function readPackedRefs(dir: string): Promise<Map<string, string>> 
   return refs;
 }
 
+/** Every ref under the given prefixes (`refs/heads/` …) → its oid: loose files over packed-refs. */
+export async function listRefs(dir: string, prefixes: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [ref, oid] of await readPackedRefs(dir)) {
+    if (prefixes.some((p) => ref.startsWith(p))) out.set(ref, oid);
+  }
+  const walk = async (ref: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fsp.readdir(join(dir, ref), { withFileTypes: true });
+    } catch (e) {
+      if (isMissing(e)) return;
+      throw e;
+    }
+    for (const e of entries) {
+      const name = `${ref}${e.name}`;
+      if (e.isDirectory()) await walk(`${name}/`);
+      else if (e.isFile() && !e.name.endsWith('.lock')) {
+        const value = (await readText(join(dir, name)))?.trim() ?? '';
+        if (isOid(value)) out.set(name, value);
+      }
+    }
+  };
+  for (const p of prefixes) await walk(p);
+  return out;
+}
+
 type RawRef = { oid: string } | { symref: string } | null;
 
 async function readRawRef(dir: string, ref: string): Promise<RawRef> {

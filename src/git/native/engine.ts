@@ -18,6 +18,8 @@ import { parseCommit, parseTree } from '../objects.js';
 import { CatFileBatch } from './cat-file.js';
 import { gitText, runGit } from './run.js';
 
+/** Refs whose commits `gc` keeps (besides HEAD and reflogs). */
+const LIVE_REFS = ['refs/heads', 'refs/remotes', 'refs/tags'];
 const FALLBACK_IDENTITY: Identity = { name: 'git-agent-log', email: 'agent-log@localhost' };
 /** A lock file older than this, left by a process that died mid-update, is removed. */
 const STALE_LOCK_MS = 10_000;
@@ -27,6 +29,7 @@ export class NativeEngine implements GitEngine {
   private readonly cat: CatFileBatch;
   private readonly cwd: string;
   private ident: Identity | null = null;
+  private format: Promise<number> | undefined;
 
   constructor(readonly location: RepoLocation) {
     this.cwd = location.worktree ?? location.gitDir;
@@ -38,6 +41,18 @@ export class NativeEngine implements GitEngine {
     opts: { input?: string | Buffer; okCodes?: number[]; env?: NodeJS.ProcessEnv } = {},
   ) {
     return runGit(args, { cwd: this.cwd, ...opts });
+  }
+
+  /** Bytes of a binary object id in trees: 20 (SHA-1) or 32 (SHA-256, `extensions.objectFormat`). */
+  private oidBytes(): Promise<number> {
+    this.format ??= this.git(['rev-parse', '--show-object-format'], { okCodes: [128, 129] }).then(
+      async (r) => {
+        const name =
+          r.code === 0 ? r.stdout.toString().trim() : await this.getConfig('extensions.objectformat');
+        return name?.toLowerCase() === 'sha256' ? 32 : 20;
+      },
+    );
+    return this.format;
   }
 
   async head(): Promise<HeadInfo> {
@@ -65,10 +80,13 @@ export class NativeEngine implements GitEngine {
   }
 
   async casRef(ref: string, next: string, expected: string | null, message: string): Promise<boolean> {
-    const r = await this.git(['update-ref', '-m', message, ref, next, expected ?? ZERO_OID], {
-      okCodes: [1, 128],
-    });
+    // "must not exist" is the zero id of the repository's id length (64 hex digits in SHA-256).
+    const old = expected ?? ZERO_OID.padEnd(next.length, '0');
+    const r = await this.git(['update-ref', '-m', message, ref, next, old], { okCodes: [1, 128] });
     if (r.code === 0) return true;
+    // Only a lost race (the ref moved, or a lock is held) is worth retrying; anything else fails now.
+    if (!/cannot lock ref/.test(r.stderr))
+      throw new GitError(`git update-ref ${ref}: ${firstLine(r.stderr)}`);
     this.clearStaleLock(ref, r.stderr);
     return false;
   }
@@ -109,7 +127,7 @@ export class NativeEngine implements GitEngine {
     if (!o) throw new GitError(`tree ${oid} is missing`);
     if (o.type === 'commit') return this.readTree(parseCommit(oid, o.content).tree);
     if (o.type !== 'tree') throw new GitError(`object ${oid} is a ${o.type}, not a tree`);
-    return parseTree(o.content);
+    return parseTree(o.content, await this.oidBytes());
   }
 
   async readCommit(oid: string): Promise<CommitInfo> {
@@ -156,6 +174,17 @@ export class NativeEngine implements GitEngine {
     return r.code === 0;
   }
 
+  async isReachable(commit: string): Promise<boolean> {
+    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return false;
+    const head = await this.git(['merge-base', '--is-ancestor', commit, 'HEAD'], { okCodes: [1, 128] });
+    if (head.code === 0) return true;
+    const refs = await this.git(
+      ['for-each-ref', '--count=1', '--format=%(refname)', `--contains=${commit}`, ...LIVE_REFS],
+      { okCodes: [1, 128, 129] },
+    );
+    return refs.code === 0 && refs.stdout.toString().trim() !== '';
+  }
+
   async getConfig(key: string): Promise<string | null> {
     const r = await this.git(['config', '--get', key], { okCodes: [1] });
     return r.code === 0 ? r.stdout.toString().trim() : null;
@@ -196,6 +225,16 @@ export class NativeEngine implements GitEngine {
   close(): Promise<void> {
     return this.cat.close();
   }
+}
+
+function firstLine(stderr: string): string {
+  return (
+    stderr
+      .split('\n')
+      .find((l) => l.trim())
+      ?.replace(/^fatal: /, '')
+      .trim() ?? 'failed'
+  );
 }
 
 const STATUS: Record<string, FileChange['status']> = {

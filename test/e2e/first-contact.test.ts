@@ -1,0 +1,340 @@
+// A new user's first hour, through the built CLI on real repositories: help and the man page git
+// opens for `git agent-log --help`, plain `git log` left alone, a packet rendered for a terminal,
+// empty states that say what to do, approvals in PR bodies, what `stats` calls success, --no-pager
+// everywhere, and `exec` judging `bash -c "… || true"` like an agent's command.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function repoWith(files: Record<string, string> = { 'README.md': '# demo\n' }) {
+  const repo = await tempRepo({ files });
+  cleanups.push(() => repo.cleanup());
+  return repo;
+}
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function ok(repo: TempRepo | string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = await cli(repo, args, { env });
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** A finished run with one commit: task, a check, an approval. Returns its ID. */
+async function recordedRun(repo: TempRepo, task: string, opts: { approve?: boolean } = {}) {
+  const id = (await ok(repo, ['start', '--task', task])).stdout.trim();
+  repo.write('src/app.ts', `export const task = ${JSON.stringify(task)};\n`);
+  await ok(repo, ['exec', '--check', 'unit', '--', 'node', '-e', 'console.log("12 passed")']);
+  if (opts.approve) await ok(repo, ['approve', '--by', 'Ann Reviewer', '--for', 'PR creation']);
+  await repo.commit(task);
+  await ok(repo, ['finish']);
+  return id;
+}
+
+/** Run the CLI with stdout on a pseudo-terminal (util-linux `script`); returns what the terminal got. */
+function onTerminal(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}): string {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], {
+    cwd: repo.dir,
+    env: gitEnv({ COLUMNS: '120', TERM: 'xterm', ...env }),
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.replace(/\r\n/g, '\n');
+}
+
+describe('help', () => {
+  test('`git agent-log --help` opens the man page git-agent-log, which the build ships', async () => {
+    const repo = await repoWith();
+    const probe = join(tempDir('agent-log-man-'), 'asked');
+    // git turns `--help` into its man viewer with the page name; a probe viewer records the name.
+    const r = spawnSync(
+      'git',
+      [
+        '-c',
+        'help.format=man',
+        '-c',
+        'man.viewer=probe',
+        '-c',
+        `man.probe.cmd=echo >'${probe}'`,
+        'agent-log',
+        '--help',
+      ],
+      {
+        cwd: repo.dir,
+        env: gitEnv({ PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}` }),
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(probe, 'utf8').trim();
+    expect(page).toBe('git-agent-log');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.man).toEqual([`./man/man1/${page}.1`]);
+    expect(pkg.files).toContain('man');
+    expect(readdirSync(join(ROOT, 'man', 'man1'))).toContain(`${page}.1`);
+  });
+
+  test('the man page documents every command and every option the command definitions declare', async () => {
+    const page = readFileSync(join(ROOT, 'man', 'man1', 'git-agent-log.1'), 'utf8');
+    const text = page.replace(/\\-/g, '-').replace(/\\e/g, '\\');
+    expect(page).toMatch(/^\.TH GIT\\-AGENT\\-LOG 1 /m);
+    // An independent reader of the definitions: the command files' own source text.
+    const dir = join(ROOT, 'src', 'cli', 'commands');
+    const optionsIn = (src: string) => [...src.matchAll(/\.option\('([\w-]+)'/g)].map((m) => m[1]!);
+    const filters = optionsIn(readFileSync(join(ROOT, 'src', 'cli', 'query-options.ts'), 'utf8'));
+    const top = (await ok(tempDir('agent-log-help-'), ['--help'])).stdout;
+    let documented = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'index.ts')) {
+      const src = readFileSync(join(dir, file), 'utf8');
+      if (/export const describe = false/.test(src)) continue; // internal, called by hooks
+      const usage = /export const command = '([^']+)'/.exec(src)![1]!;
+      const name = usage.split(' ')[0]!;
+      expect(top, name).toContain(`git agent-log ${name}`);
+      const start = text.indexOf(`.SS "git agent-log ${usage}"`);
+      expect(start, `${name} in the man page`).toBeGreaterThan(0);
+      const section = text.slice(start).split('\n.SS ')[0]!;
+      const positional = new Set([...usage.matchAll(/[[<]([\w-]+)/g)].map((m) => m[1]!));
+      const options = [...optionsIn(src), ...(src.includes('addFilterOptions(') ? filters : [])];
+      for (const opt of options.filter((o) => !positional.has(o)))
+        expect(section, `${name} --${opt}`).toMatch(new RegExp(`(^|[ ,])-(-|-no-)?${opt}\\b`, 'm'));
+      documented++;
+    }
+    expect(documented).toBeGreaterThan(20);
+  });
+
+  test('`help COMMAND` prints that command’s help; an unknown one is a usage error', async () => {
+    const dir = tempDir('agent-log-help-');
+    const show = await ok(dir, ['help', 'show']);
+    expect(show.stdout).toMatch(/^git agent-log show \[ref\]/);
+    expect(show.stdout).toBe((await ok(dir, ['show', '--help'])).stdout);
+    expect(show.stdout).toContain('--format');
+    expect((await ok(dir, ['help'])).stdout).toMatch(/^git agent-log <command>/);
+    const bad = await cli(dir, ['help', 'shwo']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: see git agent-log help\n");
+  });
+});
+
+describe('init and plain git log', () => {
+  test('init leaves `git log` as it was; --display opts in; the documented alias gives one line per run', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const id = await recordedRun(repo, 'tighten the signup validation');
+    const plain = await repo.git('log');
+    expect(plain).not.toContain('agent-log/v1');
+    expect(plain).not.toContain(`"id":"${id}"`);
+    // the README's alias, as written there
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const alias = /git config alias\.runs '([^']+)'/.exec(readme)?.[1];
+    expect(alias).toBeDefined();
+    const head = (await repo.git('rev-parse', '--short=7', 'HEAD')).trim();
+    const env = gitEnv({ PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}` });
+    const out = execFileSync('git', ['-c', `alias.runs=${alias}`, 'runs'], {
+      cwd: repo.dir,
+      env,
+      encoding: 'utf8',
+    });
+    expect(out).toBe(`${head} ${id.slice(0, 7)} completed ✓1 tighten the signup validation\n`);
+
+    await ok(repo, ['init', '--display']);
+    expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
+  });
+});
+
+describe('show on a terminal', () => {
+  const task = 'keep `ms <= 0` out | and never `npm test || true`';
+
+  test('renders the packet: headings, aligned tables, no Markdown escapes, colour unless NO_COLOR', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const id = await recordedRun(repo, task, { approve: true });
+    const plain = onTerminal(repo, ['show', id, '--no-pager'], { NO_COLOR: '1' });
+    expect(plain).not.toContain('\u001b');
+    expect(plain).toContain(`Agent run ${id}\n`);
+    // the task's own backticks, `<` and `|` as typed, without the packet's escapes
+    expect(plain).toContain(`Task: ${task}\n`);
+    expect(plain).not.toMatch(/\\[<|`*_]/);
+    expect(plain).not.toMatch(/^#{1,6} \S|^\|/m);
+    // the Approvals table: header and row start their columns at the same offsets
+    const rows = plain.split('\n');
+    const header = rows.findIndex((l) => /^By\s+Scope\s+Decision/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const row = rows[header + 2]!;
+    expect(row.startsWith('Ann Reviewer')).toBe(true);
+    expect(row.indexOf('PR creation')).toBe(rows[header]!.indexOf('Scope'));
+    expect(row.indexOf('approved')).toBe(rows[header]!.indexOf('Decision'));
+
+    const coloured = onTerminal(repo, ['show', id, '--no-pager']);
+    expect(coloured).toContain('\u001b[1m');
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
+  test('the Markdown itself with --format md on a terminal, and whenever stdout is a pipe', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const id = await recordedRun(repo, task);
+    const piped = (await ok(repo, ['show', id])).stdout;
+    expect(piped).toMatch(new RegExp(`^# Agent run \`${id}\``));
+    expect(piped).toContain('**Task:** keep \\`ms \\<= 0\\` out \\| and never \\`npm test \\|\\| true\\`');
+    const md = onTerminal(repo, ['show', id, '--format', 'md', '--no-pager']);
+    expect(md).toBe(piped);
+  });
+
+  test('pages through $GIT_PAGER on a terminal, not with --no-pager', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const id = await recordedRun(repo, 'paged');
+    const pager = `sed 's/^/paged: /'`;
+    const env = { GIT_PAGER: pager, NO_COLOR: '1' };
+    expect(onTerminal(repo, ['show', id], env)).toMatch(/^paged: Agent run/);
+    expect(onTerminal(repo, ['show', id, '--no-pager'], env)).toMatch(/^Agent run/);
+  });
+});
+
+describe('empty states', () => {
+  test('log with no runs says so on stderr; query with no match exits 1 like grep', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const log = await ok(repo, ['log']);
+    expect(log.stdout).toBe('');
+    expect(log.stderr).toBe('no runs recorded in this repository\n');
+    const none = await cli(repo, ['query', '--agent', 'nobody']);
+    expect(none).toEqual({ code: 1, stdout: '', stderr: '' });
+    const json = await cli(repo, ['query', '--agent', 'nobody', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual([]);
+    const id = await recordedRun(repo, 'one run');
+    expect((await ok(repo, ['query', '--agent', 'manual', '--format', '%id'])).stdout).toBe(`${id}\n`);
+  });
+
+  test('log tells how to get records the remote has that are not fetched, or fetched and not merged', async () => {
+    const bare = tempDir('agent-log-bare-');
+    execFileSync('git', ['init', '-q', '--bare', bare], { env: gitEnv() });
+    const a = await repoWith();
+    await a.git('remote', 'add', 'origin', bare);
+    await ok(a, ['init']);
+    const id = await recordedRun(a, 'shared run');
+    await a.git('push', '-q', 'origin', 'main', 'refs/notes/agent-log');
+
+    const b = tempDir('agent-log-clone-');
+    execFileSync('git', ['clone', '-q', bare, b], { env: gitEnv() });
+    const unfetched = await ok(b, ['log']);
+    expect(unfetched.stdout).toBe('');
+    expect(unfetched.stderr).toBe(
+      'no runs recorded in this repository\n' +
+        'hint: records on origin, if any, are not fetched: run `git agent-log sync origin` ' +
+        '(or `git agent-log init` to fetch them with every `git fetch`)\n',
+    );
+    execFileSync(
+      'git',
+      ['fetch', '-q', 'origin', 'refs/notes/agent-log:refs/notes/remotes/origin/agent-log'],
+      {
+        cwd: b,
+        env: gitEnv(),
+      },
+    );
+    const unmerged = await ok(b, ['log']);
+    expect(unmerged.stderr).toBe(
+      'no runs recorded in this repository\n' +
+        'hint: records fetched from origin are not merged here: run `git agent-log sync origin`\n',
+    );
+    await ok(b, ['sync', 'origin', '--no-push']);
+    expect((await ok(b, ['log', '--format', '%id'])).stdout).toBe(`${id}\n`);
+  });
+});
+
+describe('pr, stats and the pager flag', () => {
+  test('pr lists the approvals', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    await recordedRun(repo, 'approved run', { approve: true });
+    const pr = (await ok(repo, ['pr'])).stdout;
+    const section = pr.slice(pr.indexOf('## Approvals'), pr.indexOf('## Risks'));
+    expect(section).toMatch(/^\| Ann Reviewer \| PR creation \| approved \| \d{4}-\d\d-\d\dT[\d:.]+Z \|/m);
+  });
+
+  test('stats: a completed run whose test failed after the last edit is not a success, and says why', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    await recordedRun(repo, 'good run');
+    await ok(repo, ['start', '--task', 'bad run']);
+    repo.write('src/bad.ts', 'bad\n');
+    const failed = await cli(repo, ['exec', '--check', 'unit', '--', 'node', '-e', 'process.exit(1)']);
+    expect(failed.code).toBe(1);
+    await repo.commit('bad run');
+    await ok(repo, ['finish', '--status', 'completed']);
+    const s = JSON.parse((await ok(repo, ['stats', '--json'])).stdout);
+    expect(s.total.outcomes).toEqual({ completed: 2 });
+    expect(s.total.succeeded).toBe(1);
+    expect(s.total.success_rate).toBe(0.5);
+    const text = (await ok(repo, ['stats', '--no-pager'])).stdout;
+    expect(text).toMatch(/^all\s+2\s+50%/m);
+    expect(text).toContain(
+      'success = completed, with every required check (test) passing after the last edit',
+    );
+  });
+
+  test('every command that pages accepts --no-pager', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const id = await recordedRun(repo, 'paged run');
+    for (const args of [
+      ['log'],
+      ['query', '--agent', 'manual'],
+      ['stats'],
+      ['show', id],
+      ['pr', id],
+      ['blame', 'src/app.ts'],
+    ])
+      await ok(repo, [...args, '--no-pager']);
+  });
+});
+
+describe('exec judges shell commands as agent commands are judged', () => {
+  test('`exec --check test -- bash -c "… || true"` is a weakened test; --check names the kind', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    await ok(repo, ['start', '--task', 'weakened']);
+    repo.write('src/app.ts', 'x\n');
+    await ok(repo, ['exec', '--check', 'test', '--', 'bash', '-c', `node -e 'process.exit(3)' || true`]);
+    await ok(repo, ['exec', '--check', 'unit-tests', '--', 'sh', '-c', './no-such-runner.sh || true']);
+    await repo.commit('weakened');
+    await ok(repo, ['finish']);
+    const note = await repo.git('notes', '--ref=agent-log', 'show', 'HEAD');
+    const record = note
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((l) => l.kind === 'record');
+    expect(record.commands.map((c: { command: string; kind: string }) => [c.command, c.kind])).toEqual([
+      [`node -e 'process.exit(3)' || true`, 'test'],
+      ['./no-such-runner.sh || true', 'test'],
+    ]);
+    expect(
+      record.checks.map((c: { name: string; status: string; weakened: string | null }) => [
+        c.name,
+        c.status,
+        c.weakened,
+      ]),
+    ).toEqual([
+      ['test', 'passed', 'exit code ignored (|| true)'],
+      ['unit-tests', 'passed', 'exit code ignored (|| true)'],
+    ]);
+    const verify = await cli(repo, ['verify']);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain('check test was weakened: exit code ignored (|| true)');
+  });
+});
