@@ -4,8 +4,12 @@
 // and `git merge --squash` write them, rebase followed by gc, a torn journal, foreign notes, SHA-256).
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cli, type TempRepo, tempRepo, tick } from '../helpers/repo.js';
+
+// Each test drives 8-15 CLI processes and real git (squash, rebase, gc): on a loaded 2-core machine
+// that has taken 40-60 s, so the default 60 s would make them flaky. Nothing here is timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -188,6 +192,17 @@ describe('adopt after a squash merge', () => {
     await forgetUnreachable(repo);
     for (const id of [first, second]) expect(await shownId(repo, id)).toBe(id);
   });
+});
+
+test('a squash message that is the PR body `pr` printed (GitHub "title and description") is adopted', async () => {
+  const repo = await repoWith({ 'README.md': 'base\n' });
+  await repo.git('checkout', '-q', '-b', 'feature');
+  const id = await runOnFeature(repo, 'add signup validation', ['api/a.ts', 'api/b.ts']);
+  const body = await ok(repo, ['pr', id]);
+  const squash = await squashInto(repo, `Add signup validation (#185)\n\n${body}`);
+  const attached = JSON.parse(await ok(repo, ['adopt', '--json'])).attached as { id: string }[];
+  expect(attached.map((a) => a.id)).toEqual([id]);
+  expect(await fullLineOn(repo, squash, id)).toBe(true);
 });
 
 describe('late facts after a rebase', () => {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { CheckFailedError } from '../../errors.js';
-import { configGetAll, HOOK_BEGIN, hooksDir, remotes } from '../../git/setup.js';
+import { configGetAll, remotes } from '../../git/setup.js';
 import { trackingRef } from '../../git/sync.js';
 import { errorLogPath } from '../../journal/paths.js';
 import { agentLogTrailers } from '../../store/config.js';
@@ -12,6 +12,8 @@ import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
+import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
+import { checkGitHooks } from '../doctor-hooks.js';
 
 export const command = 'doctor';
 export const describe =
@@ -54,15 +56,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       add('warn', `records of ${remote} were never fetched`, `git agent-log sync ${remote}`);
   }
   if (location.worktree) {
-    const hook = join(await hooksDir(location), 'post-commit');
-    if (existsSync(hook) && readFileSync(hook, 'utf8').includes(HOOK_BEGIN))
-      add('ok', 'post-commit hook attaches pending runs');
-    else
-      add(
-        'warn',
-        'no post-commit hook: runs finished before committing wait for the next finish',
-        'git agent-log init',
-      );
+    await checkGitHooks(location, add);
     checkClaude(location.worktree, add);
     checkOtherAgents(location.worktree, add);
   }
@@ -107,6 +101,18 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       }
     }
   }
+  const gaps = await surveyAgentCommits(repo, { depth: argv.depth });
+  for (const [author, commits] of gaps.byAuthor)
+    add(
+      'warn',
+      describeGap(author, commits),
+      'install the agent hooks in their clone (README: Rolling out to a team), or record afterwards with git agent-log import',
+    );
+  if (gaps.commits.length)
+    add(
+      'ok',
+      `${gaps.commits.length - gaps.unrecorded.length} of ${gaps.commits.length} recent agent commits carry a record`,
+    );
   const now = ctx.now().getTime();
   for (const run of listRuns(location)) {
     const started = Date.parse(String(run.events[0]?.t ?? ''));
