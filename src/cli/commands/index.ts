@@ -6,6 +6,7 @@ export const COMMAND_MODULES: Record<string, string> = {
   approve: './approve.js',
   attach: './attach.js',
   blame: './blame.js',
+  context: './context.js',
   doctor: './doctor.js',
   exec: './exec.js',
   finish: './finish.js',
