@@ -4,7 +4,7 @@
 // the table gives medians of wall and CPU time (user + sys, children included, from GNU time), the
 // ratio, and the load average (/proc/loadavg, 1 min) over the rounds.
 //   node bench/speed.bench.mjs [--runs N]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +41,6 @@ const indexFile = (dir) => join(dir, '.git', 'agent-log', 'index', 'records.v1')
 async function main() {
   process.stderr.write('building a 10,000-record repository…\n');
   const dir = await buildRepo(10_000);
-  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, env }).toString().trim();
   const node = process.execPath;
 
   /** [label, aim, setup, ours, baseline] */

@@ -12,6 +12,7 @@ import {
   writeSettings,
 } from './claude-code/install.js';
 import { type InstallIO, removeFrom, rootOf } from './claude-code/install-command.js';
+import { agentHookCommand } from './hook-command.js';
 
 export interface AgentHookTarget {
   /** Shown to the user: "Codex CLI". */
@@ -29,7 +30,7 @@ export interface AgentHookTarget {
 export const CODEX_HOOKS: AgentHookTarget = {
   label: 'Codex CLI',
   file: '.codex/hooks.json',
-  command: 'git-agent-log hook codex',
+  command: agentHookCommand('codex'),
   spec: {
     events: ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop'],
     toolEvents: new Set(['PreToolUse', 'PostToolUse']),
@@ -47,7 +48,7 @@ export const CODEX_HOOKS: AgentHookTarget = {
 export const GEMINI_HOOKS: AgentHookTarget = {
   label: 'Gemini CLI',
   file: '.gemini/settings.json',
-  command: 'git-agent-log hook gemini',
+  command: agentHookCommand('gemini'),
   spec: {
     events: ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'],
     toolEvents: new Set(['BeforeTool', 'AfterTool']),
@@ -80,13 +81,17 @@ export function installerFor(target: AgentHookTarget) {
     async install(ctx: InstallIO, opts: { local: boolean }): Promise<number | undefined> {
       const { root, configured } = await rootOf(ctx);
       const file = openTarget(root, target, opts.local);
-      const { settings, added } = addOurHooks(file.value, target.command, target.spec);
+      const { settings, added, upgraded } = addOurHooks(file.value, target.command, target.spec);
       const shown = relative(ctx.cwd, file.path) || file.path;
+      if (added.length || upgraded.length) writeSettings(file, settings);
       if (added.length) {
-        writeSettings(file, settings);
         ctx.out.write(`installed ${target.label} hooks in ${shown} (${added.length} events)\n`);
         for (const note of target.notes) ctx.out.write(`note: ${note}\n`);
-      } else ctx.out.write(`${target.label} hooks already installed in ${shown}\n`);
+      }
+      if (upgraded.length)
+        ctx.out.write(`upgraded ${target.label} hooks in ${shown} (${upgraded.length} events)\n`);
+      if (!added.length && !upgraded.length)
+        ctx.out.write(`${target.label} hooks already installed in ${shown}\n`);
       const off = target.disabledBy?.(settings);
       if (off)
         ctx.warn(`hooks are disabled in ${shown} (${off}): nothing will be recorded until that is removed`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
+import { setMark, worktreeKeyOf } from '../journal/marks.js';
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
 import { Redactor } from '../redact/redactor.js';
@@ -71,6 +72,10 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const report = redactor.report();
     if (report.length) line.redactions = report;
     appendEvent(file, line, { sync: false });
+    // after the line, never before: the git hooks' shell tests see the session (journal/marks.ts)
+    const key = worktreeKeyOf(dirs.gitDir, dirs.commonDir);
+    setMark(dirs.commonDir, key, 'live');
+    if (event === 'SessionEnd') setMark(dirs.commonDir, key, 'pending');
     if (env.AGENT_LOG_GUARD !== '0') {
       try {
         const answer = guardEvent({

@@ -76,17 +76,18 @@ export function parseTrailers(message: string, commentChar = '#'): Trailer[] {
   const isBlock = (recognised && trailerLines * 3 >= nonTrailer) || (trailerLines > 0 && nonTrailer === 0);
   if (!isBlock) return [];
 
+  // A continuation line belongs to the line right above it, and only when that line is a trailer.
   const out: Trailer[] = [];
+  let last: Trailer | null = null;
   for (let i = start; i < end; i++) {
     const line = lines[i]!;
-    if (line.startsWith(commentChar)) continue;
-    const last = out.at(-1);
     if (/^[ \t]/.test(line) && last) {
       last.value = `${last.value} ${line.trim()}`.trim();
       continue;
     }
-    const sep = separatorAt(line);
-    if (sep >= 1) out.push({ key: line.slice(0, sep).trim(), value: line.slice(sep + 1).trim() });
+    const sep = line.startsWith(commentChar) ? -1 : separatorAt(line);
+    last = sep >= 1 ? { key: line.slice(0, sep).trim(), value: line.slice(sep + 1).trim() } : null;
+    if (last) out.push(last);
   }
   return out;
 }
@@ -136,18 +137,23 @@ export function squashedMessages(message: string): string[] {
 }
 
 const ID = /^[0-9a-z]{4,32}$/;
+/** The marker `pr` writes under its `Agent-Log:` line; a squash that keeps the PR body keeps it. */
+const PR_MARKER = /^[ \t]*<!-- agent-log:([0-9a-z]{4,32}) -->[ \t]*$/gm;
 
 /**
  * Run ids named by `Agent-Log:` trailers: the message's own trailer block, then the trailer blocks
- * of the squashed commits it lists. Each id once, in the order first found.
+ * of the squashed commits it lists, then `<!-- agent-log:<id> -->` markers of a PR body used as the
+ * squash message. Each id once, in the order first found.
  */
 export function agentLogIds(message: string): string[] {
   const ids: string[] = [];
+  const add = (raw: string) => {
+    const id = raw.toLowerCase();
+    if (ID.test(id) && !ids.includes(id)) ids.push(id);
+  };
   for (const text of [message, ...squashedMessages(message)]) {
-    for (const t of parseTrailers(text)) {
-      const id = t.value.toLowerCase();
-      if (t.key.toLowerCase() === 'agent-log' && ID.test(id) && !ids.includes(id)) ids.push(id);
-    }
+    for (const t of parseTrailers(text)) if (t.key.toLowerCase() === 'agent-log') add(t.value);
   }
+  for (const m of message.matchAll(PR_MARKER)) add(m[1]!);
   return ids;
 }

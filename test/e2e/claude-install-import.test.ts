@@ -1,5 +1,6 @@
 // `install`/`uninstall claude-code` on settings files that already hold other hooks and keys, and
 // `import claude-code` of the corpus transcripts.
+import { agentHookCommand } from '../../src/capture/hook-command.js';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -47,13 +48,13 @@ describe('install / uninstall claude-code', () => {
     expect(after.hooks.UserPromptExpansion).toEqual(existing.hooks.UserPromptExpansion);
     expect(after.hooks.PreToolUse).toEqual([
       ...existing.hooks.PreToolUse,
-      { matcher: '*', hooks: [{ type: 'command', command: 'git agent-log hook claude-code', timeout: 10 }] },
+      { matcher: '*', hooks: [{ type: 'command', command: agentHookCommand('claude-code'), timeout: 10 }] },
     ]);
     expect(after.hooks.Stop[0]).toEqual(existing.hooks.Stop[0]);
     for (const event of HOOK_EVENTS) {
       const ours = after.hooks[event]
         .flatMap((g: { hooks: { command: string }[] }) => g.hooks)
-        .filter((h: { command: string }) => h.command.startsWith('git agent-log hook'));
+        .filter((h: { command: string }) => h.command.includes('exec git-agent-log hook claude-code'));
       expect(ours, event).toHaveLength(1);
     }
     expect(r.read('.claude/settings.json')).toMatch(/^\{\n {4}"model"/); // indentation kept

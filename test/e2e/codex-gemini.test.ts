@@ -1,5 +1,6 @@
 // Codex CLI and Gemini CLI through the built CLI on real repositories: `import codex|gemini` of their
 // session files, `install`/`uninstall` of their hooks, and hook sequences sealed into notes.
+import { agentHookCommand } from '../../src/capture/hook-command.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -312,7 +313,7 @@ describe('install / uninstall codex and gemini', () => {
     const file = JSON.parse(repo.read('.codex/hooks.json'));
     expect(file.hooks.Stop).toEqual([
       theirs.hooks.Stop[0],
-      { hooks: [{ type: 'command', command: 'git-agent-log hook codex', timeout: 10 }] },
+      { hooks: [{ type: 'command', command: agentHookCommand('codex'), timeout: 10 }] },
     ]);
     expect((await cli(repo, ['install', 'codex'])).stdout).toBe(
       'Codex CLI hooks already installed in .codex/hooks.json\n',
@@ -334,7 +335,7 @@ describe('install / uninstall codex and gemini', () => {
     expect(file.hooks.BeforeTool[0].hooks[0]).toEqual({
       name: 'agent-log',
       type: 'command',
-      command: 'git-agent-log hook gemini',
+      command: agentHookCommand('gemini'),
       timeout: 10000,
     });
     await cli(repo, ['uninstall', 'gemini']);

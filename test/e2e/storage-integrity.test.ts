@@ -190,6 +190,17 @@ describe('adopt after a squash merge', () => {
   });
 });
 
+test('a squash message that is the PR body `pr` printed (GitHub "title and description") is adopted', async () => {
+  const repo = await repoWith({ 'README.md': 'base\n' });
+  await repo.git('checkout', '-q', '-b', 'feature');
+  const id = await runOnFeature(repo, 'add signup validation', ['api/a.ts', 'api/b.ts']);
+  const body = await ok(repo, ['pr', id]);
+  const squash = await squashInto(repo, `Add signup validation (#185)\n\n${body}`);
+  const attached = JSON.parse(await ok(repo, ['adopt', '--json'])).attached as { id: string }[];
+  expect(attached.map((a) => a.id)).toEqual([id]);
+  expect(await fullLineOn(repo, squash, id)).toBe(true);
+});
+
 describe('late facts after a rebase', () => {
   test('an approval and a note after a rebase keep the record on the live commit through gc', async () => {
     const repo = await repoWith({ 'README.md': 'base\n' });

@@ -1,5 +1,6 @@
 // Codex and Gemini hook payloads (reference/agent-formats.md §4.2, §5.1) folded into session facts, and
 // the hook entries written into their settings files.
+import { agentHookCommand } from '../../src/capture/hook-command.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -181,7 +182,7 @@ describe('hook entries for Codex and Gemini', () => {
     expect(added).toEqual(['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop']);
     expect((settings.hooks as Record<string, unknown>).PostToolUse).toEqual([
       { matcher: '^Bash$', hooks: [{ type: 'command', command: 'audit.sh' }] },
-      { hooks: [{ type: 'command', command: 'git-agent-log hook codex', timeout: 10 }] },
+      { hooks: [{ type: 'command', command: agentHookCommand('codex'), timeout: 10 }] },
     ]);
     expect(settings.other).toBe(1);
     expect(addOurHooks(settings, CODEX_HOOKS.command, CODEX_HOOKS.spec).added).toEqual([]);
@@ -200,7 +201,7 @@ describe('hook entries for Codex and Gemini', () => {
     ]);
     expect((settings.hooks as Record<string, unknown>).AfterTool).toEqual([
       {
-        hooks: [{ name: 'agent-log', type: 'command', command: 'git-agent-log hook gemini', timeout: 10000 }],
+        hooks: [{ name: 'agent-log', type: 'command', command: agentHookCommand('gemini'), timeout: 10000 }],
       },
     ]);
     expect(removeOurHooks(settings).settings).toEqual({ theme: 'dark' });

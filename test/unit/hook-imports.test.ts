@@ -57,3 +57,31 @@ test('the guard core imports nothing with dependencies of its own', () => {
   const { external } = graph(join(SRC, 'capture/guard/guard.ts'));
   for (const e of external) expect(e, e).toMatch(/^node:/);
 });
+
+/** Static imports only: what loads before any dynamic import() runs. */
+function staticGraph(entry: string): { local: Set<string>; external: Set<string> } {
+  const local = new Set<string>();
+  const external = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (local.has(file)) continue;
+    local.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+'([^']+)'/gm)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) todo.push(join(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else external.add(spec);
+    }
+  }
+  return { local, external };
+}
+
+test('the git hooks fast path loads no CLI, no schema and no git engine before post-commit needs them', () => {
+  const { local, external } = staticGraph(join(SRC, 'cli/git-hook-entry.ts'));
+  const files = [...local].map((f) => relative(SRC, f)).sort();
+  for (const e of external) expect(e, e).toMatch(/^node:/);
+  for (const f of files)
+    expect(f, f).not.toMatch(/^(git\/|record\/schema|cli\/(main|commands\/)|index\/|report\/)/);
+  expect(files).toContain('capture/commit-runs.ts');
+});

@@ -79,6 +79,12 @@ describe('agentLogIds', () => {
     expect(agentLogIds(msg)).toEqual([ID]);
   });
 
+  test('finds the run of a PR body (from `pr`) used as the squash message, by its marker', () => {
+    const body = `Squash (#12)\n\n## Summary\n\nWork.\n\nAgent-Log: ${ID}\n<!-- agent-log:${ID} -->\n`;
+    expect(parseTrailers(body)).toEqual([]); // a mixed paragraph: not a trailer block for git
+    expect(agentLogIds(body)).toEqual([ID]);
+  });
+
   test('ignores an Agent-Log line that is prose in a body, as git does', () => {
     expect(agentLogIds(`Fix\n\nAgent-Log: ${ID} was wrong\n\nSee above.\n`)).toEqual([]);
     expect(agentLogIds(`Agent-Log: ${ID}\n`)).toEqual([]);

@@ -35,19 +35,21 @@ export async function rootOf(ctx: InstallIO): Promise<{ root: string; configured
 export async function install(ctx: InstallIO, opts: { local: boolean }): Promise<number | undefined> {
   const { root, configured } = await rootOf(ctx);
   const file = readSettings(settingsPath(root, opts.local));
-  const { settings, added } = addOurHooks(file.value);
+  const { settings, added, upgraded } = addOurHooks(file.value);
   const shown = relative(ctx.cwd, file.path) || file.path;
-  if (added.length) {
-    writeSettings(file, settings);
-    ctx.out.write(`installed Claude Code hooks in ${shown} (${added.length} events)\n`);
-  } else ctx.out.write(`Claude Code hooks already installed in ${shown}\n`);
+  if (added.length || upgraded.length) writeSettings(file, settings);
+  if (added.length) ctx.out.write(`installed Claude Code hooks in ${shown} (${added.length} events)\n`);
+  if (upgraded.length) ctx.out.write(`upgraded Claude Code hooks in ${shown} (${upgraded.length} events)\n`);
+  if (!added.length && !upgraded.length) ctx.out.write(`Claude Code hooks already installed in ${shown}\n`);
   for (const f of hooksDisabledIn(root, ctx.env.HOME))
     ctx.warn(
       `hooks are disabled in ${f} ("disableAllHooks": true): nothing will be recorded until it is removed`,
     );
   if (!configured) ctx.warn('this repository is not configured for agent-log yet: run `git agent-log init`');
   if (!opts.local && added.length)
-    ctx.err.write('note: .claude/settings.json is shared; commit it so the whole team records runs\n');
+    ctx.err.write(
+      'note: .claude/settings.json is shared; commit it so the whole team records runs (teammates without git-agent-log are not affected: the hook exits quietly)\n',
+    );
   return 0;
 }
 

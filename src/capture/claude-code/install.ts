@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { agentHookCommand, isOurCommand } from '../hook-command.js';
 
 export const HOOK_EVENTS = [
   'SessionStart',
@@ -44,8 +45,7 @@ export const CLAUDE_HOOKS: HookSpec = {
   timeout: 10,
 };
 
-export const HOOK_COMMAND = 'git agent-log hook claude-code';
-const OURS = /^\s*(git[ -]agent-log|\S*\/git-agent-log|npx\s+git-agent-log)\s+hook(\s|$)/;
+export const HOOK_COMMAND = agentHookCommand('claude-code');
 
 type Json = Record<string, unknown>;
 
@@ -54,7 +54,7 @@ export function isOurHandler(h: unknown): boolean {
     !!h &&
     typeof h === 'object' &&
     typeof (h as Json).command === 'string' &&
-    OURS.test((h as Json).command as string)
+    isOurCommand((h as Json).command as string)
   );
 }
 
@@ -67,7 +67,7 @@ export function addOurHooks(
   settings: Json,
   command = HOOK_COMMAND,
   spec: HookSpec = CLAUDE_HOOKS,
-): { settings: Json; added: string[] } {
+): { settings: Json; added: string[]; upgraded: string[] } {
   const out: Json = structuredClone(settings);
   if (
     out.hooks !== undefined &&
@@ -76,15 +76,23 @@ export function addOurHooks(
     throw new UsageError('the settings file has a "hooks" value that is not an object; fix it by hand first');
   const hooks = (out.hooks ?? {}) as Json;
   const added: string[] = [];
+  const upgraded: string[] = [];
   for (const event of spec.events) {
     const groups = groupsOf(hooks, event);
-    const present = groups.some(
-      (g) =>
-        g &&
-        typeof g === 'object' &&
-        Array.isArray((g as Json).hooks) &&
-        ((g as Json).hooks as unknown[]).some(isOurHandler),
-    );
+    let present = false;
+    for (const g of groups) {
+      if (!g || typeof g !== 'object' || !Array.isArray((g as Json).hooks)) continue;
+      for (const h of (g as Json).hooks as Json[]) {
+        if (!isOurHandler(h)) continue;
+        present = true;
+        // an entry an older version wrote (e.g. `git agent-log hook …`, which fails where the tool
+        // is missing): same place, current command
+        if (h.command !== command) {
+          h.command = command;
+          if (!upgraded.includes(event)) upgraded.push(event);
+        }
+      }
+    }
     if (present) continue;
     const group: Json = spec.toolEvents.has(event) && spec.matcher !== null ? { matcher: spec.matcher } : {};
     group.hooks = [
@@ -94,7 +102,7 @@ export function addOurHooks(
     added.push(event);
   }
   out.hooks = hooks;
-  return { settings: out, added };
+  return { settings: out, added, upgraded };
 }
 
 export function removeOurHooks(settings: Json): { settings: Json; removed: string[] } {

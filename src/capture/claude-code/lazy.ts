@@ -1,7 +1,6 @@
 // Read commands (`log`, `show`) and agent sessions: those that ended or went stale are sealed before
 // records are listed (a failure becomes a warning, never stops the read), the others are listed as
 // pending records.
-import { resolve } from 'node:path';
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
@@ -10,7 +9,7 @@ import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
-import { STALE_MS, sealPendingSessions, sessionEvents } from './seal.js';
+import { sealPendingSessions, sessionEvents } from './seal.js';
 import { unsealedSessionRuns } from './sessions.js';
 
 export async function sealStaleSessions(
@@ -59,22 +58,4 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
     }
   }
   return out.reverse();
-}
-
-/**
- * The record ID of the agent run a commit made now belongs to: the session named by Claude Code's
- * Bash environment (CLAUDE_CODE_SESSION_ID), else the most recent open session in this worktree.
- */
-export function openSessionRunId(repo: Repo, env: NodeJS.ProcessEnv, now = new Date()): string | null {
-  const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
-  const open = unsealedSessionRuns(repo.location.commonDir).filter(
-    (r) =>
-      !r.ended &&
-      !r.imported &&
-      (!r.head?.root || resolve(r.head.root) === here) &&
-      now.getTime() - Date.parse(r.lastAt) < STALE_MS,
-  );
-  const named = env.CLAUDE_CODE_SESSION_ID;
-  const pick = named ? open.filter((r) => r.sessionId === named) : open;
-  return pick.sort((a, b) => a.lastAt.localeCompare(b.lastAt)).at(-1)?.id ?? null;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ensurePrivateDir, type JournalEvent, readEvents } from '../../journal/journal.js';
 import { sealedDir, sessionsDir } from '../../journal/paths.js';
 import type { RedactionCount } from '../../redact/redactor.js';
-import { runIdFor } from './record.js';
+import { runIdFor } from '../../record/id.js';
 
 export const AGENT = 'claude-code';
 

@@ -1,6 +1,7 @@
 // `attach`: attach finished runs waiting for a commit (called by the post-commit hook; quiet, never fails).
 import type { Argv } from 'yargs';
 import { sealPendingSessions } from '../../capture/claude-code/seal.js';
+import { refreshMarks } from '../../capture/commit-runs.js';
 import { attachPending } from '../../capture/manual/session.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
@@ -19,6 +20,12 @@ export async function handler(argv: { quiet: boolean }, ctx: Context) {
     if (!argv.quiet) for (const o of sessions) if (o.sealed) ctx.err.write(`attached ${o.record.id}\n`);
   } catch (e) {
     if (!argv.quiet) throw e;
+  } finally {
+    // what is left waiting decides whether the next commit starts Node at all
+    await ctx.repo().then(
+      (r) => refreshMarks(r.location, ctx.now()),
+      () => {},
+    );
   }
   return 0;
 }

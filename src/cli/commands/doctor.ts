@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { CheckFailedError } from '../../errors.js';
-import { configGetAll, HOOK_BEGIN, hooksDir, remotes } from '../../git/setup.js';
+import { configGetAll, remotes } from '../../git/setup.js';
 import { trackingRef } from '../../git/sync.js';
 import { errorLogPath } from '../../journal/paths.js';
 import { agentLogTrailers } from '../../store/config.js';
@@ -11,6 +11,7 @@ import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
+import { checkGitHooks } from '../doctor-hooks.js';
 
 export const command = 'doctor';
 export const describe =
@@ -53,15 +54,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       add('warn', `records of ${remote} were never fetched`, `git agent-log sync ${remote}`);
   }
   if (location.worktree) {
-    const hook = join(await hooksDir(location), 'post-commit');
-    if (existsSync(hook) && readFileSync(hook, 'utf8').includes(HOOK_BEGIN))
-      add('ok', 'post-commit hook attaches pending runs');
-    else
-      add(
-        'warn',
-        'no post-commit hook: runs finished before committing wait for the next finish',
-        'git agent-log init',
-      );
+    await checkGitHooks(location, add);
     checkClaude(location.worktree, add);
     checkOtherAgents(location.worktree, add);
   }

@@ -1,9 +1,11 @@
 // `finish [ID] [--status …]`: seal the run into notes on its commits (or keep it pending).
 import type { Argv } from 'yargs';
 import { sealPendingSessions } from '../../capture/claude-code/seal.js';
+import { refreshMarks } from '../../capture/commit-runs.js';
 import { attachPending, finishRun } from '../../capture/manual/session.js';
 import { activeRunId, findRun } from '../../store/runs.js';
 import { journalGap, readPause } from '../../store/pause.js';
+import type { Repo } from '../../git/repo.js';
 import type { Context } from '../context.js';
 
 export const command = 'finish [id]';
@@ -23,6 +25,14 @@ interface FinishArgs {
 
 export async function handler(argv: FinishArgs, ctx: Context) {
   const repo = await ctx.repo();
+  try {
+    return await finish(argv, ctx, repo);
+  } finally {
+    refreshMarks(repo.location, ctx.now()); // a run left pending makes the next commit's hooks attach it
+  }
+}
+
+async function finish(argv: FinishArgs, ctx: Context, repo: Repo) {
   if (!argv.id && !activeRunId(repo.location)) {
     // No manual run here: finish the agent sessions of this worktree instead (Claude Code hooks).
     const sessions = await sealPendingSessions(repo, { now: ctx.now(), force: true });

@@ -3,6 +3,7 @@
 import type { Argv } from 'yargs';
 import { AGENT_NAMES, agentNamed } from '../../capture/agents.js';
 import { importTranscript } from '../../capture/claude-code/import.js';
+import { refreshMarks } from '../../capture/commit-runs.js';
 import { UsageError } from '../../errors.js';
 import type { Context } from '../context.js';
 
@@ -41,6 +42,7 @@ export async function handler(argv: ImportArgs, ctx: Context) {
         : `imported ${file} as ${record.id}: no commit since the session started, pending\n`,
     );
   }
+  refreshMarks(repo.location, ctx.now()); // a pending import is attached by the next commit
   if (argv.json) ctx.out.write(`${JSON.stringify(records.length === 1 ? records[0] : records, null, 2)}\n`);
 }
 

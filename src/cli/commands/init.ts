@@ -1,11 +1,13 @@
 // `init`: configure this repository for agent-log. Idempotent: running it twice changes nothing.
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { RepoError } from '../../errors.js';
+import type { RepoLocation } from '../../git/engine.js';
 import { configAdd, configSet, hooksDir, installHookBlock, remotes } from '../../git/setup.js';
 import { NOTES_REF } from '../../store/notes.js';
 import type { Context } from '../context.js';
+import { postCommitBlock, prepareCommitMsgBlock, prePushBlock } from '../hook-scripts.js';
 import { packageRoot } from '../package-root.js';
 
 export const command = 'init';
@@ -24,6 +26,12 @@ export const builder = (y: Argv) =>
       default: false,
       describe: 'install a pre-push hook that refuses to push notes with secrets (see scan)',
     })
+    .option('if-repo', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'for a package.json "prepare" script: outside a git working tree (a tarball install, a Docker build) say so and exit 0',
+    })
     .option('display', {
       type: 'boolean',
       default: false,
@@ -35,6 +43,7 @@ interface InitArgs {
   display: boolean;
   hooks: boolean;
   prePush?: boolean;
+  ifRepo?: boolean;
   json: boolean;
 }
 
@@ -42,29 +51,35 @@ export function binPath(): string {
   return realpathSync(join(packageRoot(), 'bin', 'git-agent-log'));
 }
 
-function hookCall(args: string): string {
-  const bin = binPath().replace(/'/g, `'\\''`);
-  return [
-    `if [ -x '${bin}' ]; then '${bin}' ${args} || true`,
-    `elif command -v git-agent-log >/dev/null 2>&1; then git-agent-log ${args} || true; fi`,
-  ].join('\n');
-}
-
-/** Unlike the other hooks, this one may fail: a refusal (exit 1) must stop the push. */
-export function prePushCall(): string {
-  const bin = binPath().replace(/'/g, `'\\''`);
-  return [
-    'agent_log_input=$(cat)',
-    `if [ -x '${bin}' ]; then printf '%s\\n' "$agent_log_input" | '${bin}' pre-push "$@" || exit 1`,
-    'elif command -v git-agent-log >/dev/null 2>&1; then',
-    `  printf '%s\\n' "$agent_log_input" | git-agent-log pre-push "$@" || exit 1`,
-    'fi',
-  ].join('\n');
+/**
+ * Where our git hook blocks go, and whether that directory may be committed. husky 9 points
+ * core.hooksPath at .husky/_ (stubs it regenerates) which run .husky/<hook>: ours go there. A
+ * directory inside the working tree but outside .git is shared through the repository, so its
+ * blocks carry no path from this machine.
+ */
+export async function hookTarget(location: RepoLocation): Promise<{ dir: string; portable: boolean }> {
+  const dir = resolve(await hooksDir(location));
+  const husky = basename(dir) === '_' && basename(dirname(dir)) === '.husky' ? dirname(dir) : null;
+  const target = husky ?? dir;
+  const inside = (d: string, parent: string) => d === parent || d.startsWith(`${parent}${sep}`);
+  const portable =
+    location.worktree !== null &&
+    inside(target, resolve(location.worktree)) &&
+    !inside(target, resolve(location.gitDir)) &&
+    !inside(target, resolve(location.commonDir));
+  return { dir: target, portable };
 }
 
 export async function handler(argv: InitArgs, ctx: Context) {
-  const { location } = await ctx.repo();
-  if (location.bare) throw new RepoError('init needs a working tree (this is a bare repository)');
+  let location: RepoLocation;
+  try {
+    location = (await ctx.repo()).location;
+    if (location.bare) throw new RepoError('init needs a working tree (this is a bare repository)');
+  } catch (e) {
+    if (!argv.ifRepo || !(e instanceof RepoError)) throw e;
+    ctx.err.write('agent-log: not in a git working tree, nothing to configure\n');
+    return 0;
+  }
   const changes: string[] = [];
   const note = (changed: boolean, what: string) => changed && changes.push(what);
 
@@ -81,14 +96,16 @@ export async function handler(argv: InitArgs, ctx: Context) {
     note(await configAdd(location, `remote.${remote}.fetch`, spec), `remote.${remote}.fetch=${spec}`);
   }
   if (argv.hooks) {
-    const dir = await hooksDir(location);
-    const post = installHookBlock(dir, 'post-commit', hookCall('attach --quiet'));
-    const prep = installHookBlock(dir, 'prepare-commit-msg', hookCall('trailer "$1" "$2"'));
+    const { dir, portable } = await hookTarget(location);
+    const opts = { bin: portable ? null : binPath() };
+    const post = installHookBlock(dir, 'post-commit', postCommitBlock(opts));
+    const prep = installHookBlock(dir, 'prepare-commit-msg', prepareCommitMsgBlock(opts));
     if (post !== 'unchanged') changes.push(`hook post-commit (${post})`);
     if (prep !== 'unchanged') changes.push(`hook prepare-commit-msg (${prep})`);
   }
   if (argv.prePush) {
-    const pre = installHookBlock(await hooksDir(location), 'pre-push', prePushCall());
+    const { dir, portable } = await hookTarget(location);
+    const pre = installHookBlock(dir, 'pre-push', prePushBlock({ bin: portable ? null : binPath() }));
     if (pre !== 'unchanged') changes.push(`hook pre-push (${pre})`);
   }
   if (argv.json) ctx.out.write(`${JSON.stringify({ changed: changes }, null, 2)}\n`);

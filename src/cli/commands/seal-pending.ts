@@ -3,6 +3,7 @@
 import { appendFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { sealPendingSessions } from '../../capture/claude-code/seal.js';
+import { refreshMarks } from '../../capture/commit-runs.js';
 import { errorLogPath } from '../../journal/paths.js';
 import type { Context } from '../context.js';
 
@@ -31,6 +32,7 @@ export async function handler(argv: Args, ctx: Context) {
       agent: argv.agent,
       now: ctx.now(),
     });
+    refreshMarks(repo.location, ctx.now());
     if (!argv.quiet)
       for (const o of done)
         ctx.err.write(o.sealed ? `sealed ${o.record.id}\n` : `${o.record.id} has no commit yet: pending\n`);

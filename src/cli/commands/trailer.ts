@@ -1,8 +1,8 @@
 // `trailer FILE [SOURCE]`: add `Agent-Log: <id>` to a commit message (prepare-commit-msg hook).
+// The git hook itself runs the same logic through the fast path (../git-hook-entry.ts).
 import type { Argv } from 'yargs';
-import { openSessionRunId } from '../../capture/claude-code/lazy.js';
+import { commitRunIds } from '../../capture/commit-runs.js';
 import { addTrailer } from '../../git/setup.js';
-import { activeRunId, listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
 
 export const command = 'trailer <file> [source]';
@@ -13,15 +13,10 @@ export const builder = (y: Argv) =>
 
 export async function handler(argv: { file: string; source?: string }, ctx: Context) {
   try {
-    if (argv.source === 'merge') return 0;
-    const repo = await ctx.repo();
-    const loc = repo.location;
-    // the open run (or the Claude Code session's), and finished runs of this worktree that this
-    // commit will carry (post-commit attach)
-    const open = activeRunId(loc) ?? openSessionRunId(repo, ctx.env, ctx.now());
-    const pending = listRuns(loc).filter((r) => r.state === 'pending' && r.worktreeKey === loc.worktreeKey);
-    const ids = [open, ...pending.map((r) => r.id)].filter((id): id is string => !!id);
-    for (const id of new Set(ids)) await addTrailer(loc, argv.file, `Agent-Log: ${id}`);
+    if (argv.source === 'merge' || argv.source === 'commit') return 0;
+    const loc = (await ctx.repo()).location;
+    for (const id of commitRunIds(loc, ctx.env, ctx.now()))
+      await addTrailer(loc, argv.file, `Agent-Log: ${id}`);
   } catch {
     // a commit must never fail because of us
   }
