@@ -41,7 +41,6 @@ function timed(dir, cmd, args) {
   return { ms, cpu: (u + sys) * 1000, rssMb: kb / 1024, stdout: r.stdout.toString() };
 }
 
-
 const indexFile = (dir) => join(dir, '.git', 'agent-log', 'index', 'records.v1');
 const cliArgs = (...a) => [BIN, ...a, '--no-pager'];
 

@@ -27,12 +27,21 @@ const median = (xs) => {
 /** One cold process (or shell pipeline): wall ms, CPU ms with children, peak RSS MB. */
 function timed(dir, cmd, args) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', cmd, ...args], { cwd: dir, env, maxBuffer: 1 << 30 });
+  const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', cmd, ...args], {
+    cwd: dir,
+    env,
+    maxBuffer: 1 << 30,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const tail = r.stderr.toString().trim().split('\n').at(-1) ?? '';
   const m = /^@@ ([\d.]+) ([\d.]+) (\d+)$/.exec(tail);
   if (!m) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return { ms, cpu: (Number(m[1]) + Number(m[2])) * 1000, rss: Number(m[3]) / 1024, stdout: r.stdout.toString() };
+  return {
+    ms,
+    cpu: (Number(m[1]) + Number(m[2])) * 1000,
+    rss: Number(m[3]) / 1024,
+    stdout: r.stdout.toString(),
+  };
 }
 
 const sh = (script) => ['sh', ['-c', script]];
@@ -53,7 +62,7 @@ async function main() {
       () => timed(dir, ...sh(`'${node}' -e 0; git notes --ref=agent-log show HEAD`)),
     ],
     [
-      "warm `query --file 'src/payments/**'` vs `git log --notes=agent-log --format=%N | grep`",
+      "warm `query --file 'src/payments/**'` vs `git log --notes=agent-log --format=%N \\| grep`",
       1.0,
       null,
       () => timed(dir, node, [BIN, 'query', '--file', 'src/payments/**', '--format', '%id', '--no-pager']),
@@ -117,7 +126,15 @@ async function main() {
     process.stderr.write('building a 100,000-record repository…\n');
     const big = await buildRepo(100_000);
     const l = load();
-    const cold = timed(big, node, [BIN, 'query', '--file', 'src/payments/**', '--format', '%id', '--no-pager']);
+    const cold = timed(big, node, [
+      BIN,
+      'query',
+      '--file',
+      'src/payments/**',
+      '--format',
+      '%id',
+      '--no-pager',
+    ]);
     console.log(
       `| peak RSS of the cold build, 100,000 records | ${cold.rss.toFixed(0)} MB (wall ${f(cold.ms)}, CPU ${f(cold.cpu)}) | | | ≤ 300 MB: ${cold.rss <= 300 ? 'met' : 'missed'} | ${l.toFixed(1)} |`,
     );

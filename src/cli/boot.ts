@@ -33,15 +33,12 @@ function load(): Loaded {
   const script = new vm.Script(`${HEAD}${source}\n})`, { filename: BUNDLE, cachedData });
   const module = { exports: {} as { run: RunFn } };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper(
-    module.exports,
-    createRequire(BUNDLE),
-    module,
-    BUNDLE,
-    dirname(BUNDLE),
-    pathToFileURL(BUNDLE).href,
-  );
-  return { run: module.exports.run, script, fromCache: cachedData !== undefined && !script.cachedDataRejected };
+  wrapper(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE), pathToFileURL(BUNDLE).href);
+  return {
+    run: module.exports.run,
+    script,
+    fromCache: cachedData !== undefined && !script.cachedDataRejected,
+  };
 }
 
 /** Write the code cache next to the bundle (atomically; a read-only install simply goes without). */
