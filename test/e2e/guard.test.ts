@@ -149,7 +149,12 @@ describe('stop rules', () => {
     const { record, packet } = await sealed(repo, s);
     const fired = record.limits.fired.filter((f: { rule: string }) => f.rule === 'retries.same_check');
     expect(fired).toHaveLength(1);
-    expect(fired[0]).toMatchObject({ decision: 'refused', tool: 'Bash', reason: fourth.reason });
+    expect(fired[0]).toMatchObject({
+      decision: 'refused',
+      tool: 'Bash',
+      tool_use_id: fourth.id,
+      reason: fourth.reason,
+    });
     // the journal names the refused call by its tool id
     const refusal = guardLines(repo, s).find((l) => l.decision === 'refused');
     expect(refusal).toMatchObject({ rule: 'retries.same_check', tool_use_id: fourth.id });
@@ -395,6 +400,107 @@ describe('failing open', () => {
     expect(
       (await s.pre('Write', { file_path: join(repo.dir, 'migrations/004.sql'), content: '' })).denied,
     ).toBe(true);
+    repo.cleanup();
+  });
+});
+
+describe('manual runs and attempts', () => {
+  test('exec refuses a denied command before it runs (exit 126) and a stopped run; a retry needs a human note first, then starts with the evidence', async () => {
+    const repo = await guardedRepo({ require_review_before_retry: true });
+    const first = (
+      await cli(repo, ['start', '--task', 'add rate limiting to signup', '--budget-usd', '5'])
+    ).stdout.trim();
+    const push = await cli(repo, ['exec', '--', 'sh', '-c', 'touch ran.txt && git push --force origin HEAD']);
+    expect(push.code).toBe(126);
+    expect(push.stderr).toMatch(/^error: refused by the guard \(scope\.denied_command\): /);
+    expect(existsSync(join(repo.dir, 'ran.txt'))).toBe(false);
+    expect((await cli(repo, ['exec', '--', 'node', '-e', 'process.exit(1)'])).code).toBe(1);
+    expect(
+      (await cli(repo, ['stop', first, '--reason', 'looping on the same fix', '--by', 'Dana'])).code,
+    ).toBe(0);
+    const halted = await cli(repo, ['exec', '--', 'node', '-e', '0']);
+    expect(halted.code).toBe(126);
+    expect(halted.stderr).toContain('stopped by Dana: looping on the same fix');
+    repo.write('api/signup.ts', 'export const signup = () => 2;\n');
+    await repo.commit('first attempt');
+    expect((await cli(repo, ['finish', '--status', 'failed'])).code).toBe(0);
+
+    const refused = await cli(repo, [
+      'start',
+      '--task',
+      'add rate limiting, again',
+      '--retry-of',
+      first.slice(0, 5),
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `error: the previous attempt ${first} was stopped and nobody has reviewed it`,
+    );
+    expect(refused.stderr).toContain(`hint: a human adds a note first: git agent-log note ${first}`);
+
+    expect(
+      (await cli(repo, ['note', first, '--text', 'token bucket in middleware did not hold; use the gateway']))
+        .code,
+    ).toBe(0);
+    const second = await cli(repo, [
+      'start',
+      '--task',
+      'add rate limiting at the gateway',
+      '--retry-of',
+      first,
+    ]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('attempt 2 of this task; earlier attempts:');
+    expect(second.stderr).toContain(`- ${first} (`);
+    expect(second.stderr).toContain('note: token bucket in middleware did not hold; use the gateway');
+    expect(second.stderr).toContain('guard: scope.denied_command, stop');
+    const secondId = second.stdout.trim();
+    repo.write('api/signup.ts', 'export const signup = () => 3;\n');
+    await repo.commit('second attempt');
+    expect((await cli(repo, ['finish'])).code).toBe(0);
+    const rec = JSON.parse((await cli(repo, ['show', secondId, '--format', 'json'])).stdout);
+    expect(rec.task.attempt_of).toBe(first);
+    const firstRec = JSON.parse((await cli(repo, ['show', first, '--format', 'json'])).stdout);
+    expect(firstRec.limits.given.usd_per_run).toBe(5);
+    expect(firstRec.limits.stopped).toMatchObject({ by: 'Dana' });
+    expect(firstRec.limits.fired.map((f: { rule: string }) => f.rule)).toEqual([
+      'scope.denied_command',
+      'stop',
+    ]);
+    const stats = JSON.parse((await cli(repo, ['stats', '--json'])).stdout);
+    expect(stats.guard).toMatchObject({ watched: 2, stopped: 1, refusals: 2 });
+    repo.cleanup();
+  });
+
+  test('--max-attempts refuses a further attempt until a human allows one', async () => {
+    const repo = await guardedRepo({});
+    const first = (await cli(repo, ['start', '--task', 'fix flaky login test'])).stdout.trim();
+    expect((await cli(repo, ['finish', '--status', 'failed'])).code).toBe(0);
+    const again = await cli(repo, [
+      'start',
+      '--task',
+      'fix flaky login test',
+      '--retry-of',
+      first,
+      '--max-attempts',
+      '1',
+    ]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('error: this task has had 1 attempts (limit 1)');
+    expect((await cli(repo, ['allow', first, '--rule', 'attempts.max', '--by', 'Dana'])).code).toBe(0);
+    expect(
+      (
+        await cli(repo, [
+          'start',
+          '--task',
+          'fix flaky login test',
+          '--retry-of',
+          first,
+          '--max-attempts',
+          '1',
+        ])
+      ).code,
+    ).toBe(0);
     repo.cleanup();
   });
 });

@@ -134,7 +134,9 @@ describe('levels', () => {
     expect(decide('edit', 'Bash', { command: 'git push origin feat' })).toBe('level.pr');
     expect(decide('pr', 'Bash', { command: 'git push origin feat' })).toBeNull();
     expect(decide('pr', 'Bash', { command: 'helm upgrade shop ./chart' })).toBe('level.deploy');
-    expect(decide('edit', 'Bash', { command: 'npm test' })).toBe('level.test');
+    expect(decide('edit', 'Bash', { command: 'npm test' })).toBeNull();
+    expect(decide('read-only', 'Bash', { command: "sed -i 's/a/b/' api/x.ts" })).toBe('level.edit');
+    expect(decide('read-only', 'Bash', { command: 'git commit -m wip' })).toBe('level.edit');
   });
 
   test('migrations, dependencies, CI config, secrets and infrastructure need their own grant', () => {

@@ -255,8 +255,10 @@ const commandRule: Rule = ({ policy, event, state, runId }) => {
     const v =
       (DEPLOY.test(command) && need('deploy', 'deploying or publishing')) ||
       (PR.test(command) && need('pr', 'pushing or opening a pull request')) ||
-      (isCheck(command) && need('test', 'running checks')) ||
-      (policy.level === 'read-only' && /\bgit\s+commit\b/.test(command) && need('edit', 'committing')) ||
+      (/\bgit\s+commit\b/.test(command) && need('edit', 'committing')) ||
+      (policy.level === 'read-only' &&
+        mayWriteFiles(command) &&
+        need('edit', 'a command that writes files')) ||
       null;
     if (v) return v;
     const grant = (g: Grant, what: string): Verdict | null =>

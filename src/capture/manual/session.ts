@@ -27,6 +27,8 @@ export interface StartOptions {
   constraints?: string[];
   agent?: string;
   model?: string;
+  /** The run's own guard limits (budget, time, attempts, level, grants, paths). */
+  guard?: Record<string, unknown>;
 }
 
 export async function startRun(repo: Repo, opts: StartOptions): Promise<string> {
@@ -46,6 +48,7 @@ export async function startRun(repo: Repo, opts: StartOptions): Promise<string> 
     branch: head.branch,
     start_commit: head.commit,
     start_tree: startTree,
+    ...(opts.guard ? { guard: opts.guard } : {}),
   });
   return id;
 }

@@ -11,6 +11,7 @@ import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
+import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
 
 export const command = 'doctor';
@@ -89,6 +90,18 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       }
     }
   }
+  const gaps = await surveyAgentCommits(repo, { depth: argv.depth });
+  for (const [author, commits] of gaps.byAuthor)
+    add(
+      'warn',
+      describeGap(author, commits),
+      'install the agent hooks in their clone (README: Rolling out to a team), or record afterwards with git agent-log import',
+    );
+  if (gaps.commits.length)
+    add(
+      'ok',
+      `${gaps.commits.length - gaps.unrecorded.length} of ${gaps.commits.length} recent agent commits carry a record`,
+    );
   const now = ctx.now().getTime();
   for (const run of listRuns(location)) {
     const started = Date.parse(String(run.events[0]?.t ?? ''));

@@ -4,7 +4,9 @@ import { basename, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { classifyCommand } from '../../capture/classify.js';
 import { displayCommand, runCommand, tailText } from '../../capture/manual/exec.js';
+import { decideExec } from '../../capture/guard/manual.js';
 import { UsageError } from '../../errors.js';
+import { loadRepoConfig } from '../../store/config.js';
 import { appendRunEvent, findRun } from '../../store/runs.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
@@ -38,6 +40,8 @@ export function execKind(command: string, kind: string | undefined, check: strin
 }
 
 export const command = 'exec';
+/** Exit code when the guard refuses the command (it did not run): 126, the shell's "cannot execute". */
+export const REFUSED_EXIT = 126;
 export const describe =
   'Run a command inside the current run and record it (exit code, duration, output tail)';
 
@@ -73,6 +77,26 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
   const run = findRun(repo.location, argv.run);
   if (run.state !== 'open') throw new UsageError(`run ${run.id} is finished`);
   const tree = await repo.engine.snapshotWorktree();
+  const verdict = decideExec({
+    runId: run.id,
+    events: run.events,
+    command: displayCommand(cmd),
+    root: repo.location.worktree ?? ctx.cwd,
+    commonDir: repo.location.commonDir,
+    config: loadRepoConfig(repo.location.worktree),
+    now: ctx.now(),
+  });
+  if (verdict) {
+    appendRunEvent(repo.location, run.id, {
+      type: 'guard',
+      decision: 'refused',
+      rule: verdict.rule,
+      reason: verdict.reason,
+      command: displayCommand(cmd),
+    });
+    ctx.err.write(`error: refused by the guard (${verdict.rule}): ${verdict.reason}\n`);
+    return REFUSED_EXIT;
+  }
   const result = await runCommand(cmd, { out: ctx.out, err: ctx.err, cwd: ctx.cwd, env: ctx.env });
   const command = shellScript(cmd) ?? displayCommand(cmd);
   const tail = tailText(result.outputTail);

@@ -5,6 +5,8 @@ import { policyFrom, type Verdict, verifyRecord } from '../../query/verify.js';
 import type { RunRecord } from '../../record/schema.js';
 import { agentLogTrailers, loadRepoConfig } from '../../store/config.js';
 import { loadAllRecords, resolveRecords } from '../../store/read.js';
+import type { AgentCommit } from '../../query/agent-commits.js';
+import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
 
 export const command = 'verify [target]';
@@ -22,6 +24,7 @@ export async function handler(argv: { target?: string; json: boolean }, ctx: Con
   const target = argv.target ?? 'HEAD';
   const verdicts: Verdict[] = [];
   const missing: string[] = [];
+  let unrecorded: AgentCommit[] = [];
   let records: RunRecord[];
 
   if (target.includes('..')) {
@@ -42,6 +45,10 @@ export async function handler(argv: { target?: string; json: boolean }, ctx: Con
         if (!known.has(id))
           missing.push(`${c.slice(0, 12)} names run ${id} (Agent-Log trailer) but no record exists`);
     }
+    // agent-made commits of the range with no record at all, named with their author (not a failure:
+    // a commit whose agent ran without our hooks has nothing to verify; the team sees who)
+    const survey = await surveyAgentCommits(repo, { depth: commits.length, head: toOid });
+    unrecorded = survey.unrecorded.filter((c) => inRange.has(c.commit));
   } else {
     records = (await resolveRecords(repo, target)).map((s) => s.record);
   }
@@ -49,13 +56,33 @@ export async function handler(argv: { target?: string; json: boolean }, ctx: Con
   const ok = verdicts.every((v) => v.ok) && missing.length === 0;
 
   if (argv.json)
-    ctx.out.write(`${JSON.stringify({ ok, policy, runs: verdicts, missing_records: missing }, null, 2)}\n`);
+    ctx.out.write(
+      `${JSON.stringify(
+        {
+          ok,
+          policy,
+          runs: verdicts,
+          missing_records: missing,
+          unrecorded_agent_commits: unrecorded.map((c) => ({
+            commit: c.commit,
+            author: c.author,
+            why: c.signals.map((s) => s.why),
+          })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
   else {
     for (const v of verdicts) {
       ctx.out.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.id}\n`);
       for (const r of v.reasons) ctx.out.write(`     - ${r}\n`);
     }
     for (const m of missing) ctx.out.write(`FAIL ${m}\n`);
+    for (const c of unrecorded)
+      ctx.out.write(
+        `warn ${c.commit.slice(0, 12)} by ${c.author.name} <${c.author.email}> looks agent-made (${c.signals[0]!.why}) but has no record\n`,
+      );
     if (verdicts.length === 0 && missing.length === 0) ctx.out.write('no agent runs in range\n');
   }
   if (!ok) {
