@@ -8,6 +8,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   approve: () => import('./approve.js'),
   attach: () => import('./attach.js'),
   blame: () => import('./blame.js'),
+  context: () => import('./context.js'),
   doctor: () => import('./doctor.js'),
   exec: () => import('./exec.js'),
   finish: () => import('./finish.js'),

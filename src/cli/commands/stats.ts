@@ -3,6 +3,7 @@
 // completed, with every required check passing after the last edit.
 import type { Argv } from 'yargs';
 import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
+import { insights, renderInsights } from '../../query/insights.js';
 import { computeStats, type Period, renderStats } from '../../query/stats.js';
 import { policyFrom } from '../../query/verify.js';
 import { loadRepoConfig } from '../../store/config.js';
@@ -20,6 +21,11 @@ export const builder = (y: Argv) =>
   addFilterOptions(y)
     .option('by', { choices: ['day', 'week', 'month'] as const, describe: 'also break down by period' })
     .option('json', { type: 'boolean', default: false })
+    .option('insights', {
+      type: 'boolean',
+      default: false,
+      describe: 'workflow advice, with the runs behind each line',
+    })
     .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
 
 const AGENT_COMMIT_DEPTH = 500;
@@ -28,6 +34,7 @@ interface StatsArgs extends FilterArgs {
   by?: Period;
   json: boolean;
   pager: boolean;
+  insights?: boolean;
 }
 
 export async function handler(argv: StatsArgs, ctx: Context) {
@@ -35,11 +42,14 @@ export async function handler(argv: StatsArgs, ctx: Context) {
   await sealStaleSessions(repo, ctx);
   const spec = await filterSpec(argv, ctx, repo);
   const policy = policyFrom(loadRepoConfig(repo.location.worktree, ctx.warn));
-  const stats = computeStats(
-    (await selectFor(ctx, repo, spec)).map((s) => s.record),
-    argv.by ?? null,
-    policy.require_checks,
-  );
+  const records = (await selectFor(ctx, repo, spec)).map((s) => s.record);
+  if (argv.insights) {
+    const list = insights(records);
+    if (argv.json) ctx.out.write(`${JSON.stringify(list, null, 2)}\n`);
+    else await writePaged(ctx, renderInsights(list), !argv.pager);
+    return;
+  }
+  const stats = computeStats(records, argv.by ?? null, policy.require_checks);
   // how much of the agents' work is recorded at all: recent agent-made commits that carry a record
   const survey = await surveyAgentCommits(repo, { depth: AGENT_COMMIT_DEPTH });
   const total = survey.commits.length;
