@@ -556,3 +556,48 @@ describe('records feed the next run', () => {
     repo.cleanup();
   });
 });
+
+describe('other agents', () => {
+  test('Codex PreToolUse and Gemini BeforeTool get their own refusals', async () => {
+    const repo = await guardedRepo({ paths: { deny: ['migrations/**'] } });
+    const patch =
+      '*** Begin Patch\n*** Add File: migrations/002_drop.sql\n+drop table users;\n*** End Patch\n';
+    const codex = await cli(repo, ['hook', 'codex'], {
+      env: NO_BG,
+      input: JSON.stringify({
+        session_id: randomUUID(),
+        turn_id: '1',
+        transcript_path: null,
+        cwd: repo.dir,
+        hook_event_name: 'PreToolUse',
+        model: 'gpt-5-codex',
+        tool_name: 'apply_patch',
+        tool_use_id: `call_${rand(24)}`,
+        tool_input: { input: patch },
+      }),
+    });
+    expect(codex.code).toBe(0);
+    const c = JSON.parse(codex.stdout);
+    expect(c.decision).toBe('block');
+    expect(c.hookSpecificOutput.permissionDecision).toBe('deny');
+    expect(c.reason).toMatch(/^scope: migrations\/002_drop\.sql is inside a denied path/);
+    const gemini = await cli(repo, ['hook', 'gemini', 'BeforeTool'], {
+      env: NO_BG,
+      input: JSON.stringify({
+        session_id: randomUUID(),
+        transcript_path: '/Users/alice/.gemini/tmp/shop/chats/session-2026-11-29T10-00-1a2b3c4d.jsonl',
+        cwd: repo.dir,
+        hook_event_name: 'BeforeTool',
+        timestamp: new Date().toISOString(),
+        tool_name: 'run_shell_command',
+        tool_input: { command: 'npm publish --access public' },
+      }),
+    });
+    expect(gemini.code).toBe(0);
+    expect(JSON.parse(gemini.stdout)).toEqual({
+      decision: 'deny',
+      reason: expect.stringContaining('matches the denied command pattern `npm publish`'),
+    });
+    repo.cleanup();
+  });
+});
