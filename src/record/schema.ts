@@ -3,6 +3,10 @@
 // so a record written by a newer version survives being re-sealed by an older one.
 import { z } from 'zod';
 
+// Parse without compiling a validator per schema through `new Function`: a read command parses a
+// handful of records, and the compile cost more than it saved (and cannot be code-cached).
+z.config({ jitless: true });
+
 export const SCHEMA = 'agent-log/v1';
 
 const str = z.string();
