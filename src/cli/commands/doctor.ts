@@ -7,6 +7,7 @@ import { configGetAll, remotes } from '../../git/setup.js';
 import { trackingRef } from '../../git/sync.js';
 import { errorLogPath } from '../../journal/paths.js';
 import { agentLogTrailers } from '../../store/config.js';
+import { futureDatedLines } from '../../store/future-dated.js';
 import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
@@ -74,6 +75,16 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       `notes tree has duplicate entries for ${dups.join(', ')} (git notes merge would abort)`,
       'seal or adopt any run on those commits to rewrite them',
     );
+
+  for (const l of await futureDatedLines(engine, ctx.now())) {
+    add(
+      'problem',
+      l.kind === 'record'
+        ? `record ${l.id} on ${l.commit.slice(0, 12)} is dated in the future (${l.field} ${l.value}): forged or a wrong clock; readers ignore its date`
+        : `a ${l.type} event on run ${l.id} (note on ${l.commit.slice(0, 12)}) is dated in the future (${l.value}): forged or a wrong clock`,
+      'find who wrote it: git log -p refs/notes/agent-log',
+    );
+  }
 
   const head = await engine.head();
   if (head.commit) {
