@@ -48,23 +48,28 @@ function repo(name, { hooks }) {
 const commit = (dir, i) => timed(dir, 'git', ['commit', '-q', '--allow-empty', '-m', `commit ${i}`]);
 
 const plain = repo('plain', { hooks: false });
+// git's own price for running two hook scripts at all (fork + exec of sh): the floor for any hook
+const empty = repo('empty', { hooks: false });
+for (const h of ['prepare-commit-msg', 'post-commit'])
+  writeFileSync(join(empty, '.git', 'hooks', h), '#!/bin/sh\n:\n', { mode: 0o755 });
 const ours = repo('ours', { hooks: true });
 const withRun = repo('run', { hooks: true });
 cli(withRun, 'start', '--task', 'bench run');
 const withSession = repo('session', { hooks: true });
 liveSession(withSession, 2000);
 
-const t = { node: [], plain: [], ours: [], run: [], session: [] };
+const t = { node: [], plain: [], empty: [], ours: [], run: [], session: [] };
 for (let i = 0; i < RUNS; i++) {
   t.node.push(timed(plain, process.execPath, ['-e', '0']));
   t.plain.push(commit(plain, i));
+  t.empty.push(commit(empty, i));
   t.ours.push(commit(ours, i));
   t.run.push(commit(withRun, i));
   t.session.push(commit(withSession, i));
 }
 
 // 20-commit rebase: replay the last 20 commits onto a new base, in both repositories
-for (const dir of [plain, ours]) {
+for (const dir of [plain, empty, ours]) {
   git(dir, 'checkout', '-q', '-b', 'topic');
   for (let i = 0; i < 20; i++) {
     writeFileSync(join(dir, `t${i}.txt`), `${i}\n`);
@@ -73,10 +78,11 @@ for (const dir of [plain, ours]) {
   }
   git(dir, 'checkout', '-q', 'main');
 }
-const rebase = { plain: [], ours: [] };
+const rebase = { plain: [], empty: [], ours: [] };
 for (let i = 0; i < REBASES; i++) {
   for (const [name, dir] of [
     ['plain', plain],
+    ['empty', empty],
     ['ours', ours],
   ]) {
     git(dir, 'checkout', '-q', 'main');
@@ -95,6 +101,9 @@ console.log('|---|---|---|---|');
 console.log(`| node -e 0 | ${ms(node)} | | |`);
 console.log(`| git commit, no hooks | ${ms(plainMs)} | | |`);
 console.log(
+  `| git commit, two empty hook scripts (floor) | ${ms(median(t.empty))} | ${ms(added(t.empty))} | |`,
+);
+console.log(
   `| git commit, our hooks, no run open | ${ms(median(t.ours))} | ${ms(added(t.ours))} | ≤ +10 ms |`,
 );
 console.log(
@@ -109,6 +118,10 @@ console.log(`\n20-commit rebase, median of ${REBASES}\n`);
 console.log('| operation | median | aim |');
 console.log('|---|---|---|');
 console.log(`| git rebase, no hooks | ${rp.toFixed(3)} s | |`);
+const re = median(rebase.empty) / 1000;
+console.log(
+  `| git rebase, two empty hook scripts (floor) | ${re.toFixed(3)} s = ${(re / rp).toFixed(2)}× | |`,
+);
 console.log(
   `| git rebase, our hooks | ${ro.toFixed(3)} s = ${(ro / rp).toFixed(2)}× | ≤ 1.5× + 0.1 s = ${(rp * 1.5 + 0.1).toFixed(3)} s |`,
 );

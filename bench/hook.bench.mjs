@@ -99,6 +99,39 @@ const payload = (dir, n, extra = {}) =>
 
 const small = smallRepo();
 const large = largeRepo();
+
+/** The small repository again, with a guard policy that checks every rule on every call. */
+function guardedRepo() {
+  const dir = smallRepo();
+  mkdirSync(join(dir, '.agent-log'), { recursive: true });
+  writeFileSync(
+    join(dir, '.agent-log', 'config.json'),
+    JSON.stringify({
+      guard: {
+        budget: { usd_per_run: 50, tokens_per_run: 50_000_000, usd_per_day: 500 },
+        max_minutes: 600,
+        retries: { same_check: 3, check_total: 10, same_command: 5 },
+        paths: { deny: ['migrations/**', 'infra/**'] },
+        mcp: { allow: ['github'], limits: { github: 100 } },
+      },
+    }),
+  );
+  // a transcript the budget rule reads from its last offset (40 assistant messages already there)
+  const transcript = join(dir, 'transcript.jsonl');
+  const usage = { input_tokens: 1200, output_tokens: 300, cache_read_input_tokens: 40_000 };
+  const lines = [];
+  for (let i = 0; i < 40; i++)
+    lines.push(
+      JSON.stringify({
+        type: 'assistant',
+        requestId: `req_011C${String(i).padStart(20, '0')}`,
+        message: { id: `msg_01${String(i).padStart(22, '0')}`, model: 'claude-sonnet-4-5-20250929', usage },
+      }),
+    );
+  writeFileSync(transcript, `${lines.join('\n')}\n`);
+  return { dir, transcript };
+}
+const guarded = guardedRepo();
 const bigRead = (dir, n) =>
   payload(dir, n, {
     hook_event_name: 'PostToolUse',
@@ -110,9 +143,12 @@ const bigRead = (dir, n) =>
     },
   });
 
-const t = { node: [], small: [], large: [], big: [] };
+const guardedPayload = (n) =>
+  JSON.stringify({ ...JSON.parse(payload(guarded.dir, n)), session_id: 'bench-guard', transcript_path: guarded.transcript });
+const t = { node: [], small: [], large: [], big: [], guard: [] };
 for (let i = 0; i < RUNS; i++) {
   t.node.push(timed(small, ['-e', '0']));
+  t.guard.push(timed(guarded.dir, [BIN, 'hook', 'claude-code'], guardedPayload(i)));
   t.small.push(timed(small, [BIN, 'hook', 'claude-code'], payload(small, i)));
   t.large.push(timed(large, [BIN, 'hook', 'claude-code'], payload(large, i)));
   t.big.push(timed(small, [BIN, 'hook', 'claude-code'], bigRead(small, i)));
@@ -126,6 +162,7 @@ console.log(row('node -e 0', t.node));
 console.log(row('hook, small repo (PreToolUse)', t.small));
 console.log(row('hook, large repo: 20k files, 2k packed refs (PreToolUse)', t.large));
 console.log(row('hook, 200 KB PostToolUse (Read)', t.big));
+console.log(row('hook + guard policy, every rule checked (PreToolUse)', t.guard));
 
 // ------------------------------------------------------------------ seal of a 500-event session
 

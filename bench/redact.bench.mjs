@@ -100,3 +100,46 @@ for (const { name, ms, found } of rows) {
     `| ${name} | ${ms.toFixed(1)} | ${(1000 / ms).toFixed(1)} | ${(ms / base).toFixed(2)}× | ${found} |`,
   );
 }
+
+// Per hook event: what the hook does for each event (redactDeep of one parsed payload), on events
+// shaped like real Claude Code ones (a Bash call with output, a Read with a file path, a prompt).
+const tool = () => `toolu_01${tok(22)}`;
+const events = [
+  {
+    session_id: '856ae9e1-8a99-4c68-b2de-90c1327699fd',
+    transcript_path:
+      '/Users/alice/.claude/projects/-Users-alice-src-shop/856ae9e1-8a99-4c68-b2de-90c1327699fd.jsonl',
+    cwd: '/Users/alice/src/shop',
+    hook_event_name: 'PostToolUse',
+    tool_name: 'Bash',
+    tool_use_id: tool(),
+    tool_input: {
+      command: 'cd api && PGPASSWORD=$DB_PASS npm test -- signup 2>&1 | tail -40',
+      description: 'Run tests',
+    },
+    tool_response: { stdout: buildLog.slice(0, 3000), stderr: '', interrupted: false },
+  },
+  {
+    session_id: '856ae9e1-8a99-4c68-b2de-90c1327699fd',
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Read',
+    tool_use_id: tool(),
+    tool_input: { file_path: `/Users/alice/src/shop/public/assets/app-${tok(20)}.js` },
+  },
+  {
+    session_id: '856ae9e1-8a99-4c68-b2de-90c1327699fd',
+    hook_event_name: 'UserPromptSubmit',
+    prompt: `Deploy with DATABASE_URL=postgres://app:${tok(16)}@db:5432/app and check the signup flow.`,
+  },
+];
+const EVENTS = 3000;
+for (const e of events) new Redactor().redactDeep(e);
+const perEvent = [];
+for (let round = 0; round < RUNS; round++) {
+  const t0 = performance.now();
+  for (let i = 0; i < EVENTS; i++) new Redactor().redactDeep(events[i % events.length]);
+  perEvent.push(((performance.now() - t0) / EVENTS) * 1000);
+}
+console.log(
+  `\nPer hook event (redactDeep of a parsed payload, ${events.length} shapes, 0.1–3 KB): median ${median(perEvent).toFixed(0)} µs`,
+);

@@ -59,8 +59,8 @@ function optionsOf(mod, usage) {
 }
 
 const sections = [];
-for (const [name, file] of Object.entries(COMMAND_MODULES)) {
-  const mod = await dist(`cli/commands/${file.replace('./', '')}`);
+for (const [name, loadCommand] of Object.entries(COMMAND_MODULES)) {
+  const mod = await loadCommand();
   if (mod.describe === false) continue; // internal: called by hooks
   const usage = Array.isArray(mod.command) ? mod.command[0] : mod.command;
   const lines = [`.SS "git agent-log ${esc(usage)}"`, esc(mod.describe)];

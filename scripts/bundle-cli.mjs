@@ -1,27 +1,69 @@
-// Bundle the CLI (main + one entry per command, shared chunks) into dist/bundle/: one file to
-// parse per command instead of hundreds, which halves start-up time.
-import { readdirSync } from 'node:fs';
+// Bundle the CLI into one CommonJS file, dist/cli.cjs, started by dist/cli/boot.js through V8's code
+// cache. One file and no chunks: each command module stays lazy inside it (esbuild initialises a
+// dynamically imported module on first use), and the whole bundle compiles from one cache entry.
+// Then warm the cache: run the common commands once in a scratch repository and save what V8
+// compiled, so the first real run already starts from cached code.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-const commands = readdirSync('src/cli/commands')
-  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
-  .map((f) => `src/cli/commands/${f}`);
-
 await build({
-  entryPoints: ['src/cli/main.ts', ...commands],
+  entryPoints: ['src/cli/main.ts'],
   bundle: true,
-  splitting: true,
   minify: true,
   sourcemap: 'linked',
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  outdir: 'dist/bundle',
-  outbase: 'src',
+  outfile: 'dist/cli.cjs',
   logLevel: 'warning',
+  // supplied by boot.ts: the bundle's own file URL (package root, templates)
+  define: { 'import.meta.url': '__agentLogImportMetaUrl' },
   // yargs measures help text with string-width, whose emoji regex costs ~30 ms at every start.
   alias: { 'string-width': './src/cli/shims/string-width.ts' },
-  banner: {
-    js: "import { createRequire as __agentLogRequire } from 'node:module'; const require = __agentLogRequire(import.meta.url);",
-  },
 });
+rmSync('dist/cli.cjs.cache', { force: true });
+
+if (process.env.AGENT_LOG_NO_WARM !== '1') {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-log-warm-'));
+  try {
+    const env = {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_AUTHOR_NAME: 'Warm',
+      GIT_AUTHOR_EMAIL: 'warm@example.com',
+      GIT_COMMITTER_NAME: 'Warm',
+      GIT_COMMITTER_EMAIL: 'warm@example.com',
+    };
+    for (const k of Object.keys(env)) if (k.startsWith('AGENT_LOG_')) delete env[k];
+    const git = (...a) => execFileSync('git', a, { cwd: dir, env, stdio: 'ignore' });
+    git('init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'a.txt'), 'one\ntwo\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'warm');
+    Object.assign(process.env, env);
+    process.stdout.setMaxListeners(0); // each in-process run() listens for EPIPE
+    const { warmCodeCache } = await import(pathToFileURL(join(process.cwd(), 'dist/cli/boot.js')).href);
+    await warmCodeCache(
+      [
+        ['start', '--task', 'warm the code cache'],
+        ['finish', '--commit', 'HEAD'],
+        ['show', 'HEAD', '--json'],
+        ['show', 'HEAD'],
+        ['log'],
+        ['query', '--file', 'a.txt', '--format', '%id'],
+        ['blame', 'a.txt', '--json'],
+        ['stats'],
+        ['pr'],
+        ['verify'],
+      ],
+      dir,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,9 +1,11 @@
 // Which runs a commit made now belongs to (the `Agent-Log:` trailers prepare-commit-msg adds), and
 // keeping the git hooks' marks (journal/marks.ts) true to the journals. File reads only, no git
 // engine and no schema: the git hooks' fast path (cli/git-hook-entry.ts) loads this module alone.
-import { resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { RepoLocation } from '../git/engine.js';
 import { clearMark, setMark } from '../journal/marks.js';
+import { sessionsDir } from '../journal/paths.js';
 import { activeRunId, listRuns } from '../store/runs.js';
 import { type SessionRun, STALE_MS, unsealedSessionRuns } from './claude-code/sessions.js';
 import { AGENT_NAMES } from './hook/agent-names.js';
@@ -13,6 +15,30 @@ function sessionRunsHere(loc: RepoLocation): SessionRun[] {
   return AGENT_NAMES.flatMap((agent) => unsealedSessionRuns(loc.commonDir, undefined, agent)).filter(
     (r) => !r.head?.root || resolve(r.head.root) === here,
   );
+}
+
+/** Only journals written to within STALE_MS can hold a live run: the others are not even read. */
+function recentSessionRunsHere(loc: RepoLocation, now: Date): SessionRun[] {
+  const here = loc.worktree ? resolve(loc.worktree) : null;
+  const out: SessionRun[] = [];
+  for (const agent of AGENT_NAMES) {
+    const dir = sessionsDir(loc.commonDir, agent);
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      try {
+        if (now.getTime() - statSync(join(dir, name)).mtimeMs >= STALE_MS) continue;
+      } catch {
+        continue;
+      }
+      out.push(...unsealedSessionRuns(loc.commonDir, name.slice(0, -'.jsonl'.length), agent));
+    }
+  }
+  return out.filter((r) => !r.head?.root || resolve(r.head.root) === here);
 }
 
 const isLive = (r: SessionRun, now: Date) =>
@@ -26,7 +52,7 @@ export function liveSessionRunId(
   loc: RepoLocation,
   env: NodeJS.ProcessEnv,
   now = new Date(),
-  runs = sessionRunsHere(loc),
+  runs = recentSessionRunsHere(loc, now),
 ): string | null {
   const open = runs.filter((r) => isLive(r, now));
   const named = env.CLAUDE_CODE_SESSION_ID;

@@ -6,7 +6,7 @@
 // `init` rewrites them in place. Blocks never print and never fail a commit.
 
 /** Bump when the generated shell changes: `doctor` flags blocks with a lower stamp as outdated. */
-export const HOOK_SCRIPT_VERSION = 2;
+export const HOOK_SCRIPT_VERSION = 3;
 
 const STAMP = /^# git-agent-log hook v(\d+)\b/m;
 
@@ -78,8 +78,16 @@ export function prepareCommitMsgBlock(opts: HookScriptOptions = {}): string {
     'add Agent-Log trailers while a run is open or waits here',
     `  case \${2-} in merge | commit) return 0 ;; esac
 ${LOCATE}
-  [ -f "$agent_log_m/active/$agent_log_key" ] || [ -f "$agent_log_m/marks/$agent_log_key.live" ] ||
-    [ -f "$agent_log_m/marks/$agent_log_key.pending" ] || return 0
+  if [ ! -f "$agent_log_m/marks/$agent_log_key.live" ] && [ ! -f "$agent_log_m/marks/$agent_log_key.pending" ]; then
+    # no agent session and nothing waiting: at most a run started by hand, whose ID the marker holds
+    [ -f "$agent_log_m/active/$agent_log_key" ] || return 0
+    agent_log_l=
+    IFS= read -r agent_log_l <"$agent_log_m/active/$agent_log_key" || [ -n "$agent_log_l" ] || return 0
+    case $agent_log_l in '' | *[!0-9a-z]*) return 0 ;; esac
+    [ -f "$agent_log_m/runs/$agent_log_l.jsonl" ] || return 0
+    git interpret-trailers --in-place --if-exists addIfDifferent --trailer "Agent-Log: $agent_log_l" "$1" >/dev/null 2>&1
+    return 0
+  fi
 ${findTool(opts.bin)}
   "$agent_log_bin" git-hook prepare-commit-msg "$@" </dev/null >/dev/null 2>&1`,
     '|| :',

@@ -42,9 +42,7 @@ let engineFlag: string | undefined;
 const opened = new WeakMap<Context, Promise<Repo>>();
 
 async function load(name: string): Promise<CommandModule> {
-  return (await import(
-    new URL(`./commands/${COMMAND_MODULES[name]!.replace('./', '')}`, import.meta.url).href
-  )) as CommandModule;
+  return COMMAND_MODULES[name]!();
 }
 
 export async function run(argv: string[], overrides: Partial<Context> = {}): Promise<number> {

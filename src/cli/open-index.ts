@@ -39,5 +39,5 @@ export async function selectFor(
 
 /** What fullRecords needs of a selected record. */
 export function entryOf(r: IndexedRecord) {
-  return { id: r.record.id, blob: r.blob, commit: r.commit, commits: r.commits };
+  return { id: r.record.id, blob: r.blob, commit: r.commit, commits: r.commits, events: r.record.events };
 }

@@ -50,6 +50,8 @@ export interface RepoLocation {
   shallow: boolean;
   /** 'main' for the main worktree, else the linked worktree's name. */
   worktreeKey: string;
+  /** Hash function of object ids, when the locator learnt it on the way (native engine). */
+  objectFormat?: 'sha1' | 'sha256';
 }
 
 export interface HeadInfo {

@@ -63,6 +63,7 @@ export function locateWithGit(cwd: string): RepoLocation {
     '--is-bare-repository',
     '--is-shallow-repository',
     '--is-inside-work-tree',
+    '--show-object-format',
   ];
   let out: string;
   try {
@@ -91,9 +92,11 @@ export function locateWithGit(cwd: string): RepoLocation {
       throw new RepoError(msg || `cannot open repository at ${cwd}`);
     }
   }
-  const [gitDir, commonDir, bare, shallow, inside, top] = out.trim().split('\n');
+  const [gitDir, commonDir, bare, shallow, inside, format, top] = out.trim().split('\n');
   const worktree = bare !== 'true' && inside === 'true' && top ? top : null;
-  return finish(gitDir!, commonDir!, worktree, bare === 'true', shallow === 'true');
+  const location = finish(gitDir!, commonDir!, worktree, bare === 'true', shallow === 'true');
+  // an old git echoes an option it does not know: then the engine asks again later
+  return format === 'sha1' || format === 'sha256' ? { ...location, objectFormat: format } : location;
 }
 
 /** Without git: walk up looking for `.git` (a directory, or a `gitdir:` file of a linked worktree). */

@@ -134,7 +134,7 @@ export function readIndexFile(path: string): IndexData | null {
 export function writeIndexFile(path: string, data: IndexData): boolean {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const fd = openSync(tmp, 'w', 0o600);
     try {
       // Written in slices of about a megabyte: never one string of the whole index.

@@ -5,10 +5,12 @@
 // that carries it, and every commit whose note mentions the ID (full or pointer line). An entry is a
 // function of the notes that mention its ID and nothing else, so an incremental update recomputes
 // exactly the IDs on the commits that changed, and always equals a cold rebuild.
-import { parseNote, pickWinner } from '../record/note-lines.js';
+import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
+import { parseNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
 
-export const INDEX_FORMAT_VERSION = 1;
+/** 2: entries fold event lines (approvals, notes, status… added after sealing). */
+export const INDEX_FORMAT_VERSION = 2;
 
 export interface IndexEntry {
   id: string;
@@ -134,8 +136,16 @@ export function slimRecord(r: RunRecord): RunRecord {
       decision: a.decision,
       at: null,
       note: a.note,
+      ...(a.email !== undefined ? { email: a.email } : {}),
+      ...(a.signed !== undefined ? { signed: a.signed } : {}),
     })),
-    outcome: { status: r.outcome.status, pr: r.outcome.pr, summary: r.outcome.summary },
+    outcome: {
+      status: r.outcome.status,
+      pr: r.outcome.pr,
+      summary: r.outcome.summary,
+      ...(r.outcome.reason !== undefined ? { reason: r.outcome.reason } : {}),
+      ...(r.outcome.reverted !== undefined ? { reverted: r.outcome.reverted } : {}),
+    },
     rollback: { strategy: r.rollback.strategy, notes: r.rollback.notes },
     cost: r.cost && {
       model: r.cost.model,
@@ -148,6 +158,8 @@ export function slimRecord(r: RunRecord): RunRecord {
     risk: { level: r.risk.level, reasons: r.risk.reasons },
     redactions: [],
     ...(r.notes !== undefined ? { notes: r.notes } : {}),
+    // Events stay whole: fullRecords folds them into the full line, verify checks their signatures.
+    ...(r.events !== undefined ? { events: r.events } : {}),
     ...slimLimits(r),
   };
 }
@@ -248,19 +260,20 @@ export async function applyNoteChanges(
       data.entries.delete(id);
       continue;
     }
-    let best: Candidate | null = null;
+    const versions: Candidate[] = [];
+    const events: StoredEvent[] = [];
     for (const c of commits) {
-      for (const cand of parsed.get(c)!.records.get(id) ?? []) {
-        if (!best || (cand.raw !== best.raw && pickWinner(best, cand) === cand)) best = cand;
-      }
+      versions.push(...(parsed.get(c)!.records.get(id) ?? []));
+      events.push(...(parsed.get(c)!.events.get(id) ?? []));
     }
+    const best = foldVersions(versions);
     data.entries.set(id, {
       id,
       date: best ? runDateOf(best.record) : '',
       commit: best?.commit ?? null,
       blob: best?.blob ?? null,
       commits,
-      json: best ? JSON.stringify(slimRecord(best.record)) : null,
+      json: best ? JSON.stringify(slimRecord(foldEvents(best.record, events))) : null,
     });
   }
 }
@@ -268,6 +281,7 @@ export async function applyNoteChanges(
 interface ParsedNote {
   ids: string[];
   records: Map<string, Candidate[]>;
+  events: Map<string, StoredEvent[]>;
   warnings: string[];
 }
 
@@ -278,6 +292,7 @@ function parseCommitNote(
 ): ParsedNote {
   const ids = new Set<string>();
   const records = new Map<string, Candidate[]>();
+  const events = new Map<string, StoredEvent[]>();
   const warnings: string[] = [];
   for (const blob of blobs) {
     const body = contents.get(blob);
@@ -293,12 +308,15 @@ function parseCommitNote(
         list.push({ record: line.record, raw: line.raw, commit, blob });
         records.set(id, list);
       } else if (line.type === 'ref') ids.add(line.id);
-      else if (line.type === 'invalid') {
+      else if (line.type === 'event') {
+        ids.add(line.event.id);
+        events.set(line.event.id, [...(events.get(line.event.id) ?? []), line]);
+      } else if (line.type === 'invalid') {
         warnings.push(`skipped an unreadable agent-log line on commit ${commit}: ${line.error}`);
       }
     }
   }
-  return { ids: [...ids].sort(), records, warnings };
+  return { ids: [...ids].sort(), records, events, warnings };
 }
 
 /** Entries newest first (by run date, then ID), the order of `log`. The file keeps them sorted,

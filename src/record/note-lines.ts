@@ -1,10 +1,11 @@
 // A note is JSON Lines: each line one self-contained canonical JSON object. Lines that are not ours
 // (a person's `git notes append`, a future kind) are kept verbatim and skipped by readers.
-import { RefLine, RunRecord, SCHEMA } from './schema.js';
+import { RefLine, RunEventLine, RunRecord, SCHEMA } from './schema.js';
 
 export type NoteLine =
   | { type: 'record'; record: RunRecord; raw: string }
   | { type: 'ref'; id: string; raw: string }
+  | { type: 'event'; event: RunEventLine; raw: string }
   | { type: 'foreign'; raw: string }
   | { type: 'invalid'; raw: string; error: string };
 
@@ -69,6 +70,12 @@ export function parseNoteLine(raw: string): NoteLine {
       ? { type: 'record', record: parsed.data, raw }
       : { type: 'invalid', raw, error: describeIssue(parsed.error.issues[0]) };
   }
+  if (v.kind === 'event') {
+    const parsed = RunEventLine.safeParse(v);
+    return parsed.success
+      ? { type: 'event', event: parsed.data, raw }
+      : { type: 'invalid', raw, error: `event: ${describeIssue(parsed.error.issues[0])}` };
+  }
   return { type: 'foreign', raw };
 }
 
@@ -81,13 +88,24 @@ export function parseNote(body: string): NoteLine[] {
   return splitNote(body).map(parseNoteLine);
 }
 
+/** Clock skew tolerated before a date counts as "in the future" (forged or a broken clock). */
+export const FUTURE_SKEW_MS = 10 * 60 * 1000;
+
+export function isFutureDate(iso: string | null | undefined, now: number = Date.now()): boolean {
+  if (!iso) return false;
+  const t = Date.parse(iso);
+  return !Number.isNaN(t) && t > now + FUTURE_SKEW_MS;
+}
+
 /**
- * Two versions of one record can meet on a commit (a re-seal merged by cat_sort_uniq from another
- * clone). The winner is deterministic: latest sealed_at, then the longer line, then byte order.
+ * Two versions of one record can meet on a commit (a re-seal by an older release, merged by
+ * cat_sort_uniq from another clone). The winner is deterministic: latest sealed_at that is not in the
+ * future (a copy dated 2999 never wins), then the longer line, then byte order. Lists a version may
+ * only have grown (approvals, notes) are unioned by foldVersions, so no version can drop them.
  */
 export function pickWinner<T extends { record: RunRecord; raw: string }>(a: T, b: T): T {
-  const sa = a.record.sealed_at ?? '';
-  const sb = b.record.sealed_at ?? '';
+  const sa = isFutureDate(a.record.sealed_at) ? '' : (a.record.sealed_at ?? '');
+  const sb = isFutureDate(b.record.sealed_at) ? '' : (b.record.sealed_at ?? '');
   if (sa !== sb) return sa > sb ? a : b;
   if (a.raw.length !== b.raw.length) return a.raw.length > b.raw.length ? a : b;
   return a.raw > b.raw ? a : b;

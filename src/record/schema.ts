@@ -3,6 +3,10 @@
 // so a record written by a newer version survives being re-sealed by an older one.
 import { z } from 'zod';
 
+// Parse without compiling a validator per schema through `new Function`: a read command parses a
+// handful of records, and the compile cost more than it saved (and cannot be code-cached).
+z.config({ jitless: true });
+
 export const SCHEMA = 'agent-log/v1';
 
 const str = z.string();
@@ -133,6 +137,12 @@ export const Approval = z.looseObject({
   decision: z.enum(['approved', 'denied']).or(str).default('approved'),
   at: nstr.default(null),
   note: nstr.default(null),
+  /** Filled from the approval event: the git identity's email, the event id, the signature format. */
+  email: nstr.optional(),
+  event: str.optional(),
+  signed: str.optional(),
+  /** Who wrote the approval when `--by` named someone else. */
+  recorded_by: z.looseObject({ name: str, email: nstr.default(null) }).optional(),
 });
 export type Approval = z.infer<typeof Approval>;
 
@@ -200,6 +210,8 @@ export const RunRecord = z.looseObject({
   redactions: list(Redaction),
   gaps: list(Gap).optional(),
   notes: list(str).optional(),
+  /** Set by readers only: the event lines folded into this record, in `at` order (never sealed). */
+  events: z.array(z.looseObject({})).optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 /** What a writer may hand in: defaults are filled by parsing. */
@@ -211,6 +223,25 @@ export const RefLine = z.looseObject({
   id: str.regex(/^[0-9a-z]{4,32}$/),
 });
 export type RefLine = z.infer<typeof RefLine>;
+
+/** Who wrote an event: the git identity of the clone that added it. */
+export const EventActor = z.looseObject({ name: str.default(''), email: nstr.default(null) });
+
+/**
+ * An event line: a fact added to a sealed run (approval, note, status, adoption, revert, …) that sits
+ * next to the record line. `event` is its own random id; `type` says which fact; readers fold events
+ * in `at` order and ignore types they do not know.
+ */
+export const RunEventLine = z.looseObject({
+  schema: z.string().regex(/^agent-log\/v\d+$/),
+  kind: z.literal('event'),
+  id: str.regex(/^[0-9a-z]{4,32}$/),
+  event: str.regex(/^[0-9a-z]{4,40}$/),
+  type: str.regex(/^[a-z][a-z0-9_-]{0,39}$/),
+  at: str.refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
+  by: EventActor.nullable().default(null),
+});
+export type RunEventLine = z.infer<typeof RunEventLine>;
 
 export function parseRecord(value: unknown): RunRecord {
   return RunRecord.parse(value);

@@ -28,7 +28,7 @@ const MARK_WINDOW = 80;
 
 interface CompiledRule {
   rule: RedactionRule;
-  pattern: RegExp;
+  pattern: RegExp | null;
   groups: readonly number[] | null;
   prefilter: ((text: string) => boolean) | null;
 }
@@ -39,10 +39,13 @@ function compile(rule: RedactionRule): CompiledRule {
   const cached = compiledCache.get(rule);
   if (cached) return cached;
   const groups = rule.group === undefined ? null : typeof rule.group === 'number' ? [rule.group] : rule.group;
-  let flags = rule.pattern.flags;
-  if (!flags.includes('g')) flags += 'g';
-  if (groups && !flags.includes('d')) flags += 'd';
-  const pattern = flags === rule.pattern.flags ? rule.pattern : new RegExp(rule.pattern.source, flags);
+  let pattern: RegExp | null = null;
+  if (rule.pattern) {
+    let flags = rule.pattern.flags;
+    if (!flags.includes('g')) flags += 'g';
+    if (groups && !flags.includes('d')) flags += 'd';
+    pattern = flags === rule.pattern.flags ? rule.pattern : new RegExp(rule.pattern.source, flags);
+  }
   let prefilter: CompiledRule['prefilter'] = null;
   const pf = rule.prefilter;
   if (pf instanceof RegExp) {
@@ -158,6 +161,7 @@ export class Redactor {
 
   private applyRule(c: CompiledRule, text: string): string {
     const { rule, pattern, groups } = c;
+    if (!pattern) return rule.scan ? this.applyScan(rule, text) : text;
     const spans: number[] = [];
     pattern.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -207,6 +211,34 @@ export class Redactor {
       }
       spans.push(s, e);
     }
+    return this.replaceSpans(rule, text, spans);
+  }
+
+  /** A scanner rule: its spans pass the same checks as a pattern's (markers, escapes, allowlist). */
+  private applyScan(rule: RedactionRule, text: string): string {
+    const raw = rule.scan!(text, (piece) => this.probe(piece));
+    const pairs: [number, number][] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!]);
+    pairs.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const spans: number[] = [];
+    for (const [s0, e0] of pairs) {
+      const [s, e] = escapeSafeSpan(text, s0, e0);
+      const secret = text.slice(s, e);
+      if (
+        e <= s ||
+        onlyMarks(secret) ||
+        secret.startsWith(MARK_PREFIX) ||
+        cutsMark(text, s, e) ||
+        (rule.validate !== undefined && !rule.validate(secret, text, s, s)) ||
+        this.allowed(secret)
+      )
+        continue;
+      spans.push(s, e);
+    }
+    return this.replaceSpans(rule, text, spans);
+  }
+
+  private replaceSpans(rule: RedactionRule, text: string, spans: number[]): string {
     if (spans.length === 0) return text;
     const mark = MARK(rule.id);
     const parts: string[] = [];
@@ -221,6 +253,11 @@ export class Redactor {
     }
     parts.push(text.slice(at));
     return parts.join('');
+  }
+
+  /** Would any rule redact something in `piece`? (Counts are not touched.) */
+  private probe(piece: string): boolean {
+    return new Redactor(this.rules, this.opts).redact(piece) !== piece;
   }
 
   private allowed(secret: string): boolean {

@@ -3,12 +3,20 @@
 // the generic .env and high-entropy detectors, so each secret is named by its most specific rule.
 // This module must stay dependency-free: the hook path loads it.
 import { isSshPublicKeyBlob, looksRandom, precededByHashContext } from './entropy.js';
+import { base64SecretSpans } from './base64.js';
+import { commandCredentialSpans, requotedSecretSpans } from './command-line.js';
 import { inPathWord, isIdentifier } from './identifiers.js';
+import { secretKeyValueOk } from './key-names.js';
 
 export interface RedactionRule {
   id: string;
   /** Global (`g`) pattern. The whole match is the secret unless `group` names the secret part. */
-  pattern: RegExp;
+  pattern?: RegExp;
+  /**
+   * Instead of a pattern: a scanner returning secret spans as flat [start, end, start, end …].
+   * `probe` tells whether the other rules find a secret in a piece of text.
+   */
+  scan?: (text: string, probe: (piece: string) => boolean) => number[];
   /** Capture group(s) holding the secret (first one that matched wins); the rest of the match is kept. */
   group?: number | readonly number[];
   /** Cheap check before running the pattern: any of these literals must occur in the text (or the regex must test true). */
@@ -42,6 +50,14 @@ const VALUE = `(?:${DQ}|${EDQ}|${SQ}|${BARE})`;
 const PLACEHOLDER =
   /^(?:string|number|boolean|bool|null|nil|none|undefined|true|false|required|optional|any|unknown|object|str|int|bytes|redacted|\*+|x{3,}|\.{3}|…|<[^>]*>|\$\{.*|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|%\(?[A-Za-z_]*\)?s?|\{\{.*\}\}|(?:process\.env|os\.environ|env|secrets|vars|ENV|config|settings|self|this|opts|options|args|params|props|ctx|req|request)\b.*|[A-Za-z_$][A-Za-z_$]*\([\w$.\s,]*\)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\([^)]*\))?)$/;
 
+/** A value that names where the secret is (`$PASS`, `${TOKEN}`, `<password>`, `***`), not the secret. */
+const VARIABLE =
+  /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\(.*\)|<[^>]*>|\*+|x{3,}|\.{3}|…|%[A-Za-z_]+%|\{\{.*\}\}|\[REDACTED:.*)$/;
+
+function notVariable(secret: string): boolean {
+  return !VARIABLE.test(secret);
+}
+
 function notPlaceholder(secret: string): boolean {
   return !PLACEHOLDER.test(secret) && !secret.startsWith('[REDACTED:');
 }
@@ -54,6 +70,10 @@ const NEXT_KEY = new RegExp(
   String.raw`(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,64}?(?:${SECRET_NAME}|_KEY)(?:\\?["'])?[ \t]*(?::=|=>|[:=])`,
   'i',
 );
+
+/** Programs and flags the command-line scanner knows: skip it on text without any. */
+const CLI_PREFILTER =
+  /-(?:-?[A-Za-z-]*(?:pass|secret|token|key|cred|bearer)|p\S|[apPwkKUub]\b)|login|sqlplus|sqlldr|rman|imp|exp|htpasswd|rabbitmqctl|vault|xfreerdp|net\s+u|config(?:ure)?\s+set|secret\s+set/i;
 
 export const DEFAULT_RULES: RedactionRule[] = [
   {
@@ -293,6 +313,19 @@ export const DEFAULT_RULES: RedactionRule[] = [
   },
   // Structural rules: the secret is part of a larger shape whose rest stays readable.
   {
+    // base64 (or base64url) runs whose decoded text holds a secret, or whose bytes are a private key.
+    id: 'base64-secret',
+    scan: (text, probe) => base64SecretSpans(text, probe),
+    prefilter: /[A-Za-z0-9+/_-]{16}/,
+  },
+  {
+    // A word quoted piecewise (`'password = '"'"'x'"'"''`, as `exec` re-quotes a command line):
+    // judged on its unquoted value; when that holds a secret, the whole word goes.
+    id: 'quoted-secret',
+    scan: (text, probe) => requotedSecretSpans(text, probe),
+    prefilter: [`'"'"'`, `'\\''`],
+  },
+  {
     id: 'credentialed-url',
     stopAt: NEXT_KEY,
     // scheme://user:password@host — the password may itself contain `@` (the last `@` ends it).
@@ -306,11 +339,11 @@ export const DEFAULT_RULES: RedactionRule[] = [
     id: 'url-secret-param',
     stopAt: NEXT_KEY,
     pattern: g(
-      String.raw`([?&;](?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api_key|apikey|api-key|client_secret|auth|private_token|key|code)=)([^&\s'"#\x60\\]{4,4096})`,
+      String.raw`([?&;](?:password|passwd|pwd|pass|secret|token|access_token|refresh_token|id_token|api_key|apikey|api-key|client_secret|auth|private_token|key|code|x-amz-signature|x-amz-security-token|x-goog-signature|x-goog-security-token|signature|session_token|sessiontoken|hmac)=)([^&\s'"#\x60\\]{4,4096})`,
       'i',
     ),
     group: 2,
-    prefilter: /[?&;][a-z_-]*(?:pass|pwd|secret|token|key|auth|code)=/i,
+    prefilter: /[?&;][a-z_-]*(?:pass|pwd|secret|token|key|auth|code|signature|hmac)=/i,
     validate: (s) => notPlaceholder(s),
   },
   {
@@ -378,6 +411,58 @@ export const DEFAULT_RULES: RedactionRule[] = [
       /[A-Z0-9]$/.test(text.slice(Math.max(0, matchStart - 1), matchStart)) &&
       notPlaceholder(s) &&
       assignmentValueOk(s, text, start),
+  },
+  {
+    // Credential flags read per program, anywhere in a command line: mysql -pX, sshpass -p X,
+    // docker login -p X, redis-cli -a X, keytool -storepass X, htpasswd -b f user X, --db-password=X.
+    id: 'cli-credential',
+    scan: (text) => commandCredentialSpans(text),
+    prefilter: CLI_PREFILTER,
+    validate: (s) => notVariable(s.replace(/^(["'])(.*)\1$/s, '$2')),
+  },
+  {
+    // Any key whose name says secret, whatever the value looks like (hex, base64, quoted):
+    // SECRET_KEY_BASE=…, hmac_signing_key: …, {"apiSecret": …}, STRIPE_WEBHOOK_SECRET_PROD=…,
+    // PGPASSWORD=… and MYSQL_PWD=… anywhere in a line.
+    id: 'secret-key-name',
+    stopAt: NEXT_KEY,
+    // Anchored on the secret word (fast to find); the validator reads the whole key back from there.
+    pattern: g(
+      String.raw`(?:pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin)[A-Za-z0-9_.-]{0,40}((?:\\?["'])?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`,
+      'i',
+    ),
+    group: [2, 3, 4, 5],
+    prefilter:
+      /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
+    validate: (s, text, start, matchStart) =>
+      notPlaceholder(s) && secretKeyValueOk(s, text, start, matchStart),
+  },
+  {
+    // SQL: ALTER USER … PASSWORD 'x', CREATE USER … IDENTIFIED BY 'x'.
+    id: 'sql-password',
+    pattern: /(\b(?:PASSWORD|IDENTIFIED\s+BY)(?:\s*=\s*|\s+))'((?:[^'\\\n]|''){1,256})'/gi,
+    group: 2,
+    prefilter: /password|identified/i,
+    validate: (s) => notVariable(s),
+  },
+  {
+    // .netrc: `machine host login user password X` (one line or several).
+    id: 'netrc-password',
+    pattern: /(\b(?:password|passwd)[ \t]+)([^\s"'\\]{1,1024})/g,
+    group: 2,
+    prefilter: ['machine', 'login'],
+    validate: (s, text, start) =>
+      notPlaceholder(s) &&
+      /\b(?:machine|default)\s+\S+[\s\S]{0,200}$/.test(text.slice(Math.max(0, start - 240), start)),
+  },
+  {
+    // .pgpass: host:port:database:user:password
+    id: 'pgpass-line',
+    pattern:
+      /^([ \t]*[A-Za-z0-9_.*[\]-]{1,255}:(?:\d{1,5}|\*):[^:\s]{1,255}:[^:\s]{1,255}:)([^\s]{1,1024})[ \t]*$/gm,
+    group: 2,
+    prefilter: [':'],
+    validate: (s) => notPlaceholder(s),
   },
   {
     // curl -u user:password, wget --password=…

@@ -7,7 +7,9 @@ import { readIndexHeader, scanIndexFile } from '../index/file.js';
 import { entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
 import { NOTES_REF } from './notes.js';
-import { parseNote, pickWinner } from '../record/note-lines.js';
+import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
+import { canonicalJson, parseNote } from '../record/note-lines.js';
+import { RunEventLine } from '../record/schema.js';
 import type { LoadResult, StoredRecord } from './read.js';
 
 /** The index for the current notes tip (updated or rebuilt as needed). */
@@ -15,10 +17,19 @@ export function openRecordIndex(engine: GitEngine, opts: OpenIndexOptions = {}):
   return openIndex(engine, opts);
 }
 
-/** Full records of index entries, read from their note blobs in one bulk request. Order is kept. */
+/** What fullRecords needs of an entry; `events` are the folded events the index already knows. */
+export type FullRecordEntry = Pick<IndexEntry, 'id' | 'blob' | 'commit' | 'commits'> & {
+  events?: readonly unknown[] | undefined;
+  json?: string | null;
+};
+
+/**
+ * Full records of index entries, read from their note blobs in one bulk request. Order is kept.
+ * Events come from the record's own note and from the index (which saw every commit of the ID).
+ */
 export async function fullRecords(
   engine: GitEngine,
-  entries: readonly Pick<IndexEntry, 'id' | 'blob' | 'commit' | 'commits'>[],
+  entries: readonly FullRecordEntry[],
 ): Promise<StoredRecord[]> {
   const blobs = await engine.readBlobs([...new Set(entries.flatMap((e) => (e.blob ? [e.blob] : [])))]);
   const parsed = new Map<string, ReturnType<typeof parseNote>>();
@@ -30,13 +41,36 @@ export async function fullRecords(
       lines = parseNote(blobs.get(e.blob)?.toString('utf8') ?? '');
       parsed.set(e.blob, lines);
     }
-    let best: { record: StoredRecord['record']; raw: string } | null = null;
+    const versions: { record: StoredRecord['record']; raw: string }[] = [];
+    const events: StoredEvent[] = [];
     for (const l of lines) {
-      if (l.type === 'record' && l.record.id === e.id) best = best ? pickWinner(best, l) : l;
+      if (l.type === 'record' && l.record.id === e.id) versions.push(l);
+      else if (l.type === 'event' && l.event.id === e.id) events.push(l);
     }
+    const best = foldVersions(versions);
     if (!best) continue;
+    events.push(...indexedEvents(e));
+    const record = foldEvents(best.record, events);
     const commits = [...new Set([e.commit, ...best.record.repo.commits, ...e.commits])];
-    out.push({ record: best.record, commit: e.commit, commits, raw: best.raw });
+    out.push({ record, commit: e.commit, commits, raw: best.raw });
+  }
+  return out;
+}
+
+/** Events the index folded into its slim copy (they may live on other commits of the run). */
+function indexedEvents(e: FullRecordEntry): StoredEvent[] {
+  let list = e.events;
+  if (list === undefined && e.json) {
+    try {
+      list = (JSON.parse(e.json) as { events?: unknown[] }).events;
+    } catch {
+      list = undefined;
+    }
+  }
+  const out: StoredEvent[] = [];
+  for (const obj of list ?? []) {
+    const parsed = RunEventLine.safeParse(obj);
+    if (parsed.success) out.push({ event: parsed.data, raw: canonicalJson(obj) });
   }
   return out;
 }

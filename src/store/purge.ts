@@ -26,6 +26,7 @@ export function dropRecordLines(body: string, id: string): string {
     const parsed = parseNoteLine(line);
     if (parsed.type === 'record') return parsed.record.id !== id;
     if (parsed.type === 'ref') return parsed.id !== id;
+    if (parsed.type === 'event') return parsed.event.id !== id;
     // Our line that fails the schema but names the id: it is still this record's data.
     if (parsed.type === 'invalid') return !ownsId(line, id);
     return true;

@@ -3,9 +3,9 @@ import { AmbiguousIdError, NotFoundError } from '../errors.js';
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { MIN_PREFIX } from '../record/id.js';
-import { type NoteLine, parseNote, pickWinner } from '../record/note-lines.js';
+import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
+import { type NoteLine, parseNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
-import type { IndexEntry } from '../index/model.js';
 import { entriesById, fullRecords } from './indexed.js';
 import { preferLiveCommits } from './live.js';
 import { NOTES_REF, notesTree, readNoteBody, readNotesTree } from './notes.js';
@@ -27,29 +27,41 @@ export interface LoadResult {
   tip: string | null;
 }
 
-/** Fold parsed note lines of many commits into records, deduplicated by id. */
+/**
+ * Fold parsed note lines of many commits into records, deduplicated by id: the record line (the
+ * winning version, when older releases left several) with every event line of its id applied.
+ */
 export function collectRecords(notes: Iterable<[string, NoteLine[]]>, warnings: string[]): StoredRecord[] {
-  const byId = new Map<string, StoredRecord>();
+  const versions = new Map<string, StoredRecord[]>();
   const refs = new Map<string, Set<string>>();
+  const events = new Map<string, StoredEvent[]>();
+  const mention = (id: string, commit: string) => {
+    if (!refs.has(id)) refs.set(id, new Set());
+    refs.get(id)!.add(commit);
+  };
   for (const [commit, lines] of notes) {
     for (const line of lines) {
       if (line.type === 'invalid')
         warnings.push(`skipped a malformed record in the note on ${commit.slice(0, 12)}: ${line.error}`);
-      else if (line.type === 'ref') {
-        if (!refs.has(line.id)) refs.set(line.id, new Set());
-        refs.get(line.id)!.add(commit);
+      else if (line.type === 'ref') mention(line.id, commit);
+      else if (line.type === 'event') {
+        mention(line.event.id, commit);
+        events.set(line.event.id, [...(events.get(line.event.id) ?? []), line]);
       } else if (line.type === 'record') {
-        const prev = byId.get(line.record.id);
         const cand: StoredRecord = { record: line.record, commit, commits: [], raw: line.raw };
-        byId.set(line.record.id, prev ? pickWinner(prev, cand) : cand);
+        versions.set(line.record.id, [...(versions.get(line.record.id) ?? []), cand]);
       }
     }
   }
-  for (const s of byId.values()) {
-    const all = new Set([s.commit, ...s.record.repo.commits, ...(refs.get(s.record.id) ?? [])]);
+  const out: StoredRecord[] = [];
+  for (const [id, list] of versions) {
+    const best = foldVersions(list)!;
+    const s: StoredRecord = { ...best, record: foldEvents(best.record, events.get(id) ?? []) };
+    const all = new Set([s.commit, ...s.record.repo.commits, ...(refs.get(id) ?? [])]);
     s.commits = [...all];
+    out.push(s);
   }
-  return [...byId.values()].sort(newestFirst);
+  return out.sort(newestFirst);
 }
 
 export function newestFirst(a: StoredRecord, b: StoredRecord): number {
@@ -79,7 +91,10 @@ export async function noteLinesOn(engine: GitEngine, commit: string): Promise<No
   return body === null ? [] : parseNote(body);
 }
 
-/** Records on a commit: full lines there, and the records its pointer lines name. */
+/**
+ * Records on a commit: full lines there, and the records its pointer lines name. Both are read
+ * through the index when it knows them, so events added on other commits are folded in too.
+ */
 export async function recordsOnCommit(
   engine: GitEngine,
   commit: string,
@@ -87,18 +102,18 @@ export async function recordsOnCommit(
 ): Promise<StoredRecord[]> {
   const lines = await noteLinesOn(engine, commit);
   const direct = collectRecords([[commit, lines]], warnings);
-  const pointers = lines.flatMap((l) =>
-    l.type === 'ref' && !direct.some((d) => d.record.id === l.id) ? [l.id] : [],
-  );
-  if (pointers.length === 0) return direct;
-  // Pointer lines name records that live on other commits: the index knows where.
-  const entries: IndexEntry[] = [];
-  for (const id of pointers) {
+  const ids = new Set(direct.map((d) => d.record.id));
+  for (const l of lines) if (l.type === 'ref') ids.add(l.id);
+  if (ids.size === 0) return direct;
+  const out: StoredRecord[] = [];
+  for (const id of ids) {
     const found = await entriesById(engine, id, true);
-    entries.push(...found.entries);
-    warnings.push(...found.warnings.filter((w) => !warnings.includes(w)));
+    for (const w of found.warnings) if (!warnings.includes(w)) warnings.push(w);
+    const full = await fullRecords(engine, found.entries);
+    if (full.length) out.push(...full);
+    else out.push(...direct.filter((d) => d.record.id === id));
   }
-  return [...direct, ...(await fullRecords(engine, entries))];
+  return out;
 }
 
 /** Find sealed records whose id starts with `prefix`. */

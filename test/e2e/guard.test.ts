@@ -504,3 +504,100 @@ describe('manual runs and attempts', () => {
     repo.cleanup();
   });
 });
+
+describe('records feed the next run', () => {
+  test('context briefs the history of a path, also as a hook answer; stats --insights names the runs behind each line', async () => {
+    const repo = await guardedRepo({});
+    const runs: string[] = [];
+    for (const [i, task] of ['make signup idempotent', 'make signup idempotent, second try'].entries()) {
+      const args = ['start', '--task', task, '--constraint', 'no schema changes'];
+      const id = (await cli(repo, i ? [...args, '--retry-of', runs[0]!] : args)).stdout.trim();
+      runs.push(id);
+      expect((await cli(repo, ['exec', '--', 'npm', 'publish'])).code).toBe(126);
+      repo.write('api/signup.ts', `export const signup = () => ${i + 10};\n`);
+      await repo.commit(`attempt ${i + 1}`);
+      expect((await cli(repo, ['finish', '--status', i ? 'completed' : 'failed'])).code).toBe(0);
+    }
+    const brief = await cli(repo, ['context', 'api/signup.ts']);
+    expect(brief.code).toBe(0);
+    const lines = brief.stdout.split('\n');
+    expect(lines[0]).toBe('Recorded history of api/signup.ts (git agent-log; newest first):');
+    expect(lines[1]).toContain(`${runs[1]!.slice(0, 7)} `);
+    expect(lines[1]).toContain(`retry of ${runs[0]!.slice(0, 7)}`);
+    expect(lines[2]).toContain('failed');
+    expect(lines[2]).toContain('guard refused: scope.denied_command');
+    expect(brief.stdout).toContain('Standing constraints: no schema changes');
+    expect(await cli(repo, ['context', 'docs/']).then((r) => r.stdout)).toBe(
+      'No recorded agent runs touched docs/.\n',
+    );
+
+    const hook = await cli(repo, ['context', '--hook', 'claude-code'], {
+      input: JSON.stringify({
+        session_id: randomUUID(),
+        cwd: repo.dir,
+        hook_event_name: 'UserPromptSubmit',
+        prompt: 'fix api/signup.ts again',
+      }),
+    });
+    expect(hook.code).toBe(0);
+    const ctxOut = JSON.parse(hook.stdout).hookSpecificOutput;
+    expect(ctxOut.hookEventName).toBe('UserPromptSubmit');
+    expect(ctxOut.additionalContext).toBe(brief.stdout);
+    const small = await cli(repo, ['context', 'api/signup.ts', '--max-chars', '150']);
+    expect(small.stdout.length).toBeLessThanOrEqual(152);
+
+    const insights = JSON.parse((await cli(repo, ['stats', '--insights', '--json'])).stdout);
+    const rule = insights.find((i: { kind: string }) => i.kind === 'guard-rule');
+    expect(rule.text).toContain('guard rule `scope.denied_command` fired in 2 runs');
+    expect([...rule.runs].sort()).toEqual([...runs].sort());
+    const attempts = insights.find((i: { kind: string }) => i.kind === 'attempts');
+    expect(attempts.runs).toEqual(runs);
+    expect(attempts.text).toContain('took 2 attempts');
+    repo.cleanup();
+  });
+});
+
+describe('other agents', () => {
+  test('Codex PreToolUse and Gemini BeforeTool get their own refusals', async () => {
+    const repo = await guardedRepo({ paths: { deny: ['migrations/**'] } });
+    const patch =
+      '*** Begin Patch\n*** Add File: migrations/002_drop.sql\n+drop table users;\n*** End Patch\n';
+    const codex = await cli(repo, ['hook', 'codex'], {
+      env: NO_BG,
+      input: JSON.stringify({
+        session_id: randomUUID(),
+        turn_id: '1',
+        transcript_path: null,
+        cwd: repo.dir,
+        hook_event_name: 'PreToolUse',
+        model: 'gpt-5-codex',
+        tool_name: 'apply_patch',
+        tool_use_id: `call_${rand(24)}`,
+        tool_input: { input: patch },
+      }),
+    });
+    expect(codex.code).toBe(0);
+    const c = JSON.parse(codex.stdout);
+    expect(c.decision).toBe('block');
+    expect(c.hookSpecificOutput.permissionDecision).toBe('deny');
+    expect(c.reason).toMatch(/^scope: migrations\/002_drop\.sql is inside a denied path/);
+    const gemini = await cli(repo, ['hook', 'gemini', 'BeforeTool'], {
+      env: NO_BG,
+      input: JSON.stringify({
+        session_id: randomUUID(),
+        transcript_path: '/Users/alice/.gemini/tmp/shop/chats/session-2026-11-29T10-00-1a2b3c4d.jsonl',
+        cwd: repo.dir,
+        hook_event_name: 'BeforeTool',
+        timestamp: new Date().toISOString(),
+        tool_name: 'run_shell_command',
+        tool_input: { command: 'npm publish --access public' },
+      }),
+    });
+    expect(gemini.code).toBe(0);
+    expect(JSON.parse(gemini.stdout)).toEqual({
+      decision: 'deny',
+      reason: expect.stringContaining('matches the denied command pattern `npm publish`'),
+    });
+    repo.cleanup();
+  });
+});

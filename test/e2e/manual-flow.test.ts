@@ -141,16 +141,22 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
       expect(record!.commands.map((c) => c.exit_code)).toEqual([7, 127]);
     });
 
-    it('approving after the seal re-seals the record with the approval, on the same commit', async () => {
+    it('approving after the seal adds an event line next to the untouched record line', async () => {
       const repo = await repoWith();
       const id = await start(repo);
       await repo.commit('work');
       await ok(repo, ['finish']);
+      const sealedLine = (await repo.git('notes', '--ref=agent-log', 'show', 'HEAD')).trim();
       const before = await repo.git('rev-list', '--count', 'refs/notes/agent-log');
       await ok(repo, ['approve', id.slice(0, 6), '--by', 'Bob', '--for', 'deploy', '--note', 'after review']);
-      const records = await recordsOn(repo);
-      expect(records).toHaveLength(1);
-      expect(records[0]!.approvals).toEqual([
+      const lines = (await repo.git('notes', '--ref=agent-log', 'show', 'HEAD')).trim().split('\n');
+      expect(lines).toContain(sealedLine);
+      expect(lines).toHaveLength(2);
+      const event = JSON.parse(lines.find((l) => l !== sealedLine)!);
+      expect(event).toMatchObject({ kind: 'event', id, type: 'approval', approver: 'Bob', scope: 'deploy' });
+      expect(event.by).toEqual({ name: 'Test Author', email: 'author@example.com' });
+      const shown = JSON.parse((await ok(repo, ['show', id, '--json'])).stdout) as RunRecord;
+      expect(shown.approvals).toEqual([
         expect.objectContaining({ by: 'Bob', scope: 'deploy', decision: 'approved', note: 'after review' }),
       ]);
       expect(Number(await repo.git('rev-list', '--count', 'refs/notes/agent-log'))).toBe(Number(before) + 1);
@@ -377,7 +383,7 @@ describe('bad input', () => {
       ['start'],
       ['start', '--task', ''],
       ['finish', '--status', 'great'],
-      ['approve', '--for', 'deploy'],
+      ['approve', '--by', 'Bob'],
       ['show', '--format', 'pdf'],
       ['frobnicate'],
     ]) {

@@ -4,8 +4,12 @@
 // and `git merge --squash` write them, rebase followed by gc, a torn journal, foreign notes, SHA-256).
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { cli, type TempRepo, tempRepo, tick } from '../helpers/repo.js';
+
+// Each test drives 8-15 CLI processes and real git (squash, rebase, gc): on a loaded 2-core machine
+// that has taken 40-60 s, so the default 60 s would make them flaky. Nothing here is timed.
+vi.setConfig({ testTimeout: 240_000 });
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

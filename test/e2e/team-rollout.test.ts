@@ -259,3 +259,111 @@ test('the hook commands are plain POSIX sh (Codex and Gemini run them with sh -c
     expect({ agent, code: r.status, stderr: r.stderr }).toEqual({ agent, code: 0, stderr: '' });
   }
 });
+
+describe('gaps are visible: agent-made commits without a record, by author', () => {
+  let repo: TempRepo;
+  let base: string;
+  const sha: Record<string, string> = {};
+
+  async function commitAs(who: string, email: string, file: string, message: string) {
+    repo.write(file, `${file}\n`);
+    const env = { ...gitEnv(), GIT_AUTHOR_NAME: who, GIT_AUTHOR_EMAIL: email };
+    execFileSync('git', ['add', '-A'], { cwd: repo.dir, env });
+    execFileSync('git', ['commit', '-q', '-m', message], { cwd: repo.dir, env });
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.dir, encoding: 'utf8' }).trim();
+  }
+
+  beforeAll(async () => {
+    repo = await tempRepo({ files: { 'README.md': '# gaps\n' } });
+    expect((await cli(repo, ['init'])).code).toBe(0);
+    base = (await repo.git('rev-parse', 'HEAD')).trim();
+    sha.alice = await commitAs(
+      'Alice',
+      'alice@example.com',
+      'a.js',
+      'Add retry to the client\n\nCo-Authored-By: Claude <noreply@anthropic.com>',
+    );
+    const id = (await cli(repo, ['start', '--task', 'add the cache'])).stdout.trim();
+    sha.bob = await commitAs('Bob', 'bob@example.com', 'b.js', 'Add the cache');
+    expect((await cli(repo, ['finish', id])).code).toBe(0);
+    sha.carol = await commitAs('Carol', 'carol@example.com', 'c.md', 'Fix a typo');
+    sha.dave = await commitAs('Dave', 'dave@example.com', 'd.js', 'Handle timeouts');
+    // a Codex session of Dave's made that commit with its own shell; its journal (retired) says so
+    const session = '019a3c1e-7b2d-7f40-a8c5-2e9d4b6f1a99';
+    const dir = join(repo.dir, '.git/agent-log/sealed/codex');
+    mkdirSync(dir, { recursive: true });
+    const line = {
+      v: 1,
+      t: '2026-11-29T09:00:00.000Z',
+      type: 'hook',
+      event: 'PostToolUse',
+      session_id: session,
+      tool_use_id: 'call_Yk2mQ8rT4vN6pL0sW3xZ9aBc',
+      payload: {
+        session_id: session,
+        cwd: '/Users/dave/src/gaps',
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Bash',
+        tool_input: { command: "git commit -m 'Handle timeouts'" },
+        tool_response: `[main ${sha.dave.slice(0, 7)}] Handle timeouts\n 1 file changed, 1 insertion(+)\n`,
+      },
+    };
+    writeFileSync(join(dir, `${session}.20261129090000.jsonl`), `${JSON.stringify(line)}\n`);
+  }, 120_000);
+  afterAll(() => repo?.cleanup());
+
+  test('doctor names each author with unrecorded agent commits and why they look agent-made', async () => {
+    const r = await cli(repo, ['doctor', '--json']);
+    const gaps = JSON.parse(r.stdout).findings.filter((f: { what: string }) =>
+      / without a record: /.test(f.what),
+    );
+    expect(gaps.map((f: { level: string; what: string }) => [f.level, f.what])).toEqual([
+      [
+        'warn',
+        `Alice <alice@example.com>: 1 agent-made commit without a record: ${sha.alice!.slice(0, 12)} (Co-Authored-By: Claude <noreply@anthropic.com>)`,
+      ],
+      [
+        'warn',
+        `Dave <dave@example.com>: 1 agent-made commit without a record: ${sha.dave!.slice(0, 12)} (made by a codex session's git commit (journal))`,
+      ],
+    ]);
+    expect(JSON.parse(r.stdout).findings).toContainEqual({
+      level: 'ok',
+      what: '1 of 3 recent agent commits carry a record',
+    });
+  });
+
+  test('verify over a range lists them with their authors', async () => {
+    const r = await cli(repo, ['verify', `${base}..HEAD`, '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.unrecorded_agent_commits).toEqual([
+      {
+        commit: sha.dave,
+        author: { name: 'Dave', email: 'dave@example.com' },
+        why: [expect.stringContaining('codex session')],
+      },
+      {
+        commit: sha.alice,
+        author: { name: 'Alice', email: 'alice@example.com' },
+        why: ['Co-Authored-By: Claude <noreply@anthropic.com>'],
+      },
+    ]);
+    const text = await cli(repo, ['verify', `${base}..HEAD`]);
+    expect(text.stdout).toContain(
+      `warn ${sha.alice!.slice(0, 12)} by Alice <alice@example.com> looks agent-made (Co-Authored-By: Claude <noreply@anthropic.com>) but has no record`,
+    );
+  });
+
+  test('stats shows the share of agent commits that carry a record', async () => {
+    const out = JSON.parse((await cli(repo, ['stats', '--json'])).stdout);
+    expect(out.agent_commits).toMatchObject({
+      agent_commits: 3,
+      with_record: 1,
+      share: 0.333,
+      unrecorded_by_author: { 'Alice <alice@example.com>': 1, 'Dave <dave@example.com>': 1 },
+    });
+    expect((await cli(repo, ['stats', '--no-pager'])).stdout).toContain(
+      'Agent commits with records (last 500 commits): 1 of 3 (33%)',
+    );
+  });
+});

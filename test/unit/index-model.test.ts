@@ -3,7 +3,13 @@ import { describe, expect, test } from 'vitest';
 import { AmbiguousIdError, NotFoundError } from '../../src/errors.js';
 import { parseIndex, serializeIndex } from '../../src/index/file.js';
 import { entriesOnCommit, resolveIdPrefix } from '../../src/index/lookup.js';
-import { applyNoteChanges, emptyIndex, type IndexData, type NoteChange } from '../../src/index/model.js';
+import {
+  applyNoteChanges,
+  emptyIndex,
+  INDEX_FORMAT_VERSION,
+  type IndexData,
+  type NoteChange,
+} from '../../src/index/model.js';
 import { matches } from '../../src/query/filters.js';
 import { selectRecords } from '../../src/query/select.js';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -127,7 +133,7 @@ describe('the index model', () => {
     expect(serializeIndex(back)).toEqual(serializeIndex(data));
     expect(back.byCommit).toEqual(data.byCommit);
     expect(parseIndex(text.slice(0, text.length - 10))).toBeNull();
-    expect(parseIndex(text.replace('"version":1', '"version":0'))).toBeNull();
+    expect(parseIndex(text.replace(`"version":${INDEX_FORMAT_VERSION}`, '"version":0'))).toBeNull();
     expect(parseIndex('garbage')).toBeNull();
     expect(parseIndex(text.replace('\nr\t', '\nr\tbroken\t'))).toBeNull();
   });

@@ -62,6 +62,7 @@ export function foldManualRun(id: string, events: readonly JournalEvent[], facts
           decision: e.decision === 'denied' ? 'denied' : 'approved',
           at: e.t,
           note: str(e.note),
+          ...(str(e.email) ? { email: str(e.email) } : {}),
         });
         break;
       case 'note':

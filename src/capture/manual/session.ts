@@ -3,7 +3,7 @@ import { EMPTY_TREE, type GitEngine, type HeadInfo } from '../../git/engine.js';
 import { type Repo, worktreeHead } from '../../git/repo.js';
 import { newRecordId } from '../../record/id.js';
 import type { RunRecord } from '../../record/schema.js';
-import { resolveRecords, type StoredRecord } from '../../store/read.js';
+import { resolveRecords } from '../../store/read.js';
 import {
   appendRunEvent,
   clearActive,
@@ -13,7 +13,7 @@ import {
   type RunJournal,
   readRun,
 } from '../../store/runs.js';
-import { liveCommitsFirst, sealRecords } from '../../store/seal.js';
+import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
@@ -149,14 +149,6 @@ export async function unsealedRecords(repo: Repo): Promise<RunRecord[]> {
     out.push(record);
   }
   return out;
-}
-
-/** Re-seal a sealed record after changing it (approval or note added after sealing). */
-export async function resealRecord(repo: Repo, stored: StoredRecord, record: RunRecord, now = new Date()) {
-  record.sealed_at = now.toISOString();
-  // The full line goes to a live commit: after a rebase the index may name the orphaned copy.
-  const commits = await liveCommitsFirst(repo.engine, record.id, [stored.commit, ...stored.commits]);
-  return sealRecords(repo.engine, [{ record, commits }]);
 }
 
 export { resolveRecords };

@@ -7,10 +7,12 @@ import { configGetAll, remotes } from '../../git/setup.js';
 import { trackingRef } from '../../git/sync.js';
 import { errorLogPath } from '../../journal/paths.js';
 import { agentLogTrailers } from '../../store/config.js';
+import { futureDatedLines } from '../../store/future-dated.js';
 import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
 import type { Context } from '../context.js';
+import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
 
 export const command = 'doctor';
@@ -74,6 +76,16 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       'seal or adopt any run on those commits to rewrite them',
     );
 
+  for (const l of await futureDatedLines(engine, ctx.now())) {
+    add(
+      'problem',
+      l.kind === 'record'
+        ? `record ${l.id} on ${l.commit.slice(0, 12)} is dated in the future (${l.field} ${l.value}): forged or a wrong clock; readers ignore its date`
+        : `a ${l.type} event on run ${l.id} (note on ${l.commit.slice(0, 12)}) is dated in the future (${l.value}): forged or a wrong clock`,
+      'find who wrote it: git log -p refs/notes/agent-log',
+    );
+  }
+
   const head = await engine.head();
   if (head.commit) {
     const known = new Set(records.map((r) => r.record.id));
@@ -89,6 +101,18 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       }
     }
   }
+  const gaps = await surveyAgentCommits(repo, { depth: argv.depth });
+  for (const [author, commits] of gaps.byAuthor)
+    add(
+      'warn',
+      describeGap(author, commits),
+      'install the agent hooks in their clone (README: Rolling out to a team), or record afterwards with git agent-log import',
+    );
+  if (gaps.commits.length)
+    add(
+      'ok',
+      `${gaps.commits.length - gaps.unrecorded.length} of ${gaps.commits.length} recent agent commits carry a record`,
+    );
   const now = ctx.now().getTime();
   for (const run of listRuns(location)) {
     const started = Date.parse(String(run.events[0]?.t ?? ''));

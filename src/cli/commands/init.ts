@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
+import { refreshMarks } from '../../capture/commit-runs.js';
 import { RepoError } from '../../errors.js';
 import type { RepoLocation } from '../../git/engine.js';
 import { configAdd, configSet, hooksDir, installHookBlock, remotes } from '../../git/setup.js';
@@ -101,6 +102,8 @@ export async function handler(argv: InitArgs, ctx: Context) {
     const post = installHookBlock(dir, 'post-commit', postCommitBlock(opts));
     const prep = installHookBlock(dir, 'prepare-commit-msg', prepareCommitMsgBlock(opts));
     if (post !== 'unchanged') changes.push(`hook post-commit (${post})`);
+    // runs left open or pending by a version without marks: the new hooks must see them
+    refreshMarks(location);
     if (prep !== 'unchanged') changes.push(`hook prepare-commit-msg (${prep})`);
   }
   if (argv.prePush) {

@@ -3,9 +3,11 @@
 // completed, with every required check passing after the last edit.
 import type { Argv } from 'yargs';
 import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
+import { insights, renderInsights } from '../../query/insights.js';
 import { computeStats, type Period, renderStats } from '../../query/stats.js';
 import { policyFrom } from '../../query/verify.js';
 import { loadRepoConfig } from '../../store/config.js';
+import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
 import { selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -19,12 +21,20 @@ export const builder = (y: Argv) =>
   addFilterOptions(y)
     .option('by', { choices: ['day', 'week', 'month'] as const, describe: 'also break down by period' })
     .option('json', { type: 'boolean', default: false })
+    .option('insights', {
+      type: 'boolean',
+      default: false,
+      describe: 'workflow advice, with the runs behind each line',
+    })
     .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
+
+const AGENT_COMMIT_DEPTH = 500;
 
 interface StatsArgs extends FilterArgs {
   by?: Period;
   json: boolean;
   pager: boolean;
+  insights?: boolean;
 }
 
 export async function handler(argv: StatsArgs, ctx: Context) {
@@ -32,11 +42,31 @@ export async function handler(argv: StatsArgs, ctx: Context) {
   await sealStaleSessions(repo, ctx);
   const spec = await filterSpec(argv, ctx, repo);
   const policy = policyFrom(loadRepoConfig(repo.location.worktree, ctx.warn));
-  const stats = computeStats(
-    (await selectFor(ctx, repo, spec)).map((s) => s.record),
-    argv.by ?? null,
-    policy.require_checks,
-  );
-  if (argv.json) ctx.out.write(`${JSON.stringify(stats, null, 2)}\n`);
-  else await writePaged(ctx, renderStats(stats), !argv.pager);
+  const records = (await selectFor(ctx, repo, spec)).map((s) => s.record);
+  if (argv.insights) {
+    const list = insights(records);
+    if (argv.json) ctx.out.write(`${JSON.stringify(list, null, 2)}\n`);
+    else await writePaged(ctx, renderInsights(list), !argv.pager);
+    return;
+  }
+  const stats = computeStats(records, argv.by ?? null, policy.require_checks);
+  // how much of the agents' work is recorded at all: recent agent-made commits that carry a record
+  const survey = await surveyAgentCommits(repo, { depth: AGENT_COMMIT_DEPTH });
+  const total = survey.commits.length;
+  const recorded = survey.commits.filter((c) => c.recorded).length;
+  const coverage = {
+    recent_commits_checked: AGENT_COMMIT_DEPTH,
+    agent_commits: total,
+    with_record: recorded,
+    share: total ? Math.round((recorded / total) * 1000) / 1000 : null,
+    unrecorded_by_author: Object.fromEntries(survey.byAuthor.map(([who, cs]) => [who, cs.length])),
+  };
+  if (argv.json) ctx.out.write(`${JSON.stringify({ ...stats, agent_commits: coverage }, null, 2)}\n`);
+  else {
+    const gaps = total
+      ? `\nAgent commits with records (last ${AGENT_COMMIT_DEPTH} commits): ${recorded} of ${total} (${Math.round((recorded / total) * 100)}%)\n` +
+        survey.byAuthor.map(([who, cs]) => `  without: ${who}: ${cs.length}\n`).join('')
+      : '';
+    await writePaged(ctx, renderStats(stats) + gaps, !argv.pager);
+  }
 }

@@ -6,6 +6,8 @@ import { gitSpawnEnv } from './run.js';
 export interface RawObject {
   type: string;
   content: Buffer;
+  /** The object id git resolved the name to (from the batch header). */
+  oid?: string;
 }
 
 interface Pending {
@@ -57,13 +59,13 @@ export class CatFileBatch {
         head.resolve(null);
         continue;
       }
-      const [, type, sizeText] = header.split(' ');
+      const [oid, type, sizeText] = header.split(' ');
       const size = Number(sizeText);
       if (this.buf.length < nl + 1 + size + 1) return;
       const content = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
       this.buf = this.buf.subarray(nl + 1 + size + 1);
       this.queue.shift();
-      head.resolve({ type: type ?? 'unknown', content });
+      head.resolve({ type: type ?? 'unknown', content, oid });
     }
   }
 

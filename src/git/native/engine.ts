@@ -45,6 +45,8 @@ export class NativeEngine implements GitEngine {
 
   /** Bytes of a binary object id in trees: 20 (SHA-1) or 32 (SHA-256, `extensions.objectFormat`). */
   private oidBytes(): Promise<number> {
+    const known = this.location.objectFormat;
+    if (known) return Promise.resolve(known === 'sha256' ? 32 : 20);
     this.format ??= this.git(['rev-parse', '--show-object-format'], { okCodes: [128, 129] }).then(
       async (r) => {
         const name =
@@ -66,17 +68,16 @@ export class NativeEngine implements GitEngine {
     };
   }
 
+  // Names are resolved by the long-lived `cat-file --batch` (the same resolution as `rev-parse
+  // --verify`), not by a `rev-parse` process each: a read command then starts two git processes, not four.
   async resolve(rev: string): Promise<string | null> {
-    if (rev.startsWith('-')) return null;
-    const r = await this.git(['rev-parse', '--verify', '-q', '--end-of-options', `${rev}^{commit}`], {
-      okCodes: [1, 128],
-    });
-    return r.code === 0 ? r.stdout.toString().trim() : null;
+    if (rev.startsWith('-') || /[\n\r\0]/.test(rev)) return null;
+    return (await this.cat.read(`${rev}^{commit}`))?.oid ?? null;
   }
 
   async readRef(ref: string): Promise<string | null> {
-    const r = await this.git(['rev-parse', '--verify', '-q', '--end-of-options', ref], { okCodes: [1, 128] });
-    return r.code === 0 ? r.stdout.toString().trim() : null;
+    if (ref.startsWith('-') || /[\n\r\0]/.test(ref)) return null;
+    return (await this.cat.read(ref))?.oid ?? null;
   }
 
   async casRef(ref: string, next: string, expected: string | null, message: string): Promise<boolean> {

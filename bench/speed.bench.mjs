@@ -1,0 +1,148 @@
+// Speed bench (issue #12): read commands against git itself, side by side, on a 10,000-record
+// repository (and the cold build's peak memory at 100,000 records with BENCH_SPEED_100K=1). Each
+// round runs ours and the baseline back to back (interleaved), so both see the same machine load;
+// the table gives medians of wall and CPU time (user + sys, children included, from GNU time), the
+// ratio, and the load average (/proc/loadavg, 1 min) over the rounds.
+//   node bench/speed.bench.mjs [--runs N]
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_GIT_ENV } from './lib.mjs';
+import { BLAME_LINES, buildRepo } from './record-repo.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin', 'git-agent-log');
+const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
+const env = { ...BENCH_GIT_ENV, GIT_PAGER: 'cat' };
+for (const k of Object.keys(env)) if (k.startsWith('AGENT_LOG_')) delete env[k];
+
+const load = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** One cold process (or shell pipeline): wall ms, CPU ms with children, peak RSS MB. */
+function timed(dir, cmd, args) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '@@ %U %S %M', cmd, ...args], {
+    cwd: dir,
+    env,
+    maxBuffer: 1 << 30,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const tail = r.stderr.toString().trim().split('\n').at(-1) ?? '';
+  const m = /^@@ ([\d.]+) ([\d.]+) (\d+)$/.exec(tail);
+  if (!m) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return {
+    ms,
+    cpu: (Number(m[1]) + Number(m[2])) * 1000,
+    rss: Number(m[3]) / 1024,
+    stdout: r.stdout.toString(),
+  };
+}
+
+const sh = (script) => ['sh', ['-c', script]];
+const indexFile = (dir) => join(dir, '.git', 'agent-log', 'index', 'records.v1');
+
+async function main() {
+  process.stderr.write('building a 10,000-record repository…\n');
+  const dir = await buildRepo(10_000);
+  const node = process.execPath;
+
+  /** [label, aim, setup, ours, baseline] */
+  const pairs = [
+    [
+      '`show HEAD --json` vs `node -e 0; git notes show HEAD`',
+      1.5,
+      null,
+      () => timed(dir, node, [BIN, 'show', 'HEAD', '--json']),
+      () => timed(dir, ...sh(`'${node}' -e 0; git notes --ref=agent-log show HEAD`)),
+    ],
+    [
+      "warm `query --file 'src/payments/**'` vs `git log --notes=agent-log --format=%N \\| grep`",
+      1.0,
+      null,
+      () => timed(dir, node, [BIN, 'query', '--file', 'src/payments/**', '--format', '%id', '--no-pager']),
+      () => timed(dir, ...sh(`git log --notes=agent-log --format=%N main | grep -c 'src/payments/'`)),
+    ],
+    [
+      'cold index build (first `query`) vs `git log --notes=agent-log --format=%N`',
+      5,
+      () => rmSync(indexFile(dir), { force: true }),
+      () => timed(dir, node, [BIN, 'query', '--file', 'src/payments/**', '--format', '%id', '--no-pager']),
+      () => timed(dir, ...sh('git log --notes=agent-log --format=%N main >/dev/null')),
+    ],
+    [
+      `\`blame big.txt\` (${BLAME_LINES.toLocaleString('en')} lines, each its own run) vs \`git blame big.txt\``,
+      1.5,
+      null,
+      () => timed(dir, node, [BIN, 'blame', 'big.txt', '--no-pager']),
+      () => timed(dir, 'git', ['blame', 'big.txt']),
+    ],
+  ];
+  // warm the index and the OS cache once
+  timed(dir, node, [BIN, 'query', '--file', 'src/payments/**', '--format', '%id', '--no-pager']);
+
+  const results = pairs.map(() => ({ ours: [], base: [], load: [] }));
+  for (let r = 0; r < RUNS; r++) {
+    process.stderr.write(`  round ${r + 1}/${RUNS} (load ${load().toFixed(1)})\n`);
+    pairs.forEach(([, , setup, ours, base], i) => {
+      setup?.();
+      results[i].load.push(load());
+      // alternate which goes first, so neither always runs on a warmer cache
+      if (r % 2) {
+        results[i].base.push(base());
+        results[i].ours.push(ours());
+      } else {
+        results[i].ours.push(ours());
+        results[i].base.push(base());
+      }
+    });
+  }
+
+  const f = (x) => `${Math.round(x)} ms`;
+  console.log('| measure | ours wall / CPU | baseline wall / CPU | ratio wall / CPU | aim | load (1 min) |');
+  console.log('|---|---:|---:|---:|---|---|');
+  pairs.forEach(([label, aim], i) => {
+    const { ours, base, load: l } = results[i];
+    const ow = median(ours.map((x) => x.ms));
+    const oc = median(ours.map((x) => x.cpu));
+    const bw = median(base.map((x) => x.ms));
+    const bc = median(base.map((x) => x.cpu));
+    const rc = oc / bc;
+    const met = rc <= aim ? 'met (CPU)' : 'missed (CPU)';
+    console.log(
+      `| ${label} | ${f(ow)} / ${f(oc)} | ${f(bw)} / ${f(bc)} | ${(ow / bw).toFixed(2)}× / ${rc.toFixed(2)}× | ≤ ${aim}×: ${met} | ${Math.min(...l).toFixed(1)}–${Math.max(...l).toFixed(1)} |`,
+    );
+  });
+  const coldRss = median(results[2].ours.map((x) => x.rss));
+  console.log(`| peak RSS of the cold build, 10,000 records | ${coldRss.toFixed(0)} MB | | | | |`);
+  rmSync(dir, { recursive: true, force: true });
+
+  if (process.env.BENCH_SPEED_100K === '1') {
+    process.stderr.write('building a 100,000-record repository…\n');
+    const big = await buildRepo(100_000);
+    const l = load();
+    const cold = timed(big, node, [
+      BIN,
+      'query',
+      '--file',
+      'src/payments/**',
+      '--format',
+      '%id',
+      '--no-pager',
+    ]);
+    console.log(
+      `| peak RSS of the cold build, 100,000 records | ${cold.rss.toFixed(0)} MB (wall ${f(cold.ms)}, CPU ${f(cold.cpu)}) | | | ≤ 300 MB: ${cold.rss <= 300 ? 'met' : 'missed'} | ${l.toFixed(1)} |`,
+    );
+    rmSync(big, { recursive: true, force: true });
+  }
+  console.log(
+    `\nMedians of ${RUNS} interleaved rounds; ratios are ours / baseline. On a shared machine wall time mostly measures the queue: the aims are judged on CPU time. Node ${process.version}.`,
+  );
+}
+
+await main();

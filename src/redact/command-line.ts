@@ -1,0 +1,462 @@
+// Credentials given on a command line: `mysql -pX`, `sshpass -p X`, `docker login -p X`,
+// `redis-cli -a X`, `keytool -storepass X`, `htpasswd -b f user X`, `--db-password=X` … anywhere in
+// a command line, after `env`, `sudo`, `docker exec`, `bash -c "…"`. The text is split into words
+// (quotes understood, positions kept) and each word is read in the light of its program, so
+// `docker run -p 8080:80` stays a port. Dependency-free (the hook path loads it).
+
+export interface Word {
+  /** Offsets of the raw word in the text (quotes included). */
+  start: number;
+  end: number;
+  /** The word with quotes removed. */
+  value: string;
+  /** The raw text equals the value (no quotes or escapes): offsets inside the value map 1:1. */
+  plain: boolean;
+}
+
+const OPERATOR = /[;&|()`\n]/;
+const PLAIN_RUN = /[^\s;&|()`'"\\$]+/y;
+
+/** Split `text` into simple commands of words, with positions. Unclosed quotes end at the line end. */
+export function lexCommands(text: string, from = 0, to = text.length): Word[][] {
+  const commands: Word[][] = [];
+  let words: Word[] = [];
+  let i = from;
+  const flush = () => {
+    if (words.length) commands.push(words);
+    words = [];
+  };
+  while (i < to) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (OPERATOR.test(c) || (c === '$' && text[i + 1] === '(')) {
+      flush();
+      i += c === '$' ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    let value = '';
+    let plain = true;
+    while (i < to) {
+      const ch = text[i]!;
+      if (ch === ' ' || ch === '\t' || ch === '\r' || OPERATOR.test(ch)) break;
+      if (ch === "'" || ch === '"') {
+        const close = findClose(text, i, to, ch);
+        if (close < 0) {
+          value += ch;
+          i++;
+          continue;
+        }
+        const inner = text.slice(i + 1, close);
+        value += ch === '"' ? inner.replace(/\\(["\\$`])/g, '$1') : inner;
+        plain = false;
+        i = close + 1;
+        continue;
+      }
+      if (ch === '\\' && i + 1 < to && text[i + 1] !== '\n') {
+        value += text[i + 1];
+        plain = false;
+        i += 2;
+        continue;
+      }
+      // A run of ordinary characters in one step (a long word must not cost a step per character).
+      PLAIN_RUN.lastIndex = i;
+      const run = PLAIN_RUN.exec(text);
+      const stop = run ? Math.min(to, i + run[0].length) : i + 1;
+      value += text.slice(i, stop);
+      i = stop;
+    }
+    words.push({ start, end: i, value, plain });
+  }
+  flush();
+  return commands;
+}
+
+function findClose(text: string, open: number, to: number, q: string): number {
+  for (let j = open + 1; j < to; j++) {
+    const ch = text[j]!;
+    if (ch === '\n') return -1;
+    if (q === '"' && ch === '\\') {
+      j++;
+      continue;
+    }
+    if (ch === q) return j;
+  }
+  return -1;
+}
+
+const base = (w: string) => (w.split(/[\\/]/).pop() ?? w).replace(/\.(?:exe|cmd|bat)$/i, '').toLowerCase();
+
+type Spans = number[];
+
+/** The value part of a word after its first `prefixLen` characters (a flag with the value attached). */
+function tailOf(w: Word, prefixLen: number, out: Spans) {
+  if (w.value.length <= prefixLen) return;
+  if (w.plain) out.push(w.start + prefixLen, w.end);
+  // A quoted word: the flag is at its start unquoted (`-p'x y'`) or the whole word is quoted.
+  else if (w.end - w.start > prefixLen) out.push(w.start + prefixLen, w.end);
+}
+
+function whole(w: Word | undefined, out: Spans) {
+  if (w && w.value.length > 0) out.push(w.start, w.end);
+}
+
+const isFlag = (w: Word | undefined) => !!w && /^-/.test(w.value);
+
+/** Programs whose `-p` (attached value) is a password: `-p` alone prompts. */
+const MYSQL = new Set([
+  'mysql',
+  'mysqldump',
+  'mysqladmin',
+  'mysqlimport',
+  'mysqlshow',
+  'mysqlcheck',
+  'mysqlpump',
+  'mysqlslap',
+  'mysqlsh',
+  'mariadb',
+  'mariadb-dump',
+  'mariadb-admin',
+  'mariadb-import',
+  'mariadb-check',
+]);
+const ARCHIVE_ATTACHED_P = new Set(['7z', '7za', '7zr', 'rar', 'unrar', 'winrar']);
+const LOGIN_P = new Set([
+  'docker',
+  'podman',
+  'nerdctl',
+  'buildah',
+  'skopeo',
+  'helm',
+  'oras',
+  'crane',
+  'finch',
+  'az',
+  'oc',
+  'regctl',
+  'cf',
+]);
+const MONGO = new Set([
+  'mongo',
+  'mongosh',
+  'mongodump',
+  'mongorestore',
+  'mongoexport',
+  'mongoimport',
+  'mongostat',
+  'mongotop',
+  'mongofiles',
+]);
+const ORACLE = new Set(['sqlplus', 'rman', 'expdp', 'impdp', 'exp', 'imp', 'sqlldr', 'dgmgrl', 'sql']);
+const SMB = new Set([
+  'smbclient',
+  'rpcclient',
+  'smbmap',
+  'smbget',
+  'smbcacls',
+  'winexe',
+  'mount.cifs',
+  'crackmapexec',
+  'nxc',
+  'netexec',
+]);
+const KEYTOOL_FLAGS = new Set([
+  '-storepass',
+  '-keypass',
+  '-srcstorepass',
+  '-deststorepass',
+  '-srckeypass',
+  '-destkeypass',
+  '-new',
+]);
+const LDAP = /^ldap(?:search|add|modify|delete|whoami|passwd|compare|modrdn|exop|url)$/;
+
+/** A single-letter flag whose value is a password, per program: value separate and/or attached. */
+const SHORT: Record<string, { flag: string; attached: boolean; separate: boolean }[]> = {
+  sshpass: [{ flag: '-p', attached: true, separate: true }],
+  'redis-cli': [{ flag: '-a', attached: true, separate: true }],
+  'valkey-cli': [{ flag: '-a', attached: true, separate: true }],
+  'keydb-cli': [{ flag: '-a', attached: true, separate: true }],
+  sqlcmd: [{ flag: '-P', attached: true, separate: true }],
+  bcp: [{ flag: '-P', attached: true, separate: true }],
+  osql: [{ flag: '-P', attached: true, separate: true }],
+  isql: [{ flag: '-P', attached: true, separate: true }],
+  zip: [{ flag: '-P', attached: true, separate: true }],
+  zipcloak: [{ flag: '-P', attached: true, separate: true }],
+  unzip: [{ flag: '-P', attached: true, separate: true }],
+  funzip: [{ flag: '-P', attached: true, separate: true }],
+  mosquitto_pub: [{ flag: '-P', attached: false, separate: true }],
+  mosquitto_sub: [{ flag: '-P', attached: false, separate: true }],
+  mosquitto_rr: [{ flag: '-P', attached: false, separate: true }],
+  twine: [{ flag: '-p', attached: false, separate: true }],
+  psexec: [{ flag: '-p', attached: false, separate: true }],
+  rdesktop: [{ flag: '-p', attached: false, separate: true }],
+  ncftp: [{ flag: '-p', attached: false, separate: true }],
+  ncftpput: [{ flag: '-p', attached: false, separate: true }],
+  ncftpget: [{ flag: '-p', attached: false, separate: true }],
+  influx: [{ flag: '-p', attached: false, separate: true }],
+  openssl: [
+    { flag: '-k', attached: false, separate: true },
+    { flag: '-K', attached: false, separate: true },
+  ],
+};
+
+/** Long flags whose value is a secret, for any program: `--db-password X`, `--client-secret=X`, `--bindPassword`. */
+const SECRET_FLAG =
+  /^--?(?:[A-Za-z0-9]+[-_.]?)*?(?:password|passwd|passphrase|pass|secret|token|api-?key|apikey|access-?key|secret-?key|auth-?key|auth-?token|private-?key|client-?secret|credentials?|oauth2-bearer|storepass|keypass)$/i;
+/** Flags that name a place where a secret is, not the secret. */
+const NOT_A_VALUE_FLAG =
+  /(?:file|path|dir|stdin|env|var|cmd|command|prompt|type|id|name|length|size|url|uri|endpoint|header|policy|ttl|expiry|expires|count|limit)$|^--?no-/i;
+
+/** Spans [s, e, s, e …] of credentials given on command lines in `text`. */
+/** A line worth lexing: it names a program of the table, a secret flag or a login. */
+const LINE_HINT =
+  /(?:^|[\s'"(=])-{1,2}[A-Za-z][\w-]*|\b(?:mysql\w*|maria\w*|sshpass|login|redis-cli|valkey-cli|keydb-cli|keytool|jarsigner|sqlcmd|bcp|osql|isql|zip|zipcloak|unzip|funzip|7z\w?|rar|unrar|htpasswd|openssl|ldap\w+|mongo\w*|sqlplus|rman|expdp|impdp|sqlldr|smb\w+|rpcclient|winexe|lftp|\w*freerdp|mosquitto_\w+|rabbitmqctl|aws|vault|gh|npm|pnpm|yarn|net|curl|twine|psexec|rdesktop|ncftp\w*|influx)\b/i;
+
+export function commandCredentialSpans(text: string, depth = 0): Spans {
+  const out: Spans = [];
+  // Line by line (a backslash-newline continues a line): only lines with a hint are lexed.
+  let from = 0;
+  while (from < text.length) {
+    let to = text.indexOf('\n', from);
+    while (to > 0 && text[to - 1] === '\\') to = text.indexOf('\n', to + 1);
+    if (to < 0) to = text.length;
+    if (to - from >= 4 && LINE_HINT.test(text.slice(from, Math.min(to, from + 8192))))
+      scanLine(text, from, to, depth, out);
+    from = to + 1;
+  }
+  return out;
+}
+
+function scanLine(text: string, from: number, to: number, depth: number, out: Spans) {
+  for (const words of lexCommands(text, from, to)) {
+    scanCommand(text, words, out);
+    if (depth < 2) {
+      // `bash -c "mysql -pX"`, `ssh host 'PGPASSWORD=x psql'`: a quoted word holding a command.
+      for (const w of words) {
+        if (w.plain || !/\s/.test(w.value) || w.end - w.start < 4) continue;
+        const q = text[w.start];
+        if (
+          (q === "'" || q === '"') &&
+          text[w.end - 1] === q &&
+          !text.slice(w.start + 1, w.end - 1).includes('\\')
+        ) {
+          const inner = commandCredentialSpans(text.slice(w.start + 1, w.end - 1), depth + 1);
+          for (const p of inner) out.push(p + w.start + 1);
+        }
+      }
+    }
+  }
+}
+
+function scanCommand(text: string, words: Word[], out: Spans) {
+  let program = '';
+  let programAt = -1;
+  const positional: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const v = w.value;
+    const b = base(v);
+    // Any word may start a new program: `sudo -u x mysql -pY`, `docker exec db mysql -pY`.
+    if (isProgram(b) && !(programAt >= 0 && program === b)) {
+      program = b;
+      programAt = i;
+      positional.length = 0;
+      continue;
+    }
+    if (programAt < 0 && !isFlag(w)) continue;
+    genericFlag(words, i, out);
+    if (!isFlag(w)) positional.push(w);
+    programFlag(program, words, i, programAt, positional, out);
+  }
+}
+
+const PROGRAMS = new Set<string>([
+  ...MYSQL,
+  ...ARCHIVE_ATTACHED_P,
+  ...LOGIN_P,
+  ...MONGO,
+  ...ORACLE,
+  ...SMB,
+  ...Object.keys(SHORT),
+  'keytool',
+  'jarsigner',
+  'htpasswd',
+  'lftp',
+  'xfreerdp',
+  'wlfreerdp',
+  'rabbitmqctl',
+  'aws',
+  'vault',
+  'gh',
+  'npm',
+  'pnpm',
+  'yarn',
+  'net',
+  'curl',
+]);
+
+function isProgram(b: string): boolean {
+  return PROGRAMS.has(b) || LDAP.test(b);
+}
+
+function genericFlag(words: Word[], i: number, out: Spans) {
+  const w = words[i]!;
+  const v = w.value;
+  if (!v.startsWith('-')) return;
+  const eq = v.indexOf('=');
+  const name = eq >= 0 ? v.slice(0, eq) : v;
+  if (!SECRET_FLAG.test(name) || NOT_A_VALUE_FLAG.test(name)) return;
+  // Single-dash long flags only for the password family (`-password`, `-storepass`): `-token` is rare.
+  if (!name.startsWith('--') && !/pass/i.test(name)) return;
+  if (eq >= 0) {
+    const val = v.slice(eq + 1);
+    if (/^(?:id|src|source|env|type|file)=/.test(val)) return;
+    tailOf(w, eq + 1, out);
+    return;
+  }
+  const next = words[i + 1];
+  if (!next || isFlag(next) || /^(?:id|src|source|env|type)=/.test(next.value)) return;
+  // Prose mentions flags too ("pass --token to the CLI"): an unquoted short lowercase word is not a value.
+  if (next.plain && /^[a-z]{1,11}$/.test(next.value)) return;
+  whole(next, out);
+}
+
+function programFlag(
+  program: string,
+  words: Word[],
+  i: number,
+  programAt: number,
+  positional: Word[],
+  out: Spans,
+) {
+  if (programAt < 0) return;
+  const w = words[i]!;
+  const v = w.value;
+  const next = words[i + 1];
+  const after = words.slice(programAt + 1, i).map((x) => x.value);
+  if (MYSQL.has(program) && /^-p./.test(v) && !v.startsWith('--')) return tailOf(w, 2, out);
+  if (ARCHIVE_ATTACHED_P.has(program) && /^-p./.test(v)) return tailOf(w, 2, out);
+  if (LOGIN_P.has(program) && after.includes('login')) {
+    if (v === '-p' && next && !isFlag(next)) return whole(next, out);
+    if (/^-p./.test(v) && !v.startsWith('--')) return tailOf(w, 2, out);
+  }
+  if (MONGO.has(program)) {
+    if (v === '-p' && next && !isFlag(next)) return whole(next, out);
+    if (/^-p./.test(v) && !v.startsWith('--')) return tailOf(w, 2, out);
+  }
+  for (const spec of SHORT[program] ?? []) {
+    if (
+      spec.separate &&
+      v === spec.flag &&
+      next &&
+      !(isFlag(next) && next.value.length > 1 && /^-[a-zA-Z]/.test(next.value))
+    )
+      return whole(next, out);
+    if (spec.attached && v.startsWith(spec.flag) && v.length > spec.flag.length && !v.startsWith('--'))
+      return tailOf(w, spec.flag.length, out);
+  }
+  if ((program === 'keytool' || program === 'jarsigner') && KEYTOOL_FLAGS.has(v) && next)
+    return whole(next, out);
+  if (
+    program === 'openssl' &&
+    /^-(?:passin|passout|pass|password)$/.test(v) &&
+    next &&
+    next.value.startsWith('pass:')
+  )
+    return tailOf(next, 5, out);
+  if (LDAP.test(program)) {
+    if ((v === '-w' || (program === 'ldappasswd' && (v === '-s' || v === '-a'))) && next)
+      return whole(next, out);
+    if (/^-w./.test(v)) return tailOf(w, 2, out);
+  }
+  if (ORACLE.has(program) && !isFlag(w) && positional.length === 1) {
+    // `sqlplus user/pass@db`: the password sits between `/` and `@` (or the end).
+    const m = /^[^/\s@]+\/([^@\s]+)/.exec(v);
+    if (m && w.plain) out.push(w.start + v.indexOf('/') + 1, w.start + v.indexOf('/') + 1 + m[1]!.length);
+    return;
+  }
+  if (SMB.has(program) && (v === '-U' || v === '--user') && next && next.value.includes('%') && next.plain) {
+    const k = next.value.indexOf('%');
+    return out.push(next.start + k + 1, next.end) as unknown as void;
+  }
+  if (program === 'lftp' && v === '-u' && next && next.value.includes(',') && next.plain) {
+    const k = next.value.indexOf(',');
+    return out.push(next.start + k + 1, next.end) as unknown as void;
+  }
+  if ((program === 'xfreerdp' || program === 'wlfreerdp') && /^[/-]p:./.test(v)) return tailOf(w, 3, out);
+  if (
+    program === 'curl' &&
+    (v === '-E' || v === '--cert') &&
+    next &&
+    next.plain &&
+    /^[^:\\]+:[^:]+$/.test(next.value)
+  ) {
+    const k = next.value.indexOf(':');
+    return out.push(next.start + k + 1, next.end) as unknown as void;
+  }
+  if (program === 'htpasswd' && positional.length > 0 && w === positional[positional.length - 1]) {
+    const flags = words
+      .slice(programAt + 1, i)
+      .filter((x) => isFlag(x))
+      .map((x) => x.value)
+      .join('');
+    if (/b/.test(flags)) {
+      const at = /n/.test(flags) ? 2 : 3;
+      if (positional.length === at) return whole(w, out);
+    }
+    return;
+  }
+  if (
+    program === 'rabbitmqctl' &&
+    positional.length === 3 &&
+    /^(?:add_user|change_password|authenticate_user)$/.test(positional[0]!.value)
+  )
+    return whole(w, out);
+  if (
+    program === 'aws' &&
+    positional.length === 4 &&
+    positional[0]!.value === 'configure' &&
+    positional[1]!.value === 'set' &&
+    /secret|token|password/i.test(positional[2]!.value)
+  )
+    return whole(w, out);
+  if (program === 'vault' && positional.length === 2 && positional[0]!.value === 'login' && !v.includes('='))
+    return whole(w, out);
+  if (program === 'gh' && after.includes('secret') && (v === '--body' || v === '-b') && next)
+    return whole(next, out);
+  if (
+    (program === 'npm' || program === 'pnpm' || program === 'yarn') &&
+    positional.length === 4 &&
+    positional[0]!.value === 'config' &&
+    positional[1]!.value === 'set' &&
+    /_auth|token|password/i.test(positional[2]!.value)
+  )
+    return whole(w, out);
+  if (program === 'net' && positional.length >= 3 && !v.startsWith('/') && v !== '*') {
+    const sub = positional[0]!.value.toLowerCase();
+    if ((sub === 'use' || sub === 'user') && positional.length === 3) return whole(w, out);
+  }
+}
+
+/**
+ * Words quoted piecewise or with backslash escapes whose unquoted value holds a secret: the raw
+ * text hides it from the pattern rules (`'password = '"'"'x'"'"''`).
+ */
+export function requotedSecretSpans(text: string, probe: (piece: string) => boolean): Spans {
+  const out: Spans = [];
+  for (const words of lexCommands(text)) {
+    for (const w of words) {
+      if (w.plain || w.value.length < 4) continue;
+      const raw = text.slice(w.start, w.end);
+      // Only the shell's idioms for a quote inside single quotes; JSON and Windows paths have quotes
+      // and backslashes of their own.
+      if (!raw.includes(`'"'"'`) && !raw.includes(`'\\''`)) continue;
+      if (probe(w.value)) out.push(w.start, w.end);
+    }
+  }
+  return out;
+}
