@@ -5,6 +5,7 @@ import { resolveGuardRun, writeControl } from '../../capture/guard/runs.js';
 import { UsageError } from '../../errors.js';
 import { Redactor } from '../../redact/redactor.js';
 import type { Context } from '../context.js';
+import { actingPerson } from '../acting-person.js';
 
 export const command = 'allow <id>';
 export const describe = 'Override a guard rule (or a stop) for a run, as a recorded approval';
@@ -36,12 +37,7 @@ export async function handler(argv: AllowArgs, ctx: Context) {
     throw new UsageError(`--rule must name a guard rule (like retries.same_check), not '${rule}'`);
   const repo = await ctx.repo();
   const id = await resolveGuardRun(repo, String(argv.id));
-  const by =
-    argv.by?.trim() ||
-    (await repo.engine
-      .identity()
-      .then((i) => i.name)
-      .catch(() => null));
+  const by = await actingPerson(repo, argv.by);
   if (!by) throw new UsageError('--by must name a person (no git user.name is set)');
   const redactor = new Redactor();
   writeControl(

@@ -5,6 +5,7 @@ import { liveRuns, resolveGuardRun, writeControl } from '../../capture/guard/run
 import { NotFoundError, UsageError } from '../../errors.js';
 import { Redactor } from '../../redact/redactor.js';
 import type { Context } from '../context.js';
+import { actingPerson } from '../acting-person.js';
 
 export const command = 'stop [id]';
 export const describe = "Stop a run: its agent's next tool call is refused";
@@ -28,12 +29,7 @@ export async function handler(argv: StopArgs, ctx: Context) {
   const ids = argv.id ? [await resolveGuardRun(repo, String(argv.id))] : liveRuns(repo, ctx.now());
   if (ids.length === 0)
     throw new NotFoundError('no live run in this worktree', 'name one: git agent-log stop ID --reason "…"');
-  const by =
-    argv.by?.trim() ||
-    (await repo.engine
-      .identity()
-      .then((i) => i.name)
-      .catch(() => null));
+  const by = await actingPerson(repo, argv.by);
   const redactor = new Redactor();
   for (const id of ids) {
     writeControl(repo, id, { type: 'stop', reason: redactor.redact(reason), by: by ?? null }, ctx.now());
