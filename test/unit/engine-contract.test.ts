@@ -690,6 +690,24 @@ describe.each([
       expect(await git(r.dir, 'ls-tree', '--name-only', tree!)).toBe('a.txt\nkept.txt\n');
     });
 
+    test('sees a same-size edit made in the second the index was written (git’s racy-clean rule)', async () => {
+      // A clone, an edit and the agent's next command can fall in one second: the index entry's stat
+      // data still match the edited file, and only the index file's own mtime tells git to look.
+      const r = await repo({ 'charge.ts': 'v1\n' });
+      await git(r.dir, 'config', 'core.trustctime', 'false');
+      const second = 1_700_000_000;
+      await utimes(join(r.dir, 'charge.ts'), second, second);
+      await git(r.dir, 'add', 'charge.ts');
+      r.write('charge.ts', 'v2\n');
+      await utimes(join(r.dir, 'charge.ts'), second, second);
+      await utimes(join(r.dir, '.git', 'index'), second, second);
+      const edited = (await git(r.dir, 'hash-object', 'charge.ts')).trim();
+      // diff-files reads the index without rewriting it (status would refresh and smudge the entry).
+      expect(await git(r.dir, 'diff-files', '--name-only')).toBe('charge.ts\n');
+      const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
+      expect(await git(r.dir, 'rev-parse', `${tree}:charge.ts`)).toBe(`${edited}\n`);
+    });
+
     test('keeps submodules as gitlinks, checked out or not', async () => {
       const sub = await repo({ 'lib.txt': 'lib\n' });
       const r = await repo({ 'a.txt': 'a\n' });

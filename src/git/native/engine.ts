@@ -1,5 +1,5 @@
 // The native engine: the user's git plumbing. Fast on any repository size and shape.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../errors.js';
@@ -214,7 +214,14 @@ export class NativeEngine implements GitEngine {
     const index = join(dir, 'index');
     try {
       const real = join(this.location.gitDir, 'index');
-      if (existsSync(real)) copyFileSync(real, index);
+      if (existsSync(real)) {
+        copyFileSync(real, index);
+        // git trusts an entry's stat data only for files older than the index file (its racy-git
+        // rule). A copy made now would look newer than a file edited in the same second with the
+        // same size, and the edit would be missed: keep the real index's mtime (rounded down).
+        const { atime, mtime } = statSync(real);
+        utimesSync(index, atime, mtime);
+      }
       const env = { GIT_INDEX_FILE: index };
       await runGit(['add', '-A', '--', '.'], { cwd: this.location.worktree, env });
       return (await gitText(['write-tree'], { cwd: this.location.worktree, env })).trim();
