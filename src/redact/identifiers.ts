@@ -73,14 +73,23 @@ export function inPathWord(text: string, start: number, end: number): boolean {
   if (/[?&=#]/.test(text[e] ?? '') || /[?&]/.test(text[s - 1] ?? '')) return false;
   word = word.replace(/[.,;]+$/, '');
   const segments = word.split(/[/\\]+/).filter((x) => x.length > 0);
+  // Named segments are words or ids; at least one must be a word, since a base64 key can hold a
+  // run of hex digits between two slashes (`/6EE9CCf1/RQJZ…`) that reads as an id by itself.
+  let words = 0;
   let named = 0;
-  for (const seg of segments) if (NAME_SEGMENT.test(seg) || isIdentifier(seg)) named++;
+  for (const seg of segments) {
+    if (NAME_SEGMENT.test(seg)) words++;
+    if (NAME_SEGMENT.test(seg) || isIdentifier(seg)) named++;
+  }
   const others = segments.length - named;
   // A base64 key may hold `/`, start with one and have a short lowercase piece; it never has a
   // file extension, and a `+` in a file name is rare. Ask a path without an extension for more
   // named segments than random ones.
-  if (EXTENSION.test(word) && segments.length >= 2) return true;
+  // The extension must follow a file name: `KEY/.A` is a key and a stray dot, `a/.env` falls through.
+  const stem = (segments.at(-1) ?? '').replace(EXTENSION, '');
+  if (EXTENSION.test(word) && segments.length >= 2 && stem.length > 0) return true;
   if (word.includes('+')) return false;
-  if (drive || /^(?:\/|\.{1,2}[/\\]|~[/\\])/.test(word)) return named >= 1 && named >= others;
+  if (words === 0) return false;
+  if (drive || /^(?:\/|\.{1,2}[/\\]|~[/\\])/.test(word)) return named >= others;
   return named >= 2 && named > others;
 }

@@ -1,5 +1,4 @@
 // Identifiers and paths are structure: the entropy rules leave them alone, token-prefix rules do not.
-import { randomBytes, randomInt } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { breachesBoundary, boundaryBreaches } from '../../src/record/glob.js';
 import { looksRandom } from '../../src/redact/entropy.js';
@@ -7,6 +6,17 @@ import { Redactor } from '../../src/redact/redactor.js';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+// Draws come from a seeded generator: a failure names the same draws on every run and machine, and
+// the counts below are large enough to cover the shapes (a crypto source made this suite flaky).
+let seed = 0x9e3779b9;
+function randomInt(n: number): number {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+}
+const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => randomInt(256)));
 const pick = (alphabet: string, n: number) =>
   Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join('');
 /** A random string that holds both letters and digits, as real ids and tokens do. */
@@ -113,14 +123,17 @@ describe('paths keep their value', () => {
 
   test('a base64 key with slashes is not mistaken for a path', () => {
     let tried = 0;
-    for (let i = 0; i < DRAWS * 4; i++) {
+    for (let i = 0; i < DRAWS * 40; i++) {
       const key = randomBytes(30).toString('base64');
       // Only keys the entropy rule judges random on their own: the path exemption must not save them.
       if (!key.includes('/') || !looksRandom(key)) continue;
       tried++;
       expect(new Redactor().redact(`signing key ${key} rotated`)).not.toContain(key);
     }
-    expect(tried).toBeGreaterThan(DRAWS);
+    expect(tried).toBeGreaterThan(DRAWS * 10);
+    // Found by a CI run: a rooted key whose first segment is eight hex digits read as an id.
+    const key = '/6EE9CCf1/RQJZDBDwdDb2HiNkG3Gnl9aXmimLyZ';
+    expect(new Redactor().redact(`signing key ${key} rotated`)).not.toContain(key);
   });
 
   test('a URL is not a path: a random segment in it is still caught', () => {
