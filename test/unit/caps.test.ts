@@ -36,7 +36,8 @@ describe('capText', () => {
   test('never splits a multi-byte character, and stays within the cap', () => {
     fc.assert(
       fc.property(
-        fc.string({ unit: 'grapheme', maxLength: 400 }),
+        // U+FFFD in the input would hide one made by a split.
+        fc.string({ unit: 'grapheme', maxLength: 400 }).filter((x) => !x.includes('\uFFFD')),
         fc.integer({ min: 30, max: 300 }),
         (s, max) => {
           for (const keep of ['head', 'tail'] as const) {
