@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { isRange, recordsInRange } from '../range.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
+import { displayText } from '../../record/display.js';
 
 export const command = 'pr [ref]';
 export const describe =
@@ -32,5 +33,5 @@ export async function handler(argv: { ref?: string }, ctx: Context) {
     const commits = await runCommits(repo, stored);
     bodies.push(rendered(template, () => renderPrBody(stored.record, template.text, { commits })));
   }
-  ctx.out.write(bodies.join('\n---\n\n'));
+  ctx.out.write(displayText(bodies.join('\n---\n\n')));
 }

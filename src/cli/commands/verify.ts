@@ -13,6 +13,7 @@ import { resolveRecords, type StoredRecord } from '../../store/read.js';
 import type { AgentCommit } from '../../query/agent-commits.js';
 import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
+import { displayText, jsonText } from '../../record/display.js';
 import { isRange, recordsInRange } from '../range.js';
 
 export const command = 'verify [target]';
@@ -72,37 +73,34 @@ export async function handler(
   }
   const ok = verdicts.every((v) => v.ok) && missing.length === 0;
 
-  if (argv.format === 'github') ctx.out.write(githubAnnotations(verdicts, missing, unrecorded));
+  if (argv.format === 'github') ctx.out.write(displayText(githubAnnotations(verdicts, missing, unrecorded)));
   else if (argv.json || argv.format === 'json')
     ctx.out.write(
-      `${JSON.stringify(
-        {
-          ok,
-          policy,
-          runs: verdicts,
-          missing_records: missing,
-          unrecorded_agent_commits: unrecorded.map((c) => ({
-            commit: c.commit,
-            author: c.author,
-            why: c.signals.map((s) => s.why),
-          })),
-        },
-        null,
-        2,
-      )}\n`,
+      `${jsonText({
+        ok,
+        policy,
+        runs: verdicts,
+        missing_records: missing,
+        unrecorded_agent_commits: unrecorded.map((c) => ({
+          commit: c.commit,
+          author: c.author,
+          why: c.signals.map((s) => s.why),
+        })),
+      })}\n`,
     );
   else {
+    const write = (text: string) => ctx.out.write(displayText(text));
     for (const v of verdicts) {
-      ctx.out.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.id}\n`);
-      for (const r of v.reasons) ctx.out.write(`     - ${r}\n`);
-      for (const n of v.notes) ctx.out.write(`     · ${n}\n`);
+      write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.id}\n`);
+      for (const r of v.reasons) write(`     - ${r}\n`);
+      for (const n of v.notes) write(`     · ${n}\n`);
     }
-    for (const m of missing) ctx.out.write(`FAIL ${m}\n`);
+    for (const m of missing) write(`FAIL ${m}\n`);
     for (const c of unrecorded)
-      ctx.out.write(
+      write(
         `warn ${c.commit.slice(0, 12)} by ${c.author.name} <${c.author.email}> looks agent-made (${c.signals[0]!.why}) but has no record\n`,
       );
-    if (verdicts.length === 0 && missing.length === 0) ctx.out.write('no agent runs in range\n');
+    if (verdicts.length === 0 && missing.length === 0) write('no agent runs in range\n');
   }
   if (!ok) {
     const failed = verdicts.filter((v) => !v.ok).length + missing.length;
