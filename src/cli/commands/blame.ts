@@ -8,6 +8,7 @@ import { blameReport, renderBlame } from '../../query/blame.js';
 import type { Context } from '../context.js';
 import { entriesOnCommitsFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'blame <target>';
 export const describe = 'Which runs wrote a file or lines of it (FILE, FILE:LINE or FILE:START,END)';
@@ -49,8 +50,8 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
   );
   if (argv.json) {
-    ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    ctx.out.write(`${jsonText(report)}\n`);
     return;
   }
-  await writePaged(ctx, renderBlame(report), !argv.pager);
+  await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
 }
