@@ -7,6 +7,7 @@ import { agentLogTrailers } from '../../store/config.js';
 import { loadAllRecords } from '../../store/read.js';
 import { sealRecords } from '../../store/seal.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'adopt [target]';
 export const describe = 'Re-attach records to the commits a squash or rebase merge produced';
@@ -76,7 +77,7 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
   }
   if (items.length)
     await sealRecords(engine, items, `agent-log: adopt ${attached.map((a) => a.id).join(', ')}`);
-  if (argv.json) ctx.out.write(`${JSON.stringify({ attached }, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText({ attached })}\n`);
   else if (attached.length === 0) ctx.out.write('agent-log: nothing to adopt (records already attached)\n');
   else
     for (const a of attached)

@@ -3,11 +3,12 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { blameFile } from '../../git/blame.js';
-import { entriesOnCommit, indexedRecord } from '../../index/lookup.js';
+import { indexedRecord } from '../../index/lookup.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
 import type { Context } from '../context.js';
-import { openIndexFor } from '../open-index.js';
+import { entriesOnCommitsFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'blame <target>';
 export const describe = 'Which runs wrote a file or lines of it (FILE, FILE:LINE or FILE:START,END)';
@@ -44,13 +45,13 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     start: target.start,
     end: target.end,
   });
-  const index = await openIndexFor(ctx, repo);
+  const byCommit = await entriesOnCommitsFor(ctx, repo, [...new Set(lines.map((l) => l.commit))]);
   const report = blameReport(target.file, lines, (commit) =>
-    entriesOnCommit(index, commit).flatMap((e) => indexedRecord(e)?.record ?? []),
+    (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
   );
   if (argv.json) {
-    ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    ctx.out.write(`${jsonText(report)}\n`);
     return;
   }
-  await writePaged(ctx, renderBlame(report), !argv.pager);
+  await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
 }

@@ -7,6 +7,7 @@ import { activeRunId, findRun } from '../../store/runs.js';
 import { journalGap, readPause } from '../../store/pause.js';
 import type { Repo } from '../../git/repo.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'finish [id]';
 export const describe = 'Seal a run into notes on its commits';
@@ -39,14 +40,7 @@ async function finish(argv: FinishArgs, ctx: Context, repo: Repo) {
     if (sessions.length) {
       for (const o of sessions)
         ctx.err.write(o.sealed ? `sealed ${o.record.id}\n` : `${o.record.id} has no commit yet: pending\n`);
-      if (argv.json)
-        ctx.out.write(
-          `${JSON.stringify(
-            sessions.map((o) => o.record),
-            null,
-            2,
-          )}\n`,
-        );
+      if (argv.json) ctx.out.write(`${jsonText(sessions.map((o) => o.record))}\n`);
       return;
     }
   }
@@ -60,7 +54,7 @@ async function finish(argv: FinishArgs, ctx: Context, repo: Repo) {
   }
   const outcome = await finishRun(repo, run, argv.status, ctx.now());
   const others = await attachPending(repo, ctx.now());
-  if (argv.json) ctx.out.write(`${JSON.stringify(outcome.record, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText(outcome.record)}\n`);
   const n = outcome.record.repo.commits.length;
   ctx.err.write(
     outcome.sealed

@@ -21,6 +21,7 @@ import { oneLine, shQuote } from '../../report/escape.js';
 import { planRollback, type RollbackPlan } from '../../report/rollback-plan.js';
 import type { Context } from '../context.js';
 import { loadOneRecord } from '../report-input.js';
+import { displayText } from '../../record/display.js';
 
 export const command = 'revert <ref>';
 export const describe = "Revert a run's commits (newest first) on the current branch";
@@ -56,7 +57,7 @@ export async function handler(argv: RevertArgs, ctx: Context) {
   const plan = planRollback(record, ordered);
   if (!target) plan.strategy = 'restore-files';
 
-  const w = (s: string) => ctx.out.write(`${s}\n`);
+  const w = (s: string) => ctx.out.write(`${displayText(s)}\n`);
   w(`Plan to undo agent run ${record.id}: ${oneLine(record.task.intent) || '(no task recorded)'}`);
   const start = record.repo.start_commit;
   if (plan.strategy === 'revert-commits') {
