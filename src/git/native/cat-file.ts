@@ -32,14 +32,21 @@ export class CatFileBatch {
   private skip = 0;
   private failed: Error | null = null;
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    /** Extra environment, read at each (re)start. */
+    private readonly extraEnv: () => NodeJS.ProcessEnv | undefined = () => undefined,
+  ) {}
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
     this.buf = Buffer.alloc(0);
     this.chunks = [];
     this.chunkBytes = this.need = this.skip = 0;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: gitSpawnEnv() });
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: this.cwd,
+      env: gitSpawnEnv(this.extraEnv()),
+    });
     child.stdout.on('data', (d: Buffer) => this.receive(d));
     child.stderr.resume();
     const fail = (e: Error) => {
