@@ -3,8 +3,6 @@
 // override in .agent-log/templates/ first, else the package's own).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sealStaleSessions, unsealedSessionRecords } from '../capture/claude-code/lazy.js';
-import { unsealedRecords } from '../capture/manual/session.js';
 import { UsageError } from '../errors.js';
 import { existingCommits, newestFirst } from '../git/native/revert.js';
 import type { Repo } from '../git/repo.js';
@@ -13,6 +11,7 @@ import { resolveRecords, type StoredRecord } from '../store/read.js';
 import { activeRunId } from '../store/runs.js';
 import type { Context } from './context.js';
 import { packageRoot } from './package-root.js';
+import { sealStaleSessions, unsealedRunRecords } from './pending-runs.js';
 
 export type TemplateName = 'packet.md' | 'pr.md' | 'rollback.sh';
 
@@ -52,7 +51,7 @@ export function rendered<T>(template: LoadedTemplate, render: () => T): T {
 export async function loadRecords(ctx: Context, ref: string | undefined): Promise<StoredRecord[]> {
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
-  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)];
+  const unsealed = await unsealedRunRecords(repo);
   const warnings: string[] = [];
   const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
   const found = await resolveRecords(repo, target, { unsealed, warnings });

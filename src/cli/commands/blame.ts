@@ -3,10 +3,10 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { blameFile } from '../../git/blame.js';
-import { entriesOnCommit, indexedRecord } from '../../index/lookup.js';
+import { indexedRecord } from '../../index/lookup.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
 import type { Context } from '../context.js';
-import { openIndexFor } from '../open-index.js';
+import { entriesOnCommitsFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { displayText, jsonText } from '../../record/display.js';
 
@@ -45,9 +45,9 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     start: target.start,
     end: target.end,
   });
-  const index = await openIndexFor(ctx, repo);
+  const byCommit = await entriesOnCommitsFor(ctx, repo, [...new Set(lines.map((l) => l.commit))]);
   const report = blameReport(target.file, lines, (commit) =>
-    entriesOnCommit(index, commit).flatMap((e) => indexedRecord(e)?.record ?? []),
+    (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
   );
   if (argv.json) {
     ctx.out.write(`${jsonText(report)}\n`);

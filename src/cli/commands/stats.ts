@@ -2,7 +2,6 @@
 // which checks are skipped, failed or stale most. Success follows the repository's verify policy:
 // completed, with every required check passing after the last edit.
 import type { Argv } from 'yargs';
-import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { insights, renderInsights } from '../../query/insights.js';
 import { computeStats, type Period, renderStats } from '../../query/stats.js';
 import { policyFrom } from '../../query/verify.js';
@@ -11,6 +10,7 @@ import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
 import { selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { sealStaleSessions } from '../pending-runs.js';
 import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
 import { displayText, jsonText } from '../../record/display.js';
 
