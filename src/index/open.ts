@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 
 import { dirname, join } from 'node:path';
 import type { GitEngine } from '../git/engine.js';
 import { indexDir } from '../journal/paths.js';
-import { NOTES_REF } from '../store/notes.js';
+import { NOTES_REF, readNoteBlobs } from '../store/notes.js';
 import { readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees } from './notes-diff.js';
@@ -163,12 +163,7 @@ async function applyInBatches(
   onProgress?: (done: number, total: number) => void,
   afterBatch?: () => void,
 ): Promise<void> {
-  const load = async (oids: readonly string[]) => {
-    const blobs = await engine.readBlobs(oids);
-    const out = new Map<string, string>();
-    for (const [oid, buf] of blobs) out.set(oid, buf.toString('utf8'));
-    return out;
-  };
+  const load = (oids: readonly string[]) => readNoteBlobs(engine, oids);
   const batches: NoteChange[][] = [];
   for (let i = 0; i < changes.length; i += BATCH) batches.push(changes.slice(i, i + BATCH));
   // The next batch's blobs are requested before this batch is parsed: git reads while we parse.

@@ -17,6 +17,7 @@ import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
+import { pruneSnapshots, readableTree } from '../snapshots.js';
 import { foldManualRun } from './fold.js';
 
 export interface StartOptions {
@@ -70,7 +71,11 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   const commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
   const headTree = head.commit ? (await engine.readCommit(head.commit)).tree : EMPTY_TREE;
   const endTree = (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
-  const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
+  const startTree = await readableTree(
+    engine,
+    typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE,
+    startCommit,
+  );
   const changes = await describeChanges(engine, startTree, endTree, {});
   const record = withLimits(
     foldManualRun(run.id, run.events, {
@@ -86,6 +91,7 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   if (commitsNewestFirst.length === 0) return { record, sealed: false, notesCommit: null };
   const result = await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markSealed(repo.location, run.id);
+  pruneSnapshots(repo);
   return { record, sealed: true, notesCommit: result.notesCommit };
 }
 

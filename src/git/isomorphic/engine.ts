@@ -2,6 +2,7 @@
 // (writeObject, readObject as a fallback, isIgnored, getConfig, expandOid; never its notes API, writeRef
 // or merge: they ignore fanout and lose concurrent writes), always on the common dir, through an atomic
 // fs; our own refs and compare-and-swap, history walks, diffs, snapshots and pack-slice reads.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,11 +16,13 @@ import type {
   RepoLocation,
   TreeEntry,
   WriteCommitInput,
+  ReadBlobsOptions,
 } from '../engine.js';
+import { ensureSnapshotStore, snapshotObjectsDir, snapshotStoreDir } from '../snapshot-store.js';
 import { ConfigReader, identLine, resolveIdentity } from './config.js';
 import { TreeDiff } from './diff.js';
 import { History } from './history.js';
-import { ObjectStore } from './object-store.js';
+import { ObjectStore, type ObjectType } from './object-store.js';
 import { isOid, parseCommit, parseTree, serializeCommit, serializeTree } from './objects.js';
 import * as refs from './refs.js';
 import { assertSupportedShape } from './repo-shape.js';
@@ -66,7 +69,7 @@ class IsomorphicEngine implements GitEngine {
     private readonly config: ConfigReader,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.objects = new ObjectStore(location.commonDir);
+    this.objects = new ObjectStore(location.commonDir, () => this.snapshotObjects(false));
     this.history = new History(this.objects, location.commonDir);
     this.dirs = { gitDir: location.gitDir, commonDir: location.commonDir };
   }
@@ -118,14 +121,18 @@ class IsomorphicEngine implements GitEngine {
     return (await this.objects.read(oid, 'blob')).content;
   }
 
-  async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
+  /** Reads whole objects (isomorphic-git has no streaming read); oversized ones are dropped after. */
+  async readBlobs(oids: readonly string[], opts: ReadBlobsOptions = {}): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     const unique = [...new Set(oids)];
     for (let i = 0; i < unique.length; i += READ_BATCH) {
       const batch = unique.slice(i, i + READ_BATCH);
       const objs = await Promise.all(batch.map((oid) => this.objects.tryRead(oid)));
       objs.forEach((obj, j) => {
-        if (obj?.type === 'blob') out.set(batch[j]!, obj.content);
+        if (obj?.type !== 'blob') return;
+        if (obj.content.length > (opts.maxBytes ?? Number.POSITIVE_INFINITY))
+          opts.oversized?.set(batch[j]!, obj.content.length);
+        else out.set(batch[j]!, obj.content);
       });
     }
     return out;
@@ -210,10 +217,30 @@ class IsomorphicEngine implements GitEngine {
     if (!worktree || this.location.bare) return null;
     const fileMode = (await this.config.get('core.fileMode'))?.toLowerCase() !== 'false';
     const globalExcludes = await readGlobalExcludes(this.config, this.env);
-    return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode, globalExcludes });
+    const store = this.snapshotObjects(true)!;
+    // Objects the repository has are reused; new ones (untracked files) land in the private store.
+    const objects = {
+      write: async (type: ObjectType, content: Buffer | Uint8Array) => {
+        const oid = store.hashOf(type, content);
+        return (await this.objects.has(oid)) ? oid : store.write(type, content);
+      },
+    };
+    return snapshotWorktree({ worktree, gitDir, commonDir, objects, fileMode, globalExcludes });
   }
 
-  close(): Promise<void> {
+  private snapshots: ObjectStore | null = null;
+
+  /** The private snapshot store (see snapshot-store.ts); created on demand when `create`. */
+  private snapshotObjects(create: boolean): ObjectStore | null {
+    if (this.snapshots) return this.snapshots;
+    if (create) ensureSnapshotStore(this.location.commonDir);
+    else if (!existsSync(snapshotObjectsDir(this.location.commonDir))) return null;
+    this.snapshots = new ObjectStore(snapshotStoreDir(this.location.commonDir));
+    return this.snapshots;
+  }
+
+  async close(): Promise<void> {
+    await this.snapshots?.close();
     return this.objects.close();
   }
 }
