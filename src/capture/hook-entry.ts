@@ -72,6 +72,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const first = isNewRun(file, Date.parse(received));
     const pre = early as { redactor: Redactor; root: string | null } | null;
     const redactor = pre && pre.root === dirs.root ? pre.redactor : repoRedactor(dirs.root);
+    const clean = redactor.redactDeep(payload);
     const line: JournalEvent = {
       v: 1,
       t: received,
@@ -81,7 +82,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       ...(str(payload.tool_use_id) ? { tool_use_id: str(payload.tool_use_id) } : {}),
       ...(str(payload.agent_id) ? { agent_id: str(payload.agent_id) } : {}),
       ...(first || event === 'SessionStart' ? { head: headFacts(dirs) } : {}),
-      payload: redactor.redactDeep(payload),
+      payload: clean,
     };
     const report =
       pre && pre.redactor !== redactor
@@ -99,7 +100,8 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
           agent,
           sessionId,
           eventName: event,
-          payload,
+          // The guard keeps state files (commands it saw, checks, repeats): it sees the redacted payload.
+          payload: clean,
           received,
           firstOfJournal: first,
           journalFile: file,
