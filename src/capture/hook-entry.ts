@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
 import { setMark, worktreeKeyOf } from '../journal/marks.js';
-import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
+import { errorLogPath, journalRoot, sessionsDir, symlinkedOwnDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
 import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
@@ -42,6 +42,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const cwd = typeof payload?.cwd === 'string' && payload.cwd.startsWith('/') ? payload.cwd : process.cwd();
     dirs = findGitDirs(cwd, env) ?? (cwd !== process.cwd() ? findGitDirs(process.cwd(), env) : null);
     if (!dirs) return; // not in a repository: nothing to record, nowhere to complain
+    if (symlinkedOwnDir(dirs.commonDir)) return; // never write through a link; doctor and the CLI say why
     if (existsSync(join(journalRoot(dirs.commonDir), 'paused'))) return;
     event =
       args.slice(1).find((a) => !a.startsWith('{')) ??
