@@ -16,6 +16,7 @@ import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { AGENT_ALIASES } from './hook/agent-names.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
+import { MAX_PAYLOAD_DEPTH, tooDeep } from '../record/json-bounds.js';
 
 export async function runHook(args: string[], opts: HookOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
@@ -30,6 +31,8 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     let payload: Record<string, unknown> | null = null;
     let parseError: string | null = null;
     if (text.trim() === '') parseError = 'empty payload on stdin';
+    else if (tooDeep(text))
+      parseError = `payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels (${text.length} chars)`;
     else {
       try {
         const v = JSON.parse(text);
