@@ -7,6 +7,7 @@ import { EMPTY_TREE, type GitEngine } from '../../git/engine.js';
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
+import { commitsWithEvidence, makesCommits } from '../../store/attach-evidence.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges, withEditedFiles } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
@@ -150,6 +151,27 @@ export async function sealSessionRun(
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
   if (imported && (commitsNewestFirst.length || typeof imported.commit === 'string'))
     commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
+  else if (commitsNewestFirst.length) {
+    // Commits up to HEAD as the session's last hook saw it were made while it was live: its own.
+    // Later ones only when they carry its change, name it, or the agent made them (its own
+    // `git commit` in the session's time span): a human's unrelated commit never takes it.
+    const lastSeen = run.lastHead?.commit ?? null;
+    const live =
+      lastSeen && lastSeen !== startCommit && (await engine.resolve(lastSeen))
+        ? await commitsSince(engine, startCommit, lastSeen)
+        : [];
+    const agentCommitted = facts.commands.some((c) => makesCommits(c.command));
+    // committer dates are whole seconds: a commit in the session's first second is inside the span
+    const from = Math.floor(Date.parse(run.firstAt) / 1000);
+    const to = Math.ceil(Date.parse(run.lastAt) / 1000) + 120;
+    const later = commitsNewestFirst.filter((c) => !live.includes(c));
+    const evidenced = await commitsWithEvidence(engine, later, {
+      id: run.id,
+      paths: new Set(facts.files_edited),
+      live: agentCommitted && Number.isFinite(from) && Number.isFinite(to) ? { from, to } : null,
+    });
+    commitsNewestFirst = commitsNewestFirst.filter((c) => live.includes(c) || evidenced.includes(c));
+  }
   const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
   // Right after the session the working tree is the agent's; long after, it may hold later edits.

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { blameFile } from '../../git/blame.js';
 import { entriesOnCommit, indexedRecord } from '../../index/lookup.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
+import { revertTrailers } from '../../store/config.js';
 import type { Context } from '../context.js';
 import { openIndexFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -45,8 +46,20 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     end: target.end,
   });
   const index = await openIndexFor(ctx, repo);
-  const report = blameReport(target.file, lines, (commit) =>
-    entriesOnCommit(index, commit).flatMap((e) => indexedRecord(e)?.record ?? []),
+  // Lines no run wrote may come from a revert of one: its commit names the run in a trailer.
+  const unrecorded = [...new Set(lines.map((l) => l.commit))].filter(
+    (c) => entriesOnCommit(index, c).length === 0,
+  );
+  const reverts = new Map<string, string[]>();
+  for (const c of unrecorded) {
+    const ids = revertTrailers((await repo.engine.readCommit(c).catch(() => null))?.message ?? '');
+    if (ids.length) reverts.set(c, ids);
+  }
+  const report = blameReport(
+    target.file,
+    lines,
+    (commit) => entriesOnCommit(index, commit).flatMap((e) => indexedRecord(e)?.record ?? []),
+    (commit) => reverts.get(commit) ?? [],
   );
   if (argv.json) {
     ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -13,6 +13,7 @@ import { loadAllRecords, resolveRecords, type StoredRecord } from '../../store/r
 import type { AgentCommit } from '../../query/agent-commits.js';
 import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
+import { mergeFetched } from '../open-index.js';
 
 export const command = 'verify [target]';
 export const describe =
@@ -25,6 +26,7 @@ export const builder = (y: Argv) =>
 
 export async function handler(argv: { target?: string; json: boolean }, ctx: Context) {
   const repo = await ctx.repo();
+  await mergeFetched(ctx, repo);
   const policy = policyFrom(loadRepoConfig(repo.location.worktree, ctx.warn));
   const target = argv.target ?? 'HEAD';
   const verdicts: Verdict[] = [];
