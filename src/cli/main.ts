@@ -3,6 +3,7 @@
 import yargs, { type Argv } from 'yargs';
 import { isAgentLogError, UsageError } from '../errors.js';
 import { openRepo, type Repo } from '../git/repo.js';
+import { displayLine } from '../record/display.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import type { Context } from './context.js';
 import { packageVersion } from './package-root.js';
@@ -32,7 +33,7 @@ export function defaultContext(overrides: Partial<Context> = {}): Context {
       opened.set(ctx, repo);
       return repo;
     },
-    warn: (m) => err.write(`warning: ${m}\n`),
+    warn: (m) => err.write(`warning: ${displayLine(m)}\n`),
     ...overrides,
   };
   return ctx;
@@ -95,12 +96,13 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
     await y.parseAsync();
   } catch (e) {
     if (isAgentLogError(e)) {
-      ctx.err.write(`error: ${e.message}\n`);
-      if (e.hint) ctx.err.write(`hint: ${e.hint}\n`);
+      // Messages echo input (a revision, a path, a record's text): shown, never acted on.
+      ctx.err.write(`error: ${displayLine(e.message)}\n`);
+      if (e.hint) ctx.err.write(`hint: ${displayLine(e.hint)}\n`);
       return e.exitCode;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    ctx.err.write(`error: ${msg.split('\n')[0]}\n`);
+    ctx.err.write(`error: ${displayLine(msg.split('\n')[0] ?? '')}\n`);
     if (ctx.env.AGENT_LOG_DEBUG && e instanceof Error) ctx.err.write(`${e.stack}\n`);
     return 1;
   } finally {

@@ -5,7 +5,8 @@ import type { IndexData } from '../index/model.js';
 import { indexWarnings } from '../index/open.js';
 import type { FilterSpec } from '../query/filters.js';
 import { selectFromIndex } from '../query/select.js';
-import { openRecordIndex } from '../store/indexed.js';
+import { entriesOnCommits, openRecordIndex } from '../store/indexed.js';
+import type { IndexEntry } from '../index/model.js';
 import { mergeFetchedNotes } from '../store/share.js';
 import type { Context } from './context.js';
 import { progressBar } from './progress.js';
@@ -22,6 +23,23 @@ export async function openIndexFor(ctx: Context, repo: Repo): Promise<IndexData>
     const data = await openRecordIndex(repo.engine, { onProgress: bar.update });
     for (const w of indexWarnings(data)) ctx.warn(w);
     return data;
+  } finally {
+    bar.done();
+  }
+}
+
+/** The index entries on each commit (a current index is read through its lookup file), warnings printed. */
+export async function entriesOnCommitsFor(
+  ctx: Context,
+  repo: Repo,
+  commits: readonly string[],
+): Promise<Map<string, IndexEntry[]>> {
+  await mergeFetched(ctx, repo);
+  const bar = progressBar(ctx, 'indexing run records');
+  try {
+    const { byCommit, warnings } = await entriesOnCommits(repo.engine, commits, { onProgress: bar.update });
+    for (const w of warnings) ctx.warn(w);
+    return byCommit;
   } finally {
     bar.done();
   }

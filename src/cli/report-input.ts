@@ -3,8 +3,6 @@
 // override in .agent-log/templates/ first, else the package's own).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sealStaleSessions, unsealedSessionRecords } from '../capture/claude-code/lazy.js';
-import { unsealedRecords } from '../capture/manual/session.js';
 import { UsageError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { TemplateError } from '../report/template.js';
@@ -14,6 +12,7 @@ import type { Context } from './context.js';
 import { packageRoot } from './package-root.js';
 import { runCommitSets } from './revert-facts.js';
 import { mergeFetched } from './open-index.js';
+import { sealStaleSessions, unsealedRunRecords } from './pending-runs.js';
 
 export type TemplateName = 'packet.md' | 'pr.md' | 'rollback.sh';
 
@@ -54,7 +53,7 @@ export async function loadRecords(ctx: Context, ref: string | undefined): Promis
   const repo = await ctx.repo();
   await mergeFetched(ctx, repo);
   await sealStaleSessions(repo, ctx);
-  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)];
+  const unsealed = await unsealedRunRecords(repo);
   const warnings: string[] = [];
   const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
   const found = await resolveRecords(repo, target, { unsealed, warnings });

@@ -35,7 +35,11 @@ export async function blameFile(
   const args = ['blame', '--porcelain'];
   if (opts.start !== undefined) args.push('-L', `${opts.start},${opts.end ?? opts.start}`);
   args.push(opts.rev ?? 'HEAD', '--', file);
-  const r = await runGit(args, { cwd: location.worktree ?? location.gitDir, okCodes: [128] });
+  const r = await runGit(args, {
+    cwd: location.worktree ?? location.gitDir,
+    okCodes: [128],
+    env: { GLIBC_TUNABLES: blameTunables(process.env.GLIBC_TUNABLES) },
+  });
   if (r.code !== 0) {
     const msg =
       r.stderr
@@ -45,6 +49,17 @@ export async function blameFile(
     throw new UsageError(`cannot blame ${file}: ${msg}`);
   }
   return parsePorcelain(r.stdout.toString('utf8'));
+}
+
+/**
+ * glibc settings for git blame. Blaming a revision grows and trims git's heap over and over (6,655
+ * brk calls for 2,000 lines of 2,000 commits): about 40% more CPU, all of it in the kernel. A 256 MB
+ * trim threshold keeps the memory until git exits. Ignored by other C libraries; the user's own
+ * tunables are kept, and win.
+ */
+export function blameTunables(existing: string | undefined): string {
+  const ours = 'glibc.malloc.trim_threshold=268435456';
+  return existing ? `${ours}:${existing}` : ours;
 }
 
 /** Parse `git blame --porcelain` output. Commit details are given once per commit, then reused. */

@@ -10,6 +10,7 @@
 // Entries are written newest first, so `log -n` needs only the head of the file.
 import {
   closeSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -17,6 +18,7 @@ import {
   readSync,
   renameSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -133,6 +135,7 @@ export function readIndexFile(path: string): IndexData | null {
 /** Write atomically (temp file + fsync + rename). Returns false when the directory is not writable. */
 export function writeIndexFile(path: string, data: IndexData): boolean {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const where = new LineOffsets();
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const fd = openSync(tmp, 'w', 0o600);
@@ -141,6 +144,7 @@ export function writeIndexFile(path: string, data: IndexData): boolean {
       let batch: string[] = [];
       let size = 0;
       for (const line of indexLines(data)) {
+        where.line(line);
         batch.push(line);
         size += line.length;
         if (size > 1 << 20) {
@@ -155,6 +159,7 @@ export function writeIndexFile(path: string, data: IndexData): boolean {
       closeSync(fd);
     }
     renameSync(tmp, path);
+    writeLookupFile(path, data.tip, where);
     return true;
   } catch {
     try {
@@ -263,16 +268,8 @@ function scanLines(
     if (kind === 0x6e /* n */) continue;
     if (kind === 0x72 /* r */) {
       if (!needles.every((g) => g.some((n) => line.indexOf(n) !== -1))) continue;
-      const f = line.toString('utf8').split('\t');
-      if (f.length !== 7) return 'bad';
-      const entry: IndexEntry = {
-        id: f[1]!,
-        date: f[2]!,
-        commit: f[3] === '-' ? null : f[3]!,
-        blob: f[4] === '-' ? null : f[4]!,
-        commits: f[5] ? f[5].split(',') : [],
-        json: f[6] === '-' ? null : f[6]!,
-      };
+      const entry = parseRecordLine(line.toString('utf8'));
+      if (!entry) return 'bad';
       if (visit(entry) === false) return 'stopped';
     } else if (kind === 0x77 /* w */) {
       const f = line.toString('utf8').split('\t');
@@ -293,4 +290,239 @@ function nextHit(body: Buffer, from: number, group: Buffer[]): number {
     if (i !== -1 && (best === -1 || i < best)) best = i;
   }
   return best;
+}
+
+/** An `r` line of the index file; null when it is not one. */
+function parseRecordLine(line: string): IndexEntry | null {
+  const f = line.split('\t');
+  if (f.length !== 7 || f[0] !== 'r') return null;
+  return {
+    id: f[1]!,
+    date: f[2]!,
+    commit: f[3] === '-' ? null : f[3]!,
+    blob: f[4] === '-' ? null : f[4]!,
+    commits: f[5] ? f[5].split(',') : [],
+    json: f[6] === '-' ? null : f[6]!,
+  };
+}
+
+// The lookup file beside the index (records.v1.at): where each record line starts, by ID and by
+// commit, so `show ID|REV` and `blame` read a few lines of a current index instead of all of it.
+//
+//   {"format":"git-agent-log-index-lookup","version":1,"tip":…,"size":BYTES,"warnings":[START,END]}
+//   i <TAB> id <TAB> offset                     sorted by ID
+//   c <TAB> commit <TAB> offset[,offset…]        sorted by commit; offsets in ID order
+//   end
+//
+// It names the index it describes by tip and byte size; a reader that finds another index (an
+// older writer, a race with a rewrite) ignores it and scans the index as before.
+const LOOKUP_FORMAT = 'git-agent-log-index-lookup';
+
+export function lookupPath(indexFile: string): string {
+  return `${indexFile}.at`;
+}
+
+/** Byte offsets of the lines of an index file, as it is written. */
+class LineOffsets {
+  offset = 0;
+  size = 0;
+  warnings: [number, number] = [0, 0];
+  ids: [string, number][] = [];
+  byCommit = new Map<string, [string, number][]>();
+
+  line(line: string): void {
+    const at = this.offset;
+    this.offset += Buffer.byteLength(line) + 1;
+    if (line.startsWith('w\t')) {
+      if (this.warnings[1] === 0) this.warnings[0] = at;
+      this.warnings[1] = this.offset;
+    } else if (line.startsWith('r\t')) {
+      const t1 = line.indexOf('\t', 2);
+      const id = line.slice(2, t1);
+      this.ids.push([id, at]);
+      let t = t1;
+      for (let k = 0; k < 4; k++) t = line.indexOf('\t', t + 1);
+      const commits = line.slice(line.lastIndexOf('\t', t - 1) + 1, t);
+      if (commits) {
+        for (const c of commits.split(',')) {
+          const list = this.byCommit.get(c);
+          if (list) list.push([id, at]);
+          else this.byCommit.set(c, [[id, at]]);
+        }
+      }
+    }
+  }
+}
+
+const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function writeLookupFile(indexFile: string, tip: string | null, where: LineOffsets): void {
+  const path = lookupPath(indexFile);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const header = JSON.stringify({
+    format: LOOKUP_FORMAT,
+    version: 1,
+    tip,
+    size: where.offset,
+    warnings: where.warnings,
+  });
+  const lines = [header];
+  for (const [id, at] of where.ids.sort(byKey)) lines.push(`i\t${id}\t${at}`);
+  for (const c of [...where.byCommit.keys()].sort()) {
+    lines.push(
+      `c\t${c}\t${where.byCommit
+        .get(c)!
+        .sort(byKey)
+        .map((x) => x[1])
+        .join(',')}`,
+    );
+  }
+  lines.push('end\n');
+  try {
+    writeFileSync(tmp, lines.join('\n'), { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch {
+    // without it, readers scan the index
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+  }
+}
+
+export type LookupKey = { id: string; exact: boolean } | { commits: readonly string[] };
+
+export interface LookupResult {
+  /** By ID: the matching entries in ID order. By commits: each commit's entries in ID order. */
+  entries: IndexEntry[];
+  byCommit: Map<string, IndexEntry[]>;
+  /** Every warning stored in the index. */
+  warnings: string[];
+}
+
+/**
+ * Entries of the index at `indexFile`, when it describes notes tip `tip`, found through its lookup
+ * file without reading the rest. null when there is no index for that tip or no lookup file that
+ * matches it: the caller scans or rebuilds.
+ */
+export function lookupEntries(indexFile: string, tip: string | null, key: LookupKey): LookupResult | null {
+  let fd: number;
+  try {
+    fd = openSync(indexFile, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    // One descriptor for the header and every line: a rename over the index cannot mix two files.
+    const size = fstatSync(fd).size;
+    const head = readLineAt(fd, 0);
+    if (head === null) return null;
+    const header = JSON.parse(head);
+    if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION || (header.tip ?? null) !== tip)
+      return null;
+    let text: string;
+    try {
+      text = readFileSync(lookupPath(indexFile), 'utf8');
+    } catch {
+      return null;
+    }
+    const nl = text.indexOf('\n');
+    if (nl < 0 || !text.endsWith('\nend\n')) return null;
+    const meta = JSON.parse(text.slice(0, nl));
+    if (meta.format !== LOOKUP_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
+      return null;
+    const warnings = readWarnings(fd, meta.warnings);
+    if (warnings === null) return null;
+    const entryAt = (at: number, check: (e: IndexEntry) => boolean): IndexEntry | null => {
+      const line = readLineAt(fd, at);
+      const e = line === null ? null : parseRecordLine(line);
+      return e && check(e) ? e : null;
+    };
+    const byCommit = new Map<string, IndexEntry[]>();
+    const entries: IndexEntry[] = [];
+    if ('id' in key) {
+      const needle = `\ni\t${key.id}${key.exact ? '\t' : ''}`;
+      let i = text.indexOf(needle);
+      while (i >= 0) {
+        const end = text.indexOf('\n', i + 1);
+        const [, id, at] = text.slice(i + 1, end).split('\t') as [string, string, string];
+        const e = entryAt(Number(at), (x) => x.id === id);
+        if (!e) return null;
+        entries.push(e);
+        i = text.startsWith(needle, end) ? end : -1;
+      }
+      return { entries, byCommit, warnings };
+    }
+    const offsets = commitOffsets(text, key.commits);
+    for (const [commit, list] of offsets) {
+      const found: IndexEntry[] = [];
+      for (const at of list) {
+        const e = entryAt(at, (x) => x.commits.includes(commit));
+        if (!e) return null;
+        found.push(e);
+        entries.push(e);
+      }
+      byCommit.set(commit, found);
+    }
+    return { entries, byCommit, warnings };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Offsets of the `c` lines for `commits` (a few: searched; many: the section is read into a map). */
+function commitOffsets(text: string, commits: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const parse = (list: string) => list.split(',').map(Number);
+  if (commits.length <= 16) {
+    for (const c of commits) {
+      const i = text.indexOf(`\nc\t${c}\t`);
+      if (i < 0) continue;
+      const from = i + 4 + c.length;
+      out.set(c, parse(text.slice(from, text.indexOf('\n', from))));
+    }
+    return out;
+  }
+  const want = new Set(commits);
+  let i = text.indexOf('\nc\t');
+  while (i >= 0) {
+    const t = text.indexOf('\t', i + 3);
+    const end = text.indexOf('\n', t);
+    const c = text.slice(i + 3, t);
+    if (want.has(c)) out.set(c, parse(text.slice(t + 1, end)));
+    i = text.startsWith('\nc\t', end) ? end : -1;
+  }
+  return out;
+}
+
+function readWarnings(fd: number, range: unknown): string[] | null {
+  if (!Array.isArray(range) || range.length !== 2) return null;
+  const [start, end] = range as [number, number];
+  if (end <= start) return [];
+  const buf = Buffer.alloc(end - start);
+  if (readSync(fd, buf, 0, buf.length, start) !== buf.length) return null;
+  const out: string[] = [];
+  for (const line of buf.toString('utf8').split('\n')) {
+    if (!line) continue;
+    const f = line.split('\t');
+    if (f[0] !== 'w' || f.length !== 3) return null;
+    out.push(...(JSON.parse(f[2]!) as string[]));
+  }
+  return out;
+}
+
+/** The line that starts at byte `at` (without its newline); null when the file ends first. */
+function readLineAt(fd: number, at: number): string | null {
+  let len = 4096;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(len);
+    const n = readSync(fd, buf, 0, len, at);
+    const nl = buf.subarray(0, n).indexOf(10);
+    if (nl >= 0) return buf.toString('utf8', 0, nl);
+    if (n < len) return null;
+    len *= 4;
+  }
 }

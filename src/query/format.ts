@@ -1,4 +1,5 @@
 // How runs are printed by `log` and `query`: one line each, a user `--format`, or JSON. Pure.
+import { displayLine, jsonText } from '../record/display.js';
 import type { RunRecord } from '../record/schema.js';
 import { isSkipped, isStale, runDate, type StoredRecordLike } from './filters.js';
 
@@ -76,12 +77,15 @@ const STATUS_COLOR: Record<string, string> = {
 export function logLine(stored: StoredRecordLike, opts: LineOptions = {}): string {
   const r = stored.record;
   const color = opts.color ?? false;
-  const agent = r.agent.name.padEnd(opts.agentWidth ?? 0);
-  const status = r.outcome.status.padEnd(opts.statusWidth ?? 0);
+  const agent = displayLine(r.agent.name).padEnd(opts.agentWidth ?? 0);
+  const status = displayLine(r.outcome.status).padEnd(opts.statusWidth ?? 0);
   const checks = checkSummary(r);
   const head = [shortId(r.id), shortDate(runDate(r)), agent, status, checks];
   const used = head.reduce((n, s) => n + [...s].length + 1, 0);
-  const intent = truncate(r.task.intent || '(no intent)', opts.width ? Math.max(opts.width - used, 10) : 0);
+  const intent = truncate(
+    displayLine(r.task.intent) || '(no intent)',
+    opts.width ? Math.max(opts.width - used, 10) : 0,
+  );
   return [
     paint(color, '33', head[0]!),
     paint(color, '2', head[1]!),
@@ -94,8 +98,8 @@ export function logLine(stored: StoredRecordLike, opts: LineOptions = {}): strin
 
 /** Log lines for a listing, aligned on the longest agent name and status in it. */
 export function logLines(items: readonly StoredRecordLike[], opts: LineOptions = {}): string[] {
-  const agentWidth = Math.max(0, ...items.map((s) => s.record.agent.name.length));
-  const statusWidth = Math.max(0, ...items.map((s) => s.record.outcome.status.length));
+  const agentWidth = Math.max(0, ...items.map((s) => displayLine(s.record.agent.name).length));
+  const statusWidth = Math.max(0, ...items.map((s) => displayLine(s.record.outcome.status).length));
   return items.map((s) => logLine(s, { agentWidth, statusWidth, ...opts }));
 }
 
@@ -162,8 +166,9 @@ export function formatRecord(stored: StoredRecordLike, format: string): string {
     if (name === '%') return '%';
     // Longest placeholder that prefixes the word, so `%shortX` reads as `%short` + `X`.
     for (let len = name.length; len > 0; len--) {
-      const value = placeholder(stored, name.slice(0, len));
-      if (value !== undefined) return value + name.slice(len);
+      const key = name.slice(0, len);
+      const value = placeholder(stored, key);
+      if (value !== undefined) return (key === 'n' ? value : displayLine(value)) + name.slice(len);
     }
     return whole;
   });
@@ -171,11 +176,7 @@ export function formatRecord(stored: StoredRecordLike, format: string): string {
 
 /** `log --json` / `query --json`: the records, as `show --json` prints one. */
 export function formatJson(items: readonly StoredRecordLike[]): string {
-  return `${JSON.stringify(
-    items.map((s) => s.record),
-    null,
-    2,
-  )}\n`;
+  return `${jsonText(items.map((s) => s.record))}\n`;
 }
 
 /** How long ago `iso` was, in the largest whole unit: `45s`, `12m`, `3h`, `9d`; '' when unknown. */

@@ -2,13 +2,11 @@
 // fenced blocks, HTML text, shell words and shell comments. Record strings are untrusted: they may
 // hold backticks, pipes, HTML, links, newlines, headings, terminal escapes or bidi overrides.
 
-// C0/C1 controls except tab and newline, DEL, and bidi embedding/override/isolate characters.
-const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const ANSI_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
+import { displayText } from '../record/display.js';
 
 /** Remove terminal escape sequences and replace other unsafe characters with U+FFFD. */
 export function cleanText(s: string): string {
-  return s.replace(/\r\n?/g, '\n').replace(ANSI_SEQUENCE, '').replace(UNSAFE_CHARS, '\ufffd');
+  return displayText(s);
 }
 
 /** One line: newlines (and runs of whitespace around them) become a single space. */

@@ -2,6 +2,7 @@
 // images off (no requests), links limited to http(s) and in-page anchors, inline CSS, light/dark,
 // and a Content-Security-Policy that forbids scripts and every fetch even if something slipped through.
 import MarkdownIt from 'markdown-it';
+import { displayLine, displayText } from '../record/display.js';
 import { htmlEscape } from './escape.js';
 
 type Md = ReturnType<typeof MarkdownIt>;
@@ -40,12 +41,12 @@ export function renderHtmlPage(markdownSource: string, title: string): string {
 <meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<title>${htmlEscape(title)}</title>
+<title>${htmlEscape(displayLine(title))}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main>
-${markdownToHtml(markdownSource)}</main>
+${markdownToHtml(displayText(markdownSource))}</main>
 </body>
 </html>
 `;

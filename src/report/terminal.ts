@@ -3,6 +3,7 @@
 // Parsing is markdown-it's, so every escape and code span is read exactly as the HTML page reads it;
 // control characters from the record are dropped so the text cannot move the cursor or recolour.
 import MarkdownIt from 'markdown-it';
+import { displayText } from '../record/display.js';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -14,9 +15,8 @@ export interface TerminalOptions {
 
 const md = new MarkdownIt('commonmark', { html: false }).enable('table').enable('strikethrough');
 
-// C0/C1 controls except tab and newline: ESC sequences from a record must not reach the terminal.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const clean = (s: string) => s.replace(CONTROL, '');
+// ESC sequences, C0/C1 controls and bidi controls from a record must not reach the terminal.
+const clean = displayText;
 
 /** Display width: East Asian wide and emoji count two columns, combining marks none. */
 export function displayWidth(text: string): number {

@@ -3,8 +3,8 @@
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/model.js';
-import { readIndexHeader, scanIndexFile } from '../index/file.js';
-import { entriesWithPrefix } from '../index/lookup.js';
+import { lookupEntries, readIndexHeader, scanIndexFile } from '../index/file.js';
+import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
 import { NOTES_REF } from './notes.js';
 import { fullObjectIds } from '../record/commit-id.js';
@@ -103,8 +103,12 @@ export async function entriesById(
 ): Promise<{ entries: IndexEntry[]; warnings: string[] }> {
   const p = prefix.toLowerCase();
   const path = indexPath(engine);
+  const tip = await engine.readRef(NOTES_REF);
+  // A current index with its lookup file: read just the lines of this ID.
+  const looked = lookupEntries(path, tip, { id: p, exact });
+  if (looked) return { entries: looked.entries.filter((e) => e.json !== null), warnings: looked.warnings };
   const head = readIndexHeader(path);
-  if (head && head.tip === (await engine.readRef(NOTES_REF))) {
+  if (head && head.tip === tip) {
     const entries: IndexEntry[] = [];
     // Record lines start `r<TAB>id<TAB>`; JSON never holds a raw tab, so this needle only hits there.
     const scan = scanIndexFile(path, [[`r\t${p}${exact ? '\t' : ''}`]], (e) => {
@@ -115,4 +119,21 @@ export async function entriesById(
   const data = await openIndex(engine);
   const entries = exact ? [data.entries.get(p)].filter((e) => e !== undefined) : entriesWithPrefix(data, p);
   return { entries: entries.filter((e) => e.json !== null), warnings: indexWarnings(data) };
+}
+
+/**
+ * The index entries on each of `commits` (IDs in order), and the index's warnings. A current index
+ * is read through its lookup file (only these lines); otherwise it is updated or rebuilt first.
+ */
+export async function entriesOnCommits(
+  engine: GitEngine,
+  commits: readonly string[],
+  opts: OpenIndexOptions = {},
+): Promise<{ byCommit: Map<string, IndexEntry[]>; warnings: string[] }> {
+  const looked = lookupEntries(indexPath(engine), await engine.readRef(NOTES_REF), { commits });
+  if (looked) return looked;
+  const data = await openIndex(engine, opts);
+  const byCommit = new Map<string, IndexEntry[]>();
+  for (const c of commits) byCommit.set(c, entriesOnCommit(data, c));
+  return { byCommit, warnings: indexWarnings(data) };
 }

@@ -2,26 +2,18 @@
 // built CLI on a real repository, then the sealed record checked field by field.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { DETACHED_TEST_TIMEOUT_MS, until } from '../helpers/wait.js';
+
+vi.setConfig({ testTimeout: DETACHED_TEST_TIMEOUT_MS, hookTimeout: DETACHED_TEST_TIMEOUT_MS });
 
 const SESSION = 'e2e-session-1';
 
 async function hook(repo: TempRepo, payload: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) {
   const r = await cli(repo, ['hook', 'claude-code'], { input: JSON.stringify(payload), env });
   expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null> | T | null, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 function journalLines(repo: TempRepo, session = SESSION): Record<string, unknown>[] {

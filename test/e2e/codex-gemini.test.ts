@@ -3,10 +3,12 @@
 import { agentHookCommand } from '../../src/capture/hook-command.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { DETACHED_TEST_TIMEOUT_MS, until } from '../helpers/wait.js';
+
+vi.setConfig({ testTimeout: DETACHED_TEST_TIMEOUT_MS, hookTimeout: DETACHED_TEST_TIMEOUT_MS });
 
 async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | null> {
   try {
@@ -15,16 +17,6 @@ async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | n
     return line ? JSON.parse(line) : null;
   } catch {
     return null;
-  }
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
   }
 }
 

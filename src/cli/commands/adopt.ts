@@ -9,6 +9,7 @@ import { sealRecords } from '../../store/seal.js';
 import { listRuns } from '../../store/runs.js';
 import { sealRun } from '../../capture/manual/session.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'adopt [target]';
 export const describe = 'Re-attach records to the commits a squash or rebase merge produced';
@@ -86,7 +87,7 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
   }
   if (items.length)
     await sealRecords(engine, items, `agent-log: adopt ${attached.map((a) => a.id).join(', ')}`);
-  if (argv.json) ctx.out.write(`${JSON.stringify({ attached }, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText({ attached })}\n`);
   else if (attached.length === 0) ctx.out.write('agent-log: nothing to adopt (records already attached)\n');
   else
     for (const a of attached)

@@ -3,12 +3,13 @@
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
 import { blameFile } from '../../git/blame.js';
-import { entriesOnCommit, indexedRecord } from '../../index/lookup.js';
+import { indexedRecord } from '../../index/lookup.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
 import { revertTrailers } from '../../store/config.js';
 import type { Context } from '../context.js';
-import { openIndexFor } from '../open-index.js';
+import { entriesOnCommitsFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'blame <target>';
 export const describe = 'Which runs wrote a file or lines of it (FILE, FILE:LINE or FILE:START,END)';
@@ -45,25 +46,24 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     start: target.start,
     end: target.end,
   });
-  const index = await openIndexFor(ctx, repo);
+  const commits = [...new Set(lines.map((l) => l.commit))];
+  const byCommit = await entriesOnCommitsFor(ctx, repo, commits);
   // Lines no run wrote may come from a revert of one: its commit names the run in a trailer.
-  const unrecorded = [...new Set(lines.map((l) => l.commit))].filter(
-    (c) => entriesOnCommit(index, c).length === 0,
-  );
   const reverts = new Map<string, string[]>();
-  for (const c of unrecorded) {
+  for (const c of commits) {
+    if (byCommit.get(c)?.length) continue;
     const ids = revertTrailers((await repo.engine.readCommit(c).catch(() => null))?.message ?? '');
     if (ids.length) reverts.set(c, ids);
   }
   const report = blameReport(
     target.file,
     lines,
-    (commit) => entriesOnCommit(index, commit).flatMap((e) => indexedRecord(e)?.record ?? []),
+    (commit) => (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
     (commit) => reverts.get(commit) ?? [],
   );
   if (argv.json) {
-    ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);
+    ctx.out.write(`${jsonText(report)}\n`);
     return;
   }
-  await writePaged(ctx, renderBlame(report), !argv.pager);
+  await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
 }

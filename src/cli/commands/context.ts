@@ -11,6 +11,7 @@ import { contextBrief } from '../../report/context.js';
 import { loadRepoConfig } from '../../store/config.js';
 import type { Context } from '../context.js';
 import { selectFor } from '../open-index.js';
+import { displayText } from '../../record/display.js';
 
 export const command = 'context [paths..]';
 export const describe = 'Brief of the recorded history of some paths (recent runs, failures, constraints)';
@@ -50,7 +51,7 @@ export async function handler(argv: ContextArgs, ctx: Context) {
   const max = budget(argv.maxChars, loadRepoConfig(repo.location.worktree));
   const paths = (argv.paths ?? []).map(String);
   const records = (await selectFor(ctx, repo, paths.length ? { file: paths } : {})).map((s) => s.record);
-  ctx.out.write(contextBrief(records, paths, max));
+  ctx.out.write(displayText(contextBrief(records, paths, max)));
   return 0;
 }
 

@@ -18,6 +18,7 @@ import { unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'doctor';
 export const describe =
@@ -186,11 +187,13 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
   }
 
   const problems = f.filter((x) => x.level === 'problem').length;
-  if (argv.json) ctx.out.write(`${JSON.stringify({ ok: problems === 0, findings: f }, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText({ ok: problems === 0, findings: f })}\n`);
   else
     for (const x of f)
       ctx.out.write(
-        `${x.level === 'ok' ? 'ok     ' : x.level === 'warn' ? 'warn   ' : 'PROBLEM'} ${x.what}${x.fix ? `\n        fix: ${x.fix}` : ''}\n`,
+        displayText(
+          `${x.level === 'ok' ? 'ok     ' : x.level === 'warn' ? 'warn   ' : 'PROBLEM'} ${x.what}${x.fix ? `\n        fix: ${x.fix}` : ''}\n`,
+        ),
       );
   if (problems) throw new CheckFailedError(`doctor: ${problems} problem${problems === 1 ? '' : 's'} found`);
 }

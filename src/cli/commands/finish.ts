@@ -10,6 +10,7 @@ import { activeRunId, findRun, listRuns, type RunJournal } from '../../store/run
 import { journalGap, readPause } from '../../store/pause.js';
 import type { Repo } from '../../git/repo.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'finish [id]';
 export const describe = 'Seal a run into notes on its commits';
@@ -83,13 +84,7 @@ async function finish(argv: FinishArgs, ctx: Context, repo: Repo) {
       );
     if (recovered.length || sessions.length || waiting.length) {
       if (argv.json)
-        ctx.out.write(
-          `${JSON.stringify(
-            [...recovered, ...sessions].map((o) => o.record),
-            null,
-            2,
-          )}\n`,
-        );
+        ctx.out.write(`${jsonText([...recovered, ...sessions].map((o) => o.record))}\n`);
       return;
     }
   }
@@ -116,7 +111,7 @@ function report(
   run: RunJournal,
   outcome: Awaited<ReturnType<typeof finishRun>>,
 ) {
-  if (argv.json) ctx.out.write(`${JSON.stringify(outcome.record, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText(outcome.record)}\n`);
   const n = outcome.record.repo.commits.length;
   ctx.err.write(
     outcome.sealed

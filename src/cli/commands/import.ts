@@ -6,6 +6,7 @@ import { importTranscript } from '../../capture/claude-code/import.js';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { UsageError } from '../../errors.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'import <agent> <files..>';
 export const describe = "Build records from an agent's session files (claude-code, codex, gemini)";
@@ -39,7 +40,12 @@ export async function handler(argv: ImportArgs, ctx: Context) {
   let commit: string | null = null;
   if (argv.commit !== undefined) {
     commit = await repo.engine.resolve(argv.commit);
-    const isCommit = commit ? await repo.engine.readCommit(commit).then(() => true, () => false) : false;
+    const isCommit = commit
+      ? await repo.engine.readCommit(commit).then(
+          () => true,
+          () => false,
+        )
+      : false;
     if (!isCommit) throw new UsageError(`--commit ${argv.commit}: no such commit`);
   }
   const records = [];
@@ -55,7 +61,7 @@ export async function handler(argv: ImportArgs, ctx: Context) {
     );
   }
   refreshMarks(repo.location, ctx.now()); // a pending import is attached by the next commit
-  if (argv.json) ctx.out.write(`${JSON.stringify(records.length === 1 ? records[0] : records, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText(records.length === 1 ? records[0] : records)}\n`);
 }
 
 function resolvePath(cwd: string, p: string): string {

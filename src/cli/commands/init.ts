@@ -10,6 +10,7 @@ import { NOTES_REF } from '../../store/notes.js';
 import type { Context } from '../context.js';
 import { postCommitBlock, prepareCommitMsgBlock, prePushBlock } from '../hook-scripts.js';
 import { packageRoot } from '../package-root.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'init';
 export const describe =
@@ -117,7 +118,7 @@ export async function handler(argv: InitArgs, ctx: Context) {
     const pre = installHookBlock(dir, 'pre-push', prePushBlock({ bin: portable ? null : binPath() }));
     if (pre !== 'unchanged') changes.push(`hook pre-push (${pre})`);
   }
-  if (argv.json) ctx.out.write(`${JSON.stringify({ changed: changes }, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText({ changed: changes })}\n`);
   else if (changes.length === 0) ctx.out.write('agent-log: already configured\n');
   else ctx.out.write(`agent-log: configured\n${changes.map((c) => `  ${c}\n`).join('')}`);
 }

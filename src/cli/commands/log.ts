@@ -1,7 +1,5 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`), paged on a terminal.
 import type { Argv } from 'yargs';
-import { sealStaleSessions, unsealedSessionRecords } from '../../capture/claude-code/lazy.js';
-import { unsealedRecords } from '../../capture/manual/session.js';
 import { UsageError } from '../../errors.js';
 import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
@@ -9,6 +7,7 @@ import type { Context } from '../context.js';
 import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { sealStaleSessions, unsealedRunRecords } from '../pending-runs.js';
 
 export const command = 'log';
 export const describe = 'List runs, newest first, one line each';
@@ -35,7 +34,7 @@ export async function handler(argv: LogArgs, ctx: Context) {
     throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
   }
   // Runs not sealed yet (open or waiting for a commit) come first: they are the newest.
-  const unsealed = [...(await unsealedRecords(repo)), ...unsealedSessionRecords(repo)].map((record) => ({
+  const unsealed = (await unsealedRunRecords(repo)).map((record) => ({
     record,
     commit: '',
     commits: [],

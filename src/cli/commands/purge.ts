@@ -11,6 +11,7 @@ import { NOTES_REF } from '../../store/notes.js';
 import { purgeRecord } from '../../store/purge.js';
 import { loadAllRecords } from '../../store/read.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'purge <id>';
 export const describe = "Remove a record from the notes ref's whole history (rewrites it)";
@@ -76,7 +77,7 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
   rmSync(join(sealedDir(repo.location.commonDir), `${id}.jsonl`), { force: true });
 
   if (argv.json) {
-    ctx.out.write(`${JSON.stringify({ id, ...result }, null, 2)}\n`);
+    ctx.out.write(`${jsonText({ id, ...result })}\n`);
     return 0;
   }
   const n = result.rewrittenCommits;

@@ -1,12 +1,12 @@
 // `query [filters]`: search sealed runs through the index; filters combine with AND.
 import type { Argv } from 'yargs';
-import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { UsageError } from '../../errors.js';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { sealStaleSessions } from '../pending-runs.js';
 import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
 
 export const command = 'query';

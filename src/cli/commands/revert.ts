@@ -21,6 +21,7 @@ import { appendRunEvent } from '../../store/events.js';
 import type { Context } from '../context.js';
 import { loadOneRecord } from '../report-input.js';
 import { revertFacts } from '../revert-facts.js';
+import { displayText } from '../../record/display.js';
 
 export const command = 'revert <ref>';
 export const describe = "Undo the run's own change (and nothing else) on the current branch";
@@ -53,7 +54,7 @@ export async function handler(argv: RevertArgs, ctx: Context) {
   if (!cwd) throw new RepoError('revert needs a working tree (this repository is bare)');
   if (!hasGitBinary()) throw new RepoError('revert needs git on PATH (it runs git revert)');
 
-  const w = (s: string) => ctx.out.write(`${s}\n`);
+  const w = (s: string) => ctx.out.write(`${displayText(s)}\n`);
   w(`Plan to undo agent run ${record.id}: ${oneLine(record.task.intent) || '(no task recorded)'}`);
   const facts = await revertFacts(repo, stored);
   const decision = decideRevert(facts);

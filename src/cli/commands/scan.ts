@@ -7,6 +7,7 @@ import { DEFAULT_RULES } from '../../redact/rules.js';
 import { formatFinding, scanNotes, type ScanRules } from '../../store/scan.js';
 import type { Context } from '../context.js';
 import type { Repo } from '../../git/repo.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'scan [range]';
 export const describe = 'Re-check notes for secrets with the current rules (exit 1 on findings)';
@@ -48,8 +49,8 @@ export async function handler(argv: ScanArgs, ctx: Context): Promise<number> {
   const rules = repoScanRules(repo, ctx.warn);
   const targets = argv.range ? await commitsOf(repo, argv.range) : undefined;
   const findings = await scanNotes(repo.engine, { ...rules, ...(targets ? { targets } : {}) });
-  if (argv.json) ctx.out.write(`${JSON.stringify(findings, null, 2)}\n`);
-  else for (const f of findings) ctx.out.write(`${formatFinding(f)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText(findings)}\n`);
+  else for (const f of findings) ctx.out.write(`${displayText(formatFinding(f))}\n`);
   if (findings.length === 0) {
     if (!argv.json) ctx.err.write('agent-log: no findings\n');
     return 0;

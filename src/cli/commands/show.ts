@@ -8,6 +8,7 @@ import { renderForTerminal } from '../../report/terminal.js';
 import type { Context } from '../context.js';
 import { writePaged } from '../pager.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'show [ref]';
 export const describe = 'Print the review packet of a run (record ID or any commit of the run; default HEAD)';
@@ -37,7 +38,7 @@ export async function handler(argv: ShowArgs, ctx: Context) {
   const found = await loadRecords(ctx, argv.ref);
   const records = found.map((f) => f.record);
   if (argv.json || argv.format === 'json') {
-    ctx.out.write(`${JSON.stringify(records.length === 1 ? records[0] : records, null, 2)}\n`);
+    ctx.out.write(`${jsonText(records.length === 1 ? records[0] : records)}\n`);
     return;
   }
   const repo = await ctx.repo();
@@ -47,7 +48,7 @@ export async function handler(argv: ShowArgs, ctx: Context) {
   const render = argv.format === 'html' ? renderPacketHtml : renderPacket;
   const text = rendered(template, () => render(records, template.text, { commits }));
   if (argv.format !== undefined || !ctx.isTTY) {
-    ctx.out.write(text);
+    ctx.out.write(displayText(text));
     return;
   }
   const color = !ctx.env.NO_COLOR;

@@ -2,7 +2,6 @@
 // which checks are skipped, failed or stale most. Success follows the repository's verify policy:
 // completed, with every required check passing after the last edit.
 import type { Argv } from 'yargs';
-import { sealStaleSessions } from '../../capture/claude-code/lazy.js';
 import { insights, renderInsights } from '../../query/insights.js';
 import { computeStats, type Period, renderStats } from '../../query/stats.js';
 import { policyFrom } from '../../query/verify.js';
@@ -11,7 +10,9 @@ import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
 import { selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
+import { sealStaleSessions } from '../pending-runs.js';
 import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
+import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'stats';
 export const describe =
@@ -45,8 +46,8 @@ export async function handler(argv: StatsArgs, ctx: Context) {
   const records = (await selectFor(ctx, repo, spec)).map((s) => s.record);
   if (argv.insights) {
     const list = insights(records);
-    if (argv.json) ctx.out.write(`${JSON.stringify(list, null, 2)}\n`);
-    else await writePaged(ctx, renderInsights(list), !argv.pager);
+    if (argv.json) ctx.out.write(`${jsonText(list)}\n`);
+    else await writePaged(ctx, displayText(renderInsights(list)), !argv.pager);
     return;
   }
   const stats = computeStats(records, argv.by ?? null, policy.require_checks);
@@ -61,12 +62,12 @@ export async function handler(argv: StatsArgs, ctx: Context) {
     share: total ? Math.round((recorded / total) * 1000) / 1000 : null,
     unrecorded_by_author: Object.fromEntries(survey.byAuthor.map(([who, cs]) => [who, cs.length])),
   };
-  if (argv.json) ctx.out.write(`${JSON.stringify({ ...stats, agent_commits: coverage }, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText({ ...stats, agent_commits: coverage })}\n`);
   else {
     const gaps = total
       ? `\nAgent commits with records (last ${AGENT_COMMIT_DEPTH} commits): ${recorded} of ${total} (${Math.round((recorded / total) * 100)}%)\n` +
         survey.byAuthor.map(([who, cs]) => `  without: ${who}: ${cs.length}\n`).join('')
       : '';
-    await writePaged(ctx, renderStats(stats) + gaps, !argv.pager);
+    await writePaged(ctx, displayText(renderStats(stats) + gaps), !argv.pager);
   }
 }

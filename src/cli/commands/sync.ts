@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { defaultRemote } from '../../git/sync.js';
 import { shareNotes } from '../../store/share.js';
 import type { Context } from '../context.js';
+import { jsonText } from '../../record/display.js';
 
 export const command = 'sync [remote]';
 export const describe = "Fetch and merge the remote's records; push those whose commits are published";
@@ -24,7 +25,7 @@ export async function handler(argv: { remote?: string; push: boolean; json: bool
   const remote = argv.remote ?? (await defaultRemote(repo.location));
   if (!remote) throw new UsageError('this repository has no remote to sync with');
   const report = await shareNotes(repo, remote, { push: argv.push });
-  if (argv.json) ctx.out.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (argv.json) ctx.out.write(`${jsonText(report)}\n`);
   else {
     ctx.out.write(`agent-log: ${remote}: notes ${report.merge}, push ${report.push}\n`);
     if (report.held.length)

@@ -7,13 +7,15 @@ import { checkSignature } from '../../git/signing.js';
 import { defaultRemote, trackingRef } from '../../git/sync.js';
 import { type ApprovalTrust, policyFrom, type Verdict, verifyRecord } from '../../query/verify.js';
 import { signedPayload } from '../../record/events.js';
-import { agentLogTrailers, loadRepoConfig } from '../../store/config.js';
+import { loadRepoConfig } from '../../store/config.js';
 import { NOTES_REF } from '../../store/notes.js';
-import { loadAllRecords, resolveRecords, type StoredRecord } from '../../store/read.js';
+import { resolveRecords, type StoredRecord } from '../../store/read.js';
 import type { AgentCommit } from '../../query/agent-commits.js';
 import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
 import { mergeFetched } from '../open-index.js';
+import { displayText, jsonText } from '../../record/display.js';
+import { isRange, recordsInRange } from '../range.js';
 
 export const command = 'verify [target]';
 export const describe =
@@ -22,9 +24,21 @@ export const describe =
 export const builder = (y: Argv) =>
   y
     .positional('target', { type: 'string', describe: 'record ID, revision, or range A..B (default: HEAD)' })
-    .option('json', { type: 'boolean', default: false });
+    .option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'the verdicts as JSON (same as --format json)',
+    })
+    .option('format', {
+      choices: ['text', 'json', 'github'] as const,
+      default: 'text' as const,
+      describe: 'text, json, or github (workflow commands: an error annotation per failed rule)',
+    });
 
-export async function handler(argv: { target?: string; json: boolean }, ctx: Context) {
+export async function handler(
+  argv: { target?: string; json: boolean; format: 'text' | 'json' | 'github' },
+  ctx: Context,
+) {
   const repo = await ctx.repo();
   await mergeFetched(ctx, repo);
   const policy = policyFrom(loadRepoConfig(repo.location.worktree, ctx.warn));
@@ -35,26 +49,15 @@ export async function handler(argv: { target?: string; json: boolean }, ctx: Con
   let records: StoredRecord[];
   const hint = await fetchHint(repo.engine);
 
-  if (target.includes('..')) {
-    const [from, to] = target.split(/\.\.\.?/);
-    const toOid = await repo.engine.resolve(to || 'HEAD');
-    const fromOid = from ? await repo.engine.resolve(from) : null;
-    if (!toOid || (from && !fromOid)) throw new NotFoundError(`unknown revision in range '${target}'`);
-    const commits = await repo.engine.commitsBetween(fromOid, toOid);
-    const inRange = new Set(commits);
-    const all = await loadAllRecords(repo.engine);
-    for (const w of all.warnings) ctx.warn(w);
-    records = all.records.filter((s) => s.commits.some((c) => inRange.has(c)));
-    const known = new Set(all.records.map((r) => r.record.id));
-    for (const c of commits) {
-      const ids = agentLogTrailers((await repo.engine.readCommit(c)).message);
-      for (const id of ids)
-        if (!known.has(id))
-          missing.push(`${c.slice(0, 12)} names run ${id} (Agent-Log trailer) but no record exists`);
-    }
+  if (isRange(target)) {
+    const range = await recordsInRange(repo, target);
+    for (const w of range.warnings) ctx.warn(w);
+    records = range.records;
+    missing.push(...range.missing);
     // agent-made commits of the range with no record at all, named with their author (not a failure:
     // a commit whose agent ran without our hooks has nothing to verify; the team sees who)
-    const survey = await surveyAgentCommits(repo, { depth: commits.length, head: toOid });
+    const inRange = new Set(range.commits);
+    const survey = await surveyAgentCommits(repo, { depth: range.commits.length, head: range.head });
     unrecorded = survey.unrecorded.filter((c) => inRange.has(c.commit));
   } else {
     try {
@@ -72,36 +75,34 @@ export async function handler(argv: { target?: string; json: boolean }, ctx: Con
   }
   const ok = verdicts.every((v) => v.ok) && missing.length === 0;
 
-  if (argv.json)
+  if (argv.format === 'github') ctx.out.write(displayText(githubAnnotations(verdicts, missing, unrecorded)));
+  else if (argv.json || argv.format === 'json')
     ctx.out.write(
-      `${JSON.stringify(
-        {
-          ok,
-          policy,
-          runs: verdicts,
-          missing_records: missing,
-          unrecorded_agent_commits: unrecorded.map((c) => ({
-            commit: c.commit,
-            author: c.author,
-            why: c.signals.map((s) => s.why),
-          })),
-        },
-        null,
-        2,
-      )}\n`,
+      `${jsonText({
+        ok,
+        policy,
+        runs: verdicts,
+        missing_records: missing,
+        unrecorded_agent_commits: unrecorded.map((c) => ({
+          commit: c.commit,
+          author: c.author,
+          why: c.signals.map((s) => s.why),
+        })),
+      })}\n`,
     );
   else {
+    const write = (text: string) => ctx.out.write(displayText(text));
     for (const v of verdicts) {
-      ctx.out.write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.id}\n`);
-      for (const r of v.reasons) ctx.out.write(`     - ${r}\n`);
-      for (const n of v.notes) ctx.out.write(`     · ${n}\n`);
+      write(`${v.ok ? 'ok  ' : 'FAIL'} ${v.id}\n`);
+      for (const r of v.reasons) write(`     - ${r}\n`);
+      for (const n of v.notes) write(`     · ${n}\n`);
     }
-    for (const m of missing) ctx.out.write(`FAIL ${m}\n`);
+    for (const m of missing) write(`FAIL ${m}\n`);
     for (const c of unrecorded)
-      ctx.out.write(
+      write(
         `warn ${c.commit.slice(0, 12)} by ${c.author.name} <${c.author.email}> looks agent-made (${c.signals[0]!.why}) but has no record\n`,
       );
-    if (verdicts.length === 0 && missing.length === 0) ctx.out.write('no agent runs in range\n');
+    if (verdicts.length === 0 && missing.length === 0) write('no agent runs in range\n');
   }
   if (!ok) {
     const failed = verdicts.filter((v) => !v.ok).length + missing.length;
@@ -110,6 +111,33 @@ export async function handler(argv: { target?: string; json: boolean }, ctx: Con
       missing.length ? hint : undefined,
     );
   }
+}
+
+/**
+ * GitHub Actions workflow commands: an error annotation per failed rule, a notice per note, a warning
+ * per agent-made commit without a record. Values are escaped as the Actions toolkit does, so text
+ * from a record can neither end the command nor start another line.
+ */
+function githubAnnotations(verdicts: Verdict[], missing: string[], unrecorded: AgentCommit[]): string {
+  const data = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const prop = (s: string) => data(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const cmd = (kind: string, title: string, message: string) =>
+    `::${kind} title=${prop(title)}::${data(message)}\n`;
+  let out = '';
+  for (const v of verdicts) {
+    out += `${v.ok ? 'ok  ' : 'FAIL'} ${v.id}\n`;
+    for (const r of v.reasons) out += cmd('error', `agent-log verify: run ${v.id}`, r);
+    for (const n of v.notes) out += cmd('notice', `agent-log verify: run ${v.id}`, n);
+  }
+  for (const m of missing) out += cmd('error', 'agent-log verify: missing record', m);
+  for (const c of unrecorded)
+    out += cmd(
+      'warning',
+      'agent-log verify: commit without a record',
+      `${c.commit.slice(0, 12)} by ${c.author.name} <${c.author.email}> looks agent-made (${c.signals[0]!.why}) but has no record`,
+    );
+  if (verdicts.length === 0 && missing.length === 0) out += 'no agent runs in range\n';
+  return out;
 }
 
 /** How to get the records when this clone has none of its own yet (a fresh CI checkout). */

@@ -1,0 +1,47 @@
+// A revision range `A..B` (or `A...B`, read the same way: the commits B has and A lacks), as the
+// pull-request commands read it: its commits, the records on them, and the commits whose
+// `Agent-Log:` trailer names a run that has no record here.
+import { NotFoundError, UsageError } from '../errors.js';
+import type { Repo } from '../git/repo.js';
+import { agentLogTrailers } from '../store/config.js';
+import { loadAllRecords, type StoredRecord } from '../store/read.js';
+
+export interface RangeRecords {
+  /** The range's tip (B), resolved. */
+  head: string;
+  /** Commits in the range, as `commitsBetween` lists them. */
+  commits: string[];
+  /** Records carried by at least one commit of the range. */
+  records: StoredRecord[];
+  /** One line per commit whose trailer names a run with no record anywhere in this clone. */
+  missing: string[];
+  warnings: string[];
+}
+
+export function isRange(target: string): boolean {
+  return target.includes('..');
+}
+
+export async function recordsInRange(repo: Repo, target: string): Promise<RangeRecords> {
+  const parts = target.split(/\.\.\.?/);
+  if (parts.length !== 2) throw new UsageError(`'${target}' is not a range: use A..B`);
+  const [from, to] = parts as [string, string];
+  const toOid = await repo.engine.resolve(to || 'HEAD');
+  const fromOid = from ? await repo.engine.resolve(from) : null;
+  if (!toOid || (from && !fromOid)) throw new NotFoundError(`unknown revision in range '${target}'`);
+  const commits = await repo.engine.commitsBetween(fromOid, toOid);
+  const inRange = new Set(commits);
+  const all = await loadAllRecords(repo.engine);
+  // Oldest run first: the order a reviewer reads a pull request's history in.
+  const records = all.records
+    .filter((s) => s.commits.some((c) => inRange.has(c)))
+    .sort((a, b) => (a.record.started_at ?? '').localeCompare(b.record.started_at ?? ''));
+  const known = new Set(all.records.map((r) => r.record.id));
+  const missing: string[] = [];
+  for (const c of commits) {
+    for (const id of agentLogTrailers((await repo.engine.readCommit(c)).message))
+      if (!known.has(id))
+        missing.push(`${c.slice(0, 12)} names run ${id} (Agent-Log trailer) but no record exists`);
+  }
+  return { head: toOid, commits, records, missing, warnings: all.warnings };
+}
