@@ -83,8 +83,7 @@ async function finish(argv: FinishArgs, ctx: Context, repo: Repo) {
         `${r.id} is finished and waits for a commit that carries its change (or: finish ${r.id} --commit REV)\n`,
       );
     if (recovered.length || sessions.length || waiting.length) {
-      if (argv.json)
-        ctx.out.write(`${jsonText([...recovered, ...sessions].map((o) => o.record))}\n`);
+      if (argv.json) ctx.out.write(`${jsonText([...recovered, ...sessions].map((o) => o.record))}\n`);
       return;
     }
   }
