@@ -12,7 +12,6 @@ import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/jou
 import { setMark, worktreeKeyOf } from '../journal/marks.js';
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
-import { Redactor } from '../redact/redactor.js';
 import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { AGENT_ALIASES } from './hook/agent-names.js';
@@ -176,14 +175,14 @@ function logError(dirs: GitDirs, event: string, message: string) {
   try {
     const dir = journalRoot(dirs.commonDir);
     ensurePrivateDir(dir);
-    const text = new Redactor().redact(message).replace(/\s+/g, ' ').slice(0, 500);
-    appendFileSync(
-      errorLogPath(dirs.commonDir),
-      `${new Date().toISOString()} hook ${event || '?'}: ${text}\n`,
-      {
-        mode: 0o600,
-      },
-    );
+    // The repository's own patterns too: an error message can quote the payload.
+    const text = repoRedactor(dirs.root)
+      .redact(`${event || '?'}: ${message}`)
+      .replace(/\s+/g, ' ')
+      .slice(0, 500);
+    appendFileSync(errorLogPath(dirs.commonDir), `${new Date().toISOString()} hook ${text}\n`, {
+      mode: 0o600,
+    });
   } catch {
     // full disk or read-only repository: drop it; the agent must never be blocked
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { RepoLocation } from '../git/engine.js';
 import { appendEvent, ensurePrivateDir, nowIso, readEvents } from '../journal/journal.js';
 import { journalRoot } from '../journal/paths.js';
+import { repoRedactor } from '../redact/config.js';
 import { appendRunEvent, listRuns } from './runs.js';
 
 export const PAUSE_FILE = 'paused';
@@ -53,7 +54,9 @@ export function pause(
 ): { state: PauseState; already: boolean } {
   const existing = readPause(loc);
   if (existing) return { state: existing, already: true };
-  const state = { since: now.toISOString(), reason };
+  // Written to a state file and then to every session journal as the gap's reason: redacted, then cut.
+  const clean = repoRedactor(loc.worktree).redact(reason).slice(0, 200) || 'paused';
+  const state = { since: now.toISOString(), reason: clean };
   ensurePrivateDir(journalRoot(loc.commonDir));
   const path = pausePath(loc.commonDir);
   const tmp = `${path}.${process.pid}.tmp`;

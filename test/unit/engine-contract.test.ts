@@ -62,6 +62,18 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** git that also reads the private snapshot store (where snapshot trees and untracked files live). */
+async function snapGit(cwd: string, ...args: string[]): Promise<string> {
+  const common = (await git(cwd, 'rev-parse', '--path-format=absolute', '--git-common-dir')).trim();
+  const alt = join(common, 'agent-log', 'snapshots', 'objects');
+  const { stdout } = await run('git', args, {
+    cwd,
+    env: gitEnv({ GIT_ALTERNATE_OBJECT_DIRECTORIES: alt }),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
 async function gitBuf(cwd: string, ...args: string[]): Promise<Buffer> {
   const { stdout } = await run('git', args, { cwd, env: gitEnv(), encoding: 'buffer' });
   return stdout;
@@ -644,7 +656,7 @@ describe.each([
       const tree = await engine.snapshotWorktree();
       expect(tree).toBe(expected);
       expect(readFileSync(join(r.dir, '.git', 'index'))).toEqual(indexBefore);
-      const files = (await git(r.dir, 'ls-tree', '-r', '--name-only', tree!)).trim().split('\n');
+      const files = (await snapGit(r.dir, 'ls-tree', '-r', '--name-only', tree!)).trim().split('\n');
       expect(files).toContain('forced.log');
       expect(files).toContain('keep.log');
       expect(files).not.toContain('debug.log');
@@ -672,7 +684,7 @@ describe.each([
       const expected = await addAllTree(wt, join(r.dir, '.git', 'worktrees', 'wt'));
       const tree = await (await openEngine(name, wt)).snapshotWorktree();
       expect(tree).toBe(expected);
-      expect((await git(r.dir, 'ls-tree', '--name-only', tree!)).trim().split('\n')).toEqual([
+      expect((await snapGit(r.dir, 'ls-tree', '--name-only', tree!)).trim().split('\n')).toEqual([
         'a.txt',
         'new.txt',
       ]);
@@ -687,7 +699,7 @@ describe.each([
       r.write('kept.txt', 'kept\n');
       const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
       expect(tree).toBe(await addAllTree(r.dir, join(r.dir, '.git')));
-      expect(await git(r.dir, 'ls-tree', '--name-only', tree!)).toBe('a.txt\nkept.txt\n');
+      expect(await snapGit(r.dir, 'ls-tree', '--name-only', tree!)).toBe('a.txt\nkept.txt\n');
     });
 
     test('sees a same-size edit made in the second the index was written (git’s racy-clean rule)', async () => {
@@ -705,7 +717,7 @@ describe.each([
       // diff-files reads the index without rewriting it (status would refresh and smudge the entry).
       expect(await git(r.dir, 'diff-files', '--name-only')).toBe('charge.ts\n');
       const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
-      expect(await git(r.dir, 'rev-parse', `${tree}:charge.ts`)).toBe(`${edited}\n`);
+      expect(await snapGit(r.dir, 'rev-parse', `${tree}:charge.ts`)).toBe(`${edited}\n`);
     });
 
     test('keeps submodules as gitlinks, checked out or not', async () => {
@@ -723,7 +735,7 @@ describe.each([
       expect(readdirSync(join(clone, 'vendor', 'lib'))).toEqual([]);
       const tree = await (await openEngine(name, clone)).snapshotWorktree();
       expect(tree).toBe(await addAllTree(clone, join(clone, '.git')));
-      expect(await git(clone, 'ls-tree', '-r', tree!)).toMatch(
+      expect(await snapGit(clone, 'ls-tree', '-r', tree!)).toMatch(
         /^160000 commit ([0-9a-f]{40}|[0-9a-f]{64})\tvendor\/lib$/m,
       );
     });
@@ -740,9 +752,67 @@ describe.each([
       r.write('in/a.txt', 'edited\n');
       const tree = await (await openEngine(name, r.dir)).snapshotWorktree();
       expect(tree).toBe(await addAllTree(r.dir, join(r.dir, '.git')));
-      expect(await git(r.dir, 'ls-tree', '-r', '--name-only', tree!)).toBe(
+      expect(await snapGit(r.dir, 'ls-tree', '-r', '--name-only', tree!)).toBe(
         'in/a.txt\nout/b.txt\nout/deep/c.txt\ntop.txt\n',
       );
+    });
+
+    test('untracked content lands in the private snapshot store, never in the repository’s objects', async () => {
+      const r = await repo({ 'a.txt': 'a\n' });
+      const secret = `DB_PASSWORD=${'Zq9'.repeat(8)}-never-in-objects\n`;
+      r.write('.env.local', secret);
+      r.write('a.txt', 'tracked edit, also only in the private store\n');
+      const engine = await openEngine(name, r.dir);
+      const tree = (await engine.snapshotWorktree())!;
+      const head = (await engine.readCommit((await engine.head()).commit!)).tree;
+      // Every object git can see in the repository itself (loose and packed), without the private store.
+      const all = (await gitBuf(r.dir, 'cat-file', '--batch-all-objects', '--batch')).toString('latin1');
+      expect(all).not.toContain('never-in-objects');
+      expect(all).not.toContain('tracked edit');
+      expect(await git(r.dir, 'cat-file', '-t', tree).catch(() => 'missing')).toBe('missing');
+      // Our own reads and diffs see it.
+      expect((await engine.readTree(tree)).map((e) => e.name)).toEqual(['.env.local', 'a.txt']);
+      const diff = await engine.diffTrees(head, tree);
+      expect(diff.map((d) => [d.path, d.status, d.additions])).toEqual([
+        ['.env.local', 'added', 1],
+        ['a.txt', 'modified', 1],
+      ]);
+      const store = join(r.dir, '.git', 'agent-log', 'snapshots');
+      expect(statSync(store).mode & 0o777).toBe(0o700);
+      expect(await snapGit(r.dir, 'cat-file', '-p', `${tree}:.env.local`)).toBe(secret);
+    });
+
+    test('the persistent private index follows the real index and .gitignore like a fresh copy', async () => {
+      const r = await repo({ '.gitignore': 'dist/\n', 'a.txt': 'a\n', 'b.txt': 'b\n' });
+      const engine = await openEngine(name, r.dir);
+      const oracle = () => addAllTree(r.dir, join(r.dir, '.git'));
+      r.write('u1.txt', 'untracked one\n');
+      r.write('dir/u2.txt', 'untracked two\n');
+      expect(await engine.snapshotWorktree()).toBe(await oracle());
+      // An untracked file ignored later leaves the snapshot.
+      r.write('.gitignore', 'dist/\nu1.txt\n');
+      expect(await engine.snapshotWorktree()).toBe(await oracle());
+      // The real index moves (a commit), a carried untracked file changes, another appears.
+      await git(r.dir, 'add', '.gitignore', 'dir/u2.txt');
+      tick();
+      await r.git('commit', '-q', '-m', 'track u2');
+      r.write('dir/u2.txt', 'untracked two, edited and longer\n');
+      r.write('u3.txt', 'three\n');
+      expect(await engine.snapshotWorktree()).toBe(await oracle());
+      // A tracked file dropped from the index and ignored leaves; a force-added ignored file stays.
+      r.write('dist/keep.js', 'forced\n');
+      await git(r.dir, 'add', '-f', 'dist/keep.js');
+      r.write('.gitignore', 'dist/\nu1.txt\nb.txt\n');
+      await git(r.dir, 'rm', '-q', '--cached', 'b.txt');
+      rmSync(join(r.dir, 'u3.txt'));
+      const tree = await engine.snapshotWorktree();
+      expect(tree).toBe(await oracle());
+      expect((await snapGit(r.dir, 'ls-tree', '-r', '--name-only', tree!)).trim().split('\n')).toEqual([
+        '.gitignore',
+        'a.txt',
+        'dir/u2.txt',
+        'dist/keep.js',
+      ]);
     });
 
     test('an empty worktree is the empty tree, a bare repository has none', async () => {
@@ -817,6 +887,27 @@ describe.each([
       expect(await engine.isAncestor(all[1]!, head)).toBe(true);
       expect((await engine.readBlob((await engine.readTree(head))[0]!.oid)).toString()).toBe('4\n');
     });
+  });
+});
+
+describe('native engine only', () => {
+  test('an unchanged untracked file is not hashed again: its stat data stay in the private index', async () => {
+    const r = await repo({ 'a.txt': 'a\n' });
+    await git(r.dir, 'config', 'core.trustctime', 'false');
+    const file = join(r.dir, 'big.bin');
+    const old = 1_600_000_000;
+    await writeFile(file, 'first content\n');
+    await utimes(file, old, old);
+    const engine = await openEngine('native', r.dir);
+    const first = (await engine.snapshotWorktree())!;
+    // Same size, same inode, same mtime: only a re-hash would see the new bytes. git add trusts the
+    // stat data (that is the whole point), so the snapshot keeps the first blob.
+    await writeFile(file, 'other content\n');
+    await utimes(file, old, old);
+    expect(await engine.snapshotWorktree()).toBe(first);
+    // A real change (new mtime) is seen.
+    await writeFile(file, 'third content\n');
+    expect(await engine.snapshotWorktree()).not.toBe(first);
   });
 });
 

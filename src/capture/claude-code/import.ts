@@ -9,7 +9,7 @@ import type { GitEngine } from '../../git/engine.js';
 import type { Repo } from '../../git/repo.js';
 import { appendEvent, type JournalEvent } from '../../journal/journal.js';
 import { sessionsDir } from '../../journal/paths.js';
-import { Redactor } from '../../redact/redactor.js';
+import { repoRedactor } from '../../redact/config.js';
 import { type AgentName, agentAdapter } from '../agents.js';
 import { runIdFor } from './record.js';
 import { type SessionSealOutcome, sealSessionRun } from './seal.js';
@@ -34,7 +34,8 @@ export async function importTranscript(
     throw new NotFoundError(`no such ${agent === AGENT ? 'transcript' : 'session file'}: ${path}`);
   if (!statSync(path).isFile()) throw new UsageError(`${path}: not a file`);
   const session = agentAdapter(agent).importFile(path, repo.location.worktree);
-  const redactor = new Redactor();
+  // The repository's own patterns too (.agent-log/config.json), as for every journal line.
+  const redactor = repoRedactor(repo.location.worktree);
   const facts = redactor.redactDeep(session.facts);
   const cost = session.cost;
   const sessionId = session.sessionId.replace(/[^A-Za-z0-9._-]/g, '_');

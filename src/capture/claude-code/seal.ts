@@ -12,6 +12,7 @@ import { sealRecords } from '../../store/seal.js';
 import { describeChanges, withEditedFiles } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
+import { pruneSnapshots, readableTree } from '../snapshots.js';
 import { AGENT_NAMES, agentAdapter } from '../agents.js';
 import { type SessionCost, transcriptCost } from './cost.js';
 import { type SessionEvent, transcriptEvents } from './events.js';
@@ -172,7 +173,11 @@ export async function sealSessionRun(
     });
     commitsNewestFirst = commitsNewestFirst.filter((c) => live.includes(c) || evidenced.includes(c));
   }
-  const startTree = run.startTree ?? (startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE);
+  const startTree = run.startTree
+    ? await readableTree(engine, run.startTree, startCommit)
+    : startCommit
+      ? (await engine.readCommit(startCommit)).tree
+      : EMPTY_TREE;
   const lastCommitTree = commitsNewestFirst[0] ? (await engine.readCommit(commitsNewestFirst[0])).tree : null;
   // Right after the session the working tree is the agent's; long after, it may hold later edits.
   // An imported session never reads the live working tree: its own edits are evidence enough, and
@@ -219,6 +224,7 @@ export async function sealSessionRun(
   await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markRunSealed(run);
   retireSession(repo.location.commonDir, run);
+  pruneSnapshots(repo);
   return { record, sealed: true };
 }
 

@@ -18,6 +18,7 @@ import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
+import { pruneSnapshots, readableTree } from '../snapshots.js';
 import { foldManualRun } from './fold.js';
 
 export interface StartOptions {
@@ -81,9 +82,22 @@ export async function sealRun(
   const head = sameWorktree ? await engine.head() : await headOfWorktree(engine, run.worktreeKey!);
   const headTree = head.commit ? (await engine.readCommit(head.commit)).tree : EMPTY_TREE;
   // What the run left behind is frozen when it finishes; later edits in the tree are not the run's.
-  const frozenTree = typeof finish?.end_tree === 'string' ? finish.end_tree : null;
+  // (Its untracked objects live in the snapshot store, which a racing seal may have removed.)
+  const frozen = typeof finish?.end_tree === 'string' ? finish.end_tree : null;
+  const frozenTree =
+    frozen &&
+    (await engine.readTree(frozen).then(
+      () => true,
+      () => false,
+    ))
+      ? frozen
+      : null;
   const endTree = frozenTree ?? (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
-  const startTree = typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE;
+  const startTree = await readableTree(
+    engine,
+    typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE,
+    startCommit,
+  );
   const changes = await describeChanges(engine, startTree, endTree, {});
   const commitsNewestFirst =
     opts.commits ??
@@ -104,6 +118,7 @@ export async function sealRun(
   if (commitsNewestFirst.length === 0) return { record, sealed: false, notesCommit: null };
   const result = await sealRecords(engine, [{ record, commits: commitsNewestFirst }]);
   markSealed(repo.location, run.id);
+  pruneSnapshots(repo);
   return { record, sealed: true, notesCommit: result.notesCommit };
 }
 

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { resolveGuardRun, writeControl } from '../../capture/guard/runs.js';
 import { UsageError } from '../../errors.js';
-import { Redactor } from '../../redact/redactor.js';
+import { repoRedactor } from '../../redact/config.js';
 import type { Context } from '../context.js';
 import { actingPerson } from '../acting-person.js';
 
@@ -39,7 +39,7 @@ export async function handler(argv: AllowArgs, ctx: Context) {
   const id = await resolveGuardRun(repo, String(argv.id));
   const by = await actingPerson(repo, argv.by);
   if (!by) throw new UsageError('--by must name a person (no git user.name is set)');
-  const redactor = new Redactor();
+  const redactor = repoRedactor(repo.location.worktree);
   writeControl(
     repo,
     id,

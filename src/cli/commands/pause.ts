@@ -12,7 +12,7 @@ export const builder = (y: Argv) =>
 
 export async function handler(argv: { reason: string }, ctx: Context) {
   const { location } = await ctx.repo();
-  const { state, already } = pause(location, ctx.now(), String(argv.reason).slice(0, 200) || 'paused');
+  const { state, already } = pause(location, ctx.now(), String(argv.reason) || 'paused');
   ctx.err.write(
     already
       ? `agent-log: already paused since ${state.since}\n`

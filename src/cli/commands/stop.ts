@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { liveRuns, resolveGuardRun, writeControl } from '../../capture/guard/runs.js';
 import { NotFoundError, UsageError } from '../../errors.js';
-import { Redactor } from '../../redact/redactor.js';
+import { repoRedactor } from '../../redact/config.js';
 import type { Context } from '../context.js';
 import { actingPerson } from '../acting-person.js';
 
@@ -30,7 +30,7 @@ export async function handler(argv: StopArgs, ctx: Context) {
   if (ids.length === 0)
     throw new NotFoundError('no live run in this worktree', 'name one: git agent-log stop ID --reason "…"');
   const by = await actingPerson(repo, argv.by);
-  const redactor = new Redactor();
+  const redactor = repoRedactor(repo.location.worktree);
   for (const id of ids) {
     writeControl(repo, id, { type: 'stop', reason: redactor.redact(reason), by: by ?? null }, ctx.now());
     ctx.out.write(`${id}\n`);

@@ -2,6 +2,7 @@
 // (writeObject, readObject as a fallback, isIgnored, getConfig, expandOid; never its notes API, writeRef
 // or merge: they ignore fanout and lose concurrent writes), always on the common dir, through an atomic
 // fs; our own refs and compare-and-swap, history walks, diffs, snapshots and pack-slice reads.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,11 @@ import type {
   TreeEntry,
   WriteCommitInput,
 } from '../engine.js';
+import { ensureSnapshotStore, snapshotObjectsDir, snapshotStoreDir } from '../snapshot-store.js';
 import { ConfigReader, identLine, resolveIdentity } from './config.js';
 import { TreeDiff } from './diff.js';
 import { History } from './history.js';
-import { ObjectStore } from './object-store.js';
+import { ObjectStore, type ObjectType } from './object-store.js';
 import { isOid, parseCommit, parseTree, serializeCommit, serializeTree } from './objects.js';
 import * as refs from './refs.js';
 import { assertSupportedShape } from './repo-shape.js';
@@ -66,7 +68,7 @@ class IsomorphicEngine implements GitEngine {
     private readonly config: ConfigReader,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.objects = new ObjectStore(location.commonDir);
+    this.objects = new ObjectStore(location.commonDir, () => this.snapshotObjects(false));
     this.history = new History(this.objects, location.commonDir);
     this.dirs = { gitDir: location.gitDir, commonDir: location.commonDir };
   }
@@ -210,10 +212,30 @@ class IsomorphicEngine implements GitEngine {
     if (!worktree || this.location.bare) return null;
     const fileMode = (await this.config.get('core.fileMode'))?.toLowerCase() !== 'false';
     const globalExcludes = await readGlobalExcludes(this.config, this.env);
-    return snapshotWorktree({ worktree, gitDir, commonDir, objects: this.objects, fileMode, globalExcludes });
+    const store = this.snapshotObjects(true)!;
+    // Objects the repository has are reused; new ones (untracked files) land in the private store.
+    const objects = {
+      write: async (type: ObjectType, content: Buffer | Uint8Array) => {
+        const oid = store.hashOf(type, content);
+        return (await this.objects.has(oid)) ? oid : store.write(type, content);
+      },
+    };
+    return snapshotWorktree({ worktree, gitDir, commonDir, objects, fileMode, globalExcludes });
   }
 
-  close(): Promise<void> {
+  private snapshots: ObjectStore | null = null;
+
+  /** The private snapshot store (see snapshot-store.ts); created on demand when `create`. */
+  private snapshotObjects(create: boolean): ObjectStore | null {
+    if (this.snapshots) return this.snapshots;
+    if (create) ensureSnapshotStore(this.location.commonDir);
+    else if (!existsSync(snapshotObjectsDir(this.location.commonDir))) return null;
+    this.snapshots = new ObjectStore(snapshotStoreDir(this.location.commonDir));
+    return this.snapshots;
+  }
+
+  async close(): Promise<void> {
+    await this.snapshots?.close();
     return this.objects.close();
   }
 }

@@ -32,7 +32,15 @@ export class ObjectStore {
   readonly cache = {};
   private readonly packs: Packs;
 
-  constructor(readonly gitdir: string) {
+  /**
+   * @param gitdir where `objects/` is
+   * @param fallback a store read when this one lacks an object (the private snapshot store); never
+   *   consulted before a write, so nothing written here can lean on an object only it holds
+   */
+  constructor(
+    readonly gitdir: string,
+    private readonly fallback?: () => ObjectStore | null,
+  ) {
     this.packs = new Packs(join(gitdir, 'objects'));
   }
 
@@ -50,7 +58,7 @@ export class ObjectStore {
     } catch {
       return this.readWithIsomorphicGit(oid); // a shape our reader does not know
     }
-    if (!obj) return null;
+    if (!obj) return (await this.fallback?.()?.tryRead(oid)) ?? null;
     if (hashOf(obj.type, obj.content) !== oid) return this.readWithIsomorphicGit(oid);
     return obj;
   }
@@ -104,7 +112,12 @@ export class ObjectStore {
     return git.writeObject({ fs: atomicFs, gitdir: this.gitdir, type, object: content, format: 'content' });
   }
 
-  private async has(oid: string): Promise<boolean> {
+  /** The id `write` would give this content. */
+  hashOf(type: ObjectType, content: Buffer | Uint8Array): string {
+    return hashOf(type, content);
+  }
+
+  async has(oid: string): Promise<boolean> {
     if (oid === EMPTY_TREE) return false; // git knows it without storing it; we store it for other readers
     if (
       await fsp.stat(this.loosePath(oid)).then(

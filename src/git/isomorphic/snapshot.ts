@@ -18,7 +18,8 @@ export interface SnapshotOptions {
   gitDir: string;
   /** Where objects, info/exclude and the config live. */
   commonDir: string;
-  objects: ObjectStore;
+  /** Where the snapshot's new objects go (the private snapshot store, see snapshot-store.ts). */
+  objects: Pick<ObjectStore, 'write'>;
   fileMode: boolean;
   /** Contents of core.excludesFile (or its default), if any. */
   globalExcludes: string | null;

@@ -22,11 +22,18 @@ export class CatFileBatch {
   private buf: Buffer = Buffer.alloc(0);
   private failed: Error | null = null;
 
-  constructor(private readonly cwd: string) {}
+  constructor(
+    private readonly cwd: string,
+    /** Extra environment, read at each (re)start. */
+    private readonly extraEnv: () => NodeJS.ProcessEnv | undefined = () => undefined,
+  ) {}
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.cwd, env: gitSpawnEnv() });
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: this.cwd,
+      env: gitSpawnEnv(this.extraEnv()),
+    });
     child.stdout.on('data', (d: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
       this.drain();

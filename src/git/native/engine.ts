@@ -1,5 +1,16 @@
 // The native engine: the user's git plumbing. Fast on any repository size and shape.
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../errors.js';
@@ -15,6 +26,7 @@ import {
   ZERO_OID,
 } from '../engine.js';
 import { parseCommit, parseTree } from '../objects.js';
+import { ensureSnapshotStore, mergeIndexes, snapshotIndexPath, snapshotReadEnv } from '../snapshot-store.js';
 import { CatFileBatch } from './cat-file.js';
 import { gitText, runGit } from './run.js';
 
@@ -30,10 +42,18 @@ export class NativeEngine implements GitEngine {
   private readonly cwd: string;
   private ident: Identity | null = null;
   private format: Promise<number> | undefined;
+  /** Whether the cat-file reader was started with the snapshot store as an alternate. */
+  private catSeesSnapshots = false;
 
   constructor(readonly location: RepoLocation) {
     this.cwd = location.worktree ?? location.gitDir;
-    this.cat = new CatFileBatch(this.cwd);
+    // Reads see the private snapshot store as an alternate (a run's start tree lives there); writes never
+    // do, so nothing we write to the repository can lean on an object only that store holds.
+    this.cat = new CatFileBatch(this.cwd, () => {
+      const env = snapshotReadEnv(location.commonDir);
+      this.catSeesSnapshots = env !== undefined;
+      return env;
+    });
   }
 
   private git(
@@ -201,37 +221,123 @@ export class NativeEngine implements GitEngine {
 
   async diffTrees(from: string, to: string): Promise<FileChange[]> {
     const base = ['diff-tree', '-r', '-z', '-M', '--no-commit-id'];
+    const env = snapshotReadEnv(this.location.commonDir);
     const [status, numstat] = await Promise.all([
-      gitText([...base, '--name-status', from, to], { cwd: this.cwd }),
-      gitText([...base, '--numstat', from, to], { cwd: this.cwd }),
+      gitText([...base, '--name-status', from, to], { cwd: this.cwd, env }),
+      gitText([...base, '--numstat', from, to], { cwd: this.cwd, env }),
     ]);
     return mergeDiff(status, numstat);
   }
 
   async snapshotWorktree(): Promise<string | null> {
-    if (!this.location.worktree) return null;
-    const dir = mkdtempSync(join(tmpdir(), 'agent-log-index-'));
-    const index = join(dir, 'index');
+    const worktree = this.location.worktree;
+    if (!worktree) return null;
+    const { commonDir, gitDir } = this.location;
+    const privateObjects = ensureSnapshotStore(commonDir);
+    const realObjects = process.env.GIT_OBJECT_DIRECTORY ?? join(commonDir, 'objects');
+    const objectsEnv = {
+      // New objects land in the private store; everything the repository already has is read from it.
+      GIT_OBJECT_DIRECTORY: privateObjects,
+      GIT_ALTERNATE_OBJECT_DIRECTORIES: realObjects,
+    };
+    const index = snapshotIndexPath(commonDir, gitDir);
+    let tree: string;
     try {
-      const real = join(this.location.gitDir, 'index');
-      if (existsSync(real)) {
-        copyFileSync(real, index);
-        // git trusts an entry's stat data only for files older than the index file (its racy-git
-        // rule). A copy made now would look newer than a file edited in the same second with the
-        // same size, and the edit would be missed: keep the real index's mtime (rounded down).
-        const { atime, mtime } = statSync(real);
-        utimesSync(index, atime, mtime);
+      await this.preparePrivateIndex(index);
+      tree = await this.snapshotWith(worktree, { ...objectsEnv, GIT_INDEX_FILE: index });
+    } catch {
+      // The private index is busy (another snapshot right now) or damaged: a throwaway copy, as before.
+      rmSync(`${index}.base`, { force: true });
+      const dir = mkdtempSync(join(tmpdir(), 'agent-log-index-'));
+      try {
+        const throwaway = join(dir, 'index');
+        copyIndex(join(gitDir, 'index'), throwaway);
+        tree = await this.snapshotWith(worktree, { ...objectsEnv, GIT_INDEX_FILE: throwaway });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-      const env = { GIT_INDEX_FILE: index };
-      await runGit(['add', '-A', '--', '.'], { cwd: this.location.worktree, env });
-      return (await gitText(['write-tree'], { cwd: this.location.worktree, env })).trim();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
+    // A reader started before the store existed cannot see the new tree: restart it on next use.
+    if (!this.catSeesSnapshots) await this.cat.close();
+    return tree;
+  }
+
+  private async snapshotWith(worktree: string, env: NodeJS.ProcessEnv): Promise<string> {
+    await runGit(['add', '-A', '--', '.'], { cwd: worktree, env });
+    // A file carried over as untracked that is ignored now (or no longer tracked and ignored) leaves
+    // the snapshot, as it would from a fresh copy of the index.
+    const { GIT_INDEX_FILE: _, ...realEnv } = env;
+    const [mine, real] = await Promise.all([
+      gitText(['ls-files', '-z', '-c', '-i', '--exclude-standard'], { cwd: worktree, env }),
+      gitText(['ls-files', '-z', '-c', '-i', '--exclude-standard'], { cwd: worktree, env: realEnv }),
+    ]);
+    const trackedIgnored = new Set(real.split('\0'));
+    const stale = mine.split('\0').filter((p) => p && !trackedIgnored.has(p));
+    if (stale.length)
+      await runGit(['update-index', '--force-remove', '-z', '--stdin'], {
+        cwd: worktree,
+        env,
+        input: stale.map((p) => `${p}\0`).join(''),
+      });
+    return (await gitText(['write-tree'], { cwd: worktree, env })).trim();
+  }
+
+  /**
+   * Bring the private index in line with the real one. Unchanged real index: reuse it as is. Changed:
+   * the real index's entries plus the private index's untracked ones (with their stat data), else a copy.
+   */
+  private async preparePrivateIndex(index: string): Promise<void> {
+    const real = join(this.location.gitDir, 'index');
+    const stampFile = `${index}.base`;
+    let stamp: string;
+    try {
+      const st = statSync(real, { bigint: true });
+      stamp = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+    } catch {
+      stamp = 'none';
+    }
+    const known = readIfExists(stampFile);
+    if (known !== null && known.toString('utf8') === stamp && existsSync(index)) return;
+    const previous = readIfExists(index);
+    const realBytes = readIfExists(real);
+    const merged = previous && realBytes ? mergeIndexes(realBytes, previous, await this.oidBytes()) : null;
+    if (merged) {
+      writeFileSync(`${index}.${process.pid}.new`, merged, { mode: 0o600 });
+      // Entries are trusted only for files older than the index file (git's racy rule): the merged
+      // file must not look newer than either source.
+      const older = [statSync(real), statSync(index)].sort((x, y) => x.mtimeMs - y.mtimeMs)[0]!;
+      utimesSync(`${index}.${process.pid}.new`, older.atime, older.mtime);
+      renameSync(`${index}.${process.pid}.new`, index);
+    } else if (realBytes) {
+      copyIndex(real, index);
+    } else if (!previous) {
+      rmSync(index, { force: true });
+    }
+    writeFileSync(stampFile, stamp, { mode: 0o600 });
   }
 
   close(): Promise<void> {
     return this.cat.close();
+  }
+}
+
+/**
+ * Copy an index, keeping its mtime: git trusts an entry's stat data only for files older than the
+ * index file (its racy-git rule), so a copy that looked newer than a file edited in the same second
+ * with the same size would hide the edit.
+ */
+function copyIndex(from: string, to: string): void {
+  if (!existsSync(from)) return;
+  copyFileSync(from, to);
+  const { atime, mtime } = statSync(from);
+  utimesSync(to, atime, mtime);
+}
+
+function readIfExists(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch {
+    return null;
   }
 }
 

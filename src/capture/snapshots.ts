@@ -1,0 +1,38 @@
+// Lifetime of the private snapshot store (src/git/snapshot-store.ts): its objects serve the start
+// trees of runs and sessions not sealed yet. Once none is left, the store goes, untracked content with it.
+import { EMPTY_TREE, type GitEngine } from '../git/engine.js';
+import type { Repo } from '../git/repo.js';
+import { removeSnapshotStore } from '../git/snapshot-store.js';
+import { listRuns } from '../store/runs.js';
+import { unsealedSessionRuns } from './claude-code/sessions.js';
+import { AGENT_NAMES } from './hook/agent-names.js';
+
+/** After a seal: remove the snapshot store when no unsealed run or session of any worktree remains. */
+export function pruneSnapshots(repo: Repo): void {
+  try {
+    const { commonDir } = repo.location;
+    if (listRuns(repo.location).length) return;
+    if (AGENT_NAMES.some((agent) => unsealedSessionRuns(commonDir, undefined, agent).length)) return;
+    removeSnapshotStore(commonDir);
+  } catch {
+    // best effort: the next seal tries again
+  }
+}
+
+/**
+ * A start tree whose objects are gone (the store was removed by a seal racing the snapshot) cannot be
+ * diffed: fall back to the start commit's tree rather than fail the seal.
+ */
+export async function readableTree(
+  engine: GitEngine,
+  tree: string,
+  startCommit: string | null,
+): Promise<string> {
+  if (tree === EMPTY_TREE) return tree;
+  try {
+    await engine.readTree(tree);
+    return tree;
+  } catch {
+    return startCommit ? (await engine.readCommit(startCommit)).tree : EMPTY_TREE;
+  }
+}
