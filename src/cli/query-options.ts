@@ -4,6 +4,7 @@ import { NotFoundError, UsageError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { parseDate } from '../query/dates.js';
 import { CHECK_STATES, type CheckState, type FilterSpec } from '../query/filters.js';
+import { userRegex } from '../query/user-regex.js';
 import type { Context } from './context.js';
 
 const list = { type: 'string', array: true } as const;
@@ -75,7 +76,7 @@ export async function filterSpec(argv: FilterArgs, ctx: Context, repo: Repo): Pr
     read: argv.read,
     command: argv.command?.map((src) => {
       try {
-        return new RegExp(src);
+        return userRegex(src);
       } catch (e) {
         throw new UsageError(`--command: invalid regular expression '${src}': ${(e as Error).message}`);
       }

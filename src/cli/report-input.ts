@@ -56,9 +56,12 @@ export async function loadRecords(ctx: Context, ref: string | undefined): Promis
   const unsealed = await unsealedRunRecords(repo);
   const warnings: string[] = [];
   const target = ref ?? activeRunId(repo.location) ?? 'HEAD';
-  const found = await resolveRecords(repo, target, { unsealed, warnings });
-  for (const w of warnings) ctx.warn(w);
-  return found;
+  try {
+    return await resolveRecords(repo, target, { unsealed, warnings });
+  } finally {
+    // Also when nothing was found: the warning may say why (an unreadable note on that commit).
+    for (const w of warnings) ctx.warn(w);
+  }
 }
 
 /** Exactly one record, or a usage error listing the runs to choose from. */

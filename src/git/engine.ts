@@ -61,6 +61,12 @@ export interface HeadInfo {
   branch: string | null;
 }
 
+export interface ReadBlobsOptions {
+  maxBytes?: number;
+  /** Filled with oid → size for each blob over `maxBytes`. */
+  oversized?: Map<string, number>;
+}
+
 export interface GitEngine {
   readonly name: EngineName;
   readonly location: RepoLocation;
@@ -79,8 +85,11 @@ export interface GitEngine {
   deleteRef(ref: string, expected: string): Promise<boolean>;
 
   readBlob(oid: string): Promise<Buffer>;
-  /** Bulk read; missing objects are absent from the result. */
-  readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
+  /**
+   * Bulk read; missing objects are absent from the result. With `maxBytes`, larger blobs are absent
+   * too and their sizes go to `oversized` (the native engine never holds their bytes).
+   */
+  readBlobs(oids: readonly string[], opts?: ReadBlobsOptions): Promise<Map<string, Buffer>>;
   readTree(oid: string): Promise<TreeEntry[]>;
   readCommit(oid: string): Promise<CommitInfo>;
 

@@ -37,24 +37,41 @@ export function serializeIndex(data: IndexData): string[] {
 }
 
 /** The lines of the file, produced one at a time (a 100k-record index is never held twice). */
-export function* indexLines(data: IndexData): Generator<string> {
+export function* indexLines(
+  data: IndexData,
+  jsonOf: (e: IndexEntry) => string | null = (e) => e.json,
+): Generator<string> {
+  for (const [line] of linesWithEntries(data, jsonOf)) yield line;
+}
+
+/** The lines, each `r` line with its entry (the lookup file is made from the entries' own strings). */
+function* linesWithEntries(
+  data: IndexData,
+  jsonOf: (e: IndexEntry) => string | null,
+): Generator<[string, IndexEntry | null]> {
   const entries = [...data.entries.values()].sort(compareEntries);
-  yield JSON.stringify({
-    format: FORMAT,
-    version: data.version,
-    tip: data.tip,
-    notes: data.notes.size,
-    entries: entries.length,
-  });
+  yield [
+    JSON.stringify({
+      format: FORMAT,
+      version: data.version,
+      tip: data.tip,
+      notes: data.notes.size,
+      entries: entries.length,
+    }),
+    null,
+  ];
   // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
   for (const commit of [...data.notes.keys()].sort())
-    yield `n\t${commit}\t${data.notes.get(commit)!.join(',')}`;
+    yield [`n\t${commit}\t${data.notes.get(commit)!.join(',')}`, null];
   for (const commit of [...data.warnings.keys()].sort())
-    yield `w\t${commit}\t${JSON.stringify(data.warnings.get(commit))}`;
+    yield [`w\t${commit}\t${JSON.stringify(data.warnings.get(commit))}`, null];
   for (const e of entries) {
-    yield `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${e.json ?? '-'}`;
+    yield [
+      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${jsonOf(e) ?? '-'}`,
+      e,
+    ];
   }
-  yield 'end';
+  yield ['end', null];
 }
 
 /** Parse an index file; null when it is not a complete index of the current format. */
@@ -133,7 +150,11 @@ export function readIndexFile(path: string): IndexData | null {
 }
 
 /** Write atomically (temp file + fsync + rename). Returns false when the directory is not writable. */
-export function writeIndexFile(path: string, data: IndexData): boolean {
+export function writeIndexFile(
+  path: string,
+  data: IndexData,
+  jsonOf?: (e: IndexEntry) => string | null,
+): boolean {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const where = new LineOffsets();
   try {
@@ -143,8 +164,8 @@ export function writeIndexFile(path: string, data: IndexData): boolean {
       // Written in slices of about a megabyte: never one string of the whole index.
       let batch: string[] = [];
       let size = 0;
-      for (const line of indexLines(data)) {
-        where.line(line);
+      for (const [line, entry] of linesWithEntries(data, jsonOf ?? ((e) => e.json))) {
+        where.line(line, entry);
         batch.push(line);
         size += line.length;
         if (size > 1 << 20) {
@@ -325,30 +346,23 @@ export function lookupPath(indexFile: string): string {
 /** Byte offsets of the lines of an index file, as it is written. */
 class LineOffsets {
   offset = 0;
-  size = 0;
   warnings: [number, number] = [0, 0];
   ids: [string, number][] = [];
   byCommit = new Map<string, [string, number][]>();
 
-  line(line: string): void {
+  line(line: string, entry: IndexEntry | null): void {
     const at = this.offset;
     this.offset += Buffer.byteLength(line) + 1;
     if (line.startsWith('w\t')) {
       if (this.warnings[1] === 0) this.warnings[0] = at;
       this.warnings[1] = this.offset;
-    } else if (line.startsWith('r\t')) {
-      const t1 = line.indexOf('\t', 2);
-      const id = line.slice(2, t1);
-      this.ids.push([id, at]);
-      let t = t1;
-      for (let k = 0; k < 4; k++) t = line.indexOf('\t', t + 1);
-      const commits = line.slice(line.lastIndexOf('\t', t - 1) + 1, t);
-      if (commits) {
-        for (const c of commits.split(',')) {
-          const list = this.byCommit.get(c);
-          if (list) list.push([id, at]);
-          else this.byCommit.set(c, [[id, at]]);
-        }
+    } else if (entry) {
+      // The entry's own strings: a slice of `line` would keep the whole line alive.
+      this.ids.push([entry.id, at]);
+      for (const c of entry.commits) {
+        const list = this.byCommit.get(c);
+        if (list) list.push([entry.id, at]);
+        else this.byCommit.set(c, [[entry.id, at]]);
       }
     }
   }

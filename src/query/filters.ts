@@ -1,5 +1,6 @@
 // Query filters: a spec built from the command line, and `matches(stored, spec)`. Pure.
 // Different filters combine with AND; several values of one filter (`--agent a --agent b`) with OR.
+import type { TextMatcher } from './user-regex.js';
 import { breachesBoundary, matchAny, matchGlob } from '../record/glob.js';
 import type { Check, RunRecord } from '../record/schema.js';
 import { firedRules, isOverBudget, isStopped, ruleMatches } from './limits.js';
@@ -19,7 +20,7 @@ export type CheckState = (typeof CHECK_STATES)[number];
 export interface FilterSpec {
   file?: string[];
   read?: string[];
-  command?: RegExp[];
+  command?: TextMatcher[];
   checkStatus?: CheckState[];
   status?: string[];
   agent?: string[];

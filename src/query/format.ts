@@ -57,8 +57,12 @@ export function checkSummary(record: RunRecord): string {
   return parts.length ? parts.join(' ') : '-';
 }
 
+/** Longest text one field may take in a listing line: a record from a remote can hold megabytes. */
+export const MAX_FIELD_CHARS = 1000;
+
 export function truncate(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  if (width <= 0 || width > MAX_FIELD_CHARS) width = MAX_FIELD_CHARS;
+  const flat = text.slice(0, width * 4).replace(/\s+/g, ' ').trim();
   if (width <= 0 || [...flat].length <= width) return flat;
   if (width === 1) return '…';
   return `${[...flat].slice(0, width - 1).join('')}…`;
@@ -138,7 +142,8 @@ function placeholder(stored: StoredRecordLike, name: string): string | undefined
     case 'status':
       return r.outcome.status;
     case 'intent':
-      return r.task.intent.replace(/\s+/g, ' ').trim();
+      // Our own records cap an intent at 8 KB; one from a remote may hold megabytes.
+      return r.task.intent.slice(0, 8 * 1024).replace(/\s+/g, ' ').trim();
     case 'checks':
       return checkSummary(r);
     case 'files':

@@ -4,7 +4,13 @@ import { type IndexedRecord, indexedRecord } from '../index/lookup.js';
 import type { GitEngine } from '../git/engine.js';
 import { readIndexHeader, scanIndexFile } from '../index/file.js';
 import { entriesNewestFirst, type IndexData } from '../index/model.js';
-import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
+import {
+  indexPath,
+  indexWarnings,
+  openIndex,
+  type OpenIndexOptions,
+  refreshIndexFile,
+} from '../index/open.js';
 import { NOTES_REF } from '../store/notes.js';
 import { globLiteral } from '../record/glob.js';
 import { type FilterSpec, matches, requiredLiterals } from './filters.js';
@@ -47,7 +53,11 @@ export async function selectFromIndex(
 ): Promise<Selection> {
   const path = indexPath(engine);
   const head = readIndexHeader(path);
-  if (head && head.tip === (await engine.readRef(NOTES_REF))) {
+  // A missing or stale index is brought up to date on disk first (a cold build never holds the
+  // whole index in memory), then streamed like a current one.
+  const current =
+    (head && head.tip === (await engine.readRef(NOTES_REF))) || (await refreshIndexFile(engine, opts));
+  if (current) {
     const records: IndexedRecord[] = [];
     const scan = scanIndexFile(path, requiredLiterals(spec, globLiteral), (entry) => {
       const rec = indexedRecord(entry);

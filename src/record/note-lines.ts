@@ -1,5 +1,6 @@
 // A note is JSON Lines: each line one self-contained canonical JSON object. Lines that are not ours
 // (a person's `git notes append`, a future kind) are kept verbatim and skipped by readers.
+import { formatSize, jsonOutOfBounds, MAX_NOTE_BYTES } from './json-bounds.js';
 import { RefLine, RunEventLine, RunRecord, SCHEMA } from './schema.js';
 
 export type NoteLine =
@@ -49,6 +50,9 @@ export function splitNote(body: string): string[] {
 }
 
 export function parseNoteLine(raw: string): NoteLine {
+  // Outside input: a line too long or too deep is refused before a parser or walker sees it.
+  const refused = jsonOutOfBounds(raw);
+  if (refused) return { type: 'invalid', raw, error: refused };
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -58,6 +62,12 @@ export function parseNoteLine(raw: string): NoteLine {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { type: 'foreign', raw };
   const v = value as Record<string, unknown>;
   if (typeof v.schema !== 'string' || !v.schema.startsWith('agent-log/')) return { type: 'foreign', raw };
+  if (v.kind === OVERSIZED_KIND && typeof v.size === 'number')
+    return {
+      type: 'invalid',
+      raw,
+      error: `note of ${formatSize(v.size)} is over the ${formatSize(MAX_NOTE_BYTES)} limit`,
+    };
   if (v.kind === 'ref') {
     const parsed = RefLine.safeParse(v);
     return parsed.success
@@ -82,6 +92,16 @@ export function parseNoteLine(raw: string): NoteLine {
 function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
   if (!issue) return 'invalid record';
   return `${issue.path.map(String).join('.') || 'record'}: ${issue.message}`;
+}
+
+const OVERSIZED_KIND = 'oversized-note';
+
+/**
+ * What a reader sees in place of a note blob too large to read: one line that parses as invalid
+ * with the size, so every reader warns about it (naming the commit) and reads the rest.
+ */
+export function oversizedNoteBody(size: number): string {
+  return JSON.stringify({ schema: SCHEMA, kind: OVERSIZED_KIND, size });
 }
 
 export function parseNote(body: string): NoteLine[] {

@@ -2,7 +2,7 @@
 // skew). Either a broken clock or a forged line meant to win a "latest" comparison; `doctor` names them.
 import type { GitEngine } from '../git/engine.js';
 import { isFutureDate, parseNote } from '../record/note-lines.js';
-import { NOTES_REF, notesTree, readNotesTree } from './notes.js';
+import { NOTES_REF, notesTree, readNoteBlobs, readNotesTree } from './notes.js';
 
 export interface FutureDatedLine {
   commit: string;
@@ -18,11 +18,11 @@ export interface FutureDatedLine {
 export async function futureDatedLines(engine: GitEngine, now: Date): Promise<FutureDatedLine[]> {
   const tip = await engine.readRef(NOTES_REF);
   const notes = await readNotesTree(engine, await notesTree(engine, tip));
-  const blobs = await engine.readBlobs([...new Set([...notes.values()].flat())]);
+  const blobs = await readNoteBlobs(engine, [...new Set([...notes.values()].flat())]);
   const out: FutureDatedLine[] = [];
   const t = now.getTime();
   for (const [commit, oids] of notes) {
-    const body = oids.map((o) => blobs.get(o)?.toString('utf8') ?? '').join('\n');
+    const body = oids.map((o) => blobs.get(o) ?? '').join('\n');
     for (const line of parseNote(body)) {
       if (line.type === 'record') {
         const r = line.record;

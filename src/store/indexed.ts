@@ -6,7 +6,7 @@ import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/mo
 import { lookupEntries, readIndexHeader, scanIndexFile } from '../index/file.js';
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
-import { NOTES_REF } from './notes.js';
+import { NOTES_REF, readNoteBlobs } from './notes.js';
 import { fullObjectIds } from '../record/commit-id.js';
 import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
 import { canonicalJson, parseNote } from '../record/note-lines.js';
@@ -32,14 +32,14 @@ export async function fullRecords(
   engine: GitEngine,
   entries: readonly FullRecordEntry[],
 ): Promise<StoredRecord[]> {
-  const blobs = await engine.readBlobs([...new Set(entries.flatMap((e) => (e.blob ? [e.blob] : [])))]);
+  const blobs = await readNoteBlobs(engine, [...new Set(entries.flatMap((e) => (e.blob ? [e.blob] : [])))]);
   const parsed = new Map<string, ReturnType<typeof parseNote>>();
   const out: StoredRecord[] = [];
   for (const e of entries) {
     if (!e.blob || !e.commit) continue;
     let lines = parsed.get(e.blob);
     if (!lines) {
-      lines = parseNote(blobs.get(e.blob)?.toString('utf8') ?? '');
+      lines = parseNote(blobs.get(e.blob) ?? '');
       parsed.set(e.blob, lines);
     }
     const versions: { record: StoredRecord['record']; raw: string }[] = [];

@@ -2,6 +2,8 @@
 // layouts (git fans out below 100 notes; fast-import by count); writes a git-compatible layout,
 // rewriting only the subtrees on the path of each touched note.
 import { EMPTY_TREE, type GitEngine, type TreeEntry } from '../git/engine.js';
+import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
+import { oversizedNoteBody } from '../record/note-lines.js';
 
 export const NOTES_REF = 'refs/notes/agent-log';
 /** A flat level with more notes than this is split into 2-hex subdirectories. */
@@ -62,8 +64,24 @@ export async function readNoteBody(
 ): Promise<string | null> {
   const blobs = await findNote(engine, tree, target);
   if (blobs.length === 0) return null;
-  const bodies = await Promise.all(blobs.map((b) => engine.readBlob(b)));
-  return bodies.map((b) => b.toString('utf8')).join('\n');
+  const bodies = await readNoteBlobs(engine, blobs);
+  return blobs.map((b) => bodies.get(b) ?? '').join('\n');
+}
+
+/**
+ * Note blobs as text, in bulk. Notes come from any clone: a blob over MAX_NOTE_BYTES is never read
+ * into memory; its text is one line that every reader reports as an oversized note and skips.
+ */
+export async function readNoteBlobs(
+  engine: GitEngine,
+  oids: readonly string[],
+): Promise<Map<string, string>> {
+  const oversized = new Map<string, number>();
+  const blobs = await engine.readBlobs(oids, { maxBytes: MAX_NOTE_BYTES, oversized });
+  const out = new Map<string, string>();
+  for (const [oid, buf] of blobs) out.set(oid, buf.toString('utf8'));
+  for (const [oid, size] of oversized) out.set(oid, oversizedNoteBody(size));
+  return out;
 }
 
 /**

@@ -9,7 +9,7 @@ import { type NoteLine, parseNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
 import { entriesById, fullRecords } from './indexed.js';
 import { preferLiveCommits } from './live.js';
-import { NOTES_REF, notesTree, readNoteBody, readNotesTree } from './notes.js';
+import { NOTES_REF, notesTree, readNoteBlobs, readNoteBody, readNotesTree } from './notes.js';
 
 export interface StoredRecord {
   record: RunRecord;
@@ -79,10 +79,10 @@ export async function loadAllRecords(engine: GitEngine): Promise<LoadResult> {
   const tip = await engine.readRef(NOTES_REF);
   const warnings: string[] = [];
   const notes = await readNotesTree(engine, await notesTree(engine, tip));
-  const blobs = await engine.readBlobs([...new Set([...notes.values()].flat())]);
+  const blobs = await readNoteBlobs(engine, [...new Set([...notes.values()].flat())]);
   const parsed: [string, NoteLine[]][] = [];
   for (const [commit, oids] of notes) {
-    const body = oids.map((o) => blobs.get(o)?.toString('utf8') ?? '').join('\n');
+    const body = oids.map((o) => blobs.get(o) ?? '').join('\n');
     parsed.push([commit, parseNote(body)]);
   }
   return { records: collectRecords(parsed, warnings), warnings, tip };

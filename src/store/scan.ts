@@ -2,6 +2,7 @@
 // when notes came from another clone. A finding names the record, the commit and the rule — never
 // the value.
 import type { GitEngine } from '../git/engine.js';
+import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { splitNote } from '../record/note-lines.js';
 import { Redactor, type RedactorOptions } from '../redact/redactor.js';
 import { DEFAULT_RULES, type RedactionRule } from '../redact/rules.js';
@@ -21,12 +22,34 @@ export interface ScanRules {
   options?: RedactorOptions;
 }
 
+/**
+ * A line longer than this is scanned as text in overlapping windows: some rules' regular
+ * expressions overflow the stack on a single multi-megabyte string, and the window keeps each pass
+ * (and its memory) small. The overlap is longer than any secret shape (a 4096-bit PEM key is ~3 KB).
+ */
+export const SCAN_WINDOW = 1024 * 1024;
+const SCAN_OVERLAP = 16 * 1024;
+
+/** Notes read per request: the scan holds at most this many note bodies at once. */
+const SCAN_BATCH = 16;
+
+/** The rule id of a note too large to read (over MAX_NOTE_BYTES): it cannot be vouched for. */
+export const OVERSIZED_RULE = 'oversized-note';
+
 /** Findings in one note body: each line is checked on its own (its strings, when it is JSON). */
 export function scanNoteBody(body: string, commit: string, rules: ScanRules = {}): Finding[] {
   const out: Finding[] = [];
   for (const line of splitNote(body)) {
     const redactor = new Redactor(rules.rules ?? DEFAULT_RULES, rules.options ?? {});
     let id: string | null = null;
+    if (line.length > SCAN_WINDOW) {
+      const head = /"id":"([a-z0-9]{1,32})"/.exec(line.slice(0, SCAN_WINDOW));
+      id = head ? head[1]! : null;
+      for (let at = 0; at < line.length; at += SCAN_WINDOW - SCAN_OVERLAP)
+        redactor.redact(line.slice(at, at + SCAN_WINDOW));
+      for (const { rule, count } of redactor.report()) out.push({ id, commit, rule, count });
+      continue;
+    }
     try {
       const value: unknown = JSON.parse(line);
       if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -51,13 +74,31 @@ export async function scanNotesTree(
 ): Promise<Finding[]> {
   const notes = await readNotesTree(engine, tree);
   const wanted = [...notes].filter(([commit]) => !opts.targets || opts.targets.has(commit));
-  const blobs = await engine.readBlobs([...new Set(wanted.flatMap(([, oids]) => oids))]);
   const findings: Finding[] = [];
-  for (const [commit, oids] of wanted) {
+  for (let i = 0; i < wanted.length; i += SCAN_BATCH)
+    findings.push(...(await scanBatch(engine, wanted.slice(i, i + SCAN_BATCH), opts)));
+  return sortFindings(findings);
+}
+
+/** Scan a few notes: read, check, let go. A note over MAX_NOTE_BYTES is a finding, not a read. */
+async function scanBatch(
+  engine: GitEngine,
+  notes: readonly (readonly [string, readonly string[]])[],
+  opts: ScanRules,
+): Promise<Finding[]> {
+  const oversized = new Map<string, number>();
+  const blobs = await engine.readBlobs([...new Set(notes.flatMap(([, oids]) => oids))], {
+    maxBytes: MAX_NOTE_BYTES,
+    oversized,
+  });
+  const findings: Finding[] = [];
+  for (const [commit, oids] of notes) {
+    const big = oids.filter((o) => oversized.has(o)).length;
+    if (big) findings.push({ id: null, commit, rule: OVERSIZED_RULE, count: big });
     const body = oids.map((o) => blobs.get(o)?.toString('utf8') ?? '').join('\n');
     findings.push(...scanNoteBody(body, commit, opts));
   }
-  return sortFindings(findings);
+  return findings;
 }
 
 /** Scan the notes ref as it is now. */
@@ -85,12 +126,10 @@ export async function scanNotesHistory(
   for (const c of commits) {
     const notes = await readNotesTree(engine, (await engine.readCommit(c)).tree);
     const fresh = [...notes].filter(([, oids]) => oids.some((o) => !seenBlobs.has(o)));
-    const blobs = await engine.readBlobs([...new Set(fresh.flatMap(([, oids]) => oids))]);
-    for (const [commit, oids] of fresh) {
-      for (const o of oids) seenBlobs.add(o);
-      const body = oids.map((o) => blobs.get(o)?.toString('utf8') ?? '').join('\n');
-      for (const f of scanNoteBody(body, commit, opts)) findings.set(`${f.id} ${f.commit} ${f.rule}`, f);
-    }
+    for (const [, oids] of fresh) for (const o of oids) seenBlobs.add(o);
+    for (let i = 0; i < fresh.length; i += SCAN_BATCH)
+      for (const f of await scanBatch(engine, fresh.slice(i, i + SCAN_BATCH), opts))
+        findings.set(`${f.id} ${f.commit} ${f.rule}`, f);
   }
   return sortFindings([...findings.values()]);
 }
@@ -102,5 +141,6 @@ function sortFindings(f: Finding[]): Finding[] {
 
 /** One line per finding: `<record> <commit> <rule> (×N)`. */
 export function formatFinding(f: Finding): string {
-  return `${f.id ?? '(foreign line)'} ${f.commit.slice(0, 12)} ${f.rule}${f.count > 1 ? ` (×${f.count})` : ''}`;
+  const who = f.id ?? (f.rule === OVERSIZED_RULE ? '(unread note)' : '(foreign line)');
+  return `${who} ${f.commit.slice(0, 12)} ${f.rule}${f.count > 1 ? ` (×${f.count})` : ''}`;
 }

@@ -1,5 +1,5 @@
 // Run a command for the user, live, while keeping the tail of its output for the record.
-import { spawn } from 'node:child_process';
+import { spawn, type StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 
@@ -29,19 +29,23 @@ export function displayCommand(argv: readonly string[]): string {
 
 export function runCommand(
   argv: readonly string[],
-  io: { out: Writable; err: Writable; cwd: string; env: NodeJS.ProcessEnv },
+  io: {
+    out: Writable;
+    err: Writable;
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    /** Hand the terminal to the command (an interactive agent); no output tail is kept. */
+    inheritOutput?: boolean;
+  },
 ) {
   return new Promise<ExecResult>((resolve) => {
     const startedAt = new Date().toISOString();
     const t0 = performance.now();
     const shell = needsShell(argv);
+    const stdio: StdioOptions = io.inheritOutput ? 'inherit' : ['inherit', 'pipe', 'pipe'];
     const child = shell
-      ? spawn(io.env.SHELL || '/bin/sh', ['-c', argv[0]!], {
-          cwd: io.cwd,
-          env: io.env,
-          stdio: ['inherit', 'pipe', 'pipe'],
-        })
-      : spawn(argv[0]!, argv.slice(1), { cwd: io.cwd, env: io.env, stdio: ['inherit', 'pipe', 'pipe'] });
+      ? spawn(io.env.SHELL || '/bin/sh', ['-c', argv[0]!], { cwd: io.cwd, env: io.env, stdio })
+      : spawn(argv[0]!, argv.slice(1), { cwd: io.cwd, env: io.env, stdio });
     let tail = Buffer.alloc(0);
     const keep = (d: Buffer) => {
       tail = Buffer.concat([tail, d]);

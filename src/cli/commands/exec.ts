@@ -74,7 +74,8 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
     ctx.warn(`recording is off (${off}): this command is not recorded`);
     return (await runCommand(cmd, { out: ctx.out, err: ctx.err, cwd: ctx.cwd, env: ctx.env })).exitCode;
   }
-  const run = findRun(repo.location, argv.run);
+  // `git agent-log run` names its run for the commands the agent routes through exec.
+  const run = findRun(repo.location, argv.run ?? (ctx.env.AGENT_LOG_RUN || undefined));
   if (run.state !== 'open') throw new UsageError(`run ${run.id} is finished`);
   const tree = await repo.engine.snapshotWorktree();
   const verdict = decideExec({

@@ -25,6 +25,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   resume: () => import('./resume.js'),
   revert: () => import('./revert.js'),
   rollback: () => import('./rollback.js'),
+  run: () => import('./run.js'),
   scan: () => import('./scan.js'),
   'seal-pending': () => import('./seal-pending.js'),
   'session-snapshot': () => import('./session-snapshot.js'),

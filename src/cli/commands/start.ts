@@ -17,8 +17,15 @@ export const describe = 'Open a run in this worktree and print its record ID';
 const LEVELS = ['read-only', 'edit', 'test', 'pr', 'deploy'] as const;
 
 export const builder = (y: Argv) =>
+  runOptions(y).option('task', {
+    type: 'string',
+    demandOption: true,
+    describe: 'what the run is asked to do',
+  });
+
+/** Everything a run is given but its task (shared with `run`, where the task is optional). */
+export const runOptions = (y: Argv) =>
   y
-    .option('task', { type: 'string', demandOption: true, describe: 'what the run is asked to do' })
     .option('allow', {
       type: 'string',
       array: true,

@@ -16,6 +16,7 @@ import type {
   RepoLocation,
   TreeEntry,
   WriteCommitInput,
+  ReadBlobsOptions,
 } from '../engine.js';
 import { ensureSnapshotStore, snapshotObjectsDir, snapshotStoreDir } from '../snapshot-store.js';
 import { ConfigReader, identLine, resolveIdentity } from './config.js';
@@ -120,14 +121,18 @@ class IsomorphicEngine implements GitEngine {
     return (await this.objects.read(oid, 'blob')).content;
   }
 
-  async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
+  /** Reads whole objects (isomorphic-git has no streaming read); oversized ones are dropped after. */
+  async readBlobs(oids: readonly string[], opts: ReadBlobsOptions = {}): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     const unique = [...new Set(oids)];
     for (let i = 0; i < unique.length; i += READ_BATCH) {
       const batch = unique.slice(i, i + READ_BATCH);
       const objs = await Promise.all(batch.map((oid) => this.objects.tryRead(oid)));
       objs.forEach((obj, j) => {
-        if (obj?.type === 'blob') out.set(batch[j]!, obj.content);
+        if (obj?.type !== 'blob') return;
+        if (obj.content.length > (opts.maxBytes ?? Number.POSITIVE_INFINITY))
+          opts.oversized?.set(batch[j]!, obj.content.length);
+        else out.set(batch[j]!, obj.content);
       });
     }
     return out;

@@ -8,10 +8,14 @@ export interface RawObject {
   content: Buffer;
   /** The object id git resolved the name to (from the batch header). */
   oid?: string;
+  /** Set when the object was larger than asked for: its size; `content` is then empty. */
+  oversized?: number;
 }
 
 interface Pending {
   oid: string;
+  /** Objects larger than this are skipped as they stream by, never held in memory. */
+  maxBytes: number;
   resolve: (o: RawObject | null) => void;
   reject: (e: Error) => void;
 }
@@ -20,6 +24,12 @@ export class CatFileBatch {
   private child: ChildProcessWithoutNullStreams | null = null;
   private queue: Pending[] = [];
   private buf: Buffer = Buffer.alloc(0);
+  /** Chunks of an object body still arriving, and how many bytes the head of the queue needs. */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  private need = 0;
+  /** Bytes of an oversized object (and its newline) still to discard. */
+  private skip = 0;
   private failed: Error | null = null;
 
   constructor(
@@ -30,14 +40,14 @@ export class CatFileBatch {
 
   private start(): ChildProcessWithoutNullStreams {
     if (this.child) return this.child;
+    this.buf = Buffer.alloc(0);
+    this.chunks = [];
+    this.chunkBytes = this.need = this.skip = 0;
     const child = spawn('git', ['cat-file', '--batch'], {
       cwd: this.cwd,
       env: gitSpawnEnv(this.extraEnv()),
     });
-    child.stdout.on('data', (d: Buffer) => {
-      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-      this.drain();
-    });
+    child.stdout.on('data', (d: Buffer) => this.receive(d));
     child.stderr.resume();
     const fail = (e: Error) => {
       this.failed = e;
@@ -54,6 +64,30 @@ export class CatFileBatch {
     return child;
   }
 
+  /**
+   * Incoming bytes: skipped while an oversized object streams by; gathered as chunks while a large
+   * body arrives (one copy at the end, not one per chunk); otherwise parsed.
+   */
+  private receive(d: Buffer) {
+    if (this.skip > 0) {
+      const n = Math.min(this.skip, d.length);
+      this.skip -= n;
+      d = d.subarray(n);
+      if (d.length === 0) return;
+    }
+    if (this.need > 0) {
+      this.chunks.push(d);
+      this.chunkBytes += d.length;
+      if (this.chunkBytes < this.need) return;
+      d = Buffer.concat(this.chunks, this.chunkBytes);
+      this.chunks = [];
+      this.chunkBytes = 0;
+      this.need = 0;
+    }
+    this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+    this.drain();
+  }
+
   private drain() {
     while (this.queue.length) {
       const nl = this.buf.indexOf(10);
@@ -68,7 +102,26 @@ export class CatFileBatch {
       }
       const [oid, type, sizeText] = header.split(' ');
       const size = Number(sizeText);
-      if (this.buf.length < nl + 1 + size + 1) return;
+      if (size > head.maxBytes) {
+        const have = this.buf.length - (nl + 1);
+        if (have >= size + 1) this.buf = this.buf.subarray(nl + 1 + size + 1);
+        else {
+          this.skip = size + 1 - have;
+          this.buf = Buffer.alloc(0);
+        }
+        this.queue.shift();
+        head.resolve({ type: type ?? 'unknown', content: Buffer.alloc(0), oid, oversized: size });
+        if (this.skip > 0) return;
+        continue;
+      }
+      if (this.buf.length < nl + 1 + size + 1) {
+        // Wait for the rest of the body without re-copying the buffer on every chunk.
+        this.chunks = [this.buf];
+        this.chunkBytes = this.buf.length;
+        this.need = nl + 1 + size + 1;
+        this.buf = Buffer.alloc(0);
+        return;
+      }
       const content = Buffer.from(this.buf.subarray(nl + 1, nl + 1 + size));
       this.buf = this.buf.subarray(nl + 1 + size + 1);
       this.queue.shift();
@@ -76,17 +129,17 @@ export class CatFileBatch {
     }
   }
 
-  read(oid: string): Promise<RawObject | null> {
+  read(oid: string, maxBytes = Number.POSITIVE_INFINITY): Promise<RawObject | null> {
     if (this.failed) return Promise.reject(this.failed);
     const child = this.start();
     return new Promise((resolve, reject) => {
-      this.queue.push({ oid, resolve, reject });
+      this.queue.push({ oid, maxBytes, resolve, reject });
       child.stdin.write(`${oid}\n`);
     });
   }
 
-  async readMany(oids: readonly string[]): Promise<Map<string, RawObject>> {
-    const results = await Promise.all(oids.map((o) => this.read(o)));
+  async readMany(oids: readonly string[], maxBytes?: number): Promise<Map<string, RawObject>> {
+    const results = await Promise.all(oids.map((o) => this.read(o, maxBytes)));
     const map = new Map<string, RawObject>();
     oids.forEach((o, i) => {
       const r = results[i];

@@ -24,6 +24,7 @@ import {
   type TreeEntry,
   type WriteCommitInput,
   ZERO_OID,
+  type ReadBlobsOptions,
 } from '../engine.js';
 import { parseCommit, parseTree } from '../objects.js';
 import { ensureSnapshotStore, mergeIndexes, snapshotIndexPath, snapshotReadEnv } from '../snapshot-store.js';
@@ -136,10 +137,14 @@ export class NativeEngine implements GitEngine {
     return o.content;
   }
 
-  async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
-    const raw = await this.cat.readMany(oids);
+  async readBlobs(oids: readonly string[], opts: ReadBlobsOptions = {}): Promise<Map<string, Buffer>> {
+    const raw = await this.cat.readMany(oids, opts.maxBytes);
     const out = new Map<string, Buffer>();
-    for (const [oid, o] of raw) if (o.type === 'blob') out.set(oid, o.content);
+    for (const [oid, o] of raw) {
+      if (o.type !== 'blob') continue;
+      if (o.oversized !== undefined) opts.oversized?.set(oid, o.oversized);
+      else out.set(oid, o.content);
+    }
     return out;
   }
 
