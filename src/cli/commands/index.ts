@@ -11,6 +11,7 @@ export const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   context: () => import('./context.js'),
   doctor: () => import('./doctor.js'),
   exec: () => import('./exec.js'),
+  export: () => import('./export.js'),
   finish: () => import('./finish.js'),
   import: () => import('./import.js'),
   init: () => import('./init.js'),
