@@ -51,7 +51,8 @@ export interface AgentAdapter {
     to: string | null,
   ): SessionFileFacts;
   /** Facts and cost of a whole session file. */
-  importFile(path: string, root: string | null): ImportedSession;
+  /** `redact`: the repository's redaction, applied to long outputs before they are cut. */
+  importFile(path: string, root: string | null, redact?: (text: string) => string): ImportedSession;
   /** The session file of a session whose hooks did not name it, if it can be found. */
   findSessionFile?(sessionId: string, firstAt: string): string | null;
 }
@@ -103,13 +104,13 @@ const claude: AgentAdapter = {
     const version = inRun.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
     return { cost: transcriptCost(inRun), version };
   },
-  importFile(path, root) {
+  importFile(path, root, redact) {
     const t = loadSessionTranscripts(path);
     if (!t.entries.some((e) => e.sessionId || ((e.type === 'user' || e.type === 'assistant') && e.message)))
       throw new UsageError(`${path}: not a Claude Code transcript (no session lines)`);
     // The session's cwd is on any of its lines, not always on those that call tools.
     const cwd = t.entries.find((e) => e.cwd && !e.isSidechain)?.cwd ?? null;
-    const facts = foldSession(transcriptEvents(t.entries), { root, cwd });
+    const facts = foldSession(transcriptEvents(t.entries), { root, cwd, redact });
     return {
       facts,
       cost: transcriptCost(t.entries),
@@ -128,7 +129,7 @@ const codex: AgentAdapter = {
     const rollout = parseRollout(text);
     return { cost: spanCost(rollout.usage, from, to), version: rollout.meta.cli_version };
   },
-  importFile(path, root) {
+  importFile(path, root, redact) {
     const rollout = parseRollout(readFileSync(path, 'utf8'));
     if (
       !rollout.meta.session_id &&
@@ -136,7 +137,7 @@ const codex: AgentAdapter = {
       !rollout.usage.length
     )
       throw new UsageError(`${path}: not a Codex rollout file (no {timestamp, type, payload} lines)`);
-    const facts = foldSession(rollout.events, { root });
+    const facts = foldSession(rollout.events, { root, redact });
     return {
       facts,
       cost: rollout.cost,
@@ -183,11 +184,11 @@ const gemini: AgentAdapter = {
     if (text === null) return { cost: null, version: null };
     return { cost: spanCost(parseGeminiSession(text).usage, from, to), version: null };
   },
-  importFile(path, root) {
+  importFile(path, root, redact) {
     const session = parseGeminiSession(readFileSync(path, 'utf8'), { cwd: root });
     if (!session.session_id && session.messages === 0)
       throw new UsageError(`${path}: not a Gemini CLI session file (no sessionId, no messages)`);
-    const facts = foldSession(session.events, { root });
+    const facts = foldSession(session.events, { root, redact });
     return {
       facts,
       cost: session.cost,

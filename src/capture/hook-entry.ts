@@ -12,6 +12,7 @@ import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/jou
 import { setMark, worktreeKeyOf } from '../journal/marks.js';
 import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
+import { mergeRedactions, type Redactor } from '../redact/redactor.js';
 import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { AGENT_ALIASES } from './hook/agent-names.js';
@@ -25,7 +26,20 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
   try {
     const agent = AGENT_ALIASES[args[0] ?? ''] ?? safeName(args[0] ?? 'unknown');
     const argvPayload = args.slice(1).find((a) => a.startsWith('{')); // Codex notify passes JSON as argv
-    const text = argvPayload !== undefined ? clip(argvPayload) : readStdinClipped(opts.stdinFd ?? 0);
+    // Long strings are redacted before the clipper cuts them; the payload's repository is not known
+    // yet, so the one around the hook's cwd (where the agent runs it), else the default rules.
+    let early: { redactor: Redactor; root: string | null } | null = null;
+    const redactEarly = (t: string) => {
+      if (!early) {
+        const root = findGitDirs(process.cwd(), env)?.root ?? null;
+        early = { redactor: repoRedactor(root), root };
+      }
+      return early.redactor.redact(t);
+    };
+    const text =
+      argvPayload !== undefined
+        ? clip(argvPayload, redactEarly)
+        : readStdinClipped(opts.stdinFd ?? 0, redactEarly);
     const received = new Date().toISOString();
     let payload: Record<string, unknown> | null = null;
     let parseError: string | null = null;
@@ -56,7 +70,8 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const file = join(sessionsDir(dirs.commonDir, agent), `${sessionId}.jsonl`);
     // The first event of a run records HEAD: a new session file, or one quiet for two hours.
     const first = isNewRun(file, Date.parse(received));
-    const redactor = repoRedactor(dirs.root);
+    const pre = early as { redactor: Redactor; root: string | null } | null;
+    const redactor = pre && pre.root === dirs.root ? pre.redactor : repoRedactor(dirs.root);
     const line: JournalEvent = {
       v: 1,
       t: received,
@@ -72,7 +87,10 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
         : {}),
       payload: redactor.redactDeep(payload),
     };
-    const report = redactor.report();
+    const report =
+      pre && pre.redactor !== redactor
+        ? mergeRedactions(pre.redactor.report(), redactor.report())
+        : redactor.report();
     if (report.length) line.redactions = report;
     appendEvent(file, line, { sync: false });
     // after the line, never before: the git hooks' shell tests see the session (journal/marks.ts)
@@ -140,15 +158,15 @@ function headFacts(dirs: GitDirs) {
   }
 }
 
-function clip(text: string): string {
-  const c = new JsonClipper();
+function clip(text: string, redact: (t: string) => string): string {
+  const c = new JsonClipper(undefined, redact);
   c.write(text);
   return c.end();
 }
 
 /** Read fd 0 to the end in chunks, clipping long strings as they stream by: memory stays bounded. */
-function readStdinClipped(fd: number): string {
-  const clipper = new JsonClipper();
+function readStdinClipped(fd: number, redact: (t: string) => string): string {
+  const clipper = new JsonClipper(undefined, redact);
   const decoder = new StringDecoder('utf8');
   const buf = Buffer.allocUnsafe(256 * 1024);
   for (;;) {

@@ -98,3 +98,61 @@ function tailBytes(buf: Buffer, n: number): Buffer {
   while (start < buf.length && (buf[start]! & 0xc0) === 0x80) start++;
   return buf.subarray(start);
 }
+
+/**
+ * Characters redacted past a cut on each side. Redaction runs on the kept part plus this margin, so a
+ * secret that straddles the window's edge is cut inside the margin and never reaches what is kept.
+ */
+export const CUT_MARGIN = 4096;
+
+/** Where a word ends: whitespace, quotes, separators, brackets. */
+const WORD_BREAK = /[\s"'`,;|&()<>[\]{}]/;
+/** A partial word longer than this at a cut is kept (prose with no break is not worth losing). */
+const MAX_PARTIAL = 256;
+
+/** Drop the partial word a cut left at the start of `text` (after a tail cut). */
+export function dropLeadingPartial(text: string): string {
+  const limit = Math.min(text.length, MAX_PARTIAL);
+  for (let i = 0; i < limit; i++) if (WORD_BREAK.test(text[i]!)) return text.slice(i);
+  return text;
+}
+
+/** Drop the partial word a cut left at the end of `text` (after a head cut). */
+export function dropTrailingPartial(text: string): string {
+  const limit = Math.max(0, text.length - MAX_PARTIAL);
+  for (let i = text.length - 1; i >= limit; i--) if (WORD_BREAK.test(text[i]!)) return text.slice(0, i + 1);
+  return text;
+}
+
+/**
+ * The last `max` characters of `text` after redaction — redact first, then cut: the last
+ * `max + CUT_MARGIN` characters are redacted as one piece, so a key (`DB_PASSWORD=`) just before the
+ * cut still hides its value, and no cut leaves a piece of a token no rule recognises. The cut drops
+ * the partial word (or line, with `lines`) at its edge.
+ */
+export function redactedTail(
+  redact: (text: string) => string,
+  text: string,
+  max: number,
+  opts: { lines?: boolean } = {},
+): { text: string; truncated: boolean } {
+  const window = text.length > max + CUT_MARGIN ? text.slice(text.length - max - CUT_MARGIN) : text;
+  const clean = redact(window);
+  if (clean.length <= max && window === text) return { text: clean, truncated: false };
+  let cut = clean.slice(-max);
+  const nl = opts.lines ? cut.indexOf('\n') : -1;
+  cut = nl >= 0 && nl < cut.length - 1 ? cut.slice(nl + 1) : dropLeadingPartial(cut);
+  return { text: cut, truncated: true };
+}
+
+/** The first `max` characters of `text` after redaction (see redactedTail). */
+export function redactedHead(
+  redact: (text: string) => string,
+  text: string,
+  max: number,
+): { text: string; truncated: boolean } {
+  const window = text.length > max + CUT_MARGIN ? text.slice(0, max + CUT_MARGIN) : text;
+  const clean = redact(window);
+  if (clean.length <= max && window === text) return { text: clean, truncated: false };
+  return { text: dropTrailingPartial(clean.slice(0, max)), truncated: true };
+}

@@ -73,11 +73,13 @@ export function appendRunEvent(
   loc: RepoLocation,
   id: string,
   event: { type: string; [k: string]: unknown },
-  opts: { create?: boolean } = {},
+  /** `redactor`: one that already redacted parts of the event (its counts join the line's). */
+  opts: { create?: boolean; redactor?: Redactor } = {},
 ): void {
   const path = runJournalPath(loc.commonDir, id);
   if (!opts.create && !existsSync(path)) throw new NotFoundError(`no open run ${id}`);
-  appendEvent(path, redactEvent({ v: 1 as const, t: nowIso(), ...event }, repoRedactor(loc.worktree)));
+  const redactor = opts.redactor ?? repoRedactor(loc.worktree);
+  appendEvent(path, redactEvent({ v: 1 as const, t: nowIso(), ...event }, redactor));
 }
 
 export function readRun(loc: RepoLocation, id: string): RunJournal {

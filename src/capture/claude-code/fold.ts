@@ -2,6 +2,8 @@
 // follow-ups, files read and edited, Bash commands with exit codes and durations, subagents, agent
 // identity. Pure; git facts (diff, commits) and cost are joined at seal time.
 import type { CommandRun } from '../../record/schema.js';
+import { redactedTail } from '../../redact/caps.js';
+import { Redactor } from '../../redact/redactor.js';
 import type { EditMark } from '../checks.js';
 import { checkIdentity, classifyCommand, mayWriteFiles } from '../classify.js';
 import type { SessionEvent, ToolRole } from './events.js';
@@ -45,7 +47,15 @@ export interface FoldOptions {
   cwd?: string | null;
   /** Characters of command output kept (the end of it). */
   outputTail?: number;
+  /**
+   * Redaction applied to a long output before its tail is cut (redact first, then cut): the
+   * repository's redactor. Default: the default rules.
+   */
+  redact?: (text: string) => string;
 }
+
+let defaultRedactor: Redactor | null = null;
+const redactDefault = (text: string) => (defaultRedactor ??= new Redactor()).redact(text);
 
 const READ_TOOLS = new Set(['Read', 'NotebookRead', 'mcp__acp__Read']);
 const EDIT_TOOLS = new Set([
@@ -64,6 +74,7 @@ type End = Extract<SessionEvent, { kind: 'tool-end' }>;
 
 export function foldSession(events: readonly SessionEvent[], opts: FoldOptions = {}): SessionFacts {
   const tail = opts.outputTail ?? 2000;
+  const redact = opts.redact ?? redactDefault;
   const sessionCwd =
     opts.cwd ??
     events.flatMap((e) => ((e.kind === 'tool-start' || e.kind === 'tool-end') && e.cwd ? [e.cwd] : []))[0] ??
@@ -166,7 +177,7 @@ export function foldSession(events: readonly SessionEvent[], opts: FoldOptions =
     )
       subagents.set(end.response.agentId, str(input.subagent_type));
     if (role === 'shell' && typeof input.command === 'string') {
-      const run = commandRun(input, start, end, tail, rel, tasks);
+      const run = commandRun(input, start, end, tail, rel, tasks, redact);
       const refusal = denied.find((d) => d.tool_use_id === id);
       if (refusal) {
         run.denied = true;
@@ -214,6 +225,7 @@ function commandRun(
   tail: number,
   rel: (p: string) => string,
   tasks: ReadonlyMap<string, { status: string; exit_code: number | null }> = new Map(),
+  redact: (text: string) => string = redactDefault,
 ): CommandRun {
   const command = String(input.command);
   const background =
@@ -235,6 +247,7 @@ function commandRun(
     if (Number.isFinite(d) && d >= 0) duration = d;
   }
   const output = end?.output ?? null;
+  const kept = output !== null && output.length > tail ? redactedTail(redact, output, tail) : null;
   const cwd = start?.cwd ?? end?.cwd ?? null;
   const kind = classifyCommand(command);
   const identity = checkIdentity(command);
@@ -249,9 +262,9 @@ function commandRun(
     // One check whatever output plumbing surrounds it (`mix test 2>&1 | tail -5` is `mix test`).
     ...(CHECK_KINDS.has(kind) && identity !== command.trim().replace(/\s+/g, ' ') ? { check: identity } : {}),
     ...commandOutcome(command, end, exit, interrupted, background, task),
-    output_tail: output === null ? null : output.length > tail ? output.slice(-tail) : output,
+    output_tail: kept ? kept.text : output,
     ...(background ? { background: true } : {}),
-    ...(output !== null && output.length > tail ? { truncated: true } : {}),
+    ...(kept?.truncated ? { truncated: true } : {}),
   };
 }
 

@@ -33,9 +33,10 @@ export async function importTranscript(
   if (!existsSync(path))
     throw new NotFoundError(`no such ${agent === AGENT ? 'transcript' : 'session file'}: ${path}`);
   if (!statSync(path).isFile()) throw new UsageError(`${path}: not a file`);
-  const session = agentAdapter(agent).importFile(path, repo.location.worktree);
-  // The repository's own patterns too (.agent-log/config.json), as for every journal line.
+  // The repository's own patterns too (.agent-log/config.json), as for every journal line; the same
+  // redactor sees long outputs before the fold cuts them, so its counts include those.
   const redactor = repoRedactor(repo.location.worktree);
+  const session = agentAdapter(agent).importFile(path, repo.location.worktree, (t) => redactor.redact(t));
   const facts = redactor.redactDeep(session.facts);
   const cost = session.cost;
   const sessionId = session.sessionId.replace(/[^A-Za-z0-9._-]/g, '_');

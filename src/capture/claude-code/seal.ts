@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { EMPTY_TREE, type GitEngine } from '../../git/engine.js';
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
+import { repoRedactor } from '../../redact/config.js';
 import { mergeRedactions } from '../../redact/redactor.js';
 import { commitsWithEvidence, makesCommits } from '../../store/attach-evidence.js';
 import { sealRecords } from '../../store/seal.js';
@@ -81,9 +82,10 @@ export function runTranscript(
 export function hookRunFacts(
   run: SessionRun,
   root: string | null,
+  redact?: (text: string) => string,
 ): { facts: SessionFacts; cost: SessionCost | null; version: string | null } {
   const events = sessionEvents(run);
-  const first = foldSession(events, { root });
+  const first = foldSession(events, { root, redact });
   if (run.agent !== AGENT) {
     // Codex and Gemini: their hooks see every call; the session file adds cost and version only.
     const adapter = agentAdapter(run.agent);
@@ -104,7 +106,7 @@ export function hookRunFacts(
       // No hook sees a background task finish; the transcript's notification does.
       e.kind === 'task-done',
   );
-  const facts = extra.length ? foldSession([...events, ...extra], { root }) : first;
+  const facts = extra.length ? foldSession([...events, ...extra], { root, redact }) : first;
   const version = entries.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
   return { facts, cost: transcriptCost(entries), version };
 }
@@ -139,13 +141,15 @@ export async function sealSessionRun(
 ): Promise<SessionSealOutcome> {
   const { engine } = repo;
   const imported = run.imported;
+  // Long outputs are redacted before the fold cuts them; its counts join the record's.
+  const foldRedactor = repoRedactor(repo.location.worktree);
   const fromRun = imported
     ? {
         facts: imported.facts as SessionFacts,
         cost: (imported.cost as SessionCost | null) ?? null,
         version: (imported.facts as SessionFacts).version,
       }
-    : hookRunFacts(run, run.head?.root ?? repo.location.worktree);
+    : hookRunFacts(run, run.head?.root ?? repo.location.worktree, (t) => foldRedactor.redact(t));
   const { facts, cost } = fromRun;
   const head = await engine.head();
   const startCommit = run.head?.commit ?? null;
@@ -206,7 +210,7 @@ export async function sealSessionRun(
     },
     cost,
     source: imported ? 'import' : 'prompt',
-    redactions: mergeRedactions(run.redactions),
+    redactions: mergeRedactions(run.redactions, foldRedactor.report()),
     sealedAt: opts.now.toISOString(),
     ended: true,
     version: fromRun.version ?? facts.version,

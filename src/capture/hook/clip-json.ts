@@ -4,6 +4,8 @@
 // payloads repeat (`content`, `originalFile`, `old_string` …) keep only a short head: the seal reads
 // changes from git, not from payloads. Dependency-free: the hook path loads it.
 
+import { CUT_MARGIN, dropLeadingPartial, dropTrailingPartial } from '../../redact/caps.js';
+
 export interface ClipLimits {
   /** Characters kept from the start of a long string. */
   head: number;
@@ -72,7 +74,18 @@ export class JsonClipper {
   /** Strings that were shortened. */
   clipped = 0;
 
-  constructor(private readonly limits: ClipLimits = DEFAULT_LIMITS) {}
+  /** Extra characters kept past each cut of the current string, redacted with it, then dropped. */
+  private margin = 0;
+
+  /**
+   * @param redact when given, a long string is redacted before it is cut (head and tail each with a
+   *   margin past the cut, dropped afterwards with the partial word at the edge): a cut never leaves
+   *   a piece of a token that no rule recognises, nor a value whose key was cut away.
+   */
+  constructor(
+    private readonly limits: ClipLimits = DEFAULT_LIMITS,
+    private readonly redact?: (text: string) => string,
+  ) {}
 
   write(chunk: string): void {
     this.seen += chunk.length;
@@ -182,6 +195,9 @@ export class JsonClipper {
       this.stringHead = overBudget ? Math.floor(this.limits.head / 16) : this.limits.head;
       this.stringTail = overBudget ? 0 : this.limits.tail;
     }
+    this.margin = this.redact && !this.isKey ? Math.min(CUT_MARGIN, 2 * this.stringHead) : 0;
+    this.stringHead += this.margin;
+    if (this.stringTail) this.stringTail += this.margin;
   }
 
   private add(text: string) {
@@ -241,6 +257,8 @@ export class JsonClipper {
     } else if (this.count + this.skipped > 1024 && BASE64.test(this.head) && BASE64.test(this.tail || 'A')) {
       value = `[base64 omitted: ${this.skipped ? `${this.count + this.skipped}+` : this.count} chars]`;
       this.clipped++;
+    } else if (this.redact) {
+      value = this.redactedValue(this.redact);
     } else if (this.skipped) {
       value = `${this.head}\n…[${this.skipped}+ chars omitted]`;
       this.clipped++;
@@ -252,10 +270,37 @@ export class JsonClipper {
     this.skipping = false;
     this.emit(JSON.stringify(value));
   }
+
+  /** Redact first, then cut to the limits (the margins go, with the partial word at each cut). */
+  private redactedValue(redact: (text: string) => string): string {
+    const headN = this.stringHead - this.margin;
+    const tailN = this.stringTail ? this.stringTail - this.margin : 0;
+    const whole = !this.skipped && this.count === this.head.length + this.tail.length;
+    if (whole && this.count <= headN + tailN) return this.head + this.tail;
+    if (whole) {
+      const clean = redact(this.head + this.tail);
+      if (clean.length <= headN + tailN) return clean;
+      this.clipped++;
+      const head = dropTrailingPartial(clean.slice(0, headN));
+      if (!tailN) return `${head}\n…[${clean.length - head.length}+ chars omitted]`;
+      const tail = dropLeadingPartial(clean.slice(-tailN));
+      return `${head}\n…[${clean.length - head.length - tail.length} chars omitted]…\n${tail}`;
+    }
+    this.clipped++;
+    const head = dropTrailingPartial(redact(this.head).slice(0, headN));
+    if (this.skipped || !tailN)
+      return `${head}\n…[${this.count + this.skipped - head.length}+ chars omitted]`;
+    const tail = dropLeadingPartial(redact(this.tail.slice(-this.stringTail)).slice(-tailN));
+    return `${head}\n…[${this.count - head.length - tail.length} chars omitted]…\n${tail}`;
+  }
 }
 
-export function clipJson(text: string, limits: ClipLimits = DEFAULT_LIMITS): string {
-  const c = new JsonClipper(limits);
+export function clipJson(
+  text: string,
+  limits: ClipLimits = DEFAULT_LIMITS,
+  redact?: (text: string) => string,
+): string {
+  const c = new JsonClipper(limits, redact);
   c.write(text);
   return c.end();
 }

@@ -2,6 +2,7 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
+import { CUT_MARGIN, dropLeadingPartial } from '../../redact/caps.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -85,12 +86,22 @@ export function runCommand(
   });
 }
 
-/** The last lines of output that fit in `maxBytes`, with a marker when cut. */
-export function tailText(text: string, maxBytes = 4000): { text: string; truncated: boolean } {
-  const clean = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, ''); // drop terminal colour codes
-  if (Buffer.byteLength(clean) <= maxBytes) return { text: clean, truncated: false };
+/**
+ * The last lines of output that fit in `maxBytes`, with a marker when cut. Redacted first, then cut
+ * (`redact` sees the kept part plus a margin), and the cut drops the partial line or word at its edge:
+ * a token split by the cut, or a value whose key fell outside the tail, never survives.
+ */
+export function tailText(
+  text: string,
+  maxBytes = 4000,
+  redact: (text: string) => string = (t) => t,
+): { text: string; truncated: boolean } {
+  const plain = text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, ''); // drop terminal colour codes
+  const window = plain.length > maxBytes + CUT_MARGIN ? plain.slice(-(maxBytes + CUT_MARGIN)) : plain;
+  const clean = redact(window);
+  if (window === plain && Buffer.byteLength(clean) <= maxBytes) return { text: clean, truncated: false };
   let cut = clean.slice(-maxBytes);
   const nl = cut.indexOf('\n');
-  if (nl >= 0 && nl < cut.length - 1) cut = cut.slice(nl + 1);
+  cut = nl >= 0 && nl < cut.length - 1 ? cut.slice(nl + 1) : dropLeadingPartial(cut);
   return { text: `…[earlier output truncated]\n${cut}`, truncated: true };
 }

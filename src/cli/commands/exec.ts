@@ -6,6 +6,7 @@ import { classifyCommand } from '../../capture/classify.js';
 import { displayCommand, runCommand, tailText } from '../../capture/manual/exec.js';
 import { decideExec } from '../../capture/guard/manual.js';
 import { UsageError } from '../../errors.js';
+import { repoRedactor } from '../../redact/config.js';
 import { loadRepoConfig } from '../../store/config.js';
 import { appendRunEvent, findRun } from '../../store/runs.js';
 import { recordingOff } from '../../store/pause.js';
@@ -100,20 +101,28 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
   }
   const result = await runCommand(cmd, { out: ctx.out, err: ctx.err, cwd: ctx.cwd, env: ctx.env });
   const command = shellScript(cmd) ?? displayCommand(cmd);
-  const tail = tailText(result.outputTail);
-  appendRunEvent(repo.location, run.id, {
-    type: 'exec',
-    command,
-    cwd: repo.location.worktree ? relative(repo.location.worktree, ctx.cwd) || '.' : '.',
-    started_at: result.startedAt,
-    duration_ms: result.durationMs,
-    exit_code: result.notFound ? 127 : result.exitCode,
-    interrupted: result.interrupted,
-    kind: execKind(command, argv.kind, argv.check),
-    output_tail: tail.text,
-    ...(tail.truncated ? { truncated: true } : {}),
-    ...(argv.check ? { check: argv.check } : {}),
-    ...(tree ? { tree } : {}),
-  });
+  // Redact the whole tail window before cutting it; the same redactor then redacts the event, so the
+  // line's counts include what the cut would have hidden.
+  const redactor = repoRedactor(repo.location.worktree);
+  const tail = tailText(result.outputTail, 4000, (t) => redactor.redact(t));
+  appendRunEvent(
+    repo.location,
+    run.id,
+    {
+      type: 'exec',
+      command,
+      cwd: repo.location.worktree ? relative(repo.location.worktree, ctx.cwd) || '.' : '.',
+      started_at: result.startedAt,
+      duration_ms: result.durationMs,
+      exit_code: result.notFound ? 127 : result.exitCode,
+      interrupted: result.interrupted,
+      kind: execKind(command, argv.kind, argv.check),
+      output_tail: tail.text,
+      ...(tail.truncated ? { truncated: true } : {}),
+      ...(argv.check ? { check: argv.check } : {}),
+      ...(tree ? { tree } : {}),
+    },
+    { redactor },
+  );
   return result.exitCode;
 }
