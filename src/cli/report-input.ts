@@ -50,6 +50,8 @@ export function rendered<T>(template: LoadedTemplate, render: () => T): T {
 
 /** Records named by `ref` (record ID prefix or revision); default: the active run, else HEAD. */
 export async function loadRecords(ctx: Context, ref: string | undefined): Promise<StoredRecord[]> {
+  if (ref !== undefined && ref.trim() === '')
+    throw new UsageError('empty record ID or revision (give one, or none for the current run or HEAD)');
   const repo = await ctx.repo();
   await mergeFetched(ctx, repo);
   await sealStaleSessions(repo, ctx);

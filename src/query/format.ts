@@ -62,7 +62,10 @@ export const MAX_FIELD_CHARS = 1000;
 
 export function truncate(text: string, width: number): string {
   if (width <= 0 || width > MAX_FIELD_CHARS) width = MAX_FIELD_CHARS;
-  const flat = text.slice(0, width * 4).replace(/\s+/g, ' ').trim();
+  const flat = text
+    .slice(0, width * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (width <= 0 || [...flat].length <= width) return flat;
   if (width === 1) return '…';
   return `${[...flat].slice(0, width - 1).join('')}…`;
@@ -143,7 +146,10 @@ function placeholder(stored: StoredRecordLike, name: string): string | undefined
       return r.outcome.status;
     case 'intent':
       // Our own records cap an intent at 8 KB; one from a remote may hold megabytes.
-      return r.task.intent.slice(0, 8 * 1024).replace(/\s+/g, ' ').trim();
+      return r.task.intent
+        .slice(0, 8 * 1024)
+        .replace(/\s+/g, ' ')
+        .trim();
     case 'checks':
       return checkSummary(r);
     case 'files':

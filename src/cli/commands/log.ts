@@ -1,6 +1,5 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`), paged on a terminal.
 import type { Argv } from 'yargs';
-import { UsageError } from '../../errors.js';
 import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
@@ -8,6 +7,7 @@ import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions, unsealedRunRecords } from '../pending-runs.js';
+import { countArg } from '../query-options.js';
 
 export const command = 'log';
 export const describe = 'List runs, newest first, one line each';
@@ -15,24 +15,21 @@ export const describe = 'List runs, newest first, one line each';
 export const builder = (y: Argv) =>
   y
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
-    .option('n', { alias: 'max-count', type: 'number', describe: 'show at most N runs' })
+    .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
     .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
 
 interface LogArgs {
   json: boolean;
-  n?: number;
+  n?: string;
   format?: string;
   pager: boolean;
 }
 
 export async function handler(argv: LogArgs, ctx: Context) {
+  const limit = countArg(argv.n) ?? Number.POSITIVE_INFINITY;
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
-  const limit = argv.n ?? Number.POSITIVE_INFINITY;
-  if (argv.n !== undefined && (!Number.isInteger(argv.n) || argv.n < 0)) {
-    throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
-  }
   // Runs not sealed yet (open or waiting for a commit) come first: they are the newest.
   const unsealed = (await unsealedRunRecords(repo)).map((record) => ({
     record,
