@@ -84,7 +84,11 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       session_id: sessionId,
       ...(str(payload.tool_use_id) ? { tool_use_id: str(payload.tool_use_id) } : {}),
       ...(str(payload.agent_id) ? { agent_id: str(payload.agent_id) } : {}),
-      ...(first || event === 'SessionStart' ? { head: headFacts(dirs) } : {}),
+      // HEAD at the start, and at each turn's end: commits up to the last one were made while the
+      // session was live (its own); later commits need evidence to take it (store/attach-evidence.ts).
+      ...(first || event === 'SessionStart' || event === 'Stop' || event === 'SessionEnd'
+        ? { head: headFacts(dirs) }
+        : {}),
       payload: redactor.redactDeep(payload),
     };
     const report =

@@ -45,7 +45,13 @@ function prepareCommitMsg(file: string | undefined, source: string | undefined, 
   if (!file || source === 'merge' || source === 'commit') return;
   const loc = locationHere(env);
   if (!loc) return;
-  const ids = commitRunIds(loc, env);
+  const ids = commitRunIds(loc, env, new Date(), () => {
+    const r = spawnSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], {
+      cwd: loc.worktree ?? undefined,
+      encoding: 'utf8',
+    });
+    return r.status === 0 ? r.stdout.split('\0').filter(Boolean) : [];
+  });
   if (ids.length === 0) return;
   spawnSync(
     'git',

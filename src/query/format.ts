@@ -189,3 +189,14 @@ export function formatRecord(stored: StoredRecordLike, format: string): string {
 export function formatJson(items: readonly StoredRecordLike[]): string {
   return `${jsonText(items.map((s) => s.record))}\n`;
 }
+
+/** How long ago `iso` was, in the largest whole unit: `45s`, `12m`, `3h`, `9d`; '' when unknown. */
+export function formatAge(iso: string | null | undefined, now: Date): string {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  if (!Number.isFinite(t)) return '';
+  const s = Math.max(0, Math.floor((now.getTime() - t) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}

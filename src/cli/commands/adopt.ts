@@ -6,6 +6,8 @@ import type { RunRecord } from '../../record/schema.js';
 import { agentLogTrailers } from '../../store/config.js';
 import { loadAllRecords } from '../../store/read.js';
 import { sealRecords } from '../../store/seal.js';
+import { listRuns } from '../../store/runs.js';
+import { sealRun } from '../../capture/manual/session.js';
 import type { Context } from '../context.js';
 import { jsonText } from '../../record/display.js';
 import { resolveRange } from '../range.js';
@@ -25,7 +27,8 @@ export const builder = (y: Argv) =>
     .option('json', { type: 'boolean', default: false });
 
 export async function handler(argv: { target?: string; id: string[]; json: boolean }, ctx: Context) {
-  const { engine } = await ctx.repo();
+  const repo = await ctx.repo();
+  const { engine } = repo;
   const target = argv.target ?? 'HEAD';
   let commits: string[];
   if (target.includes('..')) {
@@ -57,6 +60,13 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
   const items = [];
   for (const [prefix, newCommits] of wanted) {
     const matches = records.filter((r) => r.record.id.startsWith(prefix));
+    const waiting = matches.length ? [] : listRuns(repo.location).filter((r) => r.id.startsWith(prefix));
+    if (waiting.length === 1 && waiting[0]!.state === 'pending') {
+      // A finished run that no commit took: the user says which commits carry it.
+      const outcome = await sealRun(repo, waiting[0]!, ctx.now(), { commits: newCommits });
+      if (outcome.sealed) attached.push({ id: outcome.record.id, commits: newCommits });
+      continue;
+    }
     if (matches.length !== 1) {
       ctx.warn(
         matches.length ? `'${prefix}' matches several records; skipped` : `no record ${prefix}; skipped`,

@@ -1,6 +1,6 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`), paged on a terminal.
 import type { Argv } from 'yargs';
-import { formatJson, formatRecord, logLines } from '../../query/format.js';
+import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
 import { explainNoRuns } from '../empty-state.js';
@@ -46,9 +46,26 @@ export async function handler(argv: LogArgs, ctx: Context) {
     ctx.out.write(formatJson(out));
     return;
   }
+  // A finished run no commit took yet shows how long it has waited.
+  const shown = items.map((s) =>
+    s.commit || s.record.outcome.status !== 'pending'
+      ? s
+      : {
+          ...s,
+          record: {
+            ...s.record,
+            outcome: {
+              ...s.record.outcome,
+              status: s.record.ended_at
+                ? `pending ${formatAge(s.record.ended_at, ctx.now())}`.trim()
+                : 'pending',
+            },
+          },
+        },
+  );
   const lines = argv.format
-    ? items.map((s) => formatRecord(s, argv.format!))
-    : logLines(items, { color: ctx.isTTY && !ctx.env.NO_COLOR, width: ctx.isTTY ? termWidth() : 0 });
+    ? shown.map((s) => formatRecord(s, argv.format!))
+    : logLines(shown, { color: ctx.isTTY && !ctx.env.NO_COLOR, width: ctx.isTTY ? termWidth() : 0 });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
 }
 
