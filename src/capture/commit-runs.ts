@@ -60,11 +60,25 @@ export function liveSessionRunId(
   return pick.sort((a, b) => a.lastAt.localeCompare(b.lastAt)).at(-1)?.id ?? null;
 }
 
-/** IDs for the commit's `Agent-Log:` trailers: the open run here, and this worktree's pending runs. */
-export function commitRunIds(loc: RepoLocation, env: NodeJS.ProcessEnv, now = new Date()): string[] {
+/**
+ * IDs for the commit's `Agent-Log:` trailers: the open run here, and this worktree's pending runs
+ * whose change the commit carries (`staged`: the paths it changes; a finished run's paths are in its
+ * finish event). A pending run is never named by an unrelated commit.
+ */
+export function commitRunIds(
+  loc: RepoLocation,
+  env: NodeJS.ProcessEnv,
+  now = new Date(),
+  staged: () => readonly string[] = () => [],
+): string[] {
   const live = liveSessionRunId(loc, env, now);
   const open = activeRunId(loc) ?? live;
-  const pending = listRuns(loc).filter((r) => r.state === 'pending' && r.worktreeKey === loc.worktreeKey);
+  const waiting = listRuns(loc).filter((r) => r.state === 'pending' && r.worktreeKey === loc.worktreeKey);
+  const changes = waiting.length ? new Set(staged()) : new Set<string>();
+  const pending = waiting.filter((r) => {
+    const paths = r.events.findLast((e) => e.type === 'finish')?.paths;
+    return Array.isArray(paths) && paths.some((p) => typeof p === 'string' && changes.has(p));
+  });
   // no session running here: a `live` mark left by a session that died without SessionEnd goes,
   // and its run is marked pending for post-commit to seal
   if (!live) refreshMarks(loc, now);

@@ -10,13 +10,14 @@ import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { appendEvent, ensurePrivateDir, type JournalEvent } from '../journal/journal.js';
 import { setMark, worktreeKeyOf } from '../journal/marks.js';
-import { errorLogPath, journalRoot, sessionsDir } from '../journal/paths.js';
+import { errorLogPath, journalRoot, sessionsDir, symlinkedOwnDir } from '../journal/paths.js';
 import { repoRedactor } from '../redact/config.js';
 import { mergeRedactions, type Redactor } from '../redact/redactor.js';
 import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
 import { AGENT_ALIASES } from './hook/agent-names.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
+import { MAX_PAYLOAD_DEPTH, tooDeep } from '../record/json-bounds.js';
 
 export async function runHook(args: string[], opts: HookOptions = {}): Promise<void> {
   const env = opts.env ?? process.env;
@@ -44,6 +45,8 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     let payload: Record<string, unknown> | null = null;
     let parseError: string | null = null;
     if (text.trim() === '') parseError = 'empty payload on stdin';
+    else if (tooDeep(text))
+      parseError = `payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels (${text.length} chars)`;
     else {
       try {
         const v = JSON.parse(text);
@@ -56,6 +59,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const cwd = typeof payload?.cwd === 'string' && payload.cwd.startsWith('/') ? payload.cwd : process.cwd();
     dirs = findGitDirs(cwd, env) ?? (cwd !== process.cwd() ? findGitDirs(process.cwd(), env) : null);
     if (!dirs) return; // not in a repository: nothing to record, nowhere to complain
+    if (symlinkedOwnDir(dirs.commonDir)) return; // never write through a link; doctor and the CLI say why
     if (existsSync(join(journalRoot(dirs.commonDir), 'paused'))) return;
     event =
       args.slice(1).find((a) => !a.startsWith('{')) ??
@@ -81,7 +85,11 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       session_id: sessionId,
       ...(str(payload.tool_use_id) ? { tool_use_id: str(payload.tool_use_id) } : {}),
       ...(str(payload.agent_id) ? { agent_id: str(payload.agent_id) } : {}),
-      ...(first || event === 'SessionStart' ? { head: headFacts(dirs) } : {}),
+      // HEAD at the start, and at each turn's end: commits up to the last one were made while the
+      // session was live (its own); later commits need evidence to take it (store/attach-evidence.ts).
+      ...(first || event === 'SessionStart' || event === 'Stop' || event === 'SessionEnd'
+        ? { head: headFacts(dirs) }
+        : {}),
       payload: clean,
     };
     const report =

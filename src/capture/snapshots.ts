@@ -14,7 +14,8 @@ export function pruneSnapshots(repo: Repo): void {
     if (listRuns(repo.location).length) return;
     // Only a session with a start snapshot needs the store (an import or a session whose snapshot
     // never ran diffs from commits).
-    const needs = (agent: string) => unsealedSessionRuns(commonDir, undefined, agent).some((r) => r.startTree);
+    const needs = (agent: string) =>
+      unsealedSessionRuns(commonDir, undefined, agent).some((r) => r.startTree);
     if (AGENT_NAMES.some(needs)) return;
     removeSnapshotStore(commonDir);
   } catch {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { commitRunIds } from '../capture/commit-runs.js';
 import { findGitDirs } from '../capture/hook/locate.js';
+import { symlinkedOwnDir } from '../journal/paths.js';
 import type { RepoLocation } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { worktreeKeyOf } from '../journal/marks.js';
@@ -25,7 +26,7 @@ export async function runGitHook(args: string[], env: NodeJS.ProcessEnv = proces
 
 function locationHere(env: NodeJS.ProcessEnv): RepoLocation | null {
   const dirs = findGitDirs(process.cwd(), env);
-  if (!dirs) return null;
+  if (!dirs || symlinkedOwnDir(dirs.commonDir)) return null;
   const gitDir = resolve(dirs.gitDir);
   const commonDir = resolve(dirs.commonDir);
   return {
@@ -44,7 +45,13 @@ function prepareCommitMsg(file: string | undefined, source: string | undefined, 
   if (!file || source === 'merge' || source === 'commit') return;
   const loc = locationHere(env);
   if (!loc) return;
-  const ids = commitRunIds(loc, env);
+  const ids = commitRunIds(loc, env, new Date(), () => {
+    const r = spawnSync('git', ['diff', '--cached', '--name-only', '-z', '--no-renames'], {
+      cwd: loc.worktree ?? undefined,
+      encoding: 'utf8',
+    });
+    return r.status === 0 ? r.stdout.split('\0').filter(Boolean) : [];
+  });
   if (ids.length === 0) return;
   spawnSync(
     'git',

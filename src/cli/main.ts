@@ -53,7 +53,7 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
   });
   let code = 0;
   try {
-    argv = helpArgs(argv);
+    argv = freeTextValues(helpArgs(argv));
     const engineAt = argv.findIndex((a) => a === '--engine' || a.startsWith('--engine='));
     if (engineAt >= 0)
       engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
@@ -118,6 +118,43 @@ function helpArgs(argv: string[]): string[] {
   if (name === undefined) return ['--help'];
   if (!(name in COMMAND_MODULES)) throw new UsageError(`unknown command '${name}'`, 'see git agent-log help');
   return [name, '--help'];
+}
+
+/** Options whose value is free text: it may start with dashes (`--constraint "-----BEGIN…"`). */
+const FREE_TEXT = new Set([
+  '--task',
+  '--constraint',
+  '--note',
+  '--reason',
+  '--text',
+  '--rollback',
+  '--boundary',
+  '--for',
+]);
+
+/**
+ * yargs reads a word starting with `-` as a flag, so `--constraint "-----BEGIN KEY-----"` lost its
+ * value. The word after a free-text option is its value unless it looks like a flag itself (`-x`,
+ * `--name`, `--name=…`); before `--` only. `--constraint=-x` works for any value.
+ */
+export function freeTextValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (
+      FREE_TEXT.has(a) &&
+      next !== undefined &&
+      next.startsWith('-') &&
+      next !== '--' &&
+      !/^(-[A-Za-z]|--[A-Za-z][\w-]*(=.*)?)$/s.test(next)
+    ) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 async function closeRepo(ctx: Context) {

@@ -7,10 +7,17 @@ import type { FilterSpec } from '../query/filters.js';
 import { selectFromIndex } from '../query/select.js';
 import { entriesOnCommits, openRecordIndex } from '../store/indexed.js';
 import type { IndexEntry } from '../index/model.js';
+import { mergeFetchedNotes } from '../store/share.js';
 import type { Context } from './context.js';
 import { progressBar } from './progress.js';
 
+/** Notes a plain `git fetch`/`git pull` brought in are merged into ours before reading (local only). */
+export async function mergeFetched(ctx: Context, repo: Repo): Promise<void> {
+  await mergeFetchedNotes(repo, ctx.warn);
+}
+
 export async function openIndexFor(ctx: Context, repo: Repo): Promise<IndexData> {
+  await mergeFetched(ctx, repo);
   const bar = progressBar(ctx, 'indexing run records');
   try {
     const data = await openRecordIndex(repo.engine, { onProgress: bar.update });
@@ -27,6 +34,7 @@ export async function entriesOnCommitsFor(
   repo: Repo,
   commits: readonly string[],
 ): Promise<Map<string, IndexEntry[]>> {
+  await mergeFetched(ctx, repo);
   const bar = progressBar(ctx, 'indexing run records');
   try {
     const { byCommit, warnings } = await entriesOnCommits(repo.engine, commits, { onProgress: bar.update });
@@ -44,6 +52,7 @@ export async function selectFor(
   spec: FilterSpec,
   limit?: number,
 ): Promise<IndexedRecord[]> {
+  await mergeFetched(ctx, repo);
   const bar = progressBar(ctx, 'indexing run records');
   try {
     const { records, warnings } = await selectFromIndex(repo.engine, spec, limit, { onProgress: bar.update });

@@ -59,6 +59,37 @@ export interface FilterArgs {
   rule?: string[];
 }
 
+/**
+ * `-n N` read as text, so that `-n ''` or `-n abc` is refused (as a number yargs made them 0 and
+ * null, and `-n ''` silently listed nothing).
+ */
+export function countArg(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = String(Array.isArray(value) ? value.at(-1) : value);
+  if (!/^\d+$/.test(text)) throw new UsageError(`-n: expected a whole number, got '${text}'`);
+  return Number(text);
+}
+
+/** A glob from the command line: not empty, brackets and braces balanced (`app/[slug]/**` is fine). */
+function checkGlobs(flag: string, values: string[] | undefined): string[] | undefined {
+  for (const v of values ?? []) {
+    if (v.trim() === '') throw new UsageError(`--${flag}: empty pattern`);
+    for (const [open, close] of [
+      ['[', ']'],
+      ['{', '}'],
+    ] as const) {
+      let depth = 0;
+      for (const c of v) {
+        if (c === open) depth++;
+        else if (c === close && --depth < 0) break;
+      }
+      if (depth !== 0)
+        throw new UsageError(`--${flag}: unbalanced '${depth > 0 ? open : close}' in pattern '${v}'`);
+    }
+  }
+  return values;
+}
+
 const STATUSES = ['completed', 'failed', 'abandoned', 'pending'];
 const RISKS = ['low', 'medium', 'high'];
 
@@ -72,8 +103,8 @@ function oneOf(flag: string, values: string[] | undefined, allowed: readonly str
 /** A FilterSpec from the flags; `--commit` needs the repository (commits reachable from REV). */
 export async function filterSpec(argv: FilterArgs, ctx: Context, repo: Repo): Promise<FilterSpec> {
   const spec: FilterSpec = {
-    file: argv.file,
-    read: argv.read,
+    file: checkGlobs('file', argv.file),
+    read: checkGlobs('read', argv.read),
     command: argv.command?.map((src) => {
       try {
         return userRegex(src);
@@ -83,8 +114,8 @@ export async function filterSpec(argv: FilterArgs, ctx: Context, repo: Repo): Pr
     }),
     checkStatus: oneOf('check-status', argv.checkStatus, CHECK_STATES) as CheckState[] | undefined,
     status: oneOf('status', argv.status, STATUSES),
-    agent: argv.agent,
-    model: argv.model,
+    agent: checkGlobs('agent', argv.agent),
+    model: checkGlobs('model', argv.model),
     since: argv.since !== undefined ? parseDate(argv.since, ctx.now(), 'since') : undefined,
     until: argv.until !== undefined ? parseDate(argv.until, ctx.now(), 'until') : undefined,
     approvedBy: argv.approvedBy,
@@ -93,7 +124,7 @@ export async function filterSpec(argv: FilterArgs, ctx: Context, repo: Repo): Pr
     boundaryBreach: argv.boundaryBreach,
     dependency: argv.dependency,
     text: argv.text,
-    branch: argv.branch,
+    branch: checkGlobs('branch', argv.branch),
     stopped: argv.stopped,
     overBudget: argv.overBudget,
     rule: argv.rule,

@@ -1,7 +1,7 @@
 // A revision range `A..B` (or `A...B`, read the same way: the commits B has and A lacks), as the
 // pull-request commands read it: its commits, the records on them, and the commits whose
 // `Agent-Log:` trailer names a run that has no record here.
-import { NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { agentLogTrailers } from '../store/config.js';
 import { loadAllRecords, type StoredRecord } from '../store/read.js';
@@ -22,13 +22,26 @@ export function isRange(target: string): boolean {
   return target.includes('..');
 }
 
-export async function recordsInRange(repo: Repo, target: string): Promise<RangeRecords> {
+/**
+ * The two ends of `A..B` (or `A...B`; an empty A: from the root, an empty B: HEAD), resolved. A range
+ * that is not one, or names a revision that does not exist, is bad input (exit 2), said in one line.
+ */
+export async function resolveRange(
+  engine: Repo['engine'],
+  target: string,
+): Promise<{ from: string | null; to: string }> {
   const parts = target.split(/\.\.\.?/);
   if (parts.length !== 2) throw new UsageError(`'${target}' is not a range: use A..B`);
   const [from, to] = parts as [string, string];
-  const toOid = await repo.engine.resolve(to || 'HEAD');
-  const fromOid = from ? await repo.engine.resolve(from) : null;
-  if (!toOid || (from && !fromOid)) throw new NotFoundError(`unknown revision in range '${target}'`);
+  const toOid = await engine.resolve(to || 'HEAD');
+  if (!toOid) throw new UsageError(`unknown revision '${to}' in range '${target}'`);
+  const fromOid = from ? await engine.resolve(from) : null;
+  if (from && !fromOid) throw new UsageError(`unknown revision '${from}' in range '${target}'`);
+  return { from: fromOid, to: toOid };
+}
+
+export async function recordsInRange(repo: Repo, target: string): Promise<RangeRecords> {
+  const { from: fromOid, to: toOid } = await resolveRange(repo.engine, target);
   const commits = await repo.engine.commitsBetween(fromOid, toOid);
   const inRange = new Set(commits);
   const all = await loadAllRecords(repo.engine);

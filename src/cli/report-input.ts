@@ -4,13 +4,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { existingCommits, newestFirst } from '../git/native/revert.js';
 import type { Repo } from '../git/repo.js';
 import { TemplateError } from '../report/template.js';
 import { resolveRecords, type StoredRecord } from '../store/read.js';
 import { activeRunId } from '../store/runs.js';
 import type { Context } from './context.js';
 import { packageRoot } from './package-root.js';
+import { runCommitSets } from './revert-facts.js';
+import { mergeFetched } from './open-index.js';
 import { sealStaleSessions, unsealedRunRecords } from './pending-runs.js';
 
 export type TemplateName = 'packet.md' | 'pr.md' | 'rollback.sh';
@@ -49,7 +50,10 @@ export function rendered<T>(template: LoadedTemplate, render: () => T): T {
 
 /** Records named by `ref` (record ID prefix or revision); default: the active run, else HEAD. */
 export async function loadRecords(ctx: Context, ref: string | undefined): Promise<StoredRecord[]> {
+  if (ref !== undefined && ref.trim() === '')
+    throw new UsageError('empty record ID or revision (give one, or none for the current run or HEAD)');
   const repo = await ctx.repo();
+  await mergeFetched(ctx, repo);
   await sealStaleSessions(repo, ctx);
   const unsealed = await unsealedRunRecords(repo);
   const warnings: string[] = [];
@@ -75,15 +79,13 @@ export async function loadOneRecord(ctx: Context, ref: string): Promise<StoredRe
 }
 
 /**
- * The run's commits that exist here, newest first (children before parents), from git; the record's
- * own order when git cannot tell (isomorphic engine, bare repository, commits missing here).
+ * The run's commits that carry it today and exist here (not squash commits: see revert-facts.ts),
+ * newest first, from git; the record's own order when git cannot tell (isomorphic engine, bare
+ * repository, commits missing here).
  */
 export async function runCommits(repo: Repo, stored: StoredRecord): Promise<string[] | undefined> {
   const cwd = repo.location.worktree;
-  if (repo.engine.name !== 'native' || !cwd) return undefined;
-  // The run's own commits only: after `adopt`, the notes also sit on the squash commit.
-  const all = [...new Set(stored.record.repo.commits.filter(Boolean))];
-  const present = await existingCommits(cwd, all);
-  if (present.length !== all.length) return undefined;
-  return newestFirst(cwd, present, stored.record.repo.start_commit);
+  if (repo.engine.name !== 'native' || !cwd || !stored.commit) return undefined;
+  const { own } = await runCommitSets(cwd, stored);
+  return own.length ? own : undefined;
 }

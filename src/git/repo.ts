@@ -6,6 +6,7 @@ import { RepoError, UsageError } from '../errors.js';
 import type { EngineName, GitEngine, HeadInfo, RepoLocation } from './engine.js';
 import { NativeEngine } from './native/engine.js';
 import { gitSpawnEnv } from './native/run.js';
+import { symlinkedOwnDir } from '../journal/paths.js';
 
 export interface Repo {
   engine: GitEngine;
@@ -48,6 +49,11 @@ export function chooseEngine(opts: OpenOptions): EngineName {
 export async function openRepo(cwd: string, opts: OpenOptions = {}): Promise<Repo> {
   const name = chooseEngine(opts);
   const location = name === 'native' ? locateWithGit(cwd) : locateWithFs(cwd);
+  const link = symlinkedOwnDir(location.commonDir);
+  if (link)
+    throw new RepoError(
+      `${link} is a symbolic link; refusing to follow it (it could send our writes outside the repository): replace it with a directory`,
+    );
   if (name === 'native') return { engine: new NativeEngine(location), location };
   const { createIsomorphicEngine } = await import('./isomorphic/engine.js');
   return { engine: await createIsomorphicEngine(location), location };

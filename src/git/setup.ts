@@ -26,6 +26,14 @@ export async function configAdd(loc: RepoLocation, key: string, value: string): 
   return true;
 }
 
+/** Remove one exact value of a multi-valued key. Returns true when it was there. */
+export async function configRemove(loc: RepoLocation, key: string, value: string): Promise<boolean> {
+  if (!(await configGetAll(loc, key)).includes(value)) return false;
+  const pattern = `^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  await runGit(['config', '--unset', key, pattern], { cwd: cwdOf(loc) });
+  return true;
+}
+
 export async function remotes(loc: RepoLocation): Promise<string[]> {
   return (await gitText(['remote'], { cwd: cwdOf(loc) })).split('\n').filter(Boolean);
 }
@@ -75,4 +83,13 @@ export async function addTrailer(loc: RepoLocation, messageFile: string, trailer
       cwd: cwdOf(loc),
     },
   );
+}
+
+/** Paths staged for the next commit (prepare-commit-msg: what the commit will change). */
+export async function stagedPaths(loc: RepoLocation): Promise<string[]> {
+  const r = await runGit(['diff', '--cached', '--name-only', '-z', '--no-renames'], {
+    cwd: cwdOf(loc),
+    okCodes: [1, 128],
+  });
+  return r.stdout.toString('utf8').split('\0').filter(Boolean);
 }

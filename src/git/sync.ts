@@ -1,5 +1,7 @@
 // Moving the notes ref between clones through the user's git (ssh, file://, credentials, proxies).
 // Merges use git's own cat_sort_uniq on a scratch ref; our ref moves only by compare-and-swap.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GitEngine, RepoLocation } from './engine.js';
 import { runGit } from './native/run.js';
 
@@ -76,4 +78,78 @@ export async function defaultRemote(loc: RepoLocation): Promise<string | null> {
   const r = await runGit(['remote'], { cwd: cwdOf(loc) });
   const names = r.stdout.toString().split('\n').filter(Boolean);
   return names.includes('origin') ? 'origin' : (names[0] ?? null);
+}
+
+/** Push one notes commit (not our ref) to the remote's notes ref, with a lease on its old value. */
+export async function pushNotesCommit(
+  loc: RepoLocation,
+  remote: string,
+  ref: string,
+  commit: string,
+  expected: string | null,
+): Promise<PushResult> {
+  const lease = `--force-with-lease=${ref}:${expected ?? ''}`;
+  const r = await runGit(
+    ['push', '--quiet', '--porcelain', '--no-verify', lease, remote, `${commit}:${ref}`],
+    {
+      cwd: cwdOf(loc),
+      okCodes: [1, 128],
+    },
+  );
+  const out = r.stdout.toString();
+  if (r.code === 0) return /\[up to date\]/.test(out) ? 'up-to-date' : 'pushed';
+  if (/rejected|stale info|fetch first|non-fast-forward/i.test(out + r.stderr)) return 'rejected';
+  throw new Error(
+    `push to ${remote} failed: ${r.stderr.split('\n').find((l) => l.trim()) ?? `exit ${r.code}`}`,
+  );
+}
+
+/** Tips of the remote-tracking branches of `remote` (what the remote is known to have). */
+export async function remoteBranchTips(loc: RepoLocation, remote: string): Promise<string[]> {
+  const r = await runGit(['for-each-ref', '--format=%(objectname)', `refs/remotes/${remote}/`], {
+    cwd: cwdOf(loc),
+    okCodes: [1, 128],
+  });
+  return [...new Set(r.stdout.toString().split('\n').filter(Boolean))];
+}
+
+/** The commits among `candidates` reachable from any of `tips`. */
+export async function reachableAmong(
+  loc: RepoLocation,
+  candidates: ReadonlySet<string>,
+  tips: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (candidates.size === 0 || tips.length === 0) return found;
+  const r = await runGit(['rev-list', '--stdin'], {
+    cwd: cwdOf(loc),
+    input: `${tips.join('\n')}\n`,
+    okCodes: [128],
+  });
+  for (const c of r.stdout.toString().split('\n')) if (candidates.has(c)) found.add(c);
+  return found;
+}
+
+/** Refs under refs/notes/remotes/ that track a remote's agent-log notes, with their tips. */
+export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string; tip: string }[]> {
+  // Read commands call this every time: without any fetched notes ref, no git process is started.
+  const loose = existsSync(join(loc.commonDir, 'refs', 'notes', 'remotes'));
+  const packed = (() => {
+    try {
+      return readFileSync(join(loc.commonDir, 'packed-refs'), 'utf8').includes(' refs/notes/remotes/');
+    } catch {
+      return false;
+    }
+  })();
+  if (!loose && !packed && !existsSync(join(loc.commonDir, 'reftable'))) return [];
+  const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/notes/remotes/'], {
+    cwd: cwdOf(loc),
+    okCodes: [1, 128],
+  });
+  return r.stdout
+    .toString()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => ({ tip: l.slice(0, l.indexOf(' ')), ref: l.slice(l.indexOf(' ') + 1) }))
+    .filter((x) => /^refs\/notes\/remotes\/[^/]+(\/[^/]+)*\/agent-log$/.test(x.ref));
 }

@@ -240,15 +240,16 @@ export function scanIndexFile(
     let carry = Buffer.alloc(0);
     let pos = 0;
     let first = true;
+    // One read buffer for the whole scan (lines are decoded into strings before the next read).
+    const chunk = Buffer.allocUnsafe(CHUNK);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(CHUNK);
       const n = readSync(fd, chunk, 0, CHUNK, pos);
       pos += n;
       const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
       const lastNl = buf.lastIndexOf(10);
       if (n === 0) return { warnings, complete: false };
       if (lastNl < 0) {
-        carry = buf;
+        carry = Buffer.from(buf); // a copy: the next read reuses the buffer
         continue;
       }
       const body = buf.subarray(0, lastNl + 1);
@@ -286,7 +287,13 @@ function scanLines(
     const line = body.subarray(start, nl);
     start = nl + 1;
     const kind = line[0];
-    if (kind === 0x6e /* n */) continue;
+    if (kind === 0x6e /* n */) {
+      // The notes section (a line per annotated commit) is never visited: jump to what follows it.
+      const next = afterNotes(body, start - 1);
+      if (next < 0) return 'more';
+      start = next;
+      continue;
+    }
     if (kind === 0x72 /* r */) {
       if (!needles.every((g) => g.some((n) => line.indexOf(n) !== -1))) continue;
       const entry = parseRecordLine(line.toString('utf8'));
@@ -302,6 +309,14 @@ function scanLines(
     } else return line.toString() === 'end' ? 'end' : 'bad';
   }
   return 'more';
+}
+
+const SECTION_STARTS = ['\nr\t', '\nw\t', '\nend\n'].map((t) => Buffer.from(t));
+
+/** Start of the first line after `from` that is not a notes line; -1 when the chunk ends first. */
+function afterNotes(body: Buffer, from: number): number {
+  const at = nextHit(body, from, SECTION_STARTS);
+  return at < 0 ? -1 : at + 1;
 }
 
 function nextHit(body: Buffer, from: number, group: Buffer[]): number {

@@ -13,6 +13,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { tooDeep } from '../record/json-bounds.js';
 
 export interface JournalEvent {
   /** Event format version. */
@@ -74,7 +75,7 @@ export function readEvents(path: string): ReadResult {
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
     try {
-      const value = JSON.parse(line);
+      const value = tooDeep(line) ? null : JSON.parse(line);
       if (value && typeof value === 'object' && typeof value.type === 'string')
         events.push(value as JournalEvent);
       else bad.push({ line: i + 1, text: line.slice(0, 200) });

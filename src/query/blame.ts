@@ -18,6 +18,8 @@ export interface BlameSegment {
   commit: string;
   /** IDs of the runs recorded on the commit (empty: written by no recorded run). */
   runs: string[];
+  /** IDs of the runs this commit reverted (`Agent-Log-Revert:` trailer), when it did. */
+  reverts?: string[];
   author: string;
   summary: string;
 }
@@ -34,6 +36,7 @@ export function blameReport(
   file: string,
   lines: readonly BlameInputLine[],
   runsOn: (commit: string) => RunRecord[],
+  revertsOf: (commit: string) => string[] = () => [],
 ): BlameReport {
   const segments: BlameSegment[] = [];
   const runs = new Map<string, RunRecord>();
@@ -47,7 +50,8 @@ export function blameReport(
       ids = found.map((r) => r.id).sort();
       cache.set(l.commit, ids);
     }
-    if (ids.length === 0) unrecorded++;
+    const reverts = ids.length ? [] : revertsOf(l.commit);
+    if (ids.length === 0 && reverts.length === 0) unrecorded++;
     const last = segments.at(-1);
     if (last && last.commit === l.commit && last.end === l.line - 1) last.end = l.line;
     else
@@ -56,6 +60,7 @@ export function blameReport(
         end: l.line,
         commit: l.commit,
         runs: ids,
+        ...(reverts.length ? { reverts } : {}),
         author: l.author,
         summary: l.summary,
       });
@@ -75,7 +80,9 @@ export function renderBlame(report: BlameReport): string {
   for (const s of report.segments) {
     const who = s.runs.length
       ? s.runs.map((id) => shortId(id)).join(',')
-      : `no recorded run (${s.author}: ${truncate(s.summary, 50)})`;
+      : s.reverts?.length
+        ? `revert of ${s.reverts.map((id) => shortId(id)).join(',')} (${s.author})`
+        : `no recorded run (${s.author}: ${truncate(s.summary, 50)})`;
     out.push(`${range(s).padEnd(width)}  ${s.commit.slice(0, 7)}  ${who}`);
   }
   for (const r of report.runs) {

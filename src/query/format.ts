@@ -62,7 +62,10 @@ export const MAX_FIELD_CHARS = 1000;
 
 export function truncate(text: string, width: number): string {
   if (width <= 0 || width > MAX_FIELD_CHARS) width = MAX_FIELD_CHARS;
-  const flat = text.slice(0, width * 4).replace(/\s+/g, ' ').trim();
+  const flat = text
+    .slice(0, width * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (width <= 0 || [...flat].length <= width) return flat;
   if (width === 1) return '…';
   return `${[...flat].slice(0, width - 1).join('')}…`;
@@ -143,7 +146,10 @@ function placeholder(stored: StoredRecordLike, name: string): string | undefined
       return r.outcome.status;
     case 'intent':
       // Our own records cap an intent at 8 KB; one from a remote may hold megabytes.
-      return r.task.intent.slice(0, 8 * 1024).replace(/\s+/g, ' ').trim();
+      return r.task.intent
+        .slice(0, 8 * 1024)
+        .replace(/\s+/g, ' ')
+        .trim();
     case 'checks':
       return checkSummary(r);
     case 'files':
@@ -182,4 +188,15 @@ export function formatRecord(stored: StoredRecordLike, format: string): string {
 /** `log --json` / `query --json`: the records, as `show --json` prints one. */
 export function formatJson(items: readonly StoredRecordLike[]): string {
   return `${jsonText(items.map((s) => s.record))}\n`;
+}
+
+/** How long ago `iso` was, in the largest whole unit: `45s`, `12m`, `3h`, `9d`; '' when unknown. */
+export function formatAge(iso: string | null | undefined, now: Date): string {
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  if (!Number.isFinite(t)) return '';
+  const s = Math.max(0, Math.floor((now.getTime() - t) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
 }

@@ -129,6 +129,8 @@ function applyEvent(r: RunRecord, e: RunEventLine): void {
       break;
     }
     case 'revert':
+      // The run's change was undone: its status says so (log, query --status, stats read it).
+      r.outcome.status = 'reverted';
       r.outcome.reverted = {
         at: e.at,
         by: by.name || null,

@@ -7,6 +7,17 @@
 /** Deepest nesting a line may have. Our records nest 5 levels; 64 leaves room for any future field. */
 export const MAX_JSON_DEPTH = 64;
 
+/**
+ * Deepest nesting read from a hook payload, a transcript line or a journal line: tool inputs nest
+ * more than records do, and JSON.stringify (used on every one of them) copes with this much.
+ */
+export const MAX_PAYLOAD_DEPTH = 512;
+
+/** Whether outside JSON text nests deeper than MAX_PAYLOAD_DEPTH: skip it, never walk it. */
+export function tooDeep(text: string): boolean {
+  return jsonDepth(text, MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH;
+}
+
 /** Longest note line (or note) read, in UTF-16 units ≈ bytes for JSON: 16 MiB. Our records stay far below. */
 export const MAX_NOTE_BYTES = 16 * 1024 * 1024;
 

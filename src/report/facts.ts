@@ -1,6 +1,7 @@
 // Facts a reviewer needs, derived from one record: durations, diffstat, check callouts, failures,
 // approval coverage, merged risk and the honest "not verified" list. Pure; no Markdown here except
 // Fragments built with `safeMd`, which escape every recorded value.
+import { isFullObjectId } from '../record/commit-id.js';
 import { recordBreaches } from '../record/boundary.js';
 import {
   isConfigPath,
@@ -16,8 +17,9 @@ import type { Fragment } from './template.js';
 
 export const TAIL_LINES = 20;
 
+/** A commit id from a record, shortened; anything that is not a full object id shows as unknown. */
 export function shortOid(oid: string | null | undefined): string {
-  return oid ? oid.slice(0, 12) : 'unknown';
+  return isFullObjectId(oid) ? oid.slice(0, 12) : 'unknown';
 }
 
 export function formatDuration(ms: number | null | undefined): string {

@@ -1,5 +1,6 @@
 // How to undo a run, from its record: revert its commits newest first, or (no commits recorded, or
 // they are gone after a squash/rebase) restore its files from the start commit. Pure.
+import { fullObjectIds, isFullObjectId } from '../record/commit-id.js';
 import { isMigrationCommand, isMigrationPath, reinstallCommand } from '../record/path-kinds.js';
 import type { RunRecord } from '../record/schema.js';
 
@@ -37,7 +38,7 @@ export function isSafeRepoPath(path: string): boolean {
  * reversed when the record lists the end commit last.
  */
 export function planRollback(record: RunRecord, commits?: readonly string[]): RollbackPlan {
-  const ordered = commits ? [...commits] : orderedCommits(record);
+  const ordered = fullObjectIds(commits ?? orderedCommits(record));
   const restore = new Set<string>();
   const remove = new Set<string>();
   for (const f of record.files.changed) {
@@ -66,8 +67,8 @@ export function planRollback(record: RunRecord, commits?: readonly string[]): Ro
     id: record.id,
     strategy: ordered.length ? 'revert-commits' : 'restore-files',
     commits: ordered,
-    adopted: [...new Set((record.repo.adopted ?? []).map((a) => a.commit))].reverse(),
-    startCommit: record.repo.start_commit,
+    adopted: fullObjectIds((record.repo.adopted ?? []).map((a) => a.commit)).reverse(),
+    startCommit: isFullObjectId(record.repo.start_commit) ? record.repo.start_commit : null,
     paths,
     restore: [...restore].sort(),
     remove: [...remove].sort(),
@@ -79,7 +80,7 @@ export function planRollback(record: RunRecord, commits?: readonly string[]): Ro
 }
 
 function orderedCommits(record: RunRecord): string[] {
-  const commits = [...new Set(record.repo.commits)];
+  const commits = fullObjectIds(record.repo.commits);
   const end = record.repo.end_commit;
   if (commits.length > 1 && end && commits.at(-1) === end && commits[0] !== end) commits.reverse();
   return commits;

@@ -34,3 +34,10 @@ export function loadRepoConfig(
 export function agentLogTrailers(message: string): string[] {
   return agentLogIds(message);
 }
+
+/** `Agent-Log-Revert: <id>` trailers: the runs a revert commit undid. */
+export function revertTrailers(message: string): string[] {
+  return [...message.matchAll(/^Agent-Log-Revert:\s*([0-9a-z]{4,32})\s*$/gim)].map((m) =>
+    m[1]!.toLowerCase(),
+  );
+}

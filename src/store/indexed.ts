@@ -7,6 +7,7 @@ import { lookupEntries, readIndexHeader, scanIndexFile } from '../index/file.js'
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
 import { NOTES_REF, readNoteBlobs } from './notes.js';
+import { fullObjectIds } from '../record/commit-id.js';
 import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
 import { canonicalJson, parseNote } from '../record/note-lines.js';
 import { RunEventLine } from '../record/schema.js';
@@ -51,7 +52,8 @@ export async function fullRecords(
     if (!best) continue;
     events.push(...indexedEvents(e));
     const record = foldEvents(best.record, events);
-    const commits = [...new Set([e.commit, ...best.record.repo.commits, ...e.commits])];
+    // The commits that carry the record's lines now (see StoredRecord.commits).
+    const commits = fullObjectIds([e.commit, ...e.commits]);
     out.push({ record, commit: e.commit, commits, raw: best.raw });
   }
   return out;

@@ -2,6 +2,7 @@
 import { AmbiguousIdError, NotFoundError } from '../errors.js';
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
+import { fullObjectIds } from '../record/commit-id.js';
 import { MIN_PREFIX } from '../record/id.js';
 import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
 import { type NoteLine, parseNote } from '../record/note-lines.js';
@@ -14,7 +15,11 @@ export interface StoredRecord {
   record: RunRecord;
   /** The commit whose note carries the full record line. */
   commit: string;
-  /** Every commit that carries this record or a pointer to it. */
+  /**
+   * The run's commits today: every commit whose note carries this record or a pointer to it (notes
+   * follow amend and rebase, `adopt` puts them on squash commits). `record.repo.commits` keeps the
+   * commits as first sealed, for history.
+   */
   commits: string[];
   /** The raw canonical line (for deterministic winners and re-sealing). */
   raw: string;
@@ -57,8 +62,7 @@ export function collectRecords(notes: Iterable<[string, NoteLine[]]>, warnings: 
   for (const [id, list] of versions) {
     const best = foldVersions(list)!;
     const s: StoredRecord = { ...best, record: foldEvents(best.record, events.get(id) ?? []) };
-    const all = new Set([s.commit, ...s.record.repo.commits, ...(refs.get(id) ?? [])]);
-    s.commits = [...all];
+    s.commits = fullObjectIds([s.commit, ...(refs.get(id) ?? [])]);
     out.push(s);
   }
   return out.sort(newestFirst);

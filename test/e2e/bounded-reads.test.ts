@@ -192,3 +192,62 @@ describe('user regular expressions run in linear time', () => {
     ]);
   });
 });
+
+describe('hook payloads and transcripts nested past 512 levels', () => {
+  const deep = (n: number) => '['.repeat(n) + '0' + ']'.repeat(n);
+
+  test('the hook exits 0 silently and logs why, instead of overflowing the stack', async () => {
+    const other = await tempRepo({ files: { 'a.txt': '1' } });
+    try {
+      const payload = `{"session_id":"3f1c2b7e-9a4d-4e8b-b6a1-0c2d4e6f8a10","cwd":${JSON.stringify(other.dir)},"hook_event_name":"PostToolUse","tool_name":"Bash","tool_use_id":"toolu_01Hq8XvT2mK9xR4bW8nL1cY5","tool_input":{"command":"ls","x":${deep(5000)}},"tool_response":{"stdout":"ok"}}`;
+      const r = await cli(other, ['hook', 'claude-code'], {
+        input: payload,
+        env: { AGENT_LOG_NO_BACKGROUND: '1' },
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).toBe('');
+      const log = readFileSync(join(other.dir, '.git', 'agent-log', 'errors.log'), 'utf8');
+      expect(log).toContain('payload nested deeper than 512 levels');
+      expect(log).not.toContain('Maximum call stack');
+    } finally {
+      other.cleanup();
+    }
+  });
+
+  test('import skips a transcript line nested 5,000 levels and reads the rest', async () => {
+    const source = join(
+      ROOT,
+      'test/fixtures/corpus/claude-code/codemie/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl',
+    );
+    const lines = readFileSync(source, 'utf8').split('\n').filter(Boolean);
+    const hostile = join(scratch, 'deep-transcript.jsonl');
+    const first = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const deepLine = JSON.stringify({
+      ...first,
+      uuid: 'b8e1f0c2-5d3a-4f6e-9a7b-1c2d3e4f5a6b',
+      x: 'DEEP',
+    }).replace('"DEEP"', deep(5000));
+    writeFileSync(hostile, [lines[0], deepLine, ...lines.slice(1)].join('\n') + '\n');
+    type Rec = { commands: { command: string }[]; files: { read: string[]; changed: { path: string }[] } };
+    const importIn = async (file: string) => {
+      const other = await tempRepo({ files: { 'a.txt': '1' } });
+      try {
+        const r = await cli(other, ['import', 'claude-code', file, '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr).not.toMatch(/Maximum call stack/);
+        const rec = JSON.parse(r.stdout) as Rec;
+        return {
+          commands: rec.commands.map((c) => c.command),
+          read: rec.files.read,
+          changed: rec.files.changed,
+        };
+      } finally {
+        other.cleanup();
+      }
+    };
+    // The same session without the hostile line is the expectation: nothing else may be lost.
+    const plain = await importIn(source);
+    expect(plain.commands.length + plain.read.length).toBeGreaterThan(0);
+    expect(await importIn(hostile)).toEqual(plain);
+  }, 120_000);
+});

@@ -95,9 +95,10 @@ async function guardedRepo(guard: Record<string, unknown>, branch = 'feature/sig
 
 /** Seal the session's run on a new commit and read its record and packet. */
 async function sealed(repo: TempRepo, s: Session, runId?: string) {
-  await s.hook('SessionEnd', { reason: 'prompt_input_exit' });
+  // The commit is made while the session is live (a commit after it ended would need evidence).
   repo.write('api/signup.ts', `export const signup = () => ${Math.random()};\n`);
   await repo.commit('agent change');
+  await s.hook('SessionEnd', { reason: 'prompt_input_exit' });
   // the post-commit hook seals it; seal-pending catches anything it left
   expect((await cli(repo, ['seal-pending', '--session', s.id], { env: NO_BG })).code).toBe(0);
   const id = runId ?? String(guardLines(repo, s)[0]!.run_id);

@@ -208,9 +208,10 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
   });
 
   describe('pending runs', () => {
-    it('finish with no commit keeps the run pending; the next commit attaches it', async () => {
+    it('finish with no commit keeps the run pending; the commit that carries its change attaches it', async () => {
       const repo = await repoWith();
       const id = await start(repo);
+      repo.write('src/pending.ts', 'export const waiting = true;\n');
       const finished = await ok(repo, ['finish']);
       expect(finished.stderr).toContain('pending');
       expect(await repo.git('notes', '--ref=agent-log', 'list')).toBe('');
@@ -223,10 +224,11 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
       expect(record!.outcome.status).toBe('completed');
     });
 
-    it('without hooks, the next finish after a commit attaches the pending run too', async () => {
+    it('without hooks, the next finish after a commit with its change attaches the pending run too', async () => {
       const repo = await repoWith({ init: false });
       await ok(repo, ['init', '--no-hooks']);
       const waiting = await start(repo, 'first');
+      repo.write('first.txt', 'made by the first run\n');
       await ok(repo, ['finish']);
       const next = await start(repo, 'second');
       const commit = await repo.commit('work');
@@ -346,8 +348,8 @@ describe.each(['native', 'isomorphic'])('on the %s engine', (engine) => {
     it('works in an empty repository: start, pending finish, then the first commit attaches it', async () => {
       const repo = await repoWith({ commit: false });
       const id = await start(repo);
-      expect((await ok(repo, ['finish'])).stderr).toContain('pending');
       repo.write('a.txt', 'first file\n');
+      expect((await ok(repo, ['finish'])).stderr).toContain('pending');
       const commit = await repo.commit('first commit');
       const [record] = await recordsOn(repo, commit);
       expect(record!.id).toBe(id);

@@ -104,13 +104,15 @@ describe('working-tree snapshots', () => {
     // The session is not sealed yet: its start tree is still readable from the store.
     const store = join(repo.dir, '.git', 'agent-log', 'snapshots');
     expect(existsSync(store)).toBe(true);
+    // The session's own last commit is made while it runs (a commit after SessionEnd would take it
+    // only on evidence: pending-attach.test.ts).
+    repo.write('notes.txt', 'untracked at start\nand edited in the session\n');
+    repo.write('README.md', 'v3\n');
+    await repo.commit('v3');
     await ok(repo, ['hook', 'claude-code'], {
       env: { AGENT_LOG_NO_BACKGROUND: '1' },
       input: JSON.stringify({ session_id: session, hook_event_name: 'SessionEnd', cwd: repo.dir }),
     });
-    repo.write('notes.txt', 'untracked at start\nand edited in the session\n');
-    repo.write('README.md', 'v3\n');
-    await repo.commit('v3');
     await ok(repo, ['seal-pending', '--agent', 'claude-code', '--session', session]);
     expect(existsSync(store)).toBe(false);
     const body = await repo.git('notes', '--ref=agent-log', 'show', 'HEAD');

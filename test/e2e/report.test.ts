@@ -102,7 +102,7 @@ describe('rollback script', () => {
     expect(repo.read('docs/a.md')).toBe('a2\n');
   });
 
-  test('restores the files from the start commit when the commits are gone (squash merge)', async () => {
+  test('after a squash merge (branch deleted) it reverse-applies the run\u2019s own commits', async () => {
     const repo = await repoWith({ 'src/app.ts': 'v1\n', 'src/old.ts': 'old\n' });
     const startTree = await tree(repo);
     await repo.git('checkout', '-q', '-b', 'feature');
@@ -113,7 +113,7 @@ describe('rollback script', () => {
     await repo.git('branch', '-q', '-D', 'feature');
     const r = runBash(repo, (await cli(repo, ['rollback', id])).stdout);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/restoring its files from/);
+    expect(r.stdout).toMatch(/Reverse-applying run \w+'s own commits/);
     expect(await tree(repo)).toBe(startTree);
     noSideEffects(repo, r.home);
   });
@@ -141,7 +141,11 @@ describe('revert', () => {
     const r = await cli(repo, ['revert', id]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Plan to undo agent run /);
-    expect(r.stdout).toMatch(/Reverted 2 commit\(s\)/);
+    expect(r.stdout).toMatch(/reverse-apply 2 commit\(s\), newest first/);
+    expect(r.stdout).toMatch(/^Reverted run \w+ in [0-9a-f]{12}/m);
+    expect(await repo.git('log', '-1', '--format=%(trailers:key=Agent-Log-Revert,valueonly)')).toBe(
+      `${id}\n\n`,
+    );
     expect(await tree(repo)).toBe(startTree);
     noSideEffects(repo);
   });
@@ -162,13 +166,13 @@ describe('revert', () => {
     const head = (await repo.git('rev-parse', 'HEAD')).trim();
     const r = await cli(repo, ['revert', id, '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`git revert --no-edit ${head}`);
+    expect(r.stdout).toContain(`git revert --no-commit ${head}`);
     expect(r.stdout).toMatch(/reinstall dependencies \(package-lock\.json changed\): npm ci/);
     expect(r.stdout).toMatch(/dry run: nothing changed/);
     expect((await repo.git('rev-parse', 'HEAD')).trim()).toBe(head);
   });
 
-  test('restores the files when the commits were squashed away', async () => {
+  test('after a squash merge without adopt, reverse-applies the run\u2019s own patch found in HEAD', async () => {
     const repo = await repoWith({ 'src/app.ts': 'v1\n' });
     const startTree = await tree(repo);
     await repo.git('checkout', '-q', '-b', 'feature');
@@ -178,7 +182,7 @@ describe('revert', () => {
     await repo.commit('squashed');
     const r = await cli(repo, ['revert', id]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/not all on this branch: restore its files/);
+    expect(r.stdout).toMatch(/cherry-picked or rebased/);
     expect(await tree(repo)).toBe(startTree);
   });
 
@@ -193,16 +197,18 @@ describe('revert', () => {
     expect(repo.read('src/app.ts')).toBe('dirty\n');
   });
 
-  test('stops on a conflict with the next steps, and --abort loses nothing', async () => {
+  test('a conflict changes nothing and says how to do it by hand', async () => {
     const repo = await repoWith({ 'src/app.ts': 'v1\n' });
     const { id } = await recordedRun(repo, [{ 'src/app.ts': 'v2\n' }]);
     repo.write('src/app.ts', 'v2 and later work\n');
     const later = await repo.commit('later edit of the same line');
     const r = await cli(repo, ['revert', id]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: the revert stopped on a conflict in src\/app\.ts/m);
-    expect(r.stderr).toMatch(/git revert --continue.*git revert --abort/);
-    await repo.git('revert', '--abort');
+    expect(r.stderr).toMatch(
+      /^error: undoing run \w+ conflicts with later changes in src\/app\.ts; nothing was changed$/m,
+    );
+    expect(r.stderr).toMatch(/^hint: revert by hand: git revert --no-commit [0-9a-f]{40}, resolve/m);
+    expect(await repo.git('status', '--porcelain')).toBe('');
     expect((await repo.git('rev-parse', 'HEAD')).trim()).toBe(later);
     expect(repo.read('src/app.ts')).toBe('v2 and later work\n');
   });
@@ -230,22 +236,22 @@ async function squashMergedWithPrBody() {
 }
 
 describe('after a squash merge', () => {
-  test('the PR body lets adopt find the run, and revert undoes the squash commit, keeping later work', async () => {
+  test('the PR body lets adopt find the run, and revert undoes the run inside the squash commit, keeping later work', async () => {
     const { repo, id } = await squashMergedWithPrBody();
     const r = await cli(repo, ['revert', id]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/squash- or rebase-merged/);
+    expect(r.stdout).toMatch(/merged 3-way into the squash commit/);
     expect(repo.read('src/app.ts')).toBe('v1\n');
     expect(existsSync(join(repo.dir, 'src/extra.ts'))).toBe(false);
     expect(repo.read('docs/a.md')).toBe('later\n');
     noSideEffects(repo);
   });
 
-  test('the rollback script reverts the adopted squash commit', async () => {
+  test('the rollback script undoes the run inside the adopted squash commit', async () => {
     const { repo, id } = await squashMergedWithPrBody();
     const r = runBash(repo, (await cli(repo, ['rollback', id])).stdout);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/a squash or rebase merge made of run/);
+    expect(r.stdout).toMatch(/into the squash commit's result/);
     expect(repo.read('src/app.ts')).toBe('v1\n');
     expect(existsSync(join(repo.dir, "a'b; rm -rf ~.md"))).toBe(false);
     expect(repo.read('docs/a.md')).toBe('later\n');

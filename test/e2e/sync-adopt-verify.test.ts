@@ -49,38 +49,48 @@ function cloneOf(remote: string): string {
 }
 
 describe('sync', () => {
-  test('two clones that recorded different runs both end up with both records', async () => {
-    const a = await repoWith({ 'f.txt': '1' });
-    const bare = mkdtempSync(join(tmpdir(), 'agent-log-bare-'));
-    cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
-    execFileSync('git', ['init', '-q', '--bare', bare]);
-    await a.git('remote', 'add', 'origin', bare);
-    await a.git('push', '-q', 'origin', 'main');
-    const b = cloneOf(bare);
-    await cli(b, ['init']);
+  test(
+    'two clones that recorded different runs both end up with both records',
+    { timeout: 240_000 },
+    async () => {
+      const a = await repoWith({ 'f.txt': '1' });
+      const bare = mkdtempSync(join(tmpdir(), 'agent-log-bare-'));
+      cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
+      execFileSync('git', ['init', '-q', '--bare', bare]);
+      await a.git('remote', 'add', 'origin', bare);
+      await a.git('push', '-q', 'origin', 'main');
+      const b = cloneOf(bare);
+      await cli(b, ['init']);
 
-    const idA = await recordedRun(a, 'run in A', { 'a.txt': 'a' });
-    writeFileSync(join(b, 'b.txt'), 'b');
-    const idB = (await cli(b, ['start', '--task', 'run in B'])).stdout.trim();
-    execFileSync('git', ['add', '-A'], { cwd: b, env: gitEnv() });
-    execFileSync('git', ['commit', '-qm', 'b'], { cwd: b, env: gitEnv() });
-    await cli(b, ['finish']);
+      const idA = await recordedRun(a, 'run in A', { 'a.txt': 'a' });
+      writeFileSync(join(b, 'b.txt'), 'b');
+      const idB = (await cli(b, ['start', '--task', 'run in B'])).stdout.trim();
+      execFileSync('git', ['add', '-A'], { cwd: b, env: gitEnv() });
+      execFileSync('git', ['commit', '-qm', 'b'], { cwd: b, env: gitEnv() });
+      await cli(b, ['finish']);
 
-    expect((await cli(a, ['sync'])).code).toBe(0);
-    const syncB = await cli(b, ['sync', '--json']);
-    expect(syncB.code).toBe(0);
-    expect(JSON.parse(syncB.stdout).merge).toBe('merged');
-    expect((await cli(a, ['sync'])).code).toBe(0);
+      // Records travel once their commits are published: A pushes its code, B rebases onto it.
+      // (Plain git only: the pre-push hook is not installed here, so `sync` moves the notes.)
+      const run = (dir: string, ...args: string[]) => execFileSync('git', args, { cwd: dir, env: gitEnv() });
+      run(a.dir, 'push', '-q', 'origin', 'main');
+      expect((await cli(a, ['sync'])).code).toBe(0);
+      run(b, 'pull', '-q', '--rebase', 'origin', 'main');
+      run(b, 'push', '-q', 'origin', 'HEAD:main'); // b's clone is on the bare repo's default branch
+      const syncB = await cli(b, ['sync', '--json']);
+      expect(syncB.code, syncB.stderr).toBe(0);
+      expect(JSON.parse(syncB.stdout)).toMatchObject({ merge: 'merged', push: 'pushed', held: [] });
+      expect((await cli(a, ['sync'])).code).toBe(0);
 
-    for (const dir of [a.dir, b]) {
-      const ids = JSON.parse((await cli(dir, ['log', '--json'])).stdout).map((r: { id: string }) => r.id);
-      expect(ids.sort()).toEqual([idA, idB].sort());
-    }
-    const remoteNotes = execFileSync('git', ['--git-dir', bare, 'notes', '--ref=agent-log', 'list'], {
-      encoding: 'utf8',
-    });
-    expect(remoteNotes.trim().split('\n')).toHaveLength(2);
-  });
+      for (const dir of [a.dir, b]) {
+        const ids = JSON.parse((await cli(dir, ['log', '--json'])).stdout).map((r: { id: string }) => r.id);
+        expect(ids.sort()).toEqual([idA, idB].sort());
+      }
+      const remoteNotes = execFileSync('git', ['--git-dir', bare, 'notes', '--ref=agent-log', 'list'], {
+        encoding: 'utf8',
+      });
+      expect(remoteNotes.trim().split('\n')).toHaveLength(2);
+    },
+  );
 
   test('sync without a remote is a usage error', async () => {
     const a = await repoWith({ 'f.txt': '1' });

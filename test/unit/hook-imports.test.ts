@@ -33,6 +33,7 @@ const GUARD_SHARED = [
   'record/glob.ts',
   'record/path-kinds.ts',
   'record/id.ts',
+  'record/json-bounds.ts',
   'capture/classify.ts',
   'capture/shell-words.ts',
   'capture/claude-code/cost.ts',

@@ -92,3 +92,23 @@ test('entries spanning read chunks (an index over 8 MB) are all found', async ()
     expect(ids).toEqual(selectRecords(data, spec).map((s) => s.record.id));
   }
 });
+
+test('a notes section longer than a read chunk is skipped whole, and what follows it is found', async () => {
+  const { data } = await indexFile();
+  // 110,000 notes lines (~9.4 MB): the section crosses the 8 MB read boundary.
+  for (let i = 0; i < 110_000; i++)
+    data.notes.set(i.toString(16).padStart(40, '0'), [i.toString(16).padStart(40, 'e')]);
+  const path = join(dir, 'many-notes.v1');
+  writeFileSync(path, `${serializeIndex(data).join('\n')}\n`);
+  for (const spec of [{}, { file: ['src/payments/**'] }] as FilterSpec[]) {
+    const ids: string[] = [];
+    const scan = scanIndexFile(path, requiredLiterals(spec, globLiteral), (e) => {
+      const rec = indexedRecord(e);
+      if (rec && matches(rec, spec)) ids.push(rec.record.id);
+    });
+    expect(scan.complete).toBe(true);
+    expect(scan.warnings).toEqual(['a warning']);
+    expect(ids).toEqual(selectRecords(data, spec).map((s) => s.record.id));
+    expect(ids.length).toBeGreaterThan(0);
+  }
+});

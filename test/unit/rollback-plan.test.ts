@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -8,26 +9,32 @@ import { renderRollbackScript } from '../../src/report/rollback.js';
 import { GOLDEN_CASES, hostileRun } from '../fixtures/records.js';
 import { ROOT } from '../helpers/repo.js';
 
+/** Commit ids of the real shape: SHA-1 hex of a label. */
+const oid = (label: string) => createHash('sha1').update(label).digest('hex');
+const [c1, c2, c3, a, b] = ['c1', 'c2', 'c3', 'a', 'b'].map(oid) as [string, string, string, string, string];
+
 const record = (over: Partial<RunRecordInput>) =>
   parseRecord({ schema: 'agent-log/v1', kind: 'record', id: 'abcd123456', ...over });
 
 describe('planRollback', () => {
   test('orders the record\u2019s commits newest first whichever way the record lists them', () => {
-    const repo = { start_commit: 's', end_commit: 'c3' };
-    expect(planRollback(record({ repo: { ...repo, commits: ['c1', 'c2', 'c3'] } })).commits).toEqual([
-      'c3',
-      'c2',
-      'c1',
-    ]);
-    expect(planRollback(record({ repo: { ...repo, commits: ['c3', 'c2', 'c1'] } })).commits).toEqual([
-      'c3',
-      'c2',
-      'c1',
-    ]);
+    const repo = { start_commit: oid('s'), end_commit: c3 };
+    expect(planRollback(record({ repo: { ...repo, commits: [c1, c2, c3] } })).commits).toEqual([c3, c2, c1]);
+    expect(planRollback(record({ repo: { ...repo, commits: [c3, c2, c1] } })).commits).toEqual([c3, c2, c1]);
   });
 
   test('an order from git wins over the record\u2019s', () => {
-    expect(planRollback(record({ repo: { commits: ['a', 'b'] } }), ['b', 'a']).commits).toEqual(['b', 'a']);
+    expect(planRollback(record({ repo: { commits: [a, b] } }), [b, a]).commits).toEqual([b, a]);
+  });
+
+  test('commit ids that are not full object ids never reach a plan (revisions, options)', () => {
+    const plan = planRollback(
+      record({
+        repo: { commits: ['HEAD', 'HEAD~1', '--help', c1.slice(0, 12), c1], adopted: [{ commit: '-x' }] },
+      }),
+    );
+    expect(plan.commits).toEqual([c1]);
+    expect(plan.adopted).toEqual([]);
   });
 
   test('no commits means restoring files: old names restored, new names removed', () => {

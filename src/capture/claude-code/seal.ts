@@ -8,6 +8,7 @@ import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { repoRedactor } from '../../redact/config.js';
 import { mergeRedactions } from '../../redact/redactor.js';
+import { commitsWithEvidence, makesCommits } from '../../store/attach-evidence.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges, withEditedFiles } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
@@ -155,6 +156,27 @@ export async function sealSessionRun(
   let commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
   if (imported && (commitsNewestFirst.length || typeof imported.commit === 'string'))
     commitsNewestFirst = await importedCommits(engine, imported, commitsNewestFirst);
+  else if (commitsNewestFirst.length) {
+    // Commits up to HEAD as the session's last hook saw it were made while it was live: its own.
+    // Later ones only when they carry its change, name it, or the agent made them (its own
+    // `git commit` in the session's time span): a human's unrelated commit never takes it.
+    const lastSeen = run.lastHead?.commit ?? null;
+    const live =
+      lastSeen && lastSeen !== startCommit && (await engine.resolve(lastSeen))
+        ? await commitsSince(engine, startCommit, lastSeen)
+        : [];
+    const agentCommitted = facts.commands.some((c) => makesCommits(c.command));
+    // committer dates are whole seconds: a commit in the session's first second is inside the span
+    const from = Math.floor(Date.parse(run.firstAt) / 1000);
+    const to = Math.ceil(Date.parse(run.lastAt) / 1000) + 120;
+    const later = commitsNewestFirst.filter((c) => !live.includes(c));
+    const evidenced = await commitsWithEvidence(engine, later, {
+      id: run.id,
+      paths: new Set(facts.files_edited),
+      live: agentCommitted && Number.isFinite(from) && Number.isFinite(to) ? { from, to } : null,
+    });
+    commitsNewestFirst = commitsNewestFirst.filter((c) => live.includes(c) || evidenced.includes(c));
+  }
   const startTree = run.startTree
     ? await readableTree(engine, run.startTree, startCommit)
     : startCommit

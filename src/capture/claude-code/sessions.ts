@@ -30,6 +30,8 @@ export interface SessionRun {
   id: string;
   lines: JournalEvent[];
   head: HeadFacts | null;
+  /** HEAD as last seen by a hook of the run (Stop, SessionEnd): commits up to it were made while live. */
+  lastHead?: HeadFacts | null;
   /** Working tree at the start (snapshot taken in the background at SessionStart), if taken in time. */
   startTree: string | null;
   /** SessionEnd was seen (or the run was imported). */
@@ -107,9 +109,11 @@ export function splitRuns(
     }
     current.lines.push(e);
     current.lastAt = e.t > current.lastAt ? e.t : current.lastAt;
-    if (e.head && typeof e.head === 'object' && !current.head) {
+    if (e.head && typeof e.head === 'object') {
       const h = e.head as Record<string, unknown>;
-      current.head = { commit: str(h.commit), branch: str(h.branch), root: str(h.root) };
+      const facts = { commit: str(h.commit), branch: str(h.branch), root: str(h.root) };
+      if (!current.head) current.head = facts;
+      else current.lastHead = facts;
     }
     if (
       e.type === 'snapshot' &&

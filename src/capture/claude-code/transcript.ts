@@ -1,6 +1,7 @@
 // Claude Code session transcripts (JSONL): parse tolerantly into entries. Unknown line types, lines that
 // are not objects, malformed messages and a torn last line are skipped or kept raw, never fatal.
 import { z } from 'zod';
+import { tooDeep } from '../../record/json-bounds.js';
 
 const Usage = z.looseObject({
   input_tokens: z.number().optional(),
@@ -83,6 +84,10 @@ export function parseTranscript(text: string, file?: string): ParsedTranscript {
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
     if (!raw) continue;
+    if (tooDeep(raw)) {
+      skipped++;
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);

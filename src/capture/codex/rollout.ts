@@ -9,6 +9,7 @@ import type { SessionEvent, ToolRole } from '../claude-code/events.js';
 import { type RequestCost, type RequestUsage, requestsCost } from '../request-cost.js';
 import { patchFiles } from './apply-patch.js';
 import { execOutcome, outputText } from './exec-output.js';
+import { tooDeep } from '../../record/json-bounds.js';
 
 const Line = z.looseObject({
   timestamp: z.string().nullish(),
@@ -167,6 +168,10 @@ export function parseRollout(text: string, opts: { prices?: PriceTable } = {}): 
 
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
+    if (tooDeep(raw)) {
+      skipped++;
+      continue;
+    }
     let line: z.infer<typeof Line>;
     try {
       const parsed = Line.safeParse(JSON.parse(raw));

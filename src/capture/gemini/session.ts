@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import type { PriceTable } from '../claude-code/cost.js';
 import type { SessionEvent, ToolRole } from '../claude-code/events.js';
 import { type RequestCost, type RequestUsage, requestsCost } from '../request-cost.js';
+import { tooDeep } from '../../record/json-bounds.js';
 
 type Rec = Record<string, unknown>;
 
@@ -81,7 +82,7 @@ export function parseGeminiSession(text: string, opts: GeminiParseOptions = {}):
       if (!raw.trim()) continue;
       let rec: Rec | null;
       try {
-        rec = obj(JSON.parse(raw));
+        rec = tooDeep(raw) ? null : obj(JSON.parse(raw));
       } catch {
         rec = null;
       }

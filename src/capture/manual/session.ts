@@ -13,6 +13,7 @@ import {
   type RunJournal,
   readRun,
 } from '../../store/runs.js';
+import { commitsWithEvidence } from '../../store/attach-evidence.js';
 import { sealRecords } from '../../store/seal.js';
 import { describeChanges } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
@@ -61,22 +62,48 @@ export interface SealOutcome {
   notesCommit: string | null;
 }
 
-/** Build the record of a journaled run from git facts; seal it when it has commits. */
-export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date()): Promise<SealOutcome> {
+/**
+ * Build the record of a journaled run from git facts; seal it when it has commits. The commits made
+ * while the run was open are its own; commits made after it finished (pending) count only on
+ * evidence (src/store/attach-evidence.ts). `opts.commits` attaches it to given commits instead
+ * (`finish --commit REV`, `adopt --id`).
+ */
+export async function sealRun(
+  repo: Repo,
+  run: RunJournal,
+  now: Date = new Date(),
+  opts: { commits?: string[] } = {},
+): Promise<SealOutcome> {
   const { engine } = repo;
   const start = run.events.find((e) => e.type === 'start');
+  const finish = run.events.findLast((e) => e.type === 'finish');
   const startCommit = typeof start?.start_commit === 'string' ? start.start_commit : null;
   const sameWorktree = run.worktreeKey === null || run.worktreeKey === repo.location.worktreeKey;
   const head = sameWorktree ? await engine.head() : await headOfWorktree(engine, run.worktreeKey!);
-  const commitsNewestFirst = head.commit ? await commitsSince(engine, startCommit, head.commit) : [];
   const headTree = head.commit ? (await engine.readCommit(head.commit)).tree : EMPTY_TREE;
-  const endTree = (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
+  // What the run left behind is frozen when it finishes; later edits in the tree are not the run's.
+  // (Its untracked objects live in the snapshot store, which a racing seal may have removed.)
+  const frozen = typeof finish?.end_tree === 'string' ? finish.end_tree : null;
+  const frozenTree =
+    frozen &&
+    (await engine.readTree(frozen).then(
+      () => true,
+      () => false,
+    ))
+      ? frozen
+      : null;
+  const endTree = frozenTree ?? (sameWorktree ? await engine.snapshotWorktree() : null) ?? headTree;
   const startTree = await readableTree(
     engine,
     typeof start?.start_tree === 'string' ? start.start_tree : EMPTY_TREE,
     startCommit,
   );
   const changes = await describeChanges(engine, startTree, endTree, {});
+  const commitsNewestFirst =
+    opts.commits ??
+    (head.commit
+      ? await runCommitsSince(engine, run.id, startCommit, finish, head.commit, changes.changed)
+      : []);
   const record = withLimits(
     foldManualRun(run.id, run.events, {
       commits: [...commitsNewestFirst].reverse(),
@@ -93,6 +120,30 @@ export async function sealRun(repo: Repo, run: RunJournal, now: Date = new Date(
   markSealed(repo.location, run.id);
   pruneSnapshots(repo);
   return { record, sealed: true, notesCommit: result.notesCommit };
+}
+
+/**
+ * Commits up to HEAD at `finish` were made while the run was open: they are its own. Later ones
+ * (the run was pending) need evidence. A journal from before `finish` recorded HEAD: all need it.
+ */
+async function runCommitsSince(
+  engine: GitEngine,
+  id: string,
+  startCommit: string | null,
+  finish: { head?: unknown; t?: string } | undefined,
+  head: string,
+  changed: readonly { path: string; old_path?: string }[],
+): Promise<string[]> {
+  const all = await commitsSince(engine, startCommit, head);
+  if (!finish) return all; // finishing now: everything since the start was made while it was open
+  const finishHead =
+    typeof finish.head === 'string' && (await engine.resolve(finish.head)) ? finish.head : null;
+  const live =
+    finishHead && startCommit !== finishHead ? await commitsSince(engine, startCommit, finishHead) : [];
+  const later = all.filter((c) => !live.includes(c));
+  const paths = new Set(changed.flatMap((f) => (f.old_path ? [f.path, f.old_path] : [f.path])));
+  const evidenced = await commitsWithEvidence(engine, later, { id, paths });
+  return all.filter((c) => live.includes(c) || evidenced.includes(c));
 }
 
 /**
@@ -113,10 +164,29 @@ export async function finishRun(
   run: RunJournal,
   status: string,
   now = new Date(),
+  commits?: string[],
 ): Promise<SealOutcome> {
-  if (run.state === 'open') appendRunEvent(repo.location, run.id, { type: 'finish', status });
+  if (run.state === 'open') {
+    // Freeze what the run left: HEAD and the working tree now. A later commit takes the run only
+    // when it carries this change (see sealRun), never because it came next.
+    const head = await repo.engine.head();
+    const endTree = await repo.engine.snapshotWorktree().catch(() => null);
+    const startTree = run.events.find((e) => e.type === 'start')?.start_tree;
+    const changed =
+      endTree && typeof startTree === 'string'
+        ? await repo.engine.diffTrees(startTree, endTree).catch(() => [])
+        : [];
+    appendRunEvent(repo.location, run.id, {
+      type: 'finish',
+      status,
+      head: head.commit,
+      ...(endTree ? { end_tree: endTree } : {}),
+      // the paths a later commit must change to take the run (prepare-commit-msg reads them)
+      paths: changed.flatMap((c) => (c.old_path ? [c.path, c.old_path] : [c.path])),
+    });
+  }
   clearActive(repo.location, run.id);
-  return sealRun(repo, readRun(repo.location, run.id), now);
+  return sealRun(repo, readRun(repo.location, run.id), now, commits ? { commits } : {});
 }
 
 /** Attach finished runs of this worktree that were waiting for a commit. */

@@ -1,13 +1,16 @@
 // `adopt [REV|RANGE] [--id ID…]`: re-attach records after a squash or rebase merge rewrote the
 // run's commits. Runs are found through the `Agent-Log: <id>` trailers the new commits kept.
 import type { Argv } from 'yargs';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import type { RunRecord } from '../../record/schema.js';
 import { agentLogTrailers } from '../../store/config.js';
 import { loadAllRecords } from '../../store/read.js';
 import { sealRecords } from '../../store/seal.js';
+import { listRuns } from '../../store/runs.js';
+import { sealRun } from '../../capture/manual/session.js';
 import type { Context } from '../context.js';
 import { jsonText } from '../../record/display.js';
+import { resolveRange } from '../range.js';
 
 export const command = 'adopt [target]';
 export const describe = 'Re-attach records to the commits a squash or rebase merge produced';
@@ -24,18 +27,16 @@ export const builder = (y: Argv) =>
     .option('json', { type: 'boolean', default: false });
 
 export async function handler(argv: { target?: string; id: string[]; json: boolean }, ctx: Context) {
-  const { engine } = await ctx.repo();
+  const repo = await ctx.repo();
+  const { engine } = repo;
   const target = argv.target ?? 'HEAD';
   let commits: string[];
   if (target.includes('..')) {
-    const [from, to] = target.split(/\.\.\.?/);
-    const toOid = await engine.resolve(to || 'HEAD');
-    const fromOid = from ? await engine.resolve(from) : null;
-    if (!toOid || (from && !fromOid)) throw new NotFoundError(`unknown revision in range '${target}'`);
-    commits = await engine.commitsBetween(fromOid, toOid);
+    const { from, to } = await resolveRange(engine, target);
+    commits = await engine.commitsBetween(from, to);
   } else {
     const oid = await engine.resolve(target);
-    if (!oid) throw new NotFoundError(`unknown revision '${target}'`);
+    if (!oid) throw new UsageError(`unknown revision '${target}'`);
     commits = [oid];
   }
   // id → the new commits that name it (newest first, as rev-list gives them), each commit once:
@@ -59,6 +60,13 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
   const items = [];
   for (const [prefix, newCommits] of wanted) {
     const matches = records.filter((r) => r.record.id.startsWith(prefix));
+    const waiting = matches.length ? [] : listRuns(repo.location).filter((r) => r.id.startsWith(prefix));
+    if (waiting.length === 1 && waiting[0]!.state === 'pending') {
+      // A finished run that no commit took: the user says which commits carry it.
+      const outcome = await sealRun(repo, waiting[0]!, ctx.now(), { commits: newCommits });
+      if (outcome.sealed) attached.push({ id: outcome.record.id, commits: newCommits });
+      continue;
+    }
     if (matches.length !== 1) {
       ctx.warn(
         matches.length ? `'${prefix}' matches several records; skipped` : `no record ${prefix}; skipped`,

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { blameFile } from '../../git/blame.js';
 import { indexedRecord } from '../../index/lookup.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
+import { revertTrailers } from '../../store/config.js';
 import type { Context } from '../context.js';
 import { entriesOnCommitsFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -45,9 +46,20 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     start: target.start,
     end: target.end,
   });
-  const byCommit = await entriesOnCommitsFor(ctx, repo, [...new Set(lines.map((l) => l.commit))]);
-  const report = blameReport(target.file, lines, (commit) =>
-    (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
+  const commits = [...new Set(lines.map((l) => l.commit))];
+  const byCommit = await entriesOnCommitsFor(ctx, repo, commits);
+  // Lines no run wrote may come from a revert of one: its commit names the run in a trailer.
+  const reverts = new Map<string, string[]>();
+  for (const c of commits) {
+    if (byCommit.get(c)?.length) continue;
+    const ids = revertTrailers((await repo.engine.readCommit(c).catch(() => null))?.message ?? '');
+    if (ids.length) reverts.set(c, ids);
+  }
+  const report = blameReport(
+    target.file,
+    lines,
+    (commit) => (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
+    (commit) => reverts.get(commit) ?? [],
   );
   if (argv.json) {
     ctx.out.write(`${jsonText(report)}\n`);

@@ -3,14 +3,18 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { CheckFailedError } from '../../errors.js';
-import { configGetAll, remotes } from '../../git/setup.js';
+import { configGetAll, HOOK_BEGIN, remotes } from '../../git/setup.js';
+import { hookTarget } from './init.js';
 import { trackingRef } from '../../git/sync.js';
 import { errorLogPath } from '../../journal/paths.js';
 import { agentLogTrailers } from '../../store/config.js';
+import { formatAge } from '../../query/format.js';
 import { futureDatedLines } from '../../store/future-dated.js';
 import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
+import { captureHealth } from '../../store/capture-health.js';
+import { unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
@@ -55,10 +59,52 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       add('problem', `git fetch ${remote} does not bring records (no notes refspec)`, 'git agent-log init');
     else if (!(await engine.readRef(trackingRef(remote, NOTES_REF))))
       add('warn', `records of ${remote} were never fetched`, `git agent-log sync ${remote}`);
+    else {
+      const held = await unpublishedRecords(repo, remote);
+      if (held.unpublished.length)
+        add(
+          'ok',
+          `${held.unpublished.length} record(s) stay local until their commits are pushed to ${remote}: ${held.unpublished.slice(0, 5).join(', ')}${held.unpublished.length > 5 ? ', …' : ''}`,
+        );
+      if (held.unpushed.length)
+        add(
+          'warn',
+          `${held.unpushed.length} record(s) of commits already on ${remote} are not there yet: ${held.unpushed.slice(0, 5).join(', ')}${held.unpushed.length > 5 ? ', …' : ''}`,
+          `git agent-log sync ${remote}`,
+        );
+    }
   }
+  for (const ref of await unmergedFetchedNotes(repo))
+    add(
+      'warn',
+      `records fetched into ${ref} are not merged yet`,
+      'any read command merges them (git agent-log log)',
+    );
+  const prePush = join((await hookTarget(location)).dir, 'pre-push');
+  const hasRemote = (await remotes(location)).length > 0;
+  if (hasRemote && !(existsSync(prePush) && readFileSync(prePush, 'utf8').includes(HOOK_BEGIN)))
+    add(
+      'warn',
+      'no pre-push hook: git push does not carry records',
+      'git agent-log init --pre-push, or git agent-log sync',
+    );
   if (location.worktree) {
     await checkGitHooks(location, add);
-    checkClaude(location.worktree, add);
+    if (checkClaude(location.worktree, add)) {
+      const health = captureHealth(location.commonDir, 'claude-code');
+      if (health.journals === 0)
+        add(
+          'warn',
+          'Claude Code hooks are installed but no hook event was ever recorded here',
+          'check that `git agent-log` is on the PATH Claude Code runs hooks with, then run a session',
+        );
+      for (const c of health.collisions)
+        add(
+          'problem',
+          `session ${c.session}: ${c.missing ? `${c.missing} tool call(s) without a tool id` : ''}${c.missing && c.reused ? ', ' : ''}${c.reused ? `${c.reused} tool id(s) naming two different calls` : ''}: calls and results cannot be paired, tool calls are lost`,
+          'update Claude Code, or report the hook payloads it sends',
+        );
+    }
     checkOtherAgents(location.worktree, add);
   }
 
@@ -121,15 +167,24 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
       add('warn', `journal of run ${run.id} has ${run.damaged} damaged line(s) (crash?); they are skipped`);
     if (run.state === 'open' && now - started > STALE_RUN_MS)
       add('warn', `run ${run.id} has been open since ${run.events[0]?.t}`, `git agent-log finish ${run.id}`);
-    if (run.state === 'pending') add('warn', `run ${run.id} is finished and waits for a commit`);
+    if (run.state === 'pending') {
+      const finished = run.events.findLast((e) => e.type === 'finish')?.t ?? null;
+      add(
+        'warn',
+        `run ${run.id} is pending for ${formatAge(finished, ctx.now()) || 'a while'}: finished, and no commit carries its change yet`,
+        `commit its files, or attach it by hand: git agent-log finish ${run.id} --commit REV`,
+      );
+    }
   }
   const errLog = errorLogPath(location.commonDir);
-  if (existsSync(errLog) && statSync(errLog).size > 0)
+  if (existsSync(errLog) && statSync(errLog).size > 0) {
+    const logged = readFileSync(errLog, 'utf8').split('\n').filter(Boolean);
     add(
       'warn',
-      `hook errors were logged in ${errLog}`,
+      `${logged.length} hook error(s) logged in ${errLog}; the last: ${(logged.at(-1) ?? '').slice(0, 200)}`,
       'read it; hooks never block the agent, but events may be missing',
     );
+  }
 
   const problems = f.filter((x) => x.level === 'problem').length;
   if (argv.json) ctx.out.write(`${jsonText({ ok: problems === 0, findings: f })}\n`);
@@ -143,7 +198,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
   if (problems) throw new CheckFailedError(`doctor: ${problems} problem${problems === 1 ? '' : 's'} found`);
 }
 
-function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) => void) {
+function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) => void): boolean {
   let installed = false;
   for (const name of ['settings.json', 'settings.local.json']) {
     const p = join(worktree, '.claude', name);
@@ -159,6 +214,7 @@ function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) 
   }
   if (installed) add('ok', 'Claude Code hooks installed');
   else add('warn', 'Claude Code hooks not installed in this project', 'git agent-log install claude-code');
+  return installed;
 }
 
 /** Codex and Gemini: only projects that have their settings file are told about our hooks. */

@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { RepoError } from '../../errors.js';
 import type { RepoLocation } from '../../git/engine.js';
-import { configAdd, configSet, hooksDir, installHookBlock, remotes } from '../../git/setup.js';
+import { configAdd, configRemove, configSet, hooksDir, installHookBlock, remotes } from '../../git/setup.js';
 import { NOTES_REF } from '../../store/notes.js';
 import type { Context } from '../context.js';
 import { postCommitBlock, prepareCommitMsgBlock, prePushBlock } from '../hook-scripts.js';
@@ -94,7 +94,13 @@ export async function handler(argv: InitArgs, ctx: Context) {
   if (argv.display)
     note(await configAdd(location, 'notes.displayRef', NOTES_REF), `notes.displayRef=${NOTES_REF}`);
   for (const remote of await remotes(location)) {
-    const spec = `+${NOTES_REF}:refs/notes/remotes/${remote}/agent-log`;
+    // A glob: plain `git fetch` must not fail on a remote that has no records yet.
+    const spec = `+${NOTES_REF}*:refs/notes/remotes/${remote}/agent-log*`;
+    const exact = `+${NOTES_REF}:refs/notes/remotes/${remote}/agent-log`;
+    if (await configRemove(location, `remote.${remote}.fetch`, exact))
+      changes.push(
+        `remote.${remote}.fetch: dropped ${exact} (git fetch failed while the remote had no records)`,
+      );
     note(await configAdd(location, `remote.${remote}.fetch`, spec), `remote.${remote}.fetch=${spec}`);
   }
   if (argv.hooks) {

@@ -1,13 +1,13 @@
 // `log`: runs, newest first, one line each (like `git log --oneline`), paged on a terminal.
 import type { Argv } from 'yargs';
-import { UsageError } from '../../errors.js';
-import { formatJson, formatRecord, logLines } from '../../query/format.js';
+import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
 import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions, unsealedRunRecords } from '../pending-runs.js';
+import { countArg } from '../query-options.js';
 
 export const command = 'log';
 export const describe = 'List runs, newest first, one line each';
@@ -15,24 +15,21 @@ export const describe = 'List runs, newest first, one line each';
 export const builder = (y: Argv) =>
   y
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
-    .option('n', { alias: 'max-count', type: 'number', describe: 'show at most N runs' })
+    .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
     .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
 
 interface LogArgs {
   json: boolean;
-  n?: number;
+  n?: string;
   format?: string;
   pager: boolean;
 }
 
 export async function handler(argv: LogArgs, ctx: Context) {
+  const limit = countArg(argv.n) ?? Number.POSITIVE_INFINITY;
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
-  const limit = argv.n ?? Number.POSITIVE_INFINITY;
-  if (argv.n !== undefined && (!Number.isInteger(argv.n) || argv.n < 0)) {
-    throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
-  }
   // Runs not sealed yet (open or waiting for a commit) come first: they are the newest.
   const unsealed = (await unsealedRunRecords(repo)).map((record) => ({
     record,
@@ -49,9 +46,26 @@ export async function handler(argv: LogArgs, ctx: Context) {
     ctx.out.write(formatJson(out));
     return;
   }
+  // A finished run no commit took yet shows how long it has waited.
+  const shown = items.map((s) =>
+    s.commit || s.record.outcome.status !== 'pending'
+      ? s
+      : {
+          ...s,
+          record: {
+            ...s.record,
+            outcome: {
+              ...s.record.outcome,
+              status: s.record.ended_at
+                ? `pending ${formatAge(s.record.ended_at, ctx.now())}`.trim()
+                : 'pending',
+            },
+          },
+        },
+  );
   const lines = argv.format
-    ? items.map((s) => formatRecord(s, argv.format!))
-    : logLines(items, { color: ctx.isTTY && !ctx.env.NO_COLOR, width: ctx.isTTY ? termWidth() : 0 });
+    ? shown.map((s) => formatRecord(s, argv.format!))
+    : logLines(shown, { color: ctx.isTTY && !ctx.env.NO_COLOR, width: ctx.isTTY ? termWidth() : 0 });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
 }
 

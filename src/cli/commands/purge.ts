@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
 import { AmbiguousIdError, NotFoundError, UsageError } from '../../errors.js';
-import { sealedDir } from '../../journal/paths.js';
+import { indexDir, sealedDir } from '../../journal/paths.js';
 import { MIN_PREFIX } from '../../record/id.js';
 import { NOTES_REF } from '../../store/notes.js';
+import { openRecordIndex } from '../../store/indexed.js';
 import { purgeRecord } from '../../store/purge.js';
 import { loadAllRecords } from '../../store/read.js';
 import type { Context } from '../context.js';
@@ -75,6 +76,10 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
     throw e;
   }
   rmSync(join(sealedDir(repo.location.commonDir), `${id}.jsonl`), { force: true });
+  // The query index holds each record's text: drop it now and rebuild from the rewritten ref, so
+  // the purged text does not wait on disk for the next read command.
+  rmSync(indexDir(repo.location.commonDir), { recursive: true, force: true });
+  await openRecordIndex(repo.engine);
 
   if (argv.json) {
     ctx.out.write(`${jsonText({ id, ...result })}\n`);

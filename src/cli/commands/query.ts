@@ -1,13 +1,12 @@
 // `query [filters]`: search sealed runs through the index; filters combine with AND.
 import type { Argv } from 'yargs';
-import { UsageError } from '../../errors.js';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import type { Context } from '../context.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions } from '../pending-runs.js';
-import { addFilterOptions, type FilterArgs, filterSpec } from '../query-options.js';
+import { addFilterOptions, countArg, type FilterArgs, filterSpec } from '../query-options.js';
 
 export const command = 'query';
 export const describe = 'Search run records: by file, command, check status, agent, date, approval, text…';
@@ -16,7 +15,7 @@ export const builder = (y: Argv) =>
   addFilterOptions(y)
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
     .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
-    .option('n', { alias: 'max-count', type: 'number', describe: 'show at most N runs' })
+    .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
     .example("$0 query --file 'src/payments/**' --since 2.weeks --check-status skipped", '')
     .example('$0 query --agent claude-code --unapproved --format "%short %intent"', '');
@@ -24,18 +23,17 @@ export const builder = (y: Argv) =>
 interface QueryArgs extends FilterArgs {
   json: boolean;
   format?: string;
-  n?: number;
+  n?: string;
   pager: boolean;
 }
 
 /** Exits 1 when no run matches, like grep, so scripts can test for a match. */
 export async function handler(argv: QueryArgs, ctx: Context): Promise<number> {
-  if (argv.n !== undefined && (!Number.isInteger(argv.n) || argv.n < 0))
-    throw new UsageError(`-n: expected a whole number, got '${argv.n}'`);
+  const limit = countArg(argv.n);
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
   const spec = await filterSpec(argv, ctx, repo);
-  const found = await selectFor(ctx, repo, spec, argv.n ?? Number.POSITIVE_INFINITY);
+  const found = await selectFor(ctx, repo, spec, limit ?? Number.POSITIVE_INFINITY);
   if (argv.json) {
     ctx.out.write(formatJson(await fullRecords(repo.engine, found.map(entryOf))));
     return found.length ? 0 : 1;

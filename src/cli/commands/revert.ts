@@ -1,30 +1,30 @@
-// `revert ID [--dry-run]`: undo a run through git. Prints the plan first; then reverts the run's
-// commits newest first in one `git revert --no-edit` sequence, or, when they are no longer on this
-// branch (squash or rebase merge), restores the run's files from its start commit and commits that.
-// On a conflict it stops like git does, with the next steps; nothing is lost.
+// `revert ID [--dry-run]`: undo the run's own change, and nothing else, on the current branch. The
+// decision is src/report/revert-decision.ts: reverse-apply the commits that carry the run today when
+// they are here; after a squash, the run's own commits with a 3-way merge (other work in the squash
+// commit stays); refuse when the change is not on this branch. One commit, trailer
+// `Agent-Log-Revert: <id>`, and a revert event on the run. A conflict changes nothing.
 import type { Argv } from 'yargs';
-import { GitError, RepoError } from '../../errors.js';
+import { GitError, NotFoundError, RepoError } from '../../errors.js';
 import {
   commitStaged,
   dirtyFiles,
-  existingCommits,
   headCommit,
-  isAncestorOfHead,
   mergeCommits,
-  newestFirst,
   operationInProgress,
-  restorePaths,
-  revertCommits,
+  reverseApply,
 } from '../../git/native/revert.js';
 import { hasGitBinary } from '../../git/repo.js';
 import { oneLine, shQuote } from '../../report/escape.js';
+import { decideRevert } from '../../report/revert-decision.js';
 import { planRollback, type RollbackPlan } from '../../report/rollback-plan.js';
+import { appendRunEvent } from '../../store/events.js';
 import type { Context } from '../context.js';
 import { loadOneRecord } from '../report-input.js';
+import { revertFacts } from '../revert-facts.js';
 import { displayText } from '../../record/display.js';
 
 export const command = 'revert <ref>';
-export const describe = "Revert a run's commits (newest first) on the current branch";
+export const describe = "Undo the run's own change (and nothing else) on the current branch";
 
 export const builder = (y: Argv) =>
   y
@@ -40,6 +40,12 @@ interface RevertArgs {
   dryRun: boolean;
 }
 
+const SOURCES = {
+  carriers: "the run's commits on this branch",
+  squash: "the run's own commits, merged 3-way into the squash commit's result (other work in it stays)",
+  patch: "the run's own commits, whose change is on this branch (cherry-picked or rebased)",
+} as const;
+
 export async function handler(argv: RevertArgs, ctx: Context) {
   const stored = await loadOneRecord(ctx, argv.ref);
   const record = stored.record;
@@ -48,49 +54,28 @@ export async function handler(argv: RevertArgs, ctx: Context) {
   if (!cwd) throw new RepoError('revert needs a working tree (this repository is bare)');
   if (!hasGitBinary()) throw new RepoError('revert needs git on PATH (it runs git revert)');
 
-  // The run's own commits if they are all on this branch; else the commits a squash or rebase merge
-  // made of them (recorded by `adopt`); else restore the run's files from its start commit.
-  const own = [...new Set(record.repo.commits.filter(Boolean))];
-  const adopted = [...new Set((record.repo.adopted ?? []).map((a) => a.commit))];
-  const target = (await allOnBranch(cwd, own)) ? own : (await allOnBranch(cwd, adopted)) ? adopted : null;
-  const ordered = target ? await newestFirst(cwd, target, record.repo.start_commit) : [];
-  const plan = planRollback(record, ordered);
-  if (!target) plan.strategy = 'restore-files';
-
   const w = (s: string) => ctx.out.write(`${displayText(s)}\n`);
   w(`Plan to undo agent run ${record.id}: ${oneLine(record.task.intent) || '(no task recorded)'}`);
-  const start = record.repo.start_commit;
-  if (plan.strategy === 'revert-commits') {
-    const merges = await mergeCommits(cwd, plan.commits);
-    if (merges.length) {
-      throw new RepoError(
-        `the run contains merge commit ${merges[0]!.slice(0, 12)}; git cannot revert it without choosing a parent`,
-        `revert it by hand: git revert -m 1 ${merges[0]}`,
-      );
-    }
-    if (target === adopted) {
-      w(
-        '  the run was squash- or rebase-merged: revert the commits that merge made (they may hold other changes too)',
-      );
-    }
-    w(`  revert ${plan.commits.length} commit(s) on the current branch, newest first:`);
-    w(`    git revert --no-edit ${plan.commits.join(' ')}`);
-  } else {
-    if (!plan.paths.length) {
-      w('  nothing to undo: the run changed no files');
-      return;
-    }
-    if (!start || !(await existingCommits(cwd, [start])).length) {
-      throw new RepoError(
-        `the run's commits are not on this branch and its start commit ${start ? `${start.slice(0, 12)} ` : ''}is not here`,
-        'fetch the missing history, or restore the files by hand',
-      );
-    }
-    const why = own.length ? "the run's commits are not all on this branch" : 'the run has no commits';
-    w(`  ${why}: restore its files from ${start.slice(0, 12)} and commit:`);
-    for (const p of plan.paths) w(`    ${shQuote(p)}`);
+  const facts = await revertFacts(repo, stored);
+  const decision = decideRevert(facts);
+  if (decision.action === 'already-reverted') {
+    w(`  already reverted by ${decision.commit.slice(0, 12)} on this branch: nothing to do`);
+    return;
   }
-  for (const p of plan.unsafe) w(`  skipped (not a path inside the repository): ${shQuote(p)}`);
+  if (decision.action === 'refuse') throw new NotFoundError(decision.reason, decision.hint);
+
+  const merges = await mergeCommits(cwd, decision.commits);
+  if (merges.length) {
+    throw new RepoError(
+      `the run contains merge commit ${merges[0]!.slice(0, 12)}; git cannot revert it without choosing a parent`,
+      `revert it by hand: git revert -m 1 ${merges[0]}`,
+    );
+  }
+  const plan = planRollback(record, decision.commits);
+  w(`  reverse-apply ${decision.commits.length} commit(s), newest first: ${SOURCES[decision.source]}`);
+  w(`    git revert --no-commit ${decision.commits.join(' ')}`);
+  w(`  then commit once, with the trailer Agent-Log-Revert: ${record.id}`);
+  for (const p of plan.unsafe) w(`  recorded path outside the repository (ignored): ${shQuote(p)}`);
   followUps(plan, w);
 
   const busy = operationInProgress(repo.location.gitDir);
@@ -109,40 +94,45 @@ export async function handler(argv: RevertArgs, ctx: Context) {
     );
   }
 
-  const before = await headCommit(cwd);
-  if (plan.strategy === 'revert-commits') {
-    const result = await revertCommits(cwd, plan.commits);
-    if (!result.ok) {
-      ctx.err.write(result.output);
-      const files = result.conflicts.map(shQuote).join(' ');
-      throw new GitError(
-        `the revert stopped on a conflict${files ? ` in ${files}` : ''}; commits already reverted are kept`,
-        `resolve the conflicts and 'git add' them, then 'git revert --continue'; or 'git revert --abort' to return to ${before.slice(0, 12)}`,
-      );
-    }
-    w(
-      `Reverted ${plan.commits.length} commit(s) of run ${record.id}; HEAD is now ${(await headCommit(cwd)).slice(0, 12)}`,
-    );
-  } else {
-    await restorePaths(cwd, start!, plan.paths);
-    const committed = await commitStaged(
-      cwd,
-      `Roll back agent run ${record.id}`,
-      `Restored the run's files from ${start}.`,
-    );
-    w(
-      committed
-        ? `Restored the files of run ${record.id}; HEAD is now ${(await headCommit(cwd)).slice(0, 12)}`
-        : `Nothing to restore: the files already match ${start!.slice(0, 12)}`,
+  const result = await reverseApply(cwd, decision.commits);
+  if (!result.ok) {
+    const files = result.conflicts.map(shQuote).join(' ');
+    throw new GitError(
+      `undoing run ${record.id} conflicts with later changes${files ? ` in ${files}` : ''}; nothing was changed`,
+      `revert by hand: git revert --no-commit ${decision.commits.join(' ')}, resolve, then commit with the trailer 'Agent-Log-Revert: ${record.id}'`,
     );
   }
+  if (result.empty) {
+    w("  already reverted: this branch no longer holds the run's change; nothing to do");
+    return;
+  }
+  const title = oneLine(record.task.intent).slice(0, 60) || 'no task recorded';
+  const message =
+    `Revert agent run ${record.id}: ${title}\n\n` +
+    `Undoes the change of agent run ${record.id} (${SOURCES[decision.source]}):\n` +
+    `${decision.commits.map((c) => `  ${c}`).join('\n')}\n\n` +
+    `Agent-Log-Revert: ${record.id}\n`;
+  const commit = await commitStaged(cwd, message);
+  if (!commit) {
+    w("  already reverted: this branch no longer holds the run's change; nothing to do");
+    return;
+  }
+  if (stored.commit) {
+    try {
+      await appendRunEvent(
+        repo.engine,
+        { id: record.id, commit: stored.commit },
+        { type: 'revert', commit, branch: (await repo.engine.head()).branch, reverted: decision.commits },
+        { now: ctx.now() },
+      );
+    } catch (e) {
+      ctx.warn(`the revert commit is made, but recording it on the run failed: ${(e as Error).message}`);
+    }
+  }
+  w(
+    `Reverted run ${record.id} in ${commit.slice(0, 12)}; HEAD is now ${(await headCommit(cwd)).slice(0, 12)}`,
+  );
   followUps(plan, w, 'now');
-}
-
-async function allOnBranch(cwd: string, commits: readonly string[]): Promise<boolean> {
-  if (!commits.length || (await existingCommits(cwd, commits)).length !== commits.length) return false;
-  for (const c of commits) if (!(await isAncestorOfHead(cwd, c))) return false;
-  return true;
 }
 
 function followUps(plan: RollbackPlan, w: (s: string) => void, when = 'afterwards') {

@@ -1,10 +1,11 @@
-// `rollback ID`: print a reviewable bash script that undoes the run (revert its commits newest first,
-// or restore its files from the start commit). Prints only; running it is the reader's decision.
+// `rollback ID`: print a reviewable bash script that undoes the run's own change, deciding at run time
+// the way `revert` does. Prints only; running it is the reader's decision.
 import type { Argv } from 'yargs';
 import { shComment } from '../../report/escape.js';
 import { renderRollbackScript } from '../../report/rollback.js';
 import type { Context } from '../context.js';
 import { loadOneRecord, loadTemplate, rendered, runCommits } from '../report-input.js';
+import { runCommitSets } from '../revert-facts.js';
 
 export const command = 'rollback <ref>';
 export const describe = 'Print a bash script that rolls the run back (record ID or a commit of the run)';
@@ -21,7 +22,14 @@ export async function handler(argv: { ref: string }, ctx: Context) {
   const repo = await ctx.repo();
   const template = loadTemplate(repo, 'rollback.sh');
   const commits = await runCommits(repo, stored);
-  let script = rendered(template, () => renderRollbackScript(stored.record, template.text, { commits }));
+  const cwd = repo.location.worktree;
+  const original =
+    cwd && repo.engine.name === 'native' && stored.commit
+      ? (await runCommitSets(cwd, stored)).original
+      : undefined;
+  let script = rendered(template, () =>
+    renderRollbackScript(stored.record, template.text, { commits, original }),
+  );
   if (template.override) {
     // Say where the script's code came from: the repository's template, not this tool.
     const note = `# Template: ${shComment(template.override)} (this repository's override; review it)\n`;

@@ -1,9 +1,10 @@
 // `scan [REV-RANGE|--notes]`: re-check sealed notes with the current redaction rules (the built-in
 // ones plus .agent-log/config.json). Exit 1 with one line per finding; the secret is never printed.
 import type { Argv } from 'yargs';
-import { NotFoundError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { loadRedactionConfig } from '../../redact/config.js';
 import { DEFAULT_RULES } from '../../redact/rules.js';
+import { isRange, resolveRange } from '../range.js';
 import { formatFinding, scanNotes, type ScanRules } from '../../store/scan.js';
 import type { Context } from '../context.js';
 import type { Repo } from '../../git/repo.js';
@@ -32,15 +33,13 @@ export function repoScanRules(repo: Repo, warn: (m: string) => void): ScanRules 
 }
 
 async function commitsOf(repo: Repo, range: string): Promise<Set<string>> {
-  const [a, b] = range.includes('..') ? range.split(/\.\.\.?/) : [null, range];
-  const resolve = async (rev: string) => {
-    const oid = await repo.engine.resolve(rev);
-    if (!oid) throw new NotFoundError(`unknown revision '${rev}'`);
-    return oid;
-  };
-  const to = await resolve(b || 'HEAD');
-  const from = a ? await resolve(a) : null;
-  return new Set(await repo.engine.commitsBetween(from, to));
+  if (isRange(range)) {
+    const { from, to } = await resolveRange(repo.engine, range);
+    return new Set(await repo.engine.commitsBetween(from, to));
+  }
+  const to = await repo.engine.resolve(range);
+  if (!to) throw new UsageError(`unknown revision '${range}'`);
+  return new Set(await repo.engine.commitsBetween(null, to));
 }
 
 export async function handler(argv: ScanArgs, ctx: Context): Promise<number> {

@@ -7,7 +7,7 @@ import { GRANTS, resolvePolicy } from '../../capture/guard/policy.js';
 import { attemptsBrief } from '../../report/attempts.js';
 import { loadRepoConfig } from '../../store/config.js';
 import { appendRunEvent } from '../../store/runs.js';
-import { UsageError } from '../../errors.js';
+import { RepoError, UsageError } from '../../errors.js';
 import { recordingOff } from '../../store/pause.js';
 import type { Context } from '../context.js';
 
@@ -74,6 +74,7 @@ export async function handler(argv: StartArgs, ctx: Context) {
   if (typeof argv.task !== 'string' || argv.task.trim() === '')
     throw new UsageError('--task must not be empty');
   const repo = await ctx.repo();
+  if (repo.location.bare) throw new RepoError('start needs a working tree (this is a bare repository)');
   const off = recordingOff(repo.location, ctx.env);
   if (off) {
     ctx.warn(`recording is off (${off}): no run started`);

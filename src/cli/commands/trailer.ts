@@ -2,7 +2,7 @@
 // The git hook itself runs the same logic through the fast path (../git-hook-entry.ts).
 import type { Argv } from 'yargs';
 import { commitRunIds } from '../../capture/commit-runs.js';
-import { addTrailer } from '../../git/setup.js';
+import { addTrailer, stagedPaths } from '../../git/setup.js';
 import type { Context } from '../context.js';
 
 export const command = 'trailer <file> [source]';
@@ -15,7 +15,8 @@ export async function handler(argv: { file: string; source?: string }, ctx: Cont
   try {
     if (argv.source === 'merge' || argv.source === 'commit') return 0;
     const loc = (await ctx.repo()).location;
-    for (const id of commitRunIds(loc, ctx.env, ctx.now()))
+    const staged = await stagedPaths(loc);
+    for (const id of commitRunIds(loc, ctx.env, ctx.now(), () => staged))
       await addTrailer(loc, argv.file, `Agent-Log: ${id}`);
   } catch {
     // a commit must never fail because of us

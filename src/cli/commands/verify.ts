@@ -13,6 +13,7 @@ import { resolveRecords, type StoredRecord } from '../../store/read.js';
 import type { AgentCommit } from '../../query/agent-commits.js';
 import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
+import { mergeFetched } from '../open-index.js';
 import { displayText, jsonText } from '../../record/display.js';
 import { isRange, recordsInRange } from '../range.js';
 
@@ -39,6 +40,7 @@ export async function handler(
   ctx: Context,
 ) {
   const repo = await ctx.repo();
+  await mergeFetched(ctx, repo);
   const policy = policyFrom(loadRepoConfig(repo.location.worktree, ctx.warn));
   const target = argv.target ?? 'HEAD';
   const verdicts: Verdict[] = [];

@@ -1,8 +1,10 @@
-// Undoing a run through the user's git: order its commits, check the working tree, revert the commits
-// newest first in one `git revert`, or restore its files from the start commit. Each step is one git
-// call; nothing here decides policy (src/cli/commands/revert.ts does).
-import { existsSync } from 'node:fs';
+// Undoing a run through the user's git: order its commits, check the working tree, find an earlier
+// revert, test whether the run's patch is in HEAD, and reverse-apply commits with git's 3-way merge
+// (`git revert --no-commit`), committing the result once. Each step is one or a few git calls;
+// nothing here decides policy (src/report/revert-decision.ts does).
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isFullObjectId } from '../../record/commit-id.js';
 import { gitText, runGit } from './run.js';
 
 /** Tracked files with uncommitted changes (staged or not). Untracked files do not count. */
@@ -27,10 +29,11 @@ export function operationInProgress(gitDir: string): string | null {
   return markers.find(([file]) => existsSync(join(gitDir, file)))?.[1] ?? null;
 }
 
-/** The commits of `commits` that exist in the repository. */
+/** The commits of `commits` that exist in the repository (full object ids only: never a revision). */
 export async function existingCommits(cwd: string, commits: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const c of commits) {
+    if (!isFullObjectId(c)) continue;
     const r = await runGit(['cat-file', '-e', `${c}^{commit}`], { cwd, okCodes: [1, 128] });
     if (r.code === 0) out.push(c);
   }
@@ -89,34 +92,104 @@ export interface RevertResult {
   ok: boolean;
   /** git's own output, for the user. */
   output: string;
-  /** Files left with conflicts when the revert stopped. */
+  /** Files that conflicted (the attempt was undone: the tree is as it was). */
   conflicts: string[];
+  /** The reverse-applied change is empty: the tree already lacks it. */
+  empty: boolean;
 }
 
-/** `git revert --no-edit` of `commits` (newest first) in one sequence; stops on the first conflict. */
-export async function revertCommits(cwd: string, commits: readonly string[]): Promise<RevertResult> {
-  const r = await runGit(['revert', '--no-edit', ...commits], { cwd, okCodes: [1] });
+/**
+ * Reverse-apply `commits` (newest first) onto HEAD with git's 3-way merge, into the index and working
+ * tree, without committing. On a conflict the attempt is undone (`git revert --abort`, or
+ * `git reset --merge` when git left no sequencer state), so nothing is ever left half done.
+ */
+export async function reverseApply(cwd: string, commits: readonly string[]): Promise<RevertResult> {
+  const r = await runGit(['revert', '--no-commit', '--no-edit', ...commits], { cwd, okCodes: [1, 128] });
   const output = r.stdout.toString('utf8') + r.stderr;
-  if (r.code === 0) return { ok: true, output, conflicts: [] };
-  const conflicts = await gitText(['diff', '--name-only', '-z', '--diff-filter=U'], { cwd });
-  return { ok: false, output, conflicts: conflicts.split('\0').filter(Boolean) };
-}
-
-/** Put each path back as it was in `start` (or remove it when it did not exist there), staged. */
-export async function restorePaths(cwd: string, start: string, paths: readonly string[]): Promise<void> {
-  for (const path of paths) {
-    const exists = await runGit(['cat-file', '-e', `${start}:${path}`], { cwd, okCodes: [1, 128] });
-    if (exists.code === 0) await runGit(['--literal-pathspecs', 'checkout', start, '--', path], { cwd });
-    else await runGit(['--literal-pathspecs', 'rm', '-q', '-f', '--ignore-unmatch', '--', path], { cwd });
+  if (r.code === 0) {
+    const same = await runGit(['diff', '--cached', '--quiet', 'HEAD'], { cwd, okCodes: [1] });
+    return { ok: true, output, conflicts: [], empty: same.code === 0 };
   }
+  const conflicts = (await gitText(['diff', '--name-only', '-z', '--diff-filter=U'], { cwd }))
+    .split('\0')
+    .filter(Boolean);
+  const abort = await runGit(['revert', '--abort'], { cwd, okCodes: [1, 128] });
+  if (abort.code !== 0) await runGit(['reset', '-q', '--merge'], { cwd, okCodes: [1, 128] });
+  return { ok: false, output, conflicts, empty: false };
 }
 
-/** Commit what is staged; false when nothing is. */
-export async function commitStaged(cwd: string, subject: string, body: string): Promise<boolean> {
-  const diff = await runGit(['diff', '--cached', '--quiet'], { cwd, okCodes: [1] });
-  if (diff.code === 0) return false;
-  await runGit(['commit', '-q', '-m', subject, '-m', body], { cwd });
-  return true;
+/** Commit what is staged (hooks of ours stay quiet); the new HEAD, or null when nothing is staged. */
+export async function commitStaged(cwd: string, message: string): Promise<string | null> {
+  const diff = await runGit(['diff', '--cached', '--quiet', 'HEAD'], { cwd, okCodes: [1] });
+  if (diff.code === 0) return null;
+  await runGit(['commit', '-q', '--no-verify', '-F', '-'], {
+    cwd,
+    input: message,
+    env: { AGENT_LOG_DISABLE: '1' },
+  });
+  return headCommit(cwd);
+}
+
+/**
+ * The newest commit on HEAD that reverted the run: one carrying `Agent-Log-Revert: <id>`, or git's
+ * own "This reverts commit <c>" for one of `commits`, unless that revert was itself reverted later.
+ * The walk stops at `stopAt` (commits the revert must be newer than) when given.
+ */
+export async function findRevertOnHead(
+  cwd: string,
+  id: string,
+  commits: readonly string[],
+  stopAt: readonly string[] = [],
+): Promise<string | null> {
+  const greps = [
+    `Agent-Log-Revert: ${id}`,
+    ...commits.filter(isFullObjectId).map((c) => `This reverts commit ${c}`),
+  ];
+  const args = ['log', '--format=%H', '-F', ...greps.map((g) => `--grep=${g}`), 'HEAD'];
+  const stops = stopAt.filter(isFullObjectId);
+  if (stops.length) args.push('--not', ...stops);
+  const found = (await gitText(args, { cwd })).split('\n').filter(Boolean);
+  for (const revert of found) {
+    const undone = await gitText(
+      ['log', '-n1', '--format=%H', '-F', `--grep=This reverts commit ${revert}`, 'HEAD', '--not', revert],
+      { cwd },
+    );
+    if (!undone.trim()) return revert;
+  }
+  return null;
+}
+
+/**
+ * Whether the patches of `commits` apply to HEAD, tried on a scratch index (the user's index and
+ * working tree are not touched): `reverse` applies them inverted, newest first (the change is in
+ * HEAD); forward applies them oldest first (HEAD lacks it). Exact context, no 3-way: a yes is sure.
+ */
+export async function patchesApply(
+  cwd: string,
+  gitDir: string,
+  commits: readonly string[],
+  direction: 'reverse' | 'forward',
+): Promise<boolean> {
+  const index = join(gitDir, `agent-log-check-index-${process.pid}`);
+  const env = { GIT_INDEX_FILE: index };
+  try {
+    await runGit(['read-tree', 'HEAD'], { cwd, env });
+    const ordered = direction === 'reverse' ? commits : [...commits].reverse();
+    for (const c of ordered) {
+      const patch = await runGit(
+        ['diff-tree', '-p', '--binary', '--full-index', '--root', '--no-renames', c],
+        { cwd },
+      );
+      const body = patch.stdout.subarray(patch.stdout.indexOf(10) + 1); // drop the commit id line
+      if (body.length === 0) continue;
+      const args = ['apply', '--cached', ...(direction === 'reverse' ? ['-R'] : []), '-'];
+      const r = await runGit(args, { cwd, env, input: body, okCodes: [1, 128] });
+      if (r.code !== 0) return false;
+    }
+    return true;
+  } finally {
+    rmSync(index, { force: true });
+  }
 }
 
 export async function headCommit(cwd: string): Promise<string> {
