@@ -207,7 +207,9 @@ describe('hostile notes and odd repositories', () => {
 
   test('files the tool creates are 0600 and its directories 0700', async () => {
     const { repo } = await sealed();
+    repo.write('scratch/untracked.txt', 'a file the snapshot stores privately\n');
     await ok(repo, ['start', '--task', 'open run']);
+    await ok(repo, ['exec', '--', 'node', '-e', '0']);
     await ok(repo, ['pause']);
     const base = join(repo.dir, '.git', 'agent-log');
     const walk = (dir: string): string[] =>
@@ -217,11 +219,16 @@ describe('hostile notes and odd repositories', () => {
       });
     const entries = [base, ...walk(base)];
     expect(entries.some((p) => p.endsWith('paused'))).toBe(true);
+    // the snapshot's private store holds the untracked file's blob, read-only as git writes objects
+    const objects = join('/snapshots', 'objects');
+    expect(entries.some((p) => p.slice(base.length).startsWith(`${objects}/`) && statSync(p).isFile())).toBe(
+      true,
+    );
     for (const p of entries) {
       const mode = statSync(p).mode & 0o777;
-      expect(`${p.slice(base.length) || '/'} ${mode.toString(8)}`).toBe(
-        `${p.slice(base.length) || '/'} ${statSync(p).isDirectory() ? '700' : '600'}`,
-      );
+      const rel = p.slice(base.length) || '/';
+      const want = statSync(p).isDirectory() ? '700' : rel.startsWith(`${objects}/`) ? '400' : '600';
+      expect(`${rel} ${mode.toString(8)}`).toBe(`${rel} ${want}`);
     }
   });
 

@@ -1,5 +1,6 @@
 // The native engine: the user's git plumbing. Fast on any repository size and shape.
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdtempSync,
@@ -268,7 +269,10 @@ export class NativeEngine implements GitEngine {
   }
 
   private async snapshotWith(worktree: string, env: NodeJS.ProcessEnv): Promise<string> {
-    await runGit(['add', '-A', '--', '.'], { cwd: worktree, env });
+    // git writes the index and the loose objects it creates owner-only (0600 index, 0400 objects,
+    // 0700 directories), as everything else under agent-log/.
+    const priv = ['-c', 'core.sharedRepository=0600'];
+    await runGit([...priv, 'add', '-A', '--', '.'], { cwd: worktree, env });
     // A file carried over as untracked that is ignored now (or no longer tracked and ignored) leaves
     // the snapshot, as it would from a fresh copy of the index.
     const { GIT_INDEX_FILE: _, ...realEnv } = env;
@@ -279,12 +283,12 @@ export class NativeEngine implements GitEngine {
     const trackedIgnored = new Set(real.split('\0'));
     const stale = mine.split('\0').filter((p) => p && !trackedIgnored.has(p));
     if (stale.length)
-      await runGit(['update-index', '--force-remove', '-z', '--stdin'], {
+      await runGit([...priv, 'update-index', '--force-remove', '-z', '--stdin'], {
         cwd: worktree,
         env,
         input: stale.map((p) => `${p}\0`).join(''),
       });
-    return (await gitText(['write-tree'], { cwd: worktree, env })).trim();
+    return (await gitText([...priv, 'write-tree'], { cwd: worktree, env })).trim();
   }
 
   /**
@@ -334,6 +338,7 @@ export class NativeEngine implements GitEngine {
 function copyIndex(from: string, to: string): void {
   if (!existsSync(from)) return;
   copyFileSync(from, to);
+  chmodSync(to, 0o600); // the copy would keep the user's index mode (0644): ours stay private
   const { atime, mtime } = statSync(from);
   utimesSync(to, atime, mtime);
 }
