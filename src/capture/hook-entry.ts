@@ -76,6 +76,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     const first = isNewRun(file, Date.parse(received));
     const pre = early as { redactor: Redactor; root: string | null } | null;
     const redactor = pre && pre.root === dirs.root ? pre.redactor : repoRedactor(dirs.root);
+    const clean = redactor.redactDeep(payload);
     const line: JournalEvent = {
       v: 1,
       t: received,
@@ -89,7 +90,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       ...(first || event === 'SessionStart' || event === 'Stop' || event === 'SessionEnd'
         ? { head: headFacts(dirs) }
         : {}),
-      payload: redactor.redactDeep(payload),
+      payload: clean,
     };
     const report =
       pre && pre.redactor !== redactor
@@ -107,7 +108,8 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
           agent,
           sessionId,
           eventName: event,
-          payload,
+          // The guard keeps state files (commands it saw, checks, repeats): it sees the redacted payload.
+          payload: clean,
           received,
           firstOfJournal: first,
           journalFile: file,

@@ -12,7 +12,11 @@ export function pruneSnapshots(repo: Repo): void {
   try {
     const { commonDir } = repo.location;
     if (listRuns(repo.location).length) return;
-    if (AGENT_NAMES.some((agent) => unsealedSessionRuns(commonDir, undefined, agent).length)) return;
+    // Only a session with a start snapshot needs the store (an import or a session whose snapshot
+    // never ran diffs from commits).
+    const needs = (agent: string) =>
+      unsealedSessionRuns(commonDir, undefined, agent).some((r) => r.startTree);
+    if (AGENT_NAMES.some(needs)) return;
     removeSnapshotStore(commonDir);
   } catch {
     // best effort: the next seal tries again

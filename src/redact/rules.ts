@@ -459,7 +459,7 @@ export const DEFAULT_RULES: RedactionRule[] = [
     // .pgpass: host:port:database:user:password
     id: 'pgpass-line',
     pattern:
-      /^([ \t]*[A-Za-z0-9_.*[\]-]{1,255}:(?:\d{1,5}|\*):[^:\s]{1,255}:[^:\s]{1,255}:)([^\s]{1,1024})[ \t]*$/gm,
+      /((?:^|[\s'"])[A-Za-z0-9_.*[\]-]{1,255}:(?:\d{1,5}|\*):[^:\s'"]{1,255}:[^:\s'"]{1,255}:)([^\s'":]{6,1024})(?=['"]?(?:\s|$))/gm,
     group: 2,
     prefilter: [':'],
     validate: (s) => notPlaceholder(s),
