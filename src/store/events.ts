@@ -49,26 +49,30 @@ export async function appendRunEvent(
 ): Promise<AppendedEvent> {
   if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(target.commit))
     throw new NotFoundError(`record ${target.id} has no sealed commit to add an event to`);
-  const by = opts.by === undefined ? await engine.identity() : opts.by;
-  const eventId = newRecordId();
-  const at = (opts.now ?? new Date()).toISOString();
-  const raw = eventObject(
-    target.id,
-    eventId,
-    at,
-    by ? { name: by.name, email: by.email || null } : null,
-    fields,
-  );
-  const clean = repoRedactor(engine.location.worktree).redactDeep(raw);
-  if (opts.sign) clean.sig = await opts.sign(signedPayload(clean));
-  const line = canonicalJson(clean);
+  const { event, line } = await eventLine(engine, target.id, fields, opts);
   const notesCommit = await appendNoteLine(
     engine,
     target.commit,
     line,
     `agent-log: ${fields.type} on ${target.id}`,
   );
-  return { event: eventId, line, notesCommit };
+  return { event, line, notesCommit };
+}
+
+/** The canonical line of a new event on record `id`: redacted, then signed when asked. */
+export async function eventLine(
+  engine: GitEngine,
+  id: string,
+  fields: NewEventFields,
+  opts: AppendEventOptions = {},
+): Promise<{ event: string; line: string }> {
+  const by = opts.by === undefined ? await engine.identity() : opts.by;
+  const eventId = newRecordId();
+  const at = (opts.now ?? new Date()).toISOString();
+  const raw = eventObject(id, eventId, at, by ? { name: by.name, email: by.email || null } : null, fields);
+  const clean = repoRedactor(engine.location.worktree).redactDeep(raw);
+  if (opts.sign) clean.sig = await opts.sign(signedPayload(clean));
+  return { event: eventId, line: canonicalJson(clean) };
 }
 
 /** Add one line to the note on `commit` (kept once), in one notes commit moved by compare-and-swap. */
@@ -78,14 +82,32 @@ export async function appendNoteLine(
   line: string,
   subject: string,
 ): Promise<string | null> {
+  return appendNoteLines(engine, new Map([[commit, [line]]]), subject);
+}
+
+/**
+ * Add lines to the notes of several commits (each line kept once; every other line keeps its exact
+ * bytes), in one notes commit moved by compare-and-swap. Null when every line was already there.
+ */
+export async function appendNoteLines(
+  engine: GitEngine,
+  lines: ReadonlyMap<string, readonly string[]>,
+  subject: string,
+): Promise<string | null> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const tip = await engine.readRef(NOTES_REF);
     const tree = await notesTree(engine, tip);
-    // Every other line keeps its exact bytes (a person's indented review notes, a missing newline).
-    const body = (await readNoteBody(engine, tree, commit)) ?? '';
-    if (splitNote(body).includes(line)) return null;
-    const blob = await engine.writeBlob(`${body}${body && !body.endsWith('\n') ? '\n' : ''}${line}\n`);
-    const newTree = await writeNotesTree(engine, tree, new Map([[commit, blob]]));
+    const updates = new Map<string, string>();
+    for (const [commit, add] of lines) {
+      const body = (await readNoteBody(engine, tree, commit)) ?? '';
+      const have = new Set(splitNote(body));
+      const missing = [...new Set(add)].filter((l) => !have.has(l));
+      if (!missing.length) continue;
+      const sep = body && !body.endsWith('\n') ? '\n' : '';
+      updates.set(commit, await engine.writeBlob(`${body}${sep}${missing.map((l) => `${l}\n`).join('')}`));
+    }
+    if (updates.size === 0) return null;
+    const newTree = await writeNotesTree(engine, tree, updates);
     const next = await engine.writeCommit({
       tree: newTree,
       parents: tip ? [tip] : [],

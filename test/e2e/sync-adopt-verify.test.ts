@@ -117,9 +117,20 @@ describe('adopt', () => {
     const squash = (await repo.git('rev-parse', 'HEAD')).trim();
 
     expect((await cli(repo, ['show', 'HEAD'])).code).toBe(1);
+    // The notes of the feature commits before adopting (plain git reads them).
+    const noteOf = (rev: string) => repo.git('notes', '--ref=agent-log', 'show', rev);
+    const before = [await noteOf('feature'), await noteOf('feature~1')];
+    const recordLine = before[0]!.split('\n').find((l) => JSON.parse(l).kind === 'record')!;
     const adopt = await cli(repo, ['adopt']);
     expect(adopt.code).toBe(0);
     expect(adopt.stdout).toContain(`adopted ${id}`);
+    // Adopting is an event: the sealed record line is never rewritten, the old notes stay as they were.
+    expect([await noteOf('feature'), await noteOf('feature~1')]).toEqual(before);
+    const onSquash = (await noteOf(squash)).split('\n').filter(Boolean);
+    expect(onSquash).toContain(recordLine);
+    const events = onSquash.map((l) => JSON.parse(l)).filter((l) => l.kind === 'event');
+    expect(events.map((e) => [e.type, e.id, e.commits])).toEqual([['adoption', id, [squash]]]);
+    expect(events[0]!.by).toEqual({ name: 'Test Author', email: 'author@example.com' });
     const shown = JSON.parse((await cli(repo, ['show', 'HEAD', '--json'])).stdout);
     expect(shown.id).toBe(id);
     expect(shown.repo.adopted.map((a: { commit: string }) => a.commit)).toEqual([squash]);

@@ -2,10 +2,10 @@
 // run's commits. Runs are found through the `Agent-Log: <id>` trailers the new commits kept.
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
-import type { RunRecord } from '../../record/schema.js';
+import { refLine } from '../../record/note-lines.js';
 import { agentLogTrailers } from '../../store/config.js';
+import { appendNoteLines, eventLine } from '../../store/events.js';
 import { loadAllRecords } from '../../store/read.js';
-import { sealRecords } from '../../store/seal.js';
 import { listRuns } from '../../store/runs.js';
 import { sealRun } from '../../capture/manual/session.js';
 import type { Context } from '../context.js';
@@ -57,7 +57,9 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
 
   const { records } = await loadAllRecords(engine);
   const attached: { id: string; commits: string[] }[] = [];
-  const items = [];
+  // commit → lines to add: the sealed record line as it is, pointers, and one adoption event per run
+  const lines = new Map<string, string[]>();
+  const add = (c: string, l: string) => lines.set(c, [...(lines.get(c) ?? []), l]);
   for (const [prefix, newCommits] of wanted) {
     const matches = records.filter((r) => r.record.id.startsWith(prefix));
     const waiting = matches.length ? [] : listRuns(repo.location).filter((r) => r.id.startsWith(prefix));
@@ -75,16 +77,25 @@ export async function handler(argv: { target?: string; id: string[]; json: boole
     }
     const stored = matches[0]!;
     if (newCommits.every((c) => stored.commits.includes(c))) continue;
-    const record = structuredClone(stored.record) as RunRecord;
-    const at = ctx.now().toISOString();
-    record.repo.adopted = [...(record.repo.adopted ?? []), ...newCommits.map((commit) => ({ commit, at }))];
-    record.sealed_at = at;
-    const old = stored.commits.filter((c) => !newCommits.includes(c));
-    items.push({ record, commits: [...newCommits, ...old] });
-    attached.push({ id: record.id, commits: newCommits });
+    // A sealed record line is never rewritten: the newest new commit gets the same line, byte for
+    // byte, and an adoption event next to it; its other new commits get pointers. The old commits
+    // keep their notes as they are (the branch they are on may still exist).
+    const [home, ...rest] = newCommits;
+    const { line } = await eventLine(
+      engine,
+      stored.record.id,
+      { type: 'adoption', commits: newCommits },
+      {
+        now: ctx.now(),
+      },
+    );
+    add(home!, stored.raw);
+    add(home!, line);
+    for (const c of rest) add(c, refLine(stored.record.id));
+    attached.push({ id: stored.record.id, commits: newCommits });
   }
-  if (items.length)
-    await sealRecords(engine, items, `agent-log: adopt ${attached.map((a) => a.id).join(', ')}`);
+  if (lines.size)
+    await appendNoteLines(engine, lines, `agent-log: adopt ${attached.map((a) => a.id).join(', ')}`);
   if (argv.json) ctx.out.write(`${jsonText({ attached })}\n`);
   else if (attached.length === 0) ctx.out.write('agent-log: nothing to adopt (records already attached)\n');
   else
