@@ -2,7 +2,7 @@
 // clones writing at once; forged future-dated lines are flagged; the verify gate takes approvals that
 // cover a breach, signed approvals checked with a real ssh key, and tells a fresh clone how to fetch.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -267,6 +267,72 @@ describe('status changes after sealing', () => {
       `hint: give its outcome when sealing: git agent-log finish ${id} --status abandoned`,
     );
   }, 60_000);
+});
+
+describe('signed approvals (openpgp, with a real gpg key)', () => {
+  test("a good gpg signature whose user id has the writer's email counts; another key's and a tampered event do not", async () => {
+    const { priya, id } = await teamWithRun(
+      {
+        'src/charge.ts': 'v1\n',
+        '.agent-log/config.json': JSON.stringify({
+          verify: { require_checks: [], require_approvals: ['merge'], require_signed_approvals: true },
+        }),
+      },
+      'retry charges',
+    );
+    writeFileSync(join(priya.dir, 'src/charge.ts'), 'v2\n');
+    git(priya.dir, 'commit', '-q', '-am', 'retry charges');
+    await ok(priya, ['finish']);
+
+    const gnupg = tempDir('agent-log-gnupg-');
+    chmodSync(gnupg, 0o700);
+    const gpg = (...args: string[]) =>
+      execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+        env: { ...process.env, GNUPGHOME: gnupg },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    cleanups.push(() => {
+      try {
+        execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gnupg } });
+      } catch {
+        // no agent left running
+      }
+    });
+    gpg('--quick-gen-key', `Priya Raman <${priya.email}>`, 'ed25519', 'sign', 'never');
+    gpg('--quick-gen-key', 'Mallory <mallory@example.net>', 'ed25519', 'sign', 'never');
+    const fingerprint = (uid: string) =>
+      /^fpr:+([0-9A-F]{40}):/m.exec(gpg('--with-colons', '--list-secret-keys', uid))![1]!;
+    const withGpg = { ...asPerson, GNUPGHOME: gnupg };
+    const runGpg = (args: string[]) => cli(priya.dir, args, { env: withGpg });
+    git(priya.dir, 'config', 'gpg.format', 'openpgp');
+
+    // signed by a key whose user id is someone else
+    git(priya.dir, 'config', 'user.signingkey', fingerprint('mallory@example.net'));
+    expect((await runGpg(['approve', id, '--for', 'merge', '--sign'])).code).toBe(0);
+    let v = await runGpg(['verify', id]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(`not ${priya.email}`);
+
+    // signed by Priya's own key
+    git(priya.dir, 'config', 'user.signingkey', fingerprint(priya.email));
+    const signed = await runGpg(['approve', id, '--for', 'merge', '--sign', '--note', 'lgtm']);
+    expect(signed.code, signed.stderr).toBe(0);
+    const event = noteLines(priya, 'HEAD').find((l) => l.type === 'approval' && l.note === 'lgtm')!;
+    expect((event.sig as { format: string; signature: string }).format).toBe('openpgp');
+    expect((event.sig as { signature: string }).signature).toMatch(/^-----BEGIN PGP SIGNATURE-----/);
+    v = await runGpg(['verify', id]);
+    expect(v.code, v.stdout).toBe(0);
+
+    // the event edited after signing: gpg reports a bad signature and the gate fails
+    const body = git(priya.dir, 'notes', '--ref=agent-log', 'show', 'HEAD');
+    const tampered = body.replace('"note":"lgtm"', '"note":"lgtm, deploy too"');
+    expect(tampered).not.toBe(body);
+    git(priya.dir, 'notes', '--ref=agent-log', 'add', '-f', '-m', tampered.trim(), 'HEAD');
+    v = await runGpg(['verify', id]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/signature that does not match it/);
+  }, 180_000);
 });
 
 describe('signed approvals (ssh, as git signs commits)', () => {
