@@ -204,9 +204,14 @@ const SHORT: Record<string, { flag: string; attached: boolean; separate: boolean
   ],
 };
 
-/** Long flags whose value is a secret, for any program: `--db-password X`, `--client-secret=X`, `--bindPassword`. */
+/**
+ * Long flags whose value is a secret, for any program: `--db-password X`, `--client-secret=X`,
+ * `--bindPassword`. One character per step of the prefix loop: the earlier `([A-Za-z0-9]+[-_.]?)*?`
+ * could split a long word in exponentially many ways and took minutes on a base64 blob after a dash.
+ */
+const SECRET_FLAG_MAX = 80;
 const SECRET_FLAG =
-  /^--?(?:[A-Za-z0-9]+[-_.]?)*?(?:password|passwd|passphrase|pass|secret|token|api-?key|apikey|access-?key|secret-?key|auth-?key|auth-?token|private-?key|client-?secret|credentials?|oauth2-bearer|storepass|keypass)$/i;
+  /^--?(?:[A-Za-z0-9][-_.]?)*?(?:password|passwd|passphrase|pass|secret|token|api-?key|apikey|access-?key|secret-?key|auth-?key|auth-?token|private-?key|client-?secret|credentials?|oauth2-bearer|storepass|keypass)$/i;
 /** Flags that name a place where a secret is, not the secret. */
 const NOT_A_VALUE_FLAG =
   /(?:file|path|dir|stdin|env|var|cmd|command|prompt|type|id|name|length|size|url|uri|endpoint|header|policy|ttl|expiry|expires|count|limit)$|^--?no-/i;
@@ -309,7 +314,7 @@ function genericFlag(words: Word[], i: number, out: Spans) {
   if (!v.startsWith('-')) return;
   const eq = v.indexOf('=');
   const name = eq >= 0 ? v.slice(0, eq) : v;
-  if (!SECRET_FLAG.test(name) || NOT_A_VALUE_FLAG.test(name)) return;
+  if (name.length > SECRET_FLAG_MAX || !SECRET_FLAG.test(name) || NOT_A_VALUE_FLAG.test(name)) return;
   // Single-dash long flags only for the password family (`-password`, `-storepass`): `-token` is rare.
   if (!name.startsWith('--') && !/pass/i.test(name)) return;
   if (eq >= 0) {

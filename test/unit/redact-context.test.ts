@@ -1,9 +1,13 @@
 // Secrets known by their context: credential flags per program, key names, .netrc/.pgpass lines,
 // SQL, re-quoted words, presigned URLs, and secrets wrapped in base64. Values are generated at
 // test time (the repository holds no secret-shaped string).
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
+import { ROOT } from '../helpers/repo.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const pw = () => `Pw${Array.from({ length: 12 }, () => ALNUM[randomInt(62)]).join('')}9`;
@@ -62,6 +66,35 @@ describe('credentials known by their context', () => {
       const out = redact(make(secret));
       expect(out, out).not.toContain(secret);
       expect(out).toContain('[REDACTED:');
+    }
+  });
+
+  test('a long dash-led word is read in linear time, and secret flags are still found', () => {
+    // The secret-flag pattern once split such a word in exponentially many ways: 40 characters took
+    // minutes (found on a real Codex rollout holding encrypted reasoning after a dash). The words go
+    // through the built redactor in a child process, so a regression fails at the bound instead of
+    // hanging the suite; the bound is a safety net, nothing is timed.
+    const lines = [40, 400, 20_000].map(
+      (n) => `curl -u bot -${'Ab1'.repeat(n).slice(0, n)}x https://example.com`,
+    );
+    const script = `const { Redactor } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/redact/redactor.js')).href)});
+process.stdout.write(JSON.stringify(JSON.parse(process.argv[1]).map((l) => new Redactor().redact(l))));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(lines)], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(JSON.parse(out)).toEqual(lines);
+    const s = pw();
+    for (const flag of [
+      '--db-password',
+      '--client-secret',
+      '--bindPassword',
+      '-storepass',
+      '--vault.token',
+    ]) {
+      const red = redact(`deploy ${flag} ${s} --verbose`);
+      expect(red, flag).not.toContain(s);
+      expect(red).toContain('--verbose');
     }
   });
 
