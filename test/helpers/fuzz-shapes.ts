@@ -3,24 +3,13 @@
 // drawn from a seeded generator at test time, so the repository never holds a secret-shaped string.
 // Each shape gives the line as it shows up (with its key, flag or host) and the parts that must never
 // survive anywhere under .git.
+import { prng } from './prng.js';
 
 export interface Shape {
   name: string;
   text: string;
   /** Parts that must not appear anywhere (each ≥ 8 characters). */
   secrets: string[];
-}
-
-/** mulberry32: small, seeded. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const AL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

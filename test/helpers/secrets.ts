@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './repo.js';
+import { prng } from './prng.js';
 
 export interface CorpusSecret {
   /** The rule expected to name this secret when the line stands alone. */
@@ -26,18 +27,6 @@ const ALPHABETS: Record<string, string> = {
   digits: '0123456789',
   bech32: 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L',
 };
-
-/** mulberry32: small, seeded, good enough to make tokens. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function token(rand: () => number, alphabet: string, n: number): string {
   // Real tokens mix character classes; re-draw the rare all-letters or all-digits outcome.

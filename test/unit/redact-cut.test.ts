@@ -13,18 +13,8 @@ import {
   redactedTail,
 } from '../../src/redact/caps.js';
 import { Redactor } from '../../src/redact/redactor.js';
+import { prng } from '../helpers/prng.js';
 
-/** A seeded generator (mulberry32): the same draws on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const draw = (next: () => number, n: number) =>
   Array.from({ length: n }, () => B62[Math.floor(next() * 62)]).join('');
@@ -40,7 +30,7 @@ function pieces(secret: string, out: string): string[] {
   return found;
 }
 
-const next = rng(20261130);
+const next = prng(20261130);
 const token = () => `ghp_${draw(next, 36)}`;
 const password = () => `${draw(next, 6)}-${draw(next, 10)}`;
 

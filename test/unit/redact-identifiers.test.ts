@@ -3,19 +3,14 @@ import { describe, expect, test } from 'vitest';
 import { breachesBoundary, boundaryBreaches } from '../../src/record/glob.js';
 import { looksRandom } from '../../src/redact/entropy.js';
 import { Redactor } from '../../src/redact/redactor.js';
+import { prng } from '../helpers/prng.js';
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 // Draws come from a seeded generator: a failure names the same draws on every run and machine, and
 // the counts below are large enough to cover the shapes (a crypto source made this suite flaky).
-let seed = 0x9e3779b9;
-function randomInt(n: number): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-}
+const draw = prng(0x9e3779b9);
+const randomInt = (n: number) => Math.floor(draw() * n);
 const randomBytes = (n: number) => Buffer.from(Array.from({ length: n }, () => randomInt(256)));
 const pick = (alphabet: string, n: number) =>
   Array.from({ length: n }, () => alphabet[randomInt(alphabet.length)]).join('');
