@@ -1,6 +1,7 @@
 // Run a command for the user, live, while keeping the tail of its output for the record.
 import { spawn, type StdioOptions } from 'node:child_process';
 import { constants } from 'node:os';
+import { relative } from 'node:path';
 import type { Writable } from 'node:stream';
 import { CUT_MARGIN, dropLeadingPartial } from '../../redact/caps.js';
 
@@ -104,4 +105,20 @@ export function tailText(
   const nl = cut.indexOf('\n');
   cut = nl >= 0 && nl < cut.length - 1 ? cut.slice(nl + 1) : dropLeadingPartial(cut);
   return { text: `…[earlier output truncated]\n${cut}`, truncated: true };
+}
+
+/**
+ * The facts of a finished command for its `exec` event (`exec` adds kind, output and tree; `run`
+ * records the agent process with these alone). `cwd` is relative to the worktree.
+ */
+export function commandFacts(result: ExecResult, command: string, cwd: string, worktree: string | null) {
+  return {
+    type: 'exec',
+    command,
+    cwd: worktree ? relative(worktree, cwd) || '.' : '.',
+    started_at: result.startedAt,
+    duration_ms: result.durationMs,
+    exit_code: result.exitCode, // 127 when the command was not found
+    interrupted: result.interrupted,
+  };
 }

@@ -1,9 +1,9 @@
 // `exec -- CMD…`: run a command inside the current run and record it; exits with its exit code.
 
-import { basename, relative } from 'node:path';
+import { basename } from 'node:path';
 import type { Argv } from 'yargs';
 import { classifyCommand } from '../../capture/classify.js';
-import { displayCommand, runCommand, tailText } from '../../capture/manual/exec.js';
+import { commandFacts, displayCommand, runCommand, tailText } from '../../capture/manual/exec.js';
 import { decideExec } from '../../capture/guard/manual.js';
 import { UsageError } from '../../errors.js';
 import { repoRedactor } from '../../redact/config.js';
@@ -109,13 +109,7 @@ export async function handler(argv: ExecArgs, ctx: Context): Promise<number> {
     repo.location,
     run.id,
     {
-      type: 'exec',
-      command,
-      cwd: repo.location.worktree ? relative(repo.location.worktree, ctx.cwd) || '.' : '.',
-      started_at: result.startedAt,
-      duration_ms: result.durationMs,
-      exit_code: result.notFound ? 127 : result.exitCode,
-      interrupted: result.interrupted,
+      ...commandFacts(result, command, ctx.cwd, repo.location.worktree),
       kind: execKind(command, argv.kind, argv.check),
       output_tail: tail.text,
       ...(tail.truncated ? { truncated: true } : {}),

@@ -3,10 +3,10 @@
 // duration) and seals the run: completed on exit 0, failed otherwise, abandoned when a signal
 // (Ctrl-C) ended it. Commands the agent routes through `git agent-log exec` join the run, as do its
 // commits; files it changed are found by the diff, as for a manual run. Exits with the agent's code.
-import { basename, relative } from 'node:path';
+import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Argv } from 'yargs';
-import { displayCommand, runCommand } from '../../capture/manual/exec.js';
+import { commandFacts, displayCommand, runCommand } from '../../capture/manual/exec.js';
 import { UsageError } from '../../errors.js';
 import { appendRunEvent } from '../../store/runs.js';
 import type { Context } from '../context.js';
@@ -58,13 +58,7 @@ export async function handler(argv: RunArgs, ctx: Context): Promise<number> {
   const result = await runCommand(cmd, { ...io, env: { ...ctx.env, AGENT_LOG_RUN: id } });
   const repo = await ctx.repo();
   appendRunEvent(repo.location, id, {
-    type: 'exec',
-    command: line,
-    cwd: repo.location.worktree ? relative(repo.location.worktree, ctx.cwd) || '.' : '.',
-    started_at: result.startedAt,
-    duration_ms: result.durationMs,
-    exit_code: result.exitCode,
-    interrupted: result.interrupted,
+    ...commandFacts(result, line, ctx.cwd, repo.location.worktree),
     kind: 'other',
   });
   const status =
