@@ -1,6 +1,6 @@
 // A revision range `A..B` (or `A...B`, read the same way: the commits B has and A lacks), as the
-// pull-request commands read it: its commits, the records on them, and the commits whose
-// `Agent-Log:` trailer names a run that has no record here.
+// pull-request commands read it: its commits, the records on them, and (for the gate) the commits
+// whose `Agent-Log:` trailer names a run that has no record here.
 import { UsageError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { agentLogTrailers } from '../store/config.js';
@@ -13,8 +13,8 @@ export interface RangeRecords {
   commits: string[];
   /** Records carried by at least one commit of the range. */
   records: StoredRecord[];
-  /** One line per commit whose trailer names a run with no record anywhere in this clone. */
-  missing: string[];
+  /** Every record in this clone (the range's are among them). */
+  all: StoredRecord[];
   warnings: string[];
 }
 
@@ -49,12 +49,17 @@ export async function recordsInRange(repo: Repo, target: string): Promise<RangeR
   const records = all.records
     .filter((s) => s.commits.some((c) => inRange.has(c)))
     .sort((a, b) => (a.record.started_at ?? '').localeCompare(b.record.started_at ?? ''));
-  const known = new Set(all.records.map((r) => r.record.id));
+  return { head: toOid, commits, records, all: all.records, warnings: all.warnings };
+}
+
+/** One line per commit of the range whose trailer names a run with no record anywhere in this clone. */
+export async function missingRecords(repo: Repo, range: RangeRecords): Promise<string[]> {
+  const known = new Set(range.all.map((r) => r.record.id));
   const missing: string[] = [];
-  for (const c of commits) {
+  for (const c of range.commits) {
     for (const id of agentLogTrailers((await repo.engine.readCommit(c)).message))
       if (!known.has(id))
         missing.push(`${c.slice(0, 12)} names run ${id} (Agent-Log trailer) but no record exists`);
   }
-  return { head: toOid, commits, records, missing, warnings: all.warnings };
+  return missing;
 }

@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { NotFoundError, UsageError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
 import { jsonText } from '../../record/display.js';
+import { isFullObjectId } from '../../record/commit-id.js';
 import { TABLES, type Table, tableRows } from '../../export/rows.js';
 import { loadAllRecords, type StoredRecord } from '../../store/read.js';
 import type { Context } from '../context.js';
@@ -77,8 +78,7 @@ export async function handler(argv: ExportArgs, ctx: Context) {
 function readState(file: string | undefined): string | undefined {
   if (!file || !existsSync(file)) return undefined;
   const oid = readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(oid))
-    throw new UsageError(`${file} does not hold a notes commit id`);
+  if (!isFullObjectId(oid)) throw new UsageError(`${file} does not hold a notes commit id`);
   return oid;
 }
 

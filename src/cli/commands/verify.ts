@@ -15,7 +15,7 @@ import { surveyAgentCommits } from '../agent-gaps.js';
 import type { Context } from '../context.js';
 import { mergeFetched } from '../open-index.js';
 import { displayText, jsonText } from '../../record/display.js';
-import { isRange, recordsInRange } from '../range.js';
+import { isRange, missingRecords, recordsInRange } from '../range.js';
 
 export const command = 'verify [target]';
 export const describe =
@@ -53,7 +53,7 @@ export async function handler(
     const range = await recordsInRange(repo, target);
     for (const w of range.warnings) ctx.warn(w);
     records = range.records;
-    missing.push(...range.missing);
+    missing.push(...(await missingRecords(repo, range)));
     // agent-made commits of the range with no record at all, named with their author (not a failure:
     // a commit whose agent ran without our hooks has nothing to verify; the team sees who)
     const inRange = new Set(range.commits);
