@@ -269,20 +269,34 @@ describe('status changes after sealing', () => {
   }, 60_000);
 });
 
+/** A sealed run in a repository whose gate wants a signed "merge" approval and nothing else. */
+async function sealedRunNeedingSignedMerge() {
+  const team = await teamWithRun(
+    {
+      'src/charge.ts': 'v1\n',
+      '.agent-log/config.json': JSON.stringify({
+        verify: { require_checks: [], require_approvals: ['merge'], require_signed_approvals: true },
+      }),
+    },
+    'retry charges',
+  );
+  writeFileSync(join(team.priya.dir, 'src/charge.ts'), 'v2\n');
+  git(team.priya.dir, 'commit', '-q', '-am', 'retry charges');
+  await ok(team.priya, ['finish']);
+  return team;
+}
+
+/** Edit the signed approval's note after signing (the signature kept): `verify` must fail. */
+function tamperSignedNote(p: Person): void {
+  const body = git(p.dir, 'notes', '--ref=agent-log', 'show', 'HEAD');
+  const tampered = body.replace('"note":"lgtm"', '"note":"lgtm, deploy too"');
+  expect(tampered).not.toBe(body);
+  git(p.dir, 'notes', '--ref=agent-log', 'add', '-f', '-m', tampered.trim(), 'HEAD');
+}
+
 describe('signed approvals (openpgp, with a real gpg key)', () => {
   test("a good gpg signature whose user id has the writer's email counts; another key's and a tampered event do not", async () => {
-    const { priya, id } = await teamWithRun(
-      {
-        'src/charge.ts': 'v1\n',
-        '.agent-log/config.json': JSON.stringify({
-          verify: { require_checks: [], require_approvals: ['merge'], require_signed_approvals: true },
-        }),
-      },
-      'retry charges',
-    );
-    writeFileSync(join(priya.dir, 'src/charge.ts'), 'v2\n');
-    git(priya.dir, 'commit', '-q', '-am', 'retry charges');
-    await ok(priya, ['finish']);
+    const { priya, id } = await sealedRunNeedingSignedMerge();
 
     const gnupg = tempDir('agent-log-gnupg-');
     chmodSync(gnupg, 0o700);
@@ -325,10 +339,7 @@ describe('signed approvals (openpgp, with a real gpg key)', () => {
     expect(v.code, v.stdout).toBe(0);
 
     // the event edited after signing: gpg reports a bad signature and the gate fails
-    const body = git(priya.dir, 'notes', '--ref=agent-log', 'show', 'HEAD');
-    const tampered = body.replace('"note":"lgtm"', '"note":"lgtm, deploy too"');
-    expect(tampered).not.toBe(body);
-    git(priya.dir, 'notes', '--ref=agent-log', 'add', '-f', '-m', tampered.trim(), 'HEAD');
+    tamperSignedNote(priya);
     v = await runGpg(['verify', id]);
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(/signature that does not match it/);
@@ -337,18 +348,7 @@ describe('signed approvals (openpgp, with a real gpg key)', () => {
 
 describe('signed approvals (ssh, as git signs commits)', () => {
   test('a signed approval by an allowed signer passes require_signed_approvals; unsigned, foreign-key and tampered ones do not', async () => {
-    const { priya, id } = await teamWithRun(
-      {
-        'src/charge.ts': 'v1\n',
-        '.agent-log/config.json': JSON.stringify({
-          verify: { require_checks: [], require_approvals: ['merge'], require_signed_approvals: true },
-        }),
-      },
-      'retry charges',
-    );
-    writeFileSync(join(priya.dir, 'src/charge.ts'), 'v2\n');
-    git(priya.dir, 'commit', '-q', '-am', 'retry charges');
-    await ok(priya, ['finish']);
+    const { priya, id } = await sealedRunNeedingSignedMerge();
 
     const keys = tempDir('agent-log-keys-');
     const key = join(keys, 'id_ed25519');
@@ -386,10 +386,7 @@ describe('signed approvals (ssh, as git signs commits)', () => {
     expect(v.code, v.stdout).toBe(0);
 
     // tamper with the signed event (its note), keeping the signature: the gate fails
-    const body = git(priya.dir, 'notes', '--ref=agent-log', 'show', 'HEAD');
-    const tampered = body.replace('"note":"lgtm"', '"note":"lgtm, deploy too"');
-    expect(tampered).not.toBe(body);
-    git(priya.dir, 'notes', '--ref=agent-log', 'add', '-f', '-m', tampered.trim(), 'HEAD');
+    tamperSignedNote(priya);
     v = await run(priya, ['verify', id]);
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(/signature that does not match it/);

@@ -88,6 +88,25 @@ exit 0
   return { bin, log };
 }
 
+/** The environment a GitHub pull-request job gives the script, with the logging `gh` first on PATH. */
+function githubPullRequest(
+  forge: { bin: string; log: string },
+  ci: { base: string; head: string },
+  pr: number,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return {
+    PATH: `${forge.bin}:${process.env.PATH}`,
+    FAKE_LOG: forge.log,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'acme/pay',
+    AGENT_LOG_PR: String(pr),
+    AGENT_LOG_BASE: ci.base,
+    AGENT_LOG_HEAD: ci.head,
+    ...extra,
+  };
+}
+
 function review(dir: string, env: NodeJS.ProcessEnv) {
   const r = spawnSync('bash', [SCRIPT], {
     cwd: dir,
@@ -122,16 +141,7 @@ describe('GitHub: review mode', () => {
     const ci = ciClone(bare);
     const forge = fakeForge();
     const summary = join(tempDir('agent-log-summary-'), 'summary.md');
-    const env = {
-      PATH: `${forge.bin}:${process.env.PATH}`,
-      FAKE_LOG: forge.log,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_REPOSITORY: 'acme/pay',
-      GITHUB_STEP_SUMMARY: summary,
-      AGENT_LOG_PR: '7',
-      AGENT_LOG_BASE: ci.base,
-      AGENT_LOG_HEAD: ci.head,
-    };
+    const env = githubPullRequest(forge, ci, 7, { GITHUB_STEP_SUMMARY: summary });
     const r = review(ci.dir, env);
     expect(r.code, r.stderr).toBe(0);
     // the clone had no notes: the script fetched them, and the run is the one the developer recorded
@@ -162,15 +172,7 @@ describe('GitHub: review mode', () => {
     const id = await featureRun(dev, { test: false, file: 'docs/100%,final.md', allow: 'src/**' });
     const ci = ciClone(bare);
     const forge = fakeForge();
-    const r = review(ci.dir, {
-      PATH: `${forge.bin}:${process.env.PATH}`,
-      FAKE_LOG: forge.log,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_REPOSITORY: 'acme/pay',
-      AGENT_LOG_PR: '8',
-      AGENT_LOG_BASE: ci.base,
-      AGENT_LOG_HEAD: ci.head,
-    });
+    const r = review(ci.dir, githubPullRequest(forge, ci, 8));
     expect(r.code).toBe(1);
     // what the gate says in text form, and the same reason as a GitHub annotation
     const text = await cli(ci.dir, ['verify', `${ci.base}..${ci.head}`]);
@@ -197,15 +199,7 @@ describe('GitHub: review mode', () => {
     git(dev, 'push', '-q', 'origin', 'feature');
     const ci = ciClone(bare);
     const forge = fakeForge();
-    const r = review(ci.dir, {
-      PATH: `${forge.bin}:${process.env.PATH}`,
-      FAKE_LOG: forge.log,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_REPOSITORY: 'acme/pay',
-      AGENT_LOG_PR: '9',
-      AGENT_LOG_BASE: ci.base,
-      AGENT_LOG_HEAD: ci.head,
-    });
+    const r = review(ci.dir, githubPullRequest(forge, ci, 9));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('no agent runs in range');
     expect(readFileSync(forge.log, 'utf8')).not.toMatch(/-X (POST|PATCH)/);
