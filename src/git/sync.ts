@@ -55,23 +55,14 @@ export async function mergeNotesCommits(engine: GitEngine, ours: string, theirs:
 
 export type PushResult = 'pushed' | 'up-to-date' | 'rejected';
 
-export async function pushNotes(
+/** Push our notes ref to the same ref on the remote, with a lease on its old value. */
+export function pushNotes(
   loc: RepoLocation,
   remote: string,
   ref: string,
   expected: string | null,
 ): Promise<PushResult> {
-  const lease = `--force-with-lease=${ref}:${expected ?? ''}`;
-  const r = await runGit(['push', '--quiet', '--porcelain', '--no-verify', lease, remote, `${ref}:${ref}`], {
-    cwd: cwdOf(loc),
-    okCodes: [1, 128],
-  });
-  const out = r.stdout.toString();
-  if (r.code === 0) return /\[up to date\]/.test(out) ? 'up-to-date' : 'pushed';
-  if (/rejected|stale info|fetch first|non-fast-forward/i.test(out + r.stderr)) return 'rejected';
-  throw new Error(
-    `push to ${remote} failed: ${r.stderr.split('\n').find((l) => l.trim()) ?? `exit ${r.code}`}`,
-  );
+  return pushNotesCommit(loc, remote, ref, ref, expected);
 }
 
 export async function defaultRemote(loc: RepoLocation): Promise<string | null> {
@@ -80,7 +71,7 @@ export async function defaultRemote(loc: RepoLocation): Promise<string | null> {
   return names.includes('origin') ? 'origin' : (names[0] ?? null);
 }
 
-/** Push one notes commit (not our ref) to the remote's notes ref, with a lease on its old value. */
+/** Push one notes commit (or a ref naming it) to the remote's notes ref, with a lease on its old value. */
 export async function pushNotesCommit(
   loc: RepoLocation,
   remote: string,
