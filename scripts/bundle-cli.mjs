@@ -26,6 +26,10 @@ await build({
   define: { 'import.meta.url': '__agentLogImportMetaUrl' },
   // yargs measures help text with string-width, whose emoji regex costs ~30 ms at every start.
   alias: { 'string-width': './src/cli/shims/string-width.ts' },
+  // Export-only libraries stay in node_modules, required when `export` writes that format
+  // (src/export/library.ts), so every other command's bundle, code cache and start-up stay as they
+  // were; listed here too so that a static import of one can never pull it into the bundle.
+  external: ['hyparquet-writer', '@opentelemetry/*'],
 });
 // esbuild leaves non-ASCII characters inside regular expression literals; as \u escapes they mean the
 // same there (and in strings), and the whole source stays a one-byte string when boot.js reads it.
