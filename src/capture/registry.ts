@@ -3,6 +3,8 @@
 // of names (hook/agent-names.ts) must list the same agents (test/unit/agent-registry.test.ts).
 import { claudeCode } from './claude-code/adapter.js';
 import { codex } from './codex/adapter.js';
+import { copilot } from './copilot/adapter.js';
+import { cursor } from './cursor/adapter.js';
 import { gemini } from './gemini/adapter.js';
 import { AGENT_ALIASES, type AgentName } from './hook/agent-names.js';
 import type { AgentAdapter } from './session/adapter.js';
@@ -11,6 +13,8 @@ const ADAPTERS: Record<AgentName, AgentAdapter> = {
   'claude-code': claudeCode,
   codex,
   gemini,
+  cursor,
+  copilot,
 };
 
 export { AGENT_NAMES, type AgentName } from './hook/agent-names.js';
