@@ -7,7 +7,7 @@ import type { RepoLocation } from '../git/engine.js';
 import { clearMark, setMark } from '../journal/marks.js';
 import { sessionsDir } from '../journal/paths.js';
 import { activeRunId, listRuns } from '../store/runs.js';
-import { type SessionRun, STALE_MS, unsealedSessionRuns } from './claude-code/sessions.js';
+import { type SessionRun, STALE_MS, unsealedSessionRuns } from './session/sessions.js';
 import { AGENT_NAMES } from './hook/agent-names.js';
 
 function sessionRunsHere(loc: RepoLocation): SessionRun[] {

@@ -4,7 +4,7 @@ import { EMPTY_TREE, type GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { removeSnapshotStore } from '../git/snapshot-store.js';
 import { listRuns } from '../store/runs.js';
-import { unsealedSessionRuns } from './claude-code/sessions.js';
+import { unsealedSessionRuns } from './session/sessions.js';
 import { AGENT_NAMES } from './hook/agent-names.js';
 
 /** After a seal: remove the snapshot store when no unsealed run or session of any worktree remains. */

@@ -1,7 +1,7 @@
 // Agent-made commits without a record, as doctor, verify and stats report them: which commits, by
 // whom, and why they look agent-made. Runs still open or waiting are not gaps yet: commits made
 // since the oldest unsealed run started are left out.
-import { unsealedSessionRuns } from '../capture/claude-code/sessions.js';
+import { unsealedSessionRuns } from '../capture/session/sessions.js';
 import { AGENT_NAMES } from '../capture/hook/agent-names.js';
 import type { Repo } from '../git/repo.js';
 import { commitsMentionedInJournals } from '../journal/commit-mentions.js';

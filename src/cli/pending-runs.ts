@@ -26,7 +26,7 @@ export async function sealStaleSessions(
   io: { warn(m: string): void; now(): Date },
 ): Promise<void> {
   if (!hasSessions(repo)) return;
-  await (await import('../capture/claude-code/lazy.js')).sealStaleSessions(repo, io);
+  await (await import('../capture/session/lazy.js')).sealStaleSessions(repo, io);
 }
 
 /** Manual runs and agent runs not sealed yet, as pending records (manual first). */
@@ -35,7 +35,7 @@ export async function unsealedRunRecords(repo: Repo): Promise<RunRecord[]> {
     ? await (await import('../capture/manual/session.js')).unsealedRecords(repo)
     : [];
   const sessions = hasSessions(repo)
-    ? (await import('../capture/claude-code/lazy.js')).unsealedSessionRecords(repo)
+    ? (await import('../capture/session/lazy.js')).unsealedSessionRecords(repo)
     : [];
   return [...manual, ...sessions];
 }

@@ -7,7 +7,51 @@ import type { RunRecord } from '../record/schema.js';
 export const EXPORT_SCHEMA = 'agent-log-export/v1';
 export const TABLES = ['runs', 'commands', 'checks', 'files'] as const;
 export type Table = (typeof TABLES)[number];
-type Row = Record<string, string | number | boolean | null>;
+export type Row = Record<string, string | number | boolean | null>;
+
+/**
+ * A column's type in typed formats (Parquet): `timestamp` is an ISO 8601 string in the row (and in
+ * NDJSON), a UTC instant in milliseconds in Parquet; `int` is a 64-bit integer; every column but
+ * the keys may be null.
+ */
+export type ColumnType = 'string' | 'timestamp' | 'int' | 'double' | 'bool';
+export interface Column {
+  name: string;
+  type: ColumnType;
+  /** false for the keys (repository, run_id, seq): never null. */
+  nullable: boolean;
+}
+
+const col = (spec: string): Column[] =>
+  spec
+    .trim()
+    .split(/\s+/)
+    .map((w) => {
+      const [name, type] = w.split(':') as [string, string];
+      return { name, type: type.replace('!', '') as ColumnType, nullable: !type.endsWith('!') };
+    });
+
+/** Every table's columns in row order (name:type, `!` = never null). Columns are only ever added. */
+export const COLUMNS: Record<Table, readonly Column[]> = {
+  runs: col(`
+    schema:string! repository:string! run_id:string! agent:string agent_version:string model:string
+    task_intent:string task_source:string status:string started_at:timestamp ended_at:timestamp
+    sealed_at:timestamp duration_s:double branch:string start_commit:string end_commit:string
+    commits:int boundary_level:string files_read:int files_changed:int lines_added:int
+    lines_deleted:int commands:int commands_failed:int checks:int checks_passed:int checks_failed:int
+    checks_skipped:int checks_weakened:int check_retries:int dependencies_changed:int
+    config_changes:int approvals:int denials:int risk:string pr:string cost_usd:double
+    input_tokens:int output_tokens:int cache_read_tokens:int cache_write_tokens:int`),
+  commands: col(`
+    repository:string! run_id:string! seq:int! command:string kind:string check:string status:string
+    exit_code:int started_at:timestamp duration_ms:int interrupted:bool`),
+  checks: col(`
+    repository:string! run_id:string! name:string kind:string status:string attempts:int
+    after_last_edit:bool weakened:string`),
+  files: col(`
+    repository:string! run_id:string! path:string old_path:string change:string via:string
+    additions:int deletions:int`),
+};
 
 /** Where a row comes from: the repository's name (for exports of many repositories into one place). */
 export interface RowContext {

@@ -1,8 +1,8 @@
 // Facts that real sessions broke: calls paired by redacted ids, paths from another machine, edit tools
 // as evidence without a commit. Inputs have the real shapes (toolu_01 + 22 base62, /Users/alice/…).
 import { describe, expect, test } from 'vitest';
-import { agentAdapter } from '../../src/capture/agents.js';
-import { foldSession, repoPath } from '../../src/capture/claude-code/fold.js';
+import { agentAdapter } from '../../src/capture/registry.js';
+import { foldSession, repoPath } from '../../src/capture/session/fold.js';
 import { withEditedFiles } from '../../src/capture/changes.js';
 import type { JournalEvent } from '../../src/journal/journal.js';
 import { Redactor } from '../../src/redact/redactor.js';
@@ -191,7 +191,7 @@ describe('Codex patches in every known form are edits', () => {
 
 describe('prompts are what a person typed', () => {
   test('injected user-role text is not a prompt; slash commands are their command line', async () => {
-    const { typedPrompt } = await import('../../src/capture/claude-code/fold.js');
+    const { typedPrompt } = await import('../../src/capture/session/fold.js');
     expect(typedPrompt('<task-notification>\n<task-id>b7636e2</task-id>\n</task-notification>')).toBeNull();
     expect(typedPrompt('<system-reminder>be brief</system-reminder>')).toBeNull();
     expect(typedPrompt('System: Please continue.')).toBeNull();

@@ -4,8 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { transcriptCost } from '../../src/capture/claude-code/cost.js';
-import { hookEvents, transcriptEvents } from '../../src/capture/claude-code/events.js';
-import { foldSession } from '../../src/capture/claude-code/fold.js';
+import {
+  claudeHookEvents as hookEvents,
+  transcriptEvents,
+} from '../../src/capture/claude-code/transcript-events.js';
+import { foldSession } from '../../src/capture/session/fold.js';
 import { parseTranscript } from '../../src/capture/claude-code/transcript.js';
 import { loadSessionTranscripts } from '../../src/capture/claude-code/transcript-files.js';
 

@@ -1,9 +1,10 @@
 // Hook payload sequences (shapes from reference/agent-formats.md §1.6) folded into session facts.
 import { describe, expect, test } from 'vitest';
 import { deriveChecks } from '../../src/capture/checks.js';
-import { priceFor } from '../../src/capture/claude-code/cost.js';
-import { hookEvents, type SessionEvent } from '../../src/capture/claude-code/events.js';
-import { exitCodeFromText, foldSession } from '../../src/capture/claude-code/fold.js';
+import { priceFor } from '../../src/capture/session/cost.js';
+import { claudeHookEvents as hookEvents } from '../../src/capture/claude-code/transcript-events.js';
+import type { SessionEvent } from '../../src/capture/session/events.js';
+import { exitCodeFromText, foldSession } from '../../src/capture/session/fold.js';
 
 const base = { session_id: 's1', transcript_path: '/t/s1.jsonl', cwd: '/repo', permission_mode: 'default' };
 let clock = Date.parse('2026-11-23T10:00:00Z');

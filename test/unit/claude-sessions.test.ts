@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { splitRuns } from '../../src/capture/claude-code/sessions.js';
-import { runIdFor } from '../../src/capture/claude-code/record.js';
+import { splitRuns } from '../../src/capture/session/sessions.js';
+import { runIdFor } from '../../src/capture/session/record.js';
 import { addOurHooks, isOurHandler, removeOurHooks } from '../../src/capture/claude-code/install.js';
 import { clipJson, JsonClipper } from '../../src/capture/hook/clip-json.js';
 import type { JournalEvent } from '../../src/journal/journal.js';

@@ -3,8 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { foldSession } from '../../src/capture/claude-code/fold.js';
-import { priceFor } from '../../src/capture/claude-code/cost.js';
+import { foldSession } from '../../src/capture/session/fold.js';
+import { priceFor } from '../../src/capture/session/cost.js';
 import { patchFiles } from '../../src/capture/codex/apply-patch.js';
 import { execOutcome } from '../../src/capture/codex/exec-output.js';
 import { parseRollout, shellCommand } from '../../src/capture/codex/rollout.js';

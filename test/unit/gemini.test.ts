@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { foldSession } from '../../src/capture/claude-code/fold.js';
+import { foldSession } from '../../src/capture/session/fold.js';
 import { parseGeminiSession } from '../../src/capture/gemini/session.js';
 
 const CORPUS = '/work/shared/corpus/gemini';

@@ -36,7 +36,7 @@ const GUARD_SHARED = [
   'record/json-bounds.ts',
   'capture/classify.ts',
   'capture/shell-words.ts',
-  'capture/claude-code/cost.ts',
+  'capture/session/cost.ts',
   'capture/prices.json',
 ];
 

@@ -3,7 +3,7 @@
 // redacts before it cuts, so no cut position leaves a piece of a token, and a value whose key falls
 // just outside the kept part is still hidden. Each case slides the cut across every offset of the secret.
 import { describe, expect, test } from 'vitest';
-import { foldSession } from '../../src/capture/claude-code/fold.js';
+import { foldSession } from '../../src/capture/session/fold.js';
 import { clipJson, type ClipLimits } from '../../src/capture/hook/clip-json.js';
 import { tailText } from '../../src/capture/manual/exec.js';
 import {

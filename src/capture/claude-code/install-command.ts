@@ -1,36 +1,9 @@
 // The shell of `install claude-code` / `uninstall claude-code`: find the settings file, change it,
 // say what happened and what else the user must do.
 import { relative } from 'node:path';
-import type { Writable } from 'node:stream';
-import { RepoError } from '../../errors.js';
-import type { Repo } from '../../git/repo.js';
-import {
-  addOurHooks,
-  hooksDisabledIn,
-  readSettings,
-  removeOurHooks,
-  type SettingsFile,
-  settingsPath,
-  writeSettings,
-} from './install.js';
-
-/** What the installer needs from the command context (structurally the CLI's Context). */
-export interface InstallIO {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  out: Writable;
-  err: Writable;
-  warn(message: string): void;
-  repo(): Promise<Repo>;
-}
-
-/** The worktree root hooks are installed under, and whether `init` has configured the repository. */
-export async function rootOf(ctx: InstallIO): Promise<{ root: string; configured: boolean }> {
-  const repo = await ctx.repo();
-  if (!repo.location.worktree) throw new RepoError('install needs a working tree (this repository is bare)');
-  const configured = (await repo.engine.getConfig('notes.rewriteRef')) !== null;
-  return { root: repo.location.worktree, configured };
-}
+import { readSettings, writeSettings } from '../session/hook-settings.js';
+import { type InstallIO, removeFrom, rootOf } from '../session/install-command.js';
+import { addOurHooks, hooksDisabledIn, settingsPath } from './install.js';
 
 export async function install(ctx: InstallIO, opts: { local: boolean }): Promise<number | undefined> {
   const { root, configured } = await rootOf(ctx);
@@ -56,17 +29,4 @@ export async function install(ctx: InstallIO, opts: { local: boolean }): Promise
 export async function uninstall(ctx: InstallIO, opts: { local: boolean }): Promise<number | undefined> {
   const { root } = await rootOf(ctx);
   return removeFrom(ctx, readSettings(settingsPath(root, opts.local)));
-}
-
-/** Remove our hooks from an agent's settings file, keeping everything else; say what happened. */
-export function removeFrom(ctx: InstallIO, file: SettingsFile): number {
-  const shown = relative(ctx.cwd, file.path) || file.path;
-  const { settings, removed } = removeOurHooks(file.value);
-  if (!removed.length) {
-    ctx.out.write(`no agent-log hooks in ${shown}\n`);
-    return 0;
-  }
-  writeSettings(file, settings);
-  ctx.out.write(`removed agent-log hooks from ${shown} (${removed.length} events)\n`);
-  return 0;
 }

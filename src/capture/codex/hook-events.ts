@@ -4,7 +4,7 @@
 // response is not pinned by the schema (an exit code is read defensively from whatever it holds),
 // and edits are `apply_patch` (the files come from the patch headers). PostToolUse fires for failed
 // commands too: there is no PostToolUseFailure. Pure.
-import { hookEvents, type SessionEvent } from '../claude-code/events.js';
+import { hookEvents, type SessionEvent } from '../session/events.js';
 import { patchFiles } from './apply-patch.js';
 import { execOutcome } from './exec-output.js';
 import { shellCommand } from './rollout.js';

@@ -1,4 +1,5 @@
-// `install codex` / `uninstall codex`: our hooks in the project's .codex/hooks.json (see ../agent-install.ts).
-import { CODEX_HOOKS, installerFor } from '../agent-install.js';
+// `install codex` / `uninstall codex`: our hooks in the project's hook file (./install.ts).
+import { installerFor } from '../session/install-target.js';
+import { CODEX_HOOKS } from './install.js';
 
 export const { install, uninstall } = installerFor(CODEX_HOOKS);

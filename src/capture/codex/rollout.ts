@@ -4,9 +4,9 @@
 // non-object lines and a torn last line are skipped, never fatal. Pure.
 import { posix } from 'node:path';
 import { z } from 'zod';
-import type { PriceTable } from '../claude-code/cost.js';
-import type { SessionEvent, ToolRole } from '../claude-code/events.js';
-import { type RequestCost, type RequestUsage, requestsCost } from '../request-cost.js';
+import type { PriceTable } from '../session/cost.js';
+import type { SessionEvent, ToolRole } from '../session/events.js';
+import { type RequestCost, type RequestUsage, requestsCost } from '../session/request-cost.js';
 import { patchFiles } from './apply-patch.js';
 import { execOutcome, outputText } from './exec-output.js';
 import { tooDeep } from '../../record/json-bounds.js';

@@ -2,7 +2,7 @@
 // BeforeTool/AfterTool carry no tool-call id, so calls are paired here: an AfterTool closes the oldest
 // open BeforeTool with the same tool name and the same input, else the oldest with the same tool name
 // (tools may run in parallel; matching the input keeps parallel calls apart). Pure.
-import type { SessionEvent } from '../claude-code/events.js';
+import type { SessionEvent } from '../session/events.js';
 import { contentText, describeCall, resultText, shellExit, shellSignal } from './session.js';
 
 export interface HookLine {

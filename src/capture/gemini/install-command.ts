@@ -1,4 +1,5 @@
-// `install gemini` / `uninstall gemini`: our hooks in the project's .gemini/settings.json (see ../agent-install.ts).
-import { GEMINI_HOOKS, installerFor } from '../agent-install.js';
+// `install gemini` / `uninstall gemini`: our hooks in the project's hook file (./install.ts).
+import { installerFor } from '../session/install-target.js';
+import { GEMINI_HOOKS } from './install.js';
 
 export const { install, uninstall } = installerFor(GEMINI_HOOKS);

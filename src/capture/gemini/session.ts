@@ -8,9 +8,9 @@
 // are kept (Gemini's loader would ignore them until the next `$set`). Tokens are counted over every
 // message version ever written, rewound or replaced ones included: those model calls were billed. Pure.
 import { posix } from 'node:path';
-import type { PriceTable } from '../claude-code/cost.js';
-import type { SessionEvent, ToolRole } from '../claude-code/events.js';
-import { type RequestCost, type RequestUsage, requestsCost } from '../request-cost.js';
+import type { PriceTable } from '../session/cost.js';
+import type { SessionEvent, ToolRole } from '../session/events.js';
+import { type RequestCost, type RequestUsage, requestsCost } from '../session/request-cost.js';
 import { tooDeep } from '../../record/json-bounds.js';
 
 type Rec = Record<string, unknown>;

@@ -2,7 +2,7 @@
 // new attempt can follow one that has no commit.
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
-import { unsealedSessionRecords } from '../claude-code/lazy.js';
+import { unsealedSessionRecords } from '../session/lazy.js';
 import { unsealedRecords } from '../manual/session.js';
 
 export async function liveRecordsForAttempts(repo: Repo): Promise<RunRecord[]> {

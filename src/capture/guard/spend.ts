@@ -3,7 +3,7 @@
 // repeats one message's usage on several lines; a small window of recent (message id, request id)
 // keys keeps the copy with the most output tokens, as the seal-time reader does over the whole file.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { DEFAULT_PRICES, priceFor, type TokenTotals, usdOf, zeroTokens } from '../claude-code/cost.js';
+import { DEFAULT_PRICES, priceFor, type TokenTotals, usdOf, zeroTokens } from '../session/cost.js';
 
 export interface TranscriptCursor {
   path: string;

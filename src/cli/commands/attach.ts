@@ -1,6 +1,6 @@
 // `attach`: attach finished runs waiting for a commit (called by the post-commit hook; quiet, never fails).
 import type { Argv } from 'yargs';
-import { sealPendingSessions } from '../../capture/claude-code/seal.js';
+import { sealPendingSessions } from '../../capture/session/seal.js';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { attachPending } from '../../capture/manual/session.js';
 import { recordingOff } from '../../store/pause.js';

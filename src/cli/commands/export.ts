@@ -1,32 +1,47 @@
-// `export`: the records as NDJSON tables for engines an organisation already runs (DuckDB,
-// ClickHouse, BigQuery, Spark): runs, commands, checks, files (schema: src/export/rows.ts).
+// `export`: the records as NDJSON or Parquet tables for engines an organisation already runs
+// (DuckDB, ClickHouse, BigQuery, Spark): runs, commands, checks, files (schema: src/export/rows.ts).
 // `--state FILE` makes a nightly job incremental: only runs whose notes changed since the notes
 // commit the file holds are written, and the file is moved on to the current one.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { NotFoundError, UsageError } from '../../errors.js';
 import type { Repo } from '../../git/repo.js';
 import { jsonText } from '../../record/display.js';
 import { isFullObjectId } from '../../record/commit-id.js';
-import { TABLES, type Table, tableRows } from '../../export/rows.js';
+import { COLUMNS, type Row, TABLES, type Table, tableRows } from '../../export/rows.js';
 import { loadAllRecords, type StoredRecord } from '../../store/read.js';
 import type { Context } from '../context.js';
 
 export const command = 'export';
 export const describe =
-  'Write the records as NDJSON tables (runs, commands, checks, files) for DuckDB, BigQuery…';
+  'Write the records as NDJSON or Parquet tables (runs, commands, checks, files) for DuckDB, BigQuery…';
 
 export const builder = (y: Argv) =>
   y
-    .option('format', { choices: ['ndjson'] as const, default: 'ndjson' as const })
+    .option('format', { choices: FORMATS, default: 'ndjson' as Format })
     .option('table', {
       choices: TABLES,
       default: 'runs' as Table,
       describe: 'the table to print (without --output)',
     })
-    .option('output', { type: 'string', describe: 'directory: write every table as <table>.ndjson' })
-    .option('append', { type: 'boolean', default: false, describe: 'append to the files in --output' })
+    .option('output', {
+      type: 'string',
+      describe: 'directory: every table as <table>.ndjson, or <table>/<part>.parquet',
+    })
+    .option('append', {
+      type: 'boolean',
+      default: false,
+      describe: 'append to the files in --output (Parquet: add a part file)',
+    })
     .option('since', { type: 'string', describe: 'only runs whose notes changed after this notes commit' })
     .option('state', {
       type: 'string',
@@ -37,7 +52,11 @@ export const builder = (y: Argv) =>
       describe: "name in the rows' repository column (default: origin's name)",
     });
 
+const FORMATS = ['ndjson', 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+
 interface ExportArgs {
+  format: Format;
   table: Table;
   output?: string;
   append: boolean;
@@ -50,7 +69,8 @@ export async function handler(argv: ExportArgs, ctx: Context) {
   const repo = await ctx.repo();
   const { records, warnings, tip } = await loadAllRecords(repo.engine);
   for (const w of warnings) ctx.warn(w);
-  const since = argv.since ?? readState(argv.state);
+  const sinceArg = argv.since ?? readState(argv.state);
+  const since = sinceArg === undefined ? undefined : await resolveNotesCommit(repo, sinceArg);
   const selected = since ? await changedSince(repo, records, since, tip) : records;
   const rowCtx = { repository: argv.repository ?? (await repositoryName(repo)) };
   const ordered = [...selected].sort(
@@ -58,21 +78,64 @@ export async function handler(argv: ExportArgs, ctx: Context) {
       (a.record.started_at ?? '').localeCompare(b.record.started_at ?? '') ||
       a.record.id.localeCompare(b.record.id),
   );
-  const lines = (table: Table) =>
-    ordered
-      .flatMap((s) => tableRows(table, s.record, rowCtx))
-      .map((row) => `${jsonText(row, 0)}\n`)
-      .join('');
-  if (argv.output) {
-    mkdirSync(argv.output, { recursive: true });
-    for (const table of TABLES) {
-      const file = join(argv.output, `${table}.ndjson`);
-      if (argv.append) appendFileSync(file, lines(table));
-      else writeFileSync(file, lines(table));
-    }
-    ctx.err.write(`exported ${ordered.length} run${ordered.length === 1 ? '' : 's'} to ${argv.output}\n`);
-  } else ctx.out.write(lines(argv.table));
+  const rows = (table: Table): Row[] => ordered.flatMap((s) => tableRows(table, s.record, rowCtx));
+  if (argv.format === 'parquet') await writeParquet(argv, ctx, rows, { since, tip, runs: ordered.length });
+  else writeNdjson(argv, ctx, rows, ordered.length);
   if (argv.state && tip) writeFileSync(argv.state, `${tip}\n`);
+}
+
+const lines = (rows: Row[]) => rows.map((row) => `${jsonText(row, 0)}\n`).join('');
+const runCount = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+
+function writeNdjson(argv: ExportArgs, ctx: Context, rows: (t: Table) => Row[], runs: number) {
+  if (!argv.output) {
+    ctx.out.write(lines(rows(argv.table)));
+    return;
+  }
+  mkdirSync(argv.output, { recursive: true });
+  for (const table of TABLES) {
+    const file = join(argv.output, `${table}.ndjson`);
+    if (argv.append) appendFileSync(file, lines(rows(table)));
+    else writeFileSync(file, lines(rows(table)));
+  }
+  ctx.err.write(`exported ${runCount(runs)} to ${argv.output}\n`);
+}
+
+/** A part file's name: the notes commit exported up to, and the one exported from when incremental. */
+const PART = /^(?:[0-9a-f]{12}(?:-[0-9a-f]{12})?|empty)\.parquet$/;
+
+/**
+ * Parquet files cannot be appended to, so each table is a directory of part files
+ * (`runs/<tip>.parquet`, read as `runs/*.parquet`): a full export replaces the parts, `--append`
+ * adds one named after the notes commits it covers (re-running the same export rewrites the same
+ * part), and an incremental export with nothing new writes none.
+ */
+async function writeParquet(
+  argv: ExportArgs,
+  ctx: Context,
+  rows: (t: Table) => Row[],
+  at: { since: string | undefined; tip: string | null; runs: number },
+) {
+  const { parquetTable } = await import('../../export/parquet.js');
+  if (!argv.output) {
+    if (ctx.isTTY) throw new UsageError('Parquet is binary: give --output DIR or redirect stdout');
+    ctx.out.write(parquetTable(COLUMNS[argv.table], rows(argv.table)));
+    return;
+  }
+  if (argv.append && at.since && at.runs === 0) {
+    ctx.err.write(`exported 0 runs to ${argv.output}\n`);
+    return;
+  }
+  const tip = at.tip ? at.tip.slice(0, 12) : 'empty';
+  const part = `${at.since && at.tip ? `${at.since.slice(0, 12)}-${tip}` : tip}.parquet`;
+  for (const table of TABLES) {
+    const dir = join(argv.output, table);
+    mkdirSync(dir, { recursive: true });
+    if (!argv.append)
+      for (const f of readdirSync(dir)) if (PART.test(f)) rmSync(join(dir, f), { force: true });
+    writeFileSync(join(dir, part), parquetTable(COLUMNS[table], rows(table)));
+  }
+  ctx.err.write(`exported ${runCount(at.runs)} to ${join(argv.output, '<table>', part)}\n`);
 }
 
 function readState(file: string | undefined): string | undefined {
@@ -82,10 +145,14 @@ function readState(file: string | undefined): string | undefined {
   return oid;
 }
 
-/** Runs on commits whose note changed between the notes commit `since` and the current tip. */
-async function changedSince(repo: Repo, records: StoredRecord[], since: string, tip: string | null) {
-  const from = await repo.engine.resolve(since);
-  if (!from) throw new NotFoundError(`unknown notes commit '${since}'`);
+async function resolveNotesCommit(repo: Repo, rev: string): Promise<string> {
+  const oid = await repo.engine.resolve(rev);
+  if (!oid) throw new NotFoundError(`unknown notes commit '${rev}'`);
+  return oid;
+}
+
+/** Runs on commits whose note changed between the notes commit `from` and the current tip. */
+async function changedSince(repo: Repo, records: StoredRecord[], from: string, tip: string | null) {
   if (!tip || from === tip) return [];
   const changed = new Set((await repo.engine.diffTrees(from, tip)).map((f) => f.path.replace(/\//g, '')));
   return records.filter((s) => s.commits.some((c) => changed.has(c)));

@@ -2,7 +2,7 @@
 // pending). With no ID and no open run it recovers what an interrupted finish left: finished runs of
 // this worktree whose seal did not complete are sealed now (or reported as still pending).
 import type { Argv } from 'yargs';
-import { sealPendingSessions } from '../../capture/claude-code/seal.js';
+import { sealPendingSessions } from '../../capture/session/seal.js';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { attachPending, finishRun, sealRun } from '../../capture/manual/session.js';
 import { UsageError } from '../../errors.js';

@@ -1,8 +1,8 @@
 // `import <agent> <session file…>`: build records from an agent's session files (sessions without hooks):
 // Claude Code transcripts, Codex rollouts (rollout-….jsonl), Gemini sessions (session-….json/.jsonl).
 import type { Argv } from 'yargs';
-import { AGENT_NAMES, agentNamed } from '../../capture/agents.js';
-import { importTranscript } from '../../capture/claude-code/import.js';
+import { AGENT_NAMES, agentNamed } from '../../capture/registry.js';
+import { importTranscript } from '../../capture/session/import.js';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { UsageError } from '../../errors.js';
 import type { Context } from '../context.js';

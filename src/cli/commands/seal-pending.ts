@@ -2,7 +2,7 @@
 // with stdio ignored, so the hook itself returns at once). Quiet mode never fails: errors go to the log.
 import { appendFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { sealPendingSessions } from '../../capture/claude-code/seal.js';
+import { sealPendingSessions } from '../../capture/session/seal.js';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { errorLogPath } from '../../journal/paths.js';
 import type { Context } from '../context.js';

@@ -8,7 +8,7 @@ import {
   priceFor,
   type SessionCost,
   zeroTokens,
-} from './claude-code/cost.js';
+} from './cost.js';
 
 export interface RequestUsage {
   model: string | null;

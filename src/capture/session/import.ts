@@ -10,7 +10,7 @@ import type { Repo } from '../../git/repo.js';
 import { appendEvent, type JournalEvent } from '../../journal/journal.js';
 import { sessionsDir } from '../../journal/paths.js';
 import { repoRedactor } from '../../redact/config.js';
-import { type AgentName, agentAdapter } from '../agents.js';
+import { type AgentName, agentAdapter } from '../registry.js';
 import { runIdFor } from './record.js';
 import { type SessionSealOutcome, sealSessionRun } from './seal.js';
 import { AGENT, splitRuns, unsealedSessionRuns } from './sessions.js';

@@ -1,6 +1,7 @@
-// One event model for what a Claude Code session did, built either from hook payloads (the journal)
-// or from a transcript. fold.ts turns these events into record fields. Pure.
-import { canonicalTool, promptText, type TranscriptEntry, toolResults, toolUses } from './transcript.js';
+// One event model for what an agent session did, whichever agent ran it, built either from hook
+// payloads (the journal) or from a session file. fold.ts turns these events into record fields.
+// `hookEvents` reads the hook wire format Claude Code introduced and Codex CLI shares (session_id,
+// hook_event_name, tool_name, tool_use_id, tool_input, tool_response). Pure.
 
 export type SessionEvent =
   | { kind: 'session-start'; at: string; session_id: string; source: string | null; model: string | null }
@@ -81,11 +82,18 @@ const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
-/** Events of one hook payload (`hook_event_name` decides), received at `at`. */
-export function hookEvents(payload: Record<string, unknown>, at: string): SessionEvent[] {
+/**
+ * Events of one hook payload in the shared wire format (`hook_event_name` decides), received at `at`.
+ * `toolName` maps the agent's tool names to the ones it records (Claude Code's legacy aliases).
+ */
+export function hookEvents(
+  payload: Record<string, unknown>,
+  at: string,
+  toolName: (name: string) => string = (n) => n,
+): SessionEvent[] {
   const session_id = s(payload.session_id) ?? '';
   const name = s(payload.hook_event_name) ?? '';
-  const tool = canonicalTool(s(payload.tool_name) ?? '');
+  const tool = toolName(s(payload.tool_name) ?? '');
   const tool_use_id = s(payload.tool_use_id) ?? '';
   const input = obj(payload.tool_input) ?? {};
   const agent_id = s(payload.agent_id);
@@ -179,114 +187,4 @@ function responseText(v: unknown): string | null {
   if (typeof o.stdout === 'string' || typeof o.stderr === 'string')
     return [s(o.stdout), s(o.stderr)].filter(Boolean).join('\n');
   return null;
-}
-
-/** `<task-notification>` blocks of a user line: which background task ended, how. */
-export function taskNotifications(e: TranscriptEntry, at: string, session_id: string): SessionEvent[] {
-  const c = e.message?.content;
-  const text =
-    typeof c === 'string'
-      ? c
-      : Array.isArray(c)
-        ? c.map((b) => (b && typeof b === 'object' && typeof b.text === 'string' ? b.text : '')).join('\n')
-        : '';
-  const out: SessionEvent[] = [];
-  for (const m of text.matchAll(/<task-notification>([\s\S]*?)<\/task-notification>/g)) {
-    const body = m[1]!;
-    const task_id = /<task-id>\s*([^<\s]+)\s*<\/task-id>/.exec(body)?.[1];
-    if (!task_id) continue;
-    const status = /<status>\s*([^<\s]+)\s*<\/status>/.exec(body)?.[1] ?? 'unknown';
-    const code = /exit code (-?\d+)/i.exec(body)?.[1];
-    out.push({
-      kind: 'task-done',
-      at,
-      session_id,
-      task_id,
-      status,
-      exit_code: code === undefined ? null : Number(code),
-    });
-  }
-  return out;
-}
-
-/** Events of a transcript (main file plus subagent files), in file order. */
-export function transcriptEvents(entries: readonly TranscriptEntry[]): SessionEvent[] {
-  const out: SessionEvent[] = [];
-  const uses = new Map<string, { tool: string; input: Record<string, unknown>; at: string }>();
-  let lastModel: string | null = null;
-  let version: string | null = null;
-  let lastAt = '';
-  let firstAt = '';
-  let lastSession = '';
-  for (const e of entries) {
-    if (e.timestamp && !firstAt) firstAt = e.timestamp;
-    if (e.sessionId) lastSession = e.sessionId;
-    const at = e.timestamp ?? lastAt;
-    lastAt = at;
-    const session_id = e.sessionId ?? '';
-    if (e.version && e.version !== version) {
-      version = e.version;
-      out.push({ kind: 'version', at, session_id, version });
-    }
-    const agent_id = e.isSidechain ? (e.agentId ?? 'sidechain') : null;
-    if (e.type === 'assistant' && e.message) {
-      const model = e.message.model;
-      if (model && model !== '<synthetic>' && !e.isSidechain && model !== lastModel) {
-        lastModel = model;
-        out.push({ kind: 'model', at, session_id, model });
-      }
-      for (const u of toolUses(e)) {
-        const tool = canonicalTool(u.name);
-        uses.set(u.id, { tool, input: u.input, at });
-        out.push({
-          kind: 'tool-start',
-          at,
-          session_id,
-          tool_use_id: u.id,
-          tool,
-          input: u.input,
-          agent_id,
-          cwd: e.cwd ?? null,
-        });
-      }
-    }
-    if (e.type === 'user') {
-      const text = promptText(e);
-      if (text !== null) out.push({ kind: 'prompt', at, session_id, text });
-      if (!e.isSidechain) out.push(...taskNotifications(e, at, session_id));
-      for (const r of toolResults(e)) {
-        const use = uses.get(r.tool_use_id);
-        const response = obj(e.toolUseResult);
-        const duration = use && at && use.at ? Date.parse(at) - Date.parse(use.at) : NaN;
-        out.push({
-          kind: 'tool-end',
-          at,
-          session_id,
-          tool_use_id: r.tool_use_id,
-          tool: use?.tool ?? '',
-          input: use?.input ?? null,
-          ok: !r.is_error,
-          output: r.text,
-          interrupted: response?.interrupted === true || /^\[Request interrupted by user/.test(r.text),
-          duration_ms: Number.isFinite(duration) && duration >= 0 ? duration : null,
-          response,
-          agent_id,
-        });
-        const agentId = s(response?.agentId) ?? s(e.agentId);
-        if (use?.tool === 'Agent' && agentId && !e.isSidechain)
-          out.push({
-            kind: 'subagent',
-            at,
-            session_id,
-            phase: 'stop',
-            agent_id: agentId,
-            agent_type: s(use.input.subagent_type),
-            transcript_path: null,
-          });
-      }
-    }
-  }
-  if (firstAt) out.unshift({ kind: 'activity', at: firstAt, session_id: '' });
-  if (lastAt) out.push({ kind: 'activity', at: lastAt, session_id: lastSession });
-  return out;
 }

@@ -1,4 +1,4 @@
-// Fold the events of a Claude Code session into record facts: the task (first real prompt) and its
+// Fold the events of an agent session into record facts: the task (first real prompt) and its
 // follow-ups, files read and edited, Bash commands with exit codes and durations, subagents, agent
 // identity. Pure; git facts (diff, commits) and cost are joined at seal time.
 import type { CommandRun } from '../../record/schema.js';
@@ -7,7 +7,7 @@ import { Redactor } from '../../redact/redactor.js';
 import type { EditMark } from '../checks.js';
 import { checkIdentity, classifyCommand, mayWriteFiles } from '../classify.js';
 import type { SessionEvent, ToolRole } from './events.js';
-import { isInjectedPrompt, slashCommandText, stripReminders } from './transcript.js';
+import { isInjectedPrompt, slashCommandText, stripReminders } from './prompts.js';
 
 export interface SessionFacts {
   intent: string | null;

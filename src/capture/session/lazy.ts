@@ -1,10 +1,10 @@
-// Read commands (`log`, `show`) and agent sessions: those that ended or went stale are sealed before
+// Read commands (`log`, `show`) and agent sessions (every agent): those that ended or went stale are sealed before
 // records are listed (a failure becomes a warning, never stops the read), the others are listed as
 // pending records.
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
 import { mergeRedactions } from '../../redact/redactor.js';
-import { AGENT_NAMES } from '../agents.js';
+import { AGENT_NAMES } from '../registry.js';
 import { withEditedFiles } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';

@@ -1,4 +1,5 @@
-// Seal agent runs (Claude Code, Codex, Gemini; the per-agent parts are in ../agents.ts): fold the session journal, join git facts (commits since the start commit,
+// Seal agent runs (every agent; the per-agent parts are behind ../registry.ts): fold the session
+// journal, join git facts (commits since the start commit,
 // the start→end diff so shell edits show up as via:"shell") and the transcript's cost, then write the
 // record into notes. Called lazily — by `seal-pending` (spawned detached at SessionEnd), `finish`,
 // `attach` (post-commit) and `log`/`show` — never inside the hook.
@@ -14,22 +15,13 @@ import { describeChanges, withEditedFiles } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
 import { withLimits } from '../guard/limits.js';
 import { pruneSnapshots, readableTree } from '../snapshots.js';
-import { AGENT_NAMES, agentAdapter } from '../agents.js';
-import { type SessionCost, transcriptCost } from './cost.js';
-import { type SessionEvent, transcriptEvents } from './events.js';
+import { AGENT_NAMES, agentAdapter } from '../registry.js';
+import type { HookRunFacts } from './adapter.js';
+import type { SessionCost } from './cost.js';
+import type { SessionEvent } from './events.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
-import {
-  AGENT,
-  expandHome,
-  markRunSealed,
-  retireSession,
-  type SessionRun,
-  STALE_MS,
-  unsealedSessionRuns,
-} from './sessions.js';
-import type { TranscriptEntry } from './transcript.js';
-import { loadSessionTranscripts } from './transcript-files.js';
+import { markRunSealed, retireSession, type SessionRun, STALE_MS, unsealedSessionRuns } from './sessions.js';
 
 export { STALE_MS };
 
@@ -55,60 +47,22 @@ export function sessionEvents(run: SessionRun): SessionEvent[] {
   return agentAdapter(run.agent).journalEvents(run.lines);
 }
 
-/** The run's transcript lines (main and subagent files) within its time span, or null when gone. */
-export function runTranscript(
-  run: SessionRun,
-  from: string | null,
-  to: string | null,
-): TranscriptEntry[] | null {
-  if (!run.transcriptPath) return null;
-  const t = loadSessionTranscripts(expandHome(run.transcriptPath), run.subagentTranscripts.map(expandHome));
-  if (t.missing && t.entries.length === 0) return null;
-  // Replayed history of a resumed session is older than the run; a later run's lines are newer.
-  const lo = from ? Date.parse(from) - 5_000 : -Infinity;
-  const hi = to ? Date.parse(to) + 60_000 : Infinity;
-  return t.entries.filter((e) => {
-    if (!e.timestamp) return true;
-    const at = Date.parse(e.timestamp);
-    return !Number.isFinite(at) || (at >= lo && at <= hi);
-  });
-}
-
 /**
- * Facts of a hook-recorded run. Claude Code: completed from the transcript where hooks were silent: results of
- * tool calls that had no Post* hook (versions before PostToolUseFailure), prompts when the hooks were
- * installed mid-session. Plus cost and the agent's version, which only the transcript has.
+ * Facts of a hook-recorded run: the journal folded, plus the cost and version only the agent's session
+ * file has. An agent whose session file completes more than that (Claude Code) does it itself.
  */
 export function hookRunFacts(
   run: SessionRun,
   root: string | null,
   redact?: (text: string) => string,
-): { facts: SessionFacts; cost: SessionCost | null; version: string | null } {
-  const events = sessionEvents(run);
-  const first = foldSession(events, { root, redact });
-  if (run.agent !== AGENT) {
-    // Codex and Gemini: their hooks see every call; the session file adds cost and version only.
-    const adapter = agentAdapter(run.agent);
-    const path = run.transcriptPath ?? adapter.findSessionFile?.(run.sessionId, run.firstAt) ?? null;
-    if (!path) return { facts: first, cost: null, version: null };
-    const file = adapter.sessionFileFacts(path, run.subagentTranscripts, first.started_at, first.ended_at);
-    return { facts: first, ...file };
-  }
-  const entries = runTranscript(run, first.started_at, first.ended_at);
-  if (!entries) return { facts: first, cost: null, version: null };
-  const fromTranscript = transcriptEvents(entries);
-  const started = new Set(events.flatMap((e) => (e.kind === 'tool-start' ? [e.tool_use_id] : [])));
-  const ended = new Set(events.flatMap((e) => (e.kind === 'tool-end' ? [e.tool_use_id] : [])));
-  const extra = fromTranscript.filter(
-    (e) =>
-      (e.kind === 'tool-end' && started.has(e.tool_use_id) && !ended.has(e.tool_use_id)) ||
-      (e.kind === 'prompt' && first.intent === null) ||
-      // No hook sees a background task finish; the transcript's notification does.
-      e.kind === 'task-done',
-  );
-  const facts = extra.length ? foldSession([...events, ...extra], { root, redact }) : first;
-  const version = entries.findLast((e) => e.version && !e.isSidechain)?.version ?? null;
-  return { facts, cost: transcriptCost(entries), version };
+): HookRunFacts {
+  const adapter = agentAdapter(run.agent);
+  if (adapter.hookRunFacts) return adapter.hookRunFacts(run, root, redact);
+  const first = foldSession(adapter.journalEvents(run.lines), { root, redact });
+  const path = run.transcriptPath ?? adapter.findSessionFile?.(run.sessionId, run.firstAt) ?? null;
+  if (!path) return { facts: first, cost: null, version: null };
+  const file = adapter.sessionFileFacts(path, run.subagentTranscripts, first.started_at, first.ended_at);
+  return { facts: first, ...file };
 }
 
 /** Seal every finished run of this worktree; returns what was sealed (and what stays pending). */

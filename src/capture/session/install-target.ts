@@ -1,18 +1,16 @@
-// `install codex` / `install gemini` (and uninstall): add our hook to the agent's project hook file,
-// keeping every other key and hook, idempotent; uninstall removes only ours. The file formats share
-// Claude's shape ({"hooks": {Event: [{matcher?, hooks: [{type, command, timeout}]}]}}), so the Claude
-// installer's merge does the work with each agent's events and units (reference/agent-formats.md §4.2, §5.1).
+// `install <agent>` (and uninstall) for agents whose project hook file has the shared settings shape:
+// add our hook to it, keeping every other key and hook, idempotent; uninstall removes only ours. Each
+// agent names its file, events and units in an AgentHookTarget (codex/install.ts, gemini/install.ts).
 import { relative } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import {
   addOurHooks,
   type HookSpec,
   readSettings,
   type SettingsFile,
   writeSettings,
-} from './claude-code/install.js';
-import { type InstallIO, removeFrom, rootOf } from './claude-code/install-command.js';
-import { agentHookCommand } from './hook-command.js';
+} from './hook-settings.js';
+import { type InstallIO, removeFrom, rootOf } from './install-command.js';
 
 export interface AgentHookTarget {
   /** Shown to the user: "Codex CLI". */
@@ -26,47 +24,6 @@ export interface AgentHookTarget {
   /** Why our hooks would not run with this settings file (e.g. hooks switched off). */
   disabledBy?(settings: Record<string, unknown>): string | null;
 }
-
-export const CODEX_HOOKS: AgentHookTarget = {
-  label: 'Codex CLI',
-  file: '.codex/hooks.json',
-  command: agentHookCommand('codex'),
-  spec: {
-    events: ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'Stop'],
-    toolEvents: new Set(['PreToolUse', 'PostToolUse']),
-    // Codex matchers are regular expressions; without one the hook runs for every tool.
-    matcher: null,
-    timeout: 10, // seconds
-  },
-  notes: [
-    'Codex asks you to review and trust project hooks before they run: accept them on the next start',
-    'hooks are on by default in current Codex; older releases need `[features] codex_hooks = true` in ~/.codex/config.toml',
-    'sessions without hooks can still be recorded afterwards: git agent-log import codex ~/.codex/sessions/…/rollout-….jsonl',
-  ],
-};
-
-export const GEMINI_HOOKS: AgentHookTarget = {
-  label: 'Gemini CLI',
-  file: '.gemini/settings.json',
-  command: agentHookCommand('gemini'),
-  spec: {
-    events: ['SessionStart', 'BeforeAgent', 'BeforeTool', 'AfterTool', 'AfterAgent', 'SessionEnd'],
-    toolEvents: new Set(['BeforeTool', 'AfterTool']),
-    matcher: null,
-    timeout: 10_000, // milliseconds
-    name: 'agent-log',
-  },
-  notes: [
-    'Gemini CLI warns when project hook commands change: accept the warning on the next start',
-    'sessions without hooks can still be recorded afterwards: git agent-log import gemini ~/.gemini/tmp/<project>/chats/session-….jsonl',
-  ],
-  disabledBy(settings) {
-    const cfg = settings.hooksConfig;
-    if (cfg && typeof cfg === 'object' && (cfg as Record<string, unknown>).enabled === false)
-      return '"hooksConfig": {"enabled": false}';
-    return null;
-  },
-};
 
 function openTarget(root: string, target: AgentHookTarget, local: boolean): SettingsFile {
   if (local)
