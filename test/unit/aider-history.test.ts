@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { aiderEvents, parseAiderHistory, sessionRoot } from '../../src/capture/aider/history.js';
-import { foldSession } from '../../src/capture/claude-code/fold.js';
+import { foldSession } from '../../src/capture/session/fold.js';
 import { ROOT } from '../helpers/repo.js';
 
 const FILE = join(ROOT, 'test/fixtures/corpus/aider/aider-ai/chat-history-head.md');

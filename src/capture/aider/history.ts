@@ -16,8 +16,8 @@
 //   > Tokens: 5,244 sent, 604 received. Cost: $0.02 request, $0.02 session.
 //
 // Only the session header carries a time; everything else is ordered but untimed. Pure: no I/O.
-import { type SessionCost, zeroTokens } from '../claude-code/cost.js';
-import type { SessionEvent, ToolRole } from '../claude-code/events.js';
+import { type SessionCost, zeroTokens } from '../session/cost.js';
+import type { SessionEvent, ToolRole } from '../session/events.js';
 
 export interface AiderCommand {
   command: string;
