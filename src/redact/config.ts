@@ -2,9 +2,12 @@
 //   { "redact": { "patterns": [{ "id": "acme-key", "regex": "acme_[a-z0-9]{32}" }],
 //                 "allowlist": ["/^AKIAIOSFODNN7EXAMPLE$/", "ghp_example_value"] } }
 // Plain fs and hand-written checks (no zod: the hook path loads this). Bad input never throws:
-// the faulty part is ignored and a warning string says why.
+// the faulty part is ignored and a warning string says why (`doctor` and `scan` print them).
+// The patterns are user text run on every hook event: they run in linear time (./linear-regex.ts),
+// so a committed `(a+)+$` cannot stall the agent or a seal; one that needs backtracking is refused.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { linearRegex, type LinearRegex } from './linear-regex.js';
 import { type AllowlistEntry, Redactor } from './redactor.js';
 import { DEFAULT_RULES, type RedactionRule } from './rules.js';
 
@@ -97,11 +100,11 @@ function parsePatterns(value: unknown, warnings: string[]): RedactionRule[] {
       return;
     }
     const flags = typeof p.flags === 'string' ? p.flags.replace(/[^imsu]/g, '') : '';
-    let pattern: RegExp;
+    let pattern: LinearRegex;
     try {
-      pattern = new RegExp(p.regex, `g${flags}`);
+      pattern = linearRegex(p.regex, flags);
     } catch (e) {
-      warnings.push(`${where} (${id}): invalid regex, ignored (${(e as Error).message})`);
+      warnings.push(`${where} (${id}): regex cannot be used, ignored (${(e as Error).message})`);
       return;
     }
     if (pattern.test('')) {
@@ -110,7 +113,8 @@ function parsePatterns(value: unknown, warnings: string[]): RedactionRule[] {
     }
     const group =
       typeof p.group === 'number' && Number.isInteger(p.group) && p.group > 0 ? p.group : undefined;
-    rules.push({ id, pattern, ...(group ? { group } : {}) });
+    const groups = group ? [group] : null;
+    rules.push({ id, scan: (text) => pattern.spans(text, groups) });
   });
   if (value.length > MAX_PATTERNS)
     warnings.push(`${CONFIG_PATH}: only the first ${MAX_PATTERNS} patterns are used`);
@@ -138,9 +142,9 @@ function parseAllowlist(value: unknown, warnings: string[]): AllowlistEntry[] {
       return;
     }
     try {
-      out.push(new RegExp(re[1]!, re[2]));
+      out.push(linearRegex(re[1]!, re[2]));
     } catch (e) {
-      warnings.push(`${where}: invalid regex, ignored (${(e as Error).message})`);
+      warnings.push(`${where}: regex cannot be used, ignored (${(e as Error).message})`);
     }
   });
   return out;

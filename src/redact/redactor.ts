@@ -11,10 +11,14 @@ export interface RedactionCount {
   count: number;
 }
 
-export type AllowlistEntry = RegExp | string;
+/** A pattern from outside, run in linear time (./linear-regex.ts): it must match the whole value. */
+export interface WholeMatcher {
+  matchesWhole(text: string): boolean;
+}
+export type AllowlistEntry = RegExp | string | WholeMatcher;
 
 export interface RedactorOptions {
-  /** Values never redacted: a string is an exact value, a RegExp must match the whole candidate. */
+  /** Values never redacted: a string is an exact value, a pattern must match the whole candidate. */
   allowlist?: readonly AllowlistEntry[];
 }
 
@@ -122,6 +126,7 @@ export class Redactor {
   private readonly compiled: CompiledRule[];
   private readonly allowExact: Set<string>;
   private readonly allowPatterns: RegExp[];
+  private readonly allowMatchers: WholeMatcher[];
 
   constructor(
     private readonly rules: readonly RedactionRule[] = DEFAULT_RULES,
@@ -132,6 +137,9 @@ export class Redactor {
     this.allowPatterns = (opts.allowlist ?? [])
       .filter((a): a is RegExp => a instanceof RegExp)
       .map((re) => new RegExp(re.source, re.flags.replace(/[gy]/g, '')));
+    this.allowMatchers = (opts.allowlist ?? []).filter(
+      (a): a is WholeMatcher => typeof a === 'object' && !(a instanceof RegExp),
+    );
   }
 
   /**
@@ -266,6 +274,7 @@ export class Redactor {
       const m = re.exec(secret);
       if (m && m.index === 0 && m[0].length === secret.length) return true;
     }
+    for (const w of this.allowMatchers) if (w.matchesWhole(secret)) return true;
     return false;
   }
 

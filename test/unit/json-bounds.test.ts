@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { CatFileBatch } from '../../src/git/native/cat-file.js';
 import { jsonDepth, jsonOutOfBounds, MAX_JSON_DEPTH } from '../../src/record/json-bounds.js';
 import { parseNoteLine } from '../../src/record/note-lines.js';
+import { prng } from '../helpers/prng.js';
 import { tempRepo } from '../helpers/repo.js';
 
 test('jsonDepth counts nesting outside strings, iteratively', () => {
@@ -23,6 +24,20 @@ test('a note line nested past the limit or over the size cap is invalid, with th
   });
   expect(jsonOutOfBounds('x'.repeat(2048), { maxBytes: 1024 })).toBe('2 KiB line is over the 1 KiB limit');
   expect(jsonOutOfBounds('[[1]]')).toBeNull();
+});
+
+test('the bracket count that spares most lines the walk refuses exactly what the walk refuses', () => {
+  // Seeded lines with about as many brackets as the limit, some inside strings, some escaped.
+  const rand = prng(20261130);
+  const parts = ['{', '[', '}', ']', '"', '\\"', 'a', ',', ':'];
+  for (let n = 0; n < 3000; n++) {
+    const len = 40 + Math.floor(rand() * 160);
+    let text = '';
+    for (let i = 0; i < len; i++) text += parts[Math.floor(rand() * parts.length)];
+    const limit = 4 + Math.floor(rand() * 60);
+    const refused = jsonOutOfBounds(text, { maxDepth: limit }) !== null;
+    expect(refused, text).toBe(jsonDepth(text, limit) > limit);
+  }
 });
 
 test('cat-file batch skips objects over maxBytes as they stream, and reads those around them', async () => {

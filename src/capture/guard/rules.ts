@@ -11,6 +11,7 @@ import {
   isSecretsAdjacent,
 } from '../../record/path-kinds.js';
 import { firstMatch, matchAny } from '../../record/glob.js';
+import { linearRegex, type LinearRegex } from '../../redact/linear-regex.js';
 import type { GuardEvent } from './event.js';
 import { type Grant, type Level, levelAtLeast, type Policy } from './policy.js';
 import type { GuardState } from './state.js';
@@ -201,14 +202,37 @@ const scopeRule: Rule = ({ policy, event, runId }) => {
   return null;
 };
 
+const denyRegexes = new Map<string, LinearRegex | Error>();
+
+/**
+ * A `re:` deny pattern, compiled once per process to run in linear time (committed policy is outside
+ * input: `re:(a+)+$` must not stall the hook). An Error when the pattern cannot be used.
+ */
+function denyRegex(pattern: string): LinearRegex | Error {
+  let re = denyRegexes.get(pattern);
+  if (!re) {
+    try {
+      re = linearRegex(pattern.slice(3), 'i');
+    } catch (e) {
+      re = e instanceof Error ? e : new Error(String(e));
+    }
+    denyRegexes.set(pattern, re);
+  }
+  return re;
+}
+
+/** Why a deny pattern cannot be used (a `re:` pattern RE2 refuses), or null when it can. */
+export function unusableDenyPattern(pattern: string): string | null {
+  if (!pattern.startsWith('re:')) return null;
+  const re = denyRegex(pattern);
+  return re instanceof Error ? re.message : null;
+}
+
 /** Whether a deny pattern matches a command line: as words of one simple command, or as a phrase. */
 export function commandMatches(command: string, pattern: string): boolean {
   if (pattern.startsWith('re:')) {
-    try {
-      return new RegExp(pattern.slice(3), 'i').test(command);
-    } catch {
-      return false;
-    }
+    const re = denyRegex(pattern);
+    return re instanceof Error ? false : re.test(command);
   }
   const want = pattern.trim().split(/\s+/);
   const phrase = new RegExp(
@@ -234,6 +258,21 @@ const PR = /\b(git\s+push|gh\s+pr\s+(create|merge)|glab\s+mr\s+create)\b/i;
 const INFRA = /\b(terraform|tofu|pulumi|kubectl|helm|ansible-playbook)\b/i;
 const ADD_DEPENDENCY =
   /\b(npm\s+(i|install|add)\s+[^-\s]|pnpm\s+add|yarn\s+add|pip\s+install\s+[^-\s]|poetry\s+add|uv\s+add|cargo\s+add|go\s+get|bundle\s+add|gem\s+install)\b/i;
+
+// Fail closed: a deny rule is explicit policy, so one that cannot be evaluated refuses every shell
+// command until it is fixed (or a human allows `scope.unusable_pattern`); it never silently passes.
+const unusablePatternRule: Rule = ({ policy, event, runId }) => {
+  if (!event.command) return null;
+  for (const p of policy.deny_commands) {
+    const why = unusableDenyPattern(p);
+    if (why)
+      return {
+        rule: 'scope.unusable_pattern',
+        reason: `scope: the denied command pattern \`${short(p)}\` in the agent policy cannot be used (${short(why, 120)}), so no shell command can be checked against it; a human must fix .agent-log/config.json or allow it: git agent-log allow ${runId} --rule scope.unusable_pattern --by NAME`,
+      };
+  }
+  return null;
+};
 
 const commandRule: Rule = ({ policy, event, state, runId }) => {
   const command = event.command;
@@ -299,7 +338,15 @@ const commandRule: Rule = ({ policy, event, state, runId }) => {
   return null;
 };
 
-const TOOL_RULES: Rule[] = [stopRule, budgetRule, toolRule, mcpRule, scopeRule, commandRule];
+const TOOL_RULES: Rule[] = [
+  stopRule,
+  budgetRule,
+  toolRule,
+  mcpRule,
+  scopeRule,
+  unusablePatternRule,
+  commandRule,
+];
 
 /** Refuse a new attempt at a task (a prompt that starts a run) the policy does not allow yet. */
 export function decideAttempt(policy: Policy, state: GuardState): Verdict | null {

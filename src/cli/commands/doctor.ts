@@ -18,6 +18,7 @@ import { unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
+import { checkConfigPatterns } from '../doctor-patterns.js';
 import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'doctor';
@@ -90,6 +91,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
     );
   if (location.worktree) {
     await checkGitHooks(location, add);
+    checkConfigPatterns(location.worktree, add);
     if (checkClaude(location.worktree, add)) {
       const health = captureHealth(location.commonDir, 'claude-code');
       if (health.journals === 0)

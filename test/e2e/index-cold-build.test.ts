@@ -1,0 +1,244 @@
+// The cold index build reads every note line through parsers compiled from the zod schemas; zod
+// itself reads only what they do not accept. Through the built CLI on a real repository: the index
+// is byte for byte the one zod alone builds (AGENT_LOG_PARSE=zod), over seeded records of many
+// shapes and a set of hostile lines (invalid, too deep, oversized, a "__proto__" key, a bad event
+// date), and each hostile line is skipped with a warning naming its commit.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { fastImportCommits, fastImportNotes } from '../helpers/notes-fixtures.js';
+import { prng } from '../helpers/prng.js';
+import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
+
+const N = 400;
+let repo: TempRepo;
+let commits: string[];
+/** Commits whose note holds a line every reader must skip, with a fragment of the warning. */
+const hostile = new Map<string, string>();
+const indexDir = () => join(repo.dir, '.git', 'agent-log', 'index');
+const id = (i: number) => `cb${i.toString(36).padStart(8, '0')}`;
+
+const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'aider'];
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function record(i: number, commit: string, rand: () => number): Record<string, unknown> {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const toolId = `toolu_01${Array.from({ length: 22 }, () => pick([...B62])).join('')}`;
+  const at = new Date(Date.UTC(2026, 10, 1) + i * 97_000).toISOString();
+  const mod = `src/mod${i % 9}`;
+  // Some lines are minimal (an older writer), some carry fields of a newer one.
+  if (i % 23 === 0) return { schema: 'agent-log/v1', kind: 'record', id: id(i), ended_at: at };
+  return {
+    schema: i % 31 === 0 ? 'agent-log/v2' : 'agent-log/v1',
+    kind: 'record',
+    id: id(i),
+    task: {
+      intent: `make ${mod} validate its input (${i})`,
+      source: pick(['prompt', 'flag', 'import']),
+      follow_ups: [],
+    },
+    boundary: {
+      allow: [`${mod}/**`],
+      deny: ['migrations/**'],
+      level: pick(['edit', 'test', null]),
+      constraints: [],
+    },
+    agent: {
+      name: pick(AGENTS),
+      version: '2.1.3',
+      model: pick(['claude-opus-4-1', 'gpt-5-codex']),
+      session_ids: [toolId],
+    },
+    repo: { branch: 'main', start_commit: commit, end_commit: commit, commits: [commit] },
+    started_at: at,
+    ended_at: i % 5 ? at : null,
+    sealed_at: at,
+    files: {
+      read: [`/Users/alice/work/app/${mod}/index.ts`],
+      changed: [
+        {
+          path: `${mod}/h${i % 4}.ts`,
+          status: pick(['modified', 'added', 'renamed']),
+          additions: i % 40,
+          deletions: i % 3,
+          via: 'edit',
+        },
+      ],
+    },
+    commands: [
+      {
+        command: 'npm test -- h',
+        cwd: '.',
+        started_at: at,
+        duration_ms: 1200 + i,
+        exit_code: i % 7 ? 0 : 1,
+        interrupted: false,
+        kind: 'test',
+        output_tail: `req_011C${toolId.slice(8)}`,
+      },
+    ],
+    checks: [
+      {
+        name: 'npm test -- h',
+        kind: 'test',
+        status: i % 7 ? 'passed' : 'failed',
+        attempts: 1 + (i % 3),
+        after_last_edit: i % 11 !== 0,
+        weakened: i % 13 ? null : '|| true',
+      },
+    ],
+    dependencies: [],
+    config_changes: i % 17 ? [] : ['.github/workflows/ci.yml'],
+    approvals: i % 2 ? [{ by: 'Thomas', scope: 'PR creation', decision: 'approved', at, note: null }] : [],
+    outcome: { status: pick(['completed', 'failed', 'abandoned']), pr: null, summary: null },
+    rollback: { strategy: 'revert-commits', notes: [] },
+    cost:
+      i % 3
+        ? {
+            model: 'claude-opus-4-1',
+            input_tokens: 1000 + i,
+            output_tokens: 200,
+            cache_read_tokens: 0,
+            cache_write_tokens: 0,
+            usd: 0.5,
+          }
+        : null,
+    risk: { level: pick(['low', 'medium', 'high']), reasons: [] },
+    redactions: [],
+    ...(i % 31 === 0
+      ? {
+          future: { shape: [1, 2] },
+          limits: { given: { max_usd: 5 }, fired: [{ rule: 'budget', decision: 'deny', at }] },
+        }
+      : {}),
+  };
+}
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'README.md': 'x\n' } });
+  commits = fastImportCommits(repo, N);
+  const rand = prng(20261130);
+  const bodies = new Map<string, string>();
+  commits.forEach((c, k) => {
+    const i = k + 1;
+    const lines = [canonicalJson(record(i, c, rand))];
+    if (i % 10 === 0) lines.push(refLine(id(N + 1 - i)));
+    if (i % 12 === 0)
+      lines.push(
+        canonicalJson({
+          schema: 'agent-log/v1',
+          kind: 'event',
+          id: id((i * 7) % N || 1),
+          event: `ev${i.toString(36).padStart(8, '0')}`,
+          type: pick(i),
+          at: new Date(Date.UTC(2026, 10, 20) + i * 1000).toISOString(),
+          by: { name: 'Thomas', email: 'thomas@example.com' },
+          scope: 'merge',
+          decision: 'approved',
+          text: 'checked by hand',
+          status: 'completed',
+        }),
+      );
+    bodies.set(c, `${lines.join('\n')}\n`);
+  });
+  const onto = (k: number, line: string, warning: string) => {
+    const c = commits[k]!;
+    bodies.set(c, `${bodies.get(c)}${line}\n`);
+    hostile.set(c, warning);
+  };
+  onto(
+    3,
+    canonicalJson({
+      ...record(900, commits[3]!, rand),
+      checks: [{ name: 'x', status: 'passed', attempts: 2.5 }],
+    }),
+    'checks.0.attempts',
+  );
+  onto(
+    8,
+    `{"schema":"agent-log/v1","kind":"record","id":"deep0001","x":${'['.repeat(80)}${']'.repeat(80)}}`,
+    'nested deeper than 64 levels',
+  );
+  onto(14, canonicalJson({ schema: 'agent-log/v1', kind: 'record', id: 'NOTLOWER1' }), 'id:');
+  onto(
+    19,
+    canonicalJson({
+      schema: 'agent-log/v1',
+      kind: 'event',
+      id: id(19),
+      event: 'ev0000bad',
+      type: 'note',
+      at: 'yesterday',
+    }),
+    'event: at',
+  );
+  onto(
+    27,
+    canonicalJson({ schema: 'agent-log/v1', kind: 'record', id: id(901), cost: { input_tokens: '12' } }),
+    'cost.input_tokens',
+  );
+  // Left to zod, which drops the key: a record all the same, not a warning.
+  const proto = commits[33]!;
+  bodies.set(
+    proto,
+    `${bodies.get(proto)}{"__proto__":{"polluted":1},"id":"${id(902)}","kind":"record","schema":"agent-log/v1"}\n`,
+  );
+  // A note over the 16 MiB cap: never read into memory, reported by size.
+  const big = commits[41]!;
+  bodies.set(
+    big,
+    `${bodies.get(big)}${'{"schema":"agent-log/v1","kind":"record","id":"huge0001","pad":"'.padEnd(17 << 20, 'x')}"}\n`,
+  );
+  hostile.set(big, 'over the 16 MiB limit');
+  fastImportNotes(repo, bodies);
+}, 120_000);
+
+function pick(i: number): string {
+  return ['approval', 'note', 'status', 'future-type'][i % 4]!;
+}
+
+afterAll(() => repo.cleanup());
+
+async function coldBuild(env: NodeJS.ProcessEnv) {
+  rmSync(indexDir(), { recursive: true, force: true });
+  const log = await cli(repo, ['log', '--format', '%id %agent %status %intent', '--no-pager'], { env });
+  return {
+    log,
+    index: readFileSync(join(indexDir(), 'records.v1'), 'utf8'),
+    lookup: readFileSync(join(indexDir(), 'records.v1.at'), 'utf8'),
+  };
+}
+
+test('the index built through the compiled parsers is byte for byte the one zod alone builds', async () => {
+  const fast = await coldBuild({});
+  const zod = await coldBuild({ AGENT_LOG_PARSE: 'zod' });
+  expect(fast.log.code).toBe(0);
+  expect(fast.index).toBe(zod.index);
+  expect(fast.lookup).toBe(zod.lookup);
+  expect(fast.log).toEqual(zod.log);
+  // every run is there: the N seeded ones, less the one inside the oversized note (the whole blob
+  // is skipped), plus the one whose "__proto__" key zod drops
+  const runs = fast.index.split('\n').filter((l) => l.startsWith('r\t') && !l.endsWith('\t-'));
+  expect(runs).toHaveLength(N);
+  expect(runs.some((l) => l.startsWith(`r\t${id(42)}\t`))).toBe(false);
+  expect(runs.some((l) => l.startsWith(`r\t${id(902)}\t`))).toBe(true);
+});
+
+test('each hostile line is skipped with a warning naming its commit, and only those', async () => {
+  const { index, log } = await coldBuild({});
+  const warned = new Map(
+    index
+      .split('\n')
+      .filter((l) => l.startsWith('w\t'))
+      .map((l) => l.split('\t') as [string, string, string])
+      .map(([, c, w]) => [c, (JSON.parse(w) as string[]).join(' | ')]),
+  );
+  expect([...warned.keys()].sort()).toEqual([...hostile.keys()].sort());
+  for (const [c, fragment] of hostile) {
+    expect(warned.get(c)).toContain(fragment);
+    expect(warned.get(c)).toContain(c);
+    expect(log.stderr).toContain(c);
+  }
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
