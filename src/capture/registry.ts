@@ -4,6 +4,8 @@
 import { aider } from './aider/adapter.js';
 import { claudeCode } from './claude-code/adapter.js';
 import { codex } from './codex/adapter.js';
+import { copilot } from './copilot/adapter.js';
+import { cursor } from './cursor/adapter.js';
 import { gemini } from './gemini/adapter.js';
 import { AGENT_ALIASES, type AgentName } from './hook/agent-names.js';
 import type { AgentAdapter } from './session/adapter.js';
@@ -12,6 +14,8 @@ const ADAPTERS: Record<AgentName, AgentAdapter> = {
   'claude-code': claudeCode,
   codex,
   gemini,
+  cursor,
+  copilot,
   aider,
 };
 
