@@ -21,8 +21,11 @@ export interface WorkerBuildInput {
 /** Messages from the worker. */
 export type WorkerBuildMessage = { progress: [number, number] } | { done: boolean };
 
-/** Root trees with at least this many entries (a fanned-out notes tree: hundreds of notes) go to a worker. */
-const WORKER_FROM_ROOT_ENTRIES = 128;
+/**
+ * Cold builds of about this many notes or more go to a worker (as many as spill to disk): below it
+ * the in-process heap stays small, and starting a worker would only add its start-up.
+ */
+const WORKER_FROM_NOTES = 20_000;
 
 /**
  * Heap limits of the worker. The live set of a 100k-record build stays near 120 MB (per-entry
@@ -30,6 +33,21 @@ const WORKER_FROM_ROOT_ENTRIES = 128;
  * before V8 must collect. A larger history that needs more fails over to the in-process build.
  */
 const LIMITS = { maxOldGenerationSizeMb: 176, maxYoungGenerationSizeMb: 24 };
+
+/**
+ * About how many notes the tree of `tip` holds, from two tree reads: git fans notes out evenly by
+ * hash, so the first fanout subtree stands for every other (a nested one counts as 256 times its
+ * own size: it exists only past 65k notes).
+ */
+async function estimateNotes(engine: GitEngine, tip: string): Promise<number> {
+  const root = await engine.readTree((await engine.readCommit(tip)).tree);
+  const subtrees = root.filter((e) => e.type === 'tree');
+  const first = subtrees[0];
+  if (!first) return root.length;
+  const inner = await engine.readTree(first.oid);
+  const perSubtree = inner.some((e) => e.type === 'tree') ? 256 * inner.length : inner.length;
+  return root.length - subtrees.length + subtrees.length * perSubtree;
+}
 
 /** AGENT_LOG_INDEX_WORKER_HEAP_MB sets the old-generation cap (tests make a worker run out of memory). */
 function limits() {
@@ -61,10 +79,7 @@ export async function coldBuildInWorker(
   if (asked === '0' || engine.name !== 'native') return null;
   const script = workerScript();
   if (!script) return null;
-  if (asked !== '1') {
-    const root = await engine.readTree((await engine.readCommit(tip)).tree);
-    if (root.length < WORKER_FROM_ROOT_ENTRIES) return null;
-  }
+  if (asked !== '1' && (await estimateNotes(engine, tip)) < WORKER_FROM_NOTES) return null;
   const input: WorkerBuildInput = { location: engine.location, tip, ref: opts.ref };
   return new Promise<boolean | null>((resolve) => {
     let result: boolean | null = null;

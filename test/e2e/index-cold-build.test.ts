@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
-import { fastImportCommits, fastImportNotes } from '../helpers/notes-fixtures.js';
+import { fastImportCommits, fastImportNotes, gitSync } from '../helpers/notes-fixtures.js';
 import { prng } from '../helpers/prng.js';
 import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
 
@@ -301,3 +301,31 @@ test('cold builders racing on one repository all answer the same and leave one w
   expect(readFileSync(join(indexDir(), 'records.v1.at'), 'utf8')).toBe(reference.lookup);
   expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
 });
+
+test('without being asked, a notes tree of 20,480 notes is built in the worker and one of 400 in process', async () => {
+  // A fault point in the worker kills the process: reached for the large tree, not for this one.
+  const small = await cli(repo, ['log', '-n', '1', '--no-pager'], {
+    env: { AGENT_LOG_FAULT: 'index-worker-built' },
+  });
+  rmSync(indexDir(), { recursive: true, force: true });
+  expect(small.code).toBe(0);
+  const big = await tempRepo({ files: { 'README.md': 'x\n' } });
+  try {
+    // 20,480 notes in a 2/38 fanout, 80 under each prefix, all one pointer line (one blob): a
+    // large tree, quickly made.
+    const rand = prng(7);
+    const hex38 = () =>
+      Array.from({ length: 38 }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
+    const blob = refLine('bigtree001');
+    let stream = `blob\nmark :1\ndata ${blob.length + 1}\n${blob}\n\ncommit refs/notes/agent-log\ncommitter T <t@example.com> 1790000000 +0000\ndata 6\nnotes\n`;
+    for (let i = 0; i < 20_480; i++)
+      stream += `M 100644 :1 ${(i % 256).toString(16).padStart(2, '0')}/${hex38()}\n`;
+    gitSync(big.dir, ['fast-import', '--quiet'], `${stream}\n`);
+    const crashed = await cli(big, ['log', '-n', '1', '--no-pager'], {
+      env: { AGENT_LOG_FAULT: 'index-worker-built' },
+    });
+    expect(crashed.code).not.toBe(0);
+  } finally {
+    big.cleanup();
+  }
+}, 180_000);
