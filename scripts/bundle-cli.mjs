@@ -24,9 +24,10 @@ await build({
   define: { 'import.meta.url': '__agentLogImportMetaUrl' },
   // yargs measures help text with string-width, whose emoji regex costs ~30 ms at every start.
   alias: { 'string-width': './src/cli/shims/string-width.ts' },
-  // Export-only libraries stay in node_modules, imported when `export` writes that format, so
-  // every other command's bundle, code cache and start-up stay as they were.
-  external: ['hyparquet-writer'],
+  // Export-only libraries stay in node_modules, required when `export` writes that format
+  // (src/export/library.ts), so every other command's bundle, code cache and start-up stay as they
+  // were; listed here too so that a static import of one can never pull it into the bundle.
+  external: ['hyparquet-writer', '@opentelemetry/*'],
 });
 rmSync('dist/cli.cjs.cache', { force: true });
 

@@ -61,6 +61,12 @@ export class ConcurrencyError extends AgentLogError {
   readonly code = 'concurrency';
 }
 
+/** An export that could not be delivered (endpoint down, refused, 4xx/5xx): exit 1. */
+export class ExportError extends AgentLogError {
+  readonly exitCode = 1;
+  readonly code = 'export';
+}
+
 export function isAgentLogError(e: unknown): e is AgentLogError {
   return e instanceof AgentLogError;
 }

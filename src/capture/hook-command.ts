@@ -9,16 +9,18 @@
 const PROJECT_DIR: Readonly<Record<string, string>> = {
   'claude-code': 'CLAUDE_PROJECT_DIR',
   gemini: 'GEMINI_PROJECT_DIR',
+  cursor: 'CURSOR_PROJECT_DIR',
 };
 
-export function agentHookCommand(agent: string): string {
+/** `event`: for agents whose payload does not name its event (Copilot CLI), the hook command does. */
+export function agentHookCommand(agent: string, event?: string): string {
   const dir = PROJECT_DIR[agent];
   const root = dir ? `\${${dir}:-$PWD}` : '$PWD';
   const found = 'command -v git-agent-log >/dev/null 2>&1';
   return [
     `PATH="${root}/node_modules/.bin:$PATH"`,
     `${found} || PATH="$(git rev-parse --show-toplevel 2>/dev/null)/node_modules/.bin:$PATH"`,
-    `${found} && exec git-agent-log hook ${agent}`,
+    `${found} && exec git-agent-log hook ${agent}${event ? ` ${event}` : ''}`,
     'exit 0',
   ].join('; ');
 }

@@ -15,7 +15,7 @@ import { repoRedactor } from '../redact/config.js';
 import { mergeRedactions, type Redactor } from '../redact/redactor.js';
 import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
-import { AGENT_ALIASES } from './hook/agent-names.js';
+import { AGENT_ALIASES, type HookProfile, HOOK_PROFILES } from './hook/agent-names.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
 import { MAX_PAYLOAD_DEPTH, tooDeep } from '../record/json-bounds.js';
 
@@ -25,7 +25,9 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
   let dirs: GitDirs | null = null;
   let event = '';
   try {
-    const agent = AGENT_ALIASES[args[0] ?? ''] ?? safeName(args[0] ?? 'unknown');
+    const known = AGENT_ALIASES[args[0] ?? ''];
+    const agent = known ?? safeName(args[0] ?? 'unknown');
+    const profile: HookProfile = known ? HOOK_PROFILES[known] : HOOK_PROFILES['claude-code'];
     const argvPayload = args.slice(1).find((a) => a.startsWith('{')); // Codex notify passes JSON as argv
     // Long strings are redacted before the clipper cuts them; the payload's repository is not known
     // yet, so the one around the hook's cwd (where the agent runs it), else the default rules.
@@ -56,7 +58,11 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
         parseError = `malformed JSON payload (${text.length} chars)`;
       }
     }
-    const cwd = typeof payload?.cwd === 'string' && payload.cwd.startsWith('/') ? payload.cwd : process.cwd();
+    // Cursor sends `cwd: ""` and names its workspace in workspace_roots.
+    const roots = Array.isArray(payload?.workspace_roots) ? payload.workspace_roots : [];
+    const cwd =
+      [payload?.cwd, roots[0]].find((c): c is string => typeof c === 'string' && c.startsWith('/')) ??
+      process.cwd();
     dirs = findGitDirs(cwd, env) ?? (cwd !== process.cwd() ? findGitDirs(process.cwd(), env) : null);
     if (!dirs) return; // not in a repository: nothing to record, nowhere to complain
     if (symlinkedOwnDir(dirs.commonDir)) return; // never write through a link; doctor and the CLI say why
@@ -70,7 +76,11 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       logError(dirs, event, parseError ?? 'no payload');
       return;
     }
-    const sessionId = safeName(str(payload.session_id) ?? str(payload['thread-id']) ?? 'unknown');
+    const sessionId = safeName(
+      profile.sessionKeys.map((k) => str(payload![k])).find((v) => v !== null) ?? 'unknown',
+    );
+    const isStart = profile.start.includes(event);
+    const isEnd = profile.end.includes(event);
     const file = join(sessionsDir(dirs.commonDir, agent), `${sessionId}.jsonl`);
     // The first event of a run records HEAD: a new session file, or one quiet for two hours.
     const first = isNewRun(file, Date.parse(received));
@@ -87,9 +97,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       ...(str(payload.agent_id) ? { agent_id: str(payload.agent_id) } : {}),
       // HEAD at the start, and at each turn's end: commits up to the last one were made while the
       // session was live (its own); later commits need evidence to take it (store/attach-evidence.ts).
-      ...(first || event === 'SessionStart' || event === 'Stop' || event === 'SessionEnd'
-        ? { head: headFacts(dirs) }
-        : {}),
+      ...(first || isStart || isEnd || profile.turnEnd.includes(event) ? { head: headFacts(dirs) } : {}),
       payload: clean,
     };
     const report =
@@ -101,7 +109,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     // after the line, never before: the git hooks' shell tests see the session (journal/marks.ts)
     const key = worktreeKeyOf(dirs.gitDir, dirs.commonDir);
     setMark(dirs.commonDir, key, 'live');
-    if (event === 'SessionEnd') setMark(dirs.commonDir, key, 'pending');
+    if (isEnd) setMark(dirs.commonDir, key, 'pending');
     if (env.AGENT_LOG_GUARD !== '0') {
       try {
         const answer = guardEvent({
@@ -124,10 +132,9 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
       }
     }
     if (env.AGENT_LOG_NO_BACKGROUND !== '1') {
-      if (first || event === 'SessionStart')
+      if (first || isStart)
         background(dirs.root, ['session-snapshot', '--agent', agent, '--session', sessionId]);
-      if (event === 'SessionEnd')
-        background(dirs.root, ['seal-pending', '--agent', agent, '--session', sessionId, '--quiet']);
+      if (isEnd) background(dirs.root, ['seal-pending', '--agent', agent, '--session', sessionId, '--quiet']);
     }
   } catch (e) {
     if (dirs) logError(dirs, event, e instanceof Error ? e.message : String(e));

@@ -168,9 +168,9 @@ describe('import codex <rollout.jsonl>', () => {
   test('bad input: an unknown agent is a usage error; a file that is not a rollout too; a missing file is not found', async () => {
     const other = join(repo.dir, '..', `${repo.dir.split('/').pop()}-notes.txt`);
     writeFileSync(other, 'hello\n');
-    const unknown = await cli(repo, ['import', 'cursor', other]);
+    const unknown = await cli(repo, ['import', 'windsurf', other]);
     expect([unknown.code, unknown.stderr.split('\n').length]).toEqual([2, 2]);
-    expect(unknown.stderr).toMatch(/known: claude-code, codex, gemini/);
+    expect(unknown.stderr).toMatch(/known: claude-code, codex, gemini, cursor, copilot/);
     const wrong = await cli(repo, ['import', 'codex', other]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/not a Codex rollout file/);

@@ -10,6 +10,7 @@ import { ensurePrivateDir, type JournalEvent, readEvents } from '../../journal/j
 import { sealedDir, sessionsDir } from '../../journal/paths.js';
 import type { RedactionCount } from '../../redact/redactor.js';
 import { runIdFor } from '../../record/id.js';
+import { isSessionEnd, isSessionStart } from '../hook/agent-names.js';
 
 export const AGENT = 'claude-code';
 
@@ -82,7 +83,7 @@ export function splitRuns(
   let endedBefore = false;
   for (const e of events) {
     const p = payloadOf(e);
-    const isStart = e.type === 'hook' && e.event === 'SessionStart';
+    const isStart = e.type === 'hook' && isSessionStart(e.event);
     const gap = current !== null && Date.parse(e.t) - Date.parse(current.lastAt) > STALE_MS;
     const boundary =
       current !== null &&
@@ -131,7 +132,7 @@ export function splitRuns(
       current.ended = true;
       current.id = str(e.id) ?? current.id;
     }
-    if (e.event === 'SessionEnd') {
+    if (isSessionEnd(e.event)) {
       current.ended = true;
       endedBefore = true;
     }

@@ -29,7 +29,8 @@ export const builder = (y: Argv) =>
     })
     .option('hook', {
       type: 'string',
-      describe: 'answer an agent hook (claude-code, codex, gemini) from the payload on stdin',
+      describe:
+        'answer an agent hook (claude-code, codex, gemini, cursor, copilot) from the payload on stdin',
     });
 
 interface ContextArgs {

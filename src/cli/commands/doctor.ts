@@ -219,14 +219,28 @@ function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) 
   return installed;
 }
 
-/** Codex and Gemini: only projects that have their settings file are told about our hooks. */
+/**
+ * Codex, Gemini, Cursor, Copilot CLI: only projects that have their settings file (or, for Cursor
+ * and Copilot, their folder) are told about our hooks.
+ */
 function checkOtherAgents(worktree: string, add: (l: Level, w: string, fix?: string) => void) {
-  for (const { label, file, agent } of [
+  for (const { label, file, agent, dir } of [
     { label: 'Codex CLI', file: '.codex/hooks.json', agent: 'codex' },
     { label: 'Gemini CLI', file: '.gemini/settings.json', agent: 'gemini' },
+    { label: 'Cursor', file: '.cursor/hooks.json', agent: 'cursor', dir: '.cursor' },
+    {
+      label: 'GitHub Copilot CLI',
+      file: '.github/hooks/agent-log.json',
+      agent: 'copilot',
+      dir: '.github/hooks',
+    },
   ]) {
     const p = join(worktree, file);
-    if (!existsSync(p)) continue;
+    if (!existsSync(p)) {
+      if (dir && existsSync(join(worktree, dir)))
+        add('warn', `${label} hooks not installed in this project`, `git agent-log install ${agent}`);
+      continue;
+    }
     const text = readFileSync(p, 'utf8');
     let value: Record<string, unknown> | null;
     try {
@@ -240,5 +254,7 @@ function checkOtherAgents(worktree: string, add: (l: Level, w: string, fix?: str
     const cfg = value?.hooksConfig as Record<string, unknown> | undefined;
     if (agent === 'gemini' && cfg?.enabled === false)
       add('problem', `${file} sets hooksConfig.enabled false: Gemini CLI runs are not recorded`);
+    if ((agent === 'cursor' || agent === 'copilot') && value?.version !== 1)
+      add('problem', `${file} has no "version": 1: ${label} ignores its hooks`);
   }
 }

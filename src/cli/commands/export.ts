@@ -1,5 +1,6 @@
 // `export`: the records as NDJSON or Parquet tables for engines an organisation already runs
-// (DuckDB, ClickHouse, BigQuery, Spark): runs, commands, checks, files (schema: src/export/rows.ts).
+// (DuckDB, ClickHouse, BigQuery, Spark): runs, commands, checks, files (schema: src/export/rows.ts);
+// as OpenTelemetry traces (export-otlp.ts); as Agent Trace line attribution (export-agent-trace.ts).
 // `--state FILE` makes a nightly job incremental: only runs whose notes changed since the notes
 // commit the file holds are written, and the file is moved on to the current one.
 import {
@@ -20,6 +21,8 @@ import { isFullObjectId } from '../../record/commit-id.js';
 import { COLUMNS, type Row, TABLES, type Table, tableRows } from '../../export/rows.js';
 import { loadAllRecords, type StoredRecord } from '../../store/read.js';
 import type { Context } from '../context.js';
+import { exportAgentTrace } from '../export-agent-trace.js';
+import { checkOtlpArgs, exportOtlp, type OtlpArgs } from '../export-otlp.js';
 
 export const command = 'export';
 export const describe =
@@ -35,7 +38,21 @@ export const builder = (y: Argv) =>
     })
     .option('output', {
       type: 'string',
-      describe: 'directory: every table as <table>.ndjson, or <table>/<part>.parquet',
+      describe:
+        'directory: every table as <table>.ndjson or <table>/<part>.parquet; otlp, agent-trace: a file',
+    })
+    .option('endpoint', {
+      type: 'string',
+      describe: 'otlp: send to this OTLP/HTTP collector (default: OTEL_EXPORTER_OTLP_ENDPOINT)',
+    })
+    .option('protocol', {
+      choices: ['http/protobuf', 'http/json'] as const,
+      describe: 'otlp: the body sent to --endpoint (default: http/protobuf)',
+    })
+    .option('header', {
+      type: 'string',
+      array: true,
+      describe: 'otlp: a request header, name=value (repeatable; also OTEL_EXPORTER_OTLP_HEADERS)',
     })
     .option('append', {
       type: 'boolean',
@@ -52,10 +69,10 @@ export const builder = (y: Argv) =>
       describe: "name in the rows' repository column (default: origin's name)",
     });
 
-const FORMATS = ['ndjson', 'parquet'] as const;
+const FORMATS = ['ndjson', 'parquet', 'otlp', 'agent-trace'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface ExportArgs {
+interface ExportArgs extends OtlpArgs {
   format: Format;
   table: Table;
   output?: string;
@@ -66,6 +83,7 @@ interface ExportArgs {
 }
 
 export async function handler(argv: ExportArgs, ctx: Context) {
+  checkOtlpArgs(argv);
   const repo = await ctx.repo();
   const { records, warnings, tip } = await loadAllRecords(repo.engine);
   for (const w of warnings) ctx.warn(w);
@@ -79,7 +97,16 @@ export async function handler(argv: ExportArgs, ctx: Context) {
       a.record.id.localeCompare(b.record.id),
   );
   const rows = (table: Table): Row[] => ordered.flatMap((s) => tableRows(table, s.record, rowCtx));
-  if (argv.format === 'parquet') await writeParquet(argv, ctx, rows, { since, tip, runs: ordered.length });
+  if (argv.format === 'agent-trace') await exportAgentTrace(argv, ctx, repo, ordered, rowCtx);
+  else if (argv.format === 'otlp')
+    await exportOtlp(
+      argv,
+      ctx,
+      ordered.map((s) => s.record),
+      rowCtx,
+    );
+  else if (argv.format === 'parquet')
+    await writeParquet(argv, ctx, rows, { since, tip, runs: ordered.length });
   else writeNdjson(argv, ctx, rows, ordered.length);
   if (argv.state && tip) writeFileSync(argv.state, `${tip}\n`);
 }

@@ -6,14 +6,17 @@ import { UsageError } from '../../errors.js';
 import type { Context } from '../context.js';
 
 export const command = 'install <agent>';
-export const describe = "Add our hooks to an agent's project settings (claude-code, codex, gemini)";
+export const describe =
+  "Add our hooks to an agent's project settings (claude-code, codex, gemini, cursor, copilot)";
 
 export const builder = (y: Argv) =>
-  y.positional('agent', { type: 'string', describe: 'claude-code | codex | gemini' }).option('local', {
-    type: 'boolean',
-    default: false,
-    describe: 'write the personal, uncommitted settings file',
-  });
+  y
+    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini | cursor | copilot' })
+    .option('local', {
+      type: 'boolean',
+      default: false,
+      describe: 'write the personal, uncommitted settings file',
+    });
 
 export async function loadInstaller(agent: string): Promise<AgentInstaller> {
   const name = agentNamed(agent);

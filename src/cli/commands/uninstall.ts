@@ -8,7 +8,7 @@ export const describe = "Remove our hooks from an agent's project settings";
 
 export const builder = (y: Argv) =>
   y
-    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini' })
+    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini | cursor | copilot' })
     .option('local', { type: 'boolean', default: false, describe: 'the personal settings file' });
 
 export async function handler(argv: { agent: string; local: boolean }, ctx: Context) {

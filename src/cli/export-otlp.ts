@@ -1,0 +1,126 @@
+// `export --format otlp`: each run as a trace, sent to an OpenTelemetry collector over OTLP/HTTP
+// (--endpoint, or the standard OTEL_EXPORTER_OTLP_* variables) or written as OTLP JSON lines (one
+// ExportTraceServiceRequest per line, as the collector's otlpjsonfile receiver reads) to --output
+// or stdout.
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import type { RowContext } from '../export/rows.js';
+import { runSpans } from '../export/spans.js';
+import type { RunRecord } from '../record/schema.js';
+import type { Context } from './context.js';
+import { packageVersion } from './package-root.js';
+
+export interface OtlpArgs {
+  endpoint?: string;
+  protocol?: string;
+  header?: string[];
+  output?: string;
+  append: boolean;
+}
+
+const PROTOCOLS = ['http/json', 'http/protobuf'] as const;
+type Protocol = (typeof PROTOCOLS)[number];
+
+/** `name=value` pairs, comma-separated in the environment variables (values URL-encoded there). */
+function parseHeaders(pairs: string[], source: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new UsageError(`${source}: expected name=value, got '${pair.slice(0, 40)}'`);
+    out[name.toLowerCase()] = pair.slice(at + 1).trim();
+  }
+  return out;
+}
+
+/** The traces URL: a base endpoint gets OTLP's `/v1/traces` path, as OTEL_EXPORTER_OTLP_ENDPOINT does. */
+function tracesUrl(base: string, asIs: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new UsageError(`--endpoint: not a URL: '${base.slice(0, 80)}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--endpoint: an http:// or https:// URL is expected, got '${url.protocol}'`);
+  if (!asIs && !url.pathname.endsWith('/v1/traces'))
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+  return url.href;
+}
+
+export function checkOtlpArgs(argv: OtlpArgs & { format: string }): void {
+  if (argv.format !== 'otlp') {
+    if (argv.endpoint !== undefined) throw new UsageError('--endpoint is for --format otlp');
+    return;
+  }
+  if (argv.endpoint !== undefined && argv.output !== undefined)
+    throw new UsageError('give --endpoint or --output, not both');
+}
+
+export async function exportOtlp(argv: OtlpArgs, ctx: Context, records: RunRecord[], rowCtx: RowContext) {
+  const env = ctx.env;
+  const protocolText =
+    argv.protocol ??
+    env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
+    env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+    'http/protobuf';
+  if (!(PROTOCOLS as readonly string[]).includes(protocolText))
+    throw new UsageError(`--protocol: expected http/json or http/protobuf, got '${protocolText}'`);
+  const protocol = protocolText as Protocol;
+  const envHeaders = (name: string) =>
+    parseHeaders(
+      (env[name] ?? '')
+        .split(',')
+        .filter((p) => p.trim())
+        .map((p) => {
+          const at = p.indexOf('=');
+          return at < 0 ? p : `${p.slice(0, at)}=${decodeURIComponent(p.slice(at + 1))}`;
+        }),
+      name,
+    );
+  const headers = {
+    ...envHeaders('OTEL_EXPORTER_OTLP_HEADERS'),
+    ...envHeaders('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+    ...parseHeaders(argv.header ?? [], '--header'),
+  };
+  const url =
+    argv.output !== undefined
+      ? null
+      : argv.endpoint !== undefined
+        ? tracesUrl(argv.endpoint, false)
+        : env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+          ? tracesUrl(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, true)
+          : env.OTEL_EXPORTER_OTLP_ENDPOINT
+            ? tracesUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, false)
+            : null;
+
+  const traces: ReturnType<typeof runSpans>[] = records.map((r) => runSpans(r, rowCtx));
+  for (const [i, t] of traces.entries())
+    if (!t) ctx.warn(`run ${records[i]!.id} has no time at all: left out of the OTLP export`);
+  const runs = traces.filter((t): t is NonNullable<typeof t> => t !== null);
+  const { batches, postRequest, serializeRequest } = await import('../export/otlp.js');
+  const requests = batches(runs);
+  const version = packageVersion();
+  const spans = runs.reduce((a, t) => a + t.length, 0);
+  const summary = `${runs.length} run${runs.length === 1 ? '' : 's'} (${spans} span${spans === 1 ? '' : 's'})`;
+
+  if (url) {
+    let rejected = 0;
+    for (const req of requests)
+      rejected += (await postRequest({ url, protocol, headers }, serializeRequest(req, protocol, version)))
+        .rejectedSpans;
+    if (rejected) ctx.warn(`the collector rejected ${rejected} of ${spans} spans`);
+    ctx.err.write(`exported ${summary} to ${url}\n`);
+    return;
+  }
+  const text = requests
+    .map((req) => `${new TextDecoder().decode(serializeRequest(req, 'http/json', version))}\n`)
+    .join('');
+  if (argv.output === undefined) ctx.out.write(text);
+  else {
+    if (argv.append) appendFileSync(argv.output, text);
+    else writeFileSync(argv.output, text);
+    ctx.err.write(`exported ${summary} to ${argv.output}\n`);
+  }
+}

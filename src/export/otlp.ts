@@ -1,0 +1,108 @@
+// Runs' spans as OTLP ExportTraceServiceRequests, serialized by OpenTelemetry's own
+// @opentelemetry/otlp-transformer (JSON or protobuf), and sent over OTLP/HTTP. The OpenTelemetry
+// packages are loaded here only, on the first OTLP export (src/export/library.ts).
+import type { SpanContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type * as Transformer from '@opentelemetry/otlp-transformer';
+import type * as Resources from '@opentelemetry/resources';
+import { ExportError } from '../errors.js';
+import { exportLibrary } from './library.js';
+import type { RunSpan } from './spans.js';
+
+export type Protocol = 'http/json' | 'http/protobuf';
+type ReadableSpan = Parameters<typeof Transformer.JsonTraceSerializer.serializeRequest>[0][number];
+
+const hrTime = (ms: number): [number, number] => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+const SPAN_KIND_INTERNAL = 0 as SpanKind;
+
+function readableSpans(spans: RunSpan[], version: string): ReadableSpan[] {
+  const { resourceFromAttributes } = exportLibrary<typeof Resources>('@opentelemetry/resources');
+  const resource = resourceFromAttributes({ 'service.name': 'git-agent-log', 'service.version': version });
+  const scope = { name: 'git-agent-log', version };
+  const context = (traceId: string, spanId: string): SpanContext => ({ traceId, spanId, traceFlags: 1 });
+  return spans.map((s) => ({
+    name: s.name,
+    kind: SPAN_KIND_INTERNAL,
+    spanContext: () => context(s.traceId, s.spanId),
+    parentSpanContext: s.parentSpanId ? context(s.traceId, s.parentSpanId) : undefined,
+    startTime: hrTime(s.startMs),
+    endTime: hrTime(s.endMs),
+    duration: hrTime(s.endMs - s.startMs),
+    status: { code: s.status.code as SpanStatusCode, message: s.status.message },
+    attributes: s.attributes,
+    links: [],
+    events: s.events.map((e) => ({ name: e.name, time: hrTime(e.atMs), attributes: e.attributes })),
+    ended: true,
+    resource,
+    instrumentationScope: scope,
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  }));
+}
+
+/** One ExportTraceServiceRequest per batch of runs (whole traces, ≤ `maxSpans` spans unless one run is bigger). */
+export function batches(runs: RunSpan[][], maxSpans = 2000): RunSpan[][] {
+  const out: RunSpan[][] = [];
+  let cur: RunSpan[] = [];
+  for (const spans of runs) {
+    if (cur.length && cur.length + spans.length > maxSpans) {
+      out.push(cur);
+      cur = [];
+    }
+    cur.push(...spans);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+export function serializeRequest(spans: RunSpan[], protocol: Protocol, version: string): Uint8Array {
+  const { JsonTraceSerializer, ProtobufTraceSerializer } = exportLibrary<typeof Transformer>(
+    '@opentelemetry/otlp-transformer',
+  );
+  const serializer = protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  const body = serializer.serializeRequest(readableSpans(spans, version));
+  if (!body) throw new ExportError('could not serialize the OTLP request');
+  return body;
+}
+
+export interface Endpoint {
+  url: string;
+  protocol: Protocol;
+  headers: Record<string, string>;
+}
+
+/** POST one request; a refused connection, a timeout or a non-2xx answer is an ExportError. */
+export async function postRequest(endpoint: Endpoint, body: Uint8Array): Promise<{ rejectedSpans: number }> {
+  const type = endpoint.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
+  let res: Response;
+  try {
+    res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { ...endpoint.headers, 'content-type': type },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (e as Error).message;
+    throw new ExportError(`OTLP endpoint ${endpoint.url} not reachable: ${why}`);
+  }
+  const answer = new Uint8Array(await res.arrayBuffer());
+  if (!res.ok) {
+    const text = new TextDecoder().decode(answer.subarray(0, 300)).split('\n')[0]?.trim();
+    throw new ExportError(
+      `OTLP endpoint ${endpoint.url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${text && endpoint.protocol === 'http/json' ? `: ${text}` : ''}`,
+    );
+  }
+  const { JsonTraceSerializer, ProtobufTraceSerializer } = exportLibrary<typeof Transformer>(
+    '@opentelemetry/otlp-transformer',
+  );
+  const serializer = endpoint.protocol === 'http/json' ? JsonTraceSerializer : ProtobufTraceSerializer;
+  try {
+    return {
+      rejectedSpans: Number(serializer.deserializeResponse(answer).partialSuccess?.rejectedSpans ?? 0),
+    };
+  } catch {
+    return { rejectedSpans: 0 }; // a 2xx with an unreadable body still took the spans
+  }
+}
