@@ -17,7 +17,7 @@ export interface Word {
 const OPERATOR = /[;&|()`\n]/;
 const PLAIN_RUN = /[^\s;&|()`'"\\$]+/y;
 
-/** Split `text` into simple commands of words, with positions. Unclosed quotes end at the line end. */
+/** Split `text` into simple commands of words, with positions. A quote may span lines; an unclosed one is a character. */
 export function lexCommands(text: string, from = 0, to = text.length): Word[][] {
   const commands: Word[][] = [];
   let words: Word[] = [];
@@ -43,6 +43,16 @@ export function lexCommands(text: string, from = 0, to = text.length): Word[][] 
     while (i < to) {
       const ch = text[i]!;
       if (ch === ' ' || ch === '\t' || ch === '\r' || OPERATOR.test(ch)) break;
+      if (ch === '$' && text[i + 1] === "'") {
+        // `$'…'` (ANSI-C quoting): backslash escapes inside, `\'` does not close it.
+        const close = findClose(text, i + 1, to, '"', "'");
+        if (close >= 0) {
+          value += unescapeAnsiC(text, i + 2, close).view;
+          plain = false;
+          i = close + 1;
+          continue;
+        }
+      }
       if (ch === "'" || ch === '"') {
         const close = findClose(text, i, to, ch);
         if (close < 0) {
@@ -75,17 +85,106 @@ export function lexCommands(text: string, from = 0, to = text.length): Word[][] 
   return commands;
 }
 
-function findClose(text: string, open: number, to: number, q: string): number {
+/** The quote closing a run opened at `open` (`close`; inside `"…"` and `$'…'` a backslash escapes), or -1. */
+function findClose(text: string, open: number, to: number, q: string, close = q): number {
   for (let j = open + 1; j < to; j++) {
     const ch = text[j]!;
-    if (ch === '\n') return -1;
     if (q === '"' && ch === '\\') {
       j++;
       continue;
     }
-    if (ch === q) return j;
+    if (ch === close) return j;
   }
   return -1;
+}
+
+/**
+ * Unescaped text of a quoted run and, for each of its characters, the offset in `text` it came
+ * from, so spans found in the unescaped text map back to the raw text.
+ */
+export interface EscapedView {
+  view: string;
+  map: number[];
+}
+
+/** Inside `"…"`: `\"`, `\\`, `\$` and a backquote lose their backslash; a backslash-newline goes. */
+export function unescapeDouble(text: string, from: number, to: number): EscapedView {
+  let view = '';
+  const map: number[] = [];
+  for (let i = from; i < to; i++) {
+    const c = text[i]!;
+    if (c === '\\' && i + 1 < to) {
+      const n = text[i + 1]!;
+      if (n === '\n') {
+        i++;
+        continue;
+      }
+      if (n === '"' || n === '\\' || n === '$' || n === '`') {
+        view += n;
+        map.push(i);
+        i++;
+        continue;
+      }
+    }
+    view += c;
+    map.push(i);
+  }
+  return { view, map };
+}
+
+const ANSI_C: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  v: '\v',
+};
+
+/** Inside `$'…'`: C escapes (`\n`, `\'`, `\\`, `\xHH`, `\uHHHH`, octal). */
+export function unescapeAnsiC(text: string, from: number, to: number): EscapedView {
+  let view = '';
+  const map: number[] = [];
+  for (let i = from; i < to; i++) {
+    const c = text[i]!;
+    if (c !== '\\' || i + 1 >= to) {
+      view += c;
+      map.push(i);
+      continue;
+    }
+    const n = text[i + 1]!;
+    const hex = n === 'x' ? /^[0-9A-Fa-f]{1,2}/.exec(text.slice(i + 2, Math.min(to, i + 4))) : null;
+    const uni = n === 'u' ? /^[0-9A-Fa-f]{4}/.exec(text.slice(i + 2, Math.min(to, i + 6))) : null;
+    const oct = /[0-7]/.test(n) ? /^[0-7]{1,3}/.exec(text.slice(i + 1, Math.min(to, i + 4))) : null;
+    map.push(i);
+    if (hex) {
+      view += String.fromCharCode(parseInt(hex[0], 16));
+      i += 1 + hex[0].length;
+    } else if (uni) {
+      view += String.fromCharCode(parseInt(uni[0], 16));
+      i += 5;
+    } else if (oct) {
+      view += String.fromCharCode(parseInt(oct[0], 8));
+      i += oct[0].length;
+    } else {
+      view += ANSI_C[n] ?? n;
+      i++;
+    }
+  }
+  return { view, map };
+}
+
+/** Map spans found in `v.view` back to the raw text. */
+function mapSpans(v: EscapedView, spans: Spans, out: Spans) {
+  for (let k = 0; k + 1 < spans.length; k += 2) {
+    const s = spans[k]!;
+    const e = spans[k + 1]!;
+    if (e <= s || s >= v.map.length) continue;
+    out.push(v.map[s]!, v.map[Math.min(e, v.map.length) - 1]! + 1);
+  }
 }
 
 const base = (w: string) => (w.split(/[\\/]/).pop() ?? w).replace(/\.(?:exe|cmd|bat)$/i, '').toLowerCase();
@@ -223,17 +322,63 @@ const LINE_HINT =
 
 export function commandCredentialSpans(text: string, depth = 0): Spans {
   const out: Spans = [];
-  // Line by line (a backslash-newline continues a line): only lines with a hint are lexed.
+  // Line by line (a backslash-newline continues a line): only lines with a hint are lexed. A quoted
+  // word may span lines (`'database:\n  password: x'` as `exec` quotes it): a line that starts inside
+  // it is lexed as two pieces, up to the closing quote and after it, so the quotes that follow keep
+  // their pairing.
   let from = 0;
+  let open: Quote = null;
   while (from < text.length) {
     let to = text.indexOf('\n', from);
     while (to > 0 && text[to - 1] === '\\') to = text.indexOf('\n', to + 1);
     if (to < 0) to = text.length;
-    if (to - from >= 4 && LINE_HINT.test(text.slice(from, Math.min(to, from + 8192))))
-      scanLine(text, from, to, depth, out);
+    const close = open ? closeOf(text, from, to, open) : -1;
+    const hinted = (a: number, b: number) =>
+      b - a >= 4 && LINE_HINT.test(text.slice(a, Math.min(b, a + 8192)));
+    if (open && close < 0) {
+      if (hinted(from, to)) scanLine(text, from, to, depth, out);
+    } else {
+      const outside = open ? close + 1 : from;
+      if (open && hinted(from, close)) scanLine(text, from, close, depth, out);
+      if (hinted(outside, to)) scanLine(text, outside, to, depth, out);
+      open = quoteAtEnd(text, outside, to);
+    }
     from = to + 1;
   }
   return out;
+}
+
+type Quote = "'" | '"' | "$'" | null;
+
+/** The offset of the quote closing `q` in [from, to), or -1. */
+function closeOf(text: string, from: number, to: number, q: Exclude<Quote, null>): number {
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === '\\' && q !== "'") i++;
+    else if (c === (q === '"' ? '"' : "'")) return i;
+  }
+  return -1;
+}
+
+/** The quote still open at `to`, reading [from, to) from outside any quote. */
+function quoteAtEnd(text: string, from: number, to: number): Quote {
+  let open: Quote = null;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (open === null) {
+      if (c === '\\') i++;
+      else if (c === '$' && text[i + 1] === "'") {
+        open = "$'";
+        i++;
+      } else if (c === "'" || c === '"') open = c;
+    } else {
+      const k = closeOf(text, i, to, open);
+      if (k < 0) return open;
+      open = null;
+      i = k;
+    }
+  }
+  return open;
 }
 
 function scanLine(text: string, from: number, to: number, depth: number, out: Spans) {
@@ -241,20 +386,29 @@ function scanLine(text: string, from: number, to: number, depth: number, out: Sp
     scanCommand(text, words, out);
     if (depth < 2) {
       // `bash -c "mysql -pX"`, `ssh host 'PGPASSWORD=x psql'`: a quoted word holding a command.
+      // Escapes inside are undone first (`bash -c "mysql -pX -e \"select 1\""`, `$'… \'…\''`),
+      // and what is found maps back to the raw text.
       for (const w of words) {
         if (w.plain || !/\s/.test(w.value) || w.end - w.start < 4) continue;
-        const q = text[w.start];
-        if (
-          (q === "'" || q === '"') &&
-          text[w.end - 1] === q &&
-          !text.slice(w.start + 1, w.end - 1).includes('\\')
-        ) {
-          const inner = commandCredentialSpans(text.slice(w.start + 1, w.end - 1), depth + 1);
-          for (const p of inner) out.push(p + w.start + 1);
-        }
+        const view = quotedView(text, w);
+        if (view) mapSpans(view, commandCredentialSpans(view.view, depth + 1), out);
       }
     }
   }
+}
+
+/** The unescaped inside of a word that is one quoted run (`'…'`, `"…"`, `$'…'`), or null. */
+function quotedView(text: string, w: Word): EscapedView | null {
+  const q = text[w.start];
+  const last = text[w.end - 1];
+  if (q === '$' && text[w.start + 1] === "'" && last === "'")
+    return unescapeAnsiC(text, w.start + 2, w.end - 1);
+  if (q === "'" && last === "'" && !text.slice(w.start + 1, w.end - 1).includes("'")) {
+    const map = Array.from({ length: w.end - w.start - 2 }, (_, k) => w.start + 1 + k);
+    return { view: text.slice(w.start + 1, w.end - 1), map };
+  }
+  if (q === '"' && last === '"') return unescapeDouble(text, w.start + 1, w.end - 1);
+  return null;
 }
 
 function scanCommand(text: string, words: Word[], out: Spans) {

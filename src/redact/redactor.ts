@@ -169,6 +169,7 @@ export class Redactor {
 
   private applyRule(c: CompiledRule, text: string): string {
     const { rule, pattern, groups } = c;
+    if (rule.rewrite) return this.applyRewrite(rule, text);
     if (!pattern) return rule.scan ? this.applyScan(rule, text) : text;
     const spans: number[] = [];
     pattern.lastIndex = 0;
@@ -220,6 +221,19 @@ export class Redactor {
       spans.push(s, e);
     }
     return this.replaceSpans(rule, text, spans);
+  }
+
+  private nested = 0;
+
+  /** A rewrite rule: decoded pieces are redacted by this same redactor (counts included). */
+  private applyRewrite(rule: RedactionRule, text: string): string {
+    if (this.nested >= 8) return text;
+    this.nested++;
+    try {
+      return rule.rewrite!(text, (piece) => this.redact(piece), MARK(rule.id));
+    } finally {
+      this.nested--;
+    }
   }
 
   /** A scanner rule: its spans pass the same checks as a pattern's (markers, escapes, allowlist). */

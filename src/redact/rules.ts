@@ -5,6 +5,7 @@
 import { isSshPublicKeyBlob, looksRandom, precededByHashContext } from './entropy.js';
 import { base64SecretSpans } from './base64.js';
 import { commandCredentialSpans, requotedSecretSpans } from './command-line.js';
+import { rewriteAnsiC, rewriteEscapedJson } from './escaped-json.js';
 import { inPathWord, isIdentifier } from './identifiers.js';
 import { secretKeyValueOk } from './key-names.js';
 
@@ -33,6 +34,11 @@ export interface RedactionRule {
   validate?: (secret: string, text: string, start: number, matchStart: number) => boolean;
   /** A randomness heuristic, not a known shape: never applied to identifiers and paths. */
   entropy?: boolean;
+  /**
+   * Instead of a pattern or scanner: rewrite the text, redacting decoded pieces with `redact` (the
+   * same redactor, so its counts); `mark` is this rule's marker for a piece replaced whole.
+   */
+  rewrite?: (text: string, redact: (piece: string) => string, mark: string) => string;
 }
 
 const g = (source: string, flags = '') => new RegExp(source, `g${flags}`);
@@ -326,6 +332,18 @@ export const DEFAULT_RULES: RedactionRule[] = [
     prefilter: [`'"'"'`, `'\\''`],
   },
   {
+    // JSON inside a JSON string (`"{\"password\":\"x\"}"`, any depth): decoded, redacted, encoded back.
+    id: 'escaped-secret',
+    rewrite: (text, redact, mark) => rewriteEscapedJson(text, redact, mark),
+    prefilter: ['\\"', "\\'", '<<'],
+  },
+  {
+    // ANSI-C quoting (`bash -c $'PGPASSWORD=\'x\' psql'`): decoded, redacted, encoded back.
+    id: 'escaped-secret',
+    rewrite: (text, redact, mark) => rewriteAnsiC(text, redact, mark),
+    prefilter: ["$'"],
+  },
+  {
     id: 'credentialed-url',
     stopAt: NEXT_KEY,
     // scheme://user:password@host — the password may itself contain `@` (the last `@` ends it).
@@ -423,12 +441,12 @@ export const DEFAULT_RULES: RedactionRule[] = [
   {
     // Any key whose name says secret, whatever the value looks like (hex, base64, quoted):
     // SECRET_KEY_BASE=…, hmac_signing_key: …, {"apiSecret": …}, STRIPE_WEBHOOK_SECRET_PROD=…,
-    // PGPASSWORD=… and MYSQL_PWD=… anywhere in a line.
+    // PGPASSWORD=… and MYSQL_PWD=… anywhere in a line, os.environ['API_TOKEN'] = '…'.
     id: 'secret-key-name',
     stopAt: NEXT_KEY,
     // Anchored on the secret word (fast to find); the validator reads the whole key back from there.
     pattern: g(
-      String.raw`(?:pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin)[A-Za-z0-9_.-]{0,40}((?:\\?["'])?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`,
+      String.raw`(?:pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin)[A-Za-z0-9_.-]{0,40}((?:\\?["'])?\]?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`,
       'i',
     ),
     group: [2, 3, 4, 5],

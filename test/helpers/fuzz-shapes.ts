@@ -443,6 +443,37 @@ const SHAPES: [string, Maker][] = [
       return { text: `echo ${v} | base64 -d`, secrets: [v] };
     },
   ],
+  // ── behind one more level of quoting or encoding ──
+  ['echo-escaped-json', ctx(password, (v) => `echo "{\\"password\\": \\"${v}\\"}" > config.json`)],
+  ['bash-c-escaped-pgpassword', ctx(password, (v) => `bash -c "PGPASSWORD=\\"${v}\\" psql -h db -U app"`)],
+  ['echo-escaped-sqlcmd', ctx(password, (v) => `echo "sqlcmd -S db -U sa -P ${v} -Q \\"select 1\\""`)],
+  ['ssh-escaped-mysql', ctx(password, (v) => `ssh db01 "mysql -u root -p${v} -e \\"show databases\\""`)],
+  [
+    'docker-exec-escaped-redis',
+    ctx(password, (v) => `docker exec cache sh -c "redis-cli -a \\"${v}\\" ping"`),
+  ],
+  ['single-in-double-sshpass', ctx(password, (v) => `sh -c "sshpass -p '${v}' ssh deploy@host uptime"`)],
+  [
+    'json-twice',
+    ctx(password, (v) => JSON.stringify(JSON.stringify({ db: { host: 'db.internal', password: v } }))),
+  ],
+  ['json-thrice', ctx(password, (v) => JSON.stringify(JSON.stringify(JSON.stringify({ client_secret: v }))))],
+  [
+    'payload-json-string',
+    ctx(password, (v) =>
+      JSON.stringify({
+        tool_input: {
+          file_path: '/Users/alice/shop/config.json',
+          content: JSON.stringify({ smtp: { password: v } }),
+        },
+      }),
+    ),
+  ],
+  ['ansi-c-mysql', ctx(password, (v) => `bash -c $'mysql -u root -p${v} -e \\'show tables\\''`)],
+  ['ansi-c-pgpassword', ctx(password, (v) => `bash -c $'PGPASSWORD=\\'${v}\\' psql -h db'`)],
+  ['heredoc-env', ctx(password, (v) => `cat <<'EOF' > .env.production\nDB_PASSWORD=${v}\nEOF`)],
+  ['heredoc-sshpass', ctx(password, (v) => `bash <<'EOF'\nsshpass -p ${v} ssh deploy@host uptime\nEOF`)],
+  ['python-environ', ctx(password, (v) => `python -c "import os; os.environ['DB_PASSWORD']='${v}'"`)],
 ];
 
 /** Every shape, drawn with `seed` (the same strings on every run). */

@@ -1,5 +1,6 @@
 // `export`: the records as NDJSON or Parquet tables for engines an organisation already runs
-// (DuckDB, ClickHouse, BigQuery, Spark): runs, commands, checks, files (schema: src/export/rows.ts).
+// (DuckDB, ClickHouse, BigQuery, Spark): runs, commands, checks, files (schema: src/export/rows.ts);
+// as OpenTelemetry traces (export-otlp.ts); as Agent Trace line attribution (export-agent-trace.ts).
 // `--state FILE` makes a nightly job incremental: only runs whose notes changed since the notes
 // commit the file holds are written, and the file is moved on to the current one.
 import {
@@ -20,6 +21,7 @@ import { isFullObjectId } from '../../record/commit-id.js';
 import { COLUMNS, type Row, TABLES, type Table, tableRows } from '../../export/rows.js';
 import { loadAllRecords, type StoredRecord } from '../../store/read.js';
 import type { Context } from '../context.js';
+import { exportAgentTrace } from '../export-agent-trace.js';
 import { checkOtlpArgs, exportOtlp, type OtlpArgs } from '../export-otlp.js';
 
 export const command = 'export';
@@ -36,7 +38,8 @@ export const builder = (y: Argv) =>
     })
     .option('output', {
       type: 'string',
-      describe: 'directory: every table as <table>.ndjson or <table>/<part>.parquet; otlp: a file',
+      describe:
+        'directory: every table as <table>.ndjson or <table>/<part>.parquet; otlp, agent-trace: a file',
     })
     .option('endpoint', {
       type: 'string',
@@ -66,7 +69,7 @@ export const builder = (y: Argv) =>
       describe: "name in the rows' repository column (default: origin's name)",
     });
 
-const FORMATS = ['ndjson', 'parquet', 'otlp'] as const;
+const FORMATS = ['ndjson', 'parquet', 'otlp', 'agent-trace'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface ExportArgs extends OtlpArgs {
@@ -94,7 +97,8 @@ export async function handler(argv: ExportArgs, ctx: Context) {
       a.record.id.localeCompare(b.record.id),
   );
   const rows = (table: Table): Row[] => ordered.flatMap((s) => tableRows(table, s.record, rowCtx));
-  if (argv.format === 'otlp')
+  if (argv.format === 'agent-trace') await exportAgentTrace(argv, ctx, repo, ordered, rowCtx);
+  else if (argv.format === 'otlp')
     await exportOtlp(
       argv,
       ctx,
