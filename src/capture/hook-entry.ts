@@ -15,6 +15,7 @@ import { repoRedactor } from '../redact/config.js';
 import { mergeRedactions, type Redactor } from '../redact/redactor.js';
 import { guardEvent } from './guard/guard.js';
 import { JsonClipper } from './hook/clip-json.js';
+import { guardView } from './hook/guard-view.js';
 import { AGENT_ALIASES, type HookProfile, HOOK_PROFILES } from './hook/agent-names.js';
 import { findGitDirs, type GitDirs, readHead } from './hook/locate.js';
 import { MAX_PAYLOAD_DEPTH, tooDeep } from '../record/json-bounds.js';
@@ -112,19 +113,23 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     if (isEnd) setMark(dirs.commonDir, key, 'pending');
     if (env.AGENT_LOG_GUARD !== '0') {
       try {
-        const answer = guardEvent({
-          agent,
-          sessionId,
-          eventName: event,
-          // The guard keeps state files (commands it saw, checks, repeats): it sees the redacted payload.
-          payload: clean,
-          received,
-          firstOfJournal: first,
-          journalFile: file,
-          dirs,
-          env,
-          redact: (v) => redactor.redactDeep(v),
-        });
+        // Cursor and Copilot CLI events in the shape the guard reads (null: one the guard skips).
+        const view = guardView(agent, event, clean);
+        const answer = !view
+          ? null
+          : guardEvent({
+              agent,
+              sessionId,
+              eventName: view.eventName,
+              // The guard keeps state files (commands it saw, checks, repeats): it sees the redacted payload.
+              payload: view.payload,
+              received,
+              firstOfJournal: first,
+              journalFile: file,
+              dirs,
+              env,
+              redact: (v) => redactor.redactDeep(v),
+            });
         if (answer) (opts.stdout ?? process.stdout).write(answer.stdout);
       } catch (e) {
         // the guard fails open: our own error never refuses the agent anything

@@ -1,6 +1,7 @@
 // The agents we record: one line each. An agent is a folder (its hook payloads, session files,
 // installer) behind the adapter interface (session/adapter.ts); the hook's own dependency-free table
 // of names (hook/agent-names.ts) must list the same agents (test/unit/agent-registry.test.ts).
+import { aider } from './aider/adapter.js';
 import { claudeCode } from './claude-code/adapter.js';
 import { codex } from './codex/adapter.js';
 import { copilot } from './copilot/adapter.js';
@@ -15,6 +16,7 @@ const ADAPTERS: Record<AgentName, AgentAdapter> = {
   gemini,
   cursor,
   copilot,
+  aider,
 };
 
 export { AGENT_NAMES, type AgentName } from './hook/agent-names.js';

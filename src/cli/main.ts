@@ -1,12 +1,13 @@
 // The CLI entry: yargs wiring, lazy command loading, one top-level catch that turns typed errors
 // into one line on stderr and an exit code. Only bin/ sets the process exit code.
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { isAgentLogError, UsageError } from '../errors.js';
 import { openRepo, type Repo } from '../git/repo.js';
 import { displayLine } from '../record/display.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import type { Context } from './context.js';
 import { packageVersion } from './package-root.js';
+import { parseReadInvocation } from './read-argv.js';
 
 export interface CommandModule {
   command: string | string[];
@@ -29,7 +30,7 @@ export function defaultContext(overrides: Partial<Context> = {}): Context {
     isTTY: Boolean(process.stdout.isTTY),
     now: () => new Date(),
     repo: () => {
-      repo ??= openRepo(cwd, { engine: engineFlag, env });
+      repo ??= openRepo(cwd, { engine: engineFlag, env, direct: directReads });
       opened.set(ctx, repo);
       return repo;
     },
@@ -40,6 +41,8 @@ export function defaultContext(overrides: Partial<Context> = {}): Context {
 }
 
 let engineFlag: string | undefined;
+/** Set for the hand-parsed read commands: they read refs and objects from the git directory. */
+let directReads = false;
 const opened = new WeakMap<Context, Promise<Repo>>();
 
 async function load(name: string): Promise<CommandModule> {
@@ -51,64 +54,78 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0); // `git agent-log log | head`
   });
-  let code = 0;
   try {
-    argv = freeTextValues(helpArgs(argv));
-    const engineAt = argv.findIndex((a) => a === '--engine' || a.startsWith('--engine='));
-    if (engineAt >= 0)
-      engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
-    const first = argv.find((a) => !a.startsWith('-'));
-    const names = first && first in COMMAND_MODULES ? [first] : Object.keys(COMMAND_MODULES);
-    let y = yargs(argv)
-      .scriptName('git agent-log')
-      .usage(
-        'git agent-log <command> [options]\n\nA flight recorder for AI coding agents, stored in git notes.',
-      )
-      .option('pager', {
-        type: 'boolean',
-        default: true,
-        describe: 'page long output on a terminal (--no-pager: never)',
-        global: true,
-      })
-      .option('engine', {
-        type: 'string',
-        choices: ['native', 'isomorphic'],
-        describe: 'git engine (default: native)',
-        global: true,
-      })
-      .strict()
-      .exitProcess(false)
-      .fail((msg, err) => {
-        throw err ?? new UsageError(msg.replace(/^Unknown argument/, 'unknown command or argument'));
-      })
-      .demandCommand(1, 'no command given (see git agent-log --help)')
-      .recommendCommands()
-      .help()
-      .alias('h', 'help')
-      .version(packageVersion())
-      .wrap(Math.min(110, process.stdout.columns || 100));
-    for (const name of names) {
-      const mod = await load(name);
-      y = y.command(mod.command, mod.describe, mod.builder ?? ((b: Argv) => b), async (args) => {
-        code = (await mod.handler(args, ctx)) ?? 0;
-      });
-    }
-    await y.parseAsync();
+    // `show`/`log`/`query` in their common forms skip yargs (and its loading) altogether.
+    const fast = ctx.env.AGENT_LOG_SLOW_PATH === '1' ? null : parseReadInvocation(argv);
+    directReads = fast !== null;
+    if (fast) return (await (await load(fast.command)).handler(fast.args, ctx)) ?? 0;
+    return await runWithYargs(argv, ctx);
   } catch (e) {
-    if (isAgentLogError(e)) {
-      // Messages echo input (a revision, a path, a record's text): shown, never acted on.
-      ctx.err.write(`error: ${displayLine(e.message)}\n`);
-      if (e.hint) ctx.err.write(`hint: ${displayLine(e.hint)}\n`);
-      return e.exitCode;
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    ctx.err.write(`error: ${displayLine(msg.split('\n')[0] ?? '')}\n`);
-    if (ctx.env.AGENT_LOG_DEBUG && e instanceof Error) ctx.err.write(`${e.stack}\n`);
-    return 1;
+    return reportError(ctx, e);
   } finally {
     await closeRepo(ctx);
   }
+}
+
+async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
+  let code = 0;
+  argv = freeTextValues(helpArgs(argv));
+  const engineAt = argv.findIndex((a) => a === '--engine' || a.startsWith('--engine='));
+  if (engineAt >= 0)
+    engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
+  const first = argv.find((a) => !a.startsWith('-'));
+  const names = first && first in COMMAND_MODULES ? [first] : Object.keys(COMMAND_MODULES);
+  const { default: yargs } = await import('yargs');
+  let y = yargs(argv)
+    .scriptName('git agent-log')
+    .usage(
+      'git agent-log <command> [options]\n\nA flight recorder for AI coding agents, stored in git notes.',
+    )
+    .option('pager', {
+      type: 'boolean',
+      default: true,
+      describe: 'page long output on a terminal (--no-pager: never)',
+      global: true,
+    })
+    .option('engine', {
+      type: 'string',
+      choices: ['native', 'isomorphic'],
+      describe: 'git engine (default: native)',
+      global: true,
+    })
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg.replace(/^Unknown argument/, 'unknown command or argument'));
+    })
+    .demandCommand(1, 'no command given (see git agent-log --help)')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(packageVersion())
+    .wrap(Math.min(110, process.stdout.columns || 100));
+  for (const name of names) {
+    const mod = await load(name);
+    y = y.command(mod.command, mod.describe, mod.builder ?? ((b: Argv) => b), async (args) => {
+      code = (await mod.handler(args, ctx)) ?? 0;
+    });
+  }
+  await y.parseAsync();
   return code;
+}
+
+/** The one top-level catch: one line on stderr (and a hint), the error's exit code. */
+function reportError(ctx: Context, e: unknown): number {
+  if (isAgentLogError(e)) {
+    // Messages echo input (a revision, a path, a record's text): shown, never acted on.
+    ctx.err.write(`error: ${displayLine(e.message)}\n`);
+    if (e.hint) ctx.err.write(`hint: ${displayLine(e.hint)}\n`);
+    return e.exitCode;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  ctx.err.write(`error: ${displayLine(msg.split('\n')[0] ?? '')}\n`);
+  if (ctx.env.AGENT_LOG_DEBUG && e instanceof Error) ctx.err.write(`${e.stack}\n`);
+  return 1;
 }
 
 /** `help [COMMAND]` is `[COMMAND] --help`, as in git-lfs and gh; an unknown COMMAND is a usage error. */

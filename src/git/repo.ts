@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RepoError, UsageError } from '../errors.js';
 import type { EngineName, GitEngine, HeadInfo, RepoLocation } from './engine.js';
+import { DirectReader, locateDirect } from './native/direct.js';
 import { NativeEngine } from './native/engine.js';
 import { gitSpawnEnv } from './native/run.js';
 import { symlinkedOwnDir } from '../journal/paths.js';
@@ -16,6 +17,11 @@ export interface Repo {
 export interface OpenOptions {
   engine?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Read commands: find the repository and read refs and objects from its files when its shape
+   * allows (native engine; git is still started for anything else). AGENT_LOG_SLOW_PATH=1: never.
+   */
+  direct?: boolean;
 }
 
 let gitAvailable: boolean | null = null;
@@ -48,13 +54,19 @@ export function chooseEngine(opts: OpenOptions): EngineName {
 
 export async function openRepo(cwd: string, opts: OpenOptions = {}): Promise<Repo> {
   const name = chooseEngine(opts);
-  const location = name === 'native' ? locateWithGit(cwd) : locateWithFs(cwd);
+  const env = opts.env ?? process.env;
+  const direct = opts.direct === true && name === 'native' && env.AGENT_LOG_SLOW_PATH !== '1';
+  const location =
+    name !== 'native' ? locateWithFs(cwd) : ((direct ? locateDirect(cwd, env) : null) ?? locateWithGit(cwd));
   const link = symlinkedOwnDir(location.commonDir);
   if (link)
     throw new RepoError(
       `${link} is a symbolic link; refusing to follow it (it could send our writes outside the repository): replace it with a directory`,
     );
-  if (name === 'native') return { engine: new NativeEngine(location), location };
+  if (name === 'native') {
+    const reader = direct ? DirectReader.open(location, env) : null;
+    return { engine: new NativeEngine(location, reader), location };
+  }
   const { createIsomorphicEngine } = await import('./isomorphic/engine.js');
   return { engine: await createIsomorphicEngine(location), location };
 }

@@ -1,6 +1,6 @@
 // Commits that look agent-made but carry no record: the gap a team must see while rolling out.
 // A commit looks agent-made when its message has an `Agent-Log:` trailer, a `Co-Authored-By:` line
-// of a known coding agent, or when an agent session's journal saw its own `git commit` make it.
+// of a known coding agent, an author or committer name Aider marked `(aider)`, or when an agent session's journal saw its own `git commit` make it.
 import type { CommitInfo, GitEngine } from '../git/engine.js';
 import { NOTES_REF, notesTree, readNotesTree } from '../store/notes.js';
 
@@ -33,6 +33,18 @@ export function agentSignals(message: string): AgentSignal[] {
   return out;
 }
 
+/**
+ * What the commit's identities say: Aider's default attribution appends ` (aider)` to the author's
+ * name (its edits) or the committer's (its commits of the user's changes).
+ */
+export function identitySignals(c: Pick<CommitInfo, 'author' | 'committer'>): AgentSignal[] {
+  const out: AgentSignal[] = [];
+  if (/\(aider\)\s*$/i.test(c.author.name)) out.push({ agent: 'aider', why: `author ${c.author.name}` });
+  else if (/\(aider\)\s*$/i.test(c.committer.name))
+    out.push({ agent: 'aider', why: `committer ${c.committer.name}` });
+  return out;
+}
+
 export interface AgentCommit {
   commit: string;
   author: { name: string; email: string };
@@ -58,7 +70,7 @@ export async function agentCommits(
   const out: AgentCommit[] = [];
   for (const oid of recent) {
     const c: CommitInfo = await engine.readCommit(oid);
-    const signals = agentSignals(c.message);
+    const signals = [...agentSignals(c.message), ...identitySignals(c)];
     const seen = mentioned.find(([short]) => oid.startsWith(short));
     if (seen) signals.push({ agent: seen[1], why: `made by a ${seen[1]} session's git commit (journal)` });
     const recorded = notes.has(oid);

@@ -583,3 +583,66 @@ describe('a Copilot CLI session through .github/hooks/agent-log.json, sealed int
     expect(gitDirText(repo)).not.toContain(SECRET);
   });
 });
+
+describe('an explicit guard rule refuses in each agent’s own words; nothing else is ever answered', () => {
+  let repo: TempRepo;
+  beforeAll(async () => {
+    // any guard policy brings the default command deny list (`git push --force` …)
+    repo = await tempRepo({
+      files: {
+        'README.md': 'x\n',
+        '.agent-log/config.json': JSON.stringify({ guard: { same_check_failures: 3 } }),
+      },
+    });
+    expect((await cli(repo, ['init'])).code).toBe(0);
+    expect((await cli(repo, ['install', 'cursor'])).code).toBe(0);
+    expect((await cli(repo, ['install', 'copilot'])).code).toBe(0);
+  });
+  afterAll(() => repo?.cleanup());
+
+  test('Cursor: beforeShellExecution gets {permission: "deny"} with the reason the model reads; its preToolUse twin and other commands get nothing', async () => {
+    const command = JSON.parse(repo.read('.cursor/hooks.json')).hooks.beforeShellExecution[0]
+      .command as string;
+    const base = fixture('cursor/grafanaDemo-hooks.jsonl').find(
+      (p) => p.hook_event_name === 'beforeShellExecution',
+    )!;
+    const push = { ...base, command: 'git push --force origin main' };
+    const denied = await runHookCommand(repo, 'sh', command, push);
+    expect(denied.code).toBe(0);
+    const answer = JSON.parse(denied.stdout);
+    expect(answer).toMatchObject({ permission: 'deny' });
+    expect(answer.user_message).toMatch(/git push --force/);
+    const twin = {
+      ...base,
+      hook_event_name: 'preToolUse',
+      tool_name: 'Shell',
+      tool_input: { command: push.command, cwd: '', timeout: 30000 },
+      tool_use_id: '7d1e4c2a-9b3f-4e8d-a6c5-1f2e3d4c5b6a',
+    };
+    expect((await runHookCommand(repo, 'sh', command, twin)).stdout).toBe('');
+    expect((await runHookCommand(repo, 'sh', command, { ...base, command: 'git status' })).stdout).toBe('');
+  });
+
+  test('Copilot CLI: preToolUse gets {permissionDecision: "deny"}; a prompt gets nothing', async () => {
+    const hooks = JSON.parse(repo.read('.github/hooks/agent-log.json')).hooks;
+    const real = fixture('copilot/sx-report-usage.jsonl')[0]!;
+    const pre = {
+      sessionId: real.sessionId,
+      timestamp: Number(real.timestamp) + 1000,
+      cwd: real.cwd,
+      toolName: 'bash',
+      toolArgs: { command: 'git push --force origin main', description: 'Push' },
+    };
+    const denied = await runHookCommand(repo, 'bash', hooks.preToolUse[0].bash, pre);
+    expect(denied.code).toBe(0);
+    expect(JSON.parse(denied.stdout)).toMatchObject({ permissionDecision: 'deny' });
+    expect(JSON.parse(denied.stdout).permissionDecisionReason).toMatch(/git push --force/);
+    const prompt = await runHookCommand(repo, 'bash', hooks.userPromptSubmitted[0].bash, {
+      sessionId: real.sessionId,
+      timestamp: Number(real.timestamp) + 2000,
+      cwd: real.cwd,
+      prompt: 'push it',
+    });
+    expect(prompt).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});

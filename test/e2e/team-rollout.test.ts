@@ -367,3 +367,36 @@ describe('gaps are visible: agent-made commits without a record, by author', () 
     );
   });
 });
+
+test('a commit Aider attributed (author or committer "Name (aider)") is an agent commit; one with a record is not a gap', async () => {
+  const repo = await tempRepo({ files: { 'README.md': '# aider\n' } });
+  try {
+    const base = (await repo.git('rev-parse', 'HEAD')).trim();
+    const commit = (file: string, author: string, committer: string) => {
+      repo.write(file, `${file}\n`);
+      const env = { ...gitEnv(), GIT_AUTHOR_NAME: author, GIT_COMMITTER_NAME: committer };
+      execFileSync('git', ['add', '-A'], { cwd: repo.dir, env });
+      execFileSync('git', ['commit', '-q', '-m', `edit ${file}`], { cwd: repo.dir, env });
+      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo.dir, encoding: 'utf8' }).trim();
+    };
+    // Aider's defaults: its edits are authored "You (aider)"; your changes it commits are committed so.
+    const edit = commit('a.py', 'Erin (aider)', 'Erin (aider)');
+    const dirty = commit('b.py', 'Erin', 'Erin (aider)');
+    commit('c.py', 'Erin', 'Erin');
+    const out = JSON.parse((await cli(repo, ['verify', `${base}..HEAD`, '--json'])).stdout);
+    expect(out.unrecorded_agent_commits).toEqual([
+      {
+        commit: dirty,
+        author: { name: 'Erin', email: 'author@example.com' },
+        why: ['committer Erin (aider)'],
+      },
+      {
+        commit: edit,
+        author: { name: 'Erin (aider)', email: 'author@example.com' },
+        why: ['author Erin (aider)'],
+      },
+    ]);
+  } finally {
+    repo.cleanup();
+  }
+});

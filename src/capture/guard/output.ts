@@ -4,12 +4,28 @@
 //   Claude Code UserPromptSubmit {"decision":"block","reason":…}
 //   Codex PreToolUse         the same hookSpecificOutput, plus the legacy {"decision":"block"} it also honours
 //   Gemini BeforeTool/BeforeAgent {"decision":"deny","reason":…}
+//   Cursor beforeShellExecution/preToolUse {"permission":"deny","user_message":…,"agent_message":…}
+//   Copilot CLI preToolUse   {"permissionDecision":"deny","permissionDecisionReason":…}
 
 export interface HookAnswer {
   stdout: string;
 }
 
 export function answerFor(agent: string, eventName: string, reason: string): HookAnswer | null {
+  // Cursor: the permission hooks take {permission, user_message, agent_message} (the user_message is
+  // what reaches the model); beforeSubmitPrompt takes {continue:false, user_message}.
+  if (agent === 'cursor') {
+    if (eventName === 'PreToolUse')
+      return { stdout: JSON.stringify({ permission: 'deny', user_message: reason, agent_message: reason }) };
+    if (eventName === 'UserPromptSubmit')
+      return { stdout: JSON.stringify({ continue: false, user_message: reason }) };
+    return null;
+  }
+  // Copilot CLI: only preToolUse output is a decision; userPromptSubmitted output is not processed.
+  if (agent === 'copilot') {
+    if (eventName !== 'PreToolUse') return null;
+    return { stdout: JSON.stringify({ permissionDecision: 'deny', permissionDecisionReason: reason }) };
+  }
   if (agent === 'gemini') {
     if (eventName !== 'BeforeTool' && eventName !== 'BeforeAgent') return null;
     return { stdout: JSON.stringify({ decision: 'deny', reason }) };
@@ -34,6 +50,11 @@ export function answerFor(agent: string, eventName: string, reason: string): Hoo
 
 /** Context handed to the agent at session start or with a prompt (Claude Code and Codex). */
 export function contextAnswer(agent: string, eventName: string, text: string): HookAnswer | null {
+  if (agent === 'cursor')
+    return /^sessionStart$|^SessionStart$/.test(eventName)
+      ? { stdout: JSON.stringify({ additional_context: text }) }
+      : null;
+  if (agent === 'copilot') return null; // its sessionStart and prompt outputs are not processed
   if (agent === 'gemini')
     return {
       stdout: JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, additionalContext: text } }),

@@ -2,7 +2,7 @@
 // know of each agent's payloads: which field names the session, and which events start a session, end
 // a turn and end the session (each agent spells them its own way). Dependency-free: the hook entry and
 // the full CLI both read it. One line per agent; capture/registry.ts holds the full adapters.
-export const AGENT_NAMES = ['claude-code', 'codex', 'gemini', 'cursor', 'copilot'] as const;
+export const AGENT_NAMES = ['claude-code', 'codex', 'gemini', 'cursor', 'copilot', 'aider'] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
 
 export interface HookProfile {
@@ -38,6 +38,8 @@ export const HOOK_PROFILES: Readonly<Record<AgentName, HookProfile>> = {
     turnEnd: ['agentStop', 'Stop'],
     end: ['sessionEnd', 'SessionEnd'],
   },
+  // Aider has no hooks (import of its chat history, or `run`): the profile is never used by a hook.
+  aider: { aliases: ['aider-chat'], sessionKeys: [], start: [], turnEnd: [], end: [] },
 };
 
 export const AGENT_ALIASES: Readonly<Record<string, AgentName>> = Object.fromEntries(

@@ -23,7 +23,18 @@ export interface ImportedSession {
   sessionId: string;
   /** The session file's own version of the agent, when it tells. */
   version: string | null;
+  /** Commits the agent itself made (full ids), when its session file names them: the run's commits. */
+  commits?: string[];
 }
+
+/** A commit a session file names, as the repository has it: full id, when, the author's zone (`+0200`). */
+export interface SessionCommit {
+  oid: string;
+  at: string;
+  tz: string;
+}
+/** Commits a session file names, by the abbreviated id it logged, that the repository has. */
+export type SessionCommits = ReadonlyMap<string, SessionCommit>;
 
 export interface HookRunFacts {
   facts: SessionFacts;
@@ -55,6 +66,17 @@ export interface AgentAdapter {
    * to long outputs before they are cut. Throws UsageError when the file is not this agent's.
    */
   importFile(path: string, root: string | null, redact?: (text: string) => string): ImportedSession;
+  /**
+   * For a file that holds many sessions (Aider's chat history): each session that did work, as its
+   * own import. `commits`: the commits of sessionCommits() that the repository has.
+   */
+  importSessions?(
+    path: string,
+    root: string | null,
+    commits: SessionCommits,
+  ): ((redact: (text: string) => string) => ImportedSession)[];
+  /** Abbreviated ids of the commits the session file says the agent made (for importSessions). */
+  sessionCommits?(path: string): string[];
   /** The session file of a session whose hooks did not name it, if it can be found. */
   findSessionFile?(sessionId: string, firstAt: string): string | null;
   /**

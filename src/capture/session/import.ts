@@ -11,6 +11,7 @@ import { appendEvent, type JournalEvent } from '../../journal/journal.js';
 import { sessionsDir } from '../../journal/paths.js';
 import { repoRedactor } from '../../redact/config.js';
 import { type AgentName, agentAdapter } from '../registry.js';
+import type { ImportedSession, SessionCommit } from './adapter.js';
 import { runIdFor } from './record.js';
 import { type SessionSealOutcome, sealSessionRun } from './seal.js';
 import { AGENT, splitRuns, unsealedSessionRuns } from './sessions.js';
@@ -21,22 +22,53 @@ const MAX_SCAN = 20_000;
 export interface ImportOptions {
   /** Attach to this commit (full id), whatever the evidence. */
   commit?: string | null;
+  /** A file of many sessions (Aider's history): import every session that did work, not only the last. */
+  all?: boolean;
 }
 
-export async function importTranscript(
+/**
+ * Import a session file: one run, or for an agent whose file holds many sessions (Aider), one run per
+ * session (the last one only unless `opts.all`).
+ */
+export async function importSessionFile(
   repo: Repo,
   path: string,
   now = new Date(),
   agent: AgentName = AGENT,
   opts: ImportOptions = {},
-): Promise<SessionSealOutcome> {
+): Promise<SessionSealOutcome[]> {
   if (!existsSync(path))
     throw new NotFoundError(`no such ${agent === AGENT ? 'transcript' : 'session file'}: ${path}`);
   if (!statSync(path).isFile()) throw new UsageError(`${path}: not a file`);
+  const adapter = agentAdapter(agent);
+  const root = repo.location.worktree;
+  if (!adapter.importSessions)
+    return [
+      await importOne(repo, path, now, agent, opts, (redact) => adapter.importFile(path, root, redact)),
+    ];
+  const commits = await resolveCommits(repo.engine, adapter.sessionCommits?.(path) ?? []);
+  const sessions = adapter.importSessions(path, root, commits);
+  const chosen = opts.all ? sessions : sessions.slice(-1);
+  if (opts.commit && chosen.length > 1)
+    throw new UsageError(`--commit names one commit, but ${path} holds ${chosen.length} sessions`);
+  const out: SessionSealOutcome[] = [];
+  for (const session of chosen) out.push(await importOne(repo, path, now, agent, opts, session));
+  return out;
+}
+
+/** One session of a file as a run: sealed on its commits, or pending until one comes. */
+async function importOne(
+  repo: Repo,
+  path: string,
+  now: Date,
+  agent: AgentName,
+  opts: ImportOptions,
+  read: (redact: (text: string) => string) => ImportedSession,
+): Promise<SessionSealOutcome> {
   // The repository's own patterns too (.agent-log/config.json), as for every journal line; the same
   // redactor sees long outputs before the fold cuts them, so its counts include those.
   const redactor = repoRedactor(repo.location.worktree);
-  const session = agentAdapter(agent).importFile(path, repo.location.worktree, (t) => redactor.redact(t));
+  const session = read((t) => redactor.redact(t));
   const facts = redactor.redactDeep(session.facts);
   const cost = session.cost;
   const sessionId = session.sessionId.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -54,6 +86,7 @@ export async function importTranscript(
     import_head: head.commit,
     until,
     ...(opts.commit ? { commit: opts.commit } : {}),
+    ...(session.commits?.length ? { made: session.commits } : {}),
     transcript: path,
     facts,
     cost,
@@ -68,6 +101,21 @@ export async function importTranscript(
   );
   if (!outcome.sealed && !pending) appendEvent(journal, line);
   return outcome;
+}
+
+/** The commits of a session file that this repository has: full id, time and the author's zone. */
+async function resolveCommits(
+  engine: GitEngine,
+  shorts: readonly string[],
+): Promise<Map<string, SessionCommit>> {
+  const out = new Map<string, SessionCommit>();
+  for (const short of new Set(shorts)) {
+    const oid = await engine.resolve(`${short}^{commit}`).catch(() => null);
+    if (!oid) continue;
+    const c = await engine.readCommit(oid);
+    out.set(short, { oid, at: new Date(c.author.timestamp * 1000).toISOString(), tz: c.author.tz });
+  }
+  return out;
 }
 
 /** The newest commit (first parents from `head`) made at or before `iso`; null when all are later. */

@@ -193,6 +193,12 @@ export async function sealSessionRun(
  */
 async function importedCommits(engine: GitEngine, imported: Record<string, unknown>, newestFirst: string[]) {
   if (typeof imported.commit === 'string') return [imported.commit];
+  // Commits the session file says the agent made (Aider's own commits), where they are still on the
+  // branch: the best evidence there is.
+  if (Array.isArray(imported.made)) {
+    const made = newestFirst.filter((c) => (imported.made as unknown[]).includes(c));
+    if (made.length) return made;
+  }
   const facts = imported.facts as SessionFacts | undefined;
   const edited = new Set(facts?.files_edited ?? []);
   if (!edited.size) return [];

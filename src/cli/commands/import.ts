@@ -2,24 +2,30 @@
 // Claude Code transcripts, Codex rollouts (rollout-….jsonl), Gemini sessions (session-….json/.jsonl).
 import type { Argv } from 'yargs';
 import { AGENT_NAMES, agentNamed } from '../../capture/registry.js';
-import { importTranscript } from '../../capture/session/import.js';
+import { importSessionFile } from '../../capture/session/import.js';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { UsageError } from '../../errors.js';
 import type { Context } from '../context.js';
 import { jsonText } from '../../record/display.js';
 
 export const command = 'import <agent> <files..>';
-export const describe = "Build records from an agent's session files (claude-code, codex, gemini)";
+export const describe = "Build records from an agent's session files (claude-code, codex, gemini, aider)";
 
 export const builder = (y: Argv) =>
   y
-    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini' })
+    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini | aider' })
     .positional('files', {
       type: 'string',
       array: true,
-      describe: 'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini)',
+      describe:
+        'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini), .aider.chat.history.md (aider)',
     })
     .option('json', { type: 'boolean', default: false, describe: 'print the records' })
+    .option('all', {
+      type: 'boolean',
+      default: false,
+      describe: 'aider: import every session of the chat history (default: the last one that did work)',
+    })
     .option('commit', {
       type: 'string',
       describe: 'attach the run to this commit (default: commits that change files it edited)',
@@ -30,6 +36,7 @@ interface ImportArgs {
   files: string[];
   json: boolean;
   commit?: string;
+  all: boolean;
 }
 
 export async function handler(argv: ImportArgs, ctx: Context) {
@@ -51,14 +58,16 @@ export async function handler(argv: ImportArgs, ctx: Context) {
   const records = [];
   for (const file of argv.files) {
     const path = resolvePath(ctx.cwd, file);
-    const { record, sealed } = await importTranscript(repo, path, ctx.now(), agent, { commit });
-    records.push(record);
-    const n = record.repo.commits.length;
-    ctx.err.write(
-      sealed
-        ? `imported ${file} as ${record.id} on ${n} commit${n === 1 ? '' : 's'}\n`
-        : `imported ${file} as ${record.id}: no commit since the session started, pending\n`,
-    );
+    const outcomes = await importSessionFile(repo, path, ctx.now(), agent, { commit, all: argv.all });
+    for (const { record, sealed } of outcomes) {
+      records.push(record);
+      const n = record.repo.commits.length;
+      ctx.err.write(
+        sealed
+          ? `imported ${file} as ${record.id} on ${n} commit${n === 1 ? '' : 's'}\n`
+          : `imported ${file} as ${record.id}: no commit since the session started, pending\n`,
+      );
+    }
   }
   refreshMarks(repo.location, ctx.now()); // a pending import is attached by the next commit
   if (argv.json) ctx.out.write(`${jsonText(records.length === 1 ? records[0] : records)}\n`);

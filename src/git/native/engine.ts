@@ -30,6 +30,7 @@ import {
 import { parseCommit, parseTree } from '../objects.js';
 import { ensureSnapshotStore, mergeIndexes, snapshotIndexPath, snapshotReadEnv } from '../snapshot-store.js';
 import { CatFileBatch } from './cat-file.js';
+import type { DirectReader } from './direct.js';
 import { gitText, runGit } from './run.js';
 
 /** Refs whose commits `gc` keeps (besides HEAD and reflogs). */
@@ -47,7 +48,14 @@ export class NativeEngine implements GitEngine {
   /** Whether the cat-file reader was started with the snapshot store as an alternate. */
   private catSeesSnapshots = false;
 
-  constructor(readonly location: RepoLocation) {
+  /**
+   * @param direct reads refs and objects from the git directory when it can (read commands), git
+   *   being asked for everything it cannot answer
+   */
+  constructor(
+    readonly location: RepoLocation,
+    private readonly direct: DirectReader | null = null,
+  ) {
     this.cwd = location.worktree ?? location.gitDir;
     // Reads see the private snapshot store as an alternate (a run's start tree lives there); writes never
     // do, so nothing we write to the repository can lean on an object only that store holds.
@@ -94,11 +102,15 @@ export class NativeEngine implements GitEngine {
   // --verify`), not by a `rev-parse` process each: a read command then starts two git processes, not four.
   async resolve(rev: string): Promise<string | null> {
     if (rev.startsWith('-') || /[\n\r\0]/.test(rev)) return null;
+    const direct = await this.direct?.resolveCommit(rev);
+    if (direct !== undefined) return direct;
     return (await this.cat.read(`${rev}^{commit}`))?.oid ?? null;
   }
 
   async readRef(ref: string): Promise<string | null> {
     if (ref.startsWith('-') || /[\n\r\0]/.test(ref)) return null;
+    const direct = this.direct?.readRef(ref);
+    if (direct !== undefined) return direct;
     return (await this.cat.read(ref))?.oid ?? null;
   }
 
@@ -131,15 +143,22 @@ export class NativeEngine implements GitEngine {
     }
   }
 
+  /** One object: from the git directory when the direct reader has it, else from cat-file. */
+  private async object(oid: string) {
+    return (await this.direct?.readObject(oid)) ?? (await this.cat.read(oid));
+  }
+
   async readBlob(oid: string): Promise<Buffer> {
-    const o = await this.cat.read(oid);
+    const o = await this.object(oid);
     if (!o) throw new GitError(`object ${oid} is missing`);
     if (o.type !== 'blob') throw new GitError(`object ${oid} is a ${o.type}, not a blob`);
     return o.content;
   }
 
   async readBlobs(oids: readonly string[], opts: ReadBlobsOptions = {}): Promise<Map<string, Buffer>> {
-    const raw = await this.cat.readMany(oids, opts.maxBytes);
+    const raw = this.direct
+      ? await this.readManyDirect(oids, opts.maxBytes)
+      : await this.cat.readMany(oids, opts.maxBytes);
     const out = new Map<string, Buffer>();
     for (const [oid, o] of raw) {
       if (o.type !== 'blob') continue;
@@ -149,8 +168,23 @@ export class NativeEngine implements GitEngine {
     return out;
   }
 
+  /** Like cat-file's readMany: direct reads first, the rest from cat-file in one batch. */
+  private async readManyDirect(oids: readonly string[], maxBytes?: number) {
+    const out = new Map<string, { type: string; content: Buffer; oversized?: number }>();
+    const rest: string[] = [];
+    for (const oid of oids) {
+      const o = await this.direct!.readObject(oid);
+      if (!o) rest.push(oid);
+      else if (maxBytes !== undefined && o.content.length > maxBytes)
+        out.set(oid, { type: o.type, content: Buffer.alloc(0), oversized: o.content.length });
+      else out.set(oid, o);
+    }
+    if (rest.length) for (const [oid, o] of await this.cat.readMany(rest, maxBytes)) out.set(oid, o);
+    return new Map(oids.flatMap((oid) => (out.has(oid) ? [[oid, out.get(oid)!] as const] : [])));
+  }
+
   async readTree(oid: string): Promise<TreeEntry[]> {
-    const o = await this.cat.read(oid);
+    const o = await this.object(oid);
     if (!o) throw new GitError(`tree ${oid} is missing`);
     if (o.type === 'commit') return this.readTree(parseCommit(oid, o.content).tree);
     if (o.type !== 'tree') throw new GitError(`object ${oid} is a ${o.type}, not a tree`);
@@ -158,7 +192,7 @@ export class NativeEngine implements GitEngine {
   }
 
   async readCommit(oid: string): Promise<CommitInfo> {
-    const o = await this.cat.read(oid);
+    const o = await this.object(oid);
     if (!o) throw new GitError(`commit ${oid} is missing`);
     if (o.type !== 'commit') throw new GitError(`object ${oid} is a ${o.type}, not a commit`);
     return parseCommit(oid, o.content);
@@ -203,6 +237,7 @@ export class NativeEngine implements GitEngine {
 
   async isReachable(commit: string): Promise<boolean> {
     if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit)) return false;
+    if ((await this.direct?.reachesFromHead(commit)) === true) return true;
     const head = await this.git(['merge-base', '--is-ancestor', commit, 'HEAD'], { okCodes: [1, 128] });
     if (head.code === 0) return true;
     const refs = await this.git(
@@ -325,8 +360,8 @@ export class NativeEngine implements GitEngine {
     writeFileSync(stampFile, stamp, { mode: 0o600 });
   }
 
-  close(): Promise<void> {
-    return this.cat.close();
+  async close(): Promise<void> {
+    await Promise.all([this.cat.close(), this.direct?.close()]);
   }
 }
 

@@ -1,0 +1,138 @@
+// What the guard sees of a Cursor or Copilot CLI event: the same payload in the shape it reads for
+// Claude Code (PreToolUse with tool_name/tool_input, PostToolUse with tool_response …), or null when the
+// event would count a call twice (Cursor fires preToolUse and beforeShellExecution for one command:
+// the shell hook is the one `cursor-agent` also fires, so it carries shell commands; preToolUse the
+// other tools). Other agents' payloads pass unchanged. Dependency-free: part of the hook bundle.
+type Obj = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const obj = (v: unknown): Obj | null => {
+  if (typeof v === 'string' && v.trimStart().startsWith('{')) {
+    try {
+      return obj(JSON.parse(v));
+    } catch {
+      return null;
+    }
+  }
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
+};
+
+export interface GuardView {
+  eventName: string;
+  payload: Obj;
+}
+
+const CURSOR_SHELL = new Set(['Shell', 'Bash', 'run_terminal_cmd']);
+const COPILOT_TOOLS: Record<string, string> = {
+  bash: 'Bash',
+  powershell: 'Bash',
+  edit: 'Edit',
+  create: 'Write',
+};
+
+export function guardView(agent: string, event: string, payload: Obj): GuardView | null {
+  if (agent === 'cursor') return cursorView(event, payload);
+  if (agent === 'copilot') return copilotView(event, payload);
+  return { eventName: event, payload };
+}
+
+function cursorView(event: string, p: Obj): GuardView | null {
+  const roots = Array.isArray(p.workspace_roots) ? p.workspace_roots : [];
+  const base = {
+    ...p,
+    session_id: str(p.conversation_id) ?? str(p.session_id),
+    cwd: str(p.cwd) ?? str(roots[0]),
+  };
+  switch (event) {
+    case 'sessionStart':
+      return { eventName: 'SessionStart', payload: base };
+    case 'beforeSubmitPrompt':
+      return { eventName: 'UserPromptSubmit', payload: base };
+    case 'beforeShellExecution':
+      return {
+        eventName: 'PreToolUse',
+        payload: { ...base, tool_name: 'Bash', tool_input: { command: p.command } },
+      };
+    case 'preToolUse': {
+      const tool = str(p.tool_name) ?? '';
+      if (CURSOR_SHELL.has(tool)) return null;
+      const input = obj(p.tool_input) ?? {};
+      const edit = /^(Write|Edit|StrReplace|MultiEdit|Delete)$/.test(tool);
+      return {
+        eventName: 'PreToolUse',
+        payload: {
+          ...base,
+          tool_name: edit ? 'Edit' : tool,
+          tool_input: { ...input, file_path: input.file_path ?? input.path },
+        },
+      };
+    }
+    case 'postToolUse':
+    case 'postToolUseFailure': {
+      const tool = str(p.tool_name) ?? '';
+      const shell = CURSOR_SHELL.has(tool);
+      const input = obj(p.tool_input) ?? {};
+      return {
+        eventName: event === 'postToolUse' ? 'PostToolUse' : 'PostToolUseFailure',
+        payload: {
+          ...base,
+          tool_name: shell ? 'Bash' : tool,
+          tool_input: input,
+          tool_response: obj(p.tool_output) ?? p.tool_output ?? null,
+          error: p.error_message,
+        },
+      };
+    }
+    case 'stop':
+      return { eventName: 'Stop', payload: base };
+    case 'sessionEnd':
+      return { eventName: 'SessionEnd', payload: base };
+    default:
+      return { eventName: event, payload: base };
+  }
+}
+
+function copilotView(event: string, p: Obj): GuardView | null {
+  const tool = str(p.toolName) ?? str(p.tool_name) ?? '';
+  const args = obj(p.toolArgs) ?? obj(p.tool_input) ?? {};
+  const mapped = COPILOT_TOOLS[tool] ?? tool;
+  const base = {
+    ...p,
+    session_id: str(p.sessionId) ?? str(p.session_id),
+    tool_name: mapped,
+    tool_input: { ...args, file_path: args.path },
+  };
+  const result = obj(p.toolResult) ?? obj(p.tool_result);
+  const text = str(result?.textResultForLlm) ?? str(result?.text_result_for_llm) ?? '';
+  const exit = /<(?:shellId:\s*\S+\s+completed|exited) with exit code (-?\d+)>/.exec(text)?.[1];
+  switch (event) {
+    case 'sessionStart':
+    case 'SessionStart':
+      return { eventName: 'SessionStart', payload: base };
+    case 'userPromptSubmitted':
+    case 'UserPromptSubmit':
+      return { eventName: 'UserPromptSubmit', payload: base };
+    case 'preToolUse':
+    case 'PreToolUse':
+      return { eventName: 'PreToolUse', payload: base };
+    case 'postToolUse':
+    case 'PostToolUse':
+      return {
+        eventName: 'PostToolUse',
+        payload: {
+          ...base,
+          tool_response: exit === undefined ? text : { exit_code: Number(exit), output: text },
+        },
+      };
+    case 'postToolUseFailure':
+    case 'PostToolUseFailure':
+      return { eventName: 'PostToolUseFailure', payload: { ...base, error: p.error } };
+    case 'agentStop':
+    case 'Stop':
+      return { eventName: 'Stop', payload: base };
+    case 'sessionEnd':
+    case 'SessionEnd':
+      return { eventName: 'SessionEnd', payload: base };
+    default:
+      return { eventName: event, payload: base };
+  }
+}
