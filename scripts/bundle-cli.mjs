@@ -38,6 +38,21 @@ const ascii = bundled.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toStri
 if (ascii !== bundled) writeFileSync('dist/cli.cjs', ascii);
 rmSync('dist/cli.cjs.cache', { force: true });
 
+// The worker thread of a large cold index build (src/index/worker-build.ts), beside the CLI bundle.
+await build({
+  entryPoints: ['src/index/worker-entry.ts'],
+  bundle: true,
+  minify: true,
+  sourcemap: 'linked',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: 'dist/index-worker.cjs',
+  logLevel: 'warning',
+  banner: { js: 'var __agentLogImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__agentLogImportMetaUrl' },
+});
+
 if (process.env.AGENT_LOG_NO_WARM !== '1') {
   const dir = mkdtempSync(join(tmpdir(), 'agent-log-warm-'));
   try {

@@ -9,6 +9,7 @@ import { NOTES_REF, readNoteBlobs } from '../store/notes.js';
 import { readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees } from './notes-diff.js';
+import { coldBuildInWorker } from './worker-build.js';
 
 export const INDEX_FILE = 'records.v1';
 
@@ -73,6 +74,17 @@ export async function refreshIndexFile(engine: GitEngine, opts: OpenIndexOptions
   if (head && head.tip === tip) return true;
   const stored = head ? readIndexFile(path) : null;
   if (stored || !tip) return writeIndexFile(path, await updateIndex(engine, stored, tip, opts));
+  const inWorker = await coldBuildInWorker(engine, tip, opts);
+  return inWorker ?? coldBuildFile(engine, tip, opts);
+}
+
+/** Build the index file of `tip` from nothing (no index, or one of another format). */
+export async function coldBuildFile(
+  engine: GitEngine,
+  tip: string,
+  opts: OpenIndexOptions = {},
+): Promise<boolean> {
+  const path = indexPath(engine);
   const newTree = (await engine.readCommit(tip)).tree;
   const changes = await diffNotesTrees(engine, null, newTree);
   if (changes.length < (Number(process.env.AGENT_LOG_INDEX_SPILL_FROM) || SPILL_FROM)) {

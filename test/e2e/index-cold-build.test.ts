@@ -2,12 +2,15 @@
 // itself reads only what they do not accept. Through the built CLI on a real repository: the index
 // is byte for byte the one zod alone builds (AGENT_LOG_PARSE=zod), over seeded records of many
 // shapes and a set of hostile lines (invalid, too deep, oversized, a "__proto__" key, a bad event
-// date), and each hostile line is skipped with a warning naming its commit.
-import { readFileSync, rmSync } from 'node:fs';
+// date), and each hostile line is skipped with a warning naming its commit. A large cold build runs
+// in a worker thread (AGENT_LOG_INDEX_WORKER=1 forces it here, =0 keeps it in process): the same
+// bytes either way, a worker that runs out of memory leaves the build to the main thread, and
+// builders racing on one repository all answer and leave one whole index.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
-import { fastImportCommits, fastImportNotes } from '../helpers/notes-fixtures.js';
+import { fastImportCommits, fastImportNotes, gitSync } from '../helpers/notes-fixtures.js';
 import { prng } from '../helpers/prng.js';
 import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
 
@@ -242,3 +245,87 @@ test('each hostile line is skipped with a warning naming its commit, and only th
   }
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
+
+test('the build in a worker thread writes the same index as the build in process', async () => {
+  const inProcess = await coldBuild({ AGENT_LOG_INDEX_WORKER: '0' });
+  const inWorker = await coldBuild({ AGENT_LOG_INDEX_WORKER: '1' });
+  expect(inWorker.index).toBe(inProcess.index);
+  expect(inWorker.lookup).toBe(inProcess.lookup);
+  expect(inWorker.log).toEqual(inProcess.log);
+  // the spilled build, in the worker too
+  const spilled = await coldBuild({ AGENT_LOG_INDEX_WORKER: '1', AGENT_LOG_INDEX_SPILL_FROM: '1' });
+  expect(spilled.index).toBe(inProcess.index);
+  expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
+});
+
+test('the worker is where the build runs: a crash injected in it takes the process down', async () => {
+  rmSync(indexDir(), { recursive: true, force: true });
+  const args = ['log', '-n', '1', '--no-pager'];
+  const crashed = await cli(repo, args, {
+    env: { AGENT_LOG_INDEX_WORKER: '1', AGENT_LOG_FAULT: 'index-worker-built' },
+  });
+  expect(crashed.code).not.toBe(0);
+  const inProcess = await cli(repo, args, {
+    env: { AGENT_LOG_INDEX_WORKER: '0', AGENT_LOG_FAULT: 'index-worker-built' },
+  });
+  expect(inProcess.code).toBe(0);
+});
+
+test('a worker that runs out of memory leaves the build to the main thread', async () => {
+  const reference = await coldBuild({ AGENT_LOG_INDEX_WORKER: '0' });
+  // The fault point after the worker's build is never reached (the crash test shows it is reached
+  // with a normal heap): the worker died of its 2 MB cap, and the main thread built the index.
+  const starved = await coldBuild({
+    AGENT_LOG_INDEX_WORKER: '1',
+    AGENT_LOG_INDEX_WORKER_HEAP_MB: '2',
+    AGENT_LOG_FAULT: 'index-worker-built',
+  });
+  expect(starved.log).toEqual(reference.log);
+  expect(starved.index).toBe(reference.index);
+  expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
+});
+
+test('cold builders racing on one repository all answer the same and leave one whole index', async () => {
+  const reference = await coldBuild({ AGENT_LOG_INDEX_WORKER: '0' });
+  rmSync(indexDir(), { recursive: true, force: true });
+  const args = ['log', '--format', '%id %agent %status %intent', '--no-pager'];
+  const runs = await Promise.all(
+    ['1', '0', '1', '0', '1', '0'].map((w, k) =>
+      cli(repo, args, {
+        env: { AGENT_LOG_INDEX_WORKER: w, ...(k % 3 === 2 ? { AGENT_LOG_INDEX_SPILL_FROM: '1' } : {}) },
+      }),
+    ),
+  );
+  for (const r of runs) expect(r).toEqual(reference.log);
+  expect(readFileSync(join(indexDir(), 'records.v1'), 'utf8')).toBe(reference.index);
+  expect(readFileSync(join(indexDir(), 'records.v1.at'), 'utf8')).toBe(reference.lookup);
+  expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
+});
+
+test('without being asked, a notes tree of 20,480 notes is built in the worker and one of 400 in process', async () => {
+  // A fault point in the worker kills the process: reached for the large tree, not for this one.
+  const small = await cli(repo, ['log', '-n', '1', '--no-pager'], {
+    env: { AGENT_LOG_FAULT: 'index-worker-built' },
+  });
+  rmSync(indexDir(), { recursive: true, force: true });
+  expect(small.code).toBe(0);
+  const big = await tempRepo({ files: { 'README.md': 'x\n' } });
+  try {
+    // 20,480 notes in a 2/38 fanout, 80 under each prefix, all one pointer line (one blob): a
+    // large tree, quickly made.
+    const rand = prng(7);
+    const hex38 = () =>
+      Array.from({ length: 38 }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('');
+    const blob = refLine('bigtree001');
+    let stream = `blob\nmark :1\ndata ${blob.length + 1}\n${blob}\n\ncommit refs/notes/agent-log\ncommitter T <t@example.com> 1790000000 +0000\ndata 6\nnotes\n`;
+    for (let i = 0; i < 20_480; i++)
+      stream += `M 100644 :1 ${(i % 256).toString(16).padStart(2, '0')}/${hex38()}\n`;
+    gitSync(big.dir, ['fast-import', '--quiet'], `${stream}\n`);
+    const crashed = await cli(big, ['log', '-n', '1', '--no-pager'], {
+      env: { AGENT_LOG_FAULT: 'index-worker-built' },
+    });
+    expect(crashed.code).not.toBe(0);
+  } finally {
+    big.cleanup();
+  }
+}, 180_000);
