@@ -17,7 +17,7 @@
 //
 // Only the session header carries a time; everything else is ordered but untimed. Pure: no I/O.
 import { type SessionCost, zeroTokens } from '../session/cost.js';
-import type { SessionEvent, ToolRole } from '../session/events.js';
+import { type SessionEvent, type ToolRole, untimedCall } from '../session/events.js';
 
 export interface AiderCommand {
   command: string;
@@ -285,33 +285,7 @@ export function aiderEvents(s: AiderSession, clock: AiderClock): AiderEvents {
     end: { ok: boolean; exit_code?: number | null; output?: string | null },
   ) => {
     const tool_use_id = `aider-${s.index}-${++n}`;
-    events.push({
-      kind: 'tool-start',
-      at,
-      session_id: sessionId,
-      tool_use_id,
-      tool,
-      input,
-      agent_id: null,
-      role,
-      ...(paths ? { paths } : {}),
-    });
-    events.push({
-      kind: 'tool-end',
-      at,
-      session_id: sessionId,
-      tool_use_id,
-      tool,
-      input,
-      ok: end.ok,
-      output: end.output ?? null,
-      interrupted: false,
-      duration_ms: null,
-      response: null,
-      agent_id: null,
-      ...(end.exit_code !== undefined ? { exit_code: end.exit_code } : {}),
-      untimed: true,
-    });
+    events.push(...untimedCall({ at, session_id: sessionId, tool_use_id, tool, input, role, paths, ...end }));
   };
   const usage = new Map<string, { input: number; output: number; usd: number | null; messages: number }>();
   for (const item of s.items) {

@@ -5,26 +5,9 @@
 // id, so pre/post are paired by tool and arguments (toolArgs is an object in 1.0.x, a JSON string in
 // the documentation's example). Shell tools (bash, powershell) report their exit code only inside
 // the result text: `<shellId: 1 completed with exit code 3>` or `<exited with exit code 0>`. Pure.
-import type { SessionEvent, ToolRole } from '../session/events.js';
+import { type HookLine, type SessionEvent, type ToolRole, toolStartEvent } from '../session/events.js';
 import { CallPairer, stableJson } from '../session/pairing.js';
-
-export interface HookLine {
-  at: string;
-  payload: Record<string, unknown>;
-}
-
-type Obj = Record<string, unknown>;
-const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const obj = (v: unknown): Obj | null => {
-  if (typeof v === 'string' && v.trimStart().startsWith('{')) {
-    try {
-      return obj(JSON.parse(v));
-    } catch {
-      return null;
-    }
-  }
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
-};
+import { type Obj, objOf as obj, str as s } from '../hook/payload.js';
 
 /** The camelCase event names; PascalCase ones map onto them. */
 const EVENT: Record<string, string> = {
@@ -74,6 +57,17 @@ export function copilotHookEvents(lines: readonly HookLine[]): SessionEvent[] {
     const path = s(args.path) ?? s(args.file_path);
     const input: Obj = role === 'shell' ? { command: s(args.command) ?? '' } : args;
     const key = `${tool}\u0000${stableJson(args)}`;
+    const started = (tool_use_id: string) =>
+      toolStartEvent({
+        at,
+        session_id,
+        tool_use_id,
+        tool,
+        input,
+        cwd,
+        role,
+        paths: path && (role === 'read' || role === 'edit') ? [path] : null,
+      });
     switch (name) {
       case 'sessionStart': {
         out.push({ kind: 'session-start', at, session_id, source: s(payload.source), model: null });
@@ -89,36 +83,13 @@ export function copilotHookEvents(lines: readonly HookLine[]): SessionEvent[] {
         break;
       }
       case 'preToolUse':
-        out.push({
-          kind: 'tool-start',
-          at,
-          session_id,
-          tool_use_id: pairer.start(tool, key, at),
-          tool,
-          input,
-          agent_id: null,
-          cwd,
-          role,
-          ...(path && (role === 'read' || role === 'edit') ? { paths: [path] } : {}),
-        });
+        out.push(started(pairer.start(tool, key, at)));
         break;
       case 'postToolUse':
       case 'postToolUseFailure': {
         const call = pairer.end(tool, key);
         const id = call?.id ?? pairer.orphan();
-        if (!call)
-          out.push({
-            kind: 'tool-start',
-            at,
-            session_id,
-            tool_use_id: id,
-            tool,
-            input,
-            agent_id: null,
-            cwd,
-            role,
-            ...(path && (role === 'read' || role === 'edit') ? { paths: [path] } : {}),
-          });
+        if (!call) out.push(started(id));
         const result = obj(payload.toolResult) ?? obj(payload.tool_result) ?? {};
         const type = s(result.resultType) ?? s(result.result_type);
         const text =

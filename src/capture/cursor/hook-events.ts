@@ -7,27 +7,15 @@
 // tool_name Shell|Read|Write|…, tool_output a JSON string with exitCode): a Shell call there gives
 // its exit code to the matching shell command, other tools are counted; the CLI (cursor-agent) fires
 // only the specific hooks. Pure.
-import type { SessionEvent, ToolRole } from '../session/events.js';
+import {
+  type HookLine,
+  type SessionEvent,
+  type ToolRole,
+  toolStartEvent,
+  untimedCall,
+} from '../session/events.js';
 import { CallPairer } from '../session/pairing.js';
-
-export interface HookLine {
-  at: string;
-  payload: Record<string, unknown>;
-}
-
-type Obj = Record<string, unknown>;
-const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const obj = (v: unknown): Obj | null => {
-  if (typeof v === 'string' && v.trimStart().startsWith('{')) {
-    try {
-      return obj(JSON.parse(v));
-    } catch {
-      return null;
-    }
-  }
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
-};
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+import { num, type Obj, objOf as obj, str as s } from '../hook/payload.js';
 
 const SHELL = new Set(['Shell', 'Bash', 'run_terminal_cmd', 'terminal']);
 const READ = new Set(['Read', 'read_file', 'ReadFile']);
@@ -89,35 +77,10 @@ export function cursorHookEvents(lines: readonly HookLine[]): SessionEvent[] {
       out.push({ kind: 'version', at, session_id, version: v });
     }
     const synthetic = (tool: string, role: ToolRole, path: string, ok = true) => {
-      const id = `cursor-${role}#${++n}`;
+      const tool_use_id = `cursor-${role}#${++n}`;
+      const input = { file_path: path };
       out.push(
-        {
-          kind: 'tool-start',
-          at,
-          session_id,
-          tool_use_id: id,
-          tool,
-          input: { file_path: path },
-          agent_id: null,
-          cwd: root,
-          role,
-          paths: [path],
-        },
-        {
-          kind: 'tool-end',
-          at,
-          session_id,
-          tool_use_id: id,
-          tool,
-          input: null,
-          ok,
-          output: null,
-          interrupted: false,
-          duration_ms: null,
-          response: null,
-          agent_id: null,
-          untimed: true,
-        },
+        ...untimedCall({ at, session_id, tool_use_id, tool, input, cwd: root, role, paths: [path], ok }),
       );
     };
     switch (name) {
@@ -257,17 +220,15 @@ function genericCalls(
     if (role === 'edit' && path && edited.has(path)) continue;
     if (role === 'read' && path && read.has(path)) continue;
     out.push(
-      {
-        kind: 'tool-start',
+      toolStartEvent({
         at: start.at,
         session_id,
         tool_use_id: id,
         tool,
         input: start.input,
-        agent_id: null,
         role,
-        ...(path && (role === 'edit' || role === 'read') ? { paths: [path] } : {}),
-      },
+        paths: path && (role === 'edit' || role === 'read') ? [path] : null,
+      }),
       {
         kind: 'tool-end',
         at,
@@ -291,17 +252,15 @@ function genericCalls(
 
 function shellEvents(c: ShellCall, first: Obj | undefined): SessionEvent[] {
   const session_id = s(first?.conversation_id) ?? s(first?.session_id) ?? '';
-  const start: SessionEvent = {
-    kind: 'tool-start',
+  const start = toolStartEvent({
     at: c.start,
     session_id,
     tool_use_id: c.id,
     tool: 'Shell',
     input: { command: c.command },
-    agent_id: null,
     cwd: c.cwd,
     role: 'shell',
-  };
+  });
   if (!c.end) return [start];
   return [
     start,

@@ -2,13 +2,8 @@
 // BeforeTool/AfterTool carry no tool-call id, so calls are paired here: an AfterTool closes the oldest
 // open BeforeTool with the same tool name and the same input, else the oldest with the same tool name
 // (tools may run in parallel; matching the input keeps parallel calls apart). Pure.
-import type { SessionEvent } from '../session/events.js';
+import { type HookLine, type SessionEvent, toolStartEvent } from '../session/events.js';
 import { contentText, describeCall, resultText, shellExit, shellSignal } from './session.js';
-
-export interface HookLine {
-  at: string;
-  payload: Record<string, unknown>;
-}
 
 const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const obj = (v: unknown): Record<string, unknown> | null =>
@@ -24,6 +19,20 @@ export function geminiHookEvents(lines: readonly HookLine[]): SessionEvent[] {
     const tool = s(payload.tool_name) ?? '';
     const args = obj(payload.tool_input) ?? {};
     const key = `${tool}\u0000${stableJson(args)}`;
+    // A call the hooks saw start, or an AfterTool whose BeforeTool was not seen.
+    const started = (tool_use_id: string) => {
+      const { role, input, paths } = describeCall(tool, args, cwd);
+      return toolStartEvent({
+        at,
+        session_id,
+        tool_use_id,
+        tool,
+        input,
+        cwd: s(input.cwd) ?? cwd,
+        role,
+        paths,
+      });
+    };
     switch (s(payload.hook_event_name)) {
       case 'SessionStart':
         out.push({ kind: 'session-start', at, session_id, source: s(payload.source), model: null });
@@ -36,19 +45,7 @@ export function geminiHookEvents(lines: readonly HookLine[]): SessionEvent[] {
       case 'BeforeTool': {
         const id = `${session_id}#${++n}`;
         open.push({ id, tool, key, at });
-        const { role, input, paths } = describeCall(tool, args, cwd);
-        out.push({
-          kind: 'tool-start',
-          at,
-          session_id,
-          tool_use_id: id,
-          tool,
-          input,
-          agent_id: null,
-          cwd: s(input.cwd) ?? cwd,
-          role,
-          ...(paths ? { paths } : {}),
-        });
+        out.push(started(id));
         break;
       }
       case 'AfterTool': {
@@ -56,20 +53,8 @@ export function geminiHookEvents(lines: readonly HookLine[]): SessionEvent[] {
         if (i < 0) i = open.findIndex((c) => c.tool === tool);
         const call = i >= 0 ? open.splice(i, 1)[0]! : null;
         const id = call?.id ?? `${session_id}#${++n}`;
-        const { role, input, paths } = describeCall(tool, args, cwd);
-        if (!call)
-          out.push({
-            kind: 'tool-start',
-            at,
-            session_id,
-            tool_use_id: id,
-            tool,
-            input,
-            agent_id: null,
-            cwd,
-            role,
-            ...(paths ? { paths } : {}),
-          });
+        const { role, input } = describeCall(tool, args, cwd);
+        if (!call) out.push(started(id));
         const response = obj(payload.tool_response);
         const error = response?.error;
         const output =

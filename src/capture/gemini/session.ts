@@ -9,7 +9,7 @@
 // message version ever written, rewound or replaced ones included: those model calls were billed. Pure.
 import { posix } from 'node:path';
 import type { PriceTable } from '../session/cost.js';
-import type { SessionEvent, ToolRole } from '../session/events.js';
+import { type SessionEvent, type ToolRole, toolStartEvent } from '../session/events.js';
 import { type RequestCost, type RequestUsage, requestsCost } from '../session/request-cost.js';
 import { tooDeep } from '../../record/json-bounds.js';
 
@@ -188,8 +188,7 @@ function toolEvents(
   const at = s(call.timestamp) ?? msgAt;
   const args = obj(call.args) ?? {};
   const { role, input, paths } = describeCall(tool, args, cwd);
-  const start: SessionEvent = {
-    kind: 'tool-start',
+  const start = toolStartEvent({
     at,
     session_id,
     tool_use_id: id,
@@ -198,8 +197,8 @@ function toolEvents(
     agent_id: s(call.agentId),
     cwd: s(input.cwd) ?? cwd,
     role,
-    ...(paths ? { paths } : {}),
-  };
+    paths,
+  });
   const status = s(call.status) ?? '';
   if (!DONE.has(status)) return [start];
   const output = resultText(call.result) || (s(call.resultDisplay) ?? '');

@@ -3,18 +3,7 @@
 // event would count a call twice (Cursor fires preToolUse and beforeShellExecution for one command:
 // the shell hook is the one `cursor-agent` also fires, so it carries shell commands; preToolUse the
 // other tools). Other agents' payloads pass unchanged. Dependency-free: part of the hook bundle.
-type Obj = Record<string, unknown>;
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const obj = (v: unknown): Obj | null => {
-  if (typeof v === 'string' && v.trimStart().startsWith('{')) {
-    try {
-      return obj(JSON.parse(v));
-    } catch {
-      return null;
-    }
-  }
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
-};
+import { type Obj, objOf as obj, str } from './payload.js';
 
 export interface GuardView {
   eventName: string;

@@ -76,6 +76,76 @@ export type SessionEvent =
   | { kind: 'activity'; at: string; session_id: string }
   | { kind: 'session-end'; at: string; session_id: string; reason: string | null };
 
+/** One hook call of a journal: when, and the payload the agent sent (with its event name). */
+export interface HookLine {
+  at: string;
+  payload: Record<string, unknown>;
+}
+
+/** A call's start as hook payloads or session files tell it: agent_id null unless given, `paths` only when there are some. */
+export function toolStartEvent(f: {
+  at: string;
+  session_id: string;
+  tool_use_id: string;
+  tool: string;
+  input: Record<string, unknown>;
+  role: ToolRole;
+  cwd?: string | null;
+  paths?: readonly string[] | null;
+  agent_id?: string | null;
+}): SessionEvent {
+  return {
+    kind: 'tool-start',
+    at: f.at,
+    session_id: f.session_id,
+    tool_use_id: f.tool_use_id,
+    tool: f.tool,
+    input: f.input,
+    agent_id: f.agent_id ?? null,
+    ...(f.cwd !== undefined ? { cwd: f.cwd } : {}),
+    role: f.role,
+    ...(f.paths?.length ? { paths: [...f.paths] } : {}),
+  };
+}
+
+/**
+ * A call known only by its outcome, with no timing of its own (an edit Cursor reported after the fact,
+ * a line of Aider's history): its start and its end at one time.
+ */
+export function untimedCall(f: {
+  at: string;
+  session_id: string;
+  tool_use_id: string;
+  tool: string;
+  input: Record<string, unknown>;
+  role: ToolRole;
+  cwd?: string | null;
+  paths?: readonly string[] | null;
+  ok: boolean;
+  output?: string | null;
+  exit_code?: number | null;
+}): SessionEvent[] {
+  return [
+    toolStartEvent(f),
+    {
+      kind: 'tool-end',
+      at: f.at,
+      session_id: f.session_id,
+      tool_use_id: f.tool_use_id,
+      tool: f.tool,
+      input: f.input,
+      ok: f.ok,
+      output: f.output ?? null,
+      interrupted: false,
+      duration_ms: null,
+      response: null,
+      agent_id: null,
+      ...(f.exit_code !== undefined ? { exit_code: f.exit_code } : {}),
+      untimed: true,
+    },
+  ];
+}
+
 export type ToolRole = 'read' | 'edit' | 'shell' | 'other';
 
 const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
