@@ -35,17 +35,31 @@ function parseHeaders(pairs: string[], source: string): Record<string, string> {
 }
 
 /** The traces URL: a base endpoint gets OTLP's `/v1/traces` path, as OTEL_EXPORTER_OTLP_ENDPOINT does. */
-function tracesUrl(base: string, asIs: boolean): string {
+function tracesUrl(base: string, asIs: boolean): URL {
   let url: URL;
   try {
     url = new URL(base);
   } catch {
-    throw new UsageError(`--endpoint: not a URL: '${base.slice(0, 80)}'`);
+    throw new UsageError('--endpoint: not a URL'); // not echoed: it may hold credentials
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new UsageError(`--endpoint: an http:// or https:// URL is expected, got '${url.protocol}'`);
   if (!asIs && !url.pathname.endsWith('/v1/traces'))
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/traces`;
+  return url;
+}
+
+/**
+ * `https://user:secret@host` becomes a Basic authorization header (fetch refuses credentials in a
+ * URL), and the URL shown in messages and logs no longer holds them.
+ */
+function withoutCredentials(url: URL, headers: Record<string, string>): string {
+  if ((url.username || url.password) && !headers.authorization) {
+    const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+  }
+  url.username = '';
+  url.password = '';
   return url.href;
 }
 
@@ -84,7 +98,7 @@ export async function exportOtlp(argv: OtlpArgs, ctx: Context, records: RunRecor
     ...envHeaders('OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
     ...parseHeaders(argv.header ?? [], '--header'),
   };
-  const url =
+  const endpoint =
     argv.output !== undefined
       ? null
       : argv.endpoint !== undefined
@@ -94,6 +108,7 @@ export async function exportOtlp(argv: OtlpArgs, ctx: Context, records: RunRecor
           : env.OTEL_EXPORTER_OTLP_ENDPOINT
             ? tracesUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, false)
             : null;
+  const url = endpoint && withoutCredentials(endpoint, headers);
 
   const traces: ReturnType<typeof runSpans>[] = records.map((r) => runSpans(r, rowCtx));
   for (const [i, t] of traces.entries())

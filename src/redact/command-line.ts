@@ -187,7 +187,14 @@ function mapSpans(v: EscapedView, spans: Spans, out: Spans) {
   }
 }
 
-const base = (w: string) => (w.split(/[\\/]/).pop() ?? w).replace(/\.(?:exe|cmd|bat)$/i, '').toLowerCase();
+/** A program's name without its directory and Windows suffix (`/usr/bin/mysql.exe` → `mysql`). */
+function base(w: string): string {
+  const cut = Math.max(w.lastIndexOf('/'), w.lastIndexOf('\\'));
+  let b = cut >= 0 ? w.slice(cut + 1) : w;
+  const dot = b.length - 4;
+  if (dot > 0 && b[dot] === '.' && /^\.(?:exe|cmd|bat)$/i.test(b.slice(dot))) b = b.slice(0, dot);
+  return b.toLowerCase();
+}
 
 type Spans = number[];
 
@@ -315,11 +322,16 @@ const SECRET_FLAG =
 const NOT_A_VALUE_FLAG =
   /(?:file|path|dir|stdin|env|var|cmd|command|prompt|type|id|name|length|size|url|uri|endpoint|header|policy|ttl|expiry|expires|count|limit)$|^--?no-/i;
 
-/** Spans [s, e, s, e …] of credentials given on command lines in `text`. */
-/** A line worth lexing: it names a program of the table, a secret flag or a login. */
+/**
+ * A line worth lexing: it holds a flag (every flag-borne credential: `mysql -pX`, `sshpass -p`,
+ * `docker login -p`…), or a program whose credential is positional (`sqlplus user/pass@db`,
+ * `vault login X`, `npm config set …_auth X`, `xfreerdp /p:X`). A log line that merely names `npm`
+ * or `curl` has nothing to find and is not lexed.
+ */
 const LINE_HINT =
-  /(?:^|[\s'"(=])-{1,2}[A-Za-z][\w-]*|\b(?:mysql\w*|maria\w*|sshpass|login|redis-cli|valkey-cli|keydb-cli|keytool|jarsigner|sqlcmd|bcp|osql|isql|zip|zipcloak|unzip|funzip|7z\w?|rar|unrar|htpasswd|openssl|ldap\w+|mongo\w*|sqlplus|rman|expdp|impdp|sqlldr|smb\w+|rpcclient|winexe|lftp|\w*freerdp|mosquitto_\w+|rabbitmqctl|aws|vault|gh|npm|pnpm|yarn|net|curl|twine|psexec|rdesktop|ncftp\w*|influx)\b/i;
+  /(?:^|[\s'"(=])-{1,2}[A-Za-z][\w-]*|\b(?:sqlplus|rman|expdp|impdp|sqlldr|dgmgrl|\w*freerdp|rabbitmqctl|aws\s+configure|vault\s+login|(?:npm|pnpm|yarn)\s+config|net\s+(?:use|user))\b/i;
 
+/** Spans [s, e, s, e …] of credentials given on command lines in `text`. */
 export function commandCredentialSpans(text: string, depth = 0): Spans {
   const out: Spans = [];
   // Line by line (a backslash-newline continues a line): only lines with a hint are lexed. A quoted
@@ -362,23 +374,19 @@ function closeOf(text: string, from: number, to: number, q: Exclude<Quote, null>
 
 /** The quote still open at `to`, reading [from, to) from outside any quote. */
 function quoteAtEnd(text: string, from: number, to: number): Quote {
-  let open: Quote = null;
   for (let i = from; i < to; i++) {
-    const c = text[i];
-    if (open === null) {
-      if (c === '\\') i++;
-      else if (c === '$' && text[i + 1] === "'") {
-        open = "$'";
-        i++;
-      } else if (c === "'" || c === '"') open = c;
-    } else {
-      const k = closeOf(text, i, to, open);
-      if (k < 0) return open;
-      open = null;
-      i = k;
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
     }
+    if (c !== 39 /* ' */ && c !== 34 /* " */) continue;
+    const q: Exclude<Quote, null> = c === 34 ? '"' : i > from && text[i - 1] === '$' ? "$'" : "'";
+    const k = closeOf(text, i + 1, to, q);
+    if (k < 0) return q;
+    i = k;
   }
-  return open;
+  return null;
 }
 
 function scanLine(text: string, from: number, to: number, depth: number, out: Spans) {
@@ -418,9 +426,9 @@ function scanCommand(text: string, words: Word[], out: Spans) {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
-    const b = base(v);
+    const b = programOf(v);
     // Any word may start a new program: `sudo -u x mysql -pY`, `docker exec db mysql -pY`.
-    if (isProgram(b) && !(programAt >= 0 && program === b)) {
+    if (b !== '' && !(programAt >= 0 && program === b)) {
       program = b;
       programAt = i;
       positional.length = 0;
@@ -458,8 +466,13 @@ const PROGRAMS = new Set<string>([
   'curl',
 ]);
 
-function isProgram(b: string): boolean {
-  return PROGRAMS.has(b) || LDAP.test(b);
+/** The program a word names (`/usr/bin/MySQL.exe` → `mysql`), or '' when it names none of ours. */
+function programOf(v: string): string {
+  if (PROGRAMS.has(v)) return v;
+  if (v.length > 256) return '';
+  // Most words are plain lowercase words: only a path, a suffix or capitals need the full reading.
+  const b = /[/\\.A-Z]/.test(v) ? base(v) : v;
+  return PROGRAMS.has(b) || (b.startsWith('ldap') && LDAP.test(b)) ? b : '';
 }
 
 function genericFlag(words: Word[], i: number, out: Spans) {
@@ -496,10 +509,11 @@ function programFlag(
   const w = words[i]!;
   const v = w.value;
   const next = words[i + 1];
-  const after = words.slice(programAt + 1, i).map((x) => x.value);
+  // The words between the program and this one: only two programs need them (built on demand).
+  const after = () => words.slice(programAt + 1, i).map((x) => x.value);
   if (MYSQL.has(program) && /^-p./.test(v) && !v.startsWith('--')) return tailOf(w, 2, out);
   if (ARCHIVE_ATTACHED_P.has(program) && /^-p./.test(v)) return tailOf(w, 2, out);
-  if (LOGIN_P.has(program) && after.includes('login')) {
+  if (LOGIN_P.has(program) && after().includes('login')) {
     if (v === '-p' && next && !isFlag(next)) return whole(next, out);
     if (/^-p./.test(v) && !v.startsWith('--')) return tailOf(w, 2, out);
   }
@@ -585,7 +599,7 @@ function programFlag(
     return whole(w, out);
   if (program === 'vault' && positional.length === 2 && positional[0]!.value === 'login' && !v.includes('='))
     return whole(w, out);
-  if (program === 'gh' && after.includes('secret') && (v === '--body' || v === '-b') && next)
+  if (program === 'gh' && (v === '--body' || v === '-b') && next && after().includes('secret'))
     return whole(next, out);
   if (
     (program === 'npm' || program === 'pnpm' || program === 'yarn') &&

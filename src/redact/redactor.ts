@@ -277,9 +277,12 @@ export class Redactor {
     return parts.join('');
   }
 
-  /** Would any rule redact something in `piece`? (Counts are not touched.) */
+  private prober: Redactor | null = null;
+
+  /** Would any rule redact something in `piece`? (Counts are not touched: one side redactor does it.) */
   private probe(piece: string): boolean {
-    return new Redactor(this.rules, this.opts).redact(piece) !== piece;
+    this.prober ??= new Redactor(this.rules, this.opts);
+    return this.prober.redact(piece) !== piece;
   }
 
   private allowed(secret: string): boolean {

@@ -227,7 +227,8 @@ export const DEFAULT_RULES: RedactionRule[] = [
     id: 'mailgun-key',
     pattern:
       /key-[0-9a-zA-Z]{32}(?![0-9a-zA-Z])|(?<![0-9a-f-])[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}(?![0-9a-f-])/g,
-    prefilter: /key-|(?<![0-9a-f])[0-9a-f]{32}-[0-9a-f]{8}-/,
+    // Anchored on a dash (cheap to find), not on 32 hex digits tried at every hex position.
+    prefilter: /key-|-[0-9a-f]{8}-[0-9a-f]{8}/,
     boundary: true,
   },
   {
@@ -479,7 +480,7 @@ export const DEFAULT_RULES: RedactionRule[] = [
     pattern:
       /((?:^|[\s'"])[A-Za-z0-9_.*[\]-]{1,255}:(?:\d{1,5}|\*):[^:\s'"]{1,255}:[^:\s'"]{1,255}:)([^\s'":]{6,1024})(?=['"]?(?:\s|$))/gm,
     group: 2,
-    prefilter: [':'],
+    prefilter: /:(?:\d{1,5}|\*):/,
     validate: (s) => notPlaceholder(s),
   },
   {

@@ -167,6 +167,16 @@ describe('install / uninstall cursor and copilot', () => {
     await cli(repo, ['uninstall', 'copilot']);
   });
 
+  test('a hook file that is not JSON, or whose hooks are not an object, is left alone: exit 2, one line', async () => {
+    for (const text of ['{"version": 1, "hooks": [', '{"version": 1, "hooks": []}']) {
+      repo.write('.cursor/hooks.json', text);
+      const r = await cli(repo, ['install', 'cursor']);
+      expect([r.code, r.stderr.trim().split('\n').length]).toEqual([2, 1]);
+      expect(repo.read('.cursor/hooks.json')).toBe(text);
+    }
+    rmSync(join(repo.dir, '.cursor/hooks.json'));
+  });
+
   test('import of a Cursor or Copilot session file is a usage error (hooks record them)', async () => {
     repo.write('session.jsonl', '{}\n');
     for (const agent of ['cursor', 'copilot']) {

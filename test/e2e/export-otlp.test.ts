@@ -410,6 +410,21 @@ describe('export --format otlp', () => {
     expect(down.stderr).toContain('not reachable');
   }, 120_000);
 
+  test('credentials in the endpoint URL become a Basic header and never appear in output', async () => {
+    const repo = await twoRuns();
+    for (const status of [200, 503]) {
+      const col = await collector(status);
+      const withCreds = col.url.replace('http://', 'http://ci-exporter:s3cr%40t-pw@');
+      const r = await cli(repo, ['export', '--format', 'otlp', '--endpoint', withCreds]);
+      expect(r.code, r.stderr).toBe(status === 200 ? 0 : 1);
+      expect(col.received[0]!.headers.authorization).toBe(
+        `Basic ${Buffer.from('ci-exporter:s3cr@t-pw').toString('base64')}`,
+      );
+      expect(`${r.stdout}${r.stderr}`).not.toMatch(/s3cr/);
+      expect(r.stderr).toContain(`${col.url}/v1/traces`);
+    }
+  }, 120_000);
+
   test.each([
     [['--format', 'otlp', '--endpoint', 'ftp://collector.example:4318']],
     [['--format', 'otlp', '--endpoint', 'http://127.0.0.1:4318', '--output', 'traces.jsonl']],

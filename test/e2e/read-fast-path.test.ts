@@ -4,7 +4,7 @@
 // every repository shape we read ourselves and in those we leave to git; and where we read ourselves,
 // no git process starts at all (GIT_TRACE names every git process started).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -161,6 +161,29 @@ test('packed refs (git pack-refs --all): same answers, still no git', { timeout:
   expect(await gitStarted(repo.dir, ['show', 'HEAD', '--json'])).toEqual([]);
   expect(await gitStarted(repo.dir, ['query', '--file', 'pay.ts', '--format', '%id'])).toEqual([]);
 });
+
+test(
+  'objects in packs (gc with offset deltas, repack with ref deltas): same answers, still no git',
+  { timeout: 240_000 },
+  async () => {
+    const showAll = [...ids.map((id) => ['show', id, '--json']), ['show', 'HEAD', '--json']];
+    // The note blobs are alike: git stores some as deltas of others (the column after depth: a base).
+    const deltas = async () => {
+      const dir = join(repo.dir, '.git', 'objects', 'pack');
+      const idx = readdirSync(dir).find((n) => n.endsWith('.idx'))!;
+      const listing = await repo.git('verify-pack', '-v', join(dir, idx));
+      return listing.split('\n').filter((l) => /^[0-9a-f]{40} blob .* [0-9a-f]{40}$/.test(l)).length;
+    };
+    await repo.git('gc', '-q', '--aggressive', '--prune=now');
+    expect(await deltas()).toBeGreaterThan(0);
+    await expectSameAnswers(repo.dir, {}, showAll);
+    expect(await gitStarted(repo.dir, ['show', ids[0]!, '--json'])).toEqual([]);
+    await repo.git('-c', 'repack.useDeltaBaseOffset=false', 'repack', '-a', '-d', '-q', '-f', '--depth=50');
+    expect(await deltas()).toBeGreaterThan(0);
+    await expectSameAnswers(repo.dir, {}, showAll);
+    expect(await gitStarted(repo.dir, ['show', 'HEAD', '--json'])).toEqual([]);
+  },
+);
 
 test(
   'a note added by plain git behind the index: both paths show it at once',

@@ -26,7 +26,7 @@ import { checkOtlpArgs, exportOtlp, type OtlpArgs } from '../export-otlp.js';
 
 export const command = 'export';
 export const describe =
-  'Write the records as NDJSON or Parquet tables (runs, commands, checks, files) for DuckDB, BigQuery…';
+  'Export the records: NDJSON or Parquet tables for DuckDB, BigQuery…; OpenTelemetry traces; Agent Trace';
 
 export const builder = (y: Argv) =>
   y

@@ -3,10 +3,7 @@
 // `--format md` or a pipe gives the Markdown itself.
 import type { Argv } from 'yargs';
 import type { RunRecord } from '../../record/schema.js';
-import { renderPacket, renderPacketHtml } from '../../report/packet.js';
-import { renderForTerminal } from '../../report/terminal.js';
 import type { Context } from '../context.js';
-import { writePaged } from '../pager.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
 import { displayText, jsonText } from '../../record/display.js';
 
@@ -41,6 +38,8 @@ export async function handler(argv: ShowArgs, ctx: Context) {
     ctx.out.write(`${jsonText(records.length === 1 ? records[0] : records)}\n`);
     return;
   }
+  // The renderers (markdown-it among them) load only when a packet is rendered: `--json` needs none.
+  const { renderPacket, renderPacketHtml } = await import('../../report/packet.js');
   const repo = await ctx.repo();
   const template = loadTemplate(repo, 'packet.md');
   // Several runs on one commit share nothing but the commit: each gets its own commit order.
@@ -52,5 +51,9 @@ export async function handler(argv: ShowArgs, ctx: Context) {
     return;
   }
   const color = !ctx.env.NO_COLOR;
+  const [{ renderForTerminal }, { writePaged }] = await Promise.all([
+    import('../../report/terminal.js'),
+    import('../pager.js'),
+  ]);
   await writePaged(ctx, renderForTerminal(text, { color, width: process.stdout.columns || 80 }), !argv.pager);
 }

@@ -9,8 +9,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { RepoLocation } from '../engine.js';
-import type { RawObject } from '../isomorphic/object-store.js';
-import { Packs } from '../isomorphic/packs.js';
+import { PackReader } from './pack-read.js';
 
 /** Environment that changes which repository, objects or refs git reads: then git decides. */
 const GIT_DECIDES = [
@@ -167,6 +166,8 @@ export function locateDirect(cwd: string, env: NodeJS.ProcessEnv): RepoLocation 
   } catch {
     return null;
   }
+  // git's own test of a git directory (HEAD, objects/, refs/); a broken one gets git's message
+  if (!isDir(join(commonDir, 'objects')) || !isDir(join(commonDir, 'refs'))) return null;
   const config = plainConfig(commonDir);
   if (!config || config.bare) return null;
   if (!ownedByUs(worktree) || !ownedByUs(gitDir) || !ownedByUs(commonDir)) return null;
@@ -191,10 +192,10 @@ export function locateDirect(cwd: string, env: NodeJS.ProcessEnv): RepoLocation 
 
 /** Refs and objects of a located repository, read from its files; `undefined`: ask git. */
 export class DirectReader {
-  private readonly packs: Packs;
+  private readonly packs: PackReader;
 
   private constructor(private readonly location: RepoLocation) {
-    this.packs = new Packs(join(location.commonDir, 'objects'));
+    this.packs = new PackReader(join(location.commonDir, 'objects'));
   }
 
   /** A reader for this repository, or null when its shape needs git for reads. */
@@ -286,8 +287,8 @@ export class DirectReader {
   async readObject(oid: string): Promise<DirectObject | undefined> {
     if (!OID.test(oid)) return undefined;
     try {
-      const packed = await this.packs.read(oid, async (base) => this.readLoose(base) as RawObject | null);
-      return packed ?? this.readLoose(oid) ?? undefined;
+      // Packs first: most objects are packed, and a loose miss costs a failed open.
+      return this.packs.read(oid) ?? this.readLoose(oid) ?? undefined;
     } catch {
       return undefined;
     }
@@ -310,6 +311,7 @@ export class DirectReader {
   }
 
   close(): Promise<void> {
-    return this.packs.close();
+    this.packs.close();
+    return Promise.resolve();
   }
 }

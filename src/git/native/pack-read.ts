@@ -1,0 +1,169 @@
+// A few objects read from pack files with positional reads only: the .idx fanout, the one bucket of
+// ids the object's first byte names, its offset, then the entry (and its delta bases). A read command
+// wants two or three objects; loading and sorting a whole 50k-object index first cost more than git.
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { applyDelta } from '../isomorphic/packs.js';
+
+const IDX_MAGIC = 0xff744f63; // "\377tOc"
+const TYPES: Record<number, string> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+const MAX_CHAIN = 64;
+/** Delta bases kept, by total size (a note blob rarely has a delta; a long chain shares its bases). */
+const BASE_CACHE_BYTES = 8 * 1024 * 1024;
+
+export interface PackedObject {
+  type: string;
+  content: Buffer;
+}
+
+interface PackFile {
+  name: string;
+  idx: number;
+  pack: number | null;
+  version: 1 | 2;
+  fanout: Uint32Array;
+  count: number;
+}
+
+function pread(fd: number, length: number, position: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  const n = readSync(fd, buf, 0, length, position);
+  return n === length ? buf : buf.subarray(0, n);
+}
+
+export class PackReader {
+  private packs: PackFile[] | null = null;
+  private readonly bases = new Map<string, PackedObject>();
+  private baseBytes = 0;
+
+  constructor(private readonly objectsDir: string) {}
+
+  private list(): PackFile[] {
+    if (this.packs) return this.packs;
+    this.packs = [];
+    let names: string[];
+    try {
+      names = readdirSync(join(this.objectsDir, 'pack')).filter((n) => n.endsWith('.idx'));
+    } catch {
+      return this.packs;
+    }
+    for (const name of names.sort()) {
+      const fd = openSync(join(this.objectsDir, 'pack', name), 'r');
+      const head = pread(fd, 8 + 1024, 0);
+      const version = head.readUInt32BE(0) === IDX_MAGIC ? 2 : 1;
+      if (version === 2 && head.readUInt32BE(4) !== 2)
+        throw new Error(`unknown pack index version in ${name}`);
+      const base = version === 2 ? 8 : 0;
+      const fanout = new Uint32Array(256);
+      for (let i = 0; i < 256; i++) fanout[i] = head.readUInt32BE(base + i * 4);
+      this.packs.push({ name, idx: fd, pack: null, version, fanout, count: fanout[255]! });
+    }
+    return this.packs;
+  }
+
+  /** The pack and offset holding `oid`, or null. */
+  private find(oid: string): { pack: PackFile; offset: number } | null {
+    const want = Buffer.from(oid, 'hex');
+    const first = want[0]!;
+    for (const p of this.list()) {
+      const lo = first === 0 ? 0 : p.fanout[first - 1]!;
+      const hi = p.fanout[first]!;
+      if (hi <= lo) continue;
+      const stride = p.version === 2 ? 20 : 24;
+      const skip = p.version === 2 ? 0 : 4;
+      const bucket = pread(p.idx, (hi - lo) * stride, (p.version === 2 ? 8 + 1024 : 1024) + lo * stride);
+      for (let i = 0; i < hi - lo; i++) {
+        if (bucket.compare(want, 0, 20, i * stride + skip, i * stride + skip + 20) !== 0) continue;
+        const pos = lo + i;
+        if (p.version === 1) return { pack: p, offset: bucket.readUInt32BE(i * stride) };
+        const small = pread(p.idx, 4, 8 + 1024 + p.count * 24 + pos * 4).readUInt32BE(0);
+        if (!(small & 0x80000000)) return { pack: p, offset: small };
+        const large = pread(p.idx, 8, 8 + 1024 + p.count * 28 + (small & 0x7fffffff) * 8);
+        return { pack: p, offset: Number(large.readBigUInt64BE(0)) };
+      }
+    }
+    return null;
+  }
+
+  /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
+  read(oid: string, depth = 0): PackedObject | null {
+    const at = this.find(oid);
+    return at ? this.readAt(at.pack, at.offset, depth) : null;
+  }
+
+  private readAt(p: PackFile, offset: number, depth: number): PackedObject {
+    if (depth > MAX_CHAIN) throw new Error('delta chain too long');
+    const key = `${p.name}:${offset}`;
+    const cached = this.bases.get(key);
+    if (cached) return cached;
+    p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
+    let head = pread(p.pack, 64, offset);
+    let at = 0;
+    let byte = head[at++]!;
+    const typeCode = (byte >> 4) & 7;
+    let size = byte & 15;
+    let shift = 4;
+    while (byte & 0x80) {
+      byte = head[at++]!;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    let base: PackedObject | null = null;
+    if (typeCode === OFS_DELTA) {
+      byte = head[at++]!;
+      let rel = byte & 0x7f;
+      while (byte & 0x80) {
+        byte = head[at++]!;
+        rel = (rel + 1) * 128 + (byte & 0x7f);
+      }
+      base = this.readAt(p, offset - rel, depth + 1);
+    } else if (typeCode === REF_DELTA) {
+      const baseOid = head.toString('hex', at, at + 20);
+      at += 20;
+      base = this.read(baseOid, depth + 1);
+      if (!base) throw new Error(`delta base ${baseOid} is not in a pack`);
+    } else if (!TYPES[typeCode]) {
+      throw new Error(`unknown pack entry type ${typeCode}`);
+    }
+    // zlib may grow incompressible data a little; read more until the stream ends inside what we have.
+    let want = size + 64 + (size >> 6);
+    let data: Buffer;
+    for (;;) {
+      head = pread(p.pack, at + want, offset);
+      try {
+        data = inflateSync(head.subarray(at));
+        break;
+      } catch (e) {
+        if (head.length < at + want || want > size * 4 + 4096) throw e;
+        want *= 2;
+      }
+    }
+    if (data.length !== size) throw new Error('pack entry size mismatch');
+    const obj = base
+      ? { type: base.type, content: applyDelta(data, base.content) }
+      : { type: TYPES[typeCode]!, content: data };
+    if (obj.content.length <= BASE_CACHE_BYTES / 8) {
+      this.bases.set(key, obj);
+      this.baseBytes += obj.content.length;
+      for (const [k, v] of this.bases) {
+        if (this.baseBytes <= BASE_CACHE_BYTES) break;
+        this.bases.delete(k);
+        this.baseBytes -= v.content.length;
+      }
+    }
+    return obj;
+  }
+
+  close(): void {
+    for (const p of this.packs ?? []) {
+      closeSync(p.idx);
+      if (p.pack !== null) closeSync(p.pack);
+    }
+    this.packs = null;
+    this.bases.clear();
+    this.baseBytes = 0;
+  }
+}
