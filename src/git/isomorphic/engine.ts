@@ -121,17 +121,33 @@ class IsomorphicEngine implements GitEngine {
     return (await this.objects.read(oid, 'blob')).content;
   }
 
-  /** Reads whole objects (isomorphic-git has no streaming read); oversized ones are dropped after. */
+  /**
+   * Reads whole objects; with `maxBytes`, an object's size is learnt first from its pack entry or loose
+   * header, so an oversized one is reported without being inflated (one whose header we cannot read
+   * is read, then dropped).
+   */
   async readBlobs(oids: readonly string[], opts: ReadBlobsOptions = {}): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     const unique = [...new Set(oids)];
+    const max = opts.maxBytes ?? Number.POSITIVE_INFINITY;
     for (let i = 0; i < unique.length; i += READ_BATCH) {
       const batch = unique.slice(i, i + READ_BATCH);
-      const objs = await Promise.all(batch.map((oid) => this.objects.tryRead(oid)));
+      const objs = await Promise.all(
+        batch.map(async (oid) => {
+          if (Number.isFinite(max)) {
+            const h = await this.objects.tryHeader(oid);
+            if (h && h.type !== 'blob') return null;
+            if (h && h.size > max) {
+              opts.oversized?.set(oid, h.size);
+              return null;
+            }
+          }
+          return this.objects.tryRead(oid);
+        }),
+      );
       objs.forEach((obj, j) => {
         if (obj?.type !== 'blob') return;
-        if (obj.content.length > (opts.maxBytes ?? Number.POSITIVE_INFINITY))
-          opts.oversized?.set(batch[j]!, obj.content.length);
+        if (obj.content.length > max) opts.oversized?.set(batch[j]!, obj.content.length);
         else out.set(batch[j]!, obj.content);
       });
     }

@@ -4,13 +4,13 @@
 import { createHash } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import * as git from 'isomorphic-git';
 import { GitError } from '../../errors.js';
 import { EMPTY_TREE } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
 import { isOid } from './objects.js';
-import { Packs } from './packs.js';
+import { type ObjectHeader, Packs } from './packs.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -61,6 +61,43 @@ export class ObjectStore {
     if (!obj) return (await this.fallback?.()?.tryRead(oid)) ?? null;
     if (hashOf(obj.type, obj.content) !== oid) return this.readWithIsomorphicGit(oid);
     return obj;
+  }
+
+  /**
+   * Type and size of an object without reading its content (a pack entry's header, a loose file's
+   * first bytes), so an oversized note is refused before it is inflated. Null when unknown here:
+   * the caller then reads the object whole.
+   */
+  async tryHeader(oid: string): Promise<ObjectHeader | null> {
+    if (!isOid(oid)) return null;
+    try {
+      const h = (await this.packs.header(oid)) ?? (await this.looseHeader(oid));
+      if (h) return h;
+    } catch {
+      return null; // a shape our reader does not know: read it whole
+    }
+    return (await this.fallback?.()?.tryHeader(oid)) ?? null;
+  }
+
+  private async looseHeader(oid: string): Promise<ObjectHeader | null> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(this.loosePath(oid), 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    try {
+      const buf = Buffer.alloc(256);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      const head = inflateSync(buf.subarray(0, bytesRead), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      const nul = head.indexOf(0);
+      if (nul < 0) return null;
+      const m = /^(blob|tree|commit|tag) (\d+)$/.exec(head.toString('latin1', 0, nul));
+      return m ? { type: m[1] as ObjectType, size: Number(m[2]) } : null;
+    } finally {
+      await fh.close();
+    }
   }
 
   private async readLoose(oid: string): Promise<RawObject | null> {

@@ -5,7 +5,7 @@
 import { readSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { ObjectType, RawObject } from './object-store.js';
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
@@ -110,6 +110,30 @@ function entryEnd(pack: Pack, offset: number): number {
     else hi = mid;
   }
   return lo < sorted.length ? sorted[lo]! : pack.packSize! - 20;
+}
+
+export interface ObjectHeader {
+  type: ObjectType;
+  size: number;
+}
+
+/** The first `n` varints (7 bits a byte, little end first) of `buf`, or null when it is shorter. */
+function varints(buf: Buffer, n: number): number[] | null {
+  const out: number[] = [];
+  let at = 0;
+  while (out.length < n) {
+    let value = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      if (at >= buf.length) return null;
+      byte = buf[at++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    out.push(value);
+  }
+  return out;
 }
 
 /** git's delta format: source size, target size, then copy-from-base and insert instructions. */
@@ -262,6 +286,55 @@ export class Packs {
       : { type: TYPES[typeCode]!, content: data };
     this.remember(key, obj);
     return obj;
+  }
+
+  /**
+   * Type and size of a packed object without inflating it: the entry header gives both for a whole
+   * object; a delta's target size is the second number at the start of its (inflated) data, and its
+   * type is its base's. Null when no pack holds it.
+   */
+  async header(oid: string): Promise<ObjectHeader | null> {
+    const where = await this.locate(oid);
+    if (!where) return null;
+    await loadOffsets(where.pack);
+    return this.headerAt(where.pack, where.pack.offsets![where.index]!, 0);
+  }
+
+  private async headerAt(pack: Pack, offset: number, depth: number): Promise<ObjectHeader | null> {
+    if (depth > 64) return null;
+    const end = entryEnd(pack, offset);
+    const entry = Buffer.allocUnsafe(Math.min(end - offset, 512));
+    readSync(pack.handle!.fd, entry, 0, entry.length, offset);
+    let at = 0;
+    let byte = entry[at++]!;
+    const typeCode = (byte >> 4) & 7;
+    let size = byte & 15;
+    let shift = 4;
+    while (byte & 0x80) {
+      byte = entry[at++]!;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    if (TYPES[typeCode]) return { type: TYPES[typeCode]!, size };
+    let base: Promise<ObjectHeader | null>;
+    if (typeCode === OFS_DELTA) {
+      byte = entry[at++]!;
+      let rel = byte & 0x7f;
+      while (byte & 0x80) {
+        byte = entry[at++]!;
+        rel = (rel + 1) * 128 + (byte & 0x7f);
+      }
+      base = this.headerAt(pack, offset - rel, depth + 1);
+    } else if (typeCode === REF_DELTA) {
+      const baseOid = entry.toString('hex', at, at + 20);
+      at += 20;
+      base = this.header(baseOid);
+    } else return null;
+    // The delta's first bytes, inflated as far as the 512 bytes read allow: source size, target size.
+    const head = inflateSync(entry.subarray(at), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const sizes = varints(head, 2);
+    const type = (await base)?.type;
+    return sizes && type ? { type, size: sizes[1]! } : null;
   }
 
   private remember(key: string, obj: RawObject) {

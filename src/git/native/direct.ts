@@ -166,6 +166,8 @@ export function locateDirect(cwd: string, env: NodeJS.ProcessEnv): RepoLocation 
   } catch {
     return null;
   }
+  // git's own test of a git directory (HEAD, objects/, refs/); a broken one gets git's message
+  if (!isDir(join(commonDir, 'objects')) || !isDir(join(commonDir, 'refs'))) return null;
   const config = plainConfig(commonDir);
   if (!config || config.bare) return null;
   if (!ownedByUs(worktree) || !ownedByUs(gitDir) || !ownedByUs(commonDir)) return null;
