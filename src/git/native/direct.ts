@@ -5,9 +5,9 @@
 // unusual sends the whole repository to git: a config with includes or repository extensions
 // (reftable, SHA-256, partial clone, worktree config), alternates, replace refs, environment that
 // changes what git reads, a repository owned by another user (git's safe.directory check).
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { RepoLocation } from '../engine.js';
 import { PackReader } from './pack-read.js';
 
@@ -289,6 +289,30 @@ export class DirectReader {
     try {
       // Packs first: most objects are packed, and a loose miss costs a failed open.
       return this.packs.read(oid) ?? this.readLoose(oid) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * An object's size without inflating it (a pack entry's header, a loose file's first bytes), so an
+   * oversized note is refused before it is read; undefined when not known that cheaply.
+   */
+  sizeOf(oid: string): number | undefined {
+    if (!OID.test(oid)) return undefined;
+    try {
+      const packed = this.packs.size(oid);
+      if (packed !== null) return packed;
+      const fd = openSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)), 'r');
+      try {
+        const buf = Buffer.alloc(256);
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        const head = inflateSync(buf.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+        const m = /^(?:blob|tree|commit|tag) (\d+)\0/.exec(head.toString('latin1', 0, 64));
+        return m ? Number(m[1]) : undefined;
+      } finally {
+        closeSync(fd);
+      }
     } catch {
       return undefined;
     }

@@ -178,6 +178,13 @@ export class NativeEngine implements GitEngine {
     const out = new Map<string, { type: string; content: Buffer; oversized?: number }>();
     const rest: string[] = [];
     for (const oid of oids) {
+      // Size first: an oversized note is never inflated here; an unknown size (a delta) goes to
+      // cat-file, which streams such an object past without holding it.
+      const size = maxBytes === undefined ? 0 : this.direct!.sizeOf(oid);
+      if (size === undefined || size > maxBytes!) {
+        rest.push(oid);
+        continue;
+      }
       const o = await this.direct!.readObject(oid);
       if (!o) rest.push(oid);
       else if (maxBytes !== undefined && o.content.length > maxBytes)

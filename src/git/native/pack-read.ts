@@ -89,6 +89,28 @@ export class PackReader {
   }
 
   /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
+  /**
+   * The size of a packed object from its entry header, without inflating it: null when no pack holds
+   * it, undefined for a delta (its size is in its data; let the caller read it another way).
+   */
+  size(oid: string): number | null | undefined {
+    const at = this.find(oid);
+    if (!at) return null;
+    at.pack.pack ??= openSync(join(this.objectsDir, 'pack', at.pack.name.replace(/\.idx$/, '.pack')), 'r');
+    const head = pread(at.pack.pack, 16, at.offset);
+    let i = 0;
+    let byte = head[i++]!;
+    const typeCode = (byte >> 4) & 7;
+    let size = byte & 15;
+    let shift = 4;
+    while (byte & 0x80) {
+      byte = head[i++]!;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    return TYPES[typeCode] ? size : undefined;
+  }
+
   read(oid: string, depth = 0): PackedObject | null {
     const at = this.find(oid);
     return at ? this.readAt(at.pack, at.offset, depth) : null;
