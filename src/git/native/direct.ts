@@ -302,7 +302,7 @@ export class DirectReader {
     if (!OID.test(oid)) return undefined;
     try {
       const packed = this.packs.size(oid);
-      if (packed !== null) return packed;
+      if (packed !== null) return packed.size;
       const fd = openSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)), 'r');
       try {
         const buf = Buffer.alloc(256);

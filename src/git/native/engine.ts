@@ -178,10 +178,10 @@ export class NativeEngine implements GitEngine {
     const out = new Map<string, { type: string; content: Buffer; oversized?: number }>();
     const rest: string[] = [];
     for (const oid of oids) {
-      // Size first: an oversized note is never inflated here; an unknown size (a delta) goes to
-      // cat-file, which streams such an object past without holding it.
-      const size = maxBytes === undefined ? 0 : this.direct!.sizeOf(oid);
-      if (size === undefined || size > maxBytes!) {
+      // Size first: an oversized note is never inflated here; cat-file streams it past and says so
+      // (a hostile note is rare; every other read stays without git).
+      const size = maxBytes === undefined ? undefined : this.direct!.sizeOf(oid);
+      if (size !== undefined && size > maxBytes!) {
         rest.push(oid);
         continue;
       }

@@ -3,7 +3,7 @@
 // wants two or three objects; loading and sorting a whole 50k-object index first cost more than git.
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { applyDelta } from '../isomorphic/packs.js';
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
@@ -90,14 +90,14 @@ export class PackReader {
 
   /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
   /**
-   * The size of a packed object from its entry header, without inflating it: null when no pack holds
-   * it, undefined for a delta (its size is in its data; let the caller read it another way).
+   * The size of a packed object without inflating it: a whole object's is in its entry header, a
+   * delta's (the target size) in the first bytes of its data. Null when no pack holds it.
    */
-  size(oid: string): number | null | undefined {
+  size(oid: string): { size: number; delta: boolean } | null {
     const at = this.find(oid);
     if (!at) return null;
     at.pack.pack ??= openSync(join(this.objectsDir, 'pack', at.pack.name.replace(/\.idx$/, '.pack')), 'r');
-    const head = pread(at.pack.pack, 16, at.offset);
+    const head = pread(at.pack.pack, 512, at.offset);
     let i = 0;
     let byte = head[i++]!;
     const typeCode = (byte >> 4) & 7;
@@ -108,7 +108,27 @@ export class PackReader {
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     }
-    return TYPES[typeCode] ? size : undefined;
+    if (TYPES[typeCode]) return { size, delta: false };
+    if (typeCode === OFS_DELTA) while (head[i++]! & 0x80);
+    else if (typeCode === REF_DELTA) i += 20;
+    else throw new Error(`unknown pack entry type ${typeCode}`);
+    // The delta's start, inflated as far as these bytes go: source size, then target size.
+    const data = inflateSync(head.subarray(i), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    let k = 0;
+    const varint = () => {
+      let value = 0;
+      let sh = 0;
+      let b: number;
+      do {
+        if (k >= data.length) throw new Error('short delta header');
+        b = data[k++]!;
+        value += (b & 0x7f) * 2 ** sh;
+        sh += 7;
+      } while (b & 0x80);
+      return value;
+    };
+    varint();
+    return { size: varint(), delta: true };
   }
 
   read(oid: string, depth = 0): PackedObject | null {
