@@ -28,31 +28,31 @@ export type WorkerBuildMessage = { progress: [number, number] } | { done: boolea
 const WORKER_FROM_NOTES = 20_000;
 
 /**
- * Heap limits of the worker. The live set of a 100k-record build stays near 120 MB (per-entry
- * fields, the notes map, the spill offsets); the old generation may hold a little more than that
- * before V8 must collect. A larger history that needs more fails over to the in-process build.
+ * Heap limits of the worker. The live set of a 100k-record build peaks near 130 MB (per-entry
+ * fields, the notes map, the spill offsets); 176 MB of old generation holds it with room for V8 to
+ * collect rather than grow (peak RSS 300 MB). A cap close to the live set makes V8 collect over and
+ * over before it gives up (a 136 MB cap at 100k: minutes of GC, then the in-process fallback), so
+ * the cap grows with the history: 1.76 MB per thousand notes, never less than 176 MB.
+ * AGENT_LOG_INDEX_WORKER_HEAP_MB sets it (tests make a worker run out of memory).
  */
-const LIMITS = { maxOldGenerationSizeMb: 176, maxYoungGenerationSizeMb: 24 };
-
-/**
- * About how many notes the tree of `tip` holds, from two tree reads: git fans notes out evenly by
- * hash, so the first fanout subtree stands for every other (a nested one counts as 256 times its
- * own size: it exists only past 65k notes).
- */
-async function estimateNotes(engine: GitEngine, tip: string): Promise<number> {
-  const root = await engine.readTree((await engine.readCommit(tip)).tree);
-  const subtrees = root.filter((e) => e.type === 'tree');
-  const first = subtrees[0];
-  if (!first) return root.length;
-  const inner = await engine.readTree(first.oid);
-  const perSubtree = inner.some((e) => e.type === 'tree') ? 256 * inner.length : inner.length;
-  return root.length - subtrees.length + subtrees.length * perSubtree;
+function limits(notes: number) {
+  const asked = Number(process.env.AGENT_LOG_INDEX_WORKER_HEAP_MB);
+  const oldMb = asked > 0 ? asked : Math.max(176, Math.ceil(notes * 0.00176));
+  return { maxOldGenerationSizeMb: oldMb, maxYoungGenerationSizeMb: 24 };
 }
 
-/** AGENT_LOG_INDEX_WORKER_HEAP_MB sets the old-generation cap (tests make a worker run out of memory). */
-function limits() {
-  const mb = Number(process.env.AGENT_LOG_INDEX_WORKER_HEAP_MB);
-  return mb > 0 ? { ...LIMITS, maxOldGenerationSizeMb: mb } : LIMITS;
+/**
+ * About how many notes the tree of `tip` holds, from one tree read per fanout level: git fans notes
+ * out evenly by hash, so the first subtree at each level stands for its siblings.
+ */
+async function estimateNotes(engine: GitEngine, tip: string): Promise<number> {
+  const count = async (tree: string): Promise<number> => {
+    const entries = await engine.readTree(tree);
+    const subtrees = entries.filter((e) => e.type === 'tree');
+    if (subtrees.length === 0) return entries.length;
+    return entries.length - subtrees.length + subtrees.length * (await count(subtrees[0]!.oid));
+  };
+  return count((await engine.readCommit(tip)).tree);
 }
 
 /** The bundled worker script beside the CLI bundle (dist/index-worker.cjs); absent when run from source. */
@@ -79,7 +79,8 @@ export async function coldBuildInWorker(
   if (asked === '0' || engine.name !== 'native') return null;
   const script = workerScript();
   if (!script) return null;
-  if (asked !== '1' && (await estimateNotes(engine, tip)) < WORKER_FROM_NOTES) return null;
+  const notes = await estimateNotes(engine, tip);
+  if (asked !== '1' && notes < WORKER_FROM_NOTES) return null;
   const input: WorkerBuildInput = { location: engine.location, tip, ref: opts.ref };
   return new Promise<boolean | null>((resolve) => {
     let result: boolean | null = null;
@@ -87,7 +88,7 @@ export async function coldBuildInWorker(
     try {
       worker = new Worker(script, {
         workerData: input,
-        resourceLimits: limits(),
+        resourceLimits: limits(notes),
         stdout: false,
         stderr: false,
       });

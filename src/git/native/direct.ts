@@ -5,7 +5,7 @@
 // unusual sends the whole repository to git: a config with includes or repository extensions
 // (reftable, SHA-256, partial clone, worktree config), alternates, replace refs, environment that
 // changes what git reads, a repository owned by another user (git's safe.directory check).
-import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { RepoLocation } from '../engine.js';
@@ -283,36 +283,33 @@ export class DirectReader {
     return undefined;
   }
 
+  /**
+   * The size of an object, learnt without inflating more than a header or a small delta (bounded
+   * reads must not hold an oversized note); undefined when it cannot be learnt so (ask git).
+   */
+  sizeOf(oid: string, limit: number): number | undefined {
+    if (!OID.test(oid)) return undefined;
+    try {
+      const packed = this.packs.sizeOf(oid, limit);
+      if (packed !== undefined) return packed;
+      const file = readFileSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)));
+      // the loose header ("blob 1234\0") is in the first inflated bytes
+      const head = inflateSync(file.subarray(0, Math.min(file.length, 256)), {
+        finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      });
+      const m = /^(blob|tree|commit|tag) (\d+)\0/.exec(head.toString('latin1', 0, Math.min(head.length, 64)));
+      return m ? Number(m[2]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** An object from a pack or a loose file; undefined when not found here or not readable by us. */
   async readObject(oid: string): Promise<DirectObject | undefined> {
     if (!OID.test(oid)) return undefined;
     try {
       // Packs first: most objects are packed, and a loose miss costs a failed open.
       return this.packs.read(oid) ?? this.readLoose(oid) ?? undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * An object's size without inflating it (a pack entry's header, a loose file's first bytes), so an
-   * oversized note is refused before it is read; undefined when not known that cheaply.
-   */
-  sizeOf(oid: string): number | undefined {
-    if (!OID.test(oid)) return undefined;
-    try {
-      const packed = this.packs.size(oid);
-      if (packed !== null) return packed.size;
-      const fd = openSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)), 'r');
-      try {
-        const buf = Buffer.alloc(256);
-        const n = readSync(fd, buf, 0, buf.length, 0);
-        const head = inflateSync(buf.subarray(0, n), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-        const m = /^(?:blob|tree|commit|tag) (\d+)\0/.exec(head.toString('latin1', 0, 64));
-        return m ? Number(m[1]) : undefined;
-      } finally {
-        closeSync(fd);
-      }
     } catch {
       return undefined;
     }

@@ -3,7 +3,7 @@
 // wants two or three objects; loading and sorting a whole 50k-object index first cost more than git.
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { constants as zlibConstants, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import { applyDelta } from '../isomorphic/packs.js';
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
@@ -88,49 +88,48 @@ export class PackReader {
     return null;
   }
 
-  /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
   /**
-   * The size of a packed object without inflating it: a whole object's is in its entry header, a
-   * delta's (the target size) in the first bytes of its data. Null when no pack holds it.
+   * The size of a packed object without building it: a whole object's from its entry header, a
+   * delta's target size from the head of its delta (inflated only when the delta itself is at most
+   * `limit` bytes). undefined when no pack holds it or that would cost more.
    */
-  size(oid: string): { size: number; delta: boolean } | null {
-    const at = this.find(oid);
-    if (!at) return null;
-    at.pack.pack ??= openSync(join(this.objectsDir, 'pack', at.pack.name.replace(/\.idx$/, '.pack')), 'r');
-    const head = pread(at.pack.pack, 512, at.offset);
-    let i = 0;
-    let byte = head[i++]!;
+  sizeOf(oid: string, limit: number): number | undefined {
+    const found = this.find(oid);
+    if (!found) return undefined;
+    const p = found.pack;
+    p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
+    const head = pread(p.pack, 64, found.offset);
+    let at = 0;
+    let byte = head[at++]!;
     const typeCode = (byte >> 4) & 7;
     let size = byte & 15;
     let shift = 4;
     while (byte & 0x80) {
-      byte = head[i++]!;
+      byte = head[at++]!;
       size += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     }
-    if (TYPES[typeCode]) return { size, delta: false };
-    if (typeCode === OFS_DELTA) while (head[i++]! & 0x80);
-    else if (typeCode === REF_DELTA) i += 20;
-    else throw new Error(`unknown pack entry type ${typeCode}`);
-    // The delta's start, inflated as far as these bytes go: source size, then target size.
-    const data = inflateSync(head.subarray(i), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    let k = 0;
-    const varint = () => {
-      let value = 0;
-      let sh = 0;
-      let b: number;
+    if (TYPES[typeCode]) return size;
+    if (size > limit) return undefined;
+    if (typeCode === OFS_DELTA) while (head[at++]! & 0x80);
+    else if (typeCode === REF_DELTA) at += 20;
+    else return undefined;
+    const entry = pread(p.pack, size + 64 + (size >> 6) + 4096, found.offset + at);
+    const delta = inflateSync(entry);
+    let i = 0;
+    for (let n = 0; n < 2; n++) {
+      size = 0;
+      shift = 0;
       do {
-        if (k >= data.length) throw new Error('short delta header');
-        b = data[k++]!;
-        value += (b & 0x7f) * 2 ** sh;
-        sh += 7;
-      } while (b & 0x80);
-      return value;
-    };
-    varint();
-    return { size: varint(), delta: true };
+        byte = delta[i++]!;
+        size += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+    }
+    return size; // the second varint: the target's size
   }
 
+  /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
   read(oid: string, depth = 0): PackedObject | null {
     const at = this.find(oid);
     return at ? this.readAt(at.pack, at.offset, depth) : null;
