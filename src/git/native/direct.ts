@@ -7,7 +7,7 @@
 // changes what git reads, a repository owned by another user (git's safe.directory check).
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { RepoLocation } from '../engine.js';
 import { PackReader } from './pack-read.js';
 
@@ -281,6 +281,27 @@ export class DirectReader {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The size of an object, learnt without inflating more than a header or a small delta (bounded
+   * reads must not hold an oversized note); undefined when it cannot be learnt so (ask git).
+   */
+  sizeOf(oid: string, limit: number): number | undefined {
+    if (!OID.test(oid)) return undefined;
+    try {
+      const packed = this.packs.sizeOf(oid, limit);
+      if (packed !== undefined) return packed;
+      const file = readFileSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)));
+      // the loose header ("blob 1234\0") is in the first inflated bytes
+      const head = inflateSync(file.subarray(0, Math.min(file.length, 256)), {
+        finishFlush: zlibConstants.Z_SYNC_FLUSH,
+      });
+      const m = /^(blob|tree|commit|tag) (\d+)\0/.exec(head.toString('latin1', 0, Math.min(head.length, 64)));
+      return m ? Number(m[2]) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** An object from a pack or a loose file; undefined when not found here or not readable by us. */

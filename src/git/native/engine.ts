@@ -178,10 +178,12 @@ export class NativeEngine implements GitEngine {
     const out = new Map<string, { type: string; content: Buffer; oversized?: number }>();
     const rest: string[] = [];
     for (const oid of oids) {
-      const o = await this.direct!.readObject(oid);
+      // A bounded read never inflates an oversized object: its size must come from a header first
+      // (loose or pack entry header, a delta's target size); whatever is over goes to cat-file,
+      // which skips it unread.
+      const size = maxBytes === undefined ? 0 : this.direct!.sizeOf(oid, maxBytes);
+      const o = size === undefined || size > maxBytes! ? undefined : await this.direct!.readObject(oid);
       if (!o) rest.push(oid);
-      else if (maxBytes !== undefined && o.content.length > maxBytes)
-        out.set(oid, { type: o.type, content: Buffer.alloc(0), oversized: o.content.length });
       else out.set(oid, o);
     }
     if (rest.length) for (const [oid, o] of await this.cat.readMany(rest, maxBytes)) out.set(oid, o);

@@ -88,6 +88,47 @@ export class PackReader {
     return null;
   }
 
+  /**
+   * The size of a packed object without building it: a whole object's from its entry header, a
+   * delta's target size from the head of its delta (inflated only when the delta itself is at most
+   * `limit` bytes). undefined when no pack holds it or that would cost more.
+   */
+  sizeOf(oid: string, limit: number): number | undefined {
+    const found = this.find(oid);
+    if (!found) return undefined;
+    const p = found.pack;
+    p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
+    const head = pread(p.pack, 64, found.offset);
+    let at = 0;
+    let byte = head[at++]!;
+    const typeCode = (byte >> 4) & 7;
+    let size = byte & 15;
+    let shift = 4;
+    while (byte & 0x80) {
+      byte = head[at++]!;
+      size += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    }
+    if (TYPES[typeCode]) return size;
+    if (size > limit) return undefined;
+    if (typeCode === OFS_DELTA) while (head[at++]! & 0x80);
+    else if (typeCode === REF_DELTA) at += 20;
+    else return undefined;
+    const entry = pread(p.pack, size + 64 + (size >> 6) + 4096, found.offset + at);
+    const delta = inflateSync(entry);
+    let i = 0;
+    for (let n = 0; n < 2; n++) {
+      size = 0;
+      shift = 0;
+      do {
+        byte = delta[i++]!;
+        size += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+      } while (byte & 0x80);
+    }
+    return size; // the second varint: the target's size
+  }
+
   /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
   read(oid: string, depth = 0): PackedObject | null {
     const at = this.find(oid);
