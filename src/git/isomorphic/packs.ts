@@ -9,7 +9,7 @@ import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { ObjectType, RawObject } from './object-store.js';
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
-const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+export const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
 const OFS_DELTA = 6;
 const REF_DELTA = 7;
 /** Delta bases kept in memory, by total size: long delta chains share most of their bases. */
@@ -117,8 +117,49 @@ export interface ObjectHeader {
   size: number;
 }
 
+/**
+ * What a pack entry's first bytes say: its type code and size (for a delta, the size of the delta
+ * data), for an OFS_DELTA how far back its base starts, for a REF_DELTA its base's id, and where the
+ * zlib data begins. `buf` must hold the whole header (at most 10 + 20 bytes).
+ */
+export interface EntryHead {
+  typeCode: number;
+  size: number;
+  /** OFS_DELTA: the base entry is this many bytes before this one. */
+  back?: number;
+  /** REF_DELTA: the base object's id. */
+  baseOid?: string;
+  /** Offset in `buf` where the compressed data starts. */
+  data: number;
+}
+
+export function entryHead(buf: Buffer): EntryHead {
+  let at = 0;
+  let byte = buf[at++]!;
+  const typeCode = (byte >> 4) & 7;
+  let size = byte & 15;
+  let shift = 4;
+  while (byte & 0x80) {
+    byte = buf[at++]!;
+    size += (byte & 0x7f) * 2 ** shift;
+    shift += 7;
+  }
+  if (typeCode === OFS_DELTA) {
+    byte = buf[at++]!;
+    let back = byte & 0x7f;
+    while (byte & 0x80) {
+      byte = buf[at++]!;
+      back = (back + 1) * 128 + (byte & 0x7f);
+    }
+    return { typeCode, size, back, data: at };
+  }
+  if (typeCode === REF_DELTA)
+    return { typeCode, size, baseOid: buf.toString('hex', at, at + 20), data: at + 20 };
+  return { typeCode, size, data: at };
+}
+
 /** The first `n` varints (7 bits a byte, little end first) of `buf`, or null when it is shorter. */
-function varints(buf: Buffer, n: number): number[] | null {
+export function varints(buf: Buffer, n: number): number[] | null {
   const out: number[] = [];
   let at = 0;
   while (out.length < n) {
@@ -252,28 +293,11 @@ export class Packs {
     const entry = Buffer.allocUnsafe(end - offset);
     // A positional read from the page cache: synchronous is several times faster than a thread-pool trip.
     readSync(pack.handle!.fd, entry, 0, entry.length, offset);
-    let at = 0;
-    let byte = entry[at++]!;
-    const typeCode = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80) {
-      byte = entry[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { typeCode, size, back, baseOid, data: at } = entryHead(entry);
     let base: RawObject | null = null;
-    if (typeCode === OFS_DELTA) {
-      byte = entry[at++]!;
-      let rel = byte & 0x7f;
-      while (byte & 0x80) {
-        byte = entry[at++]!;
-        rel = (rel + 1) * 128 + (byte & 0x7f);
-      }
-      base = await this.readAt(pack, offset - rel, resolveRef);
-    } else if (typeCode === REF_DELTA) {
-      const baseOid = entry.toString('hex', at, at + 20);
-      at += 20;
+    if (back !== undefined) {
+      base = await this.readAt(pack, offset - back, resolveRef);
+    } else if (baseOid !== undefined) {
       base = (await this.read(baseOid, resolveRef)) ?? (await resolveRef(baseOid));
       if (!base) throw new Error(`delta base ${baseOid} is missing`);
     } else if (!TYPES[typeCode]) {
@@ -305,31 +329,12 @@ export class Packs {
     const end = entryEnd(pack, offset);
     const entry = Buffer.allocUnsafe(Math.min(end - offset, 512));
     readSync(pack.handle!.fd, entry, 0, entry.length, offset);
-    let at = 0;
-    let byte = entry[at++]!;
-    const typeCode = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80) {
-      byte = entry[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { typeCode, size, back, baseOid, data: at } = entryHead(entry);
     if (TYPES[typeCode]) return { type: TYPES[typeCode]!, size };
     let base: Promise<ObjectHeader | null>;
-    if (typeCode === OFS_DELTA) {
-      byte = entry[at++]!;
-      let rel = byte & 0x7f;
-      while (byte & 0x80) {
-        byte = entry[at++]!;
-        rel = (rel + 1) * 128 + (byte & 0x7f);
-      }
-      base = this.headerAt(pack, offset - rel, depth + 1);
-    } else if (typeCode === REF_DELTA) {
-      const baseOid = entry.toString('hex', at, at + 20);
-      at += 20;
-      base = this.header(baseOid);
-    } else return null;
+    if (back !== undefined) base = this.headerAt(pack, offset - back, depth + 1);
+    else if (baseOid !== undefined) base = this.header(baseOid);
+    else return null;
     // The delta's first bytes, inflated as far as the 512 bytes read allow: source size, target size.
     const head = inflateSync(entry.subarray(at), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     const sizes = varints(head, 2);

@@ -4,12 +4,9 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { applyDelta } from '../isomorphic/packs.js';
+import { applyDelta, entryHead, TYPES, varints } from '../isomorphic/packs.js';
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
-const TYPES: Record<number, string> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
-const OFS_DELTA = 6;
-const REF_DELTA = 7;
 const MAX_CHAIN = 64;
 /** Delta bases kept, by total size (a note blob rarely has a delta; a long chain shares its bases). */
 const BASE_CACHE_BYTES = 8 * 1024 * 1024;
@@ -98,35 +95,12 @@ export class PackReader {
     if (!found) return undefined;
     const p = found.pack;
     p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
-    const head = pread(p.pack, 64, found.offset);
-    let at = 0;
-    let byte = head[at++]!;
-    const typeCode = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80) {
-      byte = head[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { typeCode, size, back, baseOid, data: at } = entryHead(pread(p.pack, 64, found.offset));
     if (TYPES[typeCode]) return size;
-    if (size > limit) return undefined;
-    if (typeCode === OFS_DELTA) while (head[at++]! & 0x80);
-    else if (typeCode === REF_DELTA) at += 20;
-    else return undefined;
+    if (size > limit || (back === undefined && baseOid === undefined)) return undefined;
     const entry = pread(p.pack, size + 64 + (size >> 6) + 4096, found.offset + at);
-    const delta = inflateSync(entry);
-    let i = 0;
-    for (let n = 0; n < 2; n++) {
-      size = 0;
-      shift = 0;
-      do {
-        byte = delta[i++]!;
-        size += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      } while (byte & 0x80);
-    }
-    return size; // the second varint: the target's size
+    const sizes = varints(inflateSync(entry), 2);
+    return sizes ? sizes[1] : undefined; // the second varint: the target's size
   }
 
   /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
@@ -142,28 +116,11 @@ export class PackReader {
     if (cached) return cached;
     p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
     let head = pread(p.pack, 64, offset);
-    let at = 0;
-    let byte = head[at++]!;
-    const typeCode = (byte >> 4) & 7;
-    let size = byte & 15;
-    let shift = 4;
-    while (byte & 0x80) {
-      byte = head[at++]!;
-      size += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    }
+    const { typeCode, size, back, baseOid, data: at } = entryHead(head);
     let base: PackedObject | null = null;
-    if (typeCode === OFS_DELTA) {
-      byte = head[at++]!;
-      let rel = byte & 0x7f;
-      while (byte & 0x80) {
-        byte = head[at++]!;
-        rel = (rel + 1) * 128 + (byte & 0x7f);
-      }
-      base = this.readAt(p, offset - rel, depth + 1);
-    } else if (typeCode === REF_DELTA) {
-      const baseOid = head.toString('hex', at, at + 20);
-      at += 20;
+    if (back !== undefined) {
+      base = this.readAt(p, offset - back, depth + 1);
+    } else if (baseOid !== undefined) {
       base = this.read(baseOid, depth + 1);
       if (!base) throw new Error(`delta base ${baseOid} is not in a pack`);
     } else if (!TYPES[typeCode]) {
