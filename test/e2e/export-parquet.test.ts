@@ -3,38 +3,25 @@
 // carry their types (timestamps, integers, doubles, booleans, nulls). Expected values come from the
 // runs the test wrote, never from the exporter.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   addRecord,
   expectedPerAgentWeek,
-  type Given,
   PAY,
   perAgentWeek,
-  repoWith as repoWithRuns,
+  exportScratch,
   WEB,
 } from '../helpers/export-repos.js';
 import { BIN, cli, gitEnv } from '../helpers/repo.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-const repoWith = (name: string, runs: Given[]) => repoWithRuns(name, runs, cleanups);
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-log-parquet-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { defer, repoWith, tempDir } = exportScratch('agent-log-parquet-');
 
 async function duck() {
   const db = await (await DuckDBInstance.create(':memory:')).connect();
-  cleanups.push(() => db.closeSync());
+  defer(() => db.closeSync());
   return db;
 }
 

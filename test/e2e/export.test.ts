@@ -2,34 +2,21 @@
 // no server), which answers "cost and skipped checks per agent per week across both". The expected
 // answer is computed here from the records the test wrote, never from the exporter.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   addRecord,
-  type Given,
   expectedPerAgentWeek,
   PAY,
   perAgentWeek,
-  repoWith as repoWithRuns,
+  exportScratch,
   WEB,
 } from '../helpers/export-repos.js';
 import { cli, gitEnv } from '../helpers/repo.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
-const repoWith = (name: string, runs: Given[]) => repoWithRuns(name, runs, cleanups);
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-log-export-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { repoWith, tempDir } = exportScratch('agent-log-export-');
 
 describe('export to NDJSON, read by DuckDB', () => {
   test('cost and skipped checks per agent per week across two repositories', async () => {

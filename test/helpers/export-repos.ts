@@ -3,6 +3,10 @@
 // skipped checks per agent per week across both". The expected answer is computed from the runs
 // given here, never from the exporter.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { gitEnv, type TempRepo, tempRepo } from './repo.js';
 
@@ -46,6 +50,27 @@ export async function repoWith(name: string, runs: Given[], cleanups: (() => voi
     addRecord(repo, (await repo.git('rev-parse', 'HEAD')).trim(), g);
   }
   return repo;
+}
+
+/**
+ * A test file's scratch space: repositories with runs and temporary directories, all removed after
+ * each test.
+ */
+export function exportScratch(prefix: string) {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  return {
+    /** Run after the test, with the rest. */
+    defer: (fn: () => void) => void cleanups.push(fn),
+    repoWith: (name: string, runs: Given[]) => repoWith(name, runs, cleanups),
+    tempDir(): string {
+      const dir = mkdtempSync(join(tmpdir(), prefix));
+      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    },
+  };
 }
 
 const check = (name: string, kind: string, status: string) => ({ name, kind, status });
