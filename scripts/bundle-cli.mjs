@@ -10,16 +10,21 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
+/** What both bundles (the CLI and the index worker) are: minified CommonJS for Node 20, with maps. */
+const common = {
   bundle: true,
   minify: true,
   sourcemap: 'linked',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  outfile: 'dist/cli.cjs',
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.cjs',
   // Pure ASCII: the source is then a one-byte string (half the memory, no UTF-8 decoding at start).
   charset: 'ascii',
   // supplied by boot.ts: the bundle's own file URL (package root, templates)
@@ -40,15 +45,9 @@ rmSync('dist/cli.cjs.cache', { force: true });
 
 // The worker thread of a large cold index build (src/index/worker-build.ts), beside the CLI bundle.
 await build({
+  ...common,
   entryPoints: ['src/index/worker-entry.ts'],
-  bundle: true,
-  minify: true,
-  sourcemap: 'linked',
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
   outfile: 'dist/index-worker.cjs',
-  logLevel: 'warning',
   banner: { js: 'var __agentLogImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   define: { 'import.meta.url': '__agentLogImportMetaUrl' },
 });
