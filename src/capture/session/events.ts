@@ -82,8 +82,8 @@ export interface HookLine {
   payload: Record<string, unknown>;
 }
 
-/** A call's start as hook payloads or session files tell it: agent_id null unless given, `paths` only when there are some. */
-export function toolStartEvent(f: {
+/** What a call is, as hook payloads or session files tell it. */
+export interface CallFields {
   at: string;
   session_id: string;
   tool_use_id: string;
@@ -93,7 +93,10 @@ export function toolStartEvent(f: {
   cwd?: string | null;
   paths?: readonly string[] | null;
   agent_id?: string | null;
-}): SessionEvent {
+}
+
+/** A call's start: agent_id null unless given, `paths` only when there are some. */
+export function toolStartEvent(f: CallFields): SessionEvent {
   return {
     kind: 'tool-start',
     at: f.at,
@@ -112,19 +115,13 @@ export function toolStartEvent(f: {
  * A call known only by its outcome, with no timing of its own (an edit Cursor reported after the fact,
  * a line of Aider's history): its start and its end at one time.
  */
-export function untimedCall(f: {
-  at: string;
-  session_id: string;
-  tool_use_id: string;
-  tool: string;
-  input: Record<string, unknown>;
-  role: ToolRole;
-  cwd?: string | null;
-  paths?: readonly string[] | null;
-  ok: boolean;
-  output?: string | null;
-  exit_code?: number | null;
-}): SessionEvent[] {
+export function untimedCall(
+  f: CallFields & {
+    ok: boolean;
+    output?: string | null;
+    exit_code?: number | null;
+  },
+): SessionEvent[] {
   return [
     toolStartEvent(f),
     {
