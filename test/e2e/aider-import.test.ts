@@ -162,6 +162,13 @@ describe('import aider', () => {
     // Without --all: only the last session that did work.
     const last = JSON.parse((await cli(r, ['import', 'aider', file, '--json'], { env })).stdout);
     expect(last.id).toBe(records.at(-1).id);
+    // A copy holding only that session (a history cut or rotated) is still the same run.
+    const cut = join(r.dir, 'cut.md');
+    writeFileSync(cut, LAST);
+    const fromCut = JSON.parse((await cli(r, ['import', 'aider', cut, '--json'], { env })).stdout);
+    expect(fromCut.id).toBe(last.id);
+    expect(fromCut.agent.session_ids).toEqual(['aider-20240806084710']);
+    expect(fromCut.commands).toEqual(last.commands);
   });
 
   test('what is not an Aider history, and install aider, get one line and exit 2', async () => {

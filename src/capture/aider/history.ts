@@ -40,6 +40,8 @@ export type AiderItem =
 export interface AiderSession {
   /** Position in the file (0 = first session), counting every header. */
   index: number;
+  /** Sessions before this one in the file that started in the same second (usually 0). */
+  twin: number;
   /** The header's local wall-clock time, `YYYY-MM-DD HH:MM:SS`. */
   started: string;
   argv: string | null;
@@ -82,7 +84,7 @@ function usage(line: string): AiderItem | null {
 }
 
 /** What one tool line says, if it is one of the lines a record uses. */
-function toolLine(text: string): AiderItem | 'version' | 'argv' | null {
+function toolLine(text: string): AiderItem | 'version' | null {
   let m: RegExpExecArray | null;
   if ((m = /^Applied edit to (.+)$/.exec(text))) return { kind: 'edit', path: m[1]! };
   if (
@@ -146,7 +148,8 @@ export function parseAiderHistory(text: string): AiderSession[] {
     const header = HEADER.exec(line);
     if (header) {
       close();
-      s = { index: sessions.length, started: header[1]!, argv: null, version: null, items: [] };
+      const twin = sessions.filter((x) => x.started === header[1]).length;
+      s = { index: sessions.length, twin, started: header[1]!, argv: null, version: null, items: [] };
       sessions.push(s);
       continue;
     }
@@ -210,7 +213,6 @@ export function parseAiderHistory(text: string): AiderSession[] {
     if (!tool) continue;
     const item = toolLine(text);
     if (item === 'version') s.version = text.slice('Aider v'.length);
-    else if (item === 'argv') s.argv = text;
     else if (item) s.items.push(item);
     else if (s.argv === null && s.items.length === 0 && /(?:^|[/\\])aider(?:\.exe)?(?:\s|$)/.test(text))
       s.argv = text;
@@ -265,10 +267,12 @@ const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p)
 /**
  * The session as events of the shared model. Only the header has a time; an event takes the time of
  * the last Aider commit before it that the repository knows (so a session's span reaches its commits),
- * else the header's. Calls get ids from their position (`aider-<session>-<n>`); they carry no timing.
+ * else the header's. Calls get ids from the session's and their order (`aider-<start>-<n>`); they carry no timing.
  */
 export function aiderEvents(s: AiderSession, clock: AiderClock): AiderEvents {
-  const sessionId = `aider-${s.started.replace(/[^0-9]/g, '')}-${s.index}`;
+  // Named by its start (and its rank among sessions started in the same second), not by its place in
+  // the file: the same session imported from a copy or a longer file is the same run.
+  const sessionId = `aider-${s.started.replace(/[^0-9]/g, '')}${s.twin ? `-${s.twin}` : ''}`;
   const start = clock.start(s.started);
   let at = start;
   let model: string | null = s.items.find((i) => i.kind === 'model')?.model ?? null;
@@ -284,7 +288,7 @@ export function aiderEvents(s: AiderSession, clock: AiderClock): AiderEvents {
     paths: string[] | undefined,
     end: { ok: boolean; exit_code?: number | null; output?: string | null },
   ) => {
-    const tool_use_id = `aider-${s.index}-${++n}`;
+    const tool_use_id = `${sessionId}-${++n}`;
     events.push(...untimedCall({ at, session_id: sessionId, tool_use_id, tool, input, role, paths, ...end }));
   };
   const usage = new Map<string, { input: number; output: number; usd: number | null; messages: number }>();
