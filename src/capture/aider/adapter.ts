@@ -60,8 +60,11 @@ export const aider: AgentAdapter = {
     if (!last) throw new UsageError(`${path}: no Aider session in it did any work`);
     return imported(last, root, new Map(), redact);
   },
-  sessionCommits(path) {
-    return readHistory(path).flatMap((s) => s.items.flatMap((i) => (i.kind === 'commit' ? [i.short] : [])));
+  sessionCommits(path, all) {
+    const worked = readHistory(path).filter(sessionDidWork);
+    return (all ? worked : worked.slice(-1)).flatMap((s) =>
+      s.items.flatMap((i) => (i.kind === 'commit' ? [i.short] : [])),
+    );
   },
   importSessions(path, root, commits) {
     const worked = readHistory(path).filter(sessionDidWork);

@@ -75,8 +75,11 @@ export interface AgentAdapter {
     root: string | null,
     commits: SessionCommits,
   ): ((redact: (text: string) => string) => ImportedSession)[];
-  /** Abbreviated ids of the commits the session file says the agent made (for importSessions). */
-  sessionCommits?(path: string): string[];
+  /**
+   * Abbreviated ids of the commits the session file says the agent made (for importSessions): of
+   * every session that did work with `all`, else of the last one.
+   */
+  sessionCommits?(path: string, all: boolean): string[];
   /** The session file of a session whose hooks did not name it, if it can be found. */
   findSessionFile?(sessionId: string, firstAt: string): string | null;
   /**

@@ -46,7 +46,7 @@ export async function importSessionFile(
     return [
       await importOne(repo, path, now, agent, opts, (redact) => adapter.importFile(path, root, redact)),
     ];
-  const commits = await resolveCommits(repo.engine, adapter.sessionCommits?.(path) ?? []);
+  const commits = await resolveCommits(repo.engine, adapter.sessionCommits?.(path, opts.all ?? false) ?? []);
   const sessions = adapter.importSessions(path, root, commits);
   const chosen = opts.all ? sessions : sessions.slice(-1);
   if (opts.commit && chosen.length > 1)
