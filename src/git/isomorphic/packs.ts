@@ -15,6 +15,36 @@ const REF_DELTA = 7;
 /** Delta bases kept in memory, by total size: long delta chains share most of their bases. */
 const BASE_CACHE_BYTES = 32 * 1024 * 1024;
 
+/**
+ * Delta bases already inflated, by `pack:offset`, within a byte budget: an object over an eighth of it
+ * is not kept, and the oldest entries go first when the total is over. Both pack readers use it.
+ */
+export class BaseCache<V extends { content: Buffer }> {
+  private readonly entries = new Map<string, V>();
+  private bytes = 0;
+  constructor(private readonly budget: number) {}
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  remember(key: string, value: V): void {
+    if (value.content.length > this.budget / 8) return;
+    this.entries.set(key, value);
+    this.bytes += value.content.length;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      this.entries.delete(k);
+      this.bytes -= v.content.length;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}
+
 interface Pack {
   name: string;
   count: number;
@@ -218,8 +248,7 @@ export function applyDelta(delta: Buffer, base: Buffer): Buffer {
 export class Packs {
   private packs: Pack[] = [];
   private known = new Set<string>();
-  private readonly bases = new Map<string, RawObject>();
-  private baseBytes = 0;
+  private readonly bases = new BaseCache<RawObject>(BASE_CACHE_BYTES);
 
   constructor(private readonly objectsDir: string) {}
 
@@ -308,7 +337,7 @@ export class Packs {
     const obj: RawObject = base
       ? { type: base.type, content: applyDelta(data, base.content) }
       : { type: TYPES[typeCode]!, content: data };
-    this.remember(key, obj);
+    this.bases.remember(key, obj);
     return obj;
   }
 
@@ -340,17 +369,6 @@ export class Packs {
     const sizes = varints(head, 2);
     const type = (await base)?.type;
     return sizes && type ? { type, size: sizes[1]! } : null;
-  }
-
-  private remember(key: string, obj: RawObject) {
-    if (obj.content.length > BASE_CACHE_BYTES / 8) return;
-    this.bases.set(key, obj);
-    this.baseBytes += obj.content.length;
-    for (const [k, v] of this.bases) {
-      if (this.baseBytes <= BASE_CACHE_BYTES) break;
-      this.bases.delete(k);
-      this.baseBytes -= v.content.length;
-    }
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
 import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
-import { applyDelta, entryHead, TYPES, varints } from '../isomorphic/packs.js';
+import { applyDelta, BaseCache, entryHead, TYPES, varints } from '../isomorphic/packs.js';
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
 const MAX_CHAIN = 64;
@@ -33,8 +33,7 @@ function pread(fd: number, length: number, position: number): Buffer {
 
 export class PackReader {
   private packs: PackFile[] | null = null;
-  private readonly bases = new Map<string, PackedObject>();
-  private baseBytes = 0;
+  private readonly bases = new BaseCache<PackedObject>(BASE_CACHE_BYTES);
 
   constructor(private readonly objectsDir: string) {}
 
@@ -143,15 +142,7 @@ export class PackReader {
     const obj = base
       ? { type: base.type, content: applyDelta(data, base.content) }
       : { type: TYPES[typeCode]!, content: data };
-    if (obj.content.length <= BASE_CACHE_BYTES / 8) {
-      this.bases.set(key, obj);
-      this.baseBytes += obj.content.length;
-      for (const [k, v] of this.bases) {
-        if (this.baseBytes <= BASE_CACHE_BYTES) break;
-        this.bases.delete(k);
-        this.baseBytes -= v.content.length;
-      }
-    }
+    this.bases.remember(key, obj);
     return obj;
   }
 
@@ -162,6 +153,5 @@ export class PackReader {
     }
     this.packs = null;
     this.bases.clear();
-    this.baseBytes = 0;
   }
 }
