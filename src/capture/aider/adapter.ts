@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../../errors.js';
 import type { AgentAdapter, ImportedSession, SessionCommits } from '../session/adapter.js';
 import { foldSession } from '../session/fold.js';
-import { type AiderSession, aiderEvents, parseAiderHistory, sessionDidWork, sessionRoot } from './history.js';
+import { type AiderSession, aiderEvents, parseAiderHistory, sessionDidWork } from './history.js';
 
 /** `2024-08-05 19:33:32` at a `+0200`-style offset (null: this machine's zone) as an ISO instant. */
 export function localToIso(local: string, tz: string | null): string {
@@ -20,11 +20,14 @@ export function localToIso(local: string, tz: string | null): string {
   return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60_000).toISOString();
 }
 
-function readHistory(path: string): AiderSession[] {
+/** The sessions of a history that did work (an error when there are none, or it is no history). */
+function workedSessions(path: string): AiderSession[] {
   const sessions = parseAiderHistory(readFileSync(path, 'utf8'));
   if (sessions.length === 0)
     throw new UsageError(`${path}: not an Aider chat history (no "# aider chat started at" line)`);
-  return sessions;
+  const worked = sessions.filter(sessionDidWork);
+  if (!worked.length) throw new UsageError(`${path}: no Aider session in it did any work`);
+  return worked;
 }
 
 function imported(
@@ -35,12 +38,17 @@ function imported(
 ): ImportedSession {
   const named = s.items.flatMap((i) => (i.kind === 'commit' ? [commits.get(i.short)] : []));
   const tz = named.find((c) => c)?.tz ?? null;
-  const { sessionId, events, cost } = aiderEvents(s, {
+  const {
+    sessionId,
+    events,
+    cost,
+    root: cwd,
+  } = aiderEvents(s, {
     start: (local) => localToIso(local, tz),
     commitTime: (short) => commits.get(short)?.at ?? null,
   });
   // Aider's paths are relative to the repository it ran in; absolute ones are that machine's.
-  const facts = foldSession(events, { root, cwd: sessionRoot(s) ?? root, redact });
+  const facts = foldSession(events, { root, cwd: cwd ?? root, redact });
   // Its own commits, less those /undo took back: the run's commits when the repository has them.
   const undone = new Set(s.items.flatMap((i) => (i.kind === 'undo' ? [i.short] : [])));
   const made = s.items.flatMap((i) =>
@@ -54,22 +62,15 @@ export const aider: AgentAdapter = {
   label: 'Aider',
   journalEvents: () => [],
   sessionFileFacts: () => ({ cost: null, version: null }),
-  importFile(path, root, redact) {
-    const worked = readHistory(path).filter(sessionDidWork);
-    const last = worked.at(-1);
-    if (!last) throw new UsageError(`${path}: no Aider session in it did any work`);
-    return imported(last, root, new Map(), redact);
-  },
-  sessionCommits(path, all) {
-    const worked = readHistory(path).filter(sessionDidWork);
-    return (all ? worked : worked.slice(-1)).flatMap((s) =>
-      s.items.flatMap((i) => (i.kind === 'commit' ? [i.short] : [])),
+  // Not called while importSessions exists; kept for the interface: the last session, unzoned.
+  importFile: (path, root, redact) => imported(workedSessions(path).at(-1)!, root, new Map(), redact),
+  async importSessions(path, root, { all, commits }) {
+    const worked = workedSessions(path);
+    const chosen = all ? worked : worked.slice(-1);
+    const found = await commits(
+      chosen.flatMap((s) => s.items.flatMap((i) => (i.kind === 'commit' ? [i.short] : []))),
     );
-  },
-  importSessions(path, root, commits) {
-    const worked = readHistory(path).filter(sessionDidWork);
-    if (!worked.length) throw new UsageError(`${path}: no Aider session in it did any work`);
-    return worked.map((s) => (redact: (text: string) => string) => imported(s, root, commits, redact));
+    return chosen.map((s) => (redact: (text: string) => string) => imported(s, root, found, redact));
   },
   installer: () => import('./install-command.js'),
 };

@@ -291,7 +291,7 @@ export function aiderEvents(s: AiderSession, clock: AiderClock): AiderEvents {
     const tool_use_id = `${sessionId}-${++n}`;
     events.push(...untimedCall({ at, session_id: sessionId, tool_use_id, tool, input, role, paths, ...end }));
   };
-  const usage = new Map<string, { input: number; output: number; usd: number | null; messages: number }>();
+  const usage = new Map<string, ModelUsage>();
   for (const item of s.items) {
     switch (item.kind) {
       case 'model':
@@ -328,17 +328,13 @@ export function aiderEvents(s: AiderSession, clock: AiderClock): AiderEvents {
         break;
       }
       case 'usage': {
-        const u = (usage.get(model ?? 'unknown') ?? { input: 0, output: 0, usd: 0, messages: 0 }) as {
-          input: number;
-          output: number;
-          usd: number | null;
-          messages: number;
-        };
+        const key = model ?? 'unknown';
+        const u: ModelUsage = usage.get(key) ?? { input: 0, output: 0, usd: 0, messages: 0 };
         u.input += item.sent;
         u.output += item.received;
         u.usd = u.usd === null || item.usd === null ? null : u.usd + item.usd;
         u.messages++;
-        usage.set(model ?? 'unknown', u);
+        usage.set(key, u);
         break;
       }
     }
@@ -348,9 +344,15 @@ export function aiderEvents(s: AiderSession, clock: AiderClock): AiderEvents {
 }
 
 /** Aider prints its own price of every message (litellm's table): the record keeps those dollars. */
-function reportedCost(
-  usage: Map<string, { input: number; output: number; usd: number | null; messages: number }>,
-): SessionCost | null {
+/** What one model's requests in a session came to, as Aider printed them (usd null: one had no price). */
+interface ModelUsage {
+  input: number;
+  output: number;
+  usd: number | null;
+  messages: number;
+}
+
+function reportedCost(usage: Map<string, ModelUsage>): SessionCost | null {
   if (usage.size === 0) return null;
   const round = (v: number) => Math.round(v * 1e6) / 1e6;
   const total = zeroTokens();

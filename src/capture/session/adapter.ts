@@ -67,19 +67,15 @@ export interface AgentAdapter {
    */
   importFile(path: string, root: string | null, redact?: (text: string) => string): ImportedSession;
   /**
-   * For a file that holds many sessions (Aider's chat history): each session that did work, as its
-   * own import. `commits`: the commits of sessionCommits() that the repository has.
+   * For a file that holds many sessions (Aider's chat history): the last session that did work, or
+   * with `all` each of them, as its own import. `commits` looks up, in the repository, the commits
+   * the chosen sessions say the agent made (abbreviated ids as logged).
    */
   importSessions?(
     path: string,
     root: string | null,
-    commits: SessionCommits,
-  ): ((redact: (text: string) => string) => ImportedSession)[];
-  /**
-   * Abbreviated ids of the commits the session file says the agent made (for importSessions): of
-   * every session that did work with `all`, else of the last one.
-   */
-  sessionCommits?(path: string, all: boolean): string[];
+    opts: { all: boolean; commits: (shorts: readonly string[]) => Promise<SessionCommits> },
+  ): Promise<((redact: (text: string) => string) => ImportedSession)[]>;
   /** The session file of a session whose hooks did not name it, if it can be found. */
   findSessionFile?(sessionId: string, firstAt: string): string | null;
   /**

@@ -46,13 +46,14 @@ export async function importSessionFile(
     return [
       await importOne(repo, path, now, agent, opts, (redact) => adapter.importFile(path, root, redact)),
     ];
-  const commits = await resolveCommits(repo.engine, adapter.sessionCommits?.(path, opts.all ?? false) ?? []);
-  const sessions = adapter.importSessions(path, root, commits);
-  const chosen = opts.all ? sessions : sessions.slice(-1);
-  if (opts.commit && chosen.length > 1)
-    throw new UsageError(`--commit names one commit, but ${path} holds ${chosen.length} sessions`);
+  const sessions = await adapter.importSessions(path, root, {
+    all: opts.all ?? false,
+    commits: (shorts) => resolveCommits(repo.engine, shorts),
+  });
+  if (opts.commit && sessions.length > 1)
+    throw new UsageError(`--commit names one commit, but ${path} holds ${sessions.length} sessions`);
   const out: SessionSealOutcome[] = [];
-  for (const session of chosen) out.push(await importOne(repo, path, now, agent, opts, session));
+  for (const session of sessions) out.push(await importOne(repo, path, now, agent, opts, session));
   return out;
 }
 
