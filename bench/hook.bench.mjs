@@ -144,7 +144,11 @@ const bigRead = (dir, n) =>
   });
 
 const guardedPayload = (n) =>
-  JSON.stringify({ ...JSON.parse(payload(guarded.dir, n)), session_id: 'bench-guard', transcript_path: guarded.transcript });
+  JSON.stringify({
+    ...JSON.parse(payload(guarded.dir, n)),
+    session_id: 'bench-guard',
+    transcript_path: guarded.transcript,
+  });
 const t = { node: [], small: [], large: [], big: [], guard: [] };
 for (let i = 0; i < RUNS; i++) {
   t.node.push(timed(small, ['-e', '0']));
