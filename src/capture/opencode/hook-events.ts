@@ -4,11 +4,12 @@
 // session.status, session.error, session.deleted, server.instance.disposed) and its hooks with their
 // `input`/`output` (chat.message, tool.execute.before, tool.execute.after). A call is known by its
 // callID: the finished tool part (message.part.updated) is the authority on how it ended; the
-// tool.execute hooks stand in for it when it never came. Times are the journal's (when the hook ran);
-// a call's duration is OpenCode's own. Calls and usage of a subagent (a child session the plugin
+// tool.execute hooks stand in for it when it never came. Times are when OpenCode told the plugin (its
+// `at`; else when the hook ran);
+// a call ends OpenCode's own duration after it started. Calls and usage of a subagent (a child session the plugin
 // folds into its parent) carry its id in `agent_id`; its prompts are the parent's, not a person's. Pure.
 import type { HookLine, SessionEvent } from '../session/events.js';
-import { type Obj, obj, type OpencodeUsage, promptText, str, toolPartEvents, usageOf } from './parts.js';
+import { num, type Obj, obj, type OpencodeUsage, promptText, str, toolPartEvents, usageOf } from './parts.js';
 
 export interface OpencodeHookSession {
   events: SessionEvent[];
@@ -45,7 +46,10 @@ export function opencodeHookEvents(lines: readonly HookLine[]): OpencodeHookSess
     events.push({ kind: 'model', at, session_id, model: m });
   };
 
-  for (const { at, payload } of lines) {
+  for (const { at: ran, payload } of lines) {
+    // the plugin stamps when OpenCode told it; the journal line says when the hook ran
+    const told = str(payload.at);
+    const at = told && Number.isFinite(Date.parse(told)) ? told : ran;
     const name = str(payload.hook_event_name) ?? '';
     const session_id = str(payload.sessionID) ?? '';
     const agent_id = str(payload.agent_id);
@@ -161,7 +165,14 @@ function callEvents(id: string, c: Call): SessionEvent[] {
       c.before && !obj(state.input)
         ? { ...c.part.part, state: { ...state, input: c.before.args } }
         : c.part.part;
-    return toolPartEvents(part, { ...ctx, startAt: c.before?.at ?? c.part.at, endAt: c.part.at });
+    // OpenCode timed the call itself: it ended its own duration after it started
+    const time = obj(state.time);
+    const ms = (num(time?.end) ?? NaN) - (num(time?.start) ?? NaN);
+    const took = Number.isFinite(ms) && ms >= 0 ? ms : null;
+    const shift = (at: string, by: number) => new Date(Date.parse(at) + by).toISOString();
+    const startAt = c.before?.at ?? (took === null ? c.part.at : shift(c.part.at, -took));
+    const endAt = took === null ? c.part.at : shift(startAt, took);
+    return toolPartEvents(part, { ...ctx, startAt, endAt });
   }
   const start = c.before?.at ?? c.after?.at;
   if (!start) return [];

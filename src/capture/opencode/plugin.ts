@@ -80,7 +80,8 @@ export const GitAgentLog = async ({ directory, worktree }) => {
     if (typeof sessionID !== "string" || !sessionID) return Promise.resolve("")
     const root = rootOf(sessionID)
     roots.add(root)
-    const payload = { hook_event_name: name, sessionID: root, cwd, ...fields }
+    // when OpenCode told it: the hook may run a little later, behind this session's earlier hooks
+    const payload = { hook_event_name: name, sessionID: root, cwd, at: new Date().toISOString(), ...fields }
     if (root !== sessionID) payload.agent_id = sessionID
     const before = queues.get(root) || Promise.resolve()
     // an answer is wanted now: that hook does not wait its turn, later ones wait for it
