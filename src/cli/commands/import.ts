@@ -11,19 +11,19 @@ import { jsonText } from '../../record/display.js';
 
 export const command = 'import <agent> <files..>';
 export const describe =
-  "Build records from an agent's session files (claude-code, codex, gemini, cursor, copilot, aider)";
+  "Build records from an agent's session files (claude-code, codex, gemini, cursor, copilot, aider, opencode)";
 
 export const builder = (y: Argv) =>
   y
     .positional('agent', {
       type: 'string',
-      describe: 'claude-code | codex | gemini | cursor | copilot | aider',
+      describe: 'claude-code | codex | gemini | cursor | copilot | aider | opencode',
     })
     .positional('files', {
       type: 'string',
       array: true,
       describe:
-        'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini), agent-transcripts/<id>/<id>.jsonl (cursor), session-state/<id>/events.jsonl (copilot), .aider.chat.history.md (aider)',
+        'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini), agent-transcripts/<id>/<id>.jsonl (cursor), session-state/<id>/events.jsonl (copilot), .aider.chat.history.md (aider), opencode export .json or run --format json .jsonl (opencode)',
     })
     .option('json', { type: 'boolean', default: false, describe: 'print the records' })
     .option('all', {
