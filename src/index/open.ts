@@ -8,7 +8,7 @@ import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { oversizedNoteBody } from '../record/note-lines.js';
 import { indexDir } from '../journal/paths.js';
 import { NOTES_REF, readNoteBlobs } from '../store/notes.js';
-import { readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
+import { type IndexVisitor, readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
@@ -16,7 +16,7 @@ import { coldBuildInWorker } from './worker-build.js';
 export const INDEX_FILE = 'records.v1';
 
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
-const BATCH = Number(process.env.CB2_BATCH) || 250;
+const BATCH = 250;
 
 export interface OpenIndexOptions {
   /** Called as notes are read during a build or update: (done, total). */
@@ -68,16 +68,25 @@ export async function updateIndex(
  * the file. A cold build of many notes spills each batch's record JSON (most of an index's size) to
  * a scratch file and reads it back while writing, so memory holds only the small per-entry fields.
  * False when the file cannot be written (the caller works from openIndex in memory).
+ *
+ * A `visitor` is handed the entries as a build or update writes them, newest first; when it was
+ * (its `warnings` are set on return) the caller has its answer without reading the file.
  */
-export async function refreshIndexFile(engine: GitEngine, opts: OpenIndexOptions = {}): Promise<boolean> {
+export async function refreshIndexFile(
+  engine: GitEngine,
+  opts: OpenIndexOptions = {},
+  visitor?: IndexVisitor,
+): Promise<boolean> {
   const tip = await engine.readRef(opts.ref ?? NOTES_REF);
   const path = indexPath(engine);
   const head = readIndexHeader(path);
   if (head && head.tip === tip) return true;
   const stored = head ? readIndexFile(path) : null;
-  if (stored || !tip) return writeIndexFile(path, await updateIndex(engine, stored, tip, opts));
+  if (stored || !tip)
+    return writeIndexFile(path, await updateIndex(engine, stored, tip, opts), undefined, visitor);
+  // (A worker's entries stay in the worker: the caller reads the file it wrote.)
   const inWorker = await coldBuildInWorker(engine, tip, opts);
-  return inWorker ?? coldBuildFile(engine, tip, opts);
+  return inWorker ?? coldBuildFile(engine, tip, opts, visitor);
 }
 
 /** Build the index file of `tip` from nothing (no index, or one of another format). */
@@ -85,6 +94,7 @@ export async function coldBuildFile(
   engine: GitEngine,
   tip: string,
   opts: OpenIndexOptions = {},
+  visitor?: IndexVisitor,
 ): Promise<boolean> {
   const path = indexPath(engine);
   const newTree = (await engine.readCommit(tip)).tree;
@@ -93,7 +103,7 @@ export async function coldBuildFile(
     const data = emptyIndex();
     await applyInBatches(engine, data, changes, opts.onProgress);
     data.tip = tip;
-    return writeIndexFile(path, data);
+    return writeIndexFile(path, data, undefined, visitor);
   }
   const spill = openSpill(path);
   if (!spill) return false;
@@ -102,7 +112,7 @@ export async function coldBuildFile(
     data.entries = new TrackedMap();
     await applyInBatches(engine, data, changes, opts.onProgress, () => spill.put(data));
     data.tip = tip;
-    return writeIndexFile(path, data, spill.json);
+    return writeIndexFile(path, data, spill.json, visitor);
   } finally {
     spill.close();
   }
@@ -183,7 +193,7 @@ async function applyInBatches(
   const added = (b: number) => batches[b]!.flatMap((c) => c.added);
   // Many notes (a cold build): every added blob is read ahead in one pass, in batch order.
   const bulk =
-    changes.length >= BULK_FROM && engine.readBlobTexts
+    changes.length >= (Number(process.env.AGENT_LOG_INDEX_BULK_FROM) || BULK_FROM) && engine.readBlobTexts
       ? engine.readBlobTexts(
           changes.flatMap((c) => c.added),
           { maxBytes: MAX_NOTE_BYTES, scratchDir: indexDir(engine.location.commonDir) },
@@ -214,7 +224,8 @@ async function applyInBatches(
   }
 }
 
-/** Notes read from this many changes on go through the engine's one-pass bulk reader, if it has one. */
+/** From this many changed notes on, they are read through the engine's one-pass bulk reader, if it
+ * has one (it costs a process of its own). AGENT_LOG_INDEX_BULK_FROM overrides it (tests). */
 const BULK_FROM = 1000;
 
 /** Blob texts as readNoteBlobs gives them: missing ones absent, oversized ones as one invalid line. */
