@@ -21,6 +21,7 @@ const COPILOT_TOOLS: Record<string, string> = {
 export function guardView(agent: string, event: string, payload: Obj): GuardView | null {
   if (agent === 'cursor') return cursorView(event, payload);
   if (agent === 'copilot') return copilotView(event, payload);
+  if (agent === 'opencode') return opencodeView(event, payload);
   return { eventName: event, payload };
 }
 
@@ -123,5 +124,73 @@ function copilotView(event: string, p: Obj): GuardView | null {
       return { eventName: 'SessionEnd', payload: base };
     default:
       return { eventName: event, payload: base };
+  }
+}
+
+// OpenCode (our plugin's envelopes, capture/opencode/plugin.ts): tool.execute.before is the call, the
+// finished tool part its result (tool.execute.after is not fired by every build, so it is skipped, as
+// are a subagent's session start and stop).
+const OPENCODE_TOOLS: Record<string, string> = {
+  bash: 'Bash',
+  read: 'Read',
+  edit: 'Edit',
+  multiedit: 'Edit',
+  write: 'Write',
+  patch: 'apply_patch',
+};
+
+function opencodeTool(tool: string, args: Obj): { tool_name: string; tool_input: Obj } {
+  const name = OPENCODE_TOOLS[tool] ?? tool;
+  if (name === 'Bash') return { tool_name: name, tool_input: { command: args.command, cwd: args.workdir } };
+  if (name === 'apply_patch') return { tool_name: name, tool_input: { input: args.patchText } };
+  return { tool_name: name, tool_input: { ...args, file_path: args.filePath ?? args.file_path } };
+}
+
+function opencodeView(event: string, p: Obj): GuardView | null {
+  const base = { ...p, session_id: str(p.sessionID), cwd: str(p.cwd) };
+  const sub = str(p.agent_id) !== null;
+  switch (event) {
+    case 'tool.execute.before': {
+      const input = obj(p.input) ?? {};
+      return {
+        eventName: 'PreToolUse',
+        payload: {
+          ...base,
+          tool_use_id: input.callID,
+          ...opencodeTool(str(input.tool) ?? '', obj(p.args) ?? {}),
+        },
+      };
+    }
+    case 'message.part.updated': {
+      const part = obj(obj(p.properties)?.part) ?? {};
+      const state = obj(part.state) ?? {};
+      const failed = state.status === 'error';
+      const meta = obj(state.metadata) ?? {};
+      return {
+        eventName: failed ? 'PostToolUseFailure' : 'PostToolUse',
+        payload: {
+          ...base,
+          tool_use_id: part.callID,
+          ...opencodeTool(str(part.tool) ?? '', obj(state.input) ?? {}),
+          tool_response: { exit_code: meta.exit ?? meta.exitCode, output: state.output },
+          error: state.error,
+        },
+      };
+    }
+    case 'chat.message': {
+      const parts = Array.isArray(obj(p.output)?.parts) ? (obj(p.output)!.parts as unknown[]) : [];
+      const prompt = parts.map((x) => str(obj(x)?.text) ?? '').join('\n');
+      return sub ? null : { eventName: 'UserPromptSubmit', payload: { ...base, prompt } };
+    }
+    case 'session.created':
+      return sub ? null : { eventName: 'SessionStart', payload: base };
+    case 'session.idle':
+    case 'session.status':
+      return sub ? null : { eventName: 'Stop', payload: base };
+    case 'server.instance.disposed':
+    case 'session.deleted':
+      return sub ? null : { eventName: 'SessionEnd', payload: base };
+    default:
+      return null;
   }
 }
