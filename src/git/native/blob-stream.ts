@@ -4,7 +4,7 @@
 // few-kilobyte chunks, each its own stream event and copy: about 0.3 s of CPU for 10k notes, against
 // 0.06 s this way (decoding included). The file is unlinked as soon as git has it open, so nothing
 // is left behind whatever happens; its pages are the kernel's, not this process's memory.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitError } from '../../errors.js';
@@ -40,6 +40,8 @@ export class BlobTextStream implements BlobTextReader {
     const path = join(scratchDir, `blobs.${process.pid}.${Date.now()}.tmp`);
     this.fd = openSync(path, 'w+', 0o600);
     try {
+      // Loaded at the first git started, not at start-up (repo.ts says why).
+      const { spawn } = process.getBuiltinModule('node:child_process');
       this.child = spawn('git', ['cat-file', '--batch', '--buffer'], {
         cwd,
         env: gitSpawnEnv(),
