@@ -31,13 +31,7 @@ import {
   type IndexEntry,
 } from './model.js';
 
-export {
-  lookupEntries,
-  lookupIsCurrent,
-  lookupPath,
-  type LookupKey,
-  type LookupResult,
-} from './lookup-file.js';
+export { lookupEntries, lookupPath, type LookupKey, type LookupResult } from './lookup-file.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
 

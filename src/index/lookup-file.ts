@@ -12,45 +12,6 @@ export function lookupPath(indexFile: string): string {
   return `${indexFile}.at`;
 }
 
-/**
- * Whether the index at `indexFile` describes notes tip `tip` and has the lookup file that matches
- * it: what lookupEntries needs to answer without reading the rest (checked from the two headers).
- */
-export function lookupIsCurrent(indexFile: string, tip: string | null): boolean {
-  let fd: number;
-  let size: number;
-  let head: string | null;
-  try {
-    fd = openSync(indexFile, 'r');
-  } catch {
-    return false;
-  }
-  try {
-    size = fstatSync(fd).size;
-    head = readLineAt(fd, 0);
-  } catch {
-    return false;
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    const header = head === null ? null : JSON.parse(head);
-    if (header?.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION || (header.tip ?? null) !== tip)
-      return false;
-    const lfd = openSync(lookupPath(indexFile), 'r');
-    let meta;
-    try {
-      const line = readLineAt(lfd, 0);
-      meta = line === null ? null : JSON.parse(line);
-    } finally {
-      closeSync(lfd);
-    }
-    return meta?.format === LOOKUP_FORMAT && meta.version === 1 && meta.tip === tip && meta.size === size;
-  } catch {
-    return false;
-  }
-}
-
 export type LookupKey = { id: string; exact: boolean } | { commits: readonly string[] };
 
 export interface LookupResult {
