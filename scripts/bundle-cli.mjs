@@ -1,13 +1,13 @@
-// Bundle the CLI into one CommonJS file, dist/cli.cjs, started by dist/cli/boot.js through V8's code
-// cache. One file and no chunks: each command module stays lazy inside it (esbuild initialises a
-// dynamically imported module on first use), and the whole bundle compiles from one cache entry.
+// Bundle the CLI into one CommonJS file, dist/cli.cjs, and the read fast path into dist/read.cjs,
+// both started by dist/cli/boot.cjs through V8's code cache. One file each and no chunks: each command module stays lazy inside it (esbuild initialises a
+// dynamically imported module on first use), and a whole bundle compiles from one cache entry.
 // Then warm the cache: run the common commands once in a scratch repository and save what V8
 // compiled, so the first real run already starts from cached code.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /** What both bundles (the CLI and the index worker) are: minified CommonJS for Node 20, with maps. */
@@ -21,10 +21,9 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({
+/** A bundle boot.ts compiles through the code cache: pure ASCII, its own URL supplied by boot.ts. */
+const booted = {
   ...common,
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.cjs',
   // Pure ASCII: the source is then a one-byte string (half the memory, no UTF-8 decoding at start).
   charset: 'ascii',
   // supplied by boot.ts: the bundle's own file URL (package root, templates)
@@ -35,13 +34,34 @@ await build({
   // (src/export/library.ts), so every other command's bundle, code cache and start-up stay as they
   // were; listed here too so that a static import of one can never pull it into the bundle.
   external: ['hyparquet-writer', '@opentelemetry/*'],
+};
+
+/**
+ * esbuild leaves non-ASCII characters inside regular expression literals; as \u escapes they mean the
+ * same there (and in strings), and the whole source stays a one-byte string when boot.js reads it.
+ */
+function asciiOnly(file) {
+  const bundled = readFileSync(file, 'utf8');
+  const ascii = bundled.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== bundled) writeFileSync(file, ascii);
+  rmSync(`${file}.cache`, { force: true });
+}
+
+// The whole CLI, and the read fast path alone (show/log/query as read-argv.ts parses them): a
+// fraction of the CLI's code, so those commands read, deserialise and run less at every start.
+await build({ ...booted, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs' });
+asciiOnly('dist/cli.cjs');
+await build({ ...booted, entryPoints: ['src/cli/read-main.ts'], outfile: 'dist/read.cjs' });
+asciiOnly('dist/read.cjs');
+
+// What bin/ requires: boot.ts as CommonJS (no ES module loader at start), beside its tsc build.
+await build({
+  ...common,
+  entryPoints: ['src/cli/boot.ts'],
+  outfile: 'dist/cli/boot.cjs',
+  banner: { js: 'var __agentLogImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__agentLogImportMetaUrl' },
 });
-// esbuild leaves non-ASCII characters inside regular expression literals; as \u escapes they mean the
-// same there (and in strings), and the whole source stays a one-byte string when boot.js reads it.
-const bundled = readFileSync('dist/cli.cjs', 'utf8');
-const ascii = bundled.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-if (ascii !== bundled) writeFileSync('dist/cli.cjs', ascii);
-rmSync('dist/cli.cjs.cache', { force: true });
 
 // The worker thread of a large cold index build (src/index/worker-build.ts), beside the CLI bundle.
 await build({
@@ -72,7 +92,7 @@ if (process.env.AGENT_LOG_NO_WARM !== '1') {
     git('commit', '-q', '-m', 'warm');
     Object.assign(process.env, env);
     process.stdout.setMaxListeners(0); // each in-process run() listens for EPIPE
-    const { warmCodeCache } = await import(pathToFileURL(join(process.cwd(), 'dist/cli/boot.js')).href);
+    const { warmCodeCache } = createRequire(import.meta.url)('../dist/cli/boot.cjs');
     await warmCodeCache(
       [
         ['start', '--task', 'warm the code cache'],

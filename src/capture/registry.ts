@@ -7,6 +7,7 @@ import { codex } from './codex/adapter.js';
 import { copilot } from './copilot/adapter.js';
 import { cursor } from './cursor/adapter.js';
 import { gemini } from './gemini/adapter.js';
+import { opencode } from './opencode/adapter.js';
 import { AGENT_ALIASES, type AgentName } from './hook/agent-names.js';
 import type { AgentAdapter } from './session/adapter.js';
 
@@ -17,6 +18,7 @@ const ADAPTERS: Record<AgentName, AgentAdapter> = {
   cursor,
   copilot,
   aider,
+  opencode,
 };
 
 export { AGENT_NAMES, type AgentName } from './hook/agent-names.js';

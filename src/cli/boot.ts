@@ -1,67 +1,93 @@
-// Start the CLI from its single bundle (dist/cli.cjs) through V8's code cache: the bundle is compiled
-// from cached data when dist/cli.cjs.cache matches this node (most of start-up was compiling the
-// bundle's modules). A missing or rejected cache is written after the run, for the next one; the
-// build writes one after a warm-up of the common commands (scripts/bundle-cli.mjs).
+// Start the CLI from its bundles through V8's code cache. The common read invocations (read-argv.ts)
+// load only dist/read.cjs, the small read fast path; everything else loads dist/cli.cjs, the whole
+// CLI. Each bundle is compiled from cached data (<bundle>.cache) when it matches this node (most of
+// start-up was compiling); a missing or rejected cache is written after the run, for the next one,
+// and the build writes both after a warm-up of the common commands (scripts/bundle-cli.mjs).
+// bin/ requires the CommonJS build of this file (dist/cli/boot.cjs): no ES module loader at start.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { Context } from './context.js';
+import { parseReadInvocation, type ReadInvocation } from './read-argv.js';
 
 type RunFn = (argv: string[], overrides?: Partial<Context>) => Promise<number>;
+type RunReadFn = (invocation: ReadInvocation, overrides?: Partial<Context>) => Promise<number>;
 
-const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli.cjs');
-const CACHE = `${BUNDLE}.cache`;
+const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 // The parameters esbuild's CommonJS output expects, plus the stand-in for import.meta.url.
 const HEAD = '(function (exports, require, module, __filename, __dirname, __agentLogImportMetaUrl) {';
 
-interface Loaded {
-  run: RunFn;
+interface Loaded<T> {
+  exports: T;
   script: vm.Script;
   fromCache: boolean;
 }
 
-function load(): Loaded {
-  const source = readFileSync(BUNDLE, 'utf8');
+function load<T>(name: 'cli.cjs' | 'read.cjs'): Loaded<T> {
+  const bundle = join(DIST, name);
+  const source = readFileSync(bundle, 'utf8');
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(CACHE);
+    cachedData = readFileSync(`${bundle}.cache`);
   } catch {
     // no cache yet: compile from source
   }
-  const script = new vm.Script(`${HEAD}${source}\n})`, { filename: BUNDLE, cachedData });
-  const module = { exports: {} as { run: RunFn } };
+  const script = new vm.Script(`${HEAD}${source}\n})`, { filename: bundle, cachedData });
+  const module = { exports: {} as T };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE), pathToFileURL(BUNDLE).href);
+  wrapper(module.exports, createRequire(bundle), module, bundle, DIST, pathToFileURL(bundle).href);
   return {
-    run: module.exports.run,
+    exports: module.exports,
     script,
     fromCache: cachedData !== undefined && !script.cachedDataRejected,
   };
 }
 
-/** Write the code cache next to the bundle (atomically; a read-only install simply goes without). */
-export function saveCodeCache(script: vm.Script): void {
+/** Write a bundle's code cache next to it (atomically; a read-only install simply goes without). */
+function saveCodeCache(script: vm.Script, name: string): void {
+  const cache = `${join(DIST, name)}.cache`;
   try {
-    const tmp = `${CACHE}.${process.pid}.tmp`;
+    const tmp = `${cache}.${process.pid}.tmp`;
     writeFileSync(tmp, script.createCachedData());
-    renameSync(tmp, CACHE);
+    renameSync(tmp, cache);
   } catch {
     // not writable here: every run compiles from source, as without a cache
   }
 }
 
+/** The invocation the read fast path takes, or null (AGENT_LOG_SLOW_PATH=1 forces the full CLI). */
+function readInvocation(argv: string[], env: NodeJS.ProcessEnv): ReadInvocation | null {
+  return env.AGENT_LOG_SLOW_PATH === '1' ? null : parseReadInvocation(argv);
+}
+
 export async function boot(argv: string[]): Promise<number> {
-  const { run, script, fromCache } = load();
-  const code = await run(argv);
-  if (!fromCache) saveCodeCache(script);
+  const fast = readInvocation(argv, process.env);
+  if (fast) {
+    const { exports, script, fromCache } = load<{ runRead: RunReadFn }>('read.cjs');
+    const code = await exports.runRead(fast);
+    if (!fromCache) saveCodeCache(script, 'read.cjs');
+    return code;
+  }
+  const { exports, script, fromCache } = load<{ run: RunFn }>('cli.cjs');
+  const code = await exports.run(argv);
+  if (!fromCache) saveCodeCache(script, 'cli.cjs');
   return code;
 }
 
-/** For the build: run `commands` in one process (output discarded), then save the cache they warmed. */
+/** bin/git-agent-log: run the CLI on this process's arguments and set its exit code. */
+export function main(): void {
+  void boot(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/**
+ * For the build: run `commands` in one process (output discarded), each through the bundle boot()
+ * would load for it, then save the caches they warmed.
+ */
 export async function warmCodeCache(commands: string[][], cwd: string): Promise<void> {
-  const { run, script } = load();
   const { Writable } = await import('node:stream');
   const sink = () =>
     new Writable({
@@ -69,6 +95,19 @@ export async function warmCodeCache(commands: string[][], cwd: string): Promise<
         done();
       },
     });
-  for (const argv of commands) await run(argv, { cwd, out: sink(), err: sink() });
-  saveCodeCache(script);
+  let cli: Loaded<{ run: RunFn }> | undefined;
+  let read: Loaded<{ runRead: RunReadFn }> | undefined;
+  for (const argv of commands) {
+    const overrides = { cwd, out: sink(), err: sink() };
+    const fast = readInvocation(argv, process.env);
+    if (fast) {
+      read ??= load('read.cjs');
+      await read.exports.runRead(fast, overrides);
+    } else {
+      cli ??= load('cli.cjs');
+      await cli.exports.run(argv, overrides);
+    }
+  }
+  if (cli) saveCodeCache(cli.script, 'cli.cjs');
+  if (read) saveCodeCache(read.script, 'read.cjs');
 }

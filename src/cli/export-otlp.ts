@@ -3,7 +3,7 @@
 // ExportTraceServiceRequest per line, as the collector's otlpjsonfile receiver reads) to --output
 // or stdout.
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { ExportError, UsageError } from '../errors.js';
 import type { RowContext } from '../export/rows.js';
 import { runSpans } from '../export/spans.js';
 import type { RunRecord } from '../record/schema.js';
@@ -16,6 +16,7 @@ export interface OtlpArgs {
   header?: string[];
   output?: string;
   append: boolean;
+  retries?: number;
 }
 
 const PROTOCOLS = ['http/json', 'http/protobuf'] as const;
@@ -63,13 +64,28 @@ function withoutCredentials(url: URL, headers: Record<string, string>): string {
   return url.href;
 }
 
+/** A timeout variable in milliseconds, as the OpenTelemetry SDKs read it; unset or empty is null. */
+function envMs(env: NodeJS.ProcessEnv, name: string): number | null {
+  const text = env[name]?.trim();
+  if (!text) return null;
+  if (!/^\d+$/.test(text) || Number(text) === 0)
+    throw new UsageError(`${name}: expected a positive number of milliseconds, got '${text.slice(0, 40)}'`);
+  return Number(text);
+}
+
 export function checkOtlpArgs(argv: OtlpArgs & { format: string }): void {
   if (argv.format !== 'otlp') {
     if (argv.endpoint !== undefined) throw new UsageError('--endpoint is for --format otlp');
+    if (argv.retries !== undefined) throw new UsageError('--retries is for --format otlp');
     return;
   }
   if (argv.endpoint !== undefined && argv.output !== undefined)
     throw new UsageError('give --endpoint or --output, not both');
+  if (
+    argv.retries !== undefined &&
+    (!Number.isInteger(argv.retries) || argv.retries < 0 || argv.retries > 10)
+  )
+    throw new UsageError(`--retries: expected a whole number from 0 to 10, got '${argv.retries}'`);
 }
 
 export async function exportOtlp(argv: OtlpArgs, ctx: Context, records: RunRecord[], rowCtx: RowContext) {
@@ -109,12 +125,14 @@ export async function exportOtlp(argv: OtlpArgs, ctx: Context, records: RunRecor
             ? tracesUrl(env.OTEL_EXPORTER_OTLP_ENDPOINT, false)
             : null;
   const url = endpoint && withoutCredentials(endpoint, headers);
+  const timeoutMs =
+    envMs(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? envMs(env, 'OTEL_EXPORTER_OTLP_TIMEOUT') ?? 10_000;
 
   const traces: ReturnType<typeof runSpans>[] = records.map((r) => runSpans(r, rowCtx));
   for (const [i, t] of traces.entries())
     if (!t) ctx.warn(`run ${records[i]!.id} has no time at all: left out of the OTLP export`);
   const runs = traces.filter((t): t is NonNullable<typeof t> => t !== null);
-  const { batches, postRequest, serializeRequest } = await import('../export/otlp.js');
+  const { batches, postRequest, serializeRequest, DEFAULT_RETRY } = await import('../export/otlp.js');
   const requests = batches(runs);
   const version = packageVersion();
   const spans = runs.reduce((a, t) => a + t.length, 0);
@@ -122,9 +140,25 @@ export async function exportOtlp(argv: OtlpArgs, ctx: Context, records: RunRecor
 
   if (url) {
     let rejected = 0;
-    for (const req of requests)
-      rejected += (await postRequest({ url, protocol, headers }, serializeRequest(req, protocol, version)))
-        .rejectedSpans;
+    let retried = 0;
+    const policy = { ...DEFAULT_RETRY, retries: argv.retries ?? DEFAULT_RETRY.retries };
+    for (const [i, req] of requests.entries()) {
+      try {
+        const sent = await postRequest(
+          { url, protocol, headers, timeoutMs },
+          serializeRequest(req, protocol, version),
+          policy,
+        );
+        rejected += sent.rejectedSpans;
+        retried += sent.attempts - 1;
+      } catch (e) {
+        // Span ids are derived from the records, so sending everything again later duplicates nothing.
+        if (i && e instanceof ExportError)
+          throw new ExportError(`${e.message}; ${i} of ${requests.length} requests had been sent`);
+        throw e;
+      }
+    }
+    if (retried) ctx.warn(`the collector needed ${retried} retr${retried === 1 ? 'y' : 'ies'}`);
     if (rejected) ctx.warn(`the collector rejected ${rejected} of ${spans} spans`);
     ctx.err.write(`exported ${summary} to ${url}\n`);
     return;

@@ -1,13 +1,13 @@
 // The CLI entry: yargs wiring, lazy command loading, one top-level catch that turns typed errors
 // into one line on stderr and an exit code. Only bin/ sets the process exit code.
 import type { Argv } from 'yargs';
-import { isAgentLogError, UsageError } from '../errors.js';
-import { openRepo, type Repo } from '../git/repo.js';
-import { displayLine } from '../record/display.js';
+import { UsageError } from '../errors.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import type { Context } from './context.js';
+import { closeRepo, defaultContext as baseContext, exitOnClosedStdout, reportError } from './invoke.js';
 import { packageVersion } from './package-root.js';
 import { parseReadInvocation } from './read-argv.js';
+import { runReadIn } from './read-main.js';
 
 export interface CommandModule {
   command: string | string[];
@@ -17,33 +17,13 @@ export interface CommandModule {
   handler: (argv: any, ctx: Context) => Promise<number | undefined> | Promise<void> | number | undefined;
 }
 
-export function defaultContext(overrides: Partial<Context> = {}): Context {
-  let repo: Promise<Repo> | null = null;
-  const env = overrides.env ?? process.env;
-  const cwd = overrides.cwd ?? process.cwd();
-  const err = overrides.err ?? process.stderr;
-  const ctx: Context = {
-    cwd,
-    env,
-    out: process.stdout,
-    err,
-    isTTY: Boolean(process.stdout.isTTY),
-    now: () => new Date(),
-    repo: () => {
-      repo ??= openRepo(cwd, { engine: engineFlag, env, direct: directReads });
-      opened.set(ctx, repo);
-      return repo;
-    },
-    warn: (m) => err.write(`warning: ${displayLine(m)}\n`),
-    ...overrides,
-  };
-  return ctx;
-}
-
 let engineFlag: string | undefined;
 /** Set for the hand-parsed read commands: they read refs and objects from the git directory. */
 let directReads = false;
-const opened = new WeakMap<Context, Promise<Repo>>();
+
+export function defaultContext(overrides: Partial<Context> = {}): Context {
+  return baseContext(overrides, () => ({ engine: engineFlag, direct: directReads }));
+}
 
 async function load(name: string): Promise<CommandModule> {
   return COMMAND_MODULES[name]!();
@@ -51,14 +31,12 @@ async function load(name: string): Promise<CommandModule> {
 
 export async function run(argv: string[], overrides: Partial<Context> = {}): Promise<number> {
   const ctx = defaultContext(overrides);
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0); // `git agent-log log | head`
-  });
+  exitOnClosedStdout();
   try {
     // `show`/`log`/`query` in their common forms skip yargs (and its loading) altogether.
     const fast = ctx.env.AGENT_LOG_SLOW_PATH === '1' ? null : parseReadInvocation(argv);
     directReads = fast !== null;
-    if (fast) return (await (await load(fast.command)).handler(fast.args, ctx)) ?? 0;
+    if (fast) return await runReadIn(fast, ctx);
     return await runWithYargs(argv, ctx);
   } catch (e) {
     return reportError(ctx, e);
@@ -114,20 +92,6 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
   return code;
 }
 
-/** The one top-level catch: one line on stderr (and a hint), the error's exit code. */
-function reportError(ctx: Context, e: unknown): number {
-  if (isAgentLogError(e)) {
-    // Messages echo input (a revision, a path, a record's text): shown, never acted on.
-    ctx.err.write(`error: ${displayLine(e.message)}\n`);
-    if (e.hint) ctx.err.write(`hint: ${displayLine(e.hint)}\n`);
-    return e.exitCode;
-  }
-  const msg = e instanceof Error ? e.message : String(e);
-  ctx.err.write(`error: ${displayLine(msg.split('\n')[0] ?? '')}\n`);
-  if (ctx.env.AGENT_LOG_DEBUG && e instanceof Error) ctx.err.write(`${e.stack}\n`);
-  return 1;
-}
-
 /** `help [COMMAND]` is `[COMMAND] --help`, as in git-lfs and gh; an unknown COMMAND is a usage error. */
 function helpArgs(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
@@ -172,12 +136,4 @@ export function freeTextValues(argv: string[]): string[] {
     } else out.push(a);
   }
   return out;
-}
-
-async function closeRepo(ctx: Context) {
-  try {
-    await (await opened.get(ctx))?.engine.close();
-  } catch {
-    // never opened, or opening failed: nothing to close
-  }
 }

@@ -1,5 +1,4 @@
 // Page long output like git: through $GIT_PAGER, $PAGER or `less -FRX` when stdout is a terminal.
-import { spawn } from 'node:child_process';
 import type { Context } from './context.js';
 
 export function pagerCommand(ctx: Context, noPager: boolean): string | null {
@@ -17,6 +16,8 @@ export async function writePaged(ctx: Context, text: string, noPager: boolean): 
     return;
   }
   await new Promise<void>((resolve) => {
+    // node:child_process loads only when a pager starts (piped output, the common case, needs none).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn(pager, {
       shell: true,
       stdio: ['pipe', 'inherit', 'inherit'],

@@ -69,10 +69,68 @@ export interface Endpoint {
   url: string;
   protocol: Protocol;
   headers: Record<string, string>;
+  /** Per attempt (OTEL_EXPORTER_OTLP_TIMEOUT's meaning). */
+  timeoutMs: number;
 }
 
-/** POST one request; a refused connection, a timeout or a non-2xx answer is an ExportError. */
-export async function postRequest(endpoint: Endpoint, body: Uint8Array): Promise<{ rejectedSpans: number }> {
+/** How a failed request is tried again: OTLP/HTTP's retryable answers and lost connections. */
+export interface RetryPolicy {
+  retries: number;
+  /** The first wait; it doubles per attempt (with jitter) unless the collector says Retry-After. */
+  baseDelayMs: number;
+  /** No single wait is longer than this, Retry-After included. */
+  maxDelayMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+/** 429, 502, 503 and 504 are the answers OTLP/HTTP says to retry; everything else is final. */
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+class Attempt extends ExportError {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (value === null || !value.trim()) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * POST one request, trying again on a retryable answer, a refused or reset connection or a timeout
+ * (at most `policy.retries` more times, waiting as the collector asks or with exponential back-off).
+ * What still fails is one ExportError naming the last answer and how many attempts were made.
+ */
+export async function postRequest(
+  endpoint: Endpoint,
+  body: Uint8Array,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<{ rejectedSpans: number; attempts: number }> {
+  const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { ...(await postOnce(endpoint, body)), attempts: attempt + 1 };
+    } catch (e) {
+      if (!(e instanceof Attempt)) throw e;
+      if (!e.retryable || attempt >= policy.retries)
+        throw new ExportError(attempt ? `${e.message} (after ${attempt + 1} attempts)` : e.message);
+      const backoff = policy.baseDelayMs * 2 ** attempt * (0.5 + Math.random() / 2);
+      await sleep(Math.min(policy.maxDelayMs, e.retryAfterMs ?? backoff));
+    }
+  }
+}
+
+async function postOnce(endpoint: Endpoint, body: Uint8Array): Promise<{ rejectedSpans: number }> {
   const type = endpoint.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
   let res: Response;
   try {
@@ -80,18 +138,28 @@ export async function postRequest(endpoint: Endpoint, body: Uint8Array): Promise
       method: 'POST',
       headers: { ...endpoint.headers, 'content-type': type },
       body,
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(endpoint.timeoutMs),
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message ?? (e as Error).message;
-    throw new ExportError(`OTLP endpoint ${endpoint.url} not reachable: ${why}`);
+    const timedOut = (e as Error).name === 'TimeoutError';
+    const why = timedOut
+      ? `no answer in ${endpoint.timeoutMs} ms`
+      : (cause?.code ?? cause?.message ?? (e as Error).message);
+    throw new Attempt(`OTLP endpoint ${endpoint.url} not reachable: ${why}`, true);
   }
-  const answer = new Uint8Array(await res.arrayBuffer());
+  let answer: Uint8Array;
+  try {
+    answer = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new Attempt(`OTLP endpoint ${endpoint.url} broke off its answer: ${(e as Error).message}`, true);
+  }
   if (!res.ok) {
     const text = new TextDecoder().decode(answer.subarray(0, 300)).split('\n')[0]?.trim();
-    throw new ExportError(
+    throw new Attempt(
       `OTLP endpoint ${endpoint.url} answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${text && endpoint.protocol === 'http/json' ? `: ${text}` : ''}`,
+      RETRYABLE.has(res.status),
+      retryAfterMs(res.headers.get('retry-after')),
     );
   }
   const { JsonTraceSerializer, ProtobufTraceSerializer } = exportLibrary<typeof Transformer>(

@@ -1,5 +1,4 @@
 // Finding the repository around a directory and opening it with the chosen engine.
-import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RepoError, UsageError } from '../errors.js';
@@ -83,6 +82,9 @@ export function locateWithGit(cwd: string): RepoLocation {
     '--is-inside-work-tree',
     '--show-object-format',
   ];
+  // node:child_process (and the stream modules under it) loads only when git is started: a read
+  // answered from the git directory never pays for it.
+  const { execFileSync } = process.getBuiltinModule('node:child_process');
   let out: string;
   try {
     out = execFileSync('git', [...args, '--show-toplevel'], {

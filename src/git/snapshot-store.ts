@@ -5,7 +5,8 @@
 // so tracked content is never copied. A persistent private index per worktree keeps the stat data of
 // untracked files, so an unchanged file is not hashed again. The store is removed once no unsealed run
 // or session needs a start tree from it (records keep tree ids only, never these objects).
-import { createHash } from 'node:crypto';
+// node:crypto loads when a snapshot is taken, not at every start (read commands never hash).
+const createHash = (algorithm: string) => process.getBuiltinModule('node:crypto').createHash(algorithm);
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_LOG_DIR } from '../journal/paths.js';

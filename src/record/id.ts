@@ -1,5 +1,6 @@
 // Record IDs: random, lowercase, 10 characters of [0-9a-z] (~51 bits), resolvable by unique prefix.
-import { createHash, randomBytes } from 'node:crypto';
+// node:crypto loads when an ID is made, not when a reader merely checks one (it costs ~3 ms at start).
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
 export const ID_LENGTH = 10;
@@ -10,7 +11,7 @@ export function newRecordId(): string {
   // Rejection sampling keeps the distribution uniform over the 36 symbols.
   let out = '';
   while (out.length < ID_LENGTH) {
-    for (const byte of randomBytes(16)) {
+    for (const byte of crypto().randomBytes(16)) {
       if (byte < 252 && out.length < ID_LENGTH) out += ALPHABET[byte % 36];
     }
   }
@@ -29,7 +30,7 @@ export function looksLikeIdPrefix(s: string): boolean {
 
 /** A stable record ID for a run (same input, same ID), so sealing twice is idempotent. */
 export function runIdFor(seed: string): string {
-  const bytes = createHash('sha256').update(`agent-log:${seed}`).digest();
+  const bytes = crypto().createHash('sha256').update(`agent-log:${seed}`).digest();
   let out = '';
   for (const byte of bytes) {
     if (byte < 252 && out.length < ID_LENGTH) out += ALPHABET[byte % 36];

@@ -177,7 +177,7 @@ describe('install / uninstall cursor and copilot', () => {
     rmSync(join(repo.dir, '.cursor/hooks.json'));
   });
 
-  test('import of a Cursor or Copilot session file is a usage error (hooks record them)', async () => {
+  test('import cursor|copilot of a file in neither agent’s format is a usage error: exit 2, one line', async () => {
     repo.write('session.jsonl', '{}\n');
     for (const agent of ['cursor', 'copilot']) {
       const r = await cli(repo, ['import', agent, 'session.jsonl']);

@@ -26,9 +26,20 @@ interface Received {
   body: Buffer;
 }
 
-/** A local OTLP/HTTP endpoint on the loopback: records every request, answers `status`. */
-async function collector(status = 200): Promise<{ url: string; received: Received[] }> {
+interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A local OTLP/HTTP endpoint on the loopback: records every request and answers `status`, or what
+ * `answer(n)` says for the n-th request (0-based); `null` leaves that request unanswered.
+ */
+async function collector(
+  answer: number | ((n: number) => Answer | null) = 200,
+): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
+  const hanging: import('node:http').ServerResponse[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -39,12 +50,20 @@ async function collector(status = 200): Promise<{ url: string; received: Receive
         headers: req.headers,
         body: Buffer.concat(chunks),
       });
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? '{}' : '{"code":14,"message":"collector is overloaded"}');
+      const a = typeof answer === 'number' ? { status: answer } : answer(received.length - 1);
+      if (a === null) return void hanging.push(res);
+      res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
+      res.end(a.status === 200 ? '{}' : '{"code":14,"message":"collector is overloaded"}');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  cleanups.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const res of hanging) res.destroy();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
@@ -397,17 +416,81 @@ describe('export --format otlp', () => {
   test('an endpoint that answers 503 or is down: one line on stderr, exit 1', async () => {
     const repo = await twoRuns();
     const busy = await collector(503);
-    const r = await cli(repo, ['export', '--format', 'otlp', '--endpoint', busy.url]);
+    const r = await cli(repo, ['export', '--format', 'otlp', '--endpoint', busy.url, '--retries', '0']);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('503');
+    expect(busy.received).toHaveLength(1);
 
     const gone = await collector();
     await cleanups.pop()!(); // closes the server: its port now refuses connections
-    const down = await cli(repo, ['export', '--format', 'otlp', '--endpoint', gone.url]);
+    const down = await cli(repo, ['export', '--format', 'otlp', '--endpoint', gone.url, '--retries', '0']);
     expect(down.code).toBe(1);
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
     expect(down.stderr).toContain('not reachable');
+  }, 120_000);
+
+  test('429/503 are tried again as Retry-After asks, with the same body; 400 is final', async () => {
+    const repo = await twoRuns();
+    // Retry-After in both of its forms: delta-seconds, and an HTTP date already past.
+    const flaky = await collector((n) =>
+      n === 0
+        ? { status: 503, headers: { 'retry-after': '0' } }
+        : n === 1
+          ? { status: 429, headers: { 'retry-after': new Date(Date.now() - 5000).toUTCString() } }
+          : { status: 200 },
+    );
+    const ok = await cli(repo, ['export', '--format', 'otlp', '--endpoint', flaky.url]);
+    expect(ok.stderr).toContain('the collector needed 2 retries');
+    expect(ok.code).toBe(0);
+    expect(flaky.received).toHaveLength(3);
+    expect(flaky.received[1]!.body.equals(flaky.received[0]!.body)).toBe(true);
+    expect(flaky.received[2]!.body.equals(flaky.received[0]!.body)).toBe(true);
+
+    const full = await collector(() => ({ status: 429, headers: { 'retry-after': '0' } }));
+    const gaveUp = await cli(repo, ['export', '--format', 'otlp', '--endpoint', full.url, '--retries', '2']);
+    expect(gaveUp.code).toBe(1);
+    expect(full.received).toHaveLength(3);
+    expect(gaveUp.stderr.trim().split('\n')).toHaveLength(1);
+    expect(gaveUp.stderr).toContain('answered 429');
+    expect(gaveUp.stderr).toContain('after 3 attempts');
+
+    const refused = await collector(400);
+    const bad = await cli(repo, ['export', '--format', 'otlp', '--endpoint', refused.url]);
+    expect(bad.code).toBe(1);
+    expect(refused.received).toHaveLength(1);
+    expect(bad.stderr).toContain('answered 400');
+  }, 120_000);
+
+  test('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT bounds each attempt; a bad value or --retries is a usage error', async () => {
+    const repo = await twoRuns();
+    const silent = await collector(() => null);
+    const env = { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '400', OTEL_EXPORTER_OTLP_TIMEOUT: '999999' };
+    const r = await cli(repo, ['export', '--format', 'otlp', '--endpoint', silent.url, '--retries', '1'], {
+      env,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('no answer in 400 ms');
+    expect(r.stderr).toContain('after 2 attempts');
+    expect(silent.received).toHaveLength(2);
+
+    for (const [args, envBad, says] of [
+      [['--retries', '-1'], {}, '--retries'],
+      [['--retries', 'x'], {}, '--retries'],
+      [[], { OTEL_EXPORTER_OTLP_TIMEOUT: '10s' }, 'OTEL_EXPORTER_OTLP_TIMEOUT'],
+    ] as const) {
+      const u = await cli(repo, ['export', '--format', 'otlp', '--endpoint', silent.url, ...args], {
+        env: envBad,
+      });
+      expect(u.code).toBe(2);
+      expect(u.stderr.trim().split('\n')).toHaveLength(1);
+      expect(u.stderr).toContain(says);
+    }
+    const wrongFormat = await cli(repo, ['export', '--retries', '1']);
+    expect(wrongFormat.code).toBe(2);
+    expect(wrongFormat.stderr).toContain('--retries is for --format otlp');
+    expect(silent.received).toHaveLength(2);
   }, 120_000);
 
   test('credentials in the endpoint URL become a Basic header and never appear in output', async () => {
@@ -415,7 +498,7 @@ describe('export --format otlp', () => {
     for (const status of [200, 503]) {
       const col = await collector(status);
       const withCreds = col.url.replace('http://', 'http://ci-exporter:s3cr%40t-pw@');
-      const r = await cli(repo, ['export', '--format', 'otlp', '--endpoint', withCreds]);
+      const r = await cli(repo, ['export', '--format', 'otlp', '--endpoint', withCreds, '--retries', '0']);
       expect(r.code, r.stderr).toBe(status === 200 ? 0 : 1);
       expect(col.received[0]!.headers.authorization).toBe(
         `Basic ${Buffer.from('ci-exporter:s3cr@t-pw').toString('base64')}`,

@@ -4,13 +4,24 @@
 // every repository shape we read ourselves and in those we leave to git; and where we read ourselves,
 // no git process starts at all (GIT_TRACE names every git process started).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
 import { makeRecord } from '../helpers/records.js';
-import { cli, type CliResult, tempRepo, type TempRepo } from '../helpers/repo.js';
+import { cli, type CliResult, gitEnv, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 let repo: TempRepo;
 const commits: string[] = [];
@@ -252,6 +263,92 @@ test('unknown and ambiguous names: the same one-line error and exit code on both
   }
   expect((await cli(repo, ['show', 'kq3v'])).stderr).toContain('ambiguous');
 });
+
+const probe = join(ROOT, 'test', 'fixtures', 'load-probe.cjs');
+
+/** Which of our bundles `args` reads (file names) and which node built-in modules it loads. */
+async function loaded(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out = join(tmpdir(), `agent-log-load-probe-${process.pid}.json`);
+  rmSync(out, { force: true });
+  const r = await cli(repo, args, {
+    env: { ...env, NODE_OPTIONS: `--require=${probe}`, LOAD_PROBE_OUT: out },
+  });
+  expect(r.code, r.stderr).toBe(0);
+  const { bundles, builtins } = JSON.parse(readFileSync(out, 'utf8')) as {
+    bundles: string[];
+    builtins: string[];
+  };
+  rmSync(out, { force: true });
+  return { bundles: [...new Set(bundles.map((b) => basename(b)))].sort(), builtins };
+}
+
+test(
+  'the read commands load the small read bundle alone, and no child_process or crypto, when git is not needed',
+  { timeout: 240_000 },
+  async () => {
+    for (const args of [
+      ['show', 'HEAD', '--json'],
+      ['log', '-n', '2'],
+      ['query', '--file', 'pay.ts', '--format', '%id'],
+    ]) {
+      const { bundles, builtins } = await loaded(args);
+      expect({ args, bundles }).toEqual({ args, bundles: ['boot.cjs', 'read.cjs'] });
+      expect(builtins).toContain('zlib'); // the probe sees built-ins: objects are inflated with zlib
+      const heavy = builtins.filter((m) => m === 'child_process' || m === 'crypto');
+      expect({ args, heavy }).toEqual({ args, heavy: [] });
+    }
+    // The packet in Markdown starts git for the run's commits, from the read bundle all the same.
+    expect((await loaded(['show', 'HEAD', '--no-pager'])).bundles).toEqual(['boot.cjs', 'read.cjs']);
+    // The slow path, and what the hand parser leaves to yargs, load the whole CLI (and start git).
+    const slow = await loaded(['show', 'HEAD', '--json'], { AGENT_LOG_SLOW_PATH: '1' });
+    expect(slow.bundles).toEqual(['boot.cjs', 'cli.cjs']);
+    expect(slow.builtins).toContain('child_process');
+    expect((await loaded(['show', 'HEAD', '--json', '--engine', 'native'])).bundles).toEqual([
+      'boot.cjs',
+      'cli.cjs',
+    ]);
+  },
+);
+
+test(
+  'a missing or damaged code cache: the next run answers the same and writes a good one',
+  { timeout: 240_000 },
+  async () => {
+    // A copy of the package (the bundles without their caches), so the shared build is never touched.
+    const pkg = mkdtempSync(join(tmpdir(), 'agent-log-pkg-'));
+    try {
+      for (const f of ['package.json', 'bin', 'templates'])
+        cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
+      mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
+      for (const f of ['cli/boot.cjs', 'read.cjs', 'cli.cjs'])
+        copyFileSync(join(ROOT, 'dist', f), join(pkg, 'dist', f));
+      symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+      const run = (args: string[]) =>
+        execFileSync(process.execPath, [join(pkg, 'bin', 'git-agent-log'), ...args], {
+          cwd: repo.dir,
+          env: gitEnv(),
+          encoding: 'utf8',
+        });
+      const expected = (await cli(repo, ['show', 'HEAD', '--json'])).stdout;
+      for (const bundle of ['read.cjs', 'cli.cjs']) {
+        const cache = join(pkg, 'dist', `${bundle}.cache`);
+        const args =
+          bundle === 'read.cjs' ? ['show', 'HEAD', '--json'] : ['show', 'HEAD', '--json', '--engine=native'];
+        expect(existsSync(cache)).toBe(false);
+        expect(run(args)).toBe(expected); // compiled from source
+        expect(existsSync(cache)).toBe(true);
+        const good = readFileSync(cache);
+        expect(good.length).toBeGreaterThan(1000);
+        writeFileSync(cache, Buffer.alloc(good.length, 7)); // damaged: V8 rejects it
+        expect(run(args)).toBe(expected);
+        expect(readFileSync(cache).equals(Buffer.alloc(good.length, 7))).toBe(false);
+        expect(run(args)).toBe(expected); // from the rewritten cache
+      }
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
+  },
+);
 
 function gitSupportsReftable(): boolean {
   const dir = join(tmpdir(), `agent-log-reftable-probe-${process.pid}`);

@@ -1,19 +1,45 @@
-// GitHub Copilot CLI behind the agent adapter (../session/adapter.ts): its hook payloads. Its hooks
-// report no token usage, and its session state files are not read yet: a Copilot run has no cost and
-// cannot be imported after the fact.
+// GitHub Copilot CLI behind the agent adapter (../session/adapter.ts): its hook payloads, and its
+// session state (`~/.copilot/session-state/<session id>/events.jsonl`, under $COPILOT_HOME when set)
+// for `import copilot` and for the cost of hook-recorded runs: its hooks report no usage, its session
+// file does (session.shutdown's per-model totals).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { type AgentAdapter, hookLines } from '../session/adapter.js';
+import { type AgentAdapter, hookLines, readText, spanCost } from '../session/adapter.js';
+import { foldSession } from '../session/fold.js';
+import { requestsCost } from '../session/request-cost.js';
 import { copilotHookEvents } from './hook-events.js';
+import { parseCopilotSessionState } from './session-state.js';
 
 export const copilot: AgentAdapter = {
   name: 'copilot',
   label: 'GitHub Copilot CLI',
   journalEvents: (lines) => copilotHookEvents(hookLines(lines)),
-  sessionFileFacts: () => ({ cost: null, version: null }),
-  importFile(path) {
-    throw new UsageError(
-      `${path}: Copilot CLI sessions are recorded by its hooks (git agent-log install copilot); import is not supported`,
-    );
+  sessionFileFacts(path, _extra, from, to) {
+    const text = readText(path);
+    if (text === null) return { cost: null, version: null };
+    const state = parseCopilotSessionState(text);
+    return { cost: spanCost(state.usage, from, to), version: state.version };
   },
+  importFile(path, root, redact) {
+    const state = parseCopilotSessionState(readFileSync(path, 'utf8'));
+    if (state.lines === 0 || (!state.session_id && !state.events.some((e) => e.kind !== 'activity')))
+      throw new UsageError(`${path}: not a Copilot CLI session file (no {"type","data"} event lines)`);
+    const facts = foldSession(state.events, { root, redact, cwd: state.cwd });
+    // the folder is named for the session when the file does not say
+    const sessionId =
+      state.session_id ??
+      (basename(path) === 'events.jsonl' ? basename(dirname(path)) : basename(path, '.jsonl'));
+    return { facts, cost: requestsCost(state.usage), sessionId, version: state.version };
+  },
+  findSessionFile: (sessionId) => copilotSessionFile(sessionId),
   installer: () => import('./install-command.js'),
 };
+
+/** Where Copilot CLI keeps a session's events: $COPILOT_HOME (default ~/.copilot)/session-state/<id>/events.jsonl. */
+export function copilotSessionFile(sessionId: string, env = process.env): string | null {
+  if (!/^[A-Za-z0-9._-]+$/.test(sessionId)) return null;
+  const home = env.COPILOT_HOME || join(env.HOME || homedir(), '.copilot');
+  return join(home, 'session-state', sessionId, 'events.jsonl');
+}

@@ -6,6 +6,7 @@
 //   Gemini BeforeTool/BeforeAgent {"decision":"deny","reason":…}
 //   Cursor beforeShellExecution/preToolUse {"permission":"deny","user_message":…,"agent_message":…}
 //   Copilot CLI preToolUse   {"permissionDecision":"deny","permissionDecisionReason":…}
+//   OpenCode tool.execute.before {"decision":"deny","reason":…} (our plugin throws it as the call's error)
 
 export interface HookAnswer {
   stdout: string;
@@ -26,6 +27,8 @@ export function answerFor(agent: string, eventName: string, reason: string): Hoo
     if (eventName !== 'PreToolUse') return null;
     return { stdout: JSON.stringify({ permissionDecision: 'deny', permissionDecisionReason: reason }) };
   }
+  if (agent === 'opencode')
+    return eventName === 'PreToolUse' ? { stdout: JSON.stringify({ decision: 'deny', reason }) } : null;
   if (agent === 'gemini') {
     if (eventName !== 'BeforeTool' && eventName !== 'BeforeAgent') return null;
     return { stdout: JSON.stringify({ decision: 'deny', reason }) };
@@ -55,6 +58,7 @@ export function contextAnswer(agent: string, eventName: string, text: string): H
       ? { stdout: JSON.stringify({ additional_context: text }) }
       : null;
   if (agent === 'copilot') return null; // its sessionStart and prompt outputs are not processed
+  if (agent === 'opencode') return null; // the plugin reads an answer only before a tool call
   if (agent === 'gemini')
     return {
       stdout: JSON.stringify({ hookSpecificOutput: { hookEventName: eventName, additionalContext: text } }),

@@ -2,7 +2,15 @@
 // know of each agent's payloads: which field names the session, and which events start a session, end
 // a turn and end the session (each agent spells them its own way). Dependency-free: the hook entry and
 // the full CLI both read it. One line per agent; capture/registry.ts holds the full adapters.
-export const AGENT_NAMES = ['claude-code', 'codex', 'gemini', 'cursor', 'copilot', 'aider'] as const;
+export const AGENT_NAMES = [
+  'claude-code',
+  'codex',
+  'gemini',
+  'cursor',
+  'copilot',
+  'aider',
+  'opencode',
+] as const;
 export type AgentName = (typeof AGENT_NAMES)[number];
 
 export interface HookProfile {
@@ -40,6 +48,14 @@ export const HOOK_PROFILES: Readonly<Record<AgentName, HookProfile>> = {
   },
   // Aider has no hooks (import of its chat history, or `run`): the profile is never used by a hook.
   aider: { aliases: ['aider-chat'], sessionKeys: [], start: [], turnEnd: [], end: [] },
+  // OpenCode's plugin (capture/opencode/plugin.ts) forwards its bus events under their own names.
+  opencode: {
+    aliases: ['opencode-ai', 'sst-opencode'],
+    sessionKeys: ['sessionID'],
+    start: ['session.created'],
+    turnEnd: ['session.idle'],
+    end: ['server.instance.disposed', 'session.deleted'],
+  },
 };
 
 export const AGENT_ALIASES: Readonly<Record<string, AgentName>> = Object.fromEntries(
@@ -48,4 +64,6 @@ export const AGENT_ALIASES: Readonly<Record<string, AgentName>> = Object.fromEnt
 
 /** Is this event (any agent's spelling) the start or the end of a session? Case-insensitive. */
 export const isSessionStart = (event: unknown) => typeof event === 'string' && /^sessionstart$/i.test(event);
-export const isSessionEnd = (event: unknown) => typeof event === 'string' && /^sessionend$/i.test(event);
+const END_EVENTS = new Set(AGENT_NAMES.flatMap((name) => HOOK_PROFILES[name].end));
+export const isSessionEnd = (event: unknown) =>
+  typeof event === 'string' && (/^sessionend$/i.test(event) || END_EVENTS.has(event));

@@ -64,7 +64,12 @@ export function priceFor(model: string, table: PriceTable = DEFAULT_PRICES): Mod
     .replace(/@\d{8}$/, '')
     .replace(/-\d{8}$/, '')
     .replace(/-\d{4}-\d{2}-\d{2}$/, '')
-    .replace(/-latest$/, '');
+    .replace(/-latest$/, '')
+    // Cursor (`claude-4.5-sonnet-thinking`) and Copilot CLI (`claude-opus-4.6-1m`) spell Claude ids
+    // their own way: the family first, dashes in the version, no context-size tag.
+    .replace(/^claude-([4-9](?:\.\d+)?)-(opus|sonnet|haiku)\b/, 'claude-$2-$1')
+    .replace(/^(claude-(?:opus|sonnet|haiku)-\d+)\.(\d+)/, '$1-$2')
+    .replace(/^(claude-.*)-1m$/, '$1');
   let best: string | null = null;
   for (const key of Object.keys(table.models)) {
     const prefix = !table.models[key]!.exact && id.startsWith(`${key}-`);

@@ -269,7 +269,7 @@ function commandRun(
 }
 
 const REFUSED =
-  /^(The user doesn't want to proceed with this tool use|The user doesn't want to take this action|exec command rejected by (the )?user|patch rejected by (the )?user|Tool call was rejected by the user|User (denied|rejected|declined))/i;
+  /^(The user doesn't want to proceed with this tool use|The user doesn't want to take this action|exec command rejected by (the )?user|patch rejected by (the )?user|Tool call was rejected by the user|User (denied|rejected|declined)|The user rejected permission to use this specific tool call)/i;
 const SIBLING = /<tool_use_error>\s*Sibling tool call errored|^Cancelled: parallel tool call/i;
 const HOOK_BLOCK =
   /^(PreToolUse:\w+ hook (error|blocked)|Blocked by (a )?hook|.*\bhook\b.*\b(blocked|denied)\b)/i;

@@ -1,5 +1,6 @@
-// Tokens and cost of a session from per-request usage, for agents whose session files report usage
-// per model call (Codex token_count events, Gemini message tokens). Each request is priced on its
+// Tokens and cost of a session from per-request usage, for agents whose session files or hooks report
+// usage per model call or per turn (Codex token_count events, Gemini message tokens, Cursor's stop
+// payloads, Copilot CLI's session totals). Each request is priced on its
 // own so a long-context tier (prompt above 200k tokens) applies only to the requests that crossed it.
 import {
   DEFAULT_PRICES,
@@ -18,6 +19,11 @@ export interface RequestUsage {
   input_tokens: number;
   /** Prompt tokens served from the cache. */
   cache_read_tokens: number;
+  /**
+   * Prompt tokens written to the cache (Cursor, Copilot CLI report them apart), priced at the model's
+   * cache-write rate (its 5-minute rate where it has two).
+   */
+  cache_write_tokens?: number;
   /** Output tokens, reasoning ("thoughts") included. */
   output_tokens: number;
   /** Of the output, reasoning tokens (informational; already in output_tokens). */
@@ -34,7 +40,10 @@ const TIER_THRESHOLD = 200_000;
 export function requestUsd(r: RequestUsage, p: ModelPrice): number {
   const tier = p.above_200k && r.input_tokens + r.cache_read_tokens > TIER_THRESHOLD ? p.above_200k : p;
   return (
-    (r.input_tokens * tier.input + r.cache_read_tokens * tier.cache_read + r.output_tokens * tier.output) /
+    (r.input_tokens * tier.input +
+      r.cache_read_tokens * tier.cache_read +
+      (r.cache_write_tokens ?? 0) * p.cache_write_5m +
+      r.output_tokens * tier.output) /
     1_000_000
   );
 }
@@ -55,9 +64,13 @@ export function requestsCost(
     m.input_tokens += r.input_tokens;
     m.cache_read_tokens += r.cache_read_tokens;
     m.output_tokens += r.output_tokens;
+    m.cache_write_tokens += r.cache_write_tokens ?? 0;
+    m.cache_write_5m_tokens += r.cache_write_tokens ?? 0;
     total.input_tokens += r.input_tokens;
     total.cache_read_tokens += r.cache_read_tokens;
     total.output_tokens += r.output_tokens;
+    total.cache_write_tokens += r.cache_write_tokens ?? 0;
+    total.cache_write_5m_tokens += r.cache_write_tokens ?? 0;
     reasoning += r.reasoning_tokens ?? 0;
     const price = r.model ? priceFor(r.model, table) : null;
     m.usd = m.usd === null || !price ? null : m.usd + requestUsd(r, price);

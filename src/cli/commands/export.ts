@@ -54,6 +54,10 @@ export const builder = (y: Argv) =>
       array: true,
       describe: 'otlp: a request header, name=value (repeatable; also OTEL_EXPORTER_OTLP_HEADERS)',
     })
+    .option('retries', {
+      type: 'number',
+      describe: 'otlp: tries again after 429/502/503/504, a lost connection or a timeout (default 3)',
+    })
     .option('append', {
       type: 'boolean',
       default: false,

@@ -1,5 +1,6 @@
 // `import <agent> <session file…>`: build records from an agent's session files (sessions without hooks):
-// Claude Code transcripts, Codex rollouts (rollout-….jsonl), Gemini sessions (session-….json/.jsonl).
+// Claude Code transcripts, Codex rollouts (rollout-….jsonl), Gemini sessions (session-….json/.jsonl),
+// Cursor agent transcripts (agent-transcripts/<id>/<id>.jsonl), Copilot CLI session state (events.jsonl).
 import type { Argv } from 'yargs';
 import { AGENT_NAMES, agentNamed } from '../../capture/registry.js';
 import { importSessionFile } from '../../capture/session/import.js';
@@ -9,16 +10,20 @@ import type { Context } from '../context.js';
 import { jsonText } from '../../record/display.js';
 
 export const command = 'import <agent> <files..>';
-export const describe = "Build records from an agent's session files (claude-code, codex, gemini, aider)";
+export const describe =
+  "Build records from an agent's session files (claude-code, codex, gemini, cursor, copilot, aider, opencode)";
 
 export const builder = (y: Argv) =>
   y
-    .positional('agent', { type: 'string', describe: 'claude-code | codex | gemini | aider' })
+    .positional('agent', {
+      type: 'string',
+      describe: 'claude-code | codex | gemini | cursor | copilot | aider | opencode',
+    })
     .positional('files', {
       type: 'string',
       array: true,
       describe:
-        'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini), .aider.chat.history.md (aider)',
+        'transcript .jsonl (claude-code), rollout .jsonl (codex), session .json/.jsonl (gemini), agent-transcripts/<id>/<id>.jsonl (cursor), session-state/<id>/events.jsonl (copilot), .aider.chat.history.md (aider), opencode export .json or run --format json .jsonl (opencode)',
     })
     .option('json', { type: 'boolean', default: false, describe: 'print the records' })
     .option('all', {

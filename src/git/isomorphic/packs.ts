@@ -3,10 +3,14 @@
 // whole pack into memory and SHA-1-verifies it once per process (O(pack size) before the first read,
 // impossible past 2 GiB) and inflates with a pure-JS zlib (about 1.4 ms per object on a gc'd pack).
 import { readSync } from 'node:fs';
-import * as fsp from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { ObjectType, RawObject } from './object-store.js';
+
+// node:fs/promises (and readline under it) loads at the first pack opened this way, not at start-up:
+// the direct reader reads packs synchronously.
+const fsp = () => process.getBuiltinModule('node:fs/promises');
 
 const IDX_MAGIC = 0xff744f63; // "\377tOc"
 export const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
@@ -57,14 +61,16 @@ interface Pack {
   sortedOffsets?: Float64Array;
   packPath: string;
   packSize?: number;
-  handle?: fsp.FileHandle;
+  handle?: FileHandle;
   idxPath: string;
   version: 1 | 2;
 }
 
 async function loadIdx(dir: string, name: string): Promise<Pack | null> {
   const idxPath = join(dir, name);
-  const fh = await fsp.open(idxPath, 'r').catch(() => null);
+  const fh = await fsp()
+    .open(idxPath, 'r')
+    .catch(() => null);
   if (!fh) return null;
   try {
     const head = Buffer.alloc(8 + 1024);
@@ -112,7 +118,7 @@ function loadOffsets(pack: Pack): Promise<void> {
 
 async function openPack(pack: Pack): Promise<void> {
   const offsets = new Float64Array(pack.count);
-  const buf = await fsp.readFile(pack.idxPath);
+  const buf = await fsp().readFile(pack.idxPath);
   if (pack.version === 1) {
     for (let i = 0; i < pack.count; i++) offsets[i] = buf.readUInt32BE(1024 + i * 24);
   } else {
@@ -125,7 +131,7 @@ async function openPack(pack: Pack): Promise<void> {
   }
   pack.offsets = offsets;
   pack.sortedOffsets = Float64Array.from(offsets).sort();
-  pack.handle = await fsp.open(pack.packPath, 'r');
+  pack.handle = await fsp().open(pack.packPath, 'r');
   pack.packSize = (await pack.handle.stat()).size;
 }
 
@@ -270,7 +276,9 @@ export class Packs {
 
   private async scan(): Promise<boolean> {
     const dir = join(this.objectsDir, 'pack');
-    const names = await fsp.readdir(dir).catch(() => [] as string[]);
+    const names = await fsp()
+      .readdir(dir)
+      .catch(() => [] as string[]);
     let added = false;
     for (const name of names.filter((n) => n.endsWith('.idx') && !this.known.has(n))) {
       this.known.add(name);

@@ -1,5 +1,5 @@
 // One long-lived `git cat-file --batch` per engine: bulk object reads without a process per object.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GitError } from '../../errors.js';
 import { gitSpawnEnv } from './run.js';
 
@@ -43,6 +43,8 @@ export class CatFileBatch {
     this.buf = Buffer.alloc(0);
     this.chunks = [];
     this.chunkBytes = this.need = this.skip = 0;
+    // Loaded at the first git started, not at start-up (repo.ts says why).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn('git', ['cat-file', '--batch'], {
       cwd: this.cwd,
       env: gitSpawnEnv(this.extraEnv()),

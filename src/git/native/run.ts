@@ -1,5 +1,4 @@
 // Spawning the user's git: one function, one place for the environment we force on it.
-import { spawn } from 'node:child_process';
 import { GitError } from '../../errors.js';
 
 export interface GitRunOptions {
@@ -25,6 +24,8 @@ export function gitSpawnEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 export function runGit(args: string[], opts: GitRunOptions): Promise<GitRunResult> {
   return new Promise((resolve, reject) => {
+    // Loaded at the first git started, not at start-up (repo.ts says why).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     const child = spawn('git', args, {
       cwd: opts.cwd,
       env: gitSpawnEnv(opts.env),
