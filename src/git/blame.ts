@@ -1,7 +1,6 @@
 // `git blame --incremental`: which commit last changed each line of a file. Native git only (blame is
 // history work git does far better than we could; isomorphic-git has none). The incremental form
 // gives each commit's details once and no line contents, which blame's report never shows.
-import { spawn } from 'node:child_process';
 import { GitError, UsageError } from '../errors.js';
 import type { RepoLocation } from './engine.js';
 import { gitSpawnEnv } from './native/run.js';
@@ -46,6 +45,8 @@ export function startBlame(location: RepoLocation, file: string, opts: BlameOpti
   const args = ['blame', '--incremental'];
   if (opts.start !== undefined) args.push('-L', `${opts.start},${opts.end ?? opts.start}`);
   args.push(opts.rev ?? 'HEAD', '--', file);
+  // Loaded here, not at start-up (repo.ts says why).
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn('git', args, {
     cwd: location.worktree ?? location.gitDir,
     // GIT_FLUSH=0: --incremental output is otherwise flushed after every group, to a pipe as well,
