@@ -51,6 +51,16 @@ export function recordLine(record: RunRecord): string {
 
 /** Split a note body into distinct non-blank lines (merges may duplicate lines or add blanks). */
 export function splitNote(body: string): string[] {
+  // Most notes are one line: no set (hashing a 2 KB line costs more than splitting it).
+  const nl = body.indexOf('\n');
+  if (nl === -1 || body.indexOf('\n', nl + 1) === -1) {
+    const out: string[] = [];
+    const first = (nl === -1 ? body : body.slice(0, nl)).trim();
+    const second = nl === -1 ? '' : body.slice(nl + 1).trim();
+    if (first !== '') out.push(first);
+    if (second !== '' && second !== first) out.push(second);
+    return out;
+  }
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of body.split('\n')) {
