@@ -52,7 +52,12 @@ for (const s of steps) {
   if (s.write) {
     mkdirSync(dirname(s.write.path), { recursive: true })
     writeFileSync(s.write.path, s.write.content)
-  } else if (s.hook === "event") await hooks.event({ event: s.event })
+  } else if (s.exit) {
+    // as \`opencode run\` does after session.idle, with hooks still queued (pipes are synchronous on Linux)
+    process.stdout.write(JSON.stringify(out))
+    process.exit(0)
+  }
+  else if (s.hook === "event") await hooks.event({ event: s.event })
   else if (s.hook === "tool.execute.before") {
     try {
       await hooks[s.hook](s.input, s.output)
@@ -549,6 +554,121 @@ describe('an OpenCode session through the installed plugin, sealed into notes', 
   test('the token in a command’s output never reached the disk', () => {
     expect(gitDirText(repo)).not.toContain(SECRET);
   });
+});
+
+// Seen with the real OpenCode 1.18.33 binary (opencode run, a local OpenAI-compatible model): it exits
+// right after session.idle, and server.instance.disposed never reaches plugins. Without the plugin's
+// exit handler the idle hook, still queued behind the previous one, was lost and the session never
+// ended, so its commit got no record until two quiet hours had passed.
+describe('OpenCode exits without telling plugins: the queued hooks and the session end still arrive', () => {
+  test('session.idle queued at exit is recorded, the session ends, and the next commit carries the record', async () => {
+    const repo = await tempRepo({ files: { 'README.md': 'x\n' } });
+    try {
+      expect((await cli(repo, ['init'])).code).toBe(0);
+      expect((await cli(repo, ['install', 'opencode'])).code).toBe(0);
+      await repo.git('add', '-A'); // as the install note advises: the team shares the plugin
+      await repo.git('commit', '-q', '-m', 'record OpenCode runs');
+      const S = 'ses_dd44d8d36ffewOjmXFJsWubMXt';
+      const M = 'msg_22bb27805001VJxB2E7z6L7CPI';
+      const A = 'msg_22bb294d7001Xa2VNK4k3v2Y2T';
+      const file = join(repo.dir, 'notes.md');
+      const now = Date.now();
+      const part = (status: string) => ({
+        id: 'prt_22bb2a0f1001Qm7ZxV3cKpL9Tw',
+        sessionID: S,
+        messageID: A,
+        type: 'tool',
+        callID: 'call_Xk29fQ7',
+        tool: 'write',
+        state: {
+          status,
+          input: { filePath: file, content: 'note\n' },
+          output: 'Wrote file successfully.',
+          title: 'notes.md',
+          metadata: { diagnostics: {}, filepath: file, exists: false },
+          time: { start: now - 900, end: now - 800 },
+        },
+      });
+      const steps: Obj[] = [
+        {
+          hook: 'event',
+          event: {
+            type: 'session.created',
+            properties: {
+              info: {
+                id: S,
+                directory: repo.dir,
+                version: '1.18.33',
+                time: { created: now - 2000, updated: now - 2000 },
+              },
+            },
+          },
+        },
+        {
+          hook: 'chat.message',
+          input: { sessionID: S, agent: 'build', messageID: M },
+          output: {
+            message: { id: M, sessionID: S, role: 'user' },
+            parts: [
+              {
+                id: 'prt_22bb27806001Hs8KdW2nVx4QpR',
+                sessionID: S,
+                messageID: M,
+                type: 'text',
+                text: 'Write notes.md',
+              },
+            ],
+          },
+        },
+        {
+          hook: 'tool.execute.before',
+          input: { tool: 'write', sessionID: S, callID: 'call_Xk29fQ7' },
+          output: { args: { filePath: file, content: 'note\n' } },
+        },
+        { write: { path: file, content: 'note\n' } },
+        { hook: 'event', event: { type: 'message.part.updated', properties: { part: part('completed') } } },
+        {
+          hook: 'event',
+          event: {
+            type: 'message.updated',
+            properties: {
+              info: {
+                id: A,
+                sessionID: S,
+                role: 'assistant',
+                parentID: M,
+                modelID: 'm1',
+                providerID: 'fake',
+                time: { created: now - 1500, completed: now - 700 },
+                cost: 0,
+                tokens: { input: 1200, output: 40, reasoning: 0, cache: { read: 0, write: 0 } },
+              },
+            },
+          },
+        },
+        { hook: 'event', event: { type: 'session.idle', properties: { sessionID: S } } },
+        { exit: true },
+      ];
+      await runPlugin(repo, join(repo.dir, PLUGIN), steps);
+      // an independent reader of the journal: the events, in the order they were written
+      const journal = readFileSync(join(repo.dir, '.git/agent-log/sessions/opencode', `${S}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { event?: string }).event)
+        .filter(Boolean);
+      expect(journal.slice(-2)).toEqual(['session.idle', 'server.instance.disposed']);
+
+      await repo.git('add', 'notes.md');
+      await repo.git('commit', '-q', '-m', 'notes');
+      const head = (await repo.git('rev-parse', 'HEAD')).trim();
+      const record = await noteRecord(repo, head);
+      expect(record?.agent).toMatchObject({ name: 'opencode', version: '1.18.33', session_ids: [S] });
+      expect(record?.task.intent).toBe('Write notes.md');
+      expect(record?.files.changed.map((f) => [f.path, f.via])).toEqual([['notes.md', 'edit']]);
+    } finally {
+      repo.cleanup();
+    }
+  }, 120_000);
 });
 
 describe('an explicit guard rule refuses through tool.execute.before; nothing else is refused', () => {

@@ -6,6 +6,10 @@
 //   - spawned, never awaited: OpenCode goes on at once; one hook at a time per session, in the order
 //     OpenCode told them (a burst never forks a crowd), all at once when OpenCode closes the project
 //     so that none is lost when it exits; each payload carries when OpenCode told it (`at`);
+//   - OpenCode 1.18 exits `opencode run` right after `session.idle` without telling plugins
+//     (`server.instance.disposed` never reaches them; seen with the real binary): on the process's
+//     `exit` the hooks still queued, and the end of every session seen, run synchronously, within
+//     EXIT_MS in all, so the run ends and is sealed by the next commit instead of two hours later;
 //   - a subagent's session (task tool) is folded into its parent's: its calls and cost are the run's;
 //   - only tool.execute.before waits: for the session's earlier hooks (the guard decides on what they
 //     told: results, tokens), then for its own answer, each up to 10 s; only an explicit guard rule
@@ -26,11 +30,12 @@ export function pluginSource(command = agentHookCommand('opencode')): string {
 // It hands OpenCode's session events to \`git agent-log hook opencode\`, which records the run in this
 // repository's git notes. Recording never blocks or fails OpenCode; only an explicit guard rule of
 // .agent-log/config.json refuses a tool call. Do not edit: reinstall to update.
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 
 const HOOK = ${JSON.stringify(command)}
 const ANSWER_MS = 10000
 const QUEUE_MS = 30000
+const EXIT_MS = 5000
 
 export const GitAgentLog = async ({ directory, worktree }) => {
   const cwd = directory || worktree || process.cwd()
@@ -106,6 +111,23 @@ export const GitAgentLog = async ({ directory, worktree }) => {
       for (const payload of list) run(payload, false)
     }
   }
+
+  // OpenCode is exiting, told or not: what is still queued, then the end of each session seen, run
+  // now, one after the other (only synchronous work is possible here), within EXIT_MS in all.
+  process.once("exit", () => {
+    try {
+      const end = [...roots].map((id) => ({ hook_event_name: "server.instance.disposed", sessionID: id, cwd, at: new Date().toISOString(), properties: {} }))
+      roots.clear()
+      const last = [...[...pending.values()].flat(), ...end]
+      pending.clear()
+      const deadline = Date.now() + EXIT_MS
+      for (const payload of last) {
+        const left = deadline - Date.now()
+        if (left <= 0) break
+        spawnSync("sh", ["-c", HOOK], { cwd, env: process.env, input: JSON.stringify(payload), stdio: ["pipe", "ignore", "ignore"], timeout: left })
+      }
+    } catch {}
+  })
 
   // Resolves once the session's earlier hooks are done (the guard decides on what they told), or
   // after ANSWER_MS at most.
