@@ -35,7 +35,7 @@ import { spawn, spawnSync } from "node:child_process"
 const HOOK = ${JSON.stringify(command)}
 const ANSWER_MS = 10000
 const QUEUE_MS = 30000
-const EXIT_MS = 5000
+const EXIT_MS = 10000
 
 export const GitAgentLog = async ({ directory, worktree }) => {
   const cwd = directory || worktree || process.cwd()
