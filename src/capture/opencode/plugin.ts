@@ -192,7 +192,9 @@ export const GitAgentLog = async ({ directory, worktree }) => {
     "chat.message": async (input, output) => {
       try {
         const parts = ((output && output.parts) || []).filter((part) => part && part.type === "text")
-        send("chat.message", input.sessionID, { input, output: { parts } })
+        // early plugin APIs passed no sessionID in input: the message names it
+        const sessionID = (input && input.sessionID) || (output && output.message && output.message.sessionID)
+        send("chat.message", sessionID, { input, output: { parts } })
       } catch {}
     },
     "tool.execute.before": async (input, output) => {
