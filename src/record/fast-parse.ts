@@ -1,14 +1,33 @@
-// A parser compiled from a zod schema's own definition, for the bulk read path (a cold index build
-// reads every note line): zod's safeParse was about 600 ms of a 10k-record build, most of it in
-// issue bookkeeping and per-node payload objects. The compiled parser gives the same value as
-// safeParse's data (same keys in the same order, the same defaults) for input it accepts, and
-// gives up (NOT_PARSED) on anything else: the caller then asks zod, which decides and words the
-// error. It is derived from the schema at start-up, so it cannot drift from it; a construct it
-// does not know makes compile() return null and every line goes to zod.
+// A parser compiled from a zod schema's own definition, for the read paths (a cold index build reads
+// every note line; `show` reads a few): zod's safeParse was about 600 ms of a 10k-record build, most
+// of it in issue bookkeeping and per-node payload objects. The compiled parser gives the same value
+// as safeParse's data (same keys in the same order, the same defaults) for input it accepts, and
+// gives up (NOT_PARSED) on anything else: the caller then asks zod, which decides and words the error.
+// It compiles in two steps: planOf() reads the schema's definition into a plan (plain data), and
+// compilePlan() turns a plan into the parser. The plans of the note lines ship precomputed
+// (line-plans.ts, checked against the schema by a test), so a reader builds no zod schema at all
+// unless a line needs zod. A construct the planner does not know makes planOf() return null, and
+// every line of that kind goes to zod.
 import type { z } from 'zod';
+import { NAMED_CHECKS, type NamedCheck } from './text-checks.js';
 
 /** The fast parser did not accept the input: zod decides. */
 export const NOT_PARSED: unique symbol = Symbol('not parsed');
+
+/** What a schema accepts, as plain data (JSON): enough to compile the parser from. */
+export type Plan =
+  | { type: 'string'; checks: StringCheck[] }
+  | { type: 'number'; int: boolean }
+  | { type: 'boolean' }
+  | { type: 'unknown' }
+  | { type: 'values'; values: string[] }
+  | { type: 'nullable' | 'optional'; inner: Plan }
+  | { type: 'default' | 'prefault'; value: unknown; inner: Plan }
+  | { type: 'union'; options: Plan[] }
+  | { type: 'array'; element: Plan }
+  | { type: 'object'; keys: [string, Plan][]; keepUnknown: boolean };
+
+type StringCheck = { pattern: string; flags: string } | { named: NamedCheck };
 
 type Step = (value: unknown) => unknown;
 
@@ -16,12 +35,23 @@ type Step = (value: unknown) => unknown;
 export function compileParser<T extends z.ZodType>(
   schema: T,
 ): ((value: unknown) => z.infer<T> | typeof NOT_PARSED) | null {
+  const plan = planOf(schema);
+  return plan && compilePlan<z.infer<T>>(plan);
+}
+
+/** The plan of `schema`, or null when it uses a construct the compiler does not know. */
+export function planOf(schema: z.ZodType): Plan | null {
   try {
-    return compile(schema) as (value: unknown) => z.infer<T> | typeof NOT_PARSED;
+    return plan(schema);
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
   }
+}
+
+/** The parser of a plan (from planOf, or shipped in line-plans.ts). */
+export function compilePlan<T>(p: Plan): (value: unknown) => T | typeof NOT_PARSED {
+  return compile(p) as (value: unknown) => T | typeof NOT_PARSED;
 }
 
 class Unsupported extends Error {}
@@ -41,11 +71,121 @@ interface CheckDef {
 
 const defOf = (schema: unknown): Def => (schema as { _zod: { def: Def } })._zod.def;
 
-function compile(schema: unknown): Step {
+function plan(schema: unknown): Plan {
   const def = defOf(schema);
   switch (def.type) {
+    case 'string':
+      return { type: 'string', checks: stringChecks(def) };
+    case 'number':
+      return { type: 'number', int: numberIsInt(def) };
+    case 'boolean':
+    case 'unknown':
+      noChecks(def);
+      return { type: def.type };
+    case 'literal':
+    case 'enum': {
+      noChecks(def);
+      const values =
+        def.type === 'literal' ? (def.values as unknown[]) : Object.values(def.entries as object);
+      if (!values.every((x) => typeof x === 'string')) throw new Unsupported();
+      return { type: 'values', values: values as string[] };
+    }
+    case 'nullable':
+    case 'optional':
+      noChecks(def);
+      return { type: def.type, inner: plan(def.innerType) };
+    case 'default':
+    case 'prefault':
+      noChecks(def);
+      // The value as plain data: the compiled step hands out a copy each time, as zod's getter does.
+      return { type: def.type, value: plainValue(def.defaultValue), inner: plan(def.innerType) };
+    case 'lazy':
+      noChecks(def);
+      return plan((def.getter as () => unknown)());
+    case 'union':
+      noChecks(def);
+      return { type: 'union', options: (def.options as unknown[]).map(plan) };
+    case 'array':
+      noChecks(def);
+      return { type: 'array', element: plan(def.element) };
+    case 'object':
+      noChecks(def);
+      return objectPlan(def);
+    default:
+      throw new Unsupported();
+  }
+}
+
+function objectPlan(def: Def): Plan {
+  const shape = def.shape as Record<string, unknown>;
+  // z.looseObject keeps unknown keys (catchall unknown), z.object drops them; nothing else here.
+  let keepUnknown: boolean;
+  if (def.catchall === undefined) keepUnknown = false;
+  else if (defOf(def.catchall).type === 'unknown') keepUnknown = true;
+  else throw new Unsupported();
+  if (Object.hasOwn(shape, '__proto__')) throw new Unsupported();
+  return { type: 'object', keys: Object.keys(shape).map((k) => [k, plan(shape[k])]), keepUnknown };
+}
+
+/** A default that JSON carries unchanged (what a note line can hold), or Unsupported. */
+function plainValue(value: unknown): unknown {
+  if (value === undefined || JSON.stringify(value) === undefined) throw new Unsupported();
+  if (JSON.stringify(JSON.parse(JSON.stringify(value))) !== JSON.stringify(value)) throw new Unsupported();
+  return value;
+}
+
+function noChecks(def: Def): void {
+  if (def.checks?.length) throw new Unsupported();
+}
+
+function stringChecks(def: Def): StringCheck[] {
+  return (def.checks ?? []).map(({ _zod: { def: c } }) => {
+    const extra = Object.keys(c).filter(
+      (k) => !['check', 'format', 'pattern', 'fn', 'type', 'abort', 'error', 'params'].includes(k),
+    );
+    if (extra.length) throw new Unsupported();
+    if (c.check === 'string_format' && c.format === 'regex' && c.pattern instanceof RegExp) {
+      const re = c.pattern;
+      if (re.global || re.sticky) throw new Unsupported();
+      return { pattern: re.source, flags: re.flags };
+    }
+    if (c.check === 'custom' && typeof c.fn === 'function') {
+      // A refinement compiles only when it is one of the named checks (text-checks.ts).
+      const named = (Object.keys(NAMED_CHECKS) as NamedCheck[]).find((n) => NAMED_CHECKS[n] === c.fn);
+      if (named) return { named };
+    }
+    throw new Unsupported();
+  });
+}
+
+function numberIsInt(def: Def): boolean {
+  const checks = def.checks ?? [];
+  if (checks.length === 0) return false;
+  if (checks.length === 1) {
+    const c = checks[0]!._zod.def;
+    if (c.check === 'number_format' && c.format === 'safeint') return true;
+  }
+  throw new Unsupported();
+}
+
+/** zod's util.shallowClone: a default is handed out as a fresh copy each time. */
+function shallowClone(value: unknown): unknown {
+  if (Array.isArray(value)) return [...value];
+  if (value !== null && typeof value === 'object') return { ...value };
+  return value;
+}
+
+function compile(p: Plan): Step {
+  switch (p.type) {
     case 'string': {
-      const checks = stringChecks(def);
+      const checks = p.checks.map((c): ((s: string) => boolean) => {
+        if ('named' in c) {
+          const fn = NAMED_CHECKS[c.named];
+          return (s) => fn(s) === true;
+        }
+        const re = new RegExp(c.pattern, c.flags);
+        return (s) => re.test(s);
+      });
       if (checks.length === 0) return (v) => (typeof v === 'string' ? v : NOT_PARSED);
       return (v) => {
         if (typeof v !== 'string') return NOT_PARSED;
@@ -53,53 +193,38 @@ function compile(schema: unknown): Step {
         return v;
       };
     }
-    case 'number': {
-      const int = numberIsInt(def);
-      return int
+    case 'number':
+      return p.int
         ? (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? v : NOT_PARSED)
         : (v) => (typeof v === 'number' && Number.isFinite(v) ? v : NOT_PARSED);
-    }
     case 'boolean':
-      noChecks(def);
       return (v) => (typeof v === 'boolean' ? v : NOT_PARSED);
     case 'unknown':
-      noChecks(def);
       return (v) => v;
-    case 'literal':
-    case 'enum': {
-      noChecks(def);
-      const values =
-        def.type === 'literal' ? (def.values as unknown[]) : Object.values(def.entries as object);
-      if (!values.every((x) => typeof x === 'string')) throw new Unsupported();
-      const set = new Set<unknown>(values);
+    case 'values': {
+      const set = new Set<unknown>(p.values);
       return (v) => (set.has(v) ? v : NOT_PARSED);
     }
     case 'nullable': {
-      noChecks(def);
-      const inner = compile(def.innerType);
+      const inner = compile(p.inner);
       return (v) => (v === null ? null : inner(v));
     }
     case 'optional': {
-      noChecks(def);
-      const inner = compile(def.innerType);
+      const inner = compile(p.inner);
       // As zod: an inner default or prefault still fills an absent value; otherwise it stays absent.
-      if (optionalIn(def.innerType)) return inner;
+      if (p.inner.type === 'default' || p.inner.type === 'prefault') return inner;
       return (v) => (v === undefined ? undefined : inner(v));
     }
     case 'default': {
-      noChecks(def);
-      const inner = compile(def.innerType);
-      // The getter hands out a fresh copy each time, as zod's own parse does.
-      return (v) => (v === undefined ? def.defaultValue : inner(v));
+      const inner = compile(p.inner);
+      return (v) => (v === undefined ? shallowClone(p.value) : inner(v));
     }
     case 'prefault': {
-      noChecks(def);
-      const inner = compile(def.innerType);
-      return (v) => inner(v === undefined ? def.defaultValue : v);
+      const inner = compile(p.inner);
+      return (v) => inner(v === undefined ? shallowClone(p.value) : v);
     }
     case 'union': {
-      noChecks(def);
-      const options = (def.options as unknown[]).map(compile);
+      const options = p.options.map(compile);
       return (v) => {
         for (const option of options) {
           const r = option(v);
@@ -109,8 +234,7 @@ function compile(schema: unknown): Step {
       };
     }
     case 'array': {
-      noChecks(def);
-      const element = compile(def.element);
+      const element = compile(p.element);
       return (v) => {
         if (!Array.isArray(v)) return NOT_PARSED;
         const out = new Array(v.length);
@@ -123,24 +247,14 @@ function compile(schema: unknown): Step {
       };
     }
     case 'object':
-      noChecks(def);
-      return compileObject(def);
-    default:
-      throw new Unsupported();
+      return compileObject(p.keys, p.keepUnknown);
   }
 }
 
-function compileObject(def: Def): Step {
-  const shape = def.shape as Record<string, unknown>;
-  const keys = Object.keys(shape);
-  const steps = keys.map((k) => compile(shape[k]));
+function compileObject(entries: [string, Plan][], keepUnknown: boolean): Step {
+  const keys = entries.map(([k]) => k);
+  const steps = entries.map(([, p]) => compile(p));
   const known = new Set(keys);
-  // z.looseObject keeps unknown keys (catchall unknown), z.object drops them; nothing else here.
-  let keepUnknown: boolean;
-  if (def.catchall === undefined) keepUnknown = false;
-  else if (defOf(def.catchall).type === 'unknown') keepUnknown = true;
-  else throw new Unsupported();
-  if (known.has('__proto__')) throw new Unsupported();
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return NOT_PARSED;
     const input = v as Record<string, unknown>;
@@ -160,43 +274,4 @@ function compileObject(def: Def): Step {
     }
     return out;
   };
-}
-
-/** Whether zod runs this schema for an absent value inside .optional() (default and prefault do). */
-function optionalIn(schema: unknown): boolean {
-  const t = defOf(schema).type;
-  return t === 'default' || t === 'prefault';
-}
-
-function noChecks(def: Def): void {
-  if (def.checks?.length) throw new Unsupported();
-}
-
-function stringChecks(def: Def): ((s: string) => boolean)[] {
-  return (def.checks ?? []).map(({ _zod: { def: c } }) => {
-    const extra = Object.keys(c).filter(
-      (k) => !['check', 'format', 'pattern', 'fn', 'type', 'abort', 'error', 'params'].includes(k),
-    );
-    if (extra.length) throw new Unsupported();
-    if (c.check === 'string_format' && c.format === 'regex' && c.pattern instanceof RegExp) {
-      const re = c.pattern;
-      if (re.global || re.sticky) throw new Unsupported();
-      return (s: string) => re.test(s);
-    }
-    if (c.check === 'custom' && typeof c.fn === 'function') {
-      const fn = c.fn;
-      return (s: string) => fn(s) === true;
-    }
-    throw new Unsupported();
-  });
-}
-
-function numberIsInt(def: Def): boolean {
-  const checks = def.checks ?? [];
-  if (checks.length === 0) return false;
-  if (checks.length === 1) {
-    const c = checks[0]!._zod.def;
-    if (c.check === 'number_format' && c.format === 'safeint') return true;
-  }
-  throw new Unsupported();
 }
