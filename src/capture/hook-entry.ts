@@ -114,7 +114,7 @@ export async function runHook(args: string[], opts: HookOptions = {}): Promise<v
     if (env.AGENT_LOG_GUARD !== '0') {
       try {
         // Cursor and Copilot CLI events in the shape the guard reads (null: one the guard skips).
-        const view = guardView(agent, event, clean);
+        const view = guardView(agent, event, clean, env);
         const answer = !view
           ? null
           : guardEvent({

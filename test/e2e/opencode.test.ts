@@ -141,6 +141,22 @@ describe('install / uninstall opencode', () => {
     expect((await cli(repo, ['uninstall', 'opencode'])).stdout).toMatch(/^no git-agent-log plugin in /);
   });
 
+  test('doctor: a project with .opencode/ is told when our plugin is missing or from another version', async () => {
+    expect((await cli(repo, ['doctor'])).stdout).toMatch(
+      /^warn +OpenCode plugin not installed in this project$/m,
+    );
+    await cli(repo, ['install', 'opencode']);
+    expect((await cli(repo, ['doctor'])).stdout).toMatch(/^ok +OpenCode plugin installed$/m);
+    repo.write(PLUGIN, repo.read(PLUGIN).replace('const ANSWER_MS = 10000', 'const ANSWER_MS = 5000'));
+    expect((await cli(repo, ['doctor'])).stdout).toMatch(
+      /^warn +the OpenCode plugin was written by another version of git-agent-log$/m,
+    );
+    expect((await cli(repo, ['install', 'opencode'])).stdout).toBe(
+      `upgraded the OpenCode plugin: ${PLUGIN}\n`,
+    );
+    await cli(repo, ['uninstall', 'opencode']);
+  });
+
   test('a project that keeps its plugins in .opencode/plugins/ gets ours there', async () => {
     const other = await tempRepo({
       files: { '.opencode/plugins/format.ts': 'export const F = async () => ({})\n' },

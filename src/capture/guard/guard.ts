@@ -12,7 +12,7 @@ import { type GuardEvent, readEvent } from './event.js';
 import { answerFor, type HookAnswer } from './output.js';
 import { type Policy, resolvePolicy } from './policy.js';
 import { decideAttempt, decideTool, observe, type Verdict } from './rules.js';
-import { readNewUsage, spendFigures } from './spend.js';
+import { addReportedUsage, readNewUsage, type ReportedUsage, spendFigures } from './spend.js';
 import {
   controlPath,
   guardDir,
@@ -71,6 +71,9 @@ export function guardEvent(input: GuardInput): HookAnswer | null {
         policy.usd_per_task !== null ||
         policy.usd_per_day !== null);
     trackTranscripts(state, input.payload, event);
+    // usage the agent put in the payload itself (Cursor's stop): counted whether or not a budget is set
+    const reported = input.payload.reported_usage as ReportedUsage | undefined;
+    if (reported && typeof reported.key === 'string') addReportedUsage(state.spend, reported);
     let answer: HookAnswer | null = null;
     const lines: JournalEvent[] = [];
     if (policy && !state.announced) {

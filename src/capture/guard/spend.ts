@@ -17,10 +17,48 @@ export interface Spend {
   recent: [string, string, number, number, number, number, number][];
   /** Codex reports running totals: the last total seen, per file. */
   codex_total: number | null;
+  /**
+   * Copilot CLI's events.jsonl: the model last named, and the output tokens counted from replies
+   * (`assistant.message` outputTokens) per model until an `assistant.usage` line gives whole usage
+   * (then those estimates are taken back; `metered` from then on).
+   */
+  copilot?: { model: string | null; replies: Record<string, number>; metered: boolean };
 }
 
 export function emptySpend(): Spend {
   return { by_model: {}, recent: [], codex_total: null };
+}
+
+/** Usage an agent reports in its hook payload (Cursor's `stop`), once per key (the turn). */
+export interface ReportedUsage {
+  key: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+}
+
+/** Count usage a hook payload reported; a turn reported again (afterAgentResponse, then stop) replaces it. */
+export function addReportedUsage(spend: Spend, u: ReportedUsage): void {
+  const row: Spend['recent'][number] = [
+    `reported\u0000${u.key}`,
+    u.model,
+    u.input_tokens,
+    u.output_tokens,
+    u.cache_read_tokens,
+    u.cache_write_tokens,
+    0,
+  ];
+  const at = spend.recent.findIndex((r) => r[0] === row[0]);
+  if (at >= 0) {
+    add(spend, spend.recent[at]!, -1);
+    spend.recent[at] = row;
+  } else {
+    spend.recent.push(row);
+    if (spend.recent.length > WINDOW) spend.recent.shift();
+  }
+  add(spend, row, 1);
 }
 
 const WINDOW = 64;
@@ -62,6 +100,7 @@ export function readNewUsage(cursor: TranscriptCursor, spend: Spend): void {
 
 function addLine(line: string, spend: Spend) {
   if (line.includes('"token_count"')) return addCodexLine(line, spend);
+  if (line.startsWith('{"type":"') && COPILOT_LINE.test(line)) return addCopilotLine(line, spend);
   if (!line.includes('"usage"') || line.includes('"isApiErrorMessage":true')) return;
   let e: Record<string, unknown>;
   try {
@@ -134,6 +173,50 @@ function addCodexLine(line: string, spend: Spend) {
   t.output_tokens = total.output_tokens ?? 0;
   spend.by_model['codex'] = t; // running totals replace, never add
   spend.codex_total = total.total_tokens ?? null;
+}
+
+const COPILOT_LINE =
+  /^\{"type":"(assistant\.usage|assistant\.message|session\.start|session\.resume|session\.model_change|tool\.execution_complete)"/;
+
+/**
+ * Copilot CLI's events.jsonl: `assistant.usage` (whole usage of a model call, when the file has it),
+ * else each reply's output tokens (`assistant.message` outputTokens) on the model last named. Its
+ * `session.shutdown` totals come after the session ended: the seal reads those, the guard does not.
+ */
+function addCopilotLine(line: string, spend: Spend) {
+  let e: Record<string, unknown>;
+  try {
+    e = JSON.parse(line);
+  } catch {
+    return;
+  }
+  const d = (e.data ?? {}) as Record<string, unknown>;
+  const c = (spend.copilot ??= { model: null, replies: {}, metered: false });
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
+  const named = [d.model, d.selectedModel, d.newModel].find((m): m is string => typeof m === 'string' && !!m);
+  if (e.type !== 'assistant.usage' && named) c.model = named;
+  if (e.type === 'assistant.message' && !c.metered && n(d.outputTokens)) {
+    const model = named ?? c.model ?? 'unknown';
+    const t = (spend.by_model[model] ??= zeroTokens());
+    t.output_tokens += n(d.outputTokens);
+    c.replies[model] = (c.replies[model] ?? 0) + n(d.outputTokens);
+  }
+  if (e.type === 'assistant.usage') {
+    if (!c.metered) {
+      for (const [model, out] of Object.entries(c.replies)) spend.by_model[model]!.output_tokens -= out;
+      c.replies = {};
+      c.metered = true;
+    }
+    const model = named ?? c.model ?? 'unknown';
+    const t = (spend.by_model[model] ??= zeroTokens());
+    const read = n(d.cacheReadTokens);
+    const write = n(d.cacheWriteTokens);
+    t.input_tokens += Math.max(0, n(d.inputTokens) - read - write);
+    t.output_tokens += n(d.outputTokens);
+    t.cache_read_tokens += read;
+    t.cache_write_5m_tokens += write;
+    t.cache_write_tokens += write;
+  }
 }
 
 export interface SpendFigures {

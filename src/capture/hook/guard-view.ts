@@ -2,8 +2,12 @@
 // Claude Code (PreToolUse with tool_name/tool_input, PostToolUse with tool_response …), or null when the
 // event would count a call twice (Cursor fires preToolUse and beforeShellExecution for one command:
 // the shell hook is the one `cursor-agent` also fires, so it carries shell commands; preToolUse the
-// other tools). Other agents' payloads pass unchanged. Dependency-free: part of the hook bundle.
-import { type Obj, objOf as obj, str } from './payload.js';
+// other tools). Other agents' payloads pass unchanged. What a budget counts comes with the view: the
+// turn's usage Cursor reports on `stop` (`reported_usage`), and for Copilot CLI, whose hooks report
+// none, its session's events.jsonl as the transcript to read. Dependency-free: part of the hook bundle.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { num, type Obj, objOf as obj, str } from './payload.js';
 
 export interface GuardView {
   eventName: string;
@@ -18,11 +22,38 @@ const COPILOT_TOOLS: Record<string, string> = {
   create: 'Write',
 };
 
-export function guardView(agent: string, event: string, payload: Obj): GuardView | null {
+export function guardView(
+  agent: string,
+  event: string,
+  payload: Obj,
+  env: NodeJS.ProcessEnv = process.env,
+): GuardView | null {
   if (agent === 'cursor') return cursorView(event, payload);
-  if (agent === 'copilot') return copilotView(event, payload);
+  if (agent === 'copilot') return copilotView(event, payload, env);
   if (agent === 'opencode') return opencodeView(event, payload);
   return { eventName: event, payload };
+}
+
+/** The turn's usage Cursor 3 sends on `stop` (and afterAgentResponse), keyed by the turn. */
+function cursorUsage(p: Obj): Obj | null {
+  const input = num(p.input_tokens);
+  const output = num(p.output_tokens);
+  if (input === null && output === null) return null;
+  return {
+    key: str(p.generation_id) ?? `${str(p.conversation_id) ?? ''}@${input}/${output}`,
+    model: str(p.model) ?? 'unknown',
+    input_tokens: input ?? 0,
+    output_tokens: output ?? 0,
+    cache_read_tokens: num(p.cache_read_tokens) ?? 0,
+    cache_write_tokens: num(p.cache_write_tokens) ?? 0,
+  };
+}
+
+/** Copilot CLI's event log of a session: $COPILOT_HOME (default ~/.copilot)/session-state/<id>/events.jsonl. */
+export function copilotEventsPath(sessionId: string | null, env: NodeJS.ProcessEnv): string | null {
+  if (!sessionId || !/^[A-Za-z0-9._-]+$/.test(sessionId)) return null;
+  const home = env.COPILOT_HOME || join(env.HOME || homedir(), '.copilot');
+  return join(home, 'session-state', sessionId, 'events.jsonl');
 }
 
 function cursorView(event: string, p: Obj): GuardView | null {
@@ -73,23 +104,25 @@ function cursorView(event: string, p: Obj): GuardView | null {
       };
     }
     case 'stop':
-      return { eventName: 'Stop', payload: base };
+      return { eventName: 'Stop', payload: { ...base, reported_usage: cursorUsage(p) } };
     case 'sessionEnd':
       return { eventName: 'SessionEnd', payload: base };
     default:
-      return { eventName: event, payload: base };
+      return { eventName: event, payload: { ...base, reported_usage: cursorUsage(p) } };
   }
 }
 
-function copilotView(event: string, p: Obj): GuardView | null {
+function copilotView(event: string, p: Obj, env: NodeJS.ProcessEnv): GuardView | null {
   const tool = str(p.toolName) ?? str(p.tool_name) ?? '';
   const args = obj(p.toolArgs) ?? obj(p.tool_input) ?? {};
   const mapped = COPILOT_TOOLS[tool] ?? tool;
+  const session_id = str(p.sessionId) ?? str(p.session_id);
   const base = {
     ...p,
-    session_id: str(p.sessionId) ?? str(p.session_id),
+    session_id,
     tool_name: mapped,
     tool_input: { ...args, file_path: args.path },
+    transcript_path: str(p.transcript_path) ?? str(p.transcriptPath) ?? copilotEventsPath(session_id, env),
   };
   const result = obj(p.toolResult) ?? obj(p.tool_result);
   const text = str(result?.textResultForLlm) ?? str(result?.text_result_for_llm) ?? '';

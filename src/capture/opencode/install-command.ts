@@ -89,3 +89,14 @@ export const uninstall: AgentInstaller['uninstall'] = async (ctx: InstallIO, opt
   }
   return 0;
 };
+
+/**
+ * For `doctor`: whether a project that uses OpenCode (an `.opencode/` folder or an opencode.json) has
+ * our plugin, as this version writes it.
+ */
+export function opencodePluginState(root: string): 'installed' | 'outdated' | 'missing' | 'unused' {
+  const mine = installedPlugins(root);
+  if (mine.length) return mine.every((p) => p.text === pluginSource()) ? 'installed' : 'outdated';
+  const used = ['.opencode', 'opencode.json', 'opencode.jsonc'].some((f) => existsSync(join(root, f)));
+  return used ? 'missing' : 'unused';
+}

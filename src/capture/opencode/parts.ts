@@ -140,7 +140,10 @@ export function toolPartEvents(part: Obj, ctx: PartContext): SessionEvent[] {
   const done = toolOutcome(tool, state);
   const endAt = ctx.endAt ?? iso(time?.end) ?? startAt;
   if (!startAt) return [];
-  const shape = callShape(tool, obj(state.input) ?? {}, ctx.cwd);
+  const given = callShape(tool, obj(state.input) ?? {}, ctx.cwd);
+  // a read of a directory lists it and reads no file
+  const shape =
+    given.role === 'read' && readsDirectory(state) ? { ...given, role: 'other' as const, paths: [] } : given;
   const session_id = ctx.session_id;
   const agent_id = ctx.agent_id ?? null;
   const out: SessionEvent[] = [
@@ -153,7 +156,7 @@ export function toolPartEvents(part: Obj, ctx: PartContext): SessionEvent[] {
       agent_id,
       cwd: shape.cwd,
       role: shape.role,
-      paths: shape.role === 'read' && readsDirectory(state) ? [] : shape.paths,
+      paths: shape.paths,
     }),
   ];
   if (tool === 'task') {

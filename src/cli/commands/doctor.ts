@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
+import { opencodePluginState } from '../../capture/opencode/install-command.js';
 import { CheckFailedError } from '../../errors.js';
 import { configGetAll, HOOK_BEGIN, remotes } from '../../git/setup.js';
 import { hookTarget } from './init.js';
@@ -257,4 +258,14 @@ function checkOtherAgents(worktree: string, add: (l: Level, w: string, fix?: str
     if ((agent === 'cursor' || agent === 'copilot') && value?.version !== 1)
       add('problem', `${file} has no "version": 1: ${label} ignores its hooks`);
   }
+  const opencode = opencodePluginState(worktree);
+  if (opencode === 'installed') add('ok', 'OpenCode plugin installed');
+  else if (opencode !== 'unused')
+    add(
+      'warn',
+      opencode === 'missing'
+        ? 'OpenCode plugin not installed in this project'
+        : 'the OpenCode plugin was written by another version of git-agent-log',
+      'git agent-log install opencode',
+    );
 }
