@@ -67,6 +67,17 @@ export interface ReadBlobsOptions {
   oversized?: Map<string, number>;
 }
 
+/** A blob read in bulk: its UTF-8 text, its size when over the limit (never read), or null when missing. */
+export type BlobText = string | { oversized: number } | null;
+
+/** Blobs handed out in the order their ids were given (see GitEngine.readBlobTexts). */
+export interface BlobTextReader {
+  /** The next `n` blobs. */
+  next(n: number): Promise<BlobText[]>;
+  /** Stops reading (also when not every blob was taken). */
+  close(): Promise<void>;
+}
+
 export interface GitEngine {
   readonly name: EngineName;
   readonly location: RepoLocation;
@@ -90,7 +101,18 @@ export interface GitEngine {
    * too and their sizes go to `oversized` (the native engine never holds their bytes).
    */
   readBlobs(oids: readonly string[], opts?: ReadBlobsOptions): Promise<Map<string, Buffer>>;
+  /**
+   * Many blobs as text, in the order of `oids`, read ahead in one pass (a cold index build reads
+   * every note). Optional: engines without it are read through readBlobs. `scratchDir` may hold a
+   * scratch file while it runs.
+   */
+  readBlobTexts?(oids: readonly string[], opts: { maxBytes: number; scratchDir: string }): BlobTextReader;
   readTree(oid: string): Promise<TreeEntry[]>;
+  /**
+   * Every blob under a tree, at any depth, with its path (`a/b/c`). Optional, for listing a whole
+   * notes tree at once (a cold index build); engines without it are walked with readTree.
+   */
+  listBlobs?(tree: string): Promise<{ path: string; oid: string }[]>;
   readCommit(oid: string): Promise<CommitInfo>;
 
   writeBlob(content: Buffer | string): Promise<string>;

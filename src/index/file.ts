@@ -18,7 +18,6 @@ import {
   readSync,
   renameSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -33,24 +32,26 @@ import {
 const FORMAT = 'git-agent-log-index';
 
 export function serializeIndex(data: IndexData): string[] {
-  return [...indexLines(data)];
+  const lines: string[] = [];
+  eachIndexLine(
+    data,
+    (e) => e.json,
+    (line) => void lines.push(line),
+  );
+  return lines;
 }
 
-/** The lines of the file, produced one at a time (a 100k-record index is never held twice). */
-export function* indexLines(
-  data: IndexData,
-  jsonOf: (e: IndexEntry) => string | null = (e) => e.json,
-): Generator<string> {
-  for (const [line] of linesWithEntries(data, jsonOf)) yield line;
-}
-
-/** The lines, each `r` line with its entry (the lookup file is made from the entries' own strings). */
-function* linesWithEntries(
+/**
+ * The lines of the file in order, produced one at a time (a 100k-record index is never held whole):
+ * `emit` gets each line, and for an `r` line its entry and JSON; a `w` line comes with its warnings.
+ */
+function eachIndexLine(
   data: IndexData,
   jsonOf: (e: IndexEntry) => string | null,
-): Generator<[string, IndexEntry | null]> {
+  emit: (line: string, entry?: IndexEntry, json?: string | null, warnings?: string[]) => void,
+): void {
   const entries = [...data.entries.values()].sort(compareEntries);
-  yield [
+  emit(
     JSON.stringify({
       format: FORMAT,
       version: data.version,
@@ -58,20 +59,23 @@ function* linesWithEntries(
       notes: data.notes.size,
       entries: entries.length,
     }),
-    null,
-  ];
+  );
   // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
   for (const commit of [...data.notes.keys()].sort())
-    yield [`n\t${commit}\t${data.notes.get(commit)!.join(',')}`, null];
-  for (const commit of [...data.warnings.keys()].sort())
-    yield [`w\t${commit}\t${JSON.stringify(data.warnings.get(commit))}`, null];
-  for (const e of entries) {
-    yield [
-      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${jsonOf(e) ?? '-'}`,
-      e,
-    ];
+    emit(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`);
+  for (const commit of [...data.warnings.keys()].sort()) {
+    const list = data.warnings.get(commit)!;
+    emit(`w\t${commit}\t${JSON.stringify(list)}`, undefined, undefined, list);
   }
-  yield ['end', null];
+  for (const e of entries) {
+    const json = jsonOf(e);
+    emit(
+      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${json ?? '-'}`,
+      e,
+      json,
+    );
+  }
+  emit('end');
 }
 
 /** Parse an index file; null when it is not a complete index of the current format. */
@@ -149,11 +153,24 @@ export function readIndexFile(path: string): IndexData | null {
   return parseIndex(text);
 }
 
-/** Write atomically (temp file + fsync + rename). Returns false when the directory is not writable. */
+/** What a build hands the command that asked for it, as the file is written (see writeIndexFile). */
+export interface IndexVisitor {
+  /** Each entry in file order (newest first) until it returns false. */
+  visit(entry: IndexEntry): boolean | void;
+  /** Set by writeIndexFile once it has visited: every warning stored in the index, in file order. */
+  warnings?: string[];
+}
+
+/**
+ * Write atomically (temp file + fsync + rename). Returns false when the directory is not writable.
+ * With `visitor`, the entries are also handed to it as they are written (the first query after a
+ * build is answered from the build rather than from a scan of the file it just wrote).
+ */
 export function writeIndexFile(
   path: string,
   data: IndexData,
-  jsonOf?: (e: IndexEntry) => string | null,
+  jsonOf: (e: IndexEntry) => string | null = (e) => e.json,
+  visitor?: IndexVisitor,
 ): boolean {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const where = new LineOffsets();
@@ -161,21 +178,25 @@ export function writeIndexFile(
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      // Written in slices of about a megabyte: never one string of the whole index.
-      let batch: string[] = [];
-      let size = 0;
-      for (const [line, entry] of linesWithEntries(data, jsonOf ?? ((e) => e.json))) {
-        where.line(line, entry);
-        batch.push(line);
-        size += line.length;
-        if (size > 1 << 20) {
-          writeSync(fd, `${batch.join('\n')}\n`);
-          batch = [];
-          size = 0;
+      const out = new LineWriter(fd);
+      const warnings: string[] = [];
+      let visiting = visitor !== undefined;
+      eachIndexLine(data, jsonOf, (line, entry, json, lineWarnings) => {
+        const at = out.line(line);
+        if (lineWarnings) {
+          if (where.warnings[1] === 0) where.warnings[0] = at;
+          where.warnings[1] = out.offset;
+          warnings.push(...lineWarnings);
+        } else if (entry) {
+          where.entry(entry, at);
+          if (visiting && visitor!.visit(json === entry.json ? entry : { ...entry, json: json! }) === false)
+            visiting = false;
         }
-      }
-      if (batch.length) writeSync(fd, `${batch.join('\n')}\n`);
+      });
+      out.flush();
+      where.size = out.offset;
       fsyncSync(fd);
+      if (visitor) visitor.warnings = warnings;
     } finally {
       closeSync(fd);
     }
@@ -183,6 +204,7 @@ export function writeIndexFile(
     writeLookupFile(path, data.tip, where);
     return true;
   } catch {
+    if (visitor) visitor.warnings = undefined;
     try {
       unlinkSync(tmp);
     } catch {
@@ -190,6 +212,47 @@ export function writeIndexFile(
     }
     return false;
   }
+}
+
+/**
+ * Lines encoded straight into a buffer of about a megabyte, written out as it fills: each line is
+ * encoded once (its byte length, which the lookup file needs, comes from the encoding).
+ */
+class LineWriter {
+  offset = 0;
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+
+  constructor(private readonly fd: number) {}
+
+  /** Appends `line` and a newline; returns the byte offset where the line starts. */
+  line(line: string): number {
+    const at = this.offset;
+    // A UTF-16 unit is at most three bytes of UTF-8.
+    if (this.used + line.length * 3 + 1 > this.buf.length) {
+      this.flush();
+      if (line.length * 3 + 1 > this.buf.length) {
+        const big = Buffer.from(`${line}\n`, 'utf8');
+        writeAll(this.fd, big, big.length);
+        this.offset += big.length;
+        return at;
+      }
+    }
+    const n = this.buf.write(line, this.used, 'utf8');
+    this.buf[this.used + n] = 10;
+    this.used += n + 1;
+    this.offset += n + 1;
+    return at;
+  }
+
+  flush(): void {
+    writeAll(this.fd, this.buf, this.used);
+    this.used = 0;
+  }
+}
+
+function writeAll(fd: number, buf: Buffer, length: number): void {
+  for (let done = 0; done < length;) done += writeSync(fd, buf, done, length - done);
 }
 
 /** The header of an index file (first line), or null when it is not a current-format index. */
@@ -358,32 +421,24 @@ export function lookupPath(indexFile: string): string {
   return `${indexFile}.at`;
 }
 
-/** Byte offsets of the lines of an index file, as it is written. */
+/** Where each record line of an index file starts, by ID and by commit, as it is written. */
 class LineOffsets {
-  offset = 0;
+  size = 0;
   warnings: [number, number] = [0, 0];
-  ids: [string, number][] = [];
-  byCommit = new Map<string, [string, number][]>();
+  /** ID → offset of its line. */
+  ids = new Map<string, number>();
+  /** Commit → IDs whose lines name it. The entries' own strings: a slice of a line would keep it alive. */
+  byCommit = new Map<string, string[]>();
 
-  line(line: string, entry: IndexEntry | null): void {
-    const at = this.offset;
-    this.offset += Buffer.byteLength(line) + 1;
-    if (line.startsWith('w\t')) {
-      if (this.warnings[1] === 0) this.warnings[0] = at;
-      this.warnings[1] = this.offset;
-    } else if (entry) {
-      // The entry's own strings: a slice of `line` would keep the whole line alive.
-      this.ids.push([entry.id, at]);
-      for (const c of entry.commits) {
-        const list = this.byCommit.get(c);
-        if (list) list.push([entry.id, at]);
-        else this.byCommit.set(c, [[entry.id, at]]);
-      }
+  entry(entry: IndexEntry, at: number): void {
+    this.ids.set(entry.id, at);
+    for (const c of entry.commits) {
+      const list = this.byCommit.get(c);
+      if (list) list.push(entry.id);
+      else this.byCommit.set(c, [entry.id]);
     }
   }
 }
-
-const byKey = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 function writeLookupFile(indexFile: string, tip: string | null, where: LineOffsets): void {
   const path = lookupPath(indexFile);
@@ -392,23 +447,24 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
     format: LOOKUP_FORMAT,
     version: 1,
     tip,
-    size: where.offset,
+    size: where.size,
     warnings: where.warnings,
   });
-  const lines = [header];
-  for (const [id, at] of where.ids.sort(byKey)) lines.push(`i\t${id}\t${at}`);
-  for (const c of [...where.byCommit.keys()].sort()) {
-    lines.push(
-      `c\t${c}\t${where.byCommit
-        .get(c)!
-        .sort(byKey)
-        .map((x) => x[1])
-        .join(',')}`,
-    );
-  }
-  lines.push('end\n');
   try {
-    writeFileSync(tmp, lines.join('\n'), { mode: 0o600 });
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      const out = new LineWriter(fd);
+      out.line(header);
+      for (const id of [...where.ids.keys()].sort()) out.line(`i\t${id}\t${where.ids.get(id)}`);
+      for (const c of [...where.byCommit.keys()].sort()) {
+        const ids = where.byCommit.get(c)!.sort();
+        out.line(`c\t${c}\t${ids.map((id) => where.ids.get(id)).join(',')}`);
+      }
+      out.line('end');
+      out.flush();
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch {
     // without it, readers scan the index

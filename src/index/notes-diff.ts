@@ -9,7 +9,31 @@ const HEX = /^[0-9a-f]+$/;
 /** Object name lengths: SHA-1 and SHA-256. */
 const FULL = new Set([40, 64]);
 
-type TreeReader = Pick<GitEngine, 'readTree'>;
+type TreeReader = Pick<GitEngine, 'readTree'> & Partial<Pick<GitEngine, 'listBlobs'>>;
+
+/**
+ * Every note of a notes tree, as changes from nothing (a cold build): from one listing of the whole
+ * tree when the engine has it, else by walking it. Same notes either way: hex names at every level,
+ * full-length paths, blobs only.
+ */
+export async function listNotes(engine: TreeReader, tree: string): Promise<NoteChange[]> {
+  let blobs: { path: string; oid: string }[] | undefined;
+  try {
+    blobs = await engine.listBlobs?.(tree);
+  } catch {
+    // a tree git cannot list (damaged): the walk reads what it can
+  }
+  if (!blobs) return diffNotesTrees(engine, null, tree);
+  const changes = new Map<string, NoteChange>();
+  for (const { path, oid } of blobs) {
+    const commit = path.replaceAll('/', '');
+    if (!FULL.has(commit.length) || !HEX.test(commit)) continue;
+    const ch = changes.get(commit);
+    if (ch) ch.added.push(oid);
+    else changes.set(commit, { commit, removed: [], added: [oid] });
+  }
+  return [...changes.values()];
+}
 
 export async function diffNotesTrees(
   engine: TreeReader,

@@ -3,12 +3,14 @@
 // index loses nothing; it is always derived from refs/notes/agent-log.
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { GitEngine } from '../git/engine.js';
+import type { BlobText, GitEngine } from '../git/engine.js';
+import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
+import { oversizedNoteBody } from '../record/note-lines.js';
 import { indexDir } from '../journal/paths.js';
 import { NOTES_REF, readNoteBlobs } from '../store/notes.js';
-import { readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
+import { type IndexVisitor, readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
-import { diffNotesTrees } from './notes-diff.js';
+import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
 
 export const INDEX_FILE = 'records.v1';
@@ -66,16 +68,25 @@ export async function updateIndex(
  * the file. A cold build of many notes spills each batch's record JSON (most of an index's size) to
  * a scratch file and reads it back while writing, so memory holds only the small per-entry fields.
  * False when the file cannot be written (the caller works from openIndex in memory).
+ *
+ * A `visitor` is handed the entries as a build or update writes them, newest first; when it was
+ * (its `warnings` are set on return) the caller has its answer without reading the file.
  */
-export async function refreshIndexFile(engine: GitEngine, opts: OpenIndexOptions = {}): Promise<boolean> {
+export async function refreshIndexFile(
+  engine: GitEngine,
+  opts: OpenIndexOptions = {},
+  visitor?: IndexVisitor,
+): Promise<boolean> {
   const tip = await engine.readRef(opts.ref ?? NOTES_REF);
   const path = indexPath(engine);
   const head = readIndexHeader(path);
   if (head && head.tip === tip) return true;
   const stored = head ? readIndexFile(path) : null;
-  if (stored || !tip) return writeIndexFile(path, await updateIndex(engine, stored, tip, opts));
+  if (stored || !tip)
+    return writeIndexFile(path, await updateIndex(engine, stored, tip, opts), undefined, visitor);
+  // (A worker's entries stay in the worker: the caller reads the file it wrote.)
   const inWorker = await coldBuildInWorker(engine, tip, opts);
-  return inWorker ?? coldBuildFile(engine, tip, opts);
+  return inWorker ?? coldBuildFile(engine, tip, opts, visitor);
 }
 
 /** Build the index file of `tip` from nothing (no index, or one of another format). */
@@ -83,15 +94,16 @@ export async function coldBuildFile(
   engine: GitEngine,
   tip: string,
   opts: OpenIndexOptions = {},
+  visitor?: IndexVisitor,
 ): Promise<boolean> {
   const path = indexPath(engine);
   const newTree = (await engine.readCommit(tip)).tree;
-  const changes = await diffNotesTrees(engine, null, newTree);
+  const changes = await listNotes(engine, newTree);
   if (changes.length < (Number(process.env.AGENT_LOG_INDEX_SPILL_FROM) || SPILL_FROM)) {
     const data = emptyIndex();
     await applyInBatches(engine, data, changes, opts.onProgress);
     data.tip = tip;
-    return writeIndexFile(path, data);
+    return writeIndexFile(path, data, undefined, visitor);
   }
   const spill = openSpill(path);
   if (!spill) return false;
@@ -100,7 +112,7 @@ export async function coldBuildFile(
     data.entries = new TrackedMap();
     await applyInBatches(engine, data, changes, opts.onProgress, () => spill.put(data));
     data.tip = tip;
-    return writeIndexFile(path, data, spill.json);
+    return writeIndexFile(path, data, spill.json, visitor);
   } finally {
     spill.close();
   }
@@ -178,21 +190,53 @@ async function applyInBatches(
   const load = (oids: readonly string[]) => readNoteBlobs(engine, oids);
   const batches: NoteChange[][] = [];
   for (let i = 0; i < changes.length; i += BATCH) batches.push(changes.slice(i, i + BATCH));
-  // The next batch's blobs are requested before this batch is parsed: git reads while we parse.
-  let next = batches.length ? load(batches[0]!.flatMap((c) => c.added)) : null;
-  let done = 0;
-  for (let b = 0; b < batches.length; b++) {
-    const ready = await next!;
-    next = b + 1 < batches.length ? load(batches[b + 1]!.flatMap((c) => c.added)) : null;
-    await applyNoteChanges(data, batches[b]!, async (oids) => {
-      const missing = oids.filter((o) => !ready.has(o));
-      if (missing.length) for (const [o, body] of await load(missing)) ready.set(o, body);
-      return ready;
-    });
-    afterBatch?.();
-    done += batches[b]!.length;
-    onProgress?.(done, changes.length);
+  const added = (b: number) => batches[b]!.flatMap((c) => c.added);
+  // Many notes (a cold build): every added blob is read ahead in one pass, in batch order.
+  const bulk =
+    changes.length >= (Number(process.env.AGENT_LOG_INDEX_BULK_FROM) || BULK_FROM) && engine.readBlobTexts
+      ? engine.readBlobTexts(
+          changes.flatMap((c) => c.added),
+          { maxBytes: MAX_NOTE_BYTES, scratchDir: indexDir(engine.location.commonDir) },
+        )
+      : null;
+  try {
+    // Otherwise the next batch's blobs are requested before this batch is parsed: git reads while we parse.
+    let next = bulk || !batches.length ? null : load(added(0));
+    let done = 0;
+    for (let b = 0; b < batches.length; b++) {
+      let ready: Map<string, string>;
+      if (bulk) ready = noteTexts(added(b), await bulk.next(added(b).length));
+      else {
+        ready = await next!;
+        next = b + 1 < batches.length ? load(added(b + 1)) : null;
+      }
+      await applyNoteChanges(data, batches[b]!, async (oids) => {
+        const missing = oids.filter((o) => !ready.has(o));
+        if (missing.length) for (const [o, body] of await load(missing)) ready.set(o, body);
+        return ready;
+      });
+      afterBatch?.();
+      done += batches[b]!.length;
+      onProgress?.(done, changes.length);
+    }
+  } finally {
+    await bulk?.close();
   }
+}
+
+/** From this many changed notes on, they are read through the engine's one-pass bulk reader, if it
+ * has one (it costs a process of its own). AGENT_LOG_INDEX_BULK_FROM overrides it (tests). */
+const BULK_FROM = 1000;
+
+/** Blob texts as readNoteBlobs gives them: missing ones absent, oversized ones as one invalid line. */
+function noteTexts(oids: readonly string[], texts: readonly BlobText[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < oids.length; i++) {
+    const t = texts[i];
+    if (typeof t === 'string') out.set(oids[i]!, t);
+    else if (t) out.set(oids[i]!, oversizedNoteBody(t.oversized));
+  }
+  return out;
 }
 
 /** Every warning stored in the index (unreadable lines, by commit). */

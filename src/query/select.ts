@@ -2,8 +2,8 @@
 // stored JSON (fast, like grep), then parse the rest and apply the real filters.
 import { type IndexedRecord, indexedRecord } from '../index/lookup.js';
 import type { GitEngine } from '../git/engine.js';
-import { readIndexHeader, scanIndexFile } from '../index/file.js';
-import { entriesNewestFirst, type IndexData } from '../index/model.js';
+import { type IndexVisitor, readIndexHeader, scanIndexFile } from '../index/file.js';
+import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/model.js';
 import {
   indexPath,
   indexWarnings,
@@ -54,16 +54,29 @@ export async function selectFromIndex(
   const path = indexPath(engine);
   const head = readIndexHeader(path);
   // A missing or stale index is brought up to date on disk first (a cold build never holds the
-  // whole index in memory), then streamed like a current one.
+  // whole index in memory); the build answers as it writes, or else the file is streamed.
+  const groups = requiredLiterals(spec, globLiteral);
+  let records: IndexedRecord[] = [];
+  const visit = (entry: IndexEntry) => {
+    const rec = indexedRecord(entry);
+    if (rec && matches(rec, spec)) records.push(rec);
+    return records.length < limit;
+  };
+  // The same entries in the same order as a scan of the file gives, the same literal test first.
+  const fromBuild: IndexVisitor = {
+    visit: (entry) => {
+      const json = entry.json;
+      if (json !== null && !groups.every((g) => g.some((lit) => json.includes(lit)))) return true;
+      return visit(entry);
+    },
+  };
   const current =
-    (head && head.tip === (await engine.readRef(NOTES_REF))) || (await refreshIndexFile(engine, opts));
+    (head && head.tip === (await engine.readRef(NOTES_REF))) ||
+    (await refreshIndexFile(engine, opts, limit > 0 ? fromBuild : undefined));
+  if (current && fromBuild.warnings) return { records, warnings: fromBuild.warnings };
+  records = [];
   if (current) {
-    const records: IndexedRecord[] = [];
-    const scan = scanIndexFile(path, requiredLiterals(spec, globLiteral), (entry) => {
-      const rec = indexedRecord(entry);
-      if (rec && matches(rec, spec)) records.push(rec);
-      return records.length < limit;
-    });
+    const scan = scanIndexFile(path, groups, visit);
     if (scan.complete || records.length >= limit) return { records, warnings: scan.warnings };
   }
   const data = await openIndex(engine, opts);

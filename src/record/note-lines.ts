@@ -10,9 +10,9 @@ import { RefLine, RunEventLine, RunRecord, SCHEMA } from './schema.js';
 // Compiled on first use from the shipped plans (no zod schema is built for them), so a command that
 // reads no note does not pay for it.
 let fast: {
-  ref: (v: unknown) => RefLine | typeof NOT_PARSED;
-  record: (v: unknown) => RunRecord | typeof NOT_PARSED;
-  event: (v: unknown) => RunEventLine | typeof NOT_PARSED;
+  ref: ((v: unknown) => RefLine | typeof NOT_PARSED) | null;
+  record: ((v: unknown) => RunRecord | typeof NOT_PARSED) | null;
+  event: ((v: unknown) => RunEventLine | typeof NOT_PARSED) | null;
 } | null = null;
 
 /** AGENT_LOG_PARSE=zod reads every line through zod alone (tests compare the two paths). */
@@ -53,6 +53,16 @@ export function recordLine(record: RunRecord): string {
 
 /** Split a note body into distinct non-blank lines (merges may duplicate lines or add blanks). */
 export function splitNote(body: string): string[] {
+  // Most notes are one line: no set (hashing a 2 KB line costs more than splitting it).
+  const nl = body.indexOf('\n');
+  if (nl === -1 || body.indexOf('\n', nl + 1) === -1) {
+    const out: string[] = [];
+    const first = (nl === -1 ? body : body.slice(0, nl)).trim();
+    const second = nl === -1 ? '' : body.slice(nl + 1).trim();
+    if (first !== '') out.push(first);
+    if (second !== '' && second !== first) out.push(second);
+    return out;
+  }
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of body.split('\n')) {
@@ -116,15 +126,15 @@ function fastLine(v: Record<string, unknown>, raw: string): NoteLine | null {
     event: compilePlan(LINE_PLANS.event),
   };
   if (v.kind === 'record') {
-    const record = fast.record(v);
+    const record = fast.record ? fast.record(v) : NOT_PARSED;
     return record === NOT_PARSED ? null : { type: 'record', record, raw };
   }
   if (v.kind === 'ref') {
-    const ref = fast.ref(v);
+    const ref = fast.ref ? fast.ref(v) : NOT_PARSED;
     return ref === NOT_PARSED ? null : { type: 'ref', id: ref.id, raw };
   }
   if (v.kind === 'event') {
-    const event = fast.event(v);
+    const event = fast.event ? fast.event(v) : NOT_PARSED;
     return event === NOT_PARSED ? null : { type: 'event', event, raw };
   }
   return null;

@@ -228,6 +228,20 @@ test('the index built through the compiled parsers is byte for byte the one zod 
   expect(runs.some((l) => l.startsWith(`r\t${id(902)}\t`))).toBe(true);
 });
 
+test('notes read in one pass (cat-file into a scratch file) give the index read note by note', async () => {
+  const oneByOne = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1000000000' });
+  const onePass = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1' });
+  expect(onePass.log.code).toBe(0);
+  expect(onePass.index).toBe(oneByOne.index);
+  expect(onePass.lookup).toBe(oneByOne.lookup);
+  expect(onePass.log).toEqual(oneByOne.log);
+  const zod = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1', AGENT_LOG_PARSE: 'zod' });
+  expect(zod.index).toBe(oneByOne.index);
+  // the oversized note was passed over, not read: its warning is there, and no scratch file is left
+  expect(onePass.index).toContain('over the 16 MiB limit');
+  expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
+});
+
 test('each hostile line is skipped with a warning naming its commit, and only those', async () => {
   const { index, log } = await coldBuild({});
   const warned = new Map(

@@ -31,12 +31,12 @@ test("the shipped plans are the schemas' own, and every kind of line has one", (
 });
 
 test('a plan parses as the schema: a pointer line, its defaults, and what it refuses', () => {
-  const ref = compilePlan<{ id: string }>(LINE_PLANS.ref);
+  const ref = compilePlan<{ id: string }>(LINE_PLANS.ref)!;
   const line = { schema: 'agent-log/v1', kind: 'ref', id: 'k7f3q9x2mz', extra: [1] };
   expect(ref(line)).toEqual(RefLine.parse(line));
   expect(ref({ ...line, id: 'K7F3' })).toBe(NOT_PARSED);
   expect(RefLine.safeParse({ ...line, id: 'K7F3' }).success).toBe(false);
-  const event = compilePlan(LINE_PLANS.event);
+  const event = compilePlan(LINE_PLANS.event)!;
   const e = {
     schema: 'agent-log/v1',
     kind: 'event',

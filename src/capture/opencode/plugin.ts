@@ -4,7 +4,8 @@
 // for its bus events, `chat.message`, `tool.execute.before`, `tool.execute.after`. The plugin hands each
 // event that matters to `git agent-log hook opencode` on stdin, the way other agents run hook commands:
 //   - spawned, never awaited: OpenCode goes on at once; one hook at a time per session, in the order
-//     OpenCode told them, so the journal keeps that order (and a burst never forks a crowd);
+//     OpenCode told them (a burst never forks a crowd), all at once when OpenCode closes the project
+//     so that none is lost when it exits; each payload carries when OpenCode told it (`at`);
 //   - a subagent's session (task tool) is folded into its parent's: its calls and cost are the run's;
 //   - only tool.execute.before waits (up to 10 s) for the hook's answer, and only an explicit guard rule
 //     makes it refuse, by throwing, which is how OpenCode lets a plugin refuse a call;
@@ -35,7 +36,8 @@ export const GitAgentLog = async ({ directory, worktree }) => {
   const parents = new Map() // subagent session -> parent session
   const roots = new Set() // sessions seen here: each ends when OpenCode closes the project
   const sent = new Set() // finished tool parts and completed messages already handed on
-  const queues = new Map() // session -> its last hook
+  const pending = new Map() // session -> hooks waiting their turn
+  const busy = new Set() // sessions with a hook running
   let idleEvents = false
 
   const rootOf = (id) => {
@@ -76,6 +78,27 @@ export const GitAgentLog = async ({ directory, worktree }) => {
       }
     })
 
+  // One hook at a time per session, in order; an answer wanted now does not wait its turn.
+  const pump = (root) => {
+    const list = pending.get(root)
+    if (busy.has(root) || !list) return
+    const next = list.shift()
+    if (!list.length) pending.delete(root)
+    busy.add(root)
+    run(next, false).then(() => {
+      busy.delete(root)
+      pump(root)
+    })
+  }
+
+  // OpenCode is closing: every hook still waiting starts now, so none is lost when it exits.
+  const flush = () => {
+    for (const [root, list] of pending) {
+      pending.delete(root)
+      for (const payload of list) run(payload, false)
+    }
+  }
+
   const send = (name, sessionID, fields, answer = false) => {
     if (typeof sessionID !== "string" || !sessionID) return Promise.resolve("")
     const root = rootOf(sessionID)
@@ -83,15 +106,11 @@ export const GitAgentLog = async ({ directory, worktree }) => {
     // when OpenCode told it: the hook may run a little later, behind this session's earlier hooks
     const payload = { hook_event_name: name, sessionID: root, cwd, at: new Date().toISOString(), ...fields }
     if (root !== sessionID) payload.agent_id = sessionID
-    const before = queues.get(root) || Promise.resolve()
-    // an answer is wanted now: that hook does not wait its turn, later ones wait for it
-    const mine = answer ? run(payload, true) : before.then(() => run(payload, false))
-    const tail = Promise.all([before, mine]).then(() => undefined)
-    queues.set(root, tail)
-    tail.then(() => {
-      if (queues.get(root) === tail) queues.delete(root)
-    })
-    return mine
+    if (answer) return run(payload, true)
+    if (!pending.has(root)) pending.set(root, [])
+    pending.get(root).push(payload)
+    pump(root)
+    return Promise.resolve("")
   }
 
   // Metadata of a call without its bulky parts (file contents, diffs, diagnostics).
@@ -139,7 +158,8 @@ export const GitAgentLog = async ({ directory, worktree }) => {
       case "server.instance.disposed": {
         const all = [...roots]
         roots.clear()
-        return Promise.all(all.map((id) => send(type, id, { properties: p })))
+        for (const id of all) send(type, id, { properties: p })
+        return flush()
       }
     }
   }
