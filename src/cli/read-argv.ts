@@ -1,11 +1,11 @@
-// The common read invocations (`show`, `log`, `query`) parsed by hand, so they start without building
+// The common read invocations (`show`, `log`, `query`, `blame`) parsed by hand, so they start without building
 // yargs' command tree (15–45 ms of every run). Only argument lists this parser fully understands are
 // taken; anything else (help, an unknown or repeated option, a value that starts with a dash, `--`,
 // `--engine`, free text) returns null and goes through yargs as before, so output, errors and exit
 // codes stay yargs' own. AGENT_LOG_SLOW_PATH=1 turns it off (tests compare both paths).
 
 export interface ReadInvocation {
-  command: 'show' | 'log' | 'query';
+  command: 'show' | 'log' | 'query' | 'blame';
   /** The argument object the command's handler gets from yargs (the fields it reads). */
   args: Record<string, unknown>;
 }
@@ -19,6 +19,8 @@ interface Spec {
   choices?: Record<string, readonly string[]>;
   defaults: Record<string, unknown>;
   positional?: string;
+  /** The positional must be given (yargs' `<name>`); without it yargs reports the usage error. */
+  required?: boolean;
 }
 
 const PAGER: Record<string, Kind> = { pager: 'boolean' };
@@ -60,6 +62,12 @@ const SPECS: Record<ReadInvocation['command'], Spec> = {
     aliases: { 'max-count': 'n' },
     defaults: { json: false, pager: true },
   },
+  blame: {
+    options: { rev: 'string', json: 'boolean', ...PAGER },
+    defaults: { json: false, pager: true },
+    positional: 'target',
+    required: true,
+  },
 };
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -67,7 +75,7 @@ const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.to
 /** A read command this parser understands completely, or null (yargs decides). */
 export function parseReadInvocation(argv: readonly string[]): ReadInvocation | null {
   const command = argv[0];
-  if (command !== 'show' && command !== 'log' && command !== 'query') return null;
+  if (command !== 'show' && command !== 'log' && command !== 'query' && command !== 'blame') return null;
   const spec = SPECS[command];
   const args: Record<string, unknown> = { ...spec.defaults };
   const seen = new Set<string>();
@@ -123,6 +131,7 @@ export function parseReadInvocation(argv: readonly string[]): ReadInvocation | n
     args[camel(key)] = [...(prev ?? []), inline];
   }
   if (positional !== undefined) args[spec.positional!] = positional;
+  else if (spec.required) return null;
   return { command, args };
 }
 

@@ -1,4 +1,4 @@
-// The read fast path: a hand-parsed `show`/`log`/`query` (read-argv.ts) runs its command's handler
+// The read fast path: a hand-parsed `show`/`log`/`query`/`blame` (read-argv.ts) runs its command's handler
 // straight away, without yargs, reading refs and objects from the git directory. Bundled alone as
 // dist/read.cjs (with its own code cache) so these commands load a fraction of the CLI; main.ts
 // runs the same function for in-process callers. To add a command: see /work/notes/showfast.md.
@@ -12,6 +12,7 @@ const READ_COMMANDS: Record<ReadInvocation['command'], () => Promise<Pick<Comman
   show: () => import('./commands/show.js'),
   log: () => import('./commands/log.js'),
   query: () => import('./commands/query.js'),
+  blame: () => import('./commands/blame.js'),
 };
 
 /** Run a parsed read invocation in `ctx` (its repository opened for direct reads). */

@@ -122,8 +122,8 @@ export async function reachableAmong(
 }
 
 /** Refs under refs/notes/remotes/ that track a remote's agent-log notes, with their tips. */
-export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string; tip: string }[]> {
-  // Read commands call this every time: without any fetched notes ref, no git process is started.
+/** Whether any fetched notes ref may exist (false: certainly none), from the files alone. */
+export function mayHaveFetchedNotes(loc: RepoLocation): boolean {
   const loose = existsSync(join(loc.commonDir, 'refs', 'notes', 'remotes'));
   const packed = (() => {
     try {
@@ -132,7 +132,12 @@ export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string
       return false;
     }
   })();
-  if (!loose && !packed && !existsSync(join(loc.commonDir, 'reftable'))) return [];
+  return loose || packed || existsSync(join(loc.commonDir, 'reftable'));
+}
+
+export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string; tip: string }[]> {
+  // Read commands call this every time: without any fetched notes ref, no git process is started.
+  if (!mayHaveFetchedNotes(loc)) return [];
   const r = await runGit(['for-each-ref', '--format=%(objectname) %(refname)', 'refs/notes/remotes/'], {
     cwd: cwdOf(loc),
     okCodes: [1, 128],

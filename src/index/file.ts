@@ -10,7 +10,6 @@
 // Entries are written newest first, so `log -n` needs only the head of the file.
 import {
   closeSync,
-  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -28,8 +27,12 @@ import {
   type IndexData,
   type IndexEntry,
 } from './model.js';
+import { INDEX_FILE_FORMAT } from './format.js';
+import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
 
-const FORMAT = 'git-agent-log-index';
+export { lookupEntries, lookupPath, type LookupKey, type LookupResult } from './lookup-file.js';
+
+const FORMAT = INDEX_FILE_FORMAT;
 
 export function serializeIndex(data: IndexData): string[] {
   const lines: string[] = [];
@@ -391,20 +394,6 @@ function nextHit(body: Buffer, from: number, group: Buffer[]): number {
   return best;
 }
 
-/** An `r` line of the index file; null when it is not one. */
-function parseRecordLine(line: string): IndexEntry | null {
-  const f = line.split('\t');
-  if (f.length !== 7 || f[0] !== 'r') return null;
-  return {
-    id: f[1]!,
-    date: f[2]!,
-    commit: f[3] === '-' ? null : f[3]!,
-    blob: f[4] === '-' ? null : f[4]!,
-    commits: f[5] ? f[5].split(',') : [],
-    json: f[6] === '-' ? null : f[6]!,
-  };
-}
-
 // The lookup file beside the index (records.v1.at): where each record line starts, by ID and by
 // commit, so `show ID|REV` and `blame` read a few lines of a current index instead of all of it.
 //
@@ -415,12 +404,6 @@ function parseRecordLine(line: string): IndexEntry | null {
 //
 // It names the index it describes by tip and byte size; a reader that finds another index (an
 // older writer, a race with a rewrite) ignores it and scans the index as before.
-const LOOKUP_FORMAT = 'git-agent-log-index-lookup';
-
-export function lookupPath(indexFile: string): string {
-  return `${indexFile}.at`;
-}
-
 /** Where each record line of an index file starts, by ID and by commit, as it is written. */
 class LineOffsets {
   size = 0;
@@ -473,141 +456,5 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
     } catch {
       // nothing to clean up
     }
-  }
-}
-
-export type LookupKey = { id: string; exact: boolean } | { commits: readonly string[] };
-
-export interface LookupResult {
-  /** By ID: the matching entries in ID order. By commits: each commit's entries in ID order. */
-  entries: IndexEntry[];
-  byCommit: Map<string, IndexEntry[]>;
-  /** Every warning stored in the index. */
-  warnings: string[];
-}
-
-/**
- * Entries of the index at `indexFile`, when it describes notes tip `tip`, found through its lookup
- * file without reading the rest. null when there is no index for that tip or no lookup file that
- * matches it: the caller scans or rebuilds.
- */
-export function lookupEntries(indexFile: string, tip: string | null, key: LookupKey): LookupResult | null {
-  let fd: number;
-  try {
-    fd = openSync(indexFile, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    // One descriptor for the header and every line: a rename over the index cannot mix two files.
-    const size = fstatSync(fd).size;
-    const head = readLineAt(fd, 0);
-    if (head === null) return null;
-    const header = JSON.parse(head);
-    if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION || (header.tip ?? null) !== tip)
-      return null;
-    let text: string;
-    try {
-      text = readFileSync(lookupPath(indexFile), 'utf8');
-    } catch {
-      return null;
-    }
-    const nl = text.indexOf('\n');
-    if (nl < 0 || !text.endsWith('\nend\n')) return null;
-    const meta = JSON.parse(text.slice(0, nl));
-    if (meta.format !== LOOKUP_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
-      return null;
-    const warnings = readWarnings(fd, meta.warnings);
-    if (warnings === null) return null;
-    const entryAt = (at: number, check: (e: IndexEntry) => boolean): IndexEntry | null => {
-      const line = readLineAt(fd, at);
-      const e = line === null ? null : parseRecordLine(line);
-      return e && check(e) ? e : null;
-    };
-    const byCommit = new Map<string, IndexEntry[]>();
-    const entries: IndexEntry[] = [];
-    if ('id' in key) {
-      const needle = `\ni\t${key.id}${key.exact ? '\t' : ''}`;
-      let i = text.indexOf(needle);
-      while (i >= 0) {
-        const end = text.indexOf('\n', i + 1);
-        const [, id, at] = text.slice(i + 1, end).split('\t') as [string, string, string];
-        const e = entryAt(Number(at), (x) => x.id === id);
-        if (!e) return null;
-        entries.push(e);
-        i = text.startsWith(needle, end) ? end : -1;
-      }
-      return { entries, byCommit, warnings };
-    }
-    const offsets = commitOffsets(text, key.commits);
-    for (const [commit, list] of offsets) {
-      const found: IndexEntry[] = [];
-      for (const at of list) {
-        const e = entryAt(at, (x) => x.commits.includes(commit));
-        if (!e) return null;
-        found.push(e);
-        entries.push(e);
-      }
-      byCommit.set(commit, found);
-    }
-    return { entries, byCommit, warnings };
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Offsets of the `c` lines for `commits` (a few: searched; many: the section is read into a map). */
-function commitOffsets(text: string, commits: readonly string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  const parse = (list: string) => list.split(',').map(Number);
-  if (commits.length <= 16) {
-    for (const c of commits) {
-      const i = text.indexOf(`\nc\t${c}\t`);
-      if (i < 0) continue;
-      const from = i + 4 + c.length;
-      out.set(c, parse(text.slice(from, text.indexOf('\n', from))));
-    }
-    return out;
-  }
-  const want = new Set(commits);
-  let i = text.indexOf('\nc\t');
-  while (i >= 0) {
-    const t = text.indexOf('\t', i + 3);
-    const end = text.indexOf('\n', t);
-    const c = text.slice(i + 3, t);
-    if (want.has(c)) out.set(c, parse(text.slice(t + 1, end)));
-    i = text.startsWith('\nc\t', end) ? end : -1;
-  }
-  return out;
-}
-
-function readWarnings(fd: number, range: unknown): string[] | null {
-  if (!Array.isArray(range) || range.length !== 2) return null;
-  const [start, end] = range as [number, number];
-  if (end <= start) return [];
-  const buf = Buffer.alloc(end - start);
-  if (readSync(fd, buf, 0, buf.length, start) !== buf.length) return null;
-  const out: string[] = [];
-  for (const line of buf.toString('utf8').split('\n')) {
-    if (!line) continue;
-    const f = line.split('\t');
-    if (f[0] !== 'w' || f.length !== 3) return null;
-    out.push(...(JSON.parse(f[2]!) as string[]));
-  }
-  return out;
-}
-
-/** The line that starts at byte `at` (without its newline); null when the file ends first. */
-function readLineAt(fd: number, at: number): string | null {
-  let len = 4096;
-  for (;;) {
-    const buf = Buffer.allocUnsafe(len);
-    const n = readSync(fd, buf, 0, len, at);
-    const nl = buf.subarray(0, n).indexOf(10);
-    if (nl >= 0) return buf.toString('utf8', 0, nl);
-    if (n < len) return null;
-    len *= 4;
   }
 }

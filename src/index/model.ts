@@ -9,11 +9,9 @@ import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js'
 import { parseNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
 
-/**
- * 2: entries fold event lines (approvals, notes, status… added after sealing).
- * 3: lines nested too deep or too long are refused (an older index may hold one that overflows).
- */
-export const INDEX_FORMAT_VERSION = 3;
+import { INDEX_FORMAT_VERSION } from './format.js';
+
+export { INDEX_FORMAT_VERSION };
 
 export interface IndexEntry {
   id: string;

@@ -9,11 +9,12 @@ import { oversizedNoteBody } from '../record/note-lines.js';
 import { indexDir } from '../journal/paths.js';
 import { NOTES_REF, readNoteBlobs } from '../store/notes.js';
 import { type IndexVisitor, readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
+import { INDEX_FILE } from './format.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
 
-export const INDEX_FILE = 'records.v1';
+export { INDEX_FILE };
 
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
 const BATCH = 250;

@@ -4,8 +4,10 @@
 import { EMPTY_TREE, type GitEngine, type TreeEntry } from '../git/engine.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { oversizedNoteBody } from '../record/note-lines.js';
+import { NOTES_REF } from './notes-ref.js';
 
-export const NOTES_REF = 'refs/notes/agent-log';
+export { NOTES_REF };
+
 /** A flat level with more notes than this is split into 2-hex subdirectories. */
 export const FANOUT_THRESHOLD = 256;
 

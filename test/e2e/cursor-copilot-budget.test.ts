@@ -39,8 +39,11 @@ symlinkSync(BIN, join(binDir, 'git-agent-log'));
 const copilotHome = mkdtempSync(join(tmpdir(), 'agent-log-copilot-home-'));
 // where Copilot CLI keeps its state on this "machine": every process of the test sees it (the hooks,
 // git's own hooks that seal at commit, the CLI)
+const copilotHomeBefore = process.env.COPILOT_HOME;
 process.env.COPILOT_HOME = copilotHome;
 afterAll(() => {
+  if (copilotHomeBefore === undefined) delete process.env.COPILOT_HOME;
+  else process.env.COPILOT_HOME = copilotHomeBefore;
   rmSync(binDir, { recursive: true, force: true });
   rmSync(copilotHome, { recursive: true, force: true });
 });

@@ -2,12 +2,13 @@
 // transcripts (real ones from test/fixtures/corpus/cursor, and a session built with their shapes that
 // edits this repository) and Copilot CLI session state (events.jsonl, with the per-model usage of its
 // session.shutdown lines). Expected values come from small readers of the raw files written here.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { cli, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
 
 type Obj = Record<string, unknown>;
 const home = mkdtempSync(join(tmpdir(), 'agent-log-home-'));
@@ -190,6 +191,112 @@ describe('import cursor: a session that edited this repository, attached to its 
     const r = await cli(repo, ['import', 'cursor', other]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/not a Cursor agent transcript/)]);
+  });
+});
+
+describe('a cursor-agent session recorded by its shell hooks: the transcript the payloads name fills in the rest', () => {
+  let repo: TempRepo;
+  let record: RunRecord;
+  let text: string;
+  const id = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6e';
+  const binDir = mkdtempSync(join(tmpdir(), 'agent-log-bin-'));
+  afterAll(() => rmSync(binDir, { recursive: true, force: true }));
+  /** The installed hook command, run as Cursor runs it: `sh -c` in the project root, payload on stdin. */
+  const hook = (command: string, payload: Obj) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
+      const child = spawn('sh', ['-c', command], {
+        cwd: repo.dir,
+        env: gitEnv({ PATH: `${binDir}:${process.env.PATH}`, AGENT_LOG_NO_BACKGROUND: '1' }),
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+      child.stdin.end(JSON.stringify(payload));
+    });
+
+  beforeAll(async () => {
+    symlinkSync(BIN, join(binDir, 'git-agent-log'));
+    repo = await tempRepo({ files: { 'src/cart.ts': 'export const total = 0;\n', 'package.json': '{}\n' } });
+    expect((await cli(repo, ['init'])).code).toBe(0);
+    expect((await cli(repo, ['install', 'cursor'])).code).toBe(0);
+    const hooks = JSON.parse(repo.read('.cursor/hooks.json')).hooks as Record<string, { command: string }[]>;
+    const slug = repo.dir.replace(/^\//, '').replace(/[/.]/g, '-');
+    const path = join(home, '.cursor/projects', slug, 'agent-transcripts', id, `${id}.jsonl`);
+    const base = {
+      conversation_id: id,
+      generation_id: '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e',
+      model: 'claude-4.5-sonnet',
+      cursor_version: '2026.09.28',
+      workspace_roots: [repo.dir],
+      transcript_path: path,
+    };
+    const shell = { ...base, command: 'npm test', cwd: '', hook_event_name: 'beforeShellExecution' };
+    expect(await hook(hooks.beforeShellExecution![0]!.command, shell)).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    const ran = { ...shell, output: '1 passing', duration: 812.5, hook_event_name: 'afterShellExecution' };
+    expect((await hook(hooks.afterShellExecution![0]!.command, ran)).code).toBe(0);
+    // Cursor writes the transcript as the turn goes: its prompt's minute, its edits, the command
+    const first = readFileSync(join(repo.dir, '.git/agent-log/sessions/cursor', `${id}.jsonl`), 'utf8');
+    const t = Date.parse(JSON.parse(first.split('\n')[0]!).t);
+    const rows = [
+      {
+        role: 'user',
+        message: {
+          content: [
+            {
+              type: 'text',
+              text: `${cursorStamp(new Date(t - (t % 60_000)), 0)}\n<user_query>\nmake the cart total 1\n</user_query>`,
+            },
+          ],
+        },
+      },
+      {
+        role: 'assistant',
+        message: {
+          content: [
+            { type: 'tool_use', name: 'Read', input: { path: join(repo.dir, 'src/cart.ts') } },
+            { type: 'tool_use', name: 'Shell', input: { command: 'npm test', description: 'Run the tests' } },
+            {
+              type: 'tool_use',
+              name: 'StrReplace',
+              input: { path: join(repo.dir, 'src/cart.ts'), old_string: '= 0', new_string: '= 1' },
+            },
+          ],
+        },
+      },
+      { type: 'turn_ended', status: 'success' },
+    ];
+    text = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+    repo.write('src/cart.ts', 'export const total = 1;\n');
+    expect(
+      (
+        await hook(hooks.sessionEnd![0]!.command, {
+          ...base,
+          reason: 'completed',
+          hook_event_name: 'sessionEnd',
+        })
+      ).code,
+    ).toBe(0);
+    const commit = await repo.commit('cart total is 1');
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    record = (await noteRecord(repo, commit))!;
+  });
+  afterAll(() => repo?.cleanup());
+
+  test('the prompt and the edit come from the transcript; the command once, from its hooks, with its output', () => {
+    const want = readCursor(text);
+    expect(record.task.intent).toBe(want.prompts[0]);
+    expect(record.files.changed.filter((f) => f.via === 'edit').map((f) => f.path)).toEqual(['src/cart.ts']);
+    expect(record.files.read).toEqual(['src/cart.ts']);
+    expect(record.commands.map((c) => [c.command, c.duration_ms])).toEqual([['npm test', 813]]);
   });
 });
 

@@ -581,6 +581,75 @@ describe('an explicit guard rule refuses through tool.execute.before; nothing el
   });
 });
 
+describe('a token budget counts what OpenCode’s completed messages report', () => {
+  let repo: TempRepo;
+  const budget = 30_000;
+  beforeAll(async () => {
+    repo = await tempRepo({
+      files: {
+        'README.md': 'x\n',
+        '.agent-log/config.json': JSON.stringify({ guard: { budget: { tokens_per_run: budget } } }),
+      },
+    });
+    expect((await cli(repo, ['init'])).code).toBe(0);
+    expect((await cli(repo, ['install', 'opencode'])).code).toBe(0);
+  });
+  afterAll(() => repo?.cleanup());
+
+  test('under the budget the call goes on; after the message that passed it, the next call throws', async () => {
+    const S = 'ses_3b11bfdcdffeITCXse4fCuIRnU';
+    const message = (id: string, input: number, output: number, reasoning: number, read: number) => ({
+      hook: 'event',
+      event: {
+        type: 'message.updated',
+        properties: {
+          info: {
+            id,
+            sessionID: S,
+            role: 'assistant',
+            time: { created: 1770850180000, completed: 1770850185921 },
+            parentID: 'msg_c4ee5511a001Rt5YuIoPaSdFgH',
+            modelID: 'claude-sonnet-4-5',
+            providerID: 'anthropic',
+            mode: 'build',
+            agent: 'build',
+            path: { cwd: repo.dir, root: repo.dir },
+            cost: 0.01,
+            tokens: { input, output, reasoning, cache: { read, write: 0 } },
+            finish: 'tool-calls',
+          },
+        },
+      },
+    });
+    const call = (callID: string, command: string) => ({
+      hook: 'tool.execute.before',
+      input: { tool: 'bash', sessionID: S, callID },
+      output: { args: { command, description: 'Run it' } },
+    });
+    const first = message('msg_c4ee5514f001Ex6uD1OPYN4CvM', 15169, 47, 17, 0);
+    const second = message('msg_c4ee5a1b7001Kq2Wd8Xm4Rv6Tn', 900, 120, 0, 15300);
+    const answers = await runPlugin(repo, join(repo.dir, PLUGIN), [
+      first,
+      call('call_1VzEuxTnxXdPegwt7psZVmjC', 'npm test'),
+      second,
+      call('call_zIZ7pnzVlCMY0ff8FMWlK1yV', 'npm run build'),
+    ]);
+    // the reader: every token kind of each completed message
+    const used = [first, second]
+      .map((m) => ((m.event.properties as Obj).info as Obj).tokens as Obj)
+      .reduce(
+        (n, t) =>
+          n + Number(t.input) + Number(t.output) + Number(t.reasoning) + Number((t.cache as Obj).read),
+        0,
+      );
+    expect(used).toBeGreaterThan(budget);
+    expect(answers[0]!.threw).toBeNull();
+    expect(answers[1]!.threw).toContain(
+      `this run has used ${used.toLocaleString('en-US')} of ${budget.toLocaleString('en-US')} tokens`,
+    );
+  });
+});
+
 describe('import opencode: run --format json streams and an export', () => {
   let repo: TempRepo;
   beforeAll(async () => {

@@ -2,7 +2,7 @@
 // Cursor's <timestamp> before a prompt reads as the UTC time it shows.
 import { describe, expect, test } from 'vitest';
 import PRICES from '../../src/capture/prices.json' with { type: 'json' };
-import { promptStamp } from '../../src/capture/cursor/transcript.js';
+import { parseCursorTranscript, promptStamp } from '../../src/capture/cursor/transcript.js';
 import { priceFor } from '../../src/capture/session/cost.js';
 
 describe('priceFor: Cursor and Copilot CLI model names', () => {
@@ -40,6 +40,22 @@ describe("Cursor's prompt <timestamp>", () => {
     ['Monday, Mar 2, 2026, 12:30 PM (UTC)', '2026-03-02T12:30:00.000Z'],
   ])('%s is %s', (stamp, iso) => {
     expect(promptStamp(row(stamp))).toBe(iso);
+  });
+  test('a message written as a plain string (some builds) is read too', () => {
+    const row = {
+      role: 'user',
+      message: {
+        content: '<timestamp>Monday, Jul 13, 2026, 8:59 AM (UTC)</timestamp>\n<user_query>\nx\n</user_query>',
+      },
+    };
+    expect(promptStamp(row)).toBe('2026-07-13T08:59:00.000Z');
+    const t = parseCursorTranscript(`${JSON.stringify(row)}\n`, {
+      sessionId: 's',
+      fallbackAt: '2026-07-13T09:00:00Z',
+    });
+    expect(t.events.filter((e) => e.kind === 'prompt').map((e) => (e as { text: string }).text)).toEqual([
+      'x',
+    ]);
   });
   test('a prompt without one has no time', () => {
     expect(promptStamp({ role: 'user', message: { content: [{ type: 'text', text: 'hi' }] } })).toBeNull();

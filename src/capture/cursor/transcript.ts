@@ -89,9 +89,7 @@ export function parseCursorTranscript(text: string, opts: CursorTranscriptOption
       events.push({ kind: 'stop', at, session_id });
       continue;
     }
-    const content = Array.isArray(obj(row.message)?.content)
-      ? (obj(row.message)!.content as unknown[])
-      : null;
+    const content = contentOf(row);
     if (!content || (row.role !== 'user' && row.role !== 'assistant')) continue;
     lines++;
     if (row.role === 'user') {
@@ -133,6 +131,13 @@ export function parseCursorTranscript(text: string, opts: CursorTranscriptOption
   return { events, skipped, lines, cwd };
 }
 
+/** A message's blocks; some builds write a plain string for a text-only message. */
+function contentOf(row: Obj): unknown[] | null {
+  const c = obj(row.message)?.content;
+  if (Array.isArray(c)) return c;
+  return typeof c === 'string' ? [{ type: 'text', text: c }] : null;
+}
+
 function roleOf(tool: string): ToolRole {
   if (SHELL.has(tool)) return 'shell';
   if (READ.has(tool)) return 'read';
@@ -169,8 +174,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  */
 export function promptStamp(row: Obj): string | null {
   if (row.role !== 'user') return null;
-  const content = obj(row.message)?.content;
-  if (!Array.isArray(content)) return null;
+  const content = contentOf(row);
+  if (!content) return null;
   const m =
     /<timestamp>\s*(?:\w+,\s*)?(\w{3})\w*\s+(\d{1,2}),\s*(\d{4}),\s*(\d{1,2}):(\d{2})\s*(AM|PM)\s*\(UTC(?:([+-])(\d{1,2})(?::(\d{2}))?)?\)\s*<\/timestamp>/.exec(
       textOf(content),

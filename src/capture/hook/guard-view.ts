@@ -162,7 +162,7 @@ function copilotView(event: string, p: Obj, env: NodeJS.ProcessEnv): GuardView |
 
 // OpenCode (our plugin's envelopes, capture/opencode/plugin.ts): tool.execute.before is the call, the
 // finished tool part its result (tool.execute.after is not fired by every build, so it is skipped, as
-// are a subagent's session start and stop).
+// are a subagent's session start and stop); a completed assistant message reports its tokens.
 const OPENCODE_TOOLS: Record<string, string> = {
   bash: 'Bash',
   read: 'Read',
@@ -223,6 +223,21 @@ function opencodeView(event: string, p: Obj): GuardView | null {
     case 'server.instance.disposed':
     case 'session.deleted':
       return sub ? null : { eventName: 'SessionEnd', payload: base };
+    case 'message.updated': {
+      // a completed assistant message's tokens, once per message (a subagent's count too)
+      const info = obj(obj(p.properties)?.info) ?? {};
+      const t = obj(info.tokens);
+      if (!t || !str(info.id)) return null;
+      const reported_usage = {
+        key: str(info.id),
+        model: str(info.modelID) ?? 'unknown',
+        input_tokens: num(t.input) ?? 0,
+        output_tokens: (num(t.output) ?? 0) + (num(t.reasoning) ?? 0),
+        cache_read_tokens: num(obj(t.cache)?.read) ?? 0,
+        cache_write_tokens: num(obj(t.cache)?.write) ?? 0,
+      };
+      return { eventName: event, payload: { ...base, reported_usage } };
+    }
     default:
       return null;
   }

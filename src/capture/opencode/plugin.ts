@@ -7,7 +7,8 @@
 //     OpenCode told them (a burst never forks a crowd), all at once when OpenCode closes the project
 //     so that none is lost when it exits; each payload carries when OpenCode told it (`at`);
 //   - a subagent's session (task tool) is folded into its parent's: its calls and cost are the run's;
-//   - only tool.execute.before waits (up to 10 s) for the hook's answer, and only an explicit guard rule
+//   - only tool.execute.before waits: for the session's earlier hooks (the guard decides on what they
+//     told: results, tokens), then for its own answer, each up to 10 s; only an explicit guard rule
 //     makes it refuse, by throwing, which is how OpenCode lets a plugin refuse a call;
 //   - anything going wrong (no `sh`, no git-agent-log, a dead hook) is swallowed: recording never
 //     fails OpenCode.
@@ -38,6 +39,7 @@ export const GitAgentLog = async ({ directory, worktree }) => {
   const sent = new Set() // finished tool parts and completed messages already handed on
   const pending = new Map() // session -> hooks waiting their turn
   const busy = new Set() // sessions with a hook running
+  const waiting = new Map() // session -> calls waiting for its earlier hooks
   let idleEvents = false
 
   const rootOf = (id) => {
@@ -78,10 +80,16 @@ export const GitAgentLog = async ({ directory, worktree }) => {
       }
     })
 
-  // One hook at a time per session, in order; an answer wanted now does not wait its turn.
+  // One hook at a time per session, in order; a call that wants an answer waits for those before it
+  // (up to ANSWER_MS), then runs at once.
   const pump = (root) => {
     const list = pending.get(root)
-    if (busy.has(root) || !list) return
+    if (busy.has(root)) return
+    if (!list) {
+      for (const wake of waiting.get(root) || []) wake()
+      waiting.delete(root)
+      return
+    }
     const next = list.shift()
     if (!list.length) pending.delete(root)
     busy.add(root)
@@ -99,6 +107,17 @@ export const GitAgentLog = async ({ directory, worktree }) => {
     }
   }
 
+  // Resolves once the session's earlier hooks are done (the guard decides on what they told), or
+  // after ANSWER_MS at most.
+  const drained = (root) =>
+    new Promise((resolve) => {
+      if (!busy.has(root) && !pending.has(root)) return resolve()
+      const timer = setTimeout(resolve, ANSWER_MS)
+      if (timer.unref) timer.unref()
+      if (!waiting.has(root)) waiting.set(root, [])
+      waiting.get(root).push(resolve)
+    })
+
   const send = (name, sessionID, fields, answer = false) => {
     if (typeof sessionID !== "string" || !sessionID) return Promise.resolve("")
     const root = rootOf(sessionID)
@@ -106,7 +125,7 @@ export const GitAgentLog = async ({ directory, worktree }) => {
     // when OpenCode told it: the hook may run a little later, behind this session's earlier hooks
     const payload = { hook_event_name: name, sessionID: root, cwd, at: new Date().toISOString(), ...fields }
     if (root !== sessionID) payload.agent_id = sessionID
-    if (answer) return run(payload, true)
+    if (answer) return drained(root).then(() => run(payload, true))
     if (!pending.has(root)) pending.set(root, [])
     pending.get(root).push(payload)
     pump(root)
@@ -173,7 +192,9 @@ export const GitAgentLog = async ({ directory, worktree }) => {
     "chat.message": async (input, output) => {
       try {
         const parts = ((output && output.parts) || []).filter((part) => part && part.type === "text")
-        send("chat.message", input.sessionID, { input, output: { parts } })
+        // early plugin APIs passed no sessionID in input: the message names it
+        const sessionID = (input && input.sessionID) || (output && output.message && output.message.sessionID)
+        send("chat.message", sessionID, { input, output: { parts } })
       } catch {}
     },
     "tool.execute.before": async (input, output) => {

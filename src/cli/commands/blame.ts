@@ -1,15 +1,25 @@
 // `blame FILE[:LINE[,END]]`: which recorded runs wrote these lines, with their intent, checks and
-// approvals; lines written by no recorded run say so.
+// approvals; lines written by no recorded run say so. git blame starts first and runs while we read;
+// a current index answers through its lookup file, and only an index to update, or fetched notes to
+// merge, load the rest of the index code (dynamic imports: the common case stays small).
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { blameFile } from '../../git/blame.js';
+import { startBlame } from '../../git/blame.js';
+import type { Repo } from '../../git/repo.js';
+import { hasGitBinary } from '../../git/repo.js';
+import { mayHaveFetchedNotes } from '../../git/sync.js';
+import { INDEX_FILE } from '../../index/format.js';
 import { indexedRecord } from '../../index/lookup.js';
+import { lookupEntries } from '../../index/lookup-file.js';
+import type { IndexEntry } from '../../index/model.js';
+import { indexDir } from '../../journal/paths.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
-import { revertTrailers } from '../../store/config.js';
-import type { Context } from '../context.js';
-import { entriesOnCommitsFor } from '../open-index.js';
-import { writePaged } from '../pager.js';
 import { displayText, jsonText } from '../../record/display.js';
+import { revertTrailers } from '../../store/config.js';
+import { NOTES_REF } from '../../store/notes-ref.js';
+import type { Context } from '../context.js';
+import { writePaged } from '../pager.js';
 
 export const command = 'blame <target>';
 export const describe = 'Which runs wrote a file or lines of it (FILE, FILE:LINE or FILE:START,END)';
@@ -41,13 +51,20 @@ export function parseTarget(target: string): { file: string; start?: number; end
 export async function handler(argv: BlameArgs, ctx: Context) {
   const target = parseTarget(argv.target);
   const repo = await ctx.repo();
-  const lines = await blameFile(repo.location, target.file, {
+  if (!hasGitBinary()) throw new UsageError('blame needs git on PATH');
+  const blame = startBlame(repo.location, target.file, {
     rev: argv.rev,
     start: target.start,
     end: target.end,
   });
+  // While git works: fetched notes are merged (as by every read command; only when there may be any).
+  const merged = mayHaveFetchedNotes(repo.location)
+    ? import('../open-index.js').then((m) => m.mergeFetched(ctx, repo))
+    : null;
+  const lines = await blame.lines;
+  await merged;
   const commits = [...new Set(lines.map((l) => l.commit))];
-  const byCommit = await entriesOnCommitsFor(ctx, repo, commits);
+  const byCommit = await entriesOnCommits(ctx, repo, commits);
   // Lines no run wrote may come from a revert of one: its commit names the run in a trailer.
   const reverts = new Map<string, string[]>();
   for (const c of commits) {
@@ -66,4 +83,17 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     return;
   }
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
+}
+
+/** The index entries on each commit: from a current index's lookup file, else after updating it. */
+async function entriesOnCommits(
+  ctx: Context,
+  repo: Repo,
+  commits: readonly string[],
+): Promise<Map<string, IndexEntry[]>> {
+  const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
+  const looked = lookupEntries(file, await repo.engine.readRef(NOTES_REF), { commits });
+  if (!looked) return (await import('../open-index.js')).entriesOnCommitsFor(ctx, repo, commits);
+  for (const w of looked.warnings) ctx.warn(w);
+  return looked.byCommit;
 }

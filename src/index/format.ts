@@ -1,0 +1,14 @@
+// What names and versions the query index on disk (kept apart so that readers of the index file need
+// not load the index model, the record schema or zod).
+
+/**
+ * 2: entries fold event lines (approvals, notes, status… added after sealing).
+ * 3: lines nested too deep or too long are refused (an older index may hold one that overflows).
+ */
+export const INDEX_FORMAT_VERSION = 3;
+
+/** The index file, under the index directory (journal/paths.ts indexDir). */
+export const INDEX_FILE = 'records.v1';
+
+/** The `format` of the index file's header line. */
+export const INDEX_FILE_FORMAT = 'git-agent-log-index';

@@ -1,0 +1,370 @@
+// `blame` through the built CLI on its fast path (hand-parsed argv, direct reads, git blame started
+// first, the index read through its lookup file) against the same command through yargs and git
+// (AGENT_LOG_SLOW_PATH=1), and against an independent reader: plain `git blame --porcelain`,
+// `git notes show` and `git log` give each line's commit, runs and revert trailer, and the test
+// writes the expected report from them.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { makeRecord } from '../helpers/records.js';
+import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
+
+let repo: TempRepo;
+const FILE = 'src/payments/charge.ts';
+const A = 'k7f3q9x2mz';
+const B = 'p4w8n2c6va';
+const C = 'r2d5t8y1ub';
+const D = 'e9h3j6l0qc';
+const commits: Record<string, string> = {};
+const notes = (...args: string[]) => repo.git('notes', '--ref=agent-log', ...args);
+const indexFile = () => join(repo.dir, '.git', 'agent-log', 'index', 'records.v1');
+
+function noteLine(id: string, fields: Parameters<typeof makeRecord>[1]) {
+  return canonicalJson(makeRecord(id, fields));
+}
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'README.md': 'shop\n' } });
+  // The first line stays the initial commit's (a person's) throughout.
+  const write = (lines: string[]) => repo.write(FILE, `// charge.ts\n${lines.join('\n')}\n`);
+  write(['export function charge() {', '  return 0;', '}']);
+  commits.person = await repo.commit('initial charge stub written by a person, long enough to be cut short');
+  // Run A rewrites line 2 and adds lines 4-5.
+  write(['export function charge() {', '  return total();', '}', 'function total() {', '  return 42; }']);
+  commits.a = await repo.commit('run A');
+  await notes(
+    'add',
+    '-m',
+    noteLine(A, {
+      task: { intent: 'compute the total   in one place\n(second line)', source: 'prompt', follow_ups: [] },
+      agent: { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] },
+      ended_at: '2026-11-20T10:42:00Z',
+      files: {
+        read: ['/Users/alice/src/shop/src/payments/charge.ts'],
+        changed: [{ path: FILE, status: 'modified', additions: 3, deletions: 1, via: 'edit' }],
+      },
+      commands: [
+        {
+          command: 'npm test -- charge',
+          exit_code: 0,
+          kind: 'test',
+          output_tail: 'Tests: 12 passed, 12 total',
+          tool_use_id: 'toolu_01A7bQm3kX9vT2pLs8DfRw4Z',
+        },
+      ],
+      checks: [
+        { name: 'npm test -- charge', kind: 'test', status: 'passed', attempts: 2, after_last_edit: true },
+        {
+          name: 'npx tsc --noEmit',
+          kind: 'typecheck',
+          status: 'passed',
+          attempts: 1,
+          after_last_edit: false,
+        },
+      ],
+      approvals: [{ by: 'Thomas', scope: 'merge', decision: 'approved', note: 'after the review call' }],
+      outcome: { status: 'completed' },
+    }),
+    commits.a,
+  );
+  // Run B: a pointer line on its first commit (line 6), the record on its second (lines 7-8).
+  write([
+    'export function charge() {',
+    '  return total();',
+    '}',
+    'function total() {',
+    '  return 42; }',
+    '// B1',
+  ]);
+  commits.b1 = await repo.commit('run B part 1');
+  write([
+    'export function charge() {',
+    '  return total();',
+    '}',
+    'function total() {',
+    '  return 42; }',
+    '// B1',
+    '// B2',
+    '// B3',
+  ]);
+  commits.b2 = await repo.commit('run B part 2');
+  await notes('add', '-m', refLine(B), commits.b1);
+  await notes(
+    'add',
+    '-m',
+    noteLine(B, {
+      task: { intent: 'ça marche \u202eevil\u202c — retry the charge', source: 'flag', follow_ups: [] },
+      agent: { name: 'codex', session_ids: [] },
+      started_at: '2026-11-21T08:00:00Z',
+      checks: [
+        { name: 'npm test', kind: 'test', status: 'skipped', attempts: 0, after_last_edit: null },
+        { name: 'npx eslint src', kind: 'lint', status: 'failed', attempts: 3, after_last_edit: false },
+      ],
+      approvals: [{ by: 'Priya', scope: 'deploy', decision: 'denied' }],
+      outcome: { status: 'failed' },
+    }),
+    commits.b2,
+  );
+  // Runs C and D both on one commit, which rewrites line 1.
+  write([
+    'export async function charge() {',
+    '  return total();',
+    '}',
+    'function total() {',
+    '  return 42; }',
+    '// B1',
+    '// B2',
+    '// B3',
+  ]);
+  commits.cd = await repo.commit('runs C and D');
+  await notes(
+    'add',
+    '-m',
+    [
+      noteLine(C, {
+        task: { intent: '', source: 'prompt', follow_ups: [] },
+        ended_at: '2026-11-19T07:00:00Z',
+      }),
+      noteLine(D, {
+        task: { intent: 'make charge async', source: 'prompt', follow_ups: [] },
+        agent: { name: 'gemini-cli', session_ids: [] },
+        ended_at: '2026-11-22T12:30:00Z',
+        outcome: { status: 'abandoned' },
+      }),
+    ].join('\n'),
+    commits.cd,
+  );
+  // A revert of run A's line 5 (no note; the trailer names the run), then a person's edit of line 3.
+  write([
+    'export async function charge() {',
+    '  return total();',
+    '}',
+    'function total() {',
+    '  return 0; }',
+    '// B1',
+    '// B2',
+    '// B3',
+  ]);
+  commits.revert = await repo.commit(`Revert part of run ${A}\n\nAgent-Log-Revert: ${A}`);
+  write([
+    'export async function charge() {',
+    '  return total();',
+    '} // end',
+    'function total() {',
+    '  return 0; }',
+    '// B1',
+    '// B2',
+    '// B3',
+  ]);
+  commits.person2 = await repo.commit('tidy');
+  // The index exists and is current (the fast path's case).
+  expect((await cli(repo, ['log'])).code).toBe(0);
+}, 120_000);
+afterAll(() => repo?.cleanup());
+
+// ---- the independent reader ------------------------------------------------------------------
+
+interface PorcelainLine {
+  line: number;
+  commit: string;
+  author: string;
+  summary: string;
+}
+
+async function gitBlame(file: string, range?: string): Promise<PorcelainLine[]> {
+  const out = await repo.git('blame', '--porcelain', ...(range ? ['-L', range] : []), 'HEAD', '--', file);
+  const details = new Map<string, { author: string; summary: string }>();
+  const lines: PorcelainLine[] = [];
+  let current: { commit: string; line: number } | null = null;
+  for (const l of out.split('\n')) {
+    const header = /^([0-9a-f]{40}) \d+ (\d+)/.exec(l);
+    if (header) {
+      current = { commit: header[1]!, line: Number(header[2]) };
+      if (!details.has(current.commit)) details.set(current.commit, { author: '', summary: '' });
+    } else if (current && l.startsWith('author ')) details.get(current.commit)!.author = l.slice(7);
+    else if (current && l.startsWith('summary ')) details.get(current.commit)!.summary = l.slice(8);
+    else if (current && l.startsWith('\t')) lines.push({ ...current, ...details.get(current.commit)! });
+  }
+  return lines;
+}
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw note JSON
+
+const noteLines = async (commit: string): Promise<Raw[]> =>
+  (await notes('show', commit).catch(() => ''))
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Raw);
+
+/** The runs a commit's note names (record and pointer lines), and their records wherever they are. */
+async function notedRuns(commit: string): Promise<{ ids: string[]; records: Raw[] }> {
+  const ids = [...new Set((await noteLines(commit)).map((l) => l.id as string))].sort();
+  const records: Raw[] = [];
+  const annotated = (await notes('list')).split('\n').filter(Boolean);
+  for (const line of annotated)
+    for (const l of await noteLines(line.split(' ')[1]!))
+      if (l.kind === 'record' && ids.includes(l.id)) records.push(l);
+  return { ids, records };
+}
+
+async function revertedRuns(commit: string): Promise<string[]> {
+  const message = await repo.git('log', '-1', '--format=%B', commit);
+  return [...message.matchAll(/^Agent-Log-Revert:\s*([0-9a-z]{4,32})\s*$/gim)].map((m) => m[1]!);
+}
+
+/** The report as the README describes it, written from git's own answers. */
+async function expectedText(file: string, range?: string): Promise<string> {
+  const lines = await gitBlame(file, range);
+  const segments: { start: number; end: number; commit: string; who: string }[] = [];
+  const records = new Map<string, Raw>();
+  for (const l of lines) {
+    const { ids, records: recs } = await notedRuns(l.commit);
+    for (const r of recs) if (!records.has(r.id)) records.set(r.id, r);
+    const reverts = ids.length ? [] : await revertedRuns(l.commit);
+    const flat = l.summary.replace(/\s+/g, ' ').trim();
+    const who = ids.length
+      ? ids.map((id) => id.slice(0, 7)).join(',')
+      : reverts.length
+        ? `revert of ${reverts.map((id) => id.slice(0, 7)).join(',')} (${l.author})`
+        : `no recorded run (${l.author}: ${[...flat].length > 50 ? `${[...flat].slice(0, 49).join('')}…` : flat})`;
+    const last = segments.at(-1);
+    if (last && last.commit === l.commit && last.end === l.line - 1) last.end = l.line;
+    else segments.push({ start: l.line, end: l.line, commit: l.commit, who });
+  }
+  const range_ = (s: { start: number; end: number }) =>
+    s.start === s.end ? `${s.start}` : `${s.start}-${s.end}`;
+  const width = Math.max(5, ...segments.map((s) => range_(s).length));
+  const out = [`${'lines'.padEnd(width)}  commit   run`];
+  for (const s of segments) out.push(`${range_(s).padEnd(width)}  ${s.commit.slice(0, 7)}  ${s.who}`);
+  const date = (r: Raw) => (r.ended_at ?? r.started_at ?? r.sealed_at ?? null) as string | null;
+  const runs = [...records.values()].sort((a, b) => (date(b) ?? '').localeCompare(date(a) ?? ''));
+  for (const r of runs) {
+    const checks = (r.checks ?? []) as Raw[];
+    const stale = (c: Raw) => c.after_last_edit === false && (c.status === 'passed' || c.status === 'failed');
+    const n = { passed: 0, failed: 0, skipped: 0, stale: 0 };
+    for (const c of checks) {
+      if (c.status === 'skipped' || c.status === 'not-run') n.skipped++;
+      else if (c.status === 'failed') n.failed++;
+      else if (stale(c)) n.stale++;
+      else if (c.status === 'passed') n.passed++;
+    }
+    const summary =
+      [
+        n.passed ? `✓${n.passed}` : '',
+        n.failed ? `✗${n.failed}` : '',
+        n.skipped ? `~${n.skipped}` : '',
+        n.stale ? `!${n.stale}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ') || '-';
+    const when = date(r) ? new Date(date(r)!).toISOString().slice(0, 16).replace('T', ' ') : '-';
+    out.push(
+      '',
+      `${r.id.slice(0, 7)}  ${r.agent?.name ?? 'unknown'}  ${r.outcome?.status ?? 'pending'}  ${when}  ${summary}`,
+    );
+    out.push(`  intent: ${(r.task?.intent || '(no intent)').replace(/\s+/g, ' ').trim()}`);
+    for (const c of checks)
+      out.push(
+        `  check: ${c.status} ${c.name}${c.attempts > 1 ? `, ${c.attempts} attempts` : ''}${stale(c) ? ', before the last edit' : ''}`,
+      );
+    if (checks.length === 0) out.push('  checks: none recorded');
+    for (const a of (r.approvals ?? []) as Raw[])
+      out.push(`  ${a.decision}: ${a.by} for ${a.scope}${a.note ? ` (${a.note})` : ''}`);
+    if (!r.approvals?.length) out.push('  approvals: none');
+  }
+  if (segments.length && runs.length === 0) out.push('', `No line of ${file} was written by a recorded run.`);
+  // Recorded text reaches a terminal only without its bidi controls (shown as U+FFFD).
+  return `${out.join('\n')}\n`.replace(/[\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
+}
+
+// ---- the tests ---------------------------------------------------------------------------------
+
+const SLOW = { AGENT_LOG_SLOW_PATH: '1' };
+
+test('the text report is what git blame, git notes and git log say, line by line and run by run', async () => {
+  const r = await cli(repo, ['blame', FILE, '--no-pager']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(await expectedText(FILE));
+  // the cases the repository was built to hold are all there
+  expect(r.stdout).toContain(`revert of ${A.slice(0, 7)} (Test Author)`);
+  expect(r.stdout).toContain(`${D.slice(0, 7)},${C.slice(0, 7)}`); // IDs in order
+  expect(r.stdout).toContain(B.slice(0, 7));
+  expect(r.stdout).toContain(
+    'no recorded run (Test Author: initial charge stub written by a person, long eno…)',
+  );
+});
+
+test('a line range gives the same report as git blame -L', async () => {
+  const r = await cli(repo, ['blame', `${FILE}:2,6`]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toBe(await expectedText(FILE, '2,6'));
+});
+
+test('JSON segments name, per line, the commit git blame gives and the runs its note holds', async () => {
+  const r = await cli(repo, ['blame', FILE, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  const report = JSON.parse(r.stdout) as {
+    segments: { start: number; end: number; commit: string; runs: string[]; reverts?: string[] }[];
+    runs: { id: string }[];
+  };
+  for (const l of await gitBlame(FILE)) {
+    const seg = report.segments.find((s) => s.start <= l.line && l.line <= s.end)!;
+    expect(seg.commit).toBe(l.commit);
+    const { ids } = await notedRuns(l.commit);
+    expect(seg.runs).toEqual(ids);
+    if (!ids.length) expect(seg.reverts ?? []).toEqual(await revertedRuns(l.commit));
+  }
+  expect(new Set(report.runs.map((x) => x.id))).toEqual(new Set([A, B, C, D]));
+});
+
+test('the fast path and the yargs path print the same bytes and exit the same way', async () => {
+  const cases = [
+    ['blame', FILE, '--no-pager'],
+    ['blame', FILE, '--json'],
+    ['blame', FILE, '--pager'],
+    ['blame', `${FILE}:3`, '--no-pager'],
+    ['blame', `${FILE}:2,6`, '--json'],
+    ['blame', '--rev', commits.b2!, FILE],
+    ['blame', FILE, '--rev', `${commits.cd!.slice(0, 10)}`, '--json'],
+    ['blame', 'README.md'],
+    ['blame', 'missing.ts'],
+    ['blame', `${FILE}:9,1`],
+    ['blame', `${FILE}:100`],
+    ['blame', FILE, '--rev', 'no-such-rev'],
+    ['blame'],
+    ['blame', FILE, 'extra'],
+  ];
+  for (const args of cases) {
+    const fast = await cli(repo, args);
+    const slow = await cli(repo, args, { env: SLOW });
+    expect({ args, ...fast }).toEqual({ args, ...slow });
+  }
+});
+
+test('without an index, or with one behind the notes, the report is the same as from a current one', async () => {
+  const current = (await cli(repo, ['blame', FILE, '--json'])).stdout;
+  rmSync(indexFile());
+  expect((await cli(repo, ['blame', FILE, '--json'])).stdout).toBe(current);
+  // A note added behind the index's back (plain git): the next blame sees it.
+  await notes('add', '-f', '-m', refLine(D), commits.person2!);
+  const r = await cli(repo, ['blame', `${FILE}:4`, '--no-pager']);
+  expect(r.stdout).toBe(await expectedText(FILE, '4,4'));
+  expect(r.stdout).toContain(D.slice(0, 7));
+  await notes('remove', commits.person2!);
+  expect((await cli(repo, ['blame', FILE, '--json'])).stdout).toBe(current);
+});
+
+test('with a current index, blame starts one git process: git blame itself', async () => {
+  await cli(repo, ['log']);
+  const trace = join(repo.dir, '..', `blame-trace-${process.pid}.txt`);
+  const r = await cli(repo, ['blame', FILE, '--no-pager'], { env: { GIT_TRACE: trace } });
+  expect(r.code, r.stderr).toBe(0);
+  const started = readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((l) => / trace: built-in: git /.test(l))
+    .map((l) => l.replace(/^.* trace: built-in: git /, ''));
+  rmSync(trace, { force: true });
+  expect(started).toEqual([`blame --incremental HEAD -- ${FILE}`]);
+});
