@@ -206,7 +206,10 @@ async function applyInBatches(
     let done = 0;
     for (let b = 0; b < batches.length; b++) {
       let ready: Map<string, string>;
-      if (bulk) ready = noteTexts(added(b), await bulk.next(added(b).length));
+      if (bulk) {
+        const oids = added(b);
+        ready = noteTexts(oids, await bulk.next(oids.length));
+      }
       else {
         ready = await next!;
         next = b + 1 < batches.length ? load(added(b + 1)) : null;
