@@ -39,19 +39,20 @@ export function serializeIndex(data: IndexData): string[] {
   eachIndexLine(
     data,
     (e) => e.json,
-    (line) => void lines.push(line),
+    (head, tail) => void lines.push(head + tail),
   );
   return lines;
 }
 
 /**
  * The lines of the file in order, produced one at a time (a 100k-record index is never held whole):
- * `emit` gets each line, and for an `r` line its entry and JSON; a `w` line comes with its warnings.
+ * `emit` gets each line as head + tail, and for an `r` line its entry and JSON (the tail); a `w`
+ * line comes with its warnings.
  */
 function eachIndexLine(
   data: IndexData,
   jsonOf: (e: IndexEntry) => string | null,
-  emit: (line: string, entry?: IndexEntry, json?: string | null, warnings?: string[]) => void,
+  emit: (head: string, tail: string, entry?: IndexEntry, json?: string | null, warnings?: string[]) => void,
 ): void {
   const entries = [...data.entries.values()].sort(compareEntries);
   emit(
@@ -62,23 +63,25 @@ function eachIndexLine(
       notes: data.notes.size,
       entries: entries.length,
     }),
+    '',
   );
   // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
   for (const commit of [...data.notes.keys()].sort())
-    emit(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`);
+    emit(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`, '');
   for (const commit of [...data.warnings.keys()].sort()) {
     const list = data.warnings.get(commit)!;
-    emit(`w\t${commit}\t${JSON.stringify(list)}`, undefined, undefined, list);
+    emit(`w\t${commit}\t${JSON.stringify(list)}`, '', undefined, undefined, list);
   }
   for (const e of entries) {
     const json = jsonOf(e);
     emit(
-      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t${json ?? '-'}`,
+      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t`,
+      json ?? '-',
       e,
       json,
     );
   }
-  emit('end');
+  emit('end', '');
 }
 
 /** Parse an index file; null when it is not a complete index of the current format. */
@@ -184,8 +187,8 @@ export function writeIndexFile(
       const out = new LineWriter(fd);
       const warnings: string[] = [];
       let visiting = visitor !== undefined;
-      eachIndexLine(data, jsonOf, (line, entry, json, lineWarnings) => {
-        const at = out.line(line);
+      eachIndexLine(data, jsonOf, (head, tail, entry, json, lineWarnings) => {
+        const at = out.line(head, tail);
         if (lineWarnings) {
           if (where.warnings[1] === 0) where.warnings[0] = at;
           where.warnings[1] = out.offset;
@@ -228,20 +231,25 @@ class LineWriter {
 
   constructor(private readonly fd: number) {}
 
-  /** Appends `line` and a newline; returns the byte offset where the line starts. */
-  line(line: string): number {
+  /**
+   * Appends `head`, `tail` and a newline; returns the byte offset where the line starts. (An `r`
+   * line's JSON is its tail: written as it is, never joined into one string with the head.)
+   */
+  line(head: string, tail = ''): number {
     const at = this.offset;
     // A UTF-16 unit is at most three bytes of UTF-8.
-    if (this.used + line.length * 3 + 1 > this.buf.length) {
+    const most = (head.length + tail.length) * 3 + 1;
+    if (this.used + most > this.buf.length) {
       this.flush();
-      if (line.length * 3 + 1 > this.buf.length) {
-        const big = Buffer.from(`${line}\n`, 'utf8');
+      if (most > this.buf.length) {
+        const big = Buffer.from(`${head}${tail}\n`, 'utf8');
         writeAll(this.fd, big, big.length);
         this.offset += big.length;
         return at;
       }
     }
-    const n = this.buf.write(line, this.used, 'utf8');
+    let n = this.buf.write(head, this.used, 'utf8');
+    if (tail) n += this.buf.write(tail, this.used + n, 'utf8');
     this.buf[this.used + n] = 10;
     this.used += n + 1;
     this.offset += n + 1;

@@ -68,7 +68,8 @@ export function runDateOf(record: RunRecord): string {
 /**
  * What queries need of a record (filters, line formats, stats, blame) and nothing more: no command
  * output, durations, session IDs, commit lists or unknown fields. Still a valid RunRecord; `show`
- * and `--json` read the full line from git.
+ * and `--json` read the full line from git. Its key order and nested keys are read by
+ * index/slim-facts.ts (values sliced between keys): change them only with INDEX_FORMAT_VERSION.
  */
 export function slimRecord(r: RunRecord): RunRecord {
   return {

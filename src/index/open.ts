@@ -3,7 +3,7 @@
 // index loses nothing; it is always derived from refs/notes/agent-log.
 import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BlobText, GitEngine } from '../git/engine.js';
+import type { BlobText, BlobTextReader, GitEngine } from '../git/engine.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { oversizedNoteBody } from '../record/note-lines.js';
 import { indexDir } from '../journal/paths.js';
@@ -194,11 +194,8 @@ async function applyInBatches(
   const added = (b: number) => batches[b]!.flatMap((c) => c.added);
   // Many notes (a cold build): every added blob is read ahead in one pass, in batch order.
   const bulk =
-    changes.length >= (Number(process.env.AGENT_LOG_INDEX_BULK_FROM) || BULK_FROM) && engine.readBlobTexts
-      ? engine.readBlobTexts(
-          changes.flatMap((c) => c.added),
-          { maxBytes: MAX_NOTE_BYTES, scratchDir: indexDir(engine.location.commonDir) },
-        )
+    changes.length >= (Number(process.env.AGENT_LOG_INDEX_BULK_FROM) || BULK_FROM)
+      ? bulkReader(engine, changes)
       : null;
   try {
     // Otherwise the next batch's blobs are requested before this batch is parsed: git reads while we parse.
@@ -206,8 +203,10 @@ async function applyInBatches(
     let done = 0;
     for (let b = 0; b < batches.length; b++) {
       let ready: Map<string, string>;
-      if (bulk) ready = noteTexts(added(b), await bulk.next(added(b).length));
-      else {
+      if (bulk) {
+        const oids = added(b);
+        ready = noteTexts(oids, await bulk.next(oids.length));
+      } else {
         ready = await next!;
         next = b + 1 < batches.length ? load(added(b + 1)) : null;
       }
@@ -228,6 +227,20 @@ async function applyInBatches(
 /** From this many changed notes on, they are read through the engine's one-pass bulk reader, if it
  * has one (it costs a process of its own). AGENT_LOG_INDEX_BULK_FROM overrides it (tests). */
 const BULK_FROM = 1000;
+
+/** The engine's one-pass reader of the changes' blobs; null when it has none or cannot start one
+ * (a directory it cannot write its scratch file to: the blobs are then read batch by batch). */
+function bulkReader(engine: GitEngine, changes: readonly NoteChange[]): BlobTextReader | null {
+  if (!engine.readBlobTexts) return null;
+  try {
+    return engine.readBlobTexts(
+      changes.flatMap((c) => c.added),
+      { maxBytes: MAX_NOTE_BYTES, scratchDir: indexDir(engine.location.commonDir) },
+    );
+  } catch {
+    return null;
+  }
+}
 
 /** Blob texts as readNoteBlobs gives them: missing ones absent, oversized ones as one invalid line. */
 function noteTexts(oids: readonly string[], texts: readonly BlobText[]): Map<string, string> {

@@ -1,6 +1,6 @@
 // `blame`: lines of a file → the commits that last changed them (from git blame) → the runs recorded
 // on those commits. Pure: blame lines and a commit → runs lookup come in, a report goes out.
-import type { RunRecord } from '../record/schema.js';
+import type { RunFacts } from '../index/slim-facts.js';
 import { checkSummary, shortDate, shortId, truncate } from './format.js';
 import { isStale, runDate } from './filters.js';
 
@@ -24,22 +24,23 @@ export interface BlameSegment {
   summary: string;
 }
 
-export interface BlameReport {
+/** A report over whole records (`--json` prints them) or over just the facts the text shows. */
+export interface BlameReport<R extends RunFacts = RunFacts> {
   file: string;
   segments: BlameSegment[];
-  runs: RunRecord[];
+  runs: R[];
   /** Lines written by no recorded run. */
   unrecordedLines: number;
 }
 
-export function blameReport(
+export function blameReport<R extends RunFacts>(
   file: string,
   lines: readonly BlameInputLine[],
-  runsOn: (commit: string) => RunRecord[],
+  runsOn: (commit: string) => R[],
   revertsOf: (commit: string) => string[] = () => [],
-): BlameReport {
+): BlameReport<R> {
   const segments: BlameSegment[] = [];
-  const runs = new Map<string, RunRecord>();
+  const runs = new Map<string, R>();
   const cache = new Map<string, string[]>();
   let unrecorded = 0;
   for (const l of lines) {
@@ -65,8 +66,26 @@ export function blameReport(
         summary: l.summary,
       });
   }
-  const ordered = [...runs.values()].sort((a, b) => (runDate(b) ?? '').localeCompare(runDate(a) ?? ''));
+  const ordered = [...runs.values()].sort((a, b) => compareText(runDate(b) ?? '', runDate(a) ?? ''));
   return { file, segments, runs: ordered, unrecordedLines: unrecorded };
+}
+
+/**
+ * `a.localeCompare(b)`, without the collator when the answer is plain: run dates share a layout, so
+ * two of them first differ at a digit, and there ICU orders as the digits do (the prefix before is
+ * the same). Anything else is the collator's to decide.
+ */
+export function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) {
+    if (a.charCodeAt(i) > 0x7e) return a.localeCompare(b); // ASCII prefixes only: no contractions
+    i++;
+  }
+  const x = a.charCodeAt(i);
+  const y = b.charCodeAt(i);
+  if (x >= 48 && x <= 57 && y >= 48 && y <= 57) return x < y ? -1 : 1;
+  return a.localeCompare(b);
 }
 
 function range(s: BlameSegment): string {

@@ -44,7 +44,7 @@ export interface FilterSpec {
 }
 
 /** The time a run is listed and filtered by: when it ended, else started, else was sealed. */
-export function runDate(record: RunRecord): string | null {
+export function runDate(record: Pick<RunRecord, 'ended_at' | 'started_at' | 'sealed_at'>): string | null {
   return record.ended_at ?? record.started_at ?? record.sealed_at ?? null;
 }
 

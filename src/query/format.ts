@@ -34,7 +34,7 @@ export interface CheckCounts {
 }
 
 /** Passed and current, failed, skipped or never run, passed but before the last edit. */
-export function countChecks(record: RunRecord): CheckCounts {
+export function countChecks(record: Pick<RunRecord, 'checks'>): CheckCounts {
   const n: CheckCounts = { passed: 0, failed: 0, skipped: 0, stale: 0 };
   for (const c of record.checks) {
     if (isSkipped(c)) n.skipped++;
@@ -46,7 +46,7 @@ export function countChecks(record: RunRecord): CheckCounts {
 }
 
 /** `✓3 ✗1 ~1 !1` (passed, failed, skipped, stale); `-` when the run recorded no checks. */
-export function checkSummary(record: RunRecord): string {
+export function checkSummary(record: Pick<RunRecord, 'checks'>): string {
   const n = countChecks(record);
   const parts = [
     n.passed ? `✓${n.passed}` : '',
@@ -66,7 +66,8 @@ export function truncate(text: string, width: number): string {
     .slice(0, width * 4)
     .replace(/\s+/g, ' ')
     .trim();
-  if (width <= 0 || [...flat].length <= width) return flat;
+  // No more UTF-16 units than `width`: no more code points either (spreading 2,000 intents is slow).
+  if (width <= 0 || flat.length <= width || [...flat].length <= width) return flat;
   if (width === 1) return '…';
   return `${[...flat].slice(0, width - 1).join('')}…`;
 }

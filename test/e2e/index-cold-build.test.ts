@@ -6,7 +6,7 @@
 // in a worker thread (AGENT_LOG_INDEX_WORKER=1 forces it here, =0 keeps it in process): the same
 // bytes either way, a worker that runs out of memory leaves the build to the main thread, and
 // builders racing on one repository all answer and leave one whole index.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -240,6 +240,20 @@ test('notes read in one pass (cat-file into a scratch file) give the index read 
   // the oversized note was passed over, not read: its warning is there, and no scratch file is left
   expect(onePass.index).toContain('over the 16 MiB limit');
   expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
+});
+
+test('where no index or scratch file can be written, the notes are still read and the query answered', async () => {
+  const reference = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1' });
+  rmSync(indexDir(), { recursive: true, force: true });
+  // A file where the index directory would be: nothing can be created under it.
+  writeFileSync(indexDir(), 'not a directory\n');
+  try {
+    const args = ['log', '--format', '%id %agent %status %intent', '--no-pager'];
+    const blocked = await cli(repo, args, { env: { AGENT_LOG_INDEX_BULK_FROM: '1' } });
+    expect(blocked).toEqual(reference.log);
+  } finally {
+    rmSync(indexDir(), { force: true });
+  }
 });
 
 test('each hostile line is skipped with a warning naming its commit, and only those', async () => {

@@ -4,7 +4,7 @@
 // one input it leaves to zod on purpose is an own "__proto__" key.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { compileParser, NOT_PARSED } from '../../src/record/fast-parse.js';
+import { compileParser, interpretPlan, NOT_PARSED, planOf } from '../../src/record/fast-parse.js';
 import { canonicalJson, parseNoteLine, recordLine } from '../../src/record/note-lines.js';
 import { RefLine, RunEventLine, RunRecord } from '../../src/record/schema.js';
 import { sampleRecords } from '../helpers/records.js';
@@ -157,6 +157,8 @@ function agrees(schema: typeof RunRecord | typeof RefLine | typeof RunEventLine,
   const fast = compileParser(schema as typeof RunRecord)!;
   const z = schema.safeParse(input);
   const got = fast(input);
+  // The closures over the same plan (the first lines a reader parses) give the same answer.
+  expect(interpretPlan(planOf(schema)!)(input)).toStrictEqual(got);
   if (got === NOT_PARSED) {
     if (!hasOwnProto(input)) expect(z.success, JSON.stringify(input)).toBe(false);
     return;

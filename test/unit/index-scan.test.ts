@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { readIndexHeader, scanIndexFile, serializeIndex } from '../../src/index/file.js';
+import { readIndexHeader, scanIndexFile, serializeIndex, writeIndexFile } from '../../src/index/file.js';
 import { indexedRecord } from '../../src/index/lookup.js';
 import { applyNoteChanges, emptyIndex } from '../../src/index/model.js';
 import { globLiteral } from '../../src/record/glob.js';
@@ -111,4 +111,28 @@ test('a notes section longer than a read chunk is skipped whole, and what follow
     expect(ids).toEqual(selectRecords(data, spec).map((s) => s.record.id));
     expect(ids.length).toBeGreaterThan(0);
   }
+});
+
+test('the written file is the serialised index, and a visitor sees what a scan of it gives', async () => {
+  const { path, data } = await indexFile();
+  const written = join(dir, 'written.v1');
+  const spec: FilterSpec = { file: ['src/payments/**'] };
+  const visited: string[] = [];
+  const visitor = {
+    visit: (e: Parameters<typeof indexedRecord>[0]) => {
+      const rec = indexedRecord(e);
+      if (rec && matches(rec, spec)) visited.push(rec.record.id);
+    },
+    warnings: undefined as string[] | undefined,
+  };
+  expect(writeIndexFile(written, data, undefined, visitor)).toBe(true);
+  expect(readFileSync(written, 'utf8')).toBe(readFileSync(path, 'utf8'));
+  const scanned: string[] = [];
+  const scan = scanIndexFile(written, [], (e) => {
+    const rec = indexedRecord(e);
+    if (rec && matches(rec, spec)) scanned.push(rec.record.id);
+  });
+  expect(visited).toEqual(scanned);
+  expect(visited.length).toBeGreaterThan(0);
+  expect(visitor.warnings).toEqual(scan.warnings);
 });

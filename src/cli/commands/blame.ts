@@ -13,6 +13,7 @@ import { INDEX_FILE } from '../../index/format.js';
 import { indexedRecord } from '../../index/lookup.js';
 import { lookupEntries } from '../../index/lookup-file.js';
 import type { IndexEntry } from '../../index/model.js';
+import { slimFacts } from '../../index/slim-facts.js';
 import { indexDir } from '../../journal/paths.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
 import { displayText, jsonText } from '../../record/display.js';
@@ -72,16 +73,22 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     const ids = revertTrailers((await repo.engine.readCommit(c).catch(() => null))?.message ?? '');
     if (ids.length) reverts.set(c, ids);
   }
-  const report = blameReport(
-    target.file,
-    lines,
-    (commit) => (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []),
-    (commit) => reverts.get(commit) ?? [],
-  );
+  const revertsOf = (commit: string) => reverts.get(commit) ?? [];
   if (argv.json) {
-    ctx.out.write(`${jsonText(report)}\n`);
+    const runsOn = (commit: string) =>
+      (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []);
+    ctx.out.write(`${jsonText(blameReport(target.file, lines, runsOn, revertsOf))}\n`);
     return;
   }
+  // The text shows a few fields of each run: only those are parsed out of the index's records.
+  const factsOn = (commit: string) =>
+    (byCommit.get(commit) ?? []).flatMap(
+      (e) =>
+        (e.json !== null && e.commit !== null && e.blob !== null && slimFacts(e.json)) ||
+        indexedRecord(e)?.record ||
+        [],
+    );
+  const report = blameReport(target.file, lines, factsOn, revertsOf);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
 }
 
