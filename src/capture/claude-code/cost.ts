@@ -6,6 +6,7 @@
 import {
   addTokens as addTo,
   DEFAULT_PRICES,
+  mainModel,
   type PriceTable,
   priceFor,
   roundUsd as round,
@@ -67,8 +68,7 @@ export function transcriptCost(
     addTo(total, m);
     usd = usd === null || m.usd === null ? null : usd + m.usd;
   }
-  const main =
-    Object.entries(byModel).sort(([, a], [, b]) => b.output_tokens - a.output_tokens)[0]?.[0] ?? null;
+  const main = mainModel(byModel);
   return {
     ...total,
     model: main,

@@ -5,7 +5,7 @@
 // `opencode run --format json` stream (one finished part per line) and the plugin's
 // message.updated / message.part.updated events — so one reader of them serves all three. Pure.
 import { patchPaths } from '../guard/event.js';
-import type { SessionCost } from '../session/cost.js';
+import { mainModel, type SessionCost, zeroTokens } from '../session/cost.js';
 import { type SessionEvent, type ToolRole, toolStartEvent } from '../session/events.js';
 
 export type Obj = Record<string, unknown>;
@@ -249,19 +249,11 @@ export function reportedCost(
 ): (SessionCost & { reasoning_tokens: number }) | null {
   if (usage.length === 0) return null;
   const byModel: SessionCost['by_model'] = {};
-  const zero = () => ({
-    input_tokens: 0,
-    output_tokens: 0,
-    cache_read_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_5m_tokens: 0,
-    cache_write_1h_tokens: 0,
-  });
-  const total = zero();
+  const total = zeroTokens();
   let reasoning = 0;
   let usd: number | null = 0;
   for (const u of usage) {
-    const m = (byModel[u.model ?? 'unknown'] ??= { ...zero(), usd: 0 });
+    const m = (byModel[u.model ?? 'unknown'] ??= { ...zeroTokens(), usd: 0 });
     for (const t of [m, total]) {
       t.input_tokens += u.input_tokens;
       t.output_tokens += u.output_tokens;
@@ -273,8 +265,7 @@ export function reportedCost(
     reasoning += u.reasoning_tokens;
   }
   for (const m of Object.values(byModel)) if (m.usd !== null) m.usd = round(m.usd);
-  const main =
-    Object.entries(byModel).sort(([, a], [, b]) => b.output_tokens - a.output_tokens)[0]?.[0] ?? null;
+  const main = mainModel(byModel);
   return {
     ...total,
     model: main === 'unknown' ? null : main,

@@ -53,6 +53,11 @@ export const zeroTokens = (): TokenTotals => ({
   cache_write_1h_tokens: 0,
 });
 
+/** The model that wrote the most output tokens: the run's model. Null when there is none. */
+export function mainModel(byModel: Record<string, TokenTotals>): string | null {
+  return Object.entries(byModel).sort(([, a], [, b]) => b.output_tokens - a.output_tokens)[0]?.[0] ?? null;
+}
+
 /** Price of a model id: date suffixes, provider prefixes and context tags are ignored. */
 export function priceFor(model: string, table: PriceTable = DEFAULT_PRICES): ModelPrice | null {
   const id = model

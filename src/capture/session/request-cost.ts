@@ -4,6 +4,7 @@
 // own so a long-context tier (prompt above 200k tokens) applies only to the requests that crossed it.
 import {
   DEFAULT_PRICES,
+  mainModel,
   type ModelPrice,
   type PriceTable,
   priceFor,
@@ -79,8 +80,7 @@ export function requestsCost(
     if (m.usd !== null) m.usd = round(m.usd);
     usd = usd === null || m.usd === null ? null : usd + m.usd;
   }
-  const main =
-    Object.entries(byModel).sort(([, a], [, b]) => b.output_tokens - a.output_tokens)[0]?.[0] ?? null;
+  const main = mainModel(byModel);
   return {
     ...total,
     model: main === 'unknown' ? null : main,
