@@ -6,19 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { noteRecord } from '../helpers/agent-hooks.js';
 import { DETACHED_TEST_TIMEOUT_MS, until } from '../helpers/wait.js';
 
 vi.setConfig({ testTimeout: DETACHED_TEST_TIMEOUT_MS, hookTimeout: DETACHED_TEST_TIMEOUT_MS });
-
-async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | null> {
-  try {
-    const note = await repo.git('notes', '--ref=agent-log', 'show', commit);
-    const line = note.split('\n').find((l) => l.includes('"kind":"record"'));
-    return line ? JSON.parse(line) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** ISO time `s` seconds after the repository's last commit (commit dates are pinned in tests). */
 async function clockOf(repo: TempRepo): Promise<(s: number) => string> {

@@ -5,21 +5,13 @@
 // ($COPILOT_HOME/session-state/<id>/events.jsonl) as Copilot writes it. Expected figures come from
 // prices.json and the payloads, computed here. A Copilot run sealed after its session.shutdown has
 // the cost of that segment.
-import { spawn } from 'node:child_process';
-import {
-  appendFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { cli, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { installedCliDir, runHookCommand as runAsAgent } from '../helpers/agent-hooks.js';
 
 type Payload = Record<string, unknown>;
 
@@ -34,45 +26,20 @@ const PRICES = JSON.parse(readFileSync(join(ROOT, 'src/capture/prices.json'), 'u
   { input: number; output: number; cache_read: number; cache_write_5m: number }
 >;
 
-const binDir = mkdtempSync(join(tmpdir(), 'agent-log-bin-'));
-symlinkSync(BIN, join(binDir, 'git-agent-log'));
+const binDir = installedCliDir();
 const copilotHome = mkdtempSync(join(tmpdir(), 'agent-log-copilot-home-'));
 // where Copilot CLI keeps its state on this "machine": every process of the test sees it (the hooks,
 // git's own hooks that seal at commit, the CLI)
 const copilotHomeBefore = process.env.COPILOT_HOME;
 process.env.COPILOT_HOME = copilotHome;
+const runHookCommand = (repo: TempRepo, shell: 'sh' | 'bash', command: string, payload: Payload) =>
+  runAsAgent(repo, binDir, command, payload, { shell, env: { COPILOT_HOME: copilotHome } });
+
 afterAll(() => {
   if (copilotHomeBefore === undefined) delete process.env.COPILOT_HOME;
   else process.env.COPILOT_HOME = copilotHomeBefore;
-  rmSync(binDir, { recursive: true, force: true });
   rmSync(copilotHome, { recursive: true, force: true });
 });
-
-function runHookCommand(
-  repo: TempRepo,
-  shell: 'sh' | 'bash',
-  command: string,
-  payload: Payload,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(shell, ['-c', command], {
-      cwd: repo.dir,
-      env: gitEnv({
-        PATH: `${binDir}:${process.env.PATH}`,
-        AGENT_LOG_NO_BACKGROUND: '1',
-        COPILOT_HOME: copilotHome,
-      }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(JSON.stringify(payload));
-  });
-}
 
 /** The guard's journal lines of a session (refusals, figures). */
 function guardLines(repo: TempRepo, agent: string, session: string): Payload[] {

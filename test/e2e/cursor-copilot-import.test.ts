@@ -2,13 +2,13 @@
 // transcripts (real ones from test/fixtures/corpus/cursor, and a session built with their shapes that
 // edits this repository) and Copilot CLI session state (events.jsonl, with the per-model usage of its
 // session.shutdown lines). Expected values come from small readers of the raw files written here.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { cli, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { installedCliDir, noteRecord, runHookCommand } from '../helpers/agent-hooks.js';
 
 type Obj = Record<string, unknown>;
 const home = mkdtempSync(join(tmpdir(), 'agent-log-home-'));
@@ -56,12 +56,6 @@ function cursorStamp(at: Date, offsetHours: number): string {
   const mm = String(local.getUTCMinutes()).padStart(2, '0');
   const zone = offsetHours === 0 ? 'UTC' : `UTC${offsetHours > 0 ? '+' : ''}${offsetHours}`;
   return `<timestamp>${day}, ${month} ${local.getUTCDate()}, ${local.getUTCFullYear()}, ${h % 12 || 12}:${mm} ${h < 12 ? 'AM' : 'PM'} (${zone})</timestamp>`;
-}
-
-async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | null> {
-  const note = await repo.git('notes', '--ref=agent-log', 'show', commit);
-  const line = note.split('\n').find((l) => l.includes('"kind":"record"'));
-  return line ? (JSON.parse(line) as RunRecord) : null;
 }
 
 describe('import cursor: a real agent transcript (ashugaev/spur)', () => {
@@ -199,26 +193,10 @@ describe('a cursor-agent session recorded by its shell hooks: the transcript the
   let record: RunRecord;
   let text: string;
   const id = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6e';
-  const binDir = mkdtempSync(join(tmpdir(), 'agent-log-bin-'));
-  afterAll(() => rmSync(binDir, { recursive: true, force: true }));
-  /** The installed hook command, run as Cursor runs it: `sh -c` in the project root, payload on stdin. */
-  const hook = (command: string, payload: Obj) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((done, fail) => {
-      const child = spawn('sh', ['-c', command], {
-        cwd: repo.dir,
-        env: gitEnv({ PATH: `${binDir}:${process.env.PATH}`, AGENT_LOG_NO_BACKGROUND: '1' }),
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-      child.on('error', fail);
-      child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(JSON.stringify(payload));
-    });
+  const binDir = installedCliDir();
+  const hook = (command: string, payload: Obj) => runHookCommand(repo, binDir, command, payload);
 
   beforeAll(async () => {
-    symlinkSync(BIN, join(binDir, 'git-agent-log'));
     repo = await tempRepo({ files: { 'src/cart.ts': 'export const total = 0;\n', 'package.json': '{}\n' } });
     expect((await cli(repo, ['init'])).code).toBe(0);
     expect((await cli(repo, ['install', 'cursor'])).code).toBe(0);

@@ -3,13 +3,17 @@
 // the agent runs it (`sh -c` / `bash -c` in the project root, payload on stdin) with real payloads
 // (test/fixtures/corpus/README.md); the session is sealed into notes. Expected values come from a
 // small reader of the raw payloads written here, not from the code under test.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { cli, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import {
+  gitDirText,
+  installedCliDir,
+  noteRecord,
+  runHookCommand as runAsAgent,
+} from '../helpers/agent-hooks.js';
 
 type Payload = Record<string, unknown>;
 
@@ -19,53 +23,9 @@ const fixture = (path: string): Payload[] =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Payload);
 
-/** A PATH directory holding `git-agent-log`, as a developer who installed the tool has. */
-const binDir = mkdtempSync(join(tmpdir(), 'agent-log-bin-'));
-symlinkSync(BIN, join(binDir, 'git-agent-log'));
-afterAll(() => rmSync(binDir, { recursive: true, force: true }));
-
-/** Run a hook command exactly as the agent does: its shell, the project root as cwd, the payload on stdin. */
-function runHookCommand(
-  repo: TempRepo,
-  shell: 'sh' | 'bash',
-  command: string,
-  payload: Payload,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(shell, ['-c', command], {
-      cwd: repo.dir,
-      env: gitEnv({ PATH: `${binDir}:${process.env.PATH}`, AGENT_LOG_NO_BACKGROUND: '1' }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(JSON.stringify(payload));
-  });
-}
-
-async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | null> {
-  const note = await repo.git('notes', '--ref=agent-log', 'show', commit);
-  const line = note.split('\n').find((l) => l.includes('"kind":"record"'));
-  return line ? (JSON.parse(line) as RunRecord) : null;
-}
-
-/** Every file under the repository's git dir, as text, for "no secret reached the disk" checks. */
-function gitDirText(repo: TempRepo): string {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(readFileSync(p, 'latin1'));
-    }
-  };
-  walk(join(repo.dir, '.git'));
-  return out.join('\n');
-}
+const binDir = installedCliDir();
+const runHookCommand = (repo: TempRepo, shell: 'sh' | 'bash', command: string, payload: Payload) =>
+  runAsAgent(repo, binDir, command, payload, { shell });
 
 // A GitHub token shape in a command's output: it must never reach the journal or the notes.
 const SECRET = `ghp_${'R7c2Xk9Qm4Lp8Vn3Hs6Tb1Wd5Zf0Jy2Ea7Gu4'.slice(0, 36)}`;

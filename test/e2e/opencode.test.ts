@@ -6,20 +6,12 @@
 // `opencode export` document. Expected values come from a small reader of the raw payloads and files
 // written here, not from the code under test.
 import { spawn } from 'node:child_process';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { gitDirText, installedCliDir, noteRecord } from '../helpers/agent-hooks.js';
 
 type Obj = Record<string, unknown>;
 
@@ -30,10 +22,7 @@ const streamLines = (name: string): Obj[] =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Obj);
 
-/** A PATH directory holding `git-agent-log`, as a developer who installed the tool has. */
-const binDir = mkdtempSync(join(tmpdir(), 'agent-log-bin-'));
-symlinkSync(BIN, join(binDir, 'git-agent-log'));
-afterAll(() => rmSync(binDir, { recursive: true, force: true }));
+const binDir = installedCliDir();
 
 // What OpenCode does with a plugin file, in node: import it, call its one export with the project,
 // then call the hooks it returned in the order given, awaiting each as OpenCode does. `write` steps
@@ -94,25 +83,6 @@ function runPlugin(
     // node exits when the last hook process the plugin spawned has exited
     child.on('close', (code) => (code === 0 ? done(JSON.parse(stdout)) : fail(new Error(stderr))));
   });
-}
-
-async function noteRecord(repo: TempRepo, commit: string): Promise<RunRecord | null> {
-  const note = await repo.git('notes', '--ref=agent-log', 'show', commit);
-  const line = note.split('\n').find((l) => l.includes('"kind":"record"'));
-  return line ? (JSON.parse(line) as RunRecord) : null;
-}
-
-function gitDirText(repo: TempRepo): string {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(readFileSync(p, 'latin1'));
-    }
-  };
-  walk(join(repo.dir, '.git'));
-  return out.join('\n');
 }
 
 const PLUGIN = '.opencode/plugin/git-agent-log.js';
