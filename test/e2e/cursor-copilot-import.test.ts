@@ -316,6 +316,56 @@ const PRICES = JSON.parse(readFileSync(join(ROOT, 'src/capture/prices.json'), 'u
   { input: number; output: number; cache_read: number; cache_write_5m: number }
 >;
 
+describe('a cursor-agent run still in progress: what its transcript adds is redacted when listed', () => {
+  const binDir = installedCliDir();
+  const TOKEN = `ghp_${'Q4m8Zt2Lx7Rk1Vn5Hc9Wb3Jd6Fs0Gy4Ep8Tu2A'.slice(0, 36)}`;
+
+  test('log --json and show of the pending run carry the prompt without the token in it', async () => {
+    const repo = await tempRepo({ files: { 'README.md': 'x\n' } });
+    try {
+      const id = '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
+      expect((await cli(repo, ['init'])).code).toBe(0);
+      expect((await cli(repo, ['install', 'cursor'])).code).toBe(0);
+      const hooks = JSON.parse(repo.read('.cursor/hooks.json')).hooks as Record<
+        string,
+        { command: string }[]
+      >;
+      const path = join(home, 'pending', `${id}.jsonl`);
+      const stamp = cursorStamp(new Date(Date.now() - (Date.now() % 60_000)), 0);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(
+        path,
+        `${JSON.stringify({ role: 'user', message: { content: [{ type: 'text', text: `${stamp}\n<user_query>\ndeploy with GITHUB_TOKEN=${TOKEN}\n</user_query>` }] } })}\n`,
+      );
+      const shell = {
+        conversation_id: id,
+        generation_id: '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+        workspace_roots: [repo.dir],
+        transcript_path: path,
+        command: 'git status',
+        cwd: '',
+        hook_event_name: 'beforeShellExecution',
+      };
+      expect((await runHookCommand(repo, binDir, hooks.beforeShellExecution![0]!.command, shell)).code).toBe(
+        0,
+      );
+      const listed = await cli(repo, ['log', '--json']);
+      expect(listed.code, listed.stderr).toBe(0);
+      const runs = JSON.parse(listed.stdout) as { id: string; task?: { intent?: string } }[];
+      const run = runs.find((r) => r.task?.intent?.startsWith('deploy with GITHUB_TOKEN='));
+      expect(run, listed.stdout).toBeDefined();
+      const shown = await cli(repo, ['show', run!.id]);
+      expect(shown.code, shown.stderr).toBe(0);
+      const shownJson = await cli(repo, ['show', run!.id, '--json']);
+      expect((JSON.parse(shownJson.stdout) as RunRecord).task.intent).toMatch(/^deploy with GITHUB_TOKEN=\S/);
+      expect(`${listed.stdout}${shown.stdout}${shownJson.stdout}`).not.toContain(TOKEN);
+      expect(`${listed.stdout}${shown.stdout}${shownJson.stdout}`).not.toContain(TOKEN.slice(4, 20));
+    } finally {
+      repo.cleanup();
+    }
+  }, 120_000);
+});
+
 describe('import copilot: a session-state events.jsonl with a resumed session', () => {
   let repo: TempRepo;
   let commit: string;

@@ -3,7 +3,9 @@
 // pending records.
 import type { Repo } from '../../git/repo.js';
 import type { RunRecord } from '../../record/schema.js';
+import { repoRedactor } from '../../redact/config.js';
 import { mergeRedactions } from '../../redact/redactor.js';
+import { redactRecord } from '../../store/seal.js';
 import { AGENT_NAMES } from '../registry.js';
 import { withEditedFiles } from '../changes.js';
 import { runControl } from '../guard/control-files.js';
@@ -29,6 +31,10 @@ export async function sealStaleSessions(
 export function unsealedSessionRecords(repo: Repo): RunRecord[] {
   const out: RunRecord[] = [];
   const runs = AGENT_NAMES.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, undefined, agent));
+  // The journal is redacted as it is written, but a run's facts also take from outside it (an agent's
+  // own transcript: Cursor's prompts, Copilot's events): the pending record goes through the same last
+  // redaction as a sealed one, so `log`, `show` or `pr` never print a secret that sealing would remove.
+  const redactor = runs.length ? repoRedactor(repo.location.worktree) : null;
   for (const run of runs) {
     try {
       // The same facts and cost the run will be sealed with (seal.ts), minus what only a commit gives.
@@ -38,7 +44,7 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
             cost: (run.imported.cost as SessionCost | null) ?? null,
             version: (run.imported.facts as SessionFacts).version,
           }
-        : hookRunFacts(run, run.head?.root ?? repo.location.worktree);
+        : hookRunFacts(run, run.head?.root ?? repo.location.worktree, (t) => redactor!.redact(t));
       const { facts, cost } = fromRun;
       const record = buildSessionRecord({
         id: run.id,
@@ -65,7 +71,9 @@ export function unsealedSessionRecords(repo: Repo): RunRecord[] {
         ended: run.ended,
       });
       delete record.sealed_at;
-      out.push(withLimits(record, run.lines, runControl(repo.location.commonDir, run.id)));
+      out.push(
+        withLimits(redactRecord(record, redactor!), run.lines, runControl(repo.location.commonDir, run.id)),
+      );
     } catch {
       // a damaged journal must not hide the other runs
     }
