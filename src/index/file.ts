@@ -30,8 +30,6 @@ import {
 import { INDEX_FILE_FORMAT } from './format.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
 
-export { lookupEntries, lookupPath, type LookupKey, type LookupResult } from './lookup-file.js';
-
 const FORMAT = INDEX_FILE_FORMAT;
 
 export function serializeIndex(data: IndexData): string[] {
