@@ -1,6 +1,7 @@
 // Bundle the CLI into one CommonJS file, dist/cli.cjs, and the read fast path into dist/read.cjs,
-// both started by dist/cli/boot.cjs through V8's code cache. One file each and no chunks: each command module stays lazy inside it (esbuild initialises a
-// dynamically imported module on first use), and a whole bundle compiles from one cache entry.
+// both started by dist/cli/boot.cjs through V8's code cache. One file each and no chunks: each
+// command module stays lazy inside it (esbuild initialises a dynamically imported module on first
+// use), and a whole bundle compiles from one cache entry.
 // Then warm the cache: run the common commands once in a scratch repository and save what V8
 // compiled, so the first real run already starts from cached code.
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/** What both bundles (the CLI and the index worker) are: minified CommonJS for Node 20, with maps. */
+/** What every bundle here (CLI, read path, boot, index worker) is: minified CommonJS for Node 20, with maps. */
 const common = {
   bundle: true,
   minify: true,
@@ -38,7 +39,7 @@ const booted = {
 
 /**
  * esbuild leaves non-ASCII characters inside regular expression literals; as \u escapes they mean the
- * same there (and in strings), and the whole source stays a one-byte string when boot.js reads it.
+ * same there (and in strings), and the whole source stays a one-byte string when boot.cjs reads it.
  */
 function asciiOnly(file) {
   const bundled = readFileSync(file, 'utf8');

@@ -33,7 +33,7 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
   const ctx = defaultContext(overrides);
   exitOnClosedStdout();
   try {
-    // `show`/`log`/`query` in their common forms skip yargs (and its loading) altogether.
+    // `show`/`log`/`query`/`blame` in their common forms skip yargs (and its loading) altogether.
     const fast = ctx.env.AGENT_LOG_SLOW_PATH === '1' ? null : parseReadInvocation(argv);
     directReads = fast !== null;
     if (fast) return await runReadIn(fast, ctx);
