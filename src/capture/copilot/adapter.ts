@@ -3,12 +3,12 @@
 // for `import copilot` and for the cost of hook-recorded runs: its hooks report no usage, its session
 // file does (session.shutdown's per-model totals).
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { type AgentAdapter, hookLines, readText, spanCost } from '../session/adapter.js';
 import { foldSession } from '../session/fold.js';
 import { requestsCost } from '../session/request-cost.js';
+import { copilotEventsPath } from '../hook/guard-view.js';
 import { copilotHookEvents } from './hook-events.js';
 import { parseCopilotSessionState } from './session-state.js';
 
@@ -33,13 +33,6 @@ export const copilot: AgentAdapter = {
       (basename(path) === 'events.jsonl' ? basename(dirname(path)) : basename(path, '.jsonl'));
     return { facts, cost: requestsCost(state.usage), sessionId, version: state.version };
   },
-  findSessionFile: (sessionId) => copilotSessionFile(sessionId),
+  findSessionFile: (sessionId) => copilotEventsPath(sessionId, process.env),
   installer: () => import('./install-command.js'),
 };
-
-/** Where Copilot CLI keeps a session's events: $COPILOT_HOME (default ~/.copilot)/session-state/<id>/events.jsonl. */
-export function copilotSessionFile(sessionId: string, env = process.env): string | null {
-  if (!/^[A-Za-z0-9._-]+$/.test(sessionId)) return null;
-  const home = env.COPILOT_HOME || join(env.HOME || homedir(), '.copilot');
-  return join(home, 'session-state', sessionId, 'events.jsonl');
-}

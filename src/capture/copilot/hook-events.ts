@@ -22,10 +22,12 @@ const EVENT: Record<string, string> = {
   ErrorOccurred: 'errorOccurred',
 };
 
-function roleOf(tool: string): ToolRole {
-  if (tool === 'bash' || tool === 'powershell') return 'shell';
-  if (tool === 'view') return 'read';
-  if (tool === 'edit' || tool === 'create') return 'edit';
+/** What a Copilot CLI tool does to the working tree (hooks and session files name tools alike). */
+export function copilotToolRole(tool: string): ToolRole {
+  if (tool === 'bash' || tool === 'powershell' || tool === 'shell') return 'shell';
+  if (tool === 'view' || tool === 'read') return 'read';
+  if (tool === 'edit' || tool === 'create' || tool === 'write' || tool === 'str_replace_editor')
+    return 'edit';
   return 'other';
 }
 
@@ -53,7 +55,7 @@ export function copilotHookEvents(lines: readonly HookLine[]): SessionEvent[] {
     const cwd = s(payload.cwd);
     const tool = s(payload.toolName) ?? s(payload.tool_name) ?? '';
     const args = obj(payload.toolArgs) ?? obj(payload.tool_input) ?? {};
-    const role = roleOf(tool);
+    const role = copilotToolRole(tool);
     const path = s(args.path) ?? s(args.file_path);
     const input: Obj = role === 'shell' ? { command: s(args.command) ?? '' } : args;
     const key = `${tool}\u0000${stableJson(args)}`;

@@ -12,7 +12,7 @@
 // tokens of its replies. Pure.
 import { type SessionEvent, type ToolRole, toolStartEvent } from '../session/events.js';
 import type { RequestUsage } from '../session/request-cost.js';
-import { shellExitCode } from './hook-events.js';
+import { copilotToolRole, shellExitCode } from './hook-events.js';
 
 type Obj = Record<string, unknown>;
 const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -37,14 +37,6 @@ export interface CopilotSessionState {
   /** Lines in the events.jsonl shape ({type, data}). */
   lines: number;
   skipped: number;
-}
-
-export function copilotToolRole(tool: string): ToolRole {
-  if (tool === 'bash' || tool === 'powershell' || tool === 'shell') return 'shell';
-  if (tool === 'view' || tool === 'read') return 'read';
-  if (tool === 'edit' || tool === 'create' || tool === 'write' || tool === 'str_replace_editor')
-    return 'edit';
-  return 'other';
 }
 
 /** Usage of one segment's `modelMetrics` (Copilot's inputTokens include the cached part). */

@@ -65,7 +65,7 @@ const WINDOW = 64;
 /** Read at most this much per event; a burst larger than this is caught up on the next events. */
 const MAX_READ = 8 * 1024 * 1024;
 
-/** Add the complete lines written since the cursor; returns the new offset. */
+/** Add the complete lines written since the cursor, and move the cursor past them. */
 export function readNewUsage(cursor: TranscriptCursor, spend: Spend): void {
   let fd: number;
   try {
