@@ -1,7 +1,9 @@
 // The read fast path: a hand-parsed `show`/`log`/`query`/`blame` (read-argv.ts) runs its command's handler
 // straight away, without yargs, reading refs and objects from the git directory. Bundled alone as
 // dist/read.cjs (with its own code cache) so these commands load a fraction of the CLI; main.ts
-// runs the same function for in-process callers. To add a command: see /work/notes/showfast.md.
+// runs the same function for in-process callers. To add a command: its spec in read-argv.ts (null for
+// anything not fully understood), a READ_COMMANDS entry here, no static child_process/crypto import
+// in what it loads (process.getBuiltinModule where used), its invocations in read-fast-path.test.ts.
 import type { Context } from './context.js';
 import type { CommandModule } from './main.js';
 import { closeRepo, defaultContext, exitOnClosedStdout, reportError } from './invoke.js';

@@ -121,7 +121,6 @@ export async function reachableAmong(
   return found;
 }
 
-/** Refs under refs/notes/remotes/ that track a remote's agent-log notes, with their tips. */
 /** Whether any fetched notes ref may exist (false: certainly none), from the files alone. */
 export function mayHaveFetchedNotes(loc: RepoLocation): boolean {
   const loose = existsSync(join(loc.commonDir, 'refs', 'notes', 'remotes'));
@@ -135,6 +134,7 @@ export function mayHaveFetchedNotes(loc: RepoLocation): boolean {
   return loose || packed || existsSync(join(loc.commonDir, 'reftable'));
 }
 
+/** Refs under refs/notes/remotes/ that track a remote's agent-log notes, with their tips. */
 export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string; tip: string }[]> {
   // Read commands call this every time: without any fetched notes ref, no git process is started.
   if (!mayHaveFetchedNotes(loc)) return [];

@@ -30,8 +30,6 @@ import {
 import { INDEX_FILE_FORMAT } from './format.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
 
-export { lookupEntries, lookupPath, type LookupKey, type LookupResult } from './lookup-file.js';
-
 const FORMAT = INDEX_FILE_FORMAT;
 
 export function serializeIndex(data: IndexData): string[] {
@@ -110,26 +108,15 @@ export function parseIndex(text: string): IndexData | null {
       ended = true;
       break;
     }
+    // An `r` line is read as the scan and the lookup read it (lookup-file.ts parseRecordLine).
+    if (line.startsWith('r\t')) {
+      const entry = parseRecordLine(line);
+      if (!entry) return null;
+      entries.set(entry.id, entry);
+      continue;
+    }
     const f = line.split('\t');
-    if (f[0] === 'r' && f.length === 7) {
-      const [, id, date, commit, blob, commits, json] = f as [
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-        string,
-      ];
-      entries.set(id, {
-        id,
-        date,
-        commit: commit === '-' ? null : commit,
-        blob: blob === '-' ? null : blob,
-        commits: commits ? commits.split(',') : [],
-        json: json === '-' ? null : json,
-      });
-    } else if (f[0] === 'n' && f.length === 3) notes.set(f[1]!, f[2]!.split(','));
+    if (f[0] === 'n' && f.length === 3) notes.set(f[1]!, f[2]!.split(','));
     else if (f[0] === 'w' && f.length === 3) {
       try {
         warnings.set(f[1]!, JSON.parse(f[2]!));

@@ -14,8 +14,6 @@ import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type Not
 import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
 
-export { INDEX_FILE };
-
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
 const BATCH = 250;
 

@@ -3,7 +3,8 @@
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/model.js';
-import { lookupEntries, readIndexHeader, scanIndexFile } from '../index/file.js';
+import { readIndexHeader, scanIndexFile } from '../index/file.js';
+import { lookupEntries } from '../index/lookup-file.js';
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
 import { NOTES_REF, readNoteBlobs } from './notes.js';
