@@ -10,22 +10,11 @@
 // session starts a new segment, so segments add up. A segment without a shutdown (the session still
 // open, or killed) counts its `assistant.usage` lines when the file has them, else only the output
 // tokens of its replies. Pure.
+import { type Obj, objOf as obj, str as s } from '../hook/payload.js';
 import { type SessionEvent, type ToolRole, toolStartEvent } from '../session/events.js';
 import type { RequestUsage } from '../session/request-cost.js';
 import { copilotToolRole, shellExitCode } from './hook-events.js';
 
-type Obj = Record<string, unknown>;
-const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-const obj = (v: unknown): Obj | null => {
-  if (typeof v === 'string' && v.trimStart().startsWith('{')) {
-    try {
-      return obj(JSON.parse(v));
-    } catch {
-      return null;
-    }
-  }
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
-};
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0);
 
 export interface CopilotSessionState {

@@ -8,10 +8,9 @@
 // event of a turn takes its prompt's time (plus a millisecond per line, to keep the order), and the
 // workspace root is the longest directory of a tool path whose slug is the project folder's name. Pure.
 import { patchPaths } from '../guard/event.js';
+import { type Obj, str as s } from '../hook/payload.js';
 import { type SessionEvent, type ToolRole, untimedCall } from '../session/events.js';
 
-type Obj = Record<string, unknown>;
-const s = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const obj = (v: unknown): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
 
 const SHELL = new Set(['Shell', 'run_terminal_cmd', 'Bash', 'terminal']);

@@ -9,7 +9,8 @@
 // a call ends OpenCode's own duration after it started. Calls and usage of a subagent (a child session the plugin
 // folds into its parent) carry its id in `agent_id`; its prompts are the parent's, not a person's. Pure.
 import type { HookLine, SessionEvent } from '../session/events.js';
-import { num, type Obj, obj, type OpencodeUsage, promptText, str, toolPartEvents, usageOf } from './parts.js';
+import { num, type Obj, str } from '../hook/payload.js';
+import { obj, type OpencodeUsage, promptText, toolPartEvents, usageOf } from './parts.js';
 
 export interface OpencodeHookSession {
   events: SessionEvent[];

@@ -5,15 +5,12 @@
 // `opencode run --format json` stream (one finished part per line) and the plugin's
 // message.updated / message.part.updated events — so one reader of them serves all three. Pure.
 import { patchPaths } from '../guard/event.js';
+import { num, type Obj, str } from '../hook/payload.js';
 import { mainModel, type SessionCost, zeroTokens } from '../session/cost.js';
 import { type SessionEvent, type ToolRole, toolStartEvent } from '../session/events.js';
 
-export type Obj = Record<string, unknown>;
-
-export const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 export const obj = (v: unknown): Obj | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null;
-export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 /** OpenCode's times are epoch milliseconds. */
 export const iso = (ms: unknown): string | null => {
   const n = num(ms);

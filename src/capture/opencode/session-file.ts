@@ -6,7 +6,8 @@
 // neither prompt nor model nor directory. Pure.
 import type { SessionEvent } from '../session/events.js';
 import { tooDeep } from '../../record/json-bounds.js';
-import { iso, type Obj, obj, type OpencodeUsage, promptText, str, toolPartEvents, usageOf } from './parts.js';
+import { type Obj, str } from '../hook/payload.js';
+import { iso, obj, type OpencodeUsage, promptText, toolPartEvents, usageOf } from './parts.js';
 
 export interface OpencodeSession {
   format: 'export' | 'run-json';
