@@ -124,7 +124,47 @@ describe('help', () => {
     expect((await ok(dir, ['help'])).stdout).toMatch(/^git agent-log <command>/);
     const bad = await cli(dir, ['help', 'shwo']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: see git agent-log help\n");
+    expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: did you mean 'show'?\n");
+    const hook = await ok(dir, ['help', 'hook']);
+    expect(hook.stdout).toMatch(/^git agent-log hook <agent> \[event\]\n\n.*stdin/);
+  });
+
+  test('`version` and `--version` print the package version', async () => {
+    const dir = tempDir('agent-log-help-');
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    expect((await ok(dir, ['--version'])).stdout).toBe(`${version}\n`);
+    expect((await ok(dir, ['version'])).stdout).toBe(`${version}\n`);
+  });
+
+  // As git and gh do: the word as typed, the nearest command or option as a hint, exit 2.
+  test.each([
+    [[], 'error: no command given\nhint: see git agent-log help for the commands'],
+    [['shwo'], "error: unknown command 'shwo'\nhint: did you mean 'show'?"],
+    [['stauts'], "error: unknown command 'stauts'\nhint: did you mean 'stats'?"],
+    [['hlep', 'show'], "error: unknown command 'hlep'\nhint: did you mean 'help'?"],
+    [['st'], "error: unknown command 'st'\nhint: did you mean one of 'start', 'stats', 'stop'?"],
+    [['frobnicate'], "error: unknown command 'frobnicate'\nhint: see git agent-log help for the commands"],
+    [['seal-pendng'], "error: unknown command 'seal-pendng'\nhint: see git agent-log help for the commands"],
+    [['-v'], "error: unknown option '-v'\nhint: see git agent-log help"],
+    [['show', '--bogus'], "error: unknown option '--bogus' for show\nhint: see git agent-log show --help"],
+    [['show', '--formt', 'md'], "error: unknown option '--formt' for show\nhint: did you mean '--format'?"],
+    [['stats', '--no-pagr'], "error: unknown option '--no-pagr' for stats\nhint: did you mean '--no-pager'?"],
+    [['log', 'HEAD'], "error: unexpected argument 'HEAD' for log\nhint: see git agent-log log --help"],
+    [['blame'], 'error: blame needs <target>\nhint: usage: git agent-log blame <target>'],
+    [
+      ['import', 'claude-code'],
+      'error: import needs <files..>\nhint: usage: git agent-log import <agent> <files..>',
+    ],
+    [['approve'], 'error: approve needs --for\nhint: see git agent-log approve --help'],
+    [['show', '--format', 'xml'], "error: --format: 'xml' is not one of md, json, html"],
+  ])('git agent-log %j', async (args, stderr) => {
+    const repo = await repoWith();
+    const r = await cli(repo, args);
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${stderr}\n`,
+    });
   });
 });
 
