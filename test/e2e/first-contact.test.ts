@@ -293,6 +293,54 @@ describe('empty states', () => {
   });
 });
 
+describe('empty states after init in a clone', () => {
+  test('a clone whose init came before the remote had records says to fetch; after `git fetch` log lists the run', async () => {
+    const bare = tempDir('agent-log-bare-');
+    execFileSync('git', ['init', '-q', '--bare', bare], { env: gitEnv() });
+    const a = await repoWith();
+    await a.git('remote', 'add', 'origin', bare);
+    await ok(a, ['init']);
+    await a.git('push', '-q', 'origin', 'main');
+    // b clones and runs init before a's records exist on the remote: its first fetch found none
+    const b = tempDir('agent-log-clone-');
+    execFileSync('git', ['clone', '-q', bare, b], { env: gitEnv() });
+    await ok(b, ['init']);
+    execFileSync('git', ['fetch', '-q'], { cwd: b, env: gitEnv() });
+    const id = await recordedRun(a, 'shared later');
+    await a.git('push', '-q', 'origin', 'main', 'refs/notes/agent-log');
+    // b pulls the branch (a refspec on the command line fetches the branch alone, not the notes)
+    execFileSync('git', ['pull', '-q', '--no-rebase', 'origin', 'main'], { cwd: b, env: gitEnv() });
+    const before = await ok(b, ['log']);
+    expect(before.stdout).toBe('');
+    expect(before.stderr).toBe(
+      'no runs recorded in this repository\n' +
+        'hint: records on origin, if any, are not fetched yet: run `git fetch origin`\n',
+    );
+    execFileSync('git', ['fetch', '-q', 'origin'], { cwd: b, env: gitEnv() });
+    const after = await ok(b, ['log', '--format', '%id']);
+    expect({ stdout: after.stdout, stderr: after.stderr }).toEqual({ stdout: `${id}\n`, stderr: '' });
+  });
+
+  test('with no remote, commits whose Agent-Log: trailers name runs with no record are counted', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    repo.write('a.txt', '1\n');
+    await repo.git('add', '-A');
+    await repo.git('commit', '-q', '-m', 'one\n\nAgent-Log: k7f3q9x2mz');
+    repo.write('a.txt', '2\n');
+    await repo.git('add', '-A');
+    await repo.git('commit', '-q', '-m', 'two\n\nAgent-Log: p2w8d4c6ha');
+    repo.write('a.txt', '3\n');
+    await repo.commit('three, by hand');
+    const log = await ok(repo, ['log']);
+    expect(log.stderr).toBe(
+      'no runs recorded in this repository\n' +
+        'hint: 2 commits here name runs (Agent-Log: trailers) with no record: ' +
+        'sealed in another clone and not shared with this one?\n',
+    );
+  });
+});
+
 describe('pr, stats and the pager flag', () => {
   test('pr lists the approvals', async () => {
     const repo = await repoWith();
