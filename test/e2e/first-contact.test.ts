@@ -3,7 +3,7 @@
 // empty states that say what to do, approvals in PR bodies, what `stats` calls success, --no-pager
 // everywhere, and `exec` judging `bash -c "… || true"` like an agent's command.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -85,6 +85,61 @@ describe('help', () => {
     expect(pkg.man).toEqual([`./man/man1/${page}.1`]);
     expect(pkg.files).toContain('man');
     expect(readdirSync(join(ROOT, 'man', 'man1'))).toContain(`${page}.1`);
+  });
+
+  test('the packed package carries the man page npm links into PREFIX/share/man/man1', () => {
+    const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'silent' },
+    });
+    const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['bin/git-agent-log', 'man/man1/git-agent-log.1']));
+  });
+
+  // Where `man` is installed (CI installs it: .ci/run sets AGENT_LOG_REQUIRE_MAN=1), the page is
+  // found as `npm install -g` lays it out: PREFIX/bin on PATH, PREFIX/share/man beside it.
+  test('git agent-log --help shows the page from an npm-style prefix; a MANPATH without an empty entry hides it', async (ctx) => {
+    const man = spawnSync('sh', ['-c', 'command -v man'], { encoding: 'utf8' }).stdout.trim();
+    if (!man) {
+      const why = '`man` not found (install man-db)';
+      if (process.env.AGENT_LOG_REQUIRE_MAN === '1')
+        throw new Error(`${why}; AGENT_LOG_REQUIRE_MAN=1 requires this test`);
+      console.warn(`man page test skipped: ${why}; set AGENT_LOG_REQUIRE_MAN=1 to require it`);
+      ctx.skip(why);
+    }
+    const prefix = tempDir('agent-log-prefix-');
+    // npm's own layout: lib/node_modules/<name>, with links in bin/ and share/man/man1/
+    mkdirSync(join(prefix, 'lib', 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(prefix, 'lib', 'node_modules', 'git-agent-log'));
+    mkdirSync(join(prefix, 'bin'));
+    symlinkSync('../lib/node_modules/git-agent-log/bin/git-agent-log', join(prefix, 'bin', 'git-agent-log'));
+    mkdirSync(join(prefix, 'share', 'man', 'man1'), { recursive: true });
+    symlinkSync(
+      '../../../lib/node_modules/git-agent-log/man/man1/git-agent-log.1',
+      join(prefix, 'share', 'man', 'man1', 'git-agent-log.1'),
+    );
+    const repo = await repoWith();
+    const help = (MANPATH?: string) => {
+      const env = gitEnv({ PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH}`, MANWIDTH: '80' });
+      delete env.MANPATH;
+      if (MANPATH !== undefined) env.MANPATH = MANPATH;
+      return spawnSync('git', ['-c', 'help.format=man', 'agent-log', '--help'], {
+        cwd: repo.dir,
+        env,
+        encoding: 'utf8',
+      });
+    };
+    const found = help();
+    expect(found.status, found.stderr).toBe(0);
+    expect(found.stdout).toMatch(/^GIT-AGENT-LOG\(1\)/);
+    expect(found.stdout).toContain('git agent-log show [ref]');
+    // The README's advice: a set MANPATH needs an empty entry (a trailing colon) for PATH's pages.
+    expect(help('/usr/share/man').stdout).not.toContain('GIT-AGENT-LOG(1)');
+    expect(help('/usr/share/man:').stdout).toMatch(/^GIT-AGENT-LOG\(1\)/);
+    // the control: without npm's link in share/man the prefix has no page to find
+    rmSync(join(prefix, 'share', 'man', 'man1', 'git-agent-log.1'));
+    expect(help().stdout).not.toContain('GIT-AGENT-LOG(1)');
   });
 
   test('the man page documents every command and every option the command definitions declare', async () => {
