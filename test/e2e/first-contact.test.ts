@@ -44,9 +44,10 @@ async function recordedRun(repo: TempRepo, task: string, opts: { approve?: boole
 }
 
 /** Run the CLI with stdout on a pseudo-terminal (util-linux `script`); returns what the terminal got. */
-function onTerminal(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}): string {
+function onTerminal(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}, columns?: number): string {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], {
+  const sized = columns ? `stty cols ${columns} rows 40; exec ${quoted}` : quoted;
+  const r = spawnSync('script', ['-qec', sized, '/dev/null'], {
     cwd: repo.dir,
     env: gitEnv({ COLUMNS: '120', TERM: 'xterm', ...env }),
     encoding: 'utf8',
@@ -275,6 +276,50 @@ describe('show on a terminal', () => {
     const coloured = onTerminal(repo, ['show', id, '--no-pager']);
     expect(coloured).toContain('\u001b[1m');
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
+  test('fits the terminal: prose wraps at its width, a long command wraps inside its table column', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const long =
+      'an intent long enough to need three lines on a sixty-column terminal, as real prompts often are, ' +
+      'with a path like /Users/alice/src/payments/api/charge.ts in it';
+    const script =
+      'node -e "process.exit(0)" && echo all forty-two suites of the payment service passed || true';
+    await ok(repo, ['start', '--task', long]);
+    repo.write('src/charge.ts', 'export const retries = 3;\n');
+    await ok(repo, ['exec', '--check', 'test', '--', 'bash', '-c', script]);
+    await repo.commit('retry charges');
+    await ok(repo, ['finish']);
+
+    const plain = onTerminal(repo, ['show', '--no-pager'], { NO_COLOR: '1' }, 60);
+    const lines = plain.split('\n');
+    // code blocks (indented four spaces: the rollback commands) are left for copying as they are
+    const wide = lines.filter((l) => !l.startsWith('    ') && [...l].length > 60);
+    expect(wide).toEqual([]);
+    // the task, rejoined from its wrapped lines, is the task as given
+    const task = lines.findIndex((l) => l.startsWith('Task: '));
+    const taskLines = lines.slice(task, lines.indexOf('', task));
+    expect(taskLines.length).toBeGreaterThan(2);
+    expect(taskLines.join(' ')).toBe(`Task: ${long}`);
+    // the command column, read back line by line between its header's column starts
+    const header = lines.findIndex((l) => /^#\s+Command\s+Kind\s+Exit/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const from = lines[header]!.indexOf('Command');
+    const to = lines[header]!.indexOf('Kind');
+    const rows = lines.slice(header + 2, lines.indexOf('', header));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows[0]!.slice(to).split(/\s+/).slice(0, 2)).toEqual(['test', '0']);
+    expect(rows.map((r) => r.slice(from, to).trim()).join(' ')).toBe(script);
+
+    const coloured = onTerminal(repo, ['show', '--no-pager'], {}, 60);
+    expect(coloured).toContain('\u001b[');
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+    // every line closes the styles it opened: none bleeds into the next line or the prompt
+    for (const line of coloured.split('\n')) {
+      const codes = [...line.matchAll(/\u001b\[([0-9;]*)m/g)].map((m) => m[1]);
+      if (codes.length) expect(codes.at(-1), line).toBe('0');
+    }
   });
 
   test('the Markdown itself with --format md on a terminal, and whenever stdout is a pipe', async () => {
