@@ -247,6 +247,12 @@ describe('init and plain git log', () => {
 
     await ok(repo, ['init', '--display']);
     expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
+    await ok(repo, ['init']); // a plain init leaves the choice as it is
+    expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
+    const off = await ok(repo, ['init', '--no-display']);
+    expect(off.stdout).toContain('notes.displayRef: dropped refs/notes/agent-log');
+    expect(await repo.git('log', '-1')).not.toContain('agent-log/v1');
+    expect(await repo.git('config', '--get-all', 'notes.displayRef').catch(() => '')).toBe('');
   });
 });
 
