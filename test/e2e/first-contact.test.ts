@@ -347,6 +347,24 @@ describe('show on a terminal', () => {
     const env = { GIT_PAGER: pager, NO_COLOR: '1' };
     expect(onTerminal(repo, ['show', id], env)).toMatch(/^paged: Agent run/);
     expect(onTerminal(repo, ['show', id, '--no-pager'], env)).toMatch(/^Agent run/);
+    // as a git extension: `git --no-pager agent-log …` and `pager.agent-log=false` are git's own ways
+    const viaGit = (gitArgs: string[]) => {
+      const r = spawnSync(
+        'script',
+        ['-qec', ['git', ...gitArgs, 'agent-log', 'log'].join(' '), '/dev/null'],
+        {
+          cwd: repo.dir,
+          env: gitEnv({ ...env, PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}` }),
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.replace(/\r\n/g, '\n');
+    };
+    const paged = viaGit([]);
+    expect(paged).toMatch(new RegExp(`^paged: ${id.slice(0, 7)} `));
+    expect(viaGit(['--no-pager'])).toBe(paged.replace(/^paged: /gm, ''));
+    expect(viaGit(['-c', 'pager.agent-log=false'])).toBe(paged.replace(/^paged: /gm, ''));
   });
 });
 
