@@ -242,10 +242,11 @@ async function expectedText(file: string, range?: string): Promise<string> {
   for (const r of runs) {
     const checks = (r.checks ?? []) as Raw[];
     const stale = (c: Raw) => c.after_last_edit === false && (c.status === 'passed' || c.status === 'failed');
-    const n = { passed: 0, failed: 0, skipped: 0, stale: 0 };
+    const n = { passed: 0, failed: 0, skipped: 0, weakened: 0, stale: 0 };
     for (const c of checks) {
       if (c.status === 'skipped' || c.status === 'not-run') n.skipped++;
       else if (c.status === 'failed') n.failed++;
+      else if (c.status === 'passed' && c.weakened) n.weakened++;
       else if (stale(c)) n.stale++;
       else if (c.status === 'passed') n.passed++;
     }
@@ -254,6 +255,7 @@ async function expectedText(file: string, range?: string): Promise<string> {
         n.passed ? `✓${n.passed}` : '',
         n.failed ? `✗${n.failed}` : '',
         n.skipped ? `~${n.skipped}` : '',
+        n.weakened ? `?${n.weakened}` : '',
         n.stale ? `!${n.stale}` : '',
       ]
         .filter(Boolean)

@@ -347,6 +347,24 @@ describe('show on a terminal', () => {
     const env = { GIT_PAGER: pager, NO_COLOR: '1' };
     expect(onTerminal(repo, ['show', id], env)).toMatch(/^paged: Agent run/);
     expect(onTerminal(repo, ['show', id, '--no-pager'], env)).toMatch(/^Agent run/);
+    // as a git extension: `git --no-pager agent-log …` and `pager.agent-log=false` are git's own ways
+    const viaGit = (gitArgs: string[]) => {
+      const r = spawnSync(
+        'script',
+        ['-qec', ['git', ...gitArgs, 'agent-log', 'log'].join(' '), '/dev/null'],
+        {
+          cwd: repo.dir,
+          env: gitEnv({ ...env, PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}` }),
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.replace(/\r\n/g, '\n');
+    };
+    const paged = viaGit([]);
+    expect(paged).toMatch(new RegExp(`^paged: ${id.slice(0, 7)} `));
+    expect(viaGit(['--no-pager'])).toBe(paged.replace(/^paged: /gm, ''));
+    expect(viaGit(['-c', 'pager.agent-log=false'])).toBe(paged.replace(/^paged: /gm, ''));
   });
 });
 
@@ -457,7 +475,7 @@ describe('pr, stats and the pager flag', () => {
     expect(section).toMatch(/^\| Ann Reviewer \| PR creation \| approved \| \d{4}-\d\d-\d\dT[\d:.]+Z \|/m);
   });
 
-  test('stats: a completed run whose test failed after the last edit is not a success, and says why', async () => {
+  test('stats: a completed run whose test failed or was weakened is not a success, and says why', async () => {
     const repo = await repoWith();
     await ok(repo, ['init']);
     await recordedRun(repo, 'good run');
@@ -467,15 +485,28 @@ describe('pr, stats and the pager flag', () => {
     expect(failed.code).toBe(1);
     await repo.commit('bad run');
     await ok(repo, ['finish', '--status', 'completed']);
+    // a test that cannot fail: it "passes", weakened
+    await ok(repo, ['start', '--task', 'weakened run']);
+    repo.write('src/weak.ts', 'weak\n');
+    await ok(repo, ['exec', '--check', 'unit', '--', 'bash', '-c', `node -e 'process.exit(1)' || true`]);
+    await repo.commit('weakened run');
+    await ok(repo, ['finish']);
     const s = JSON.parse((await ok(repo, ['stats', '--json'])).stdout);
-    expect(s.total.outcomes).toEqual({ completed: 2 });
+    expect(s.total.outcomes).toEqual({ completed: 3 });
     expect(s.total.succeeded).toBe(1);
-    expect(s.total.success_rate).toBe(0.5);
+    expect(s.total.success_rate).toBeCloseTo(1 / 3);
+    expect(s.total.checks).toMatchObject({ total: 3, passed: 2, failed: 1, weakened: 1 });
     const text = (await ok(repo, ['stats', '--no-pager'])).stdout;
-    expect(text).toMatch(/^all\s+2\s+50%/m);
+    expect(text).toMatch(/^all\s+3\s+33%/m);
+    // check  runs  passed  failed  skipped  stale  weakened  retries
+    expect(text).toMatch(/^check\s+runs\s+passed\s+failed\s+skipped\s+stale\s+weakened\s+retries$/m);
+    expect(text).toMatch(/^unit\s+3\s+2\s+1\s+0\s+0\s+1\s+0$/m);
     expect(text).toContain(
-      'success = completed, with every required check (test) passing after the last edit',
+      'success = completed, with every required check (test) passing, unweakened, after the last edit',
     );
+    // log marks the weakened check apart from a real pass
+    const log = (await ok(repo, ['log', '--format', '%checks %intent'])).stdout;
+    expect(log).toBe('?1 weakened run\n✗1 bad run\n✓1 good run\n');
   });
 
   test('every command that pages accepts --no-pager', async () => {
