@@ -3,7 +3,7 @@
 // (AGENT_LOG_SLOW_PATH=1), and against an independent reader: plain `git blame --porcelain`,
 // `git notes show` and `git log` give each line's commit, runs and revert trailer, and the test
 // writes the expected report from them.
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -369,4 +369,20 @@ test('with a current index, blame starts one git process: git blame itself', asy
     .map((l) => l.replace(/^.* trace: built-in: git /, ''));
   rmSync(trace, { force: true });
   expect(started).toEqual([`blame --incremental HEAD -- ${FILE}`]);
+});
+
+test("git blame's output goes through a private scratch file that is gone afterwards, or a pipe when there is none", async () => {
+  const expected = await expectedText(FILE);
+  const tmp = join(repo.dir, '..', `blame-tmp-${process.pid}`);
+  mkdirSync(tmp, { recursive: true });
+  for (const args of [[FILE], ['missing.ts']]) {
+    const r = await cli(repo, ['blame', ...args, '--no-pager'], { env: { TMPDIR: tmp } });
+    if (args[0] === FILE) expect(r.stdout).toBe(expected);
+    else expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(readdirSync(tmp)).toEqual([]);
+  }
+  rmSync(tmp, { recursive: true });
+  // No temporary directory to write to: the same report, through a pipe.
+  const piped = await cli(repo, ['blame', FILE, '--no-pager'], { env: { TMPDIR: join(tmp, 'gone') } });
+  expect(piped).toMatchObject({ code: 0, stdout: expected });
 });
