@@ -1,13 +1,14 @@
 // The CLI entry: yargs wiring, lazy command loading, one top-level catch that turns typed errors
 // into one line on stderr and an exit code. Only bin/ sets the process exit code.
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import type { Context } from './context.js';
 import { closeRepo, defaultContext as baseContext, exitOnClosedStdout, reportError } from './invoke.js';
+import { hookHelp } from './hook-usage.js';
 import { packageVersion } from './package-root.js';
 import { parseReadInvocation } from './read-argv.js';
 import { runReadIn } from './read-main.js';
+import { unknownCommand, usageErrorFrom } from './usage-errors.js';
 
 export interface CommandModule {
   command: string | string[];
@@ -47,12 +48,23 @@ export async function run(argv: string[], overrides: Partial<Context> = {}): Pro
 
 async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
   let code = 0;
+  if (argv[0] === 'version') argv = ['--version', ...argv.slice(1)];
+  if (argv[0] === 'help' && argv[1] === 'hook') {
+    ctx.out.write(hookHelp());
+    return 0;
+  }
   argv = freeTextValues(helpArgs(argv));
   const engineAt = argv.findIndex((a) => a === '--engine' || a.startsWith('--engine='));
   if (engineAt >= 0)
     engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
   const first = argv.find((a) => !a.startsWith('-'));
+  if (argv[0] !== undefined && !argv[0].startsWith('-')) {
+    const unknown = unknownCommand(argv[0], Object.keys(COMMAND_MODULES));
+    if (unknown) throw unknown;
+  }
   const names = first && first in COMMAND_MODULES ? [first] : Object.keys(COMMAND_MODULES);
+  const running = names.length === 1 ? names[0]! : null;
+  let usage: string | null = null;
   const { default: yargs } = await import('yargs');
   let y = yargs(argv)
     .scriptName('git agent-log')
@@ -73,17 +85,22 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
     })
     .strict()
     .exitProcess(false)
-    .fail((msg, err) => {
-      throw err ?? new UsageError(msg.replace(/^Unknown argument/, 'unknown command or argument'));
+    .fail((msg, err, usageOf) => {
+      if (err) throw err;
+      // yargs hands its usage instance here (typed as Argv): its descriptions name every option.
+      const described = (usageOf as unknown as { getDescriptions?: () => Record<string, unknown> })
+        .getDescriptions;
+      const options = Object.keys(described?.call(usageOf) ?? {});
+      throw usageErrorFrom({ message: msg, argv, command: running, usage, options });
     })
-    .demandCommand(1, 'no command given (see git agent-log --help)')
-    .recommendCommands()
+    .demandCommand(1, 'no command given')
     .help()
     .alias('h', 'help')
     .version(packageVersion())
     .wrap(Math.min(110, process.stdout.columns || 100));
   for (const name of names) {
     const mod = await load(name);
+    if (name === running) usage = [mod.command].flat()[0]!;
     y = y.command(mod.command, mod.describe, mod.builder ?? ((b: Argv) => b), async (args) => {
       code = (await mod.handler(args, ctx)) ?? 0;
     });
@@ -97,7 +114,10 @@ function helpArgs(argv: string[]): string[] {
   if (argv[0] !== 'help') return argv;
   const name = argv[1];
   if (name === undefined) return ['--help'];
-  if (!(name in COMMAND_MODULES)) throw new UsageError(`unknown command '${name}'`, 'see git agent-log help');
+  const unknown = unknownCommand(name, Object.keys(COMMAND_MODULES));
+  if (unknown) throw unknown;
+  if (name === 'help') return ['--help'];
+  if (name === 'version') return ['--version'];
   return [name, '--help'];
 }
 

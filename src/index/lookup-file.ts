@@ -28,6 +28,119 @@ export interface LookupResult {
  * matches it: the caller scans or rebuilds.
  */
 export function lookupEntries(indexFile: string, tip: string | null, key: LookupKey): LookupResult | null {
+  if ('commits' in key) {
+    const looked = lookupCommitLines(indexFile, tip, key.commits);
+    if (!looked) return null;
+    const entries: IndexEntry[] = [];
+    const byCommit = new Map<string, IndexEntry[]>();
+    const decoded = new Map<RecordLine, IndexEntry>();
+    for (const [commit, lines] of looked.byCommit) {
+      const found: IndexEntry[] = [];
+      for (const line of lines) {
+        let e = decoded.get(line);
+        if (!e) decoded.set(line, (e = line.entry()));
+        found.push(e);
+        entries.push(e);
+      }
+      byCommit.set(commit, found);
+    }
+    return { entries, byCommit, warnings: looked.warnings };
+  }
+  return withLookup(indexFile, tip, (fd, text, warnings) => {
+    const entries: IndexEntry[] = [];
+    const needle = `\ni\t${key.id}${key.exact ? '\t' : ''}`;
+    let i = text.indexOf(needle);
+    while (i >= 0) {
+      const end = text.indexOf('\n', i + 1);
+      const [, id, at] = text.slice(i + 1, end).split('\t') as [string, string, string];
+      const line = readLineAt(fd, Number(at));
+      const e = line === null ? null : parseRecordLine(line);
+      if (!e || e.id !== id) return null;
+      entries.push(e);
+      i = text.startsWith(needle, end) ? end : -1;
+    }
+    return { entries, byCommit: new Map(), warnings };
+  });
+}
+
+/**
+ * An `r` line of the index as read: characters `start` to `end` (no newline) of `text`, which holds
+ * many lines (one string per read: blame's 2,000 lines of ~2 KB each, as 2,000 strings kept alive
+ * by the entries sliced from them, were most of its garbage collection). Fields are cut only when
+ * asked for.
+ */
+export class RecordLine {
+  constructor(
+    readonly text: string,
+    readonly start: number,
+    readonly end: number,
+    /** Where each of the line's six tabs is. */
+    private readonly tabs: readonly number[],
+  ) {}
+
+  /** Field `n` (1 = the ID … 5 = the commits, 6 = the slim JSON). */
+  field(n: number): string {
+    return this.text.slice(this.tabs[n - 1]! + 1, n === 6 ? this.end : this.tabs[n]);
+  }
+
+  /** Whether the line holds a full record (commit, blob and slim JSON are not `-`). */
+  get hasRecord(): boolean {
+    return !this.isDash(3) && !this.isDash(4) && !this.isDash(6);
+  }
+
+  /** Where the slim JSON starts (it runs to `end`). */
+  get jsonStart(): number {
+    return this.tabs[5]! + 1;
+  }
+
+  /** The whole entry, every field decoded. */
+  entry(): IndexEntry {
+    return parseRecordLine(this.text.slice(this.start, this.end))!;
+  }
+
+  private isDash(n: number): boolean {
+    const from = this.tabs[n - 1]! + 1;
+    return (n === 6 ? this.end : this.tabs[n]!) === from + 1 && this.text.charCodeAt(from) === 45;
+  }
+}
+
+/**
+ * The record lines on each of `commits` (each commit's in ID order; a line on several commits is
+ * one object), through a current index's lookup file; null as for lookupEntries.
+ */
+export function lookupCommitLines(
+  indexFile: string,
+  tip: string | null,
+  commits: readonly string[],
+): { byCommit: Map<string, RecordLine[]>; warnings: string[] } | null {
+  return withLookup(indexFile, tip, (fd, text, warnings) => {
+    const offsets = commitOffsets(text, commits);
+    // Many lines (blame names a commit per line): read them in a few large reads, not one each.
+    const lines = readLinesAt(fd, [...offsets.values()].flat());
+    const byCommit = new Map<string, RecordLine[]>();
+    for (const [commit, list] of offsets) {
+      const found: RecordLine[] = [];
+      for (const at of list) {
+        const line = lines.get(at);
+        if (!line || !line.field(5).split(',').includes(commit)) return null;
+        found.push(line);
+      }
+      byCommit.set(commit, found);
+    }
+    return { byCommit, warnings };
+  });
+}
+
+/**
+ * `read` on the index at `indexFile` and the text of its lookup file, when both describe notes tip
+ * `tip` (one descriptor for the header and every line: a rename over the index cannot mix two
+ * files). null when they do not, or when `read` returns null (a line that does not match).
+ */
+function withLookup<T>(
+  indexFile: string,
+  tip: string | null,
+  read: (fd: number, text: string, warnings: string[]) => T | null,
+): T | null {
   let fd: number;
   try {
     fd = openSync(indexFile, 'r');
@@ -35,7 +148,6 @@ export function lookupEntries(indexFile: string, tip: string | null, key: Lookup
     return null;
   }
   try {
-    // One descriptor for the header and every line: a rename over the index cannot mix two files.
     const size = fstatSync(fd).size;
     const head = readLineAt(fd, 0);
     if (head === null) return null;
@@ -55,46 +167,7 @@ export function lookupEntries(indexFile: string, tip: string | null, key: Lookup
       return null;
     const warnings = readWarnings(fd, meta.warnings);
     if (warnings === null) return null;
-    const entryAt = (at: number, check: (e: IndexEntry) => boolean): IndexEntry | null => {
-      const line = readLineAt(fd, at);
-      const e = line === null ? null : parseRecordLine(line);
-      return e && check(e) ? e : null;
-    };
-    const byCommit = new Map<string, IndexEntry[]>();
-    const entries: IndexEntry[] = [];
-    if ('id' in key) {
-      const needle = `\ni\t${key.id}${key.exact ? '\t' : ''}`;
-      let i = text.indexOf(needle);
-      while (i >= 0) {
-        const end = text.indexOf('\n', i + 1);
-        const [, id, at] = text.slice(i + 1, end).split('\t') as [string, string, string];
-        const e = entryAt(Number(at), (x) => x.id === id);
-        if (!e) return null;
-        entries.push(e);
-        i = text.startsWith(needle, end) ? end : -1;
-      }
-      return { entries, byCommit, warnings };
-    }
-    const offsets = commitOffsets(text, key.commits);
-    // Many lines (blame names a commit per line): read them in a few large reads, not one each.
-    const lines = readLinesAt(fd, [...offsets.values()].flat());
-    const parsed = new Map<number, IndexEntry | null>();
-    for (const [commit, list] of offsets) {
-      const found: IndexEntry[] = [];
-      for (const at of list) {
-        let e = parsed.get(at);
-        if (e === undefined) {
-          const line = lines.get(at);
-          e = line === undefined ? null : parseRecordLine(line);
-          parsed.set(at, e);
-        }
-        if (!e || !e.commits.includes(commit)) return null;
-        found.push(e);
-        entries.push(e);
-      }
-      byCommit.set(commit, found);
-    }
-    return { entries, byCommit, warnings };
+    return read(fd, text, warnings);
   } catch {
     return null;
   } finally {
@@ -148,11 +221,11 @@ const READ_GAP = 64 << 10;
 const READ_MAX = 4 << 20;
 
 /**
- * The lines that start at each of `offsets` (without their newlines), read in as few reads as
- * their spread allows; a line the file ends inside is left out.
+ * The `r` lines that start at each of `offsets`, read in as few reads as their spread allows; a line
+ * the file ends inside, or that is not an `r` line of seven fields, is left out.
  */
-function readLinesAt(fd: number, offsets: readonly number[]): Map<number, string> {
-  const out = new Map<number, string>();
+function readLinesAt(fd: number, offsets: readonly number[]): Map<number, RecordLine> {
+  const out = new Map<number, RecordLine>();
   const sorted = [...new Set(offsets)].sort((a, b) => a - b);
   let i = 0;
   while (i < sorted.length) {
@@ -162,15 +235,36 @@ function readLinesAt(fd: number, offsets: readonly number[]): Map<number, string
     // Up to the last line's start, plus room for that line (read on its own if it is longer).
     const buf = Buffer.allocUnsafe(sorted[j - 1]! - from + 4096);
     const n = readSync(fd, buf, 0, buf.length, from);
+    // One string for the whole read; its character offsets are its byte offsets when it is ASCII.
+    const text = buf.toString('utf8', 0, n);
+    const ascii = text.length === n;
     for (let k = i; k < j; k++) {
       const start = sorted[k]! - from;
-      const nl = start < n ? buf.indexOf(10, start) : -1;
-      const line = nl >= 0 && nl < n ? buf.toString('utf8', start, nl) : readLineAt(fd, sorted[k]!);
-      if (line !== null) out.set(sorted[k]!, line);
+      const nl = start >= n ? -1 : ascii ? text.indexOf('\n', start) : buf.subarray(0, n).indexOf(10, start);
+      let line: RecordLine | null = null;
+      if (nl >= 0 && ascii) line = recordLine(text, start, nl);
+      else {
+        const one = nl >= 0 ? buf.toString('utf8', start, nl) : readLineAt(fd, sorted[k]!);
+        if (one !== null) line = recordLine(one, 0, one.length);
+      }
+      if (line) out.set(sorted[k]!, line);
     }
     i = j;
   }
   return out;
+}
+
+/** The `r` line at `start`-`end` of `text`; null when it is not one (as for parseRecordLine). */
+function recordLine(text: string, start: number, end: number): RecordLine | null {
+  if (text.charCodeAt(start) !== 114 || text.charCodeAt(start + 1) !== 9) return null;
+  const tabs = [start + 1];
+  for (let k = 0; k < 5; k++) {
+    const t = text.indexOf('\t', tabs[k]! + 1);
+    if (t < 0 || t >= end) return null;
+    tabs.push(t);
+  }
+  const extra = text.indexOf('\t', tabs[5]! + 1);
+  return extra >= 0 && extra < end ? null : new RecordLine(text, start, end, tabs);
 }
 
 /** The line that starts at byte `at` (without its newline); null when the file ends first. */

@@ -15,31 +15,42 @@ export type RunFacts = Pick<
 >;
 
 /** [key, the key slimRecord writes right after it] — each wanted value is the text between them. */
-const SPANS = [
-  ['task', 'boundary'],
-  ['agent', 'repo'],
-  ['started_at', 'files'],
-  ['checks', 'dependencies'],
-  ['approvals', 'rollback'],
-] as const;
+const SPANS = (
+  [
+    ['task', 'boundary'],
+    ['agent', 'repo'],
+    ['started_at', 'files'],
+    ['checks', 'dependencies'],
+    ['approvals', 'rollback'],
+  ] as const
+).map(([key, next]) => [`,"${key}":`, `,"${next}":`] as const);
 
+/** The facts of a slim record's JSON text. */
 export function slimFacts(json: string): RunFacts | null {
+  return slimFactsIn(json, 0, json.length);
+}
+
+/**
+ * The facts of the slim record JSON at `start`-`end` of `text` (an index line among others): the
+ * members from each wanted key to the key after it, side by side in one object, parsed once.
+ */
+export function slimFactsIn(text: string, start: number, end: number): RunFacts | null {
+  const idAt = text.indexOf(',"id":"', start);
+  const taskAt = idAt < 0 ? -1 : text.indexOf(',"task":', idAt);
+  if (taskAt < 0 || taskAt >= end) return null;
+  let members = text.slice(idAt + 1, taskAt);
+  let from = taskAt;
+  for (const [key, next] of SPANS) {
+    const at = text.indexOf(key, from);
+    const to = at < 0 ? -1 : text.indexOf(next, at);
+    if (to < 0 || to >= end) return null;
+    // `,"started_at":…,"ended_at":…,"sealed_at":…` and `,"approvals":…,"outcome":…` are several
+    // members: taken as they are.
+    members += text.slice(at, to);
+    from = to;
+  }
   try {
-    const out: Record<string, unknown> = {};
-    const idAt = json.indexOf(',"id":"');
-    const taskAt = json.indexOf(',"task":', idAt);
-    if (idAt < 0 || taskAt < 0) return null;
-    out.id = JSON.parse(json.slice(idAt + 6, taskAt));
-    let from = taskAt;
-    for (const [key, next] of SPANS) {
-      const start = json.indexOf(`,"${key}":`, from);
-      const end = start < 0 ? -1 : json.indexOf(`,"${next}":`, start);
-      if (end < 0) return null;
-      // `,"started_at":…,"ended_at":…,"sealed_at":…` and `,"approvals":…,"outcome":…` are several
-      // members: parsed as one object.
-      Object.assign(out, JSON.parse(`{${json.slice(start + 1, end)}}`));
-      from = end;
-    }
+    const out = JSON.parse(`{${members}}`) as Record<string, unknown>;
     return valid(out) ? (out as unknown as RunFacts) : null;
   } catch {
     return null;

@@ -31,27 +31,33 @@ export interface CheckCounts {
   failed: number;
   skipped: number;
   stale: number;
+  weakened: number;
 }
 
-/** Passed and current, failed, skipped or never run, passed but before the last edit. */
+/**
+ * Passed and current, failed, skipped or never run, passed but weakened (it could not have failed:
+ * `|| true`, a pipe without pipefail…), passed or failed before the last edit.
+ */
 export function countChecks(record: Pick<RunRecord, 'checks'>): CheckCounts {
-  const n: CheckCounts = { passed: 0, failed: 0, skipped: 0, stale: 0 };
+  const n: CheckCounts = { passed: 0, failed: 0, skipped: 0, stale: 0, weakened: 0 };
   for (const c of record.checks) {
     if (isSkipped(c)) n.skipped++;
     else if (c.status === 'failed') n.failed++;
+    else if (c.status === 'passed' && c.weakened) n.weakened++;
     else if (isStale(c)) n.stale++;
     else if (c.status === 'passed') n.passed++;
   }
   return n;
 }
 
-/** `✓3 ✗1 ~1 !1` (passed, failed, skipped, stale); `-` when the run recorded no checks. */
+/** `✓3 ✗1 ~1 ?1 !1` (passed, failed, skipped, weakened, stale); `-` when the run recorded no checks. */
 export function checkSummary(record: Pick<RunRecord, 'checks'>): string {
   const n = countChecks(record);
   const parts = [
     n.passed ? `✓${n.passed}` : '',
     n.failed ? `✗${n.failed}` : '',
     n.skipped ? `~${n.skipped}` : '',
+    n.weakened ? `?${n.weakened}` : '',
     n.stale ? `!${n.stale}` : '',
   ].filter(Boolean);
   return parts.length ? parts.join(' ') : '-';

@@ -13,7 +13,8 @@ export interface StatsBucket {
   succeeded: number;
   /** succeeded / (runs that finished: completed, failed or abandoned); null when none finished. */
   success_rate: number | null;
-  checks: { total: number; passed: number; failed: number; skipped: number; stale: number };
+  /** `weakened` counts checks whose command could not fail (`|| true`, a pipe without pipefail…). */
+  checks: { total: number; passed: number; failed: number; skipped: number; stale: number; weakened: number };
   /** Extra attempts over all checks (attempts - 1 each). */
   retries: number;
   files_per_run: { median: number; p90: number };
@@ -35,6 +36,7 @@ export interface CheckStats {
   failed: number;
   skipped: number;
   stale: number;
+  weakened: number;
   retries: number;
 }
 
@@ -119,7 +121,7 @@ export function runSucceeded(r: RunRecord, required: readonly string[] = DEFAULT
 
 export function successDefinition(required: readonly string[]): string {
   const which = required.length ? required.join(', ') : 'none configured';
-  return `success = completed, with every required check (${which}) passing after the last edit`;
+  return `success = completed, with every required check (${which}) passing, unweakened, after the last edit`;
 }
 
 export function bucket(
@@ -128,7 +130,7 @@ export function bucket(
   required: readonly string[] = DEFAULT_REQUIRED_CHECKS,
 ): StatsBucket {
   const outcomes: Record<string, number> = {};
-  const checks = { total: 0, passed: 0, failed: 0, skipped: 0, stale: 0 };
+  const checks = { total: 0, passed: 0, failed: 0, skipped: 0, stale: 0, weakened: 0 };
   const tokens = { input: 0, output: 0, cache_read: 0, cache_write: 0 };
   let retries = 0;
   let breaches = 0;
@@ -146,6 +148,7 @@ export function bucket(
       else if (c.status === 'failed') checks.failed++;
       else if (c.status === 'passed') checks.passed++;
       if (isStale(c)) checks.stale++;
+      if (c.weakened) checks.weakened++;
       retries += Math.max(0, c.attempts - 1);
     }
     files.push(r.files.changed.length);
@@ -195,7 +198,17 @@ export function checkStats(records: readonly RunRecord[]): CheckStats[] {
     for (const c of r.checks) {
       let s = byName.get(c.name);
       if (!s) {
-        s = { name: c.name, kind: c.kind, runs: 0, passed: 0, failed: 0, skipped: 0, stale: 0, retries: 0 };
+        s = {
+          name: c.name,
+          kind: c.kind,
+          runs: 0,
+          passed: 0,
+          failed: 0,
+          skipped: 0,
+          stale: 0,
+          weakened: 0,
+          retries: 0,
+        };
         byName.set(c.name, s);
       }
       s.runs++;
@@ -203,11 +216,12 @@ export function checkStats(records: readonly RunRecord[]): CheckStats[] {
       else if (c.status === 'failed') s.failed++;
       else if (c.status === 'passed') s.passed++;
       if (isStale(c)) s.stale++;
+      if (c.weakened) s.weakened++;
       s.retries += Math.max(0, c.attempts - 1);
     }
   }
   // The checks agents get wrong most come first.
-  const bad = (s: CheckStats) => s.skipped + s.failed + s.stale;
+  const bad = (s: CheckStats) => s.skipped + s.failed + s.stale + s.weakened;
   return [...byName.values()].sort(
     (a, b) => bad(b) - bad(a) || b.runs - a.runs || a.name.localeCompare(b.name),
   );
@@ -307,7 +321,7 @@ export function renderStats(stats: Stats): string {
   if (stats.checks.length) {
     out.push(
       ...table(
-        ['check', 'runs', 'passed', 'failed', 'skipped', 'stale', 'retries'],
+        ['check', 'runs', 'passed', 'failed', 'skipped', 'stale', 'weakened', 'retries'],
         stats.checks.map((c) => [
           c.name,
           String(c.runs),
@@ -315,6 +329,7 @@ export function renderStats(stats: Stats): string {
           String(c.failed),
           String(c.skipped),
           String(c.stale),
+          String(c.weakened),
           String(c.retries),
         ]),
       ),

@@ -9,7 +9,7 @@ type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
 export interface TerminalOptions {
   color: boolean;
-  /** Terminal width, for rules under headings; 0 = 80. */
+  /** Terminal width: prose wraps at it (at most 100 columns), tables fit in it; 0 = 80. */
   width?: number;
 }
 
@@ -39,9 +39,82 @@ export function displayWidth(text: string): number {
   return width;
 }
 
+const SGR = /\u001b\[[0-9;]*m/g;
+const RESET = '\u001b[0m';
+
+/** The SGR sequences in force at the end of `text` (all since the last reset), or ''. */
+function activeStyle(text: string, from = ''): string {
+  let active = from;
+  for (const m of text.matchAll(SGR)) active = m[0] === RESET ? '' : active + m[0];
+  return active;
+}
+
+/** Cut one word wider than `width` into pieces of at most `width` columns (styles carried over). */
+function cutWord(word: string, width: number): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const part of word.split(/(\u001b\[[0-9;]*m)/)) {
+    if (part.startsWith('\u001b[')) {
+      piece += part;
+      continue;
+    }
+    for (const ch of part) {
+      const w = displayWidth(ch);
+      if (used + w > width && used > 0) {
+        pieces.push(piece);
+        piece = '';
+        used = 0;
+      }
+      piece += ch;
+      used += w;
+    }
+  }
+  pieces.push(piece);
+  return pieces;
+}
+
+/**
+ * Styled text broken at spaces into lines of at most `width` columns; a word wider than that is
+ * cut. A style open at a break is closed at the line's end and reopened on the next line, so each
+ * line stands alone (a pager, a copy, `less -R` starting mid-way).
+ */
+export function wrapText(text: string, width: number): string[] {
+  const out: string[] = [];
+  let active = '';
+  for (const source of text.split('\n')) {
+    let line = active;
+    let used = 0;
+    const breakLine = () => {
+      out.push(active ? `${line}${RESET}` : line);
+      line = active;
+      used = 0;
+    };
+    for (const word of source.split(/ +/)) {
+      const w = displayWidth(word);
+      if (used > 0 && used + 1 + w > width) breakLine();
+      else if (used > 0) {
+        line += ' ';
+        used++;
+      }
+      const pieces = w > width ? cutWord(word, width) : [word];
+      pieces.forEach((piece, k) => {
+        if (k > 0) breakLine();
+        line += piece;
+        used += displayWidth(piece);
+        active = activeStyle(piece, active);
+      });
+    }
+    out.push(active ? `${line}${RESET}` : line);
+  }
+  // a line that opens a style only to reset it at once (a style ended right at the break) drops both
+  return out.map((l) => l.replace(/^(?:\u001b\[[0-9;]*m)+\u001b\[0m/, ''));
+}
+
 export function renderForTerminal(markdown: string, opts: TerminalOptions): string {
   const style = (code: string, s: string) => (opts.color && code && s ? `\u001b[${code}m${s}\u001b[0m` : s);
-  const width = Math.min(opts.width || 80, 100);
+  const screen = opts.width || 80;
+  const width = Math.min(screen, 100);
 
   /** Inline children (text, code spans, emphasis, links) to one styled string. */
   function inline(children: readonly Token[] | null): string {
@@ -96,11 +169,18 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
   const push = (text: string) => {
     const indent = '  '.repeat(Math.max(0, lists.length - 1));
     if (pendingBullet !== null) {
-      const lines = text.split('\n');
       const pad = ' '.repeat(displayWidth(pendingBullet));
+      const lines = wrapText(text, Math.max(20, width - indent.length - pad.length));
       blocks.push(indent + pendingBullet + lines.map((l, i) => (i === 0 ? l : indent + pad + l)).join('\n'));
       pendingBullet = null;
-    } else blocks.push(lists.length ? indent + '  ' + text : text);
+    } else {
+      const margin = lists.length ? indent + '  ' : '';
+      blocks.push(
+        wrapText(text, Math.max(20, width - margin.length))
+          .map((l) => margin + l)
+          .join('\n'),
+      );
+    }
   };
 
   for (let i = 0; i < tokens.length; i++) {
@@ -178,23 +258,32 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
         row.push(inline(body[j + 1]!.children).replace(/\n/g, ' '));
       }
     }
-    const widths = align.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? ''))));
+    const widths = fitColumns(
+      align.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? '')))),
+      screen,
+    );
     const pad = (s: string, c: number) => {
       const fill = ' '.repeat(Math.max(0, widths[c]! - displayWidth(s)));
       if (align[c] === 'right') return fill + s;
       return c === widths.length - 1 ? s : s + fill; // no trailing blanks
     };
-    const line = (r: string[], head: boolean) =>
-      r
-        .map((cell, c) => (head ? style('1', pad(cell, c)) : pad(cell, c)))
-        .join('  ')
-        .trimEnd();
+    // A cell wider than its column wraps inside it; the row is as tall as its tallest cell.
+    const lines = (r: string[], head: boolean) => {
+      const cells = widths.map((w, c) => wrapText(head ? style('1', r[c] ?? '') : (r[c] ?? ''), w));
+      const height = Math.max(...cells.map((x) => x.length));
+      return Array.from({ length: height }, (_, k) =>
+        cells
+          .map((x, c) => pad(x[k] ?? '', c))
+          .join('  ')
+          .trimEnd(),
+      );
+    };
     const [head, ...rest] = rows;
     if (!head) return [];
     return [
-      line(head, true),
+      ...lines(head, true),
       style('2', widths.map((w) => '─'.repeat(w)).join('  ')),
-      ...rest.map((r) => line(r, false)),
+      ...rest.flatMap((r) => lines(r, false)),
     ];
   }
 
@@ -202,4 +291,25 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
     .join('\n')
     .replace(/^\n+/, '')
     .replace(/\n{3,}/g, '\n\n')}\n`;
+}
+
+/** Narrowest a column gets when a table is made to fit (a narrower one stays as it is). */
+const MIN_COLUMN = 8;
+
+/**
+ * Column widths that fit `screen` columns with two-space gaps: the widest column gives up a column
+ * at a time until the table fits, none below MIN_COLUMN (a table that cannot fit stays as it is).
+ */
+export function fitColumns(natural: readonly number[], screen: number): number[] {
+  const widths = [...natural];
+  const room = screen - 2 * (widths.length - 1);
+  let total = widths.reduce((a, b) => a + b, 0);
+  while (total > room) {
+    let widest = 0;
+    for (let c = 1; c < widths.length; c++) if (widths[c]! > widths[widest]!) widest = c;
+    if (widths[widest]! <= MIN_COLUMN) return [...natural];
+    widths[widest]!--;
+    total--;
+  }
+  return widths;
 }

@@ -3,7 +3,7 @@
 // (AGENT_LOG_SLOW_PATH=1), and against an independent reader: plain `git blame --porcelain`,
 // `git notes show` and `git log` give each line's commit, runs and revert trailer, and the test
 // writes the expected report from them.
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -242,10 +242,11 @@ async function expectedText(file: string, range?: string): Promise<string> {
   for (const r of runs) {
     const checks = (r.checks ?? []) as Raw[];
     const stale = (c: Raw) => c.after_last_edit === false && (c.status === 'passed' || c.status === 'failed');
-    const n = { passed: 0, failed: 0, skipped: 0, stale: 0 };
+    const n = { passed: 0, failed: 0, skipped: 0, weakened: 0, stale: 0 };
     for (const c of checks) {
       if (c.status === 'skipped' || c.status === 'not-run') n.skipped++;
       else if (c.status === 'failed') n.failed++;
+      else if (c.status === 'passed' && c.weakened) n.weakened++;
       else if (stale(c)) n.stale++;
       else if (c.status === 'passed') n.passed++;
     }
@@ -254,6 +255,7 @@ async function expectedText(file: string, range?: string): Promise<string> {
         n.passed ? `✓${n.passed}` : '',
         n.failed ? `✗${n.failed}` : '',
         n.skipped ? `~${n.skipped}` : '',
+        n.weakened ? `?${n.weakened}` : '',
         n.stale ? `!${n.stale}` : '',
       ]
         .filter(Boolean)
@@ -367,4 +369,20 @@ test('with a current index, blame starts one git process: git blame itself', asy
     .map((l) => l.replace(/^.* trace: built-in: git /, ''));
   rmSync(trace, { force: true });
   expect(started).toEqual([`blame --incremental HEAD -- ${FILE}`]);
+});
+
+test("git blame's output goes through a private scratch file that is gone afterwards, or a pipe when there is none", async () => {
+  const expected = await expectedText(FILE);
+  const tmp = join(repo.dir, '..', `blame-tmp-${process.pid}`);
+  mkdirSync(tmp, { recursive: true });
+  for (const args of [[FILE], ['missing.ts']]) {
+    const r = await cli(repo, ['blame', ...args, '--no-pager'], { env: { TMPDIR: tmp } });
+    if (args[0] === FILE) expect(r.stdout).toBe(expected);
+    else expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(readdirSync(tmp)).toEqual([]);
+  }
+  rmSync(tmp, { recursive: true });
+  // No temporary directory to write to: the same report, through a pipe.
+  const piped = await cli(repo, ['blame', FILE, '--no-pager'], { env: { TMPDIR: join(tmp, 'gone') } });
+  expect(piped).toMatchObject({ code: 0, stdout: expected });
 });

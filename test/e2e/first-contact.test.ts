@@ -3,7 +3,7 @@
 // empty states that say what to do, approvals in PR bodies, what `stats` calls success, --no-pager
 // everywhere, and `exec` judging `bash -c "… || true"` like an agent's command.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -44,9 +44,10 @@ async function recordedRun(repo: TempRepo, task: string, opts: { approve?: boole
 }
 
 /** Run the CLI with stdout on a pseudo-terminal (util-linux `script`); returns what the terminal got. */
-function onTerminal(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}): string {
+function onTerminal(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}, columns?: number): string {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const r = spawnSync('script', ['-qec', quoted, '/dev/null'], {
+  const sized = columns ? `stty cols ${columns} rows 40; exec ${quoted}` : quoted;
+  const r = spawnSync('script', ['-qec', sized, '/dev/null'], {
     cwd: repo.dir,
     env: gitEnv({ COLUMNS: '120', TERM: 'xterm', ...env }),
     encoding: 'utf8',
@@ -87,6 +88,61 @@ describe('help', () => {
     expect(readdirSync(join(ROOT, 'man', 'man1'))).toContain(`${page}.1`);
   });
 
+  test('the packed package carries the man page npm links into PREFIX/share/man/man1', () => {
+    const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'silent' },
+    });
+    const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['bin/git-agent-log', 'man/man1/git-agent-log.1']));
+  });
+
+  // Where `man` is installed (CI installs it: .ci/run sets AGENT_LOG_REQUIRE_MAN=1), the page is
+  // found as `npm install -g` lays it out: PREFIX/bin on PATH, PREFIX/share/man beside it.
+  test('git agent-log --help shows the page from an npm-style prefix; a MANPATH without an empty entry hides it', async (ctx) => {
+    const man = spawnSync('sh', ['-c', 'command -v man'], { encoding: 'utf8' }).stdout.trim();
+    if (!man) {
+      const why = '`man` not found (install man-db)';
+      if (process.env.AGENT_LOG_REQUIRE_MAN === '1')
+        throw new Error(`${why}; AGENT_LOG_REQUIRE_MAN=1 requires this test`);
+      console.warn(`man page test skipped: ${why}; set AGENT_LOG_REQUIRE_MAN=1 to require it`);
+      ctx.skip(why);
+    }
+    const prefix = tempDir('agent-log-prefix-');
+    // npm's own layout: lib/node_modules/<name>, with links in bin/ and share/man/man1/
+    mkdirSync(join(prefix, 'lib', 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(prefix, 'lib', 'node_modules', 'git-agent-log'));
+    mkdirSync(join(prefix, 'bin'));
+    symlinkSync('../lib/node_modules/git-agent-log/bin/git-agent-log', join(prefix, 'bin', 'git-agent-log'));
+    mkdirSync(join(prefix, 'share', 'man', 'man1'), { recursive: true });
+    symlinkSync(
+      '../../../lib/node_modules/git-agent-log/man/man1/git-agent-log.1',
+      join(prefix, 'share', 'man', 'man1', 'git-agent-log.1'),
+    );
+    const repo = await repoWith();
+    const help = (MANPATH?: string) => {
+      const env = gitEnv({ PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH}`, MANWIDTH: '80' });
+      delete env.MANPATH;
+      if (MANPATH !== undefined) env.MANPATH = MANPATH;
+      return spawnSync('git', ['-c', 'help.format=man', 'agent-log', '--help'], {
+        cwd: repo.dir,
+        env,
+        encoding: 'utf8',
+      });
+    };
+    const found = help();
+    expect(found.status, found.stderr).toBe(0);
+    expect(found.stdout).toMatch(/^GIT-AGENT-LOG\(1\)/);
+    expect(found.stdout).toContain('git agent-log show [ref]');
+    // The README's advice: a set MANPATH needs an empty entry (a trailing colon) for PATH's pages.
+    expect(help('/usr/share/man').stdout).not.toContain('GIT-AGENT-LOG(1)');
+    expect(help('/usr/share/man:').stdout).toMatch(/^GIT-AGENT-LOG\(1\)/);
+    // the control: without npm's link in share/man the prefix has no page to find
+    rmSync(join(prefix, 'share', 'man', 'man1', 'git-agent-log.1'));
+    expect(help().stdout).not.toContain('GIT-AGENT-LOG(1)');
+  });
+
   test('the man page documents every command and every option the command definitions declare', async () => {
     const page = readFileSync(join(ROOT, 'man', 'man1', 'git-agent-log.1'), 'utf8');
     const text = page.replace(/\\-/g, '-').replace(/\\e/g, '\\');
@@ -124,7 +180,47 @@ describe('help', () => {
     expect((await ok(dir, ['help'])).stdout).toMatch(/^git agent-log <command>/);
     const bad = await cli(dir, ['help', 'shwo']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: see git agent-log help\n");
+    expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: did you mean 'show'?\n");
+    const hook = await ok(dir, ['help', 'hook']);
+    expect(hook.stdout).toMatch(/^git agent-log hook <agent> \[event\]\n\n.*stdin/);
+  });
+
+  test('`version` and `--version` print the package version', async () => {
+    const dir = tempDir('agent-log-help-');
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    expect((await ok(dir, ['--version'])).stdout).toBe(`${version}\n`);
+    expect((await ok(dir, ['version'])).stdout).toBe(`${version}\n`);
+  });
+
+  // As git and gh do: the word as typed, the nearest command or option as a hint, exit 2.
+  test.each([
+    [[], 'error: no command given\nhint: see git agent-log help for the commands'],
+    [['shwo'], "error: unknown command 'shwo'\nhint: did you mean 'show'?"],
+    [['stauts'], "error: unknown command 'stauts'\nhint: did you mean 'stats'?"],
+    [['hlep', 'show'], "error: unknown command 'hlep'\nhint: did you mean 'help'?"],
+    [['st'], "error: unknown command 'st'\nhint: did you mean one of 'start', 'stats', 'stop'?"],
+    [['frobnicate'], "error: unknown command 'frobnicate'\nhint: see git agent-log help for the commands"],
+    [['seal-pendng'], "error: unknown command 'seal-pendng'\nhint: see git agent-log help for the commands"],
+    [['-v'], "error: unknown option '-v'\nhint: see git agent-log help"],
+    [['show', '--bogus'], "error: unknown option '--bogus' for show\nhint: see git agent-log show --help"],
+    [['show', '--formt', 'md'], "error: unknown option '--formt' for show\nhint: did you mean '--format'?"],
+    [['stats', '--no-pagr'], "error: unknown option '--no-pagr' for stats\nhint: did you mean '--no-pager'?"],
+    [['log', 'HEAD'], "error: unexpected argument 'HEAD' for log\nhint: see git agent-log log --help"],
+    [['blame'], 'error: blame needs <target>\nhint: usage: git agent-log blame <target>'],
+    [
+      ['import', 'claude-code'],
+      'error: import needs <files..>\nhint: usage: git agent-log import <agent> <files..>',
+    ],
+    [['approve'], 'error: approve needs --for\nhint: see git agent-log approve --help'],
+    [['show', '--format', 'xml'], "error: --format: 'xml' is not one of md, json, html"],
+  ])('git agent-log %j', async (args, stderr) => {
+    const repo = await repoWith();
+    const r = await cli(repo, args);
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `${stderr}\n`,
+    });
   });
 });
 
@@ -151,6 +247,12 @@ describe('init and plain git log', () => {
 
     await ok(repo, ['init', '--display']);
     expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
+    await ok(repo, ['init']); // a plain init leaves the choice as it is
+    expect(await repo.git('log', '-1')).toContain(`"id":"${id}"`);
+    const off = await ok(repo, ['init', '--no-display']);
+    expect(off.stdout).toContain('notes.displayRef: dropped refs/notes/agent-log');
+    expect(await repo.git('log', '-1')).not.toContain('agent-log/v1');
+    expect(await repo.git('config', '--get-all', 'notes.displayRef').catch(() => '')).toBe('');
   });
 });
 
@@ -182,6 +284,50 @@ describe('show on a terminal', () => {
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
   });
 
+  test('fits the terminal: prose wraps at its width, a long command wraps inside its table column', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const long =
+      'an intent long enough to need three lines on a sixty-column terminal, as real prompts often are, ' +
+      'with a path like /Users/alice/src/payments/api/charge.ts in it';
+    const script =
+      'node -e "process.exit(0)" && echo all forty-two suites of the payment service passed || true';
+    await ok(repo, ['start', '--task', long]);
+    repo.write('src/charge.ts', 'export const retries = 3;\n');
+    await ok(repo, ['exec', '--check', 'test', '--', 'bash', '-c', script]);
+    await repo.commit('retry charges');
+    await ok(repo, ['finish']);
+
+    const plain = onTerminal(repo, ['show', '--no-pager'], { NO_COLOR: '1' }, 60);
+    const lines = plain.split('\n');
+    // code blocks (indented four spaces: the rollback commands) are left for copying as they are
+    const wide = lines.filter((l) => !l.startsWith('    ') && [...l].length > 60);
+    expect(wide).toEqual([]);
+    // the task, rejoined from its wrapped lines, is the task as given
+    const task = lines.findIndex((l) => l.startsWith('Task: '));
+    const taskLines = lines.slice(task, lines.indexOf('', task));
+    expect(taskLines.length).toBeGreaterThan(2);
+    expect(taskLines.join(' ')).toBe(`Task: ${long}`);
+    // the command column, read back line by line between its header's column starts
+    const header = lines.findIndex((l) => /^#\s+Command\s+Kind\s+Exit/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const from = lines[header]!.indexOf('Command');
+    const to = lines[header]!.indexOf('Kind');
+    const rows = lines.slice(header + 2, lines.indexOf('', header));
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows[0]!.slice(to).split(/\s+/).slice(0, 2)).toEqual(['test', '0']);
+    expect(rows.map((r) => r.slice(from, to).trim()).join(' ')).toBe(script);
+
+    const coloured = onTerminal(repo, ['show', '--no-pager'], {}, 60);
+    expect(coloured).toContain('\u001b[');
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+    // every line closes the styles it opened: none bleeds into the next line or the prompt
+    for (const line of coloured.split('\n')) {
+      const codes = [...line.matchAll(/\u001b\[([0-9;]*)m/g)].map((m) => m[1]);
+      if (codes.length) expect(codes.at(-1), line).toBe('0');
+    }
+  });
+
   test('the Markdown itself with --format md on a terminal, and whenever stdout is a pipe', async () => {
     const repo = await repoWith();
     await ok(repo, ['init']);
@@ -201,6 +347,24 @@ describe('show on a terminal', () => {
     const env = { GIT_PAGER: pager, NO_COLOR: '1' };
     expect(onTerminal(repo, ['show', id], env)).toMatch(/^paged: Agent run/);
     expect(onTerminal(repo, ['show', id, '--no-pager'], env)).toMatch(/^Agent run/);
+    // as a git extension: `git --no-pager agent-log …` and `pager.agent-log=false` are git's own ways
+    const viaGit = (gitArgs: string[]) => {
+      const r = spawnSync(
+        'script',
+        ['-qec', ['git', ...gitArgs, 'agent-log', 'log'].join(' '), '/dev/null'],
+        {
+          cwd: repo.dir,
+          env: gitEnv({ ...env, PATH: `${join(ROOT, 'bin')}${delimiter}${process.env.PATH}` }),
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.replace(/\r\n/g, '\n');
+    };
+    const paged = viaGit([]);
+    expect(paged).toMatch(new RegExp(`^paged: ${id.slice(0, 7)} `));
+    expect(viaGit(['--no-pager'])).toBe(paged.replace(/^paged: /gm, ''));
+    expect(viaGit(['-c', 'pager.agent-log=false'])).toBe(paged.replace(/^paged: /gm, ''));
   });
 });
 
@@ -218,6 +382,27 @@ describe('empty states', () => {
     expect(JSON.parse(json.stdout)).toEqual([]);
     const id = await recordedRun(repo, 'one run');
     expect((await ok(repo, ['query', '--agent', 'manual', '--format', '%id'])).stdout).toBe(`${id}\n`);
+  });
+
+  test('show on a commit made by hand points to log; verify with no remote and no records adds no fetch hint', async () => {
+    const bare = await repoWith();
+    const first = (await bare.git('rev-parse', 'HEAD')).slice(0, 12);
+    const none = await cli(bare, ['verify']);
+    expect(none).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: no agent-log record on HEAD (${first})\nhint: git agent-log log lists the recorded runs\n`,
+    });
+    await ok(bare, ['init']);
+    await recordedRun(bare, 'recorded');
+    bare.write('notes.txt', 'by hand\n');
+    const head = (await bare.commit('by hand')).slice(0, 12);
+    const show = await cli(bare, ['show']);
+    expect(show).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: no agent-log record on HEAD (${head})\nhint: git agent-log log lists the recorded runs\n`,
+    });
   });
 
   test('log tells how to get records the remote has that are not fetched, and merges fetched ones', async () => {
@@ -253,6 +438,54 @@ describe('empty states', () => {
   });
 });
 
+describe('empty states after init in a clone', () => {
+  test('a clone whose init came before the remote had records says to fetch; after `git fetch` log lists the run', async () => {
+    const bare = tempDir('agent-log-bare-');
+    execFileSync('git', ['init', '-q', '--bare', bare], { env: gitEnv() });
+    const a = await repoWith();
+    await a.git('remote', 'add', 'origin', bare);
+    await ok(a, ['init']);
+    await a.git('push', '-q', 'origin', 'main');
+    // b clones and runs init before a's records exist on the remote: its first fetch found none
+    const b = tempDir('agent-log-clone-');
+    execFileSync('git', ['clone', '-q', bare, b], { env: gitEnv() });
+    await ok(b, ['init']);
+    execFileSync('git', ['fetch', '-q'], { cwd: b, env: gitEnv() });
+    const id = await recordedRun(a, 'shared later');
+    await a.git('push', '-q', 'origin', 'main', 'refs/notes/agent-log');
+    // b pulls the branch (a refspec on the command line fetches the branch alone, not the notes)
+    execFileSync('git', ['pull', '-q', '--no-rebase', 'origin', 'main'], { cwd: b, env: gitEnv() });
+    const before = await ok(b, ['log']);
+    expect(before.stdout).toBe('');
+    expect(before.stderr).toBe(
+      'no runs recorded in this repository\n' +
+        'hint: records on origin, if any, are not fetched yet: run `git fetch origin`\n',
+    );
+    execFileSync('git', ['fetch', '-q', 'origin'], { cwd: b, env: gitEnv() });
+    const after = await ok(b, ['log', '--format', '%id']);
+    expect({ stdout: after.stdout, stderr: after.stderr }).toEqual({ stdout: `${id}\n`, stderr: '' });
+  });
+
+  test('with no remote, commits whose Agent-Log: trailers name runs with no record are counted', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    repo.write('a.txt', '1\n');
+    await repo.git('add', '-A');
+    await repo.git('commit', '-q', '-m', 'one\n\nAgent-Log: k7f3q9x2mz');
+    repo.write('a.txt', '2\n');
+    await repo.git('add', '-A');
+    await repo.git('commit', '-q', '-m', 'two\n\nAgent-Log: p2w8d4c6ha');
+    repo.write('a.txt', '3\n');
+    await repo.commit('three, by hand');
+    const log = await ok(repo, ['log']);
+    expect(log.stderr).toBe(
+      'no runs recorded in this repository\n' +
+        'hint: 2 commits here name runs (Agent-Log: trailers) with no record: ' +
+        'sealed in another clone and not shared with this one?\n',
+    );
+  });
+});
+
 describe('pr, stats and the pager flag', () => {
   test('pr lists the approvals', async () => {
     const repo = await repoWith();
@@ -263,7 +496,7 @@ describe('pr, stats and the pager flag', () => {
     expect(section).toMatch(/^\| Ann Reviewer \| PR creation \| approved \| \d{4}-\d\d-\d\dT[\d:.]+Z \|/m);
   });
 
-  test('stats: a completed run whose test failed after the last edit is not a success, and says why', async () => {
+  test('stats: a completed run whose test failed or was weakened is not a success, and says why', async () => {
     const repo = await repoWith();
     await ok(repo, ['init']);
     await recordedRun(repo, 'good run');
@@ -273,15 +506,28 @@ describe('pr, stats and the pager flag', () => {
     expect(failed.code).toBe(1);
     await repo.commit('bad run');
     await ok(repo, ['finish', '--status', 'completed']);
+    // a test that cannot fail: it "passes", weakened
+    await ok(repo, ['start', '--task', 'weakened run']);
+    repo.write('src/weak.ts', 'weak\n');
+    await ok(repo, ['exec', '--check', 'unit', '--', 'bash', '-c', `node -e 'process.exit(1)' || true`]);
+    await repo.commit('weakened run');
+    await ok(repo, ['finish']);
     const s = JSON.parse((await ok(repo, ['stats', '--json'])).stdout);
-    expect(s.total.outcomes).toEqual({ completed: 2 });
+    expect(s.total.outcomes).toEqual({ completed: 3 });
     expect(s.total.succeeded).toBe(1);
-    expect(s.total.success_rate).toBe(0.5);
+    expect(s.total.success_rate).toBeCloseTo(1 / 3);
+    expect(s.total.checks).toMatchObject({ total: 3, passed: 2, failed: 1, weakened: 1 });
     const text = (await ok(repo, ['stats', '--no-pager'])).stdout;
-    expect(text).toMatch(/^all\s+2\s+50%/m);
+    expect(text).toMatch(/^all\s+3\s+33%/m);
+    // check  runs  passed  failed  skipped  stale  weakened  retries
+    expect(text).toMatch(/^check\s+runs\s+passed\s+failed\s+skipped\s+stale\s+weakened\s+retries$/m);
+    expect(text).toMatch(/^unit\s+3\s+2\s+1\s+0\s+0\s+1\s+0$/m);
     expect(text).toContain(
-      'success = completed, with every required check (test) passing after the last edit',
+      'success = completed, with every required check (test) passing, unweakened, after the last edit',
     );
+    // log marks the weakened check apart from a real pass
+    const log = (await ok(repo, ['log', '--format', '%checks %intent'])).stdout;
+    expect(log).toBe('?1 weakened run\n✗1 bad run\n✓1 good run\n');
   });
 
   test('every command that pages accepts --no-pager', async () => {

@@ -120,7 +120,7 @@ describe('stats', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s.total.runs).toBe(24);
-    expect(s.total.checks).toEqual({ total: 24, passed: 14, failed: 5, skipped: 5, stale: 0 });
+    expect(s.total.checks).toEqual({ total: 24, passed: 14, failed: 5, skipped: 5, stale: 0, weakened: 0 });
     expect(s.by_agent.map((b: { key: string; runs: number }) => [b.key, b.runs])).toEqual([
       ['claude-code', 8],
       ['codex', 8],

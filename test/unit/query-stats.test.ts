@@ -34,7 +34,7 @@ test('totals over all runs', () => {
   expect(total.succeeded).toBe(1);
   expect(total.success_rate).toBeCloseTo(1 / 5);
   // alpha ✓, bravo ✗ + stale ✓, charl skipped + not-run, foxtr stale ✓
-  expect(total.checks).toEqual({ total: 6, passed: 3, failed: 1, skipped: 2, stale: 2 });
+  expect(total.checks).toEqual({ total: 6, passed: 3, failed: 1, skipped: 2, stale: 2, weakened: 0 });
   expect(total.retries).toBe(1 + 2);
   // files changed per run: 1, 2, 1, 0, 1, 3
   expect(total.files_per_run).toEqual({ median: 1, p90: 3 });
@@ -113,7 +113,9 @@ test('the text report has an agent table and a check table', () => {
   expect(text).toContain('claude-code');
   expect(text.split('\n')[0]).toMatch(/^agent\s+runs\s+success/);
   expect(text).toMatch(/\nall\s+6\s+20%/);
-  expect(text).toContain('success = completed, with every required check (test) passing after the last edit');
-  expect(text).toMatch(/\ncheck\s+runs\s+passed\s+failed\s+skipped\s+stale\s+retries\n/);
+  expect(text).toContain(
+    'success = completed, with every required check (test) passing, unweakened, after the last edit',
+  );
+  expect(text).toMatch(/\ncheck\s+runs\s+passed\s+failed\s+skipped\s+stale\s+weakened\s+retries\n/);
   expect(renderStats(computeStats([]))).toBe('No runs recorded.\n');
 });

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { slimRecord } from '../../src/index/model.js';
-import { slimFacts } from '../../src/index/slim-facts.js';
+import { slimFacts, slimFactsIn } from '../../src/index/slim-facts.js';
 import { compareText } from '../../src/query/blame.js';
 import { makeRecord, sampleRecords } from '../helpers/records.js';
 
@@ -85,6 +85,18 @@ test('anything but a slim record line is refused', () => {
   expect(slimFacts(line.slice(0, line.indexOf(',"files":')))).toBeNull();
   expect(slimFacts(line.replace('"checks":[', '"checks":{"a":['))).toBeNull();
   expect(slimFacts('not json')).toBeNull();
+});
+
+test('a record among other index lines is read within its own bounds', () => {
+  const [one, two] = sampleRecords().map((r) => JSON.stringify(slimRecord(r)));
+  const text = `r\tx\t${one}\nr\ty\t${two}\n`;
+  const at = text.indexOf(one!);
+  expect(slimFactsIn(text, at, at + one!.length)).toStrictEqual(slimFacts(one!));
+  // Its last key missing: the next line's must not stand in for it.
+  const cut = one!.slice(0, one!.indexOf(',"rollback":'));
+  const joined = `r\tx\t${cut}\nr\ty\t${two}\n`;
+  const from = joined.indexOf(cut);
+  expect(slimFactsIn(joined, from, from + cut.length)).toBeNull();
 });
 
 test('compareText orders as localeCompare', () => {

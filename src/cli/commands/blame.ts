@@ -11,9 +11,9 @@ import { hasGitBinary } from '../../git/repo.js';
 import { mayHaveFetchedNotes } from '../../git/sync.js';
 import { INDEX_FILE } from '../../index/format.js';
 import { indexedRecord } from '../../index/lookup.js';
-import { lookupEntries } from '../../index/lookup-file.js';
+import { lookupCommitLines, RecordLine } from '../../index/lookup-file.js';
 import type { IndexEntry } from '../../index/model.js';
-import { slimFacts } from '../../index/slim-facts.js';
+import { type RunFacts, slimFactsIn } from '../../index/slim-facts.js';
 import { indexDir } from '../../journal/paths.js';
 import { blameReport, renderBlame } from '../../query/blame.js';
 import { displayText, jsonText } from '../../record/display.js';
@@ -76,30 +76,42 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const revertsOf = (commit: string) => reverts.get(commit) ?? [];
   if (argv.json) {
     const runsOn = (commit: string) =>
-      (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(e)?.record ?? []);
+      (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(entryOf(e))?.record ?? []);
     ctx.out.write(`${jsonText(blameReport(target.file, lines, runsOn, revertsOf))}\n`);
     return;
   }
   // The text shows a few fields of each run: only those are parsed out of the index's records.
-  const factsOn = (commit: string) =>
-    (byCommit.get(commit) ?? []).flatMap(
-      (e) =>
-        (e.json !== null && e.commit !== null && e.blob !== null && slimFacts(e.json)) ||
-        indexedRecord(e)?.record ||
-        [],
-    );
+  const facts = new Map<IndexLine, RunFacts[]>();
+  const factsOf = (e: IndexLine): RunFacts[] => {
+    let found = facts.get(e);
+    if (!found) {
+      const slim = e instanceof RecordLine && e.hasRecord && slimFactsIn(e.text, e.jsonStart, e.end);
+      const whole = slim ? null : indexedRecord(entryOf(e));
+      found = slim ? [slim] : whole ? [whole.record] : [];
+      facts.set(e, found);
+    }
+    return found;
+  };
+  const factsOn = (commit: string) => (byCommit.get(commit) ?? []).flatMap(factsOf);
   const report = blameReport(target.file, lines, factsOn, revertsOf);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
 }
 
-/** The index entries on each commit: from a current index's lookup file, else after updating it. */
+/** An index line on a blamed commit: as read through the lookup file (undecoded), or an entry. */
+type IndexLine = RecordLine | IndexEntry;
+
+function entryOf(e: IndexLine): IndexEntry {
+  return e instanceof RecordLine ? e.entry() : e;
+}
+
+/** The index lines on each commit: from a current index's lookup file, else after updating it. */
 async function entriesOnCommits(
   ctx: Context,
   repo: Repo,
   commits: readonly string[],
-): Promise<Map<string, IndexEntry[]>> {
+): Promise<Map<string, IndexLine[]>> {
   const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
-  const looked = lookupEntries(file, await repo.engine.readRef(NOTES_REF), { commits });
+  const looked = lookupCommitLines(file, await repo.engine.readRef(NOTES_REF), commits);
   if (!looked) return (await import('../open-index.js')).entriesOnCommitsFor(ctx, repo, commits);
   for (const w of looked.warnings) ctx.warn(w);
   return looked.byCommit;

@@ -36,13 +36,14 @@ export const builder = (y: Argv) =>
     })
     .option('display', {
       type: 'boolean',
-      default: false,
-      describe: 'also show records in plain `git log` (notes.displayRef; one JSON line per run)',
+      describe:
+        'also show records in plain `git log` (notes.displayRef; one JSON line per run); --no-display takes them out again',
     })
     .option('json', { type: 'boolean', default: false });
 
 interface InitArgs {
-  display: boolean;
+  /** Unset: leave notes.displayRef as it is. */
+  display?: boolean;
   hooks: boolean;
   prePush?: boolean;
   ifRepo?: boolean;
@@ -91,8 +92,11 @@ export async function handler(argv: InitArgs, ctx: Context) {
     await configSet(location, 'notes.agent-log.mergeStrategy', 'cat_sort_uniq'),
     'notes.agent-log.mergeStrategy=cat_sort_uniq',
   );
-  if (argv.display)
+  if (argv.display === true)
     note(await configAdd(location, 'notes.displayRef', NOTES_REF), `notes.displayRef=${NOTES_REF}`);
+  // Earlier versions of init set it every time: --no-display is the way back to a plain `git log`.
+  if (argv.display === false && (await configRemove(location, 'notes.displayRef', NOTES_REF)))
+    changes.push(`notes.displayRef: dropped ${NOTES_REF}`);
   for (const remote of await remotes(location)) {
     // A glob: plain `git fetch` must not fail on a remote that has no records yet.
     const spec = `+${NOTES_REF}*:refs/notes/remotes/${remote}/agent-log*`;
