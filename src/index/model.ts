@@ -258,36 +258,39 @@ export async function applyNoteChanges(
 
   for (const id of affected) {
     const commits = commitsOf.get(id)!;
-    if (commits.length === 0) {
-      data.entries.delete(id);
-      continue;
-    }
-    const versions: Candidate[] = [];
-    const events: StoredEvent[] = [];
-    for (const c of commits) {
-      versions.push(...(parsed.get(c)!.records.get(id) ?? []));
-      events.push(...(parsed.get(c)!.events.get(id) ?? []));
-    }
-    const best = foldVersions(versions);
-    data.entries.set(id, {
-      id,
-      date: best ? runDateOf(best.record) : '',
-      commit: best?.commit ?? null,
-      blob: best?.blob ?? null,
-      commits,
-      json: best ? JSON.stringify(slimRecord(foldEvents(best.record, events))) : null,
-    });
+    if (commits.length === 0) data.entries.delete(id);
+    else data.entries.set(id, entryOf(id, commits, parsed));
   }
 }
 
-interface ParsedNote {
+/** The entry of an ID from the parsed notes of every commit that mentions it (`commits`, sorted). */
+export function entryOf(id: string, commits: string[], parsed: ReadonlyMap<string, ParsedNote>): IndexEntry {
+  const versions: Candidate[] = [];
+  const events: StoredEvent[] = [];
+  for (const c of commits) {
+    versions.push(...(parsed.get(c)!.records.get(id) ?? []));
+    events.push(...(parsed.get(c)!.events.get(id) ?? []));
+  }
+  const best = foldVersions(versions);
+  return {
+    id,
+    date: best ? runDateOf(best.record) : '',
+    commit: best?.commit ?? null,
+    blob: best?.blob ?? null,
+    commits,
+    json: best ? JSON.stringify(slimRecord(foldEvents(best.record, events))) : null,
+  };
+}
+
+export interface ParsedNote {
   ids: string[];
   records: Map<string, Candidate[]>;
   events: Map<string, StoredEvent[]>;
   warnings: string[];
 }
 
-function parseCommitNote(
+/** Every line of a commit's note (its blobs, in order): IDs, record versions, events, warnings. */
+export function parseCommitNote(
   commit: string,
   blobs: readonly string[],
   contents: Map<string, string>,
@@ -299,7 +302,7 @@ function parseCommitNote(
   for (const blob of blobs) {
     const body = contents.get(blob);
     if (body === undefined) {
-      warnings.push(`note blob ${blob} on commit ${commit} is missing`);
+      warnings.push(missingBlobWarning(blob, commit));
       continue;
     }
     for (const line of parseNote(body)) {
@@ -314,12 +317,17 @@ function parseCommitNote(
         ids.add(line.event.id);
         events.set(line.event.id, [...(events.get(line.event.id) ?? []), line]);
       } else if (line.type === 'invalid') {
-        warnings.push(`skipped an unreadable agent-log line on commit ${commit}: ${line.error}`);
+        warnings.push(unreadableLineWarning(commit, line.error));
       }
     }
   }
   return { ids: [...ids].sort(), records, events, warnings };
 }
+
+export const missingBlobWarning = (blob: string, commit: string) =>
+  `note blob ${blob} on commit ${commit} is missing`;
+export const unreadableLineWarning = (commit: string, error: string) =>
+  `skipped an unreadable agent-log line on commit ${commit}: ${error}`;
 
 /** Entries newest first (by run date, then ID), the order of `log`. The file keeps them sorted,
  * so this is usually a check, not a sort. */

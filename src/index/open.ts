@@ -13,6 +13,7 @@ import { INDEX_FILE } from './format.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
+import { ColdBuild } from './cold-build.js';
 
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
 const BATCH = 250;
@@ -100,7 +101,7 @@ export async function coldBuildFile(
   const changes = await listNotes(engine, newTree);
   if (changes.length < (Number(process.env.AGENT_LOG_INDEX_SPILL_FROM) || SPILL_FROM)) {
     const data = emptyIndex();
-    await applyInBatches(engine, data, changes, opts.onProgress);
+    await applyInBatches(engine, data, changes, opts.onProgress, undefined, true);
     data.tip = tip;
     return writeIndexFile(path, data, undefined, visitor);
   }
@@ -109,7 +110,7 @@ export async function coldBuildFile(
   try {
     const data = emptyIndex();
     data.entries = new TrackedMap();
-    await applyInBatches(engine, data, changes, opts.onProgress, () => spill.put(data));
+    await applyInBatches(engine, data, changes, opts.onProgress, () => spill.put(data), true);
     data.tip = tip;
     return writeIndexFile(path, data, spill.json, visitor);
   } finally {
@@ -185,16 +186,17 @@ async function applyInBatches(
   changes: readonly NoteChange[],
   onProgress?: (done: number, total: number) => void,
   afterBatch?: () => void,
+  cold = false,
 ): Promise<void> {
   const load = (oids: readonly string[]) => readNoteBlobs(engine, oids);
+  const many = changes.length >= (Number(process.env.AGENT_LOG_INDEX_BULK_FROM) || BULK_FROM);
+  // A cold build of many notes: every note is new, each ID's entry is made the short way.
+  const coldBuild = cold && many ? new ColdBuild(data) : null;
   const batches: NoteChange[][] = [];
   for (let i = 0; i < changes.length; i += BATCH) batches.push(changes.slice(i, i + BATCH));
   const added = (b: number) => batches[b]!.flatMap((c) => c.added);
   // Many notes (a cold build): every added blob is read ahead in one pass, in batch order.
-  const bulk =
-    changes.length >= (Number(process.env.AGENT_LOG_INDEX_BULK_FROM) || BULK_FROM)
-      ? bulkReader(engine, changes)
-      : null;
+  const bulk = many ? bulkReader(engine, changes) : null;
   try {
     // Otherwise the next batch's blobs are requested before this batch is parsed: git reads while we parse.
     let next = bulk || !batches.length ? null : load(added(0));
@@ -208,14 +210,24 @@ async function applyInBatches(
         ready = await next!;
         next = b + 1 < batches.length ? load(added(b + 1)) : null;
       }
-      await applyNoteChanges(data, batches[b]!, async (oids) => {
-        const missing = oids.filter((o) => !ready.has(o));
+      if (coldBuild) {
+        // As the loader below: a blob the bulk read did not give is asked for once more.
+        const missing = added(b).filter((o) => !ready.has(o));
         if (missing.length) for (const [o, body] of await load(missing)) ready.set(o, body);
-        return ready;
-      });
+        coldBuild.apply(batches[b]!, ready);
+      } else
+        await applyNoteChanges(data, batches[b]!, async (oids) => {
+          const missing = oids.filter((o) => !ready.has(o));
+          if (missing.length) for (const [o, body] of await load(missing)) ready.set(o, body);
+          return ready;
+        });
       afterBatch?.();
       done += batches[b]!.length;
       onProgress?.(done, changes.length);
+    }
+    if (coldBuild) {
+      await coldBuild.finish(load);
+      afterBatch?.();
     }
   } finally {
     await bulk?.close();

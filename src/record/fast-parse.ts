@@ -73,7 +73,8 @@ export function interpretPlan<T>(p: Plan): (value: unknown) => T | typeof NOT_PA
   return closures(p) as (value: unknown) => T | typeof NOT_PARSED;
 }
 
-class Unsupported extends Error {}
+/** A construct the compiler does not know (planOf returns null; fast-project.ts gives up too). */
+export class Unsupported extends Error {}
 
 interface Def {
   type: string;
@@ -191,17 +192,17 @@ function numberIsInt(def: Def): boolean {
 }
 
 /** A default's value as zod's getter hands it out: a fresh shallow copy each time (util.shallowClone). */
-function defaultOf(value: unknown): () => unknown {
+export function defaultOf(value: unknown): () => unknown {
   if (Array.isArray(value)) return () => [...value];
   if (value !== null && typeof value === 'object') return () => ({ ...value });
   return () => value;
 }
 
 /**
- * The generated program: `constants` are handed to it by position (regexes, named checks, default
+ * The generated program (also used by fast-project.ts): `constants` are handed to it by position (regexes, named checks, default
  * value makers, key sets), `functions` are its object and array parsers.
  */
-class Program {
+export class Program {
   constants: unknown[] = [];
   functions: string[] = [];
   private labels = 0;
@@ -242,7 +243,7 @@ function generate(plan: Plan): (value: unknown) => unknown {
  * Statements that parse the value in variable `src` by `plan` into variable `dst` (declared by the
  * caller), or run `fail` (a `return` or `break`) when it does not accept it.
  */
-function emit(p: Program, plan: Plan, src: string, dst: string, fail: string): string {
+export function emit(p: Program, plan: Plan, src: string, dst: string, fail: string): string {
   switch (plan.type) {
     case 'string': {
       const tests = plan.checks.map((c) =>

@@ -96,24 +96,57 @@ export function splitNote(body: string): string[] {
 }
 
 export function parseNoteLine(raw: string): NoteLine {
+  const read = lineValue(raw);
+  return 'line' in read ? read.line : lineOf(read.value, raw);
+}
+
+/**
+ * parseNoteLine, with a way round for record lines: `project` is handed the parsed JSON of a record
+ * line first, and what it returns (not null) stands for the line. It must give null for any line the
+ * parsers would not accept as a record (a cold index build projects the record straight to its
+ * index JSON). With AGENT_LOG_PARSE=zod, every line goes the long way.
+ */
+export function parseNoteLineWith<P>(
+  raw: string,
+  project: (value: Record<string, unknown>) => P | null,
+): NoteLine | { type: 'projected'; value: Record<string, unknown>; projected: P } {
+  const read = lineValue(raw);
+  if ('line' in read) return read.line;
+  if (!ZOD_ONLY && read.value.kind === 'record') {
+    const projected = project(read.value);
+    if (projected !== null) return { type: 'projected', value: read.value, projected };
+  }
+  return lineOf(read.value, raw);
+}
+
+/** A line's parsed JSON when it may be ours, else what the line is (foreign, invalid). */
+function lineValue(raw: string): { line: NoteLine } | { value: Record<string, unknown> } {
   // Outside input: a line too long or too deep is refused before a parser or walker sees it.
   const refused = jsonOutOfBounds(raw);
-  if (refused) return { type: 'invalid', raw, error: refused };
+  if (refused) return { line: { type: 'invalid', raw, error: refused } };
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    return { type: 'foreign', raw };
+    return { line: { type: 'foreign', raw } };
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { type: 'foreign', raw };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { line: { type: 'foreign', raw } };
   const v = value as Record<string, unknown>;
-  if (typeof v.schema !== 'string' || !v.schema.startsWith('agent-log/')) return { type: 'foreign', raw };
+  if (typeof v.schema !== 'string' || !v.schema.startsWith('agent-log/'))
+    return { line: { type: 'foreign', raw } };
   if (v.kind === OVERSIZED_KIND && typeof v.size === 'number')
     return {
-      type: 'invalid',
-      raw,
-      error: `note of ${formatSize(v.size)} is over the ${formatSize(MAX_NOTE_BYTES)} limit`,
+      line: {
+        type: 'invalid',
+        raw,
+        error: `note of ${formatSize(v.size)} is over the ${formatSize(MAX_NOTE_BYTES)} limit`,
+      },
     };
+  return { value: v };
+}
+
+/** A line of ours by its kind: through the compiled parsers, else zod (which words the error). */
+function lineOf(v: Record<string, unknown>, raw: string): NoteLine {
   if (!ZOD_ONLY) {
     const fast = fastLine(v, raw);
     if (fast) return fast;

@@ -148,7 +148,11 @@ export async function resolveRecords(
   if (commit) {
     const found = await recordsOnCommit(repo.engine, commit, warnings);
     if (found.length) return preferLiveCommits(repo.engine, found);
-    if (!idLike) throw new NotFoundError(`no agent-log record on ${arg} (${commit.slice(0, 12)})`);
+    if (!idLike)
+      throw new NotFoundError(
+        `no agent-log record on ${arg} (${commit.slice(0, 12)})`,
+        'git agent-log log lists the recorded runs',
+      );
   }
   if (idLike) {
     const found = await findById(repo.engine, arg, opts, warnings);

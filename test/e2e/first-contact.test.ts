@@ -384,6 +384,27 @@ describe('empty states', () => {
     expect((await ok(repo, ['query', '--agent', 'manual', '--format', '%id'])).stdout).toBe(`${id}\n`);
   });
 
+  test('show on a commit made by hand points to log; verify with no remote and no records adds no fetch hint', async () => {
+    const bare = await repoWith();
+    const first = (await bare.git('rev-parse', 'HEAD')).slice(0, 12);
+    const none = await cli(bare, ['verify']);
+    expect(none).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: no agent-log record on HEAD (${first})\nhint: git agent-log log lists the recorded runs\n`,
+    });
+    await ok(bare, ['init']);
+    await recordedRun(bare, 'recorded');
+    bare.write('notes.txt', 'by hand\n');
+    const head = (await bare.commit('by hand')).slice(0, 12);
+    const show = await cli(bare, ['show']);
+    expect(show).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: no agent-log record on HEAD (${head})\nhint: git agent-log log lists the recorded runs\n`,
+    });
+  });
+
   test('log tells how to get records the remote has that are not fetched, and merges fetched ones', async () => {
     const bare = tempDir('agent-log-bare-');
     execFileSync('git', ['init', '-q', '--bare', bare], { env: gitEnv() });

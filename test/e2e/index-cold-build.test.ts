@@ -181,6 +181,16 @@ beforeAll(async () => {
     canonicalJson({ schema: 'agent-log/v1', kind: 'record', id: id(901), cost: { input_tokens: '12' } }),
     'cost.input_tokens',
   );
+  // Two versions of one run on two commits (a re-seal merged from another clone; the later seal
+  // wins and approvals are unioned), and one line copied whole onto a second commit.
+  const v2 = {
+    ...record(60, commits[59]!, prng(60)),
+    sealed_at: '2026-12-24T00:00:00.000Z',
+    approvals: [{ by: 'Maria', scope: 'merge', decision: 'approved', at: null, note: 'second look' }],
+  };
+  bodies.set(commits[250]!, `${bodies.get(commits[250]!)}${canonicalJson(v2)}\n`);
+  const copied = bodies.get(commits[79]!)!.split('\n')[0]!;
+  bodies.set(commits[300]!, `${bodies.get(commits[300]!)}${copied}\n`);
   // Left to zod, which drops the key: a record all the same, not a warning.
   const proto = commits[33]!;
   bodies.set(
@@ -228,6 +238,9 @@ test('the index built through the compiled parsers is byte for byte the one zod 
   expect(runs.some((l) => l.startsWith(`r\t${id(902)}\t`))).toBe(true);
 });
 
+// A cold build of many notes (AGENT_LOG_INDEX_BULK_FROM=1 here) reads them in one pass and makes
+// each run's entry the short way (index/cold-build.ts: slim JSON straight from the parsed line, the
+// runs with versions or events recomputed at the end); the build note by note goes the long way.
 test('notes read in one pass (cat-file into a scratch file) give the index read note by note', async () => {
   const oneByOne = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1000000000' });
   const onePass = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1' });

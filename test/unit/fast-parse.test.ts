@@ -9,6 +9,7 @@ import { canonicalJson, parseNoteLine, recordLine } from '../../src/record/note-
 import { RefLine, RunEventLine, RunRecord } from '../../src/record/schema.js';
 import { sampleRecords } from '../helpers/records.js';
 import { sampleRecord } from '../helpers/sample-record.js';
+import { hasOwnProto, mutate, mutation } from '../helpers/hostile-json.js';
 
 const C1 = 'f3a9c1d27b4e8a90c1d2e3f4a5b6c7d8e9f0a1b2';
 const C2 = '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c';
@@ -60,91 +61,6 @@ const baseEvents: unknown[] = [
   },
 ];
 const baseRefs: unknown[] = [{ schema: 'agent-log/v1', kind: 'ref', id: 'k7f3q9x2mz' }];
-
-/** Values an attacker or a broken writer would put anywhere. */
-const HOSTILE: unknown[] = [
-  null,
-  '',
-  'x',
-  'agent-log/v1x',
-  'agent-log/v١',
-  'ABCD',
-  'abc',
-  'a'.repeat(33),
-  'not a date',
-  0,
-  -1,
-  1.5,
-  2 ** 53,
-  -(2 ** 53),
-  2 ** 53 - 1,
-  1e308,
-  true,
-  false,
-  [],
-  {},
-  ['a'],
-  [1],
-  [null],
-  { a: 1 },
-  { name: 1 },
-  [{}],
-  'record',
-  'ref',
-  'event',
-];
-
-type Path = (string | number)[];
-
-/** Every path to a value inside `v` (objects and arrays), the root included. */
-function paths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
-  return out;
-}
-
-type Mutation = { at: number; op: 'set' | 'delete' | 'add' | 'proto'; value: number; key: string };
-
-function mutate(base: unknown, mutations: Mutation[]): unknown {
-  const v = structuredClone(base);
-  for (const m of mutations) {
-    const all = paths(v).filter((p) => p.length > 0);
-    const path = all[m.at % Math.max(all.length, 1)];
-    if (!path) continue;
-    const parent = path
-      .slice(0, -1)
-      .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], v) as Record<string | number, unknown>;
-    const key = path.at(-1)!;
-    const value = structuredClone(HOSTILE[m.value % HOSTILE.length]);
-    if (m.op === 'set') parent[key] = value;
-    else if (m.op === 'delete' && !Array.isArray(parent)) delete parent[key];
-    else if (m.op === 'add' && !Array.isArray(parent)) parent[m.key] = value;
-    else if (m.op === 'proto' && !Array.isArray(parent))
-      Object.defineProperty(parent, '__proto__', {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-  }
-  // Through JSON text and back, as every note line is read.
-  const text = JSON.stringify(v);
-  return text === undefined ? null : JSON.parse(text);
-}
-
-const mutation = fc.record({
-  at: fc.nat(),
-  op: fc.constantFrom('set', 'set', 'set', 'delete', 'add', 'proto'),
-  value: fc.nat(),
-  key: fc.constantFrom('extra', 'kind', 'id', 'schema', 'status', 'by', 'path', 'zz'),
-});
-
-function hasOwnProto(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(hasOwnProto);
-  if (!v || typeof v !== 'object') return false;
-  return Object.hasOwn(v, '__proto__') || Object.values(v).some(hasOwnProto);
-}
 
 /** Keys in order, at every depth: toStrictEqual does not look at order. */
 function keyOrder(v: unknown): unknown {

@@ -143,7 +143,8 @@ function githubAnnotations(verdicts: Verdict[], missing: string[], unrecorded: A
 /** How to get the records when this clone has none of its own yet (a fresh CI checkout). */
 async function fetchHint(engine: GitEngine): Promise<string | undefined> {
   if (await engine.readRef(NOTES_REF)) return undefined;
-  const remote = (await defaultRemote(engine.location)) ?? 'origin';
+  const remote = await defaultRemote(engine.location);
+  if (!remote) return undefined; // nowhere to fetch from: "not found" says it all
   if (await engine.readRef(trackingRef(remote, NOTES_REF)))
     return `records of ${remote} were fetched but not merged here: git agent-log sync ${remote}`;
   return `this clone has no agent-log records; fetch them: git fetch ${remote} ${NOTES_REF}:${NOTES_REF}`;
