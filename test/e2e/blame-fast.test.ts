@@ -281,7 +281,7 @@ async function expectedText(file: string, range?: string): Promise<string> {
     out.push(`  intent: ${(r.task?.intent || '(no intent)').replace(/\s+/g, ' ').trim()}`);
     for (const c of checks)
       out.push(
-        `  check: ${c.status} ${c.name}${c.attempts > 1 ? `, ${c.attempts} attempts` : ''}${stale(c) ? ', before the last edit' : ''}`,
+        `  check: ${c.status} ${c.name}${c.attempts > 1 ? `, ${c.attempts} attempts` : ''}${c.weakened ? `, weakened: ${c.weakened}` : ''}${stale(c) ? ', before the last edit' : ''}`,
       );
     if (checks.length === 0) out.push('  checks: none recorded');
     for (const a of (r.approvals ?? []) as Raw[])

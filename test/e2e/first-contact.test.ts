@@ -579,5 +579,11 @@ describe('exec judges shell commands as agent commands are judged', () => {
     const verify = await cli(repo, ['verify']);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain('check test was weakened: exit code ignored (|| true)');
+    // log and blame show them apart from real passes
+    expect((await ok(repo, ['log', '--format', '%checks'])).stdout).toBe('?2\n');
+    const blame = (await ok(repo, ['blame', 'src/app.ts'])).stdout;
+    expect(blame).toMatch(/ manual {2}completed {2}\S+ \S+ {2}\?2\n/);
+    expect(blame).toContain('  check: passed test, weakened: exit code ignored (|| true)\n');
+    expect(blame).toContain('  check: passed unit-tests, weakened: exit code ignored (|| true)\n');
   });
 });
