@@ -132,6 +132,9 @@ bad usage or bad input.
 .B NO_COLOR
 when set, no colour on a terminal.
 .TP
+.B TERM
+\\fBdumb\\fR: no colour, as in git.
+.TP
 .B GIT_PAGER, PAGER
 the pager for long output on a terminal.
 .SH FILES

@@ -288,6 +288,10 @@ describe('show on a terminal', () => {
     const coloured = onTerminal(repo, ['show', id, '--no-pager']);
     expect(coloured).toContain('\u001b[1m');
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+    // a dumb terminal gets no colour either, as from git; nor does log there
+    expect(onTerminal(repo, ['show', id, '--no-pager'], { TERM: 'dumb' })).toBe(plain);
+    expect(onTerminal(repo, ['log', '--no-pager'])).toContain('\u001b[');
+    expect(onTerminal(repo, ['log', '--no-pager'], { TERM: 'dumb' })).not.toContain('\u001b');
   });
 
   test('fits the terminal: prose wraps at its width, a long command wraps inside its table column', async () => {

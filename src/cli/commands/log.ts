@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
-import type { Context } from '../context.js';
+import { colorOn, type Context } from '../context.js';
 import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -65,7 +65,7 @@ export async function handler(argv: LogArgs, ctx: Context) {
   );
   const lines = argv.format
     ? shown.map((s) => formatRecord(s, argv.format!))
-    : logLines(shown, { color: ctx.isTTY && !ctx.env.NO_COLOR, width: ctx.isTTY ? termWidth() : 0 });
+    : logLines(shown, { color: colorOn(ctx), width: ctx.isTTY ? termWidth() : 0 });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
 }
 

@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
-import type { Context } from '../context.js';
+import { colorOn, type Context } from '../context.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions } from '../pending-runs.js';
@@ -41,7 +41,7 @@ export async function handler(argv: QueryArgs, ctx: Context): Promise<number> {
   const lines = argv.format
     ? found.map((s) => formatRecord(s, argv.format!))
     : logLines(found, {
-        color: ctx.isTTY && !ctx.env.NO_COLOR,
+        color: colorOn(ctx),
         width: ctx.isTTY ? process.stdout.columns || 100 : 0,
       });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);

@@ -3,7 +3,7 @@
 // `--format md` or a pipe gives the Markdown itself.
 import type { Argv } from 'yargs';
 import type { RunRecord } from '../../record/schema.js';
-import type { Context } from '../context.js';
+import { colorOn, type Context } from '../context.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
 import { displayText, jsonText } from '../../record/display.js';
 
@@ -50,7 +50,7 @@ export async function handler(argv: ShowArgs, ctx: Context) {
     ctx.out.write(displayText(text));
     return;
   }
-  const color = !ctx.env.NO_COLOR;
+  const color = colorOn(ctx);
   const [{ renderForTerminal }, { writePaged }] = await Promise.all([
     import('../../report/terminal.js'),
     import('../pager.js'),
