@@ -93,6 +93,10 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
       const options = Object.keys(described?.call(usageOf) ?? {});
       throw usageErrorFrom({ message: msg, argv, command: running, usage, options });
     })
+    .epilogue(
+      'git agent-log help COMMAND prints the options of one command; git agent-log --help opens the ' +
+        'manual (man git-agent-log). Agents call git agent-log hook AGENT (see help hook).',
+    )
     .demandCommand(1, 'no command given')
     .help()
     .alias('h', 'help')

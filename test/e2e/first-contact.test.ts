@@ -177,7 +177,12 @@ describe('help', () => {
     expect(show.stdout).toMatch(/^git agent-log show \[ref\]/);
     expect(show.stdout).toBe((await ok(dir, ['show', '--help'])).stdout);
     expect(show.stdout).toContain('--format');
-    expect((await ok(dir, ['help'])).stdout).toMatch(/^git agent-log <command>/);
+    const top = (await ok(dir, ['help'])).stdout;
+    expect(top).toMatch(/^git agent-log <command>/);
+    // the words the command list cannot show: help itself, the manual, the hook entry point
+    expect(top).toContain('git agent-log help COMMAND prints the options of one command');
+    expect(top).toContain('git agent-log --help opens the manual');
+    expect(top).toContain('see help hook');
     const bad = await cli(dir, ['help', 'shwo']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: did you mean 'show'?\n");
