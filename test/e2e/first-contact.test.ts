@@ -207,6 +207,7 @@ describe('help', () => {
     [['frobnicate'], "error: unknown command 'frobnicate'\nhint: see git agent-log help for the commands"],
     [['seal-pendng'], "error: unknown command 'seal-pendng'\nhint: see git agent-log help for the commands"],
     [['-v'], "error: unknown option '-v'\nhint: see git agent-log help"],
+    [['--', 'log'], "error: '--' before the command\nhint: see git agent-log help for the commands"],
     [['show', '--bogus'], "error: unknown option '--bogus' for show\nhint: see git agent-log show --help"],
     [['show', '--formt', 'md'], "error: unknown option '--formt' for show\nhint: did you mean '--format'?"],
     [['stats', '--no-pagr'], "error: unknown option '--no-pagr' for stats\nhint: did you mean '--no-pager'?"],
