@@ -103,6 +103,7 @@ if (process.env.AGENT_LOG_NO_WARM !== '1') {
         ['log'],
         ['query', '--file', 'a.txt', '--format', '%id'],
         ['blame', 'a.txt', '--json'],
+        ['blame', 'a.txt'],
         ['stats'],
         ['pr'],
         ['verify'],

@@ -1,6 +1,7 @@
 // The CLI entry: yargs wiring, lazy command loading, one top-level catch that turns typed errors
 // into one line on stderr and an exit code. Only bin/ sets the process exit code.
 import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
 import { COMMAND_MODULES } from './commands/index.js';
 import type { Context } from './context.js';
 import { closeRepo, defaultContext as baseContext, exitOnClosedStdout, reportError } from './invoke.js';
@@ -58,6 +59,9 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
   if (engineAt >= 0)
     engineFlag = argv[engineAt]!.includes('=') ? argv[engineAt]!.split('=')[1] : argv[engineAt + 1];
   const first = argv.find((a) => !a.startsWith('-'));
+  // `git agent-log -- log`: yargs would take every word after `--` as data and run nothing
+  if (argv[0] === '--')
+    throw new UsageError("'--' before the command", 'see git agent-log help for the commands');
   if (argv[0] !== undefined && !argv[0].startsWith('-')) {
     const unknown = unknownCommand(argv[0], Object.keys(COMMAND_MODULES));
     if (unknown) throw unknown;
@@ -93,6 +97,10 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
       const options = Object.keys(described?.call(usageOf) ?? {});
       throw usageErrorFrom({ message: msg, argv, command: running, usage, options });
     })
+    .epilogue(
+      'git agent-log help COMMAND prints the options of one command; git agent-log --help opens the ' +
+        'manual (man git-agent-log). Agents call git agent-log hook AGENT (see help hook).',
+    )
     .demandCommand(1, 'no command given')
     .help()
     .alias('h', 'help')

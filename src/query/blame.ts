@@ -113,7 +113,8 @@ export function renderBlame(report: BlameReport): string {
     for (const c of r.checks) {
       const stale = isStale(c) ? ', before the last edit' : '';
       const tries = c.attempts > 1 ? `, ${c.attempts} attempts` : '';
-      out.push(`  check: ${c.status} ${c.name}${tries}${stale}`);
+      const weak = c.weakened ? `, weakened: ${truncate(c.weakened, 100)}` : '';
+      out.push(`  check: ${c.status} ${c.name}${tries}${weak}${stale}`);
     }
     if (r.checks.length === 0) out.push('  checks: none recorded');
     for (const a of r.approvals)

@@ -3,12 +3,25 @@
 // (AGENT_LOG_SLOW_PATH=1), and against an independent reader: plain `git blame --porcelain`,
 // `git notes show` and `git log` give each line's commit, runs and revert trailer, and the test
 // writes the expected report from them.
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
 import { makeRecord } from '../helpers/records.js';
-import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
+import { cli, gitEnv, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 let repo: TempRepo;
 const FILE = 'src/payments/charge.ts';
@@ -268,7 +281,7 @@ async function expectedText(file: string, range?: string): Promise<string> {
     out.push(`  intent: ${(r.task?.intent || '(no intent)').replace(/\s+/g, ' ').trim()}`);
     for (const c of checks)
       out.push(
-        `  check: ${c.status} ${c.name}${c.attempts > 1 ? `, ${c.attempts} attempts` : ''}${stale(c) ? ', before the last edit' : ''}`,
+        `  check: ${c.status} ${c.name}${c.attempts > 1 ? `, ${c.attempts} attempts` : ''}${c.weakened ? `, weakened: ${c.weakened}` : ''}${stale(c) ? ', before the last edit' : ''}`,
       );
     if (checks.length === 0) out.push('  checks: none recorded');
     for (const a of (r.approvals ?? []) as Raw[])
@@ -386,3 +399,44 @@ test("git blame's output goes through a private scratch file that is gone afterw
   const piped = await cli(repo, ['blame', FILE, '--no-pager'], { env: { TMPDIR: join(tmp, 'gone') } });
   expect(piped).toMatchObject({ code: 0, stdout: expected });
 });
+
+test(
+  'blame runs without the optimizing compiler yet keeps the code cache good for every command',
+  { timeout: 240_000 },
+  async () => {
+    // A copy of the package without the read bundle's cache, so the shared build is never touched.
+    const pkg = mkdtempSync(join(tmpdir(), 'agent-log-pkg-'));
+    try {
+      for (const f of ['package.json', 'bin', 'templates'])
+        cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
+      mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
+      for (const f of ['cli/boot.cjs', 'read.cjs']) copyFileSync(join(ROOT, 'dist', f), join(pkg, 'dist', f));
+      symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
+      const run = (args: string[]) =>
+        execFileSync(process.execPath, [join(pkg, 'bin', 'git-agent-log'), ...args], {
+          cwd: repo.dir,
+          env: gitEnv(),
+          encoding: 'utf8',
+        });
+      const cache = join(pkg, 'dist', 'read.cjs.cache');
+      // A rejected cache is rewritten through a new file renamed over it: a new inode.
+      const written = () => statSync(cache).ino;
+      const blame = await expectedText(FILE);
+      const show = (await cli(repo, ['show', A, '--json'])).stdout;
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame); // no cache: compiled, then written
+      const first = written();
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame); // accepted (and not rewritten)
+      expect(run(['show', A, '--json'])).toBe(show); // accepted by a run of another command
+      expect(written()).toBe(first);
+      writeFileSync(cache, Buffer.alloc(statSync(cache).size, 7)); // damaged: V8 rejects it
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
+      const second = written();
+      expect(second).not.toBe(first);
+      expect(run(['show', A, '--json'])).toBe(show);
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
+      expect(written()).toBe(second);
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
+  },
+);

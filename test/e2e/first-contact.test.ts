@@ -177,7 +177,12 @@ describe('help', () => {
     expect(show.stdout).toMatch(/^git agent-log show \[ref\]/);
     expect(show.stdout).toBe((await ok(dir, ['show', '--help'])).stdout);
     expect(show.stdout).toContain('--format');
-    expect((await ok(dir, ['help'])).stdout).toMatch(/^git agent-log <command>/);
+    const top = (await ok(dir, ['help'])).stdout;
+    expect(top).toMatch(/^git agent-log <command>/);
+    // the words the command list cannot show: help itself, the manual, the hook entry point
+    expect(top).toContain('git agent-log help COMMAND prints the options of one command');
+    expect(top).toContain('git agent-log --help opens the manual');
+    expect(top).toContain('see help hook');
     const bad = await cli(dir, ['help', 'shwo']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe("error: unknown command 'shwo'\nhint: did you mean 'show'?\n");
@@ -202,6 +207,7 @@ describe('help', () => {
     [['frobnicate'], "error: unknown command 'frobnicate'\nhint: see git agent-log help for the commands"],
     [['seal-pendng'], "error: unknown command 'seal-pendng'\nhint: see git agent-log help for the commands"],
     [['-v'], "error: unknown option '-v'\nhint: see git agent-log help"],
+    [['--', 'log'], "error: '--' before the command\nhint: see git agent-log help for the commands"],
     [['show', '--bogus'], "error: unknown option '--bogus' for show\nhint: see git agent-log show --help"],
     [['show', '--formt', 'md'], "error: unknown option '--formt' for show\nhint: did you mean '--format'?"],
     [['stats', '--no-pagr'], "error: unknown option '--no-pagr' for stats\nhint: did you mean '--no-pager'?"],
@@ -579,5 +585,11 @@ describe('exec judges shell commands as agent commands are judged', () => {
     const verify = await cli(repo, ['verify']);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain('check test was weakened: exit code ignored (|| true)');
+    // log and blame show them apart from real passes
+    expect((await ok(repo, ['log', '--format', '%checks'])).stdout).toBe('?2\n');
+    const blame = (await ok(repo, ['blame', 'src/app.ts'])).stdout;
+    expect(blame).toMatch(/ manual {2}completed {2}\S+ \S+ {2}\?2\n/);
+    expect(blame).toContain('  check: passed test, weakened: exit code ignored (|| true)\n');
+    expect(blame).toContain('  check: passed unit-tests, weakened: exit code ignored (|| true)\n');
   });
 });

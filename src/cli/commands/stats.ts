@@ -16,7 +16,7 @@ import { displayText, jsonText } from '../../record/display.js';
 
 export const command = 'stats';
 export const describe =
-  'Aggregates: success rate, skipped/failed/stale checks, retries, files, breaches, cost';
+  'Aggregates: success rate, skipped/failed/stale/weakened checks, retries, files, breaches, cost';
 
 export const builder = (y: Argv) =>
   addFilterOptions(y)
