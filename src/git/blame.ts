@@ -178,11 +178,11 @@ export function blameTunables(existing: string | undefined): string {
  * Parse `git blame --incremental` output: groups of `COMMIT ORIG FINAL COUNT`, the commit's details
  * the first time it appears, then `filename`. Groups come in the order git settles them; the lines
  * are returned in file order. Read with indexOf rather than split into lines: 2,000 groups of a
- * dozen lines each are 650 KB.
+ * dozen lines each are 650 KB, and a group's details are looked up, not walked line by line.
  */
 export function parseIncremental(text: string): BlameLine[] {
   const info = new Map<string, Omit<BlameLine, 'line'>>();
-  const out: BlameLine[] = [];
+  const byLine: BlameLine[][] = [];
   let at = 0;
   while (at < text.length) {
     const eol = lineEnd(text, at);
@@ -190,25 +190,32 @@ export function parseIncremental(text: string): BlameLine[] {
     at = eol + 1;
     if (!header) continue;
     const commit = header[1]!;
+    // The details (first group of a commit only), then `previous …` (maybe), then `filename …`.
+    const filename = text.startsWith('filename ', at) ? at : text.indexOf('\nfilename ', at - 1) + 1;
+    const end = filename > 0 ? filename : text.length;
     let cur = info.get(commit);
     if (!cur) {
       cur = { commit, author: '', authorTime: 0, summary: '', boundary: false };
       info.set(commit, cur);
     }
-    // The details (first group of a commit only), then `previous …` (maybe), then `filename …`.
-    while (at < text.length && !text.startsWith('filename ', at)) {
-      const end = lineEnd(text, at);
-      if (text.startsWith('author ', at)) cur.author = text.slice(at + 7, end);
-      else if (text.startsWith('author-time ', at)) cur.authorTime = Number(text.slice(at + 12, end));
-      else if (text.startsWith('summary ', at)) cur.summary = text.slice(at + 8, end);
-      else if (end - at === 8 && text.startsWith('boundary', at)) cur.boundary = true;
-      at = end + 1;
+    if (end > at) {
+      const details = `\n${text.slice(at, end)}`;
+      const field = (key: string): string | null => {
+        const k = details.indexOf(`\n${key} `);
+        return k < 0 ? null : details.slice(k + key.length + 2, details.indexOf('\n', k + 1));
+      };
+      cur.author = field('author') ?? cur.author;
+      const time = field('author-time');
+      if (time !== null) cur.authorTime = Number(time);
+      cur.summary = field('summary') ?? cur.summary;
+      if (details.includes('\nboundary\n')) cur.boundary = true;
     }
-    at = lineEnd(text, at) + 1;
+    at = filename > 0 ? lineEnd(text, filename) + 1 : text.length;
     const first = Number(header[2]);
     const count = Number(header[3]);
+    const group: BlameLine[] = [];
     for (let k = 0; k < count; k++) {
-      out.push({
+      group.push({
         line: first + k,
         commit,
         author: cur.author,
@@ -217,8 +224,12 @@ export function parseIncremental(text: string): BlameLine[] {
         boundary: cur.boundary,
       });
     }
+    (byLine[first] ??= []).push(...group);
   }
-  return out.sort((a, b) => a.line - b.line);
+  // In file order without a sort: each group's first line is its slot (groups do not overlap).
+  const out: BlameLine[] = [];
+  for (const g of byLine) if (g) out.push(...g);
+  return out;
 }
 
 function lineEnd(text: string, from: number): number {

@@ -53,21 +53,35 @@ export function blameReport<R extends RunFacts>(
     }
     const reverts = ids.length ? [] : revertsOf(l.commit);
     if (ids.length === 0 && reverts.length === 0) unrecorded++;
-    const last = segments.at(-1);
+    const last = segments[segments.length - 1];
     if (last && last.commit === l.commit && last.end === l.line - 1) last.end = l.line;
-    else
-      segments.push({
-        start: l.line,
-        end: l.line,
-        commit: l.commit,
-        runs: ids,
-        ...(reverts.length ? { reverts } : {}),
-        author: l.author,
-        summary: l.summary,
-      });
+    else {
+      const { line: at, commit, author, summary } = l;
+      segments.push(
+        reverts.length
+          ? { start: at, end: at, commit, runs: ids, reverts, author, summary }
+          : { start: at, end: at, commit, runs: ids, author, summary },
+      );
+    }
   }
-  const ordered = [...runs.values()].sort((a, b) => compareText(runDate(b) ?? '', runDate(a) ?? ''));
-  return { file, segments, runs: ordered, unrecordedLines: unrecorded };
+  return { file, segments, runs: newestFirst([...runs.values()]), unrecordedLines: unrecorded };
+}
+
+/** ISO dates as records write them: two of one length differ first at a digit, and order as text. */
+const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+
+/** Runs by date, newest first, as compareText orders their dates (the usual ones compared directly). */
+function newestFirst<R extends RunFacts>(runs: R[]): R[] {
+  const keyed = runs.map((run) => {
+    const date = runDate(run) ?? '';
+    return { run, date, iso: ISO_DATE.test(date) };
+  });
+  keyed.sort((a, b) => {
+    if (a.iso && b.iso && a.date.length === b.date.length)
+      return a.date < b.date ? 1 : a.date > b.date ? -1 : 0;
+    return compareText(b.date, a.date);
+  });
+  return keyed.map((k) => k.run);
 }
 
 /**

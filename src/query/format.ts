@@ -21,9 +21,46 @@ export function shortId(id: string): string {
 /** `2026-11-23 10:42` (UTC), or `-` for a run with no time at all. */
 export function shortDate(iso: string | null): string {
   if (!iso) return '-';
+  // What records hold (toISOString's own form): cut, not parsed (a listing of 2,000 runs built a Date each).
+  if (isPlainUtc(iso)) return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso.slice(0, 16);
   return t.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ` with every field in range (the day in its
+ * month): what toISOString writes, so a Date made from it gives back the same minute.
+ */
+function isPlainUtc(s: string): boolean {
+  if (s.length !== 20 && (s.length !== 24 || s.charCodeAt(19) !== 46 || !digits(s, 20, 23))) return false;
+  if (s[4] !== '-' || s[7] !== '-' || s[10] !== 'T' || s[13] !== ':' || s[16] !== ':' || s.at(-1) !== 'Z')
+    return false;
+  if (!digits(s, 0, 4) || !digits(s, 5, 7) || !digits(s, 8, 10) || !digits(s, 11, 13)) return false;
+  if (!digits(s, 14, 16) || !digits(s, 17, 19)) return false;
+  const num = (from: number) => (s.charCodeAt(from) - 48) * 10 + s.charCodeAt(from + 1) - 48;
+  const year = num(0) * 100 + num(2);
+  const month = num(5);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days =
+    month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    num(8) >= 1 &&
+    num(8) <= days &&
+    num(11) <= 23 &&
+    num(14) <= 59 &&
+    num(17) <= 59
+  );
+}
+
+function digits(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 export interface CheckCounts {
@@ -68,6 +105,8 @@ export const MAX_FIELD_CHARS = 1000;
 
 export function truncate(text: string, width: number): string {
   if (width <= 0 || width > MAX_FIELD_CHARS) width = MAX_FIELD_CHARS;
+  // Already flat (no whitespace but single inner spaces) and short: as it is.
+  if (text.length <= width && !/[^\S ]| {2}|^ | $/.test(text)) return text;
   const flat = text
     .slice(0, width * 4)
     .replace(/\s+/g, ' ')
