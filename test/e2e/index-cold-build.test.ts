@@ -250,6 +250,9 @@ test('notes read in one pass (cat-file into a scratch file) give the index read 
   expect(onePass.log).toEqual(oneByOne.log);
   const zod = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1', AGENT_LOG_PARSE: 'zod' });
   expect(zod.index).toBe(oneByOne.index);
+  // the short way on an engine without the one-pass reader (its blobs read batch by batch)
+  const isomorphic = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1', AGENT_LOG_ENGINE: 'isomorphic' });
+  expect(isomorphic.index).toBe(oneByOne.index);
   // the oversized note was passed over, not read: its warning is there, and no scratch file is left
   expect(onePass.index).toContain('over the 16 MiB limit');
   expect(readdirSync(indexDir()).sort()).toEqual(['records.v1', 'records.v1.at']);
