@@ -74,7 +74,12 @@ export function usageErrorFrom(f: YargsFailure): UsageError {
   let m = /^Unknown arguments?: (.+)$/s.exec(f.message);
   if (m) {
     const name = m[1]!.split(', ')[0]!;
-    const typed = f.argv.find((a) => a.startsWith('-') && a.replace(/^--?(no-)?/, '').split('=')[0] === name);
+    // as typed (`--name`, `--no-name`, `--name=…`); a letter yargs took from a cluster (`-xv`) is `-x`
+    const typed =
+      f.argv.find((a) => a.startsWith('-') && a.replace(/^--?(no-)?/, '').split('=')[0] === name) ??
+      (name.length === 1 && f.argv.some((a) => /^-[A-Za-z]+$/.test(a) && a.includes(name))
+        ? `-${name}`
+        : null);
     if (typed) {
       const flag = typed.split('=')[0]!;
       const near = nearest(
