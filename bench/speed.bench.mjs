@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_GIT_ENV } from './lib.mjs';
+import { BENCH_GIT_ENV, NODE_ENV_DROPPED } from './lib.mjs';
 import { BLAME_LINES, buildRepo } from './record-repo.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,6 +48,8 @@ const sh = (script) => ['sh', ['-c', script]];
 const indexFile = (dir) => join(dir, '.git', 'agent-log', 'index', 'records.v1');
 
 async function main() {
+  if (NODE_ENV_DROPPED.length)
+    console.log(`(run without ${NODE_ENV_DROPPED.join(', ')}; BENCH_KEEP_NODE_ENV=1 keeps them)\n`);
   process.stderr.write('building a 10,000-record repository…\n');
   const dir = await buildRepo(10_000);
   const node = process.execPath;
