@@ -105,8 +105,7 @@ ${sections.map((s) => s.text).join('\n')}
 git engine (default: native, the git on PATH; isomorphic: pure JavaScript).
 .TP
 .B \\-\\-no\\-pager
-never page output (commands page long output through \\fB$GIT_PAGER\\fR, \\fB$PAGER\\fR or
-\\fBless \\-FRX\\fR on a terminal).
+never page output (commands page long output on a terminal: see \\fBENVIRONMENT\\fR).
 .TP
 .B \\-h, \\-\\-help
 show help.
@@ -136,7 +135,8 @@ when set, no colour on a terminal.
 \\fBdumb\\fR: no colour, as in git.
 .TP
 .B GIT_PAGER, PAGER
-the pager for long output on a terminal.
+the pager for long output on a terminal, in git's order: \\fBGIT_PAGER\\fR, then the
+\\fBcore.pager\\fR setting, then \\fBPAGER\\fR, then \\fBless \\-FRX\\fR.
 .SH FILES
 .TP
 .I .agent\\-log/config.json

@@ -1,16 +1,27 @@
-// Page long output like git: through $GIT_PAGER, $PAGER or `less -FRX` when stdout is a terminal.
+// Page long output like git: through $GIT_PAGER, core.pager, $PAGER or `less -FRX` (git's order)
+// when stdout is a terminal.
 import type { Context } from './context.js';
 
-export function pagerCommand(ctx: Context, noPager: boolean): string | null {
+export async function pagerCommand(ctx: Context, noPager: boolean): Promise<string | null> {
   if (noPager || !ctx.isTTY) return null;
-  const pager = ctx.env.GIT_PAGER ?? ctx.env.PAGER ?? 'less';
+  const pager = ctx.env.GIT_PAGER ?? (await corePager(ctx)) ?? ctx.env.PAGER ?? 'less';
   if (pager === '' || pager === 'cat') return null;
   return pager;
 }
 
+/** `core.pager` of the repository (and the user's config), read only when about to page. */
+async function corePager(ctx: Context): Promise<string | undefined> {
+  try {
+    const [repo, { configGetAll }] = await Promise.all([ctx.repo(), import('../git/setup.js')]);
+    return (await configGetAll(repo.location, 'core.pager')).at(-1);
+  } catch {
+    return undefined; // no repository or no git: the environment decides
+  }
+}
+
 /** Write `text` through the pager (or straight to ctx.out). */
 export async function writePaged(ctx: Context, text: string, noPager: boolean): Promise<void> {
-  const pager = pagerCommand(ctx, noPager);
+  const pager = await pagerCommand(ctx, noPager);
   if (!pager) {
     ctx.out.write(text);
     return;

@@ -167,10 +167,15 @@ export function slimRecord(r: RunRecord): RunRecord {
 }
 
 /** The guard's evidence, as filters and stats read it (rules fired, stops, overrides, figures). */
-function slimLimits(r: RunRecord): { limits?: unknown } {
+export function slimLimits(r: Pick<RunRecord, 'id'>): { limits?: unknown } {
   const l = (r as Record<string, unknown>).limits as Record<string, unknown> | undefined;
   if (!l || typeof l !== 'object') return {};
-  const list = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+  // Entries that are not objects (a hostile or broken line) are left out: reading a field of null
+  // took the whole index build down with it.
+  const list = (v: unknown) =>
+    Array.isArray(v)
+      ? (v.filter((x) => x !== null && typeof x === 'object') as Record<string, unknown>[])
+      : [];
   return {
     limits: {
       given: l.given ?? {},

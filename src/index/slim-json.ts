@@ -6,6 +6,7 @@
 import { compileProjection, type ObjectProjection, type ProjectedField } from '../record/fast-project.js';
 import { NOT_PARSED } from '../record/fast-parse.js';
 import { LINE_PLANS } from '../record/line-plans.js';
+import { slimLimits } from './model.js';
 
 const value = (key: string): ProjectedField => ({ key, from: 'value' });
 const constant = (key: string, v: unknown): ProjectedField => ({ key, from: 'const', value: v });
@@ -110,17 +111,23 @@ export const SLIM_PROJECTION: ObjectProjection = {
     object('risk', value('level'), value('reasons')),
     constant('redactions', []),
     value('notes'),
-    // A record line's own `events` are dropped (foldEvents); the guard's `limits` are slimmed by
-    // slimLimits, which this does not do: such a line goes the long way.
-    { key: 'limits', from: 'absent' },
+    // A record line's own `events` are dropped (foldEvents); the guard's `limits`, slimmed by
+    // slimLimits itself, come last as in slimRecord.
+    { key: 'limits', from: 'custom', write: limitsJson },
   ],
 };
+
+/** slimRecord's `limits` for a record whose own `limits` is `value`, as JSON; undefined when it has none. */
+function limitsJson(value: unknown): string | undefined {
+  const { limits } = slimLimits({ limits: value } as never);
+  return limits === undefined ? undefined : JSON.stringify(limits);
+}
 
 let compiled: ((v: unknown) => string | typeof NOT_PARSED) | null | undefined;
 
 /**
  * The slim JSON of a parsed record line read alone, or null when it is not one this writes (an
- * invalid line, one with `limits`, an own "__proto__", code generation disabled): the caller goes
+ * invalid line, an own "__proto__", code generation disabled): the caller goes
  * the long way (parse, fold, slimRecord, JSON.stringify).
  */
 export function slimJsonOfLine(v: unknown): string | null {

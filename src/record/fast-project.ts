@@ -34,7 +34,9 @@ export type ProjectedField =
   /** An unknown key of a loose object, kept only when it is a string. */
   | { key: string; from: 'loose-string' }
   /** An unknown key the projection does not handle: a line that has it gives NOT_PARSED. */
-  | { key: string; from: 'absent' };
+  | { key: string; from: 'absent' }
+  /** An unknown key written by `write` from its value as it is (undefined: left out). */
+  | { key: string; from: 'custom'; write: (value: unknown) => string | undefined };
 
 /**
  * The JSON text of the projection of what the plan's parser gives for a value, or NOT_PARSED; null
@@ -213,7 +215,8 @@ function objectFunction(
   const byKey = new Map(projection.fields.map((f) => [f.key, f]));
   for (const f of projection.fields) {
     const inPlan = planned.has(f.key);
-    const loose = f.from === 'loose' || f.from === 'loose-string' || f.from === 'absent';
+    const loose =
+      f.from === 'loose' || f.from === 'loose-string' || f.from === 'absent' || f.from === 'custom';
     // A loose key is one the schema does not name, on an object that keeps unknown keys.
     if (loose === inPlan || (loose && !plan.keepUnknown)) throw new Unsupported();
   }
@@ -271,6 +274,12 @@ function objectFunction(
         case 'absent':
           checks.push(`if (v${propOf(f.key)} !== undefined) return NP;`);
           return;
+        case 'custom': {
+          const x = p.variable();
+          checks.push(`const ${x} = ${p.constant(f.write)}(v${propOf(f.key)});`);
+          part = `(${x} === undefined ? "" : ${head} + ${x})`;
+          break;
+        }
       }
       // The first key opens the object: it must always be there.
       if (parts.length === 0 && !always) throw new Unsupported();

@@ -360,6 +360,13 @@ describe('show on a terminal', () => {
     const env = { GIT_PAGER: pager, NO_COLOR: '1' };
     expect(onTerminal(repo, ['show', id], env)).toMatch(/^paged: Agent run/);
     expect(onTerminal(repo, ['show', id, '--no-pager'], env)).toMatch(/^Agent run/);
+    // git's order: GIT_PAGER, then core.pager, then PAGER
+    await repo.git('config', 'core.pager', `sed 's/^/core: /'`);
+    const noEnvPager = { NO_COLOR: '1', GIT_PAGER: undefined, PAGER: `sed 's/^/env: /'` };
+    expect(onTerminal(repo, ['show', id], noEnvPager)).toMatch(/^core: Agent run/);
+    expect(onTerminal(repo, ['show', id], env)).toMatch(/^paged: Agent run/);
+    await repo.git('config', '--unset', 'core.pager');
+    expect(onTerminal(repo, ['show', id], noEnvPager)).toMatch(/^env: Agent run/);
     // as a git extension: `git --no-pager agent-log …` and `pager.agent-log=false` are git's own ways
     const viaGit = (gitArgs: string[]) => {
       const r = spawnSync(

@@ -373,3 +373,46 @@ test('without being asked, a notes tree of 20,480 notes is built in the worker a
     big.cleanup();
   }
 }, 180_000);
+
+test('a record whose guard evidence is broken (limits.fired [null, 5]) is read, and the others with it', async () => {
+  const broken = await tempRepo({ files: { 'README.md': 'x\n' } });
+  try {
+    const [c1, c2] = fastImportCommits(broken, 2);
+    const at = '2026-11-20T10:00:00.000Z';
+    const line = (id: string, extra: Record<string, unknown>) =>
+      canonicalJson({
+        schema: 'agent-log/v1',
+        kind: 'record',
+        id,
+        ended_at: at,
+        agent: { name: 'codex' },
+        ...extra,
+      });
+    fastImportNotes(
+      broken,
+      new Map([
+        [
+          c1!,
+          `${line('brk00001', { limits: { fired: [null, 5, { rule: 'budget.usd', decision: 'deny', at }] } })}\n`,
+        ],
+        [c2!, `${line('ok000001', {})}\n`],
+      ]),
+    );
+    const index = () => readFileSync(join(broken.dir, '.git', 'agent-log', 'index', 'records.v1'), 'utf8');
+    const args = ['query', '--agent', 'codex', '--format', '%id', '--no-pager'];
+    // the short way (one pass) and the long way (note by note) read it alike
+    const short = await cli(broken, args, { env: { AGENT_LOG_INDEX_BULK_FROM: '1' } });
+    const shortIndex = index();
+    rmSync(join(broken.dir, '.git', 'agent-log'), { recursive: true, force: true });
+    const long = await cli(broken, args, { env: { AGENT_LOG_INDEX_BULK_FROM: '1000000000' } });
+    expect(long.code).toBe(0);
+    expect(long.stdout.split('\n').filter(Boolean).sort()).toEqual(['brk00001', 'ok000001']);
+    expect(short).toEqual(long);
+    expect(shortIndex).toBe(index());
+    // the rule that did fire is still there for --stopped and --over-budget
+    const over = await cli(broken, ['query', '--over-budget', '--format', '%id', '--no-pager']);
+    expect(over.stdout.trim()).toBe('brk00001');
+  } finally {
+    await broken.cleanup();
+  }
+});
