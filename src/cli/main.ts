@@ -110,6 +110,8 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
     const mod = await load(name);
     if (name === running) usage = [mod.command].flat()[0]!;
     y = y.command(mod.command, mod.describe, mod.builder ?? ((b: Argv) => b), async (args) => {
+      const bare = optionWithoutValue(argv, args);
+      if (bare) throw new UsageError(`${bare} needs a value`, `see git agent-log ${name} --help`);
       code = (await mod.handler(args, ctx)) ?? 0;
     });
   }
@@ -146,6 +148,23 @@ const FREE_TEXT = new Set([
  * value. The word after a free-text option is its value unless it looks like a flag itself (`-x`,
  * `--name`, `--name=…`); before `--` only. `--constraint=-x` works for any value.
  */
+/**
+ * An option that takes a value, given without one (`query --file`, `log -n`, `exec --check -- …`):
+ * yargs reads it as an empty string or list, and `query --agent` matched every run. As typed, or null.
+ */
+export function optionWithoutValue(argv: readonly string[], args: Record<string, unknown>): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    const m = /^--?([A-Za-z][\w-]*)$/.exec(a);
+    const next = argv[i + 1];
+    if (!m || (next !== undefined && (next === '' || !next.startsWith('-')))) continue;
+    const v = args[m[1]!];
+    if (v === '' || (Array.isArray(v) && v.length === 0) || Number.isNaN(v)) return a;
+  }
+  return null;
+}
+
 export function freeTextValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
