@@ -29,6 +29,10 @@ const booted = {
   charset: 'ascii',
   // supplied by boot.ts: the bundle's own file URL (package root, templates)
   define: { 'import.meta.url': '__agentLogImportMetaUrl' },
+  // One function expression that boot.ts compiles as it reads it (no wrapper to join at every start):
+  // the parameters of esbuild's CommonJS output plus the stand-in for import.meta.url.
+  banner: { js: '(function (exports, require, module, __filename, __dirname, __agentLogImportMetaUrl) {' },
+  footer: { js: '})' },
   // yargs measures help text with string-width, whose emoji regex costs ~30 ms at every start.
   alias: { 'string-width': './src/cli/shims/string-width.ts' },
   // Export-only libraries stay in node_modules, required when `export` writes that format

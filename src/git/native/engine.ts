@@ -12,7 +12,6 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitError } from '../../errors.js';
 import {
@@ -319,7 +318,7 @@ export class NativeEngine implements GitEngine {
     } catch {
       // The private index is busy (another snapshot right now) or damaged: a throwaway copy, as before.
       rmSync(`${index}.base`, { force: true });
-      const dir = mkdtempSync(join(tmpdir(), 'agent-log-index-'));
+      const dir = mkdtempSync(join(process.getBuiltinModule('node:os').tmpdir(), 'agent-log-index-'));
       try {
         const throwaway = join(dir, 'index');
         copyIndex(join(gitDir, 'index'), throwaway);
