@@ -3,25 +3,13 @@
 // (AGENT_LOG_SLOW_PATH=1), and against an independent reader: plain `git blame --porcelain`,
 // `git notes show` and `git log` give each line's commit, runs and revert trailer, and the test
 // writes the expected report from them.
-import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { copyPackage } from '../helpers/package-copy.js';
 import { makeRecord } from '../helpers/records.js';
-import { cli, gitEnv, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
+import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 let repo: TempRepo;
 const FILE = 'src/payments/charge.ts';
@@ -405,20 +393,10 @@ test(
   { timeout: 240_000 },
   async () => {
     // A copy of the package without the read bundle's cache, so the shared build is never touched.
-    const pkg = mkdtempSync(join(tmpdir(), 'agent-log-pkg-'));
+    const pkg = copyPackage(['read.cjs']);
     try {
-      for (const f of ['package.json', 'bin', 'templates'])
-        cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
-      mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
-      for (const f of ['cli/boot.cjs', 'read.cjs']) copyFileSync(join(ROOT, 'dist', f), join(pkg, 'dist', f));
-      symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-      const run = (args: string[]) =>
-        execFileSync(process.execPath, [join(pkg, 'bin', 'git-agent-log'), ...args], {
-          cwd: repo.dir,
-          env: gitEnv(),
-          encoding: 'utf8',
-        });
-      const cache = join(pkg, 'dist', 'read.cjs.cache');
+      const run = (args: string[]) => pkg.run(repo.dir, args);
+      const cache = join(pkg.dir, 'dist', 'read.cjs.cache');
       // A rejected cache is rewritten through a new file renamed over it: a new inode.
       const written = () => statSync(cache).ino;
       const blame = await expectedText(FILE);
@@ -436,7 +414,7 @@ test(
       expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
       expect(written()).toBe(second);
     } finally {
-      rmSync(pkg, { recursive: true, force: true });
+      pkg.cleanup();
     }
   },
 );

@@ -4,24 +4,14 @@
 // every repository shape we read ourselves and in those we leave to git; and where we read ourselves,
 // no git process starts at all (GIT_TRACE names every git process started).
 import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { copyPackage } from '../helpers/package-copy.js';
 import { makeRecord } from '../helpers/records.js';
-import { cli, type CliResult, gitEnv, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
+import { cli, type CliResult, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 let repo: TempRepo;
 const commits: string[] = [];
@@ -315,23 +305,12 @@ test(
   { timeout: 240_000 },
   async () => {
     // A copy of the package (the bundles without their caches), so the shared build is never touched.
-    const pkg = mkdtempSync(join(tmpdir(), 'agent-log-pkg-'));
+    const pkg = copyPackage(['read.cjs', 'cli.cjs']);
     try {
-      for (const f of ['package.json', 'bin', 'templates'])
-        cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
-      mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
-      for (const f of ['cli/boot.cjs', 'read.cjs', 'cli.cjs'])
-        copyFileSync(join(ROOT, 'dist', f), join(pkg, 'dist', f));
-      symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'));
-      const run = (args: string[]) =>
-        execFileSync(process.execPath, [join(pkg, 'bin', 'git-agent-log'), ...args], {
-          cwd: repo.dir,
-          env: gitEnv(),
-          encoding: 'utf8',
-        });
+      const run = (args: string[]) => pkg.run(repo.dir, args);
       const expected = (await cli(repo, ['show', 'HEAD', '--json'])).stdout;
       for (const bundle of ['read.cjs', 'cli.cjs']) {
-        const cache = join(pkg, 'dist', `${bundle}.cache`);
+        const cache = join(pkg.dir, 'dist', `${bundle}.cache`);
         const args =
           bundle === 'read.cjs' ? ['show', 'HEAD', '--json'] : ['show', 'HEAD', '--json', '--engine=native'];
         expect(existsSync(cache)).toBe(false);
@@ -345,7 +324,7 @@ test(
         expect(run(args)).toBe(expected); // from the rewritten cache
       }
     } finally {
-      rmSync(pkg, { recursive: true, force: true });
+      pkg.cleanup();
     }
   },
 );
