@@ -14,7 +14,11 @@ function limitsOf(r: RunRecord): Obj | null {
 /** Rule names that fired on the run (refused or warned), in order, with repeats. */
 export function firedRules(r: RunRecord): string[] {
   const l = limitsOf(r);
-  return Array.isArray(l?.fired) ? (l!.fired as Obj[]).map((f) => String(f.rule ?? '')).filter(Boolean) : [];
+  if (!Array.isArray(l?.fired)) return [];
+  return (l!.fired as unknown[])
+    .filter(isObj)
+    .map((f) => String(f.rule ?? ''))
+    .filter(Boolean);
 }
 
 /** A human stopped it, or a halting rule (stop, budget, time, retries) refused it. */

@@ -2,16 +2,8 @@
 // tried, which checks were skipped, which guard rules fired, what it cost, what humans said. Data in,
 // text out.
 import type { RunRecord } from '../record/schema.js';
+import { firedRuleNames } from './limits.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
-
-function firedRules(r: RunRecord): string[] {
-  const l = (r as Obj).limits;
-  return isObj(l) && Array.isArray(l.fired)
-    ? [...new Set((l.fired as Obj[]).map((f) => String(f.rule)))]
-    : [];
-}
 
 function clip(s: string, n = 100): string {
   const one = s.replace(/\s+/g, ' ').trim();
@@ -46,7 +38,7 @@ export function attemptsBrief(records: readonly RunRecord[]): string {
           .map((f) => f.path)
           .join(', ')}${r.files.changed.length > 8 ? ` (+${r.files.changed.length - 8})` : ''}`,
       );
-    const rules = firedRules(r);
+    const rules = firedRuleNames(r);
     if (rules.length) out.push(`    guard: ${rules.join(', ')}`);
     for (const n of r.notes ?? []) out.push(`    note: ${clip(n)}`);
     for (const a of r.approvals)

@@ -2,17 +2,13 @@
 // changed them (what they were for, how they ended, what failed, what the guard refused), checks
 // agents skipped there, constraints and notes people left. Cut to a size budget. Data in, text out.
 import type { RunRecord } from '../record/schema.js';
+import { firedRuleNames } from './limits.js';
 
 type Obj = Record<string, unknown>;
 const one = (s: string, n: number) => {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > n ? `${t.slice(0, n - 1)}…` : t;
 };
-
-function fired(r: RunRecord): string[] {
-  const l = (r as Obj).limits as Obj | undefined;
-  return l && Array.isArray(l.fired) ? [...new Set((l.fired as Obj[]).map((f) => String(f.rule)))] : [];
-}
 
 export function contextBrief(
   records: readonly RunRecord[],
@@ -30,7 +26,7 @@ export function contextBrief(
     ];
     const failed = r.checks.filter((c) => c.status === 'failed').map((c) => c.name);
     if (failed.length) bits.push(`failed ${failed.map((f) => `\`${one(f, 40)}\``).join(', ')}`);
-    const rules = fired(r);
+    const rules = firedRuleNames(r);
     if (rules.length) bits.push(`guard refused: ${rules.join(', ')}`);
     if (typeof r.task.attempt_of === 'string') bits.push(`retry of ${r.task.attempt_of.slice(0, 7)}`);
     lines.push(bits.join('; '));

@@ -16,6 +16,13 @@ export function recordLimits(record: RunRecord): Obj | null {
   return isObj(l) ? l : null;
 }
 
+/** The rules that fired on the run (refused or warned), each once, in the order they first fired. */
+export function firedRuleNames(record: RunRecord): string[] {
+  const fired = recordLimits(record)?.fired;
+  if (!Array.isArray(fired)) return [];
+  return [...new Set(fired.filter(isObj).map((f) => String(f.rule)))];
+}
+
 /** Budget rows: what was given, what was used. */
 export function budgetRows(record: RunRecord): { what: string; given: string; used: string }[] {
   const l = recordLimits(record);
@@ -59,7 +66,8 @@ export function limitsView(record: RunRecord): View | null {
   const l = recordLimits(record);
   const attemptOf = str((record.task as Obj).attempt_of);
   if (!l && !attemptOf) return null;
-  const fired = Array.isArray(l?.fired) ? (l!.fired as Obj[]) : [];
+  // Entries that are not objects (a damaged or hand-edited note) are passed over, not read.
+  const fired = Array.isArray(l?.fired) ? (l!.fired as unknown[]).filter(isObj) : [];
   const byRule = new Map<
     string,
     { rule: string; decision: string; count: number; at: string; reason: string }
@@ -79,7 +87,7 @@ export function limitsView(record: RunRecord): View | null {
       });
   }
   const stopped = l && isObj(l.stopped) ? l.stopped : null;
-  const overrides = Array.isArray(l?.overrides) ? (l!.overrides as Obj[]) : [];
+  const overrides = Array.isArray(l?.overrides) ? (l!.overrides as unknown[]).filter(isObj) : [];
   return {
     rows: budgetRows(record),
     fired: [...byRule.values()],

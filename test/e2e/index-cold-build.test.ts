@@ -412,6 +412,12 @@ test('a record whose guard evidence is broken (limits.fired [null, 5]) is read, 
     // the rule that did fire is still there for --stopped and --over-budget
     const over = await cli(broken, ['query', '--over-budget', '--format', '%id', '--no-pager']);
     expect(over.stdout.trim()).toBe('brk00001');
+    // and its packet renders, with the rule that fired and without the entries that are no rule
+    const packet = await cli(broken, ['show', c1!, '--format', 'md', '--no-pager']);
+    expect(packet.code, packet.stderr).toBe(0);
+    const limits = packet.stdout.slice(packet.stdout.indexOf('## Limits'));
+    expect(limits).toContain('budget.usd');
+    expect(limits).not.toContain('| ? |');
   } finally {
     await broken.cleanup();
   }
