@@ -156,7 +156,9 @@ function withLookup<T>(
       return null;
     let text: string;
     try {
-      text = readFileSync(lookupPath(indexFile), 'utf8');
+      // latin1: IDs, offsets and commits are ASCII, so no UTF-8 decoding of the whole file (a byte
+      // outside ASCII, which no valid line holds, can only fail to match and send the caller to scan).
+      text = readFileSync(lookupPath(indexFile), 'latin1');
     } catch {
       return null;
     }

@@ -21,7 +21,9 @@ interface PackFile {
   idx: number;
   pack: number | null;
   version: 1 | 2;
-  fanout: Uint32Array;
+  /** The .idx head as read: the fanout table (256 big-endian counts) at `fanoutAt`. */
+  head: Buffer;
+  fanoutAt: number;
   count: number;
 }
 
@@ -73,9 +75,9 @@ export class PackReader {
       if (version === 2 && head.readUInt32BE(4) !== 2)
         throw new Error(`unknown pack index version in ${name}`);
       const base = version === 2 ? 8 : 0;
-      const fanout = new Uint32Array(256);
-      for (let i = 0; i < 256; i++) fanout[i] = head.readUInt32BE(base + i * 4);
-      this.packs.push({ name, idx: fd, pack: null, version, fanout, count: fanout[255]! });
+      // Only the two counts around a lookup's first byte are ever needed: decoded then, not all 256.
+      const count = head.readUInt32BE(base + 255 * 4);
+      this.packs.push({ name, idx: fd, pack: null, version, head, fanoutAt: base, count });
     }
     return this.packs;
   }
@@ -85,8 +87,8 @@ export class PackReader {
     const want = Buffer.from(oid, 'hex');
     const first = want[0]!;
     for (const p of this.list()) {
-      const lo = first === 0 ? 0 : p.fanout[first - 1]!;
-      const hi = p.fanout[first]!;
+      const lo = first === 0 ? 0 : p.head.readUInt32BE(p.fanoutAt + (first - 1) * 4);
+      const hi = p.head.readUInt32BE(p.fanoutAt + first * 4);
       if (hi <= lo) continue;
       const stride = p.version === 2 ? 20 : 24;
       const skip = p.version === 2 ? 0 : 4;
