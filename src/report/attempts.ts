@@ -4,7 +4,6 @@
 import type { RunRecord } from '../record/schema.js';
 import { firedRuleNames } from './limits.js';
 
-
 function clip(s: string, n = 100): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
