@@ -1,5 +1,6 @@
-// An option that takes a value, typed without one, is a usage error through the built CLI: yargs
-// reads `query --agent` as an empty list, and the query then matched every run instead of none.
+// Options that cannot do what was typed are usage errors through the built CLI: an option that takes
+// a value typed without one (yargs read `query --agent` as an empty list, and the query then matched
+// every run instead of none), and `--json` with a `--format` that asks for another output.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -69,5 +70,36 @@ describe('an option given without its value', () => {
     const empty = await cli(repo, ['query', '--agent', '', '--no-pager']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/^error: --agent: empty pattern/);
+  });
+});
+
+describe('--json with a --format that asks for something else', () => {
+  test.each([
+    [['show', 'HEAD', '--json', '--format', 'md'], 'show: --json and --format md ask for two outputs'],
+    [['show', 'HEAD', '--format', 'html', '--json'], 'show: --json and --format html ask for two outputs'],
+    [['log', '--json', '--format', '%id'], 'log: --json and --format %id ask for two outputs'],
+    [
+      ['query', '--agent', 'codex', '--json', '--format', '%id'],
+      'query: --json and --format %id ask for two outputs',
+    ],
+  ])('%j: exit 2, one line, nothing printed', async (args, message) => {
+    const { repo } = await twoRuns();
+    const r = await cli(repo, [...args, '--no-pager']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')[0]).toBe(`error: ${message}`);
+  });
+
+  test('show --json --format json is one output asked twice, and gives the record as git notes holds it', async () => {
+    const { repo, ids } = await twoRuns();
+    const r = await cli(repo, ['show', 'HEAD', '--json', '--format', 'json', '--no-pager']);
+    expect(r.code, r.stderr).toBe(0);
+    // the independent reader: the note git holds on HEAD
+    const note = (await repo.git('notes', '--ref=agent-log', 'show', 'HEAD')).trim().split('\n');
+    const record = note
+      .map((l) => JSON.parse(l) as { kind?: string; id?: string })
+      .find((l) => l.kind === 'record');
+    expect(record?.id).toBe(ids[1]);
+    expect((JSON.parse(r.stdout) as { id: string }).id).toBe(ids[1]);
   });
 });

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import { colorOn, type Context } from '../context.js';
+import { oneFormat } from '../format-choice.js';
 import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -27,6 +28,7 @@ interface LogArgs {
 }
 
 export async function handler(argv: LogArgs, ctx: Context) {
+  oneFormat('log', argv);
   const limit = countArg(argv.n) ?? Number.POSITIVE_INFINITY;
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
 import { colorOn, type Context } from '../context.js';
+import { oneFormat } from '../format-choice.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions } from '../pending-runs.js';
@@ -29,6 +30,7 @@ interface QueryArgs extends FilterArgs {
 
 /** Exits 1 when no run matches, like grep, so scripts can test for a match. */
 export async function handler(argv: QueryArgs, ctx: Context): Promise<number> {
+  oneFormat('query', argv);
   const limit = countArg(argv.n);
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);

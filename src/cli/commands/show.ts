@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 import type { RunRecord } from '../../record/schema.js';
 import { colorOn, type Context } from '../context.js';
+import { oneFormat } from '../format-choice.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
 import { displayText, jsonText } from '../../record/display.js';
 
@@ -32,6 +33,7 @@ export async function loadForShow(ctx: Context, ref: string | undefined): Promis
 }
 
 export async function handler(argv: ShowArgs, ctx: Context) {
+  oneFormat('show', argv);
   const found = await loadRecords(ctx, argv.ref);
   const records = found.map((f) => f.record);
   if (argv.json || argv.format === 'json') {
