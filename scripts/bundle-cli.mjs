@@ -59,6 +59,24 @@ asciiOnly('dist/cli.cjs');
 await build({ ...booted, entryPoints: ['src/cli/read-main.ts'], outfile: 'dist/read.cjs' });
 asciiOnly('dist/read.cjs');
 
+// `show HEAD --json` in its common case, smaller still (src/cli/show-main.ts): it hands everything
+// else to read.cjs. Its point is what it leaves out, so the build fails if zod, yargs or the zod
+// half of the record code (schema.ts, note-lines.ts) ever gets into it.
+const show = await build({
+  ...booted,
+  entryPoints: ['src/cli/show-main.ts'],
+  outfile: 'dist/show.cjs',
+  metafile: true,
+});
+const SHOW_MUST_NOT_LOAD = [
+  /(^|\/)node_modules\/(zod|yargs[^/]*)\//,
+  /^src\/record\/(schema|note-lines)\.ts$/,
+  /^src\/cli\/(main|read-main|invoke)\.ts$/,
+];
+const strays = Object.keys(show.metafile.inputs).filter((f) => SHOW_MUST_NOT_LOAD.some((re) => re.test(f)));
+if (strays.length) throw new Error(`dist/show.cjs must not bundle ${strays.join(', ')}`);
+asciiOnly('dist/show.cjs');
+
 // What bin/ requires: boot.ts as CommonJS (no ES module loader at start), beside its tsc build.
 await build({
   ...common,
@@ -95,7 +113,8 @@ if (process.env.AGENT_LOG_NO_WARM !== '1') {
     writeFileSync(join(dir, 'a.txt'), 'one\ntwo\n');
     git('add', '-A');
     git('commit', '-q', '-m', 'warm');
-    Object.assign(process.env, env);
+    // A blame of one line takes the facts file's way too (the first writes it, the next reads it).
+    Object.assign(process.env, env, { AGENT_LOG_BLAME_FACTS_FROM: '1' });
     process.stdout.setMaxListeners(0); // each in-process run() listens for EPIPE
     const { warmCodeCache } = createRequire(import.meta.url)('../dist/cli/boot.cjs');
     await warmCodeCache(
@@ -105,8 +124,11 @@ if (process.env.AGENT_LOG_NO_WARM !== '1') {
         ['show', 'HEAD', '--json'],
         ['show', 'HEAD'],
         ['log'],
+        // again, now that `log` has built the index: show.cjs answers it to the end
+        ['show', 'HEAD', '--json'],
         ['query', '--file', 'a.txt', '--format', '%id'],
         ['blame', 'a.txt', '--json'],
+        ['blame', 'a.txt'],
         ['blame', 'a.txt'],
         ['stats'],
         ['pr'],

@@ -10,10 +10,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { Context } from './context.js';
-import { parseReadInvocation, type ReadInvocation } from './read-argv.js';
+import { parseReadInvocation, type ReadInvocation, smallShowInvocation } from './read-argv.js';
+import type { ShowOverrides } from './show-main.js';
 
 type RunFn = (argv: string[], overrides?: Partial<Context>) => Promise<number>;
 type RunReadFn = (invocation: ReadInvocation, overrides?: Partial<Context>) => Promise<number>;
+type RunShowFn = (invocation: ReadInvocation, overrides?: ShowOverrides) => Promise<number | null>;
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,7 +31,7 @@ interface Loaded<T> {
  * and in ASCII only: read as latin1 (no UTF-8 decoding) and compiled as read (no wrapper joined to
  * it, which V8 then copied into one flat string), about 2.5 ms of a read command's start.
  */
-function load<T>(name: 'cli.cjs' | 'read.cjs'): Loaded<T> {
+function load<T>(name: 'cli.cjs' | 'read.cjs' | 'show.cjs'): Loaded<T> {
   const bundle = join(DIST, name);
   const source = readFileSync(bundle, 'latin1');
   let cachedData: Buffer | undefined;
@@ -68,6 +70,12 @@ function readInvocation(argv: string[], env: NodeJS.ProcessEnv): ReadInvocation 
 
 export async function boot(argv: string[]): Promise<number> {
   const fast = readInvocation(argv, process.env);
+  if (fast && smallShowInvocation(fast)) {
+    const { exports, script, fromCache } = load<{ runShow: RunShowFn }>('show.cjs');
+    const code = await exports.runShow(fast);
+    if (!fromCache) saveCodeCache(script, 'show.cjs');
+    if (code !== null) return code;
+  }
   if (fast) {
     const { exports, script, fromCache } = load<{ runRead: RunReadFn }>('read.cjs');
     if (fromCache && fast.command === 'blame') noOptimizingCompiler();
@@ -113,9 +121,14 @@ export async function warmCodeCache(commands: string[][], cwd: string): Promise<
     });
   let cli: Loaded<{ run: RunFn }> | undefined;
   let read: Loaded<{ runRead: RunReadFn }> | undefined;
+  let show: Loaded<{ runShow: RunShowFn }> | undefined;
   for (const argv of commands) {
     const overrides = { cwd, out: sink(), err: sink() };
     const fast = readInvocation(argv, process.env);
+    if (fast && smallShowInvocation(fast)) {
+      show ??= load('show.cjs');
+      if ((await show.exports.runShow(fast, overrides)) !== null) continue;
+    }
     if (fast) {
       read ??= load('read.cjs');
       await read.exports.runRead(fast, overrides);
@@ -126,4 +139,5 @@ export async function warmCodeCache(commands: string[][], cwd: string): Promise<
   }
   if (cli) saveCodeCache(cli.script, 'cli.cjs');
   if (read) saveCodeCache(read.script, 'read.cjs');
+  if (show) saveCodeCache(show.script, 'show.cjs');
 }

@@ -158,3 +158,14 @@ export function colorWords(argv: readonly string[]): readonly string[] {
 function plainValue(value: string): boolean {
   return value !== '' && !value.startsWith('-');
 }
+
+/**
+ * `show HEAD --json` or `show <full commit id> --json` (`--format json` too): what the small `show`
+ * bundle (show-main.ts) may answer; boot.ts loads that bundle for nothing else.
+ */
+export function smallShowInvocation(inv: ReadInvocation): boolean {
+  if (inv.command !== 'show') return false;
+  const { ref, json, format } = inv.args;
+  const asJson = json === true ? format === undefined || format === 'json' : format === 'json';
+  return asJson && typeof ref === 'string' && (ref === 'HEAD' || /^[0-9a-f]{40}$/.test(ref));
+}

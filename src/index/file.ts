@@ -28,7 +28,9 @@ import {
   type IndexEntry,
 } from './model.js';
 import { INDEX_FILE_FORMAT } from './format.js';
+import { FACTS_FORMAT, factsPath, fanoutDigits } from './facts-file.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
+import { factsJsonOf } from './slim-facts.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
 
@@ -446,6 +448,61 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
     renameSync(tmp, path);
   } catch {
     // without it, readers scan the index
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+  }
+}
+
+/**
+ * Write the facts file of the index at `indexFile` (facts-file.ts has its layout), from the index
+ * as it is on disk; nothing when it is not a complete current index or the file cannot be written.
+ * Not part of every index write: cutting the facts out of 10k slim records costs a cold build about
+ * 8% more CPU, so blame writes it when it first needs it (an index of the same tip has the same
+ * bytes, so a rebuilt index finds it still good).
+ */
+export function writeFactsFile(indexFile: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(indexFile);
+  } catch {
+    return;
+  }
+  const data = parseIndex(bytes.toString('utf8'));
+  if (!data) return;
+  const path = factsPath(indexFile);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      const out = new LineWriter(fd);
+      /** ID → offset of its facts line. */
+      const at = new Map<string, number>();
+      for (const e of [...data.entries.values()].sort(compareEntries))
+        if (e.json !== null && e.commit !== null && e.blob !== null)
+          at.set(e.id, out.line(factsJsonOf(e.json)));
+      const commits = [...data.byCommit.keys()].sort();
+      const digits = fanoutDigits(commits.length);
+      const fanout: number[] = [];
+      for (const c of commits) {
+        const bucket = /^[0-9a-f]+$/.test(c) ? Number.parseInt(c.slice(0, digits), 16) : -1;
+        if (bucket < 0 || bucket < fanout.length - 1) throw new Error(`not a commit: ${c}`);
+        while (fanout.length <= bucket) fanout.push(out.offset);
+        const ids = data.byCommit.get(c)!;
+        out.line(`c\t${c}\t${ids.map((id) => at.get(id) ?? '-').join(',')}`);
+      }
+      while (fanout.length <= 16 ** digits) fanout.push(out.offset);
+      const warnings = [...data.warnings.keys()].sort().flatMap((c) => data.warnings.get(c)!);
+      const trailer = { format: FACTS_FORMAT, version: 1, tip: data.tip, size: bytes.length, warnings };
+      out.line(JSON.stringify({ ...trailer, fanout }));
+      out.flush();
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch {
     try {
       unlinkSync(tmp);
     } catch {

@@ -270,7 +270,7 @@ function recordLine(text: string, start: number, end: number): RecordLine | null
 }
 
 /** The line that starts at byte `at` (without its newline); null when the file ends first. */
-function readLineAt(fd: number, at: number): string | null {
+export function readLineAt(fd: number, at: number): string | null {
   let len = 4096;
   for (;;) {
     const buf = Buffer.allocUnsafe(len);

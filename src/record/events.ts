@@ -1,8 +1,9 @@
 // Event lines: facts added to a sealed run. A sealed record line is never rewritten; readers fold the
 // record and its events in `at` order. Two clones adding events at once keep both (cat_sort_uniq
 // unions lines), so nothing here is decided by "latest wins" except a status, which is one value.
-import { canonicalJson, isFutureDate, pickWinner } from './note-lines.js';
-import { type Approval, type RunEventLine, type RunRecord, SCHEMA } from './schema.js';
+import { canonicalJson, isFutureDate, pickWinner } from './line-read.js';
+import type { Approval, RunEventLine, RunRecord } from './schema.js';
+import { SCHEMA } from './schema-id.js';
 
 /** An event as read from a note: parsed (with defaults) and its raw line (what was signed). */
 export interface StoredEvent {

@@ -8,7 +8,7 @@ import { isDateText } from './text-checks.js';
 // handful of records, and the compile cost more than it saved (and cannot be code-cached).
 z.config({ jitless: true });
 
-export const SCHEMA = 'agent-log/v1';
+export { SCHEMA } from './schema-id.js';
 
 // The schemas are built on first use, not when this module loads: building them all took 15-20 ms
 // of every start, and a read command that meets only well-formed lines never needs them (its parser

@@ -8,10 +8,10 @@ import { lookupEntries } from '../index/lookup-file.js';
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
 import { NOTES_REF, readNoteBlobs } from './notes.js';
-import { fullObjectIds } from '../record/commit-id.js';
-import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
+import type { StoredEvent } from '../record/events.js';
 import { canonicalJson, parseNote } from '../record/note-lines.js';
 import { RunEventLine } from '../record/schema.js';
+import { entryRecord, indexedEventObjects } from './collect.js';
 import type { LoadResult, StoredRecord } from './read.js';
 
 /** The index for the current notes tip (updated or rebuilt as needed). */
@@ -43,35 +43,16 @@ export async function fullRecords(
       lines = parseNote(blobs.get(e.blob) ?? '');
       parsed.set(e.blob, lines);
     }
-    const versions: { record: StoredRecord['record']; raw: string }[] = [];
-    const events: StoredEvent[] = [];
-    for (const l of lines) {
-      if (l.type === 'record' && l.record.id === e.id) versions.push(l);
-      else if (l.type === 'event' && l.event.id === e.id) events.push(l);
-    }
-    const best = foldVersions(versions);
-    if (!best) continue;
-    events.push(...indexedEvents(e));
-    const record = foldEvents(best.record, events);
-    // The commits that carry the record's lines now (see StoredRecord.commits).
-    const commits = fullObjectIds([e.commit, ...e.commits]);
-    out.push({ record, commit: e.commit, commits, raw: best.raw });
+    const s = entryRecord(e, e.commit, lines, () => indexedEvents(e));
+    if (s) out.push(s);
   }
   return out;
 }
 
 /** Events the index folded into its slim copy (they may live on other commits of the run). */
 function indexedEvents(e: FullRecordEntry): StoredEvent[] {
-  let list = e.events;
-  if (list === undefined && e.json) {
-    try {
-      list = (JSON.parse(e.json) as { events?: unknown[] }).events;
-    } catch {
-      list = undefined;
-    }
-  }
   const out: StoredEvent[] = [];
-  for (const obj of list ?? []) {
+  for (const obj of indexedEventObjects(e)) {
     const parsed = RunEventLine.safeParse(obj);
     if (parsed.success) out.push({ event: parsed.data, raw: canonicalJson(obj) });
   }

@@ -2,11 +2,10 @@
 import { AmbiguousIdError, NotFoundError } from '../errors.js';
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
-import { fullObjectIds } from '../record/commit-id.js';
 import { MIN_PREFIX } from '../record/id.js';
-import { foldEvents, foldVersions, type StoredEvent } from '../record/events.js';
 import { type NoteLine, parseNote } from '../record/note-lines.js';
 import type { RunRecord } from '../record/schema.js';
+import { collectRecords } from './collect.js';
 import { entriesById, fullRecords } from './indexed.js';
 import { preferLiveCommits } from './live.js';
 import { NOTES_REF, notesTree, readNoteBlobs, readNoteBody, readNotesTree } from './notes.js';
@@ -25,53 +24,13 @@ export interface StoredRecord {
   raw: string;
 }
 
+export { collectRecords, newestFirst } from './collect.js';
+
 export interface LoadResult {
   records: StoredRecord[];
   warnings: string[];
   /** Notes commit the result was read from. */
   tip: string | null;
-}
-
-/**
- * Fold parsed note lines of many commits into records, deduplicated by id: the record line (the
- * winning version, when older releases left several) with every event line of its id applied.
- */
-export function collectRecords(notes: Iterable<[string, NoteLine[]]>, warnings: string[]): StoredRecord[] {
-  const versions = new Map<string, StoredRecord[]>();
-  const refs = new Map<string, Set<string>>();
-  const events = new Map<string, StoredEvent[]>();
-  const mention = (id: string, commit: string) => {
-    if (!refs.has(id)) refs.set(id, new Set());
-    refs.get(id)!.add(commit);
-  };
-  for (const [commit, lines] of notes) {
-    for (const line of lines) {
-      if (line.type === 'invalid')
-        warnings.push(`skipped a malformed record in the note on ${commit.slice(0, 12)}: ${line.error}`);
-      else if (line.type === 'ref') mention(line.id, commit);
-      else if (line.type === 'event') {
-        mention(line.event.id, commit);
-        events.set(line.event.id, [...(events.get(line.event.id) ?? []), line]);
-      } else if (line.type === 'record') {
-        const cand: StoredRecord = { record: line.record, commit, commits: [], raw: line.raw };
-        versions.set(line.record.id, [...(versions.get(line.record.id) ?? []), cand]);
-      }
-    }
-  }
-  const out: StoredRecord[] = [];
-  for (const [id, list] of versions) {
-    const best = foldVersions(list)!;
-    const s: StoredRecord = { ...best, record: foldEvents(best.record, events.get(id) ?? []) };
-    s.commits = fullObjectIds([s.commit, ...(refs.get(id) ?? [])]);
-    out.push(s);
-  }
-  return out.sort(newestFirst);
-}
-
-export function newestFirst(a: StoredRecord, b: StoredRecord): number {
-  const ta = a.record.ended_at ?? a.record.started_at ?? '';
-  const tb = b.record.ended_at ?? b.record.started_at ?? '';
-  return ta === tb ? a.record.id.localeCompare(b.record.id) : tb.localeCompare(ta);
 }
 
 /** Every record on the notes ref. Reads all note blobs in one bulk request. */

@@ -9,6 +9,7 @@ import { startBlame } from '../../git/blame.js';
 import type { Repo } from '../../git/repo.js';
 import { hasGitBinary } from '../../git/repo.js';
 import { mayHaveFetchedNotes } from '../../git/sync.js';
+import { lookupCommitFacts } from '../../index/facts-file.js';
 import { INDEX_FILE } from '../../index/format.js';
 import { indexedRecord } from '../../index/lookup.js';
 import { lookupCommitLines, RecordLine } from '../../index/lookup-file.js';
@@ -65,15 +66,19 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const lines = await blame.lines;
   await merged;
   const commits = [...new Set(lines.map((l) => l.commit))];
-  const byCommit = await entriesOnCommits(ctx, repo, commits);
-  // Lines no run wrote may come from a revert of one: its commit names the run in a trailer.
-  const reverts = new Map<string, string[]>();
-  for (const c of commits) {
-    if (byCommit.get(c)?.length) continue;
-    const ids = revertTrailers((await repo.engine.readCommit(c).catch(() => null))?.message ?? '');
-    if (ids.length) reverts.set(c, ids);
+  // The text of many lines: the runs' facts from the index's facts file, when it is current.
+  const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
+  const tip = await repo.engine.readRef(NOTES_REF);
+  const stored = !argv.json && commits.length >= FACTS_FROM ? lookupCommitFacts(file, tip, commits) : null;
+  if (stored) {
+    for (const w of stored.warnings) ctx.warn(w);
+    const revertsOf = await revertsOn(repo, commits, (c) => stored.runs.has(c));
+    const report = blameReport(target.file, lines, (c) => stored.facts.get(c) ?? [], revertsOf);
+    await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
+    return;
   }
-  const revertsOf = (commit: string) => reverts.get(commit) ?? [];
+  const byCommit = await entriesOnCommits(ctx, repo, file, tip, commits);
+  const revertsOf = await revertsOn(repo, commits, (c) => !!byCommit.get(c)?.length);
   if (argv.json) {
     const runsOn = (commit: string) =>
       (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(entryOf(e))?.record ?? []);
@@ -95,6 +100,27 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const factsOn = (commit: string) => (byCommit.get(commit) ?? []).flatMap(factsOf);
   const report = blameReport(target.file, lines, factsOn, revertsOf);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
+  // The next blame of many lines at this tip reads the facts file (index/file.ts loads the index
+  // model: imported only here).
+  if (commits.length >= FACTS_FROM) (await import('../../index/file.js')).writeFactsFile(file);
+}
+
+/** From this many commits on, the text report reads the facts file (whole) rather than index lines. */
+const FACTS_FROM = Number(process.env.AGENT_LOG_BLAME_FACTS_FROM) || 64;
+
+/** Lines no run wrote may come from a revert of one: its commit names the run in a trailer. */
+async function revertsOn(
+  repo: Repo,
+  commits: readonly string[],
+  hasRuns: (commit: string) => boolean,
+): Promise<(commit: string) => string[]> {
+  const reverts = new Map<string, string[]>();
+  for (const c of commits) {
+    if (hasRuns(c)) continue;
+    const ids = revertTrailers((await repo.engine.readCommit(c).catch(() => null))?.message ?? '');
+    if (ids.length) reverts.set(c, ids);
+  }
+  return (commit) => reverts.get(commit) ?? [];
 }
 
 /** An index line on a blamed commit: as read through the lookup file (undecoded), or an entry. */
@@ -108,10 +134,11 @@ function entryOf(e: IndexLine): IndexEntry {
 async function entriesOnCommits(
   ctx: Context,
   repo: Repo,
+  file: string,
+  tip: string | null,
   commits: readonly string[],
 ): Promise<Map<string, IndexLine[]>> {
-  const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
-  const looked = lookupCommitLines(file, await repo.engine.readRef(NOTES_REF), commits);
+  const looked = lookupCommitLines(file, tip, commits);
   if (!looked) return (await import('../open-index.js')).entriesOnCommitsFor(ctx, repo, commits);
   for (const w of looked.warnings) ctx.warn(w);
   return looked.byCommit;

@@ -1,0 +1,216 @@
+// `blame` of many lines reads its runs from the index's facts file (records.v1.facts), which the
+// first such blame at a notes tip writes. Through the built CLI on a real repository whose records
+// hold text meant to break a line-based file or a cut between JSON keys (tabs, newlines, quotes,
+// backslashes, key-like text, text outside ASCII): the report is the one the independent reader
+// (test/helpers/blame-reader.ts) writes from git alone, whichever way it was read, and a facts file
+// that does not belong to the index (another tip, size or version, damaged) is never read.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { blameReader } from '../helpers/blame-reader.js';
+import { makeRecord } from '../helpers/records.js';
+import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
+
+let repo: TempRepo;
+const FILE = 'src/ledger.ts';
+// The threshold lowered, so that a test repository of a dozen commits takes the facts file's way.
+const MANY = { AGENT_LOG_BLAME_FACTS_FROM: '2' };
+const indexDir = () => join(repo.dir, '.git', 'agent-log', 'index');
+const factsFile = () => join(indexDir(), 'records.v1.facts');
+const notes = (...args: string[]) => repo.git('notes', '--ref=agent-log', ...args);
+const { expectedText } = blameReader({ git: (...args: string[]) => repo.git(...args) });
+
+/** Each run's hostile text: intents stay under blame's 100-character cut. */
+const RUNS: { id: string; intent: string; agent: string; note?: string; check: string; weakened?: string }[] =
+  [
+    { id: 'k7f3q9x2mz', intent: 'split\tthe ledger\nby account', agent: 'claude-code', check: 'npm test' },
+    {
+      id: 'p4w8n2c6va',
+      intent: 'quote " and backslash \\ and "\\",\\"source\\":" text',
+      agent: 'codex',
+      note: 'after "review" \\ call',
+      check: 'npx tsc --noEmit',
+    },
+    {
+      id: 'r2d5t8y1ub',
+      intent: '","source":"flag"},"agent":{"name":"evil"},"outcome":{"status":"',
+      agent: 'gemini-cli',
+      check: 'npm test -- ledger',
+      weakened: '|| true',
+    },
+    {
+      id: 'e9h3j6l0qc',
+      intent: 'ça marche — 🎉 ledger ✓ 日本語 MARKER-one',
+      agent: 'claude-côde',
+      note: 'approuvé — ok',
+      check: 'vérifier',
+    },
+    { id: 'm5n8b2v4cx', intent: '', agent: 'aider', check: 'make check' },
+    {
+      id: 'q1w2e3r4ty',
+      intent: 'line\u2028separator and\u2029paragraph',
+      agent: 'codex',
+      check: 'npm run lint',
+    },
+    { id: 'z9x8c7v6bn', intent: 'plain intent on a shared commit', agent: 'claude-code', check: 'npm test' },
+  ];
+
+function record(i: number) {
+  const r = RUNS[i]!;
+  return canonicalJson(
+    makeRecord(r.id, {
+      task: { intent: r.intent, source: 'prompt', follow_ups: [r.intent] },
+      agent: { name: r.agent, session_ids: [] },
+      ended_at: `2026-11-${10 + i}T09:${10 + i}:00Z`,
+      checks: [
+        {
+          name: r.check,
+          kind: 'test',
+          status: i % 3 === 1 ? 'failed' : 'passed',
+          attempts: 1 + (i % 3),
+          after_last_edit: i % 2 === 0,
+          ...(r.weakened ? { weakened: r.weakened } : {}),
+        },
+      ],
+      approvals: r.note ? [{ by: 'Thomas', scope: 'merge', decision: 'approved', note: r.note }] : [],
+      outcome: { status: i === 4 ? 'failed' : 'completed' },
+    }),
+  );
+}
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'README.md': 'ledger\n' } });
+  const lines = ['// ledger'];
+  const add = async (text: string, message: string) => {
+    lines.push(text);
+    repo.write(FILE, `${lines.join('\n')}\n`);
+    return repo.commit(message);
+  };
+  await add('export const a = 0;', 'a person starts the ledger');
+  // Runs 0-5: one commit and one record each; runs 5 and 6 share a commit (two records on it).
+  for (let i = 0; i < 5; i++)
+    await notes('add', '-m', record(i), await add(`export const r${i} = ${i};`, `run ${i}`));
+  await notes(
+    'add',
+    '-m',
+    [record(5), record(6)].join('\n'),
+    await add('export const r5 = 5;', 'runs 5 and 6'),
+  );
+  // A pointer to run 0 on a later commit of the same run, and a revert of run 1 (trailer, no note).
+  await notes('add', '-m', refLine(RUNS[0]!.id), await add('export const more = 0;', 'run 0, part 2'));
+  await add('// reverted', `Revert run 1\n\nAgent-Log-Revert: ${RUNS[1]!.id}`);
+  await add('export const b = 1;', 'a person again');
+  expect((await cli(repo, ['log'])).code).toBe(0); // a current index, without a facts file
+}, 120_000);
+afterAll(() => repo?.cleanup());
+
+const blame = (env: NodeJS.ProcessEnv = MANY) => cli(repo, ['blame', FILE, '--no-pager'], { env });
+
+test('the first blame of many lines writes the facts file, and every later one reads it: the same report', async () => {
+  rmSync(factsFile(), { force: true });
+  const expected = await expectedText(FILE);
+  const first = await blame();
+  expect(first).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(existsSync(factsFile())).toBe(true);
+  const facts = readFileSync(factsFile(), 'latin1');
+  expect(facts).toMatch(/^[\x20-\x7e\n\t]*$/); // ASCII, read by offsets
+  // One line per record, cut down to what the report prints, whatever its text.
+  const lines = facts.split('\n').filter((l) => l.startsWith('{"id"'));
+  expect(lines).toHaveLength(RUNS.length);
+  for (const line of lines) {
+    const f = JSON.parse(line);
+    const run = RUNS.find((r) => r.id === f.id)!;
+    expect(f.task).toEqual({ intent: run.intent });
+    expect(f.agent).toEqual({ name: run.agent });
+    expect(Object.keys(f.outcome)).toEqual(['status']);
+    expect(f.approvals.map((a: { note: string }) => a.note)).toEqual(run.note ? [run.note] : []);
+  }
+  expect(await blame()).toEqual(first);
+  // The same through yargs, and below the threshold (index lines through the lookup file).
+  expect(await blame({ ...MANY, AGENT_LOG_SLOW_PATH: '1' })).toEqual(first);
+  expect(await blame({})).toEqual(first);
+  expect(first.stdout).toContain('MARKER-one');
+  expect(first.stdout).toContain(`revert of ${RUNS[1]!.id.slice(0, 7)}`);
+});
+
+test('the report of many lines comes from the facts file once there is one', async () => {
+  await blame();
+  const text = readFileSync(factsFile(), 'latin1');
+  expect(text).toContain('MARKER-one');
+  // Changed in place (same length): blame prints what the facts file says.
+  writeFileSync(factsFile(), text.replace('MARKER-one', 'MARKER-two'), 'latin1');
+  try {
+    const r = await blame();
+    expect(r.stdout).toContain('MARKER-two');
+    expect(r.stdout).not.toContain('MARKER-one');
+  } finally {
+    writeFileSync(factsFile(), text, 'latin1');
+  }
+});
+
+test('a facts file of another tip, index size or version, or a damaged one, is not read', async () => {
+  await blame();
+  const expected = await expectedText(FILE);
+  const good = readFileSync(factsFile(), 'latin1');
+  const trailer = JSON.parse(good.slice(good.lastIndexOf('\n', good.length - 2) + 1));
+  const withTrailer = (changes: object) =>
+    `${good.slice(0, good.lastIndexOf('\n', good.length - 2) + 1)}${JSON.stringify({ ...trailer, ...changes })}\n`;
+  const variants = [
+    withTrailer({ version: 2 }),
+    withTrailer({ size: trailer.size + 1 }),
+    withTrailer({ tip: '0'.repeat(40) }),
+    withTrailer({ fanout: trailer.fanout.slice(1) }),
+    good.slice(0, -40),
+    good.replace(/\{"id"/, '{"idx"'), // facts without an ID
+    good.replace(/\{"id":"[^"]*"/, '[}'), // not JSON
+    'c\tnot a facts file\n',
+    '',
+  ];
+  for (const damaged of variants) {
+    writeFileSync(factsFile(), damaged, 'latin1');
+    expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  }
+  // Written again by the last of them: good for this index.
+  expect(readFileSync(factsFile(), 'latin1')).toBe(good);
+});
+
+test('a note added after the index was built shows up, and the facts file follows the new tip', async () => {
+  await blame();
+  const before = readFileSync(factsFile(), 'latin1');
+  // Plain git: a record on the person's commit (line 2), behind the index's back.
+  const personCommit = (await repo.git('log', '--format=%H', '--reverse')).split('\n')[1]!;
+  const late = canonicalJson(
+    makeRecord('l8t3n0t3zz', {
+      task: { intent: 'late\trecord', source: 'prompt', follow_ups: [] },
+      ended_at: '2026-11-30T12:00:00Z',
+      outcome: { status: 'completed' },
+    }),
+  );
+  await notes('add', '-m', late, personCommit);
+  try {
+    const r = await blame();
+    expect(r).toEqual({ code: 0, stdout: await expectedText(FILE), stderr: '' });
+    expect(r.stdout).toContain('intent: late record');
+    const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
+    const after = readFileSync(factsFile(), 'latin1');
+    expect(after).not.toBe(before);
+    expect(JSON.parse(after.slice(after.lastIndexOf('\n', after.length - 2) + 1)).tip).toBe(tip);
+    expect(await blame()).toEqual(r);
+  } finally {
+    await notes('remove', personCommit);
+  }
+  expect((await blame()).stdout).toBe(await expectedText(FILE));
+});
+
+test('an index of an older format is rebuilt, and blame of many lines reads the new one', async () => {
+  await blame();
+  const index = join(indexDir(), 'records.v1');
+  const text = readFileSync(index, 'utf8');
+  const version = /"version":(\d+)/.exec(text)![1]!;
+  writeFileSync(index, text.replace(`"version":${version}`, `"version":${Number(version) - 1}`));
+  const expected = await expectedText(FILE);
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(readFileSync(index, 'utf8')).toBe(text);
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+});

@@ -1,0 +1,252 @@
+// `show HEAD|<commit> --json` first loads the small show bundle (dist/show.cjs), which answers the
+// common case and hands everything else, before writing a byte, to the full read path in the same
+// process. Through the built CLI on a real repository: every answer (stdout, stderr, exit code) is
+// byte-identical to the slow path (AGENT_LOG_SLOW_PATH=1), and the bundles the run read say which
+// path answered: boot.cjs and show.cjs alone, or read.cjs after show.cjs (a hand-over).
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { makeRecord } from '../helpers/records.js';
+import { cli, type CliResult, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
+
+let repo: TempRepo;
+/** Commits by what their note holds. */
+const at: Record<string, string> = {};
+const notes = (...args: string[]) => repo.git('notes', '--ref=agent-log', ...args);
+const probe = join(ROOT, 'test', 'fixtures', 'load-probe.cjs');
+const probeOut = join(tmpdir(), `agent-log-show-small-probe-${process.pid}.json`);
+
+const SMALL = ['boot.cjs', 'show.cjs'];
+const HANDED_OVER = ['boot.cjs', 'read.cjs', 'show.cjs'];
+
+function recordLine(id: string, intent: string, day: number, extra: Record<string, unknown> = {}) {
+  const dd = String(10 + day).padStart(2, '0');
+  return canonicalJson({
+    ...makeRecord(id, {
+      task: { intent, source: 'prompt', follow_ups: [] },
+      agent: { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] },
+      started_at: `2026-11-${dd}T09:00:00Z`,
+      ended_at: `2026-11-${dd}T10:00:00Z`,
+      files: {
+        read: ['/Users/alice/src/shop/README.md'],
+        changed: [{ path: 'pay.ts', status: 'modified', additions: 1, deletions: 0, via: 'edit' }],
+      },
+      commands: [
+        {
+          command: 'npm test',
+          exit_code: 0,
+          kind: 'test',
+          output_tail: 'Tests: 12 passed, 12 total',
+          tool_use_id: 'toolu_01A7bQm3kX9vT2pLs8DfRw4Z',
+        },
+      ],
+    }),
+    ...extra,
+  });
+}
+
+function approvalLine(id: string, event: string, by: string) {
+  return canonicalJson({
+    schema: 'agent-log/v1',
+    kind: 'event',
+    id,
+    event,
+    type: 'approval',
+    at: '2026-11-20T12:00:00Z',
+    by: { name: by, email: `${by.toLowerCase()}@example.com` },
+    scope: 'PR creation',
+    decision: 'approved',
+  });
+}
+
+/** Run `args` on the fast path (noting the bundles read) and on the slow path. */
+async function both(args: string[], env: NodeJS.ProcessEnv = {}) {
+  rmSync(probeOut, { force: true });
+  const fast = await cli(repo, args, {
+    env: { ...env, NODE_OPTIONS: `--require=${probe}`, LOAD_PROBE_OUT: probeOut },
+  });
+  const { bundles } = JSON.parse(readFileSync(probeOut, 'utf8')) as { bundles: string[] };
+  const slow = await cli(repo, args, { env: { ...env, AGENT_LOG_SLOW_PATH: '1' } });
+  return { fast, slow, bundles: [...new Set(bundles.map((b) => basename(b)))].sort() };
+}
+
+/** Both paths give the same bytes; `path` says which bundles answered. */
+async function expectSame(args: string[], path: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const { fast, slow, bundles } = await both(args, env);
+  expect({ args, ...fast }).toEqual({ args, ...slow });
+  expect({ args, bundles }).toEqual({ args, bundles: path });
+  return fast;
+}
+
+/** An independent reader: the JSON lines of the note on `commit`, as plain git shows them. */
+async function noteObjects(commit: string): Promise<Record<string, unknown>[]> {
+  return (await notes('show', commit))
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'pay.ts': 'one\n' } });
+  const step = async (name: string) => {
+    repo.write('pay.ts', `${name}\n`);
+    at[name] = await repo.commit(name);
+  };
+  await step('plain');
+  await notes('add', '-m', recordLine('kq3v9x0a1b', 'validate the card number', 0), at.plain!);
+  await step('two');
+  await notes(
+    'add',
+    '-m',
+    `${recordLine('mz8p2w4e5f', 'round the totals', 1)}\n${recordLine('wq7n3c5d8e', 'show the total', 2)}`,
+    at.two!,
+  );
+  // A run on two commits: its record on the first, a pointer and an approval on the second.
+  await step('first');
+  await notes('add', '-m', recordLine('p4t8v2x6z0', 'keep the cart on reload', 3), at.first!);
+  await step('later');
+  await notes(
+    'add',
+    '-m',
+    `${refLine('p4t8v2x6z0')}\n${approvalLine('p4t8v2x6z0', '01jdq8x7k2m3n4p5q6r7s8t9v0', 'Thomas')}`,
+    at.later!,
+  );
+  // A line that is ours but no record (zod words the warning), beside a good one.
+  await step('malformed');
+  await notes(
+    'add',
+    '-m',
+    `${recordLine('h2j4k6m8n0', 'retry failed charges', 4)}\n{"schema":"agent-log/v1","kind":"record","id":"NOT AN ID"}`,
+    at.malformed!,
+  );
+  // A record zod accepts and the compiled parsers leave to it (an own __proto__ key).
+  await step('proto');
+  await notes(
+    'add',
+    '-m',
+    recordLine('r5s7t9u1v3', 'trim the logs', 5).replace(/\}$/, ',"__proto__":{"x":1}}'),
+    at.proto!,
+  );
+  await step('head');
+  await notes('add', '-m', recordLine('c3d5f7g9h1', 'name the totals', 6), at.head!);
+  // build the index once, as a first read would
+  expect((await cli(repo, ['log'])).code).toBe(0);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(probeOut, { force: true });
+  repo?.cleanup();
+});
+
+test('a plain record on HEAD or a full commit id: the small bundle answers, with what the note holds', async () => {
+  const head = await expectSame(['show', 'HEAD', '--json'], SMALL);
+  expect(head.code).toBe(0);
+  const [line] = await noteObjects(at.head!);
+  expect(JSON.parse(head.stdout)).toEqual(line);
+  // the index's warning about the malformed note on another commit, as the full path prints it
+  const [warning, ...rest] = head.stderr.split('\n');
+  expect(warning).toMatch(
+    new RegExp(`^warning: skipped an unreadable agent-log line on commit ${at.malformed}: id: `),
+  );
+  expect(rest).toEqual(['']);
+  const plain = await expectSame(['show', at.plain!, '--json'], SMALL);
+  expect(JSON.parse(plain.stdout)).toEqual((await noteObjects(at.plain!))[0]);
+  await expectSame(['show', at.plain!, '--format', 'json'], SMALL);
+  await expectSame(['show', '--json', '--format=json', at.plain!], SMALL);
+});
+
+test('two records on one commit: the small bundle answers with both, newest first', async () => {
+  const r = await expectSame(['show', at.two!, '--json'], SMALL);
+  const shown = JSON.parse(r.stdout) as { id: string }[];
+  const lines = await noteObjects(at.two!);
+  const newestFirst = [...lines].sort((a, b) => String(b.ended_at).localeCompare(String(a.ended_at)));
+  expect(shown.map((s) => s.id)).toEqual(newestFirst.map((l) => l.id));
+  expect(shown.map((s) => s.id)).toEqual(['wq7n3c5d8e', 'mz8p2w4e5f']);
+});
+
+test('a run on two commits with an event line: both commits show the record with the approval folded in', async () => {
+  for (const commit of [at.first!, at.later!]) {
+    const r = await expectSame(['show', commit, '--json'], SMALL);
+    const shown = JSON.parse(r.stdout) as { id: string; approvals: { by: string }[]; events: unknown[] };
+    expect(shown.id).toBe('p4t8v2x6z0');
+    const event = (await noteObjects(at.later!)).find((l) => l.kind === 'event')!;
+    expect(shown.approvals.map((a) => a.by)).toEqual([(event.by as { name: string }).name]);
+    expect(shown.events).toEqual([event]);
+  }
+});
+
+test('a malformed line on the commit: handed over, with the full path’s warning', async () => {
+  const r = await expectSame(['show', at.malformed!, '--json'], HANDED_OVER);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/^warning: skipped a malformed record in the note on [0-9a-f]{12}: /);
+  expect(JSON.parse(r.stdout).id).toBe('h2j4k6m8n0');
+});
+
+test('a record zod accepts but the compiled parsers do not: handed over', async () => {
+  const r = await expectSame(['show', at.proto!, '--json'], HANDED_OVER);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout).id).toBe('r5s7t9u1v3');
+});
+
+test('no record on the commit, a revision that is no commit: handed over, the same error and exit code', async () => {
+  const none = await expectSame(
+    ['show', at.plain!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')), '--json'],
+    HANDED_OVER,
+  );
+  expect(none.code).toBe(1);
+  expect(none.stdout).toBe('');
+  const bare = (await repo.git('rev-parse', 'HEAD~7')).trim(); // the initial commit: no note
+  const noNote = await expectSame(['show', bare, '--json'], HANDED_OVER);
+  expect(noNote.code).toBe(1);
+  expect(noNote.stderr).toMatch(/^error: no agent-log record on /);
+  // left to read.cjs without loading show.cjs: a revision it does not read itself
+  await expectSame(['show', 'HEAD~1', '--json'], ['boot.cjs', 'read.cjs']);
+  await expectSame(['show', 'HEAD'], ['boot.cjs', 'read.cjs']);
+});
+
+test('journals to seal and fetched notes: handed over (the full path looks at them first)', async () => {
+  const sessions = join(repo.dir, '.git', 'agent-log', 'sessions', 'claude-code');
+  mkdirSync(sessions, { recursive: true });
+  writeFileSync(join(sessions, 'not-a-session.jsonl'), '');
+  try {
+    await expectSame(['show', 'HEAD', '--json'], HANDED_OVER);
+  } finally {
+    rmSync(join(sessions, 'not-a-session.jsonl'));
+  }
+  const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
+  await repo.git('update-ref', 'refs/notes/remotes/origin/agent-log', tip);
+  try {
+    await expectSame(['show', 'HEAD', '--json'], HANDED_OVER);
+  } finally {
+    await repo.git('update-ref', '-d', 'refs/notes/remotes/origin/agent-log');
+  }
+  await expectSame(['show', 'HEAD', '--json'], SMALL);
+});
+
+test('no index yet, or one behind the notes: handed over, and the index the full path writes serves the next run', async () => {
+  rmSync(join(repo.dir, '.git', 'agent-log', 'index'), { recursive: true, force: true });
+  await expectSame(['show', at.plain!, '--json'], HANDED_OVER);
+  expect(existsSync(join(repo.dir, '.git', 'agent-log', 'index'))).toBe(true);
+  await expectSame(['show', at.plain!, '--json'], SMALL);
+  // a note added by plain git: the index no longer describes the notes tip
+  repo.write('pay.ts', 'stale\n');
+  at.stale = await repo.commit('stale');
+  await notes('add', '-m', recordLine('s1t3u5v7w9', 'log the refunds', 7), at.stale);
+  const r = await expectSame(['show', 'HEAD', '--json'], HANDED_OVER);
+  expect(JSON.parse(r.stdout)).toEqual((await noteObjects(at.stale))[0]);
+  await expectSame(['show', 'HEAD', '--json'], SMALL);
+});
+
+test('a note blob missing from the object store: handed over, the same answer', async () => {
+  repo.write('pay.ts', 'missing\n');
+  const commit = await repo.commit('missing');
+  await notes('add', '-m', recordLine('x2y4z6a8b0', 'drop the cache', 8), commit);
+  expect((await cli(repo, ['log'])).code).toBe(0); // index current
+  const blob = (await repo.git('rev-parse', `refs/notes/agent-log:${commit}`)).trim();
+  unlinkSync(join(repo.dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+  const r = await expectSame(['show', commit, '--json'], HANDED_OVER);
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe('');
+});
