@@ -16,8 +16,3 @@ export interface Context {
   /** Print a warning line on stderr (`warning: …`). */
   warn(message: string): void;
 }
-
-/** Colour on stdout: a terminal, unless NO_COLOR is set (no-color.org) or TERM=dumb (as git). */
-export function colorOn(ctx: Pick<Context, 'isTTY' | 'env'>): boolean {
-  return ctx.isTTY && !ctx.env.NO_COLOR && ctx.env.TERM !== 'dumb';
-}

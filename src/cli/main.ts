@@ -7,7 +7,7 @@ import type { Context } from './context.js';
 import { closeRepo, defaultContext as baseContext, exitOnClosedStdout, reportError } from './invoke.js';
 import { hookHelp } from './hook-usage.js';
 import { packageVersion } from './package-root.js';
-import { parseReadInvocation } from './read-argv.js';
+import { colorWords, parseReadInvocation } from './read-argv.js';
 import { runReadIn } from './read-main.js';
 import { unknownCommand, usageErrorFrom } from './usage-errors.js';
 
@@ -70,7 +70,7 @@ async function runWithYargs(argv: string[], ctx: Context): Promise<number> {
   const running = names.length === 1 ? names[0]! : null;
   let usage: string | null = null;
   const { default: yargs } = await import('yargs');
-  let y = yargs(argv)
+  let y = yargs([...colorWords(argv)])
     .scriptName('git agent-log')
     .usage(
       'git agent-log <command> [options]\n\nA flight recorder for AI coding agents, stored in git notes.',

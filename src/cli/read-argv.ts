@@ -23,7 +23,8 @@ interface Spec {
   required?: boolean;
 }
 
-const PAGER: Record<string, Kind> = { pager: 'boolean' };
+const PAGER: Record<string, Kind> = { pager: 'boolean', color: 'string' };
+const COLOR_CHOICES = ['always', 'never', 'auto'];
 
 const FILTERS: Record<string, Kind> = {
   file: 'list',
@@ -48,22 +49,24 @@ const FILTERS: Record<string, Kind> = {
 const SPECS: Record<ReadInvocation['command'], Spec> = {
   show: {
     options: { json: 'boolean', format: 'string', ...PAGER },
-    choices: { format: ['md', 'json', 'html'] },
+    choices: { format: ['md', 'json', 'html'], color: COLOR_CHOICES },
     defaults: { json: false, pager: true },
     positional: 'ref',
   },
   log: {
     options: { json: 'boolean', format: 'string', n: 'string', ...PAGER },
     aliases: { 'max-count': 'n' },
+    choices: { color: COLOR_CHOICES },
     defaults: { json: false, pager: true },
   },
   query: {
     options: { ...FILTERS, json: 'boolean', format: 'string', n: 'string', ...PAGER },
     aliases: { 'max-count': 'n' },
+    choices: { color: COLOR_CHOICES },
     defaults: { json: false, pager: true },
   },
   blame: {
-    options: { rev: 'string', json: 'boolean', ...PAGER },
+    options: { rev: 'string', json: 'boolean', pager: 'boolean' },
     defaults: { json: false, pager: true },
     positional: 'target',
     required: true,
@@ -73,7 +76,8 @@ const SPECS: Record<ReadInvocation['command'], Spec> = {
 const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** A read command this parser understands completely, or null (yargs decides). */
-export function parseReadInvocation(argv: readonly string[]): ReadInvocation | null {
+export function parseReadInvocation(words: readonly string[]): ReadInvocation | null {
+  const argv = colorWords(words);
   const command = argv[0];
   if (command !== 'show' && command !== 'log' && command !== 'query' && command !== 'blame') return null;
   const spec = SPECS[command];
@@ -133,6 +137,21 @@ export function parseReadInvocation(argv: readonly string[]): ReadInvocation | n
   if (positional !== undefined) args[spec.positional!] = positional;
   else if (spec.required) return null;
   return { command, args };
+}
+
+/**
+ * git's spelling of the colour option, in the form yargs reads: `--color` alone is
+ * `--color=always` and `--no-color` is `--color=never` (for the commands that colour; words after
+ * `--` are data).
+ */
+export function colorWords(argv: readonly string[]): readonly string[] {
+  if (argv[0] !== 'show' && argv[0] !== 'log' && argv[0] !== 'query') return argv;
+  const end = argv.indexOf('--');
+  return argv.map((word, i) => {
+    if (end !== -1 && i > end) return word;
+    if (word === '--color') return '--color=always';
+    return word === '--no-color' ? '--color=never' : word;
+  });
 }
 
 /** An option value yargs passes through unchanged. */

@@ -1,22 +1,22 @@
-// The facts file beside the index (records.v1.facts): what a blame report prints of each run (ID,
-// intent, agent, status, dates, checks, approvals: slim-facts.ts factsJsonOf), by commit. `blame` of
-// many lines reads it and parses a few hundred bytes per run, where through the lookup file it read
-// every run's index line and cut its slim record. The first such blame at a notes tip writes it
-// (file.ts writeFactsFile); index writes do not (it would cost every build and update).
+// The facts file beside the index (records.v1.facts): a line of JSON per record, written by a
+// caller's projection of its slim record and named by `kind` (blame's: each run rendered ahead, in
+// query/blame.ts), found by commit. `blame` of many lines reads it and parses a short line per run,
+// where through the lookup file it read every run's index line and cut its slim record. The first
+// such blame at a notes tip writes it (file.ts writeFactsFile); index writes do not (it would cost
+// every build and update).
 //
-//   {"id":…,"task":{"intent":…},…}              a record's facts: one line per record, index order
+//   <JSON>                                       a record's line (`null`: none), in index order
 //   c <TAB> commit <TAB> offset|-[,offset|-…]    sorted by commit: an item per ID on it, in ID
 //                                                order; `-` for an ID with no record line
-//   {"format":"git-agent-log-index-facts","version":1,"tip":…,"size":BYTES,"warnings":[…],"fanout":[…]}
+//   {"format":"git-agent-log-index-facts","version":2,"kind":…,"tip":…,"size":BYTES,"warnings":[…],"fanout":[…]}
 //
-// ASCII only (the facts are JSON with \u escapes): read as latin1, its offsets are character
-// offsets. The trailer names the index it belongs to by tip and byte size (as the lookup file does)
-// and holds its warnings. `fanout[b]` is where the commit lines whose first hex digits are `b` start
-// (16, 256 or 4,096 buckets, by the number of commits); its last item, where the trailer starts.
+// ASCII only (JSON with \u escapes): read as latin1, its offsets are character offsets. The trailer
+// names the index it belongs to by tip and byte size (as the lookup file does) and holds its
+// warnings. `fanout[b]` is where the commit lines whose first hex digits are `b` start (16, 256 or
+// 4,096 buckets, by the number of commits); its last item, where the trailer starts.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { INDEX_FILE_FORMAT, INDEX_FORMAT_VERSION } from './format.js';
 import { readLineAt } from './lookup-file.js';
-import { isRunFacts, type RunFacts } from './slim-facts.js';
 
 export const FACTS_FORMAT = 'git-agent-log-index-facts';
 
@@ -30,8 +30,8 @@ export function fanoutDigits(commits: number): number {
 }
 
 export interface CommitFacts {
-  /** Each commit's runs with a record, in ID order (absent: none). */
-  facts: Map<string, RunFacts[]>;
+  /** Each commit's records' lines, parsed, in ID order (absent: none). */
+  facts: Map<string, unknown[]>;
   /** How many runs each commit's notes name (absent: none), with or without a record. */
   runs: Map<string, number>;
   /** Every warning stored in the index. */
@@ -39,15 +39,16 @@ export interface CommitFacts {
 }
 
 /**
- * The facts of the runs on each of `commits`, from the facts file of the index at `indexFile` when
- * both describe notes tip `tip`; null when they do not, or when anything in it is not as written
- * (the caller reads the records through the lookup file). Reads the trailer, the commits' buckets
- * and their facts lines.
+ * The lines of the records on each of `commits`, from the facts file of kind `kind` of the index at
+ * `indexFile`, when both describe notes tip `tip`; null when they do not, or when anything in it is
+ * not as written or a record has no line (the caller reads the records through the lookup file).
+ * Reads the trailer, the commits' buckets and their records' lines.
  */
 export function lookupCommitFacts(
   indexFile: string,
   tip: string | null,
   commits: readonly string[],
+  kind: string,
 ): CommitFacts | null {
   let fd: number;
   try {
@@ -71,8 +72,8 @@ export function lookupCommitFacts(
     const file = new Ranges(facts);
     const trailerAt = file.trailer();
     const meta = trailerAt < 0 ? null : JSON.parse(file.text(trailerAt, file.size - 1));
-    if (meta?.format !== FACTS_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
-      return null;
+    if (meta?.format !== FACTS_FORMAT || meta.version !== 2 || meta.kind !== kind) return null;
+    if (meta.tip !== tip || meta.size !== size) return null;
     const fanout = meta.fanout as number[];
     const digits = [16, 256, 4096].indexOf(Array.isArray(fanout) ? fanout.length - 1 : 0) + 1;
     if (digits === 0 || fanout[fanout.length - 1] !== trailerAt) return null;
@@ -133,18 +134,17 @@ function factsOf(
   const slot = new Map<number, number>();
   for (const at of wanted) {
     const line = found.get(at);
-    if (line === undefined || line.charCodeAt(0) !== 123) return null; // `{`
+    if (line === undefined || line === 'null') return null;
     slot.set(at, pieces.length);
     pieces.push(line);
   }
   // One parse for them all.
-  const parsed = JSON.parse(`[${pieces.join(',')}]`) as Record<string, unknown>[];
-  for (const p of parsed) if (!isRunFacts(p)) return null;
-  const facts = new Map<string, RunFacts[]>();
+  const parsed = JSON.parse(`[${pieces.join(',')}]`) as unknown[];
+  const facts = new Map<string, unknown[]>();
   for (const [commit, offsets] of listed)
     facts.set(
       commit,
-      offsets.map((o) => parsed[slot.get(o)!] as unknown as RunFacts),
+      offsets.map((o) => parsed[slot.get(o)!]),
     );
   return { facts, runs, warnings };
 }
@@ -212,4 +212,12 @@ class Ranges {
     }
     return out;
   }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** JSON text with every character outside ASCII as a \u escape (it parses to the same value). */
+export function asciiJson(json: string): string {
+  if (!NON_ASCII.test(json)) return json;
+  return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

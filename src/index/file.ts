@@ -28,9 +28,8 @@ import {
   type IndexEntry,
 } from './model.js';
 import { INDEX_FILE_FORMAT } from './format.js';
-import { FACTS_FORMAT, factsPath, fanoutDigits } from './facts-file.js';
+import { asciiJson, FACTS_FORMAT, factsPath, fanoutDigits } from './facts-file.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
-import { factsJsonOf } from './slim-facts.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
 
@@ -457,13 +456,18 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
 }
 
 /**
- * Write the facts file of the index at `indexFile` (facts-file.ts has its layout), from the index
- * as it is on disk; nothing when it is not a complete current index or the file cannot be written.
- * Not part of every index write: cutting the facts out of 10k slim records costs a cold build about
- * 8% more CPU, so blame writes it when it first needs it (an index of the same tip has the same
- * bytes, so a rebuilt index finds it still good).
+ * Write the facts file of the index at `indexFile` (facts-file.ts has its layout): `project` gives
+ * each record's line as JSON from its slim JSON (null: it has none), under the name `kind`. From the
+ * index as it is on disk; nothing when that is not a complete current index or the file cannot be
+ * written. Not part of every index write: it would cost every build and update (10k records: a
+ * few hundred ms), where only a blame of many lines reads it; that blame writes it when it first
+ * needs it, and an index of the same tip has the same bytes, so a rebuilt index finds it still good.
  */
-export function writeFactsFile(indexFile: string): void {
+export function writeFactsFile(
+  indexFile: string,
+  kind: string,
+  project: (slimJson: string) => string | null,
+): void {
   let bytes: Buffer;
   try {
     bytes = readFileSync(indexFile);
@@ -480,9 +484,12 @@ export function writeFactsFile(indexFile: string): void {
       const out = new LineWriter(fd);
       /** ID → offset of its facts line. */
       const at = new Map<string, number>();
-      for (const e of [...data.entries.values()].sort(compareEntries))
-        if (e.json !== null && e.commit !== null && e.blob !== null)
-          at.set(e.id, out.line(factsJsonOf(e.json)));
+      for (const e of [...data.entries.values()].sort(compareEntries)) {
+        if (e.json === null || e.commit === null || e.blob === null) continue;
+        const line = project(e.json);
+        // One line of ASCII JSON (JSON.stringify writes no newline; escaped, it holds no other byte).
+        at.set(e.id, out.line(line === null || line.includes('\n') ? 'null' : asciiJson(line)));
+      }
       const commits = [...data.byCommit.keys()].sort();
       const digits = fanoutDigits(commits.length);
       const fanout: number[] = [];
@@ -495,8 +502,10 @@ export function writeFactsFile(indexFile: string): void {
       }
       while (fanout.length <= 16 ** digits) fanout.push(out.offset);
       const warnings = [...data.warnings.keys()].sort().flatMap((c) => data.warnings.get(c)!);
-      const trailer = { format: FACTS_FORMAT, version: 1, tip: data.tip, size: bytes.length, warnings };
-      out.line(JSON.stringify({ ...trailer, fanout }));
+      const { tip } = data;
+      out.line(
+        JSON.stringify({ format: FACTS_FORMAT, version: 2, kind, tip, size: bytes.length, warnings, fanout }),
+      );
       out.flush();
     } finally {
       closeSync(fd);

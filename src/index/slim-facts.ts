@@ -51,81 +51,13 @@ export function slimFactsIn(text: string, start: number, end: number): RunFacts 
   }
   try {
     const out = JSON.parse(`{${members}}`) as Record<string, unknown>;
-    return isRunFacts(out) ? (out as unknown as RunFacts) : null;
+    return valid(out) ? (out as unknown as RunFacts) : null;
   } catch {
     return null;
   }
 }
 
-/**
- * [key, the key after it, the object's first member when it is the one printed, the key after that
- * member]: task, agent and outcome are narrowed to intent, name and status.
- */
-const CUTS = (
-  [
-    ['task', 'boundary', 'intent', 'source'],
-    ['agent', 'repo', 'name', 'version'],
-    ['started_at', 'files'],
-    ['checks', 'dependencies'],
-    ['approvals', 'outcome'],
-    ['outcome', 'rollback', 'status', 'pr'],
-  ] as const
-).map(([key, next, first, after]) => ({
-  key: `,"${key}":`,
-  next: `,"${next}":`,
-  first: first ? `{"${first}":"` : null,
-  after: after ? `,"${after}":` : null,
-}));
-
-/**
- * The facts of a slim record as JSON text, cut from its JSON without parsing it (the index writes
- * them for blame: facts-file.ts): the members slimFactsIn reads, with task, agent and outcome cut
- * down to the string member a report prints (their first), and every character outside ASCII
- * written as a \u escape. A first member that is not a string, or a missing one, keeps its object
- * whole; a key that is not where slimRecord writes it gives the whole slim JSON (its reader takes
- * what it needs from a whole record too, and checks what it parses).
- */
-export function factsJsonOf(json: string): string {
-  const idAt = json.indexOf(',"id":"');
-  const taskAt = idAt < 0 ? -1 : json.indexOf(',"task":', idAt);
-  if (taskAt < 0) return asciiJson(json);
-  let out = `{${json.slice(idAt + 1, taskAt)}`;
-  let from = taskAt;
-  for (const { key, next, first, after } of CUTS) {
-    const at = json.indexOf(key, from);
-    const to = at < 0 ? -1 : json.indexOf(next, at);
-    if (to < 0) return asciiJson(json);
-    const v = at + key.length;
-    const end = first && json.startsWith(first, v) ? stringEnd(json, v + first.length - 1) : -1;
-    out +=
-      end > 0 && end < to && json.startsWith(after!, end) ? `${json.slice(at, end)}}` : json.slice(at, to);
-    from = to;
-  }
-  return asciiJson(`${out}}`);
-}
-
-/** Just after the JSON string whose opening quote is at `open`; -1 when it does not end. */
-function stringEnd(json: string, open: number): number {
-  let q = json.indexOf('"', open + 1);
-  while (q > 0) {
-    let slashes = 0;
-    while (json.charCodeAt(q - 1 - slashes) === 92) slashes++;
-    if (slashes % 2 === 0) return q + 1;
-    q = json.indexOf('"', q + 1);
-  }
-  return -1;
-}
-
-const NON_ASCII = /[\u0080-\uffff]/;
-
-/** JSON text with every character outside ASCII as a \u escape (it parses to the same value). */
-export function asciiJson(json: string): string {
-  if (!NON_ASCII.test(json)) return json;
-  return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Whether a parsed object holds what a report of runs reads (as slimFactsIn cuts them). */
-export function isRunFacts(r: Record<string, unknown>): boolean {
+function valid(r: Record<string, unknown>): boolean {
   const obj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
   return (
     typeof r.id === 'string' &&

@@ -1,6 +1,6 @@
 // `blame`: lines of a file → the commits that last changed them (from git blame) → the runs recorded
 // on those commits. Pure: blame lines and a commit → runs lookup come in, a report goes out.
-import type { RunFacts } from '../index/slim-facts.js';
+import { type RunFacts, slimFacts } from '../index/slim-facts.js';
 import { checkSummary, shortDate, shortId, truncate } from './format.js';
 import { isStale, runDate } from './filters.js';
 
@@ -24,8 +24,24 @@ export interface BlameSegment {
   summary: string;
 }
 
-/** A report over whole records (`--json` prints them) or over just the facts the text shows. */
-export interface BlameReport<R extends RunFacts = RunFacts> {
+/**
+ * A run as the text report shows it, rendered ahead (the index's facts file holds these): its ID,
+ * its date (runDate) and its lines (renderRun).
+ */
+export interface RenderedRun {
+  id: string;
+  date: string | null;
+  text: string;
+}
+
+/** What a report needs of a run: its ID, and its date to order runs by. */
+type ReportRun = { id: string } & (RunFacts | RenderedRun);
+
+/**
+ * A report over whole records (`--json` prints them), over just the facts the text shows, or over
+ * runs rendered ahead.
+ */
+export interface BlameReport<R extends ReportRun = RunFacts> {
   file: string;
   segments: BlameSegment[];
   runs: R[];
@@ -33,7 +49,7 @@ export interface BlameReport<R extends RunFacts = RunFacts> {
   unrecordedLines: number;
 }
 
-export function blameReport<R extends RunFacts>(
+export function blameReport<R extends ReportRun>(
   file: string,
   lines: readonly BlameInputLine[],
   runsOn: (commit: string) => R[],
@@ -71,9 +87,9 @@ export function blameReport<R extends RunFacts>(
 const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
 
 /** Runs by date, newest first, as compareText orders their dates (the usual ones compared directly). */
-function newestFirst<R extends RunFacts>(runs: R[]): R[] {
+function newestFirst<R extends ReportRun>(runs: R[]): R[] {
   const keyed = runs.map((run) => {
-    const date = runDate(run) ?? '';
+    const date = ('text' in run ? run.date : runDate(run)) ?? '';
     return { run, date, iso: ISO_DATE.test(date) };
   });
   keyed.sort((a, b) => {
@@ -106,7 +122,7 @@ function range(s: BlameSegment): string {
   return s.start === s.end ? `${s.start}` : `${s.start}-${s.end}`;
 }
 
-export function renderBlame(report: BlameReport): string {
+export function renderBlame(report: BlameReport<RunFacts | RenderedRun>): string {
   const out: string[] = [];
   const width = Math.max(5, ...report.segments.map((s) => range(s).length));
   out.push(`${'lines'.padEnd(width)}  commit   run`);
@@ -118,24 +134,53 @@ export function renderBlame(report: BlameReport): string {
         : `no recorded run (${s.author}: ${truncate(s.summary, 50)})`;
     out.push(`${range(s).padEnd(width)}  ${s.commit.slice(0, 7)}  ${who}`);
   }
-  for (const r of report.runs) {
-    out.push(
-      '',
-      `${shortId(r.id)}  ${r.agent.name}  ${r.outcome.status}  ${shortDate(runDate(r))}  ${checkSummary(r)}`,
-    );
-    out.push(`  intent: ${truncate(r.task.intent || '(no intent)', 100)}`);
-    for (const c of r.checks) {
-      const stale = isStale(c) ? ', before the last edit' : '';
-      const tries = c.attempts > 1 ? `, ${c.attempts} attempts` : '';
-      const weak = c.weakened ? `, weakened: ${truncate(c.weakened, 100)}` : '';
-      out.push(`  check: ${c.status} ${c.name}${tries}${weak}${stale}`);
-    }
-    if (r.checks.length === 0) out.push('  checks: none recorded');
-    for (const a of r.approvals)
-      out.push(`  ${a.decision}: ${a.by} for ${a.scope}${a.note ? ` (${a.note})` : ''}`);
-    if (r.approvals.length === 0) out.push('  approvals: none');
-  }
+  for (const r of report.runs) out.push('', 'text' in r ? r.text : renderRun(r));
   if (report.segments.length === 0) out.push('(no lines)');
   else if (report.runs.length === 0) out.push('', `No line of ${report.file} was written by a recorded run.`);
   return `${out.join('\n')}\n`;
+}
+
+/** A run's lines in the text report (no newline at the end). */
+export function renderRun(r: RunFacts): string {
+  const out: string[] = [];
+  out.push(
+    `${shortId(r.id)}  ${r.agent.name}  ${r.outcome.status}  ${shortDate(runDate(r))}  ${checkSummary(r)}`,
+  );
+  out.push(`  intent: ${truncate(r.task.intent || '(no intent)', 100)}`);
+  for (const c of r.checks) {
+    const stale = isStale(c) ? ', before the last edit' : '';
+    const tries = c.attempts > 1 ? `, ${c.attempts} attempts` : '';
+    const weak = c.weakened ? `, weakened: ${truncate(c.weakened, 100)}` : '';
+    out.push(`  check: ${c.status} ${c.name}${tries}${weak}${stale}`);
+  }
+  if (r.checks.length === 0) out.push('  checks: none recorded');
+  for (const a of r.approvals)
+    out.push(`  ${a.decision}: ${a.by} for ${a.scope}${a.note ? ` (${a.note})` : ''}`);
+  if (r.approvals.length === 0) out.push('  approvals: none');
+  return out.join('\n');
+}
+
+/** What the index's facts file holds for blame (index/facts-file.ts): a kind per way of rendering. */
+export const RENDERED_RUN_KIND = 'blame-run-1';
+
+/**
+ * A run of the index, rendered ahead for the facts file: `[id, date, text]` as JSON, from its slim
+ * record's JSON. null when its record does not render (the report then reads the index's records).
+ */
+export function renderedRunJson(slimJson: string): string | null {
+  try {
+    const r = slimFacts(slimJson) ?? (JSON.parse(slimJson) as RunFacts);
+    return JSON.stringify([r.id, runDate(r), renderRun(r)]);
+  } catch {
+    return null;
+  }
+}
+
+/** A run rendered ahead, from the JSON value renderedRunJson wrote; null when it is not one. */
+export function renderedRun(value: unknown): RenderedRun | null {
+  if (!Array.isArray(value) || value.length !== 3) return null;
+  const [id, date, text] = value as unknown[];
+  if (typeof id !== 'string' || typeof text !== 'string' || (date !== null && typeof date !== 'string'))
+    return null;
+  return { id, date, text };
 }

@@ -279,14 +279,36 @@ export function guardStats(records: readonly RunRecord[]): GuardStats {
 const pct = (x: number | null) => (x == null ? '-' : `${Math.round(x * 100)}%`);
 const usd = (b: StatsBucket) => `$${b.cost_usd.toFixed(2)}${b.cost_unknown ? '+?' : ''}`;
 
-function table(head: string[], rows: string[][]): string[] {
+/**
+ * Columns of text, the first left-aligned, the rest right-aligned. Wider than `width` (a terminal's,
+ * 0 for none), the columns are dealt into stacked tables that fit, each repeating the first column,
+ * so nothing wraps and nothing is dropped.
+ */
+function table(head: string[], rows: string[][], width = 0): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+  const line = (cells: string[], cols: number[]) =>
+    cols
+      .map((i) => (i === 0 ? (cells[i] ?? '').padEnd(widths[i]!) : (cells[i] ?? '').padStart(widths[i]!)))
       .join('  ')
       .trimEnd();
-  return [line(head), ...rows.map(line)];
+  const groups: number[][] = [];
+  let group = [0];
+  let used = widths[0]!;
+  for (let i = 1; i < head.length; i++) {
+    if (width > 0 && group.length > 1 && used + 2 + widths[i]! > width) {
+      groups.push(group);
+      group = [0];
+      used = widths[0]!;
+    }
+    group.push(i);
+    used += 2 + widths[i]!;
+  }
+  groups.push(group);
+  return groups.flatMap((cols, g) => [
+    ...(g ? [''] : []),
+    line(head, cols),
+    ...rows.map((r) => line(r, cols)),
+  ]);
 }
 
 function bucketRows(buckets: readonly StatsBucket[]): string[][] {
@@ -310,14 +332,14 @@ const BUCKET_HEAD = ['', 'runs', 'success', 'failed', 'skipped', 'stale', 'retri
 const BUCKET_TAIL = ['breaches', 'deps', 'tokens', 'cost'];
 
 /** The human-readable `stats` report. */
-export function renderStats(stats: Stats): string {
+export function renderStats(stats: Stats, width = 0): string {
   const out: string[] = [];
   const head = (first: string) => [first, ...BUCKET_HEAD.slice(1), ...BUCKET_TAIL];
   if (stats.total.runs === 0) return 'No runs recorded.\n';
   if (stats.period) {
-    out.push(...table(head(stats.period), bucketRows(stats.by_period)), '');
+    out.push(...table(head(stats.period), bucketRows(stats.by_period), width), '');
   }
-  out.push(...table(head('agent'), bucketRows([...stats.by_agent, stats.total])), '');
+  out.push(...table(head('agent'), bucketRows([...stats.by_agent, stats.total]), width), '');
   if (stats.checks.length) {
     out.push(
       ...table(
@@ -332,6 +354,7 @@ export function renderStats(stats: Stats): string {
           String(c.weakened),
           String(c.retries),
         ]),
+        width,
       ),
     );
   } else out.push('No checks recorded.');
@@ -346,6 +369,7 @@ export function renderStats(stats: Stats): string {
         ...table(
           ['rule', 'runs', 'refusals'],
           g.rules.map((x) => [x.rule, String(x.runs), String(x.refusals)]),
+          width,
         ),
       );
   }

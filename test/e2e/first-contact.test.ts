@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { BIN, cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { onTerminal } from '../helpers/terminal.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -41,19 +42,6 @@ async function recordedRun(repo: TempRepo, task: string, opts: { approve?: boole
   await repo.commit(task);
   await ok(repo, ['finish']);
   return id;
-}
-
-/** Run the CLI with stdout on a pseudo-terminal (util-linux `script`); returns what the terminal got. */
-function onTerminal(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}, columns?: number): string {
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const sized = columns ? `stty cols ${columns} rows 40; exec ${quoted}` : quoted;
-  const r = spawnSync('script', ['-qec', sized, '/dev/null'], {
-    cwd: repo.dir,
-    env: gitEnv({ COLUMNS: '120', TERM: 'xterm', ...env }),
-    encoding: 'utf8',
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout.replace(/\r\n/g, '\n');
 }
 
 describe('help', () => {
@@ -516,7 +504,7 @@ describe('pr, stats and the pager flag', () => {
     expect(section).toMatch(/^\| Ann Reviewer \| PR creation \| approved \| \d{4}-\d\d-\d\dT[\d:.]+Z \|/m);
   });
 
-  test('stats: a completed run whose test failed or was weakened is not a success, and says why', async () => {
+  test('stats: a completed run whose test failed or was weakened is not a success, and says why; tables fit the terminal', async () => {
     const repo = await repoWith();
     await ok(repo, ['init']);
     await recordedRun(repo, 'good run');
@@ -545,6 +533,23 @@ describe('pr, stats and the pager flag', () => {
     expect(text).toContain(
       'success = completed, with every required check (test) passing, unweakened, after the last edit',
     );
+    // on a 60-column terminal the 12-column agent table is dealt into stacked tables that fit
+    const narrow = onTerminal(repo, ['stats', '--no-pager'], { NO_COLOR: '1' }, 60);
+    const lines = narrow.split('\n');
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(60);
+    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeGreaterThan(60);
+    const cells = (rows: string[]) =>
+      rows.filter((l) => /^all\s/.test(l)).flatMap((l) => l.split(/\s+/).slice(1));
+    const allRows = lines.filter((l) => /^all\s/.test(l));
+    expect(allRows.length).toBeGreaterThan(1);
+    expect(cells(lines)).toEqual(cells(text.split('\n')));
+    // the check table too: its columns still line up (right-aligned numbers under their heading)
+    const checkHead = lines.find((l) => /^check\s/.test(l))!;
+    const unitRow = lines.find((l) => /^unit\s/.test(l))!;
+    expect(unitRow).toMatch(/^unit\s+3\s+2\s/);
+    expect(unitRow.indexOf(' 3 ') + 2).toBe(checkHead.indexOf('runs') + 4);
+    for (const word of ['success', 'retries', 'p50/p90', 'breaches', 'tokens', 'cost'])
+      expect(lines.filter((l) => /^agent\s/.test(l)).join(' ')).toContain(word);
     // log marks the weakened check apart from a real pass
     const log = (await ok(repo, ['log', '--format', '%checks %intent'])).stdout;
     expect(log).toBe('?1 weakened run\n✗1 bad run\n✓1 good run\n');

@@ -16,7 +16,14 @@ import { lookupCommitLines, RecordLine } from '../../index/lookup-file.js';
 import type { IndexEntry } from '../../index/model.js';
 import { type RunFacts, slimFactsIn } from '../../index/slim-facts.js';
 import { indexDir } from '../../journal/paths.js';
-import { blameReport, renderBlame } from '../../query/blame.js';
+import {
+  blameReport,
+  renderBlame,
+  RENDERED_RUN_KIND,
+  type RenderedRun,
+  renderedRun,
+  renderedRunJson,
+} from '../../query/blame.js';
 import { displayText, jsonText } from '../../record/display.js';
 import { revertTrailers } from '../../store/config.js';
 import { NOTES_REF } from '../../store/notes-ref.js';
@@ -66,14 +73,14 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const lines = await blame.lines;
   await merged;
   const commits = [...new Set(lines.map((l) => l.commit))];
-  // The text of many lines: the runs' facts from the index's facts file, when it is current.
+  // The text of many lines: the runs rendered ahead in the index's facts file, when it is current.
   const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
   const tip = await repo.engine.readRef(NOTES_REF);
-  const stored = !argv.json && commits.length >= FACTS_FROM ? lookupCommitFacts(file, tip, commits) : null;
+  const stored = !argv.json && commits.length >= FACTS_FROM ? renderedRuns(file, tip, commits) : null;
   if (stored) {
     for (const w of stored.warnings) ctx.warn(w);
     const revertsOf = await revertsOn(repo, commits, (c) => stored.runs.has(c));
-    const report = blameReport(target.file, lines, (c) => stored.facts.get(c) ?? [], revertsOf);
+    const report = blameReport(target.file, lines, (c) => stored.rendered.get(c) ?? [], revertsOf);
     await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
     return;
   }
@@ -102,7 +109,21 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
   // The next blame of many lines at this tip reads the facts file (index/file.ts loads the index
   // model: imported only here).
-  if (commits.length >= FACTS_FROM) (await import('../../index/file.js')).writeFactsFile(file);
+  if (commits.length >= FACTS_FROM)
+    (await import('../../index/file.js')).writeFactsFile(file, RENDERED_RUN_KIND, renderedRunJson);
+}
+
+/** The runs on `commits` as the facts file holds them, rendered; null as for lookupCommitFacts. */
+function renderedRuns(file: string, tip: string | null, commits: readonly string[]) {
+  const stored = lookupCommitFacts(file, tip, commits, RENDERED_RUN_KIND);
+  if (!stored) return null;
+  const rendered = new Map<string, RenderedRun[]>();
+  for (const [commit, values] of stored.facts) {
+    const runs = values.map(renderedRun);
+    if (runs.includes(null)) return null;
+    rendered.set(commit, runs as RenderedRun[]);
+  }
+  return { rendered, runs: stored.runs, warnings: stored.warnings };
 }
 
 /** From this many commits on, the text report reads the facts file (whole) rather than index lines. */

@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import { formatAge, formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
-import { colorOn, type Context } from '../context.js';
+import { COLOR_CHOICES, colorOn, onTerminal, terminalWidth } from '../color.js';
+import type { Context } from '../context.js';
 import { oneFormat } from '../format-choice.js';
 import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
@@ -18,13 +19,19 @@ export const builder = (y: Argv) =>
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
     .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
-    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
+    .option('color', {
+      choices: COLOR_CHOICES,
+      describe:
+        'colour: auto (a terminal, unless NO_COLOR or git color.ui never), always or never; --no-color',
+    });
 
 interface LogArgs {
   json: boolean;
   n?: string;
   format?: string;
   pager: boolean;
+  color?: string;
 }
 
 export async function handler(argv: LogArgs, ctx: Context) {
@@ -67,10 +74,9 @@ export async function handler(argv: LogArgs, ctx: Context) {
   );
   const lines = argv.format
     ? shown.map((s) => formatRecord(s, argv.format!))
-    : logLines(shown, { color: colorOn(ctx), width: ctx.isTTY ? termWidth() : 0 });
+    : logLines(shown, {
+        color: colorOn(ctx, argv.color),
+        width: onTerminal(ctx) ? terminalWidth(ctx, 100) : 0,
+      });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
-}
-
-function termWidth(): number {
-  return process.stdout.columns || 100;
 }

@@ -2,7 +2,8 @@
 import type { Argv } from 'yargs';
 import { formatJson, formatRecord, logLines } from '../../query/format.js';
 import { fullRecords } from '../../store/indexed.js';
-import { colorOn, type Context } from '../context.js';
+import { COLOR_CHOICES, colorOn, onTerminal, terminalWidth } from '../color.js';
+import type { Context } from '../context.js';
 import { oneFormat } from '../format-choice.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -18,6 +19,11 @@ export const builder = (y: Argv) =>
     .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
     .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
+    .option('color', {
+      choices: COLOR_CHOICES,
+      describe:
+        'colour: auto (a terminal, unless NO_COLOR or git color.ui never), always or never; --no-color',
+    })
     .example("$0 query --file 'src/payments/**' --since 2.weeks --check-status skipped", '')
     .example('$0 query --agent claude-code --unapproved --format "%short %intent"', '');
 
@@ -26,6 +32,7 @@ interface QueryArgs extends FilterArgs {
   format?: string;
   n?: string;
   pager: boolean;
+  color?: string;
 }
 
 /** Exits 1 when no run matches, like grep, so scripts can test for a match. */
@@ -43,8 +50,8 @@ export async function handler(argv: QueryArgs, ctx: Context): Promise<number> {
   const lines = argv.format
     ? found.map((s) => formatRecord(s, argv.format!))
     : logLines(found, {
-        color: colorOn(ctx),
-        width: ctx.isTTY ? process.stdout.columns || 100 : 0,
+        color: colorOn(ctx, argv.color),
+        width: onTerminal(ctx) ? terminalWidth(ctx, 100) : 0,
       });
   await writePaged(ctx, lines.map((l) => `${l}\n`).join(''), !argv.pager);
   return found.length ? 0 : 1;

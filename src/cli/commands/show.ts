@@ -3,7 +3,8 @@
 // `--format md` or a pipe gives the Markdown itself.
 import type { Argv } from 'yargs';
 import type { RunRecord } from '../../record/schema.js';
-import { colorOn, type Context } from '../context.js';
+import { COLOR_CHOICES, colorOn, onTerminal, terminalWidth } from '../color.js';
+import type { Context } from '../context.js';
 import { oneFormat } from '../format-choice.js';
 import { loadRecords, loadTemplate, rendered, runCommits } from '../report-input.js';
 import { displayText, jsonText } from '../../record/display.js';
@@ -19,13 +20,19 @@ export const builder = (y: Argv) =>
       describe: 'md (default; rendered for a terminal unless given), json or html',
     })
     .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
-    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
+    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
+    .option('color', {
+      choices: COLOR_CHOICES,
+      describe:
+        'colour: auto (a terminal, unless NO_COLOR or git color.ui never), always or never; --no-color',
+    });
 
 interface ShowArgs {
   ref?: string;
   format?: string;
   json: boolean;
   pager: boolean;
+  color?: string;
 }
 
 export async function loadForShow(ctx: Context, ref: string | undefined): Promise<RunRecord[]> {
@@ -48,14 +55,14 @@ export async function handler(argv: ShowArgs, ctx: Context) {
   const commits = found.length === 1 ? await runCommits(repo, found[0]!) : undefined;
   const render = argv.format === 'html' ? renderPacketHtml : renderPacket;
   const text = rendered(template, () => render(records, template.text, { commits }));
-  if (argv.format !== undefined || !ctx.isTTY) {
+  if (argv.format !== undefined || !onTerminal(ctx)) {
     ctx.out.write(displayText(text));
     return;
   }
-  const color = colorOn(ctx);
+  const color = colorOn(ctx, argv.color);
   const [{ renderForTerminal }, { writePaged }] = await Promise.all([
     import('../../report/terminal.js'),
     import('../pager.js'),
   ]);
-  await writePaged(ctx, renderForTerminal(text, { color, width: process.stdout.columns || 80 }), !argv.pager);
+  await writePaged(ctx, renderForTerminal(text, { color, width: terminalWidth(ctx, 80) }), !argv.pager);
 }

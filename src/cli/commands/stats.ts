@@ -7,6 +7,7 @@ import { computeStats, type Period, renderStats } from '../../query/stats.js';
 import { policyFrom } from '../../query/verify.js';
 import { loadRepoConfig } from '../../store/config.js';
 import { surveyAgentCommits } from '../agent-gaps.js';
+import { onTerminal, terminalWidth } from '../color.js';
 import type { Context } from '../context.js';
 import { selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
@@ -68,6 +69,14 @@ export async function handler(argv: StatsArgs, ctx: Context) {
       ? `\nAgent commits with records (last ${AGENT_COMMIT_DEPTH} commits): ${recorded} of ${total} (${Math.round((recorded / total) * 100)}%)\n` +
         survey.byAuthor.map(([who, cs]) => `  without: ${who}: ${cs.length}\n`).join('')
       : '';
-    await writePaged(ctx, displayText(renderStats(stats) + gaps), !argv.pager);
+    const width = onTerminal(ctx) ? terminalWidth(ctx, 80) : 0;
+    let text = displayText(renderStats(stats, width) + gaps);
+    if (width > 0) {
+      // the tables fit already; the prose under them is wrapped at the terminal's width
+      const { displayWidth, wrapText } = await import('../../report/terminal.js');
+      const lines = text.replace(/\n$/, '').split('\n');
+      text = `${lines.flatMap((l) => (displayWidth(l) > width ? wrapText(l, width) : [l])).join('\n')}\n`;
+    }
+    await writePaged(ctx, text, !argv.pager);
   }
 }
