@@ -4,7 +4,7 @@
 // the bytes the full path gives (show.ts through read-main.ts); anything else returns null before a
 // byte is written, and boot.ts hands the invocation to read.cjs's runRead in the same process.
 // The build fails if this bundle reaches zod or yargs (scripts/bundle-cli.mjs).
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
@@ -36,14 +36,29 @@ export async function runShow(
   // As loadRecords() prints them (invoke.ts's ctx.warn): the index's warnings, before the output.
   const err = overrides.err ?? process.stderr;
   for (const w of answered.warnings) err.write(`warning: ${displayLine(w)}\n`);
-  const out = overrides.out ?? process.stdout;
-  // `show --json | head`: a closed stdout ends the run quietly (invoke.ts exitOnClosedStdout).
-  if (out === process.stdout)
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-    });
-  out.write(answered.text);
+  if (overrides.out) overrides.out.write(answered.text);
+  else writeStdout(answered.text);
   return 0;
+}
+
+/**
+ * The answer written to fd 1 directly: creating process.stdout (its stream, and for a pipe the net
+ * and stream modules under it) was about 3 ms of this small process. A pipe that would block, or
+ * anything else unusual, gets the rest through process.stdout as before; a closed one ends the run
+ * quietly, as invoke.ts exitOnClosedStdout does (`show --json | head`).
+ */
+function writeStdout(text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  try {
+    while (done < bytes.length) done += writeSync(1, bytes, done);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+    });
+    process.stdout.write(bytes.subarray(done));
+  }
 }
 
 /** What `show REF --json` prints (and warns), or null. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DirectReader } from '../git/native/direct.js';
 import { parseCommit, parseTree } from '../git/objects.js';
 import { INDEX_FILE } from '../index/format.js';
-import { lookupEntries } from '../index/lookup-file.js';
+import { lookupEntryById } from '../index/lookup-file.js';
 import { indexDir } from '../journal/paths.js';
 import type { StoredEvent } from '../record/events.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
@@ -43,7 +43,7 @@ export async function recordsOnCommitDirect(
   const warnings: string[] = [];
   for (const id of ids) {
     // What entriesById(id, exact) finds in a current index.
-    const looked = lookupEntries(index, tip, { id: id.toLowerCase(), exact: true });
+    const looked = lookupEntryById(index, tip, id.toLowerCase());
     if (!looked) return null;
     for (const w of looked.warnings) if (!warnings.includes(w)) warnings.push(w);
     let found = 0;

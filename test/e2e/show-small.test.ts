@@ -250,3 +250,17 @@ test('a note blob missing from the object store: handed over, the same answer', 
   expect(r.code).not.toBe(0);
   expect(r.stdout).toBe('');
 });
+
+test('stdout closed before the answer (`show --json | true`): exit 0 and the same stderr as the full path', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { gitEnv, BIN } = await import('../helpers/repo.js');
+  const runs = [false, true].map((slow) => {
+    const env = gitEnv(slow ? { AGENT_LOG_SLOW_PATH: '1' } : {});
+    const script = `"${process.execPath}" "${BIN}" show ${at.plain} --json 2>"$0" | true; echo "\${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', script, probeOut], { cwd: repo.dir, env, encoding: 'utf8' });
+    return { status: r.stdout.trim(), stderr: readFileSync(probeOut, 'utf8') };
+  });
+  expect(runs[0]).toEqual(runs[1]);
+  expect(runs[0]!.status).toBe('0');
+  expect(runs[0]!.stderr).not.toMatch(/^error|at /m);
+});
