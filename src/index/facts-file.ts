@@ -36,12 +36,14 @@ export interface CommitFacts {
   runs: Map<string, number>;
   /** Every warning stored in the index. */
   warnings: string[];
+  /** False when a record on the commits has no line (the file is current: its projection gave none). */
+  complete: boolean;
 }
 
 /**
  * The lines of the records on each of `commits`, from the facts file of kind `kind` of the index at
  * `indexFile`, when both describe notes tip `tip`; null when they do not, or when anything in it is
- * not as written or a record has no line (the caller reads the records through the lookup file).
+ * not as written (the caller reads the records through the lookup file, and may write it anew).
  * Reads the trailer, the commits' buckets and their records' lines.
  */
 export function lookupCommitFacts(
@@ -134,7 +136,8 @@ function factsOf(
   const slot = new Map<number, number>();
   for (const at of wanted) {
     const line = found.get(at);
-    if (line === undefined || line === 'null') return null;
+    if (line === undefined) return null;
+    if (line === 'null') return { facts: new Map(), runs, warnings, complete: false };
     slot.set(at, pieces.length);
     pieces.push(line);
   }
@@ -146,7 +149,7 @@ function factsOf(
       commit,
       offsets.map((o) => parsed[slot.get(o)!]),
     );
-  return { facts, runs, warnings };
+  return { facts, runs, warnings, complete: true };
 }
 
 /** Reads of nearby ranges are merged while the gap between them stays under this. */

@@ -76,8 +76,9 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   // The text of many lines: the runs rendered ahead in the index's facts file, when it is current.
   const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
   const tip = await repo.engine.readRef(NOTES_REF);
-  const stored = !argv.json && commits.length >= FACTS_FROM ? renderedRuns(file, tip, commits) : null;
-  if (stored) {
+  const many = !argv.json && commits.length >= FACTS_FROM;
+  const stored = many ? renderedRuns(file, tip, commits) : null;
+  if (stored?.complete) {
     for (const w of stored.warnings) ctx.warn(w);
     const revertsOf = await revertsOn(repo, commits, (c) => stored.runs.has(c));
     const report = blameReport(target.file, lines, (c) => stored.rendered.get(c) ?? [], revertsOf);
@@ -107,9 +108,9 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const factsOn = (commit: string) => (byCommit.get(commit) ?? []).flatMap(factsOf);
   const report = blameReport(target.file, lines, factsOn, revertsOf);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
-  // The next blame of many lines at this tip reads the facts file (index/file.ts loads the index
-  // model: imported only here).
-  if (commits.length >= FACTS_FROM)
+  // The next blame of many lines at this tip reads the facts file, unless it is current and a run
+  // of these did not render into it (index/file.ts loads the index model: imported only here).
+  if (many && !stored)
     (await import('../../index/file.js')).writeFactsFile(file, RENDERED_RUN_KIND, renderedRunJson);
 }
 
@@ -123,7 +124,7 @@ function renderedRuns(file: string, tip: string | null, commits: readonly string
     if (runs.includes(null)) return null;
     rendered.set(commit, runs as RenderedRun[]);
   }
-  return { rendered, runs: stored.runs, warnings: stored.warnings };
+  return { rendered, runs: stored.runs, warnings: stored.warnings, complete: stored.complete };
 }
 
 /** From this many commits on, the text report reads the facts file (whole) rather than index lines. */
