@@ -257,7 +257,7 @@ function writeAll(fd: number, buf: Buffer, length: number): void {
 }
 
 /** The header of an index file (first line), or null when it is not a current-format index. */
-export function readIndexHeader(path: string): { tip: string | null } | null {
+export function readIndexHeader(path: string): { tip: string | null; entries: number } | null {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -271,7 +271,7 @@ export function readIndexHeader(path: string): { tip: string | null } | null {
     if (nl < 0) return null;
     const header = JSON.parse(buf.subarray(0, nl).toString('utf8'));
     if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION) return null;
-    return { tip: header.tip ?? null };
+    return { tip: header.tip ?? null, entries: Number(header.entries) };
   } catch {
     return null;
   } finally {
@@ -460,13 +460,14 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
 /**
  * Mark the facts file of kind `kind` of the index at `indexFile` as wanted: a file of its trailer
  * alone, naming the index as it is on disk (writeFactsFile writes the whole file at the next use).
+ * Not for an index of more than `maxRecords` records: there the write costs more than it saves.
  */
-export function markFactsWanted(indexFile: string, kind: string): void {
+export function markFactsWanted(indexFile: string, kind: string, maxRecords: number): void {
   const path = factsPath(indexFile);
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     const head = readIndexHeader(indexFile);
-    if (!head) return;
+    if (!head || !(head.entries <= maxRecords)) return;
     const { size } = statSync(indexFile);
     const trailer = { format: FACTS_FORMAT, version: 2, kind, tip: head.tip, size, wanted: true };
     writeFileSync(tmp, `${JSON.stringify(trailer)}\n`, { mode: 0o600 });

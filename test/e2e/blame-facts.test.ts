@@ -4,7 +4,7 @@
 // backslashes, key-like text, text outside ASCII): the report is the one the independent reader
 // (test/helpers/blame-reader.ts) writes from git alone, whichever way it was read, and a facts file
 // that does not belong to the index (another tip, size or version, damaged) is never read.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -158,6 +158,18 @@ test('the report of many lines comes from the facts file once there is one', asy
   } finally {
     writeFileSync(factsFile(), text, 'latin1');
   }
+});
+
+test('for an index of more records than the limit, no facts file is written', async () => {
+  rmSync(factsFile(), { force: true });
+  const limited = { ...MANY, AGENT_LOG_BLAME_FACTS_MAX: String(RUNS.length - 1) };
+  const expected = await expectedText(FILE);
+  for (let i = 0; i < 3; i++) expect(await blame(limited)).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(existsSync(factsFile())).toBe(false);
+  // At the limit, it is.
+  const at = { ...MANY, AGENT_LOG_BLAME_FACTS_MAX: String(RUNS.length) };
+  for (let i = 0; i < 2; i++) expect(await blame(at)).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(trailer().wanted).toBeUndefined();
 });
 
 test('a facts file of another tip, index size or version, or a damaged one, is not read', async () => {

@@ -58,7 +58,9 @@ test('each commit gets the projections of its records, in ID order, and a record
     };
     const all = [...Array(100).keys()].map(commit);
     // First marked wanted (a trailer alone), then written.
-    markFactsWanted(index, 'test-1');
+    markFactsWanted(index, 'test-1', 100); // 101 entries: over the limit, not marked
+    expect(lookupCommitFacts(index, data.tip, all, 'test-1')).toBeNull();
+    markFactsWanted(index, 'test-1', 101);
     expect(lookupCommitFacts(index, data.tip, all, 'test-1')).toBe('wanted');
     expect(lookupCommitFacts(index, data.tip, all, 'test-2')).toBeNull();
     writeFactsFile(index, 'test-1', project);
