@@ -1,7 +1,7 @@
 // The facts file beside the index (records.v1.facts): a line of JSON per record, written by a
 // caller's projection of its slim record and named by `kind` (blame's: each run rendered ahead, in
 // query/blame.ts), found by commit. `blame` of many lines reads it and parses a short line per run,
-// where through the lookup file it read every run's index line and cut its slim record. The first
+// where through the lookup file it read every run's index line and cut its slim record. The second
 // such blame at a notes tip writes it (file.ts writeFactsFile); index writes do not (it would cost
 // every build and update).
 //
@@ -9,6 +9,9 @@
 //   c <TAB> commit <TAB> offset|-[,offset|-…]    sorted by commit: an item per ID on it, in ID
 //                                                order; `-` for an ID with no record line
 //   {"format":"git-agent-log-index-facts","version":2,"kind":…,"tip":…,"size":BYTES,"warnings":[…],"fanout":[…]}
+//
+// A file of the trailer alone, with `"wanted":true` and no lines, marks a first use at this tip:
+// writing the whole file costs several blames' worth of CPU, so it is written at the second.
 //
 // ASCII only (JSON with \u escapes): read as latin1, its offsets are character offsets. The trailer
 // names the index it belongs to by tip and byte size (as the lookup file does) and holds its
@@ -43,7 +46,8 @@ export interface CommitFacts {
 /**
  * The lines of the records on each of `commits`, from the facts file of kind `kind` of the index at
  * `indexFile`, when both describe notes tip `tip`; null when they do not, or when anything in it is
- * not as written (the caller reads the records through the lookup file, and may write it anew).
+ * not as written (the caller reads the records through the lookup file, and may write it anew);
+ * 'wanted' when it is only the mark of a first use at this tip (markFactsWanted).
  * Reads the trailer, the commits' buckets and their records' lines.
  */
 export function lookupCommitFacts(
@@ -51,7 +55,7 @@ export function lookupCommitFacts(
   tip: string | null,
   commits: readonly string[],
   kind: string,
-): CommitFacts | null {
+): CommitFacts | 'wanted' | null {
   let fd: number;
   try {
     fd = openSync(indexFile, 'r');
@@ -76,6 +80,7 @@ export function lookupCommitFacts(
     const meta = trailerAt < 0 ? null : JSON.parse(file.text(trailerAt, file.size - 1));
     if (meta?.format !== FACTS_FORMAT || meta.version !== 2 || meta.kind !== kind) return null;
     if (meta.tip !== tip || meta.size !== size) return null;
+    if (meta.wanted === true) return 'wanted';
     const fanout = meta.fanout as number[];
     const digits = [16, 256, 4096].indexOf(Array.isArray(fanout) ? fanout.length - 1 : 0) + 1;
     if (digits === 0 || fanout[fanout.length - 1] !== trailerAt) return null;

@@ -16,7 +16,9 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   unlinkSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -456,12 +458,36 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
 }
 
 /**
+ * Mark the facts file of kind `kind` of the index at `indexFile` as wanted: a file of its trailer
+ * alone, naming the index as it is on disk (writeFactsFile writes the whole file at the next use).
+ */
+export function markFactsWanted(indexFile: string, kind: string): void {
+  const path = factsPath(indexFile);
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const head = readIndexHeader(indexFile);
+    if (!head) return;
+    const { size } = statSync(indexFile);
+    const trailer = { format: FACTS_FORMAT, version: 2, kind, tip: head.tip, size, wanted: true };
+    writeFileSync(tmp, `${JSON.stringify(trailer)}\n`, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+  }
+}
+
+/**
  * Write the facts file of the index at `indexFile` (facts-file.ts has its layout): `project` gives
  * each record's line as JSON from its slim JSON (null: it has none), under the name `kind`. From the
  * index as it is on disk; nothing when that is not a complete current index or the file cannot be
  * written. Not part of every index write: it would cost every build and update (10k records: a
- * few hundred ms), where only a blame of many lines reads it; that blame writes it when it first
- * needs it, and an index of the same tip has the same bytes, so a rebuilt index finds it still good.
+ * few hundred ms), where only a blame of many lines reads it; that blame writes it the second time
+ * it needs it at a tip (markFactsWanted), and an index of the same tip has the same bytes, so a
+ * rebuilt index finds it still good.
  */
 export function writeFactsFile(
   indexFile: string,

@@ -1,10 +1,10 @@
 // `blame` of many lines reads its runs, rendered ahead, from the index's facts file
-// (records.v1.facts), which the first such blame at a notes tip writes. Through the built CLI on a real repository whose records
+// (records.v1.facts), which the second such blame at a notes tip writes (the first marks it wanted). Through the built CLI on a real repository whose records
 // hold text meant to break a line-based file or a cut between JSON keys (tabs, newlines, quotes,
 // backslashes, key-like text, text outside ASCII): the report is the one the independent reader
 // (test/helpers/blame-reader.ts) writes from git alone, whichever way it was read, and a facts file
 // that does not belong to the index (another tip, size or version, damaged) is never read.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -106,13 +106,26 @@ beforeAll(async () => {
 afterAll(() => repo?.cleanup());
 
 const blame = (env: NodeJS.ProcessEnv = MANY) => cli(repo, ['blame', FILE, '--no-pager'], { env });
+const trailer = () => {
+  const text = readFileSync(factsFile(), 'latin1');
+  return JSON.parse(text.slice(text.lastIndexOf('\n', text.length - 2) + 1));
+};
+/** Two blames: a current facts file at the end, whatever there was (none, a mark, a stale one). */
+const withFacts = async () => {
+  await blame();
+  await blame();
+};
 
-test('the first blame of many lines writes the facts file, and every later one reads it: the same report', async () => {
+test('the first blame of many lines marks the facts file wanted, the second writes it, the next ones read it: one report', async () => {
   rmSync(factsFile(), { force: true });
   const expected = await expectedText(FILE);
   const first = await blame();
   expect(first).toEqual({ code: 0, stdout: expected, stderr: '' });
-  expect(existsSync(factsFile())).toBe(true);
+  // The first marks it wanted (its trailer alone), the second writes it.
+  expect(readFileSync(factsFile(), 'latin1').split('\n')).toHaveLength(2);
+  expect(trailer().wanted).toBe(true);
+  expect(await blame()).toEqual(first);
+  expect(trailer().wanted).toBeUndefined();
   const facts = readFileSync(factsFile(), 'latin1');
   expect(facts).toMatch(/^[\x20-\x7e\n\t]*$/); // ASCII, read by offsets
   // A line per record: its ID, date and lines as the report prints them, whatever its text.
@@ -133,7 +146,7 @@ test('the first blame of many lines writes the facts file, and every later one r
 });
 
 test('the report of many lines comes from the facts file once there is one', async () => {
-  await blame();
+  await withFacts();
   const text = readFileSync(factsFile(), 'latin1');
   expect(text).toContain('MARKER-one');
   // Changed in place (same length): blame prints what the facts file says.
@@ -148,17 +161,17 @@ test('the report of many lines comes from the facts file once there is one', asy
 });
 
 test('a facts file of another tip, index size or version, or a damaged one, is not read', async () => {
-  await blame();
+  await withFacts();
   const expected = await expectedText(FILE);
   const good = readFileSync(factsFile(), 'latin1');
-  const trailer = JSON.parse(good.slice(good.lastIndexOf('\n', good.length - 2) + 1));
+  const meta = trailer();
   const withTrailer = (changes: object) =>
-    `${good.slice(0, good.lastIndexOf('\n', good.length - 2) + 1)}${JSON.stringify({ ...trailer, ...changes })}\n`;
+    `${good.slice(0, good.lastIndexOf('\n', good.length - 2) + 1)}${JSON.stringify({ ...meta, ...changes })}\n`;
   const variants = [
     withTrailer({ version: 2 }),
-    withTrailer({ size: trailer.size + 1 }),
+    withTrailer({ size: meta.size + 1 }),
     withTrailer({ tip: '0'.repeat(40) }),
-    withTrailer({ fanout: trailer.fanout.slice(1) }),
+    withTrailer({ fanout: meta.fanout.slice(1) }),
     good.slice(0, -40),
     good.replace(/\{"id"/, '{"idx"'), // facts without an ID
     good.replace(/\{"id":"[^"]*"/, '[}'), // not JSON
@@ -169,12 +182,14 @@ test('a facts file of another tip, index size or version, or a damaged one, is n
     writeFileSync(factsFile(), damaged, 'latin1');
     expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
   }
-  // Written again by the last of them: good for this index.
+  // Marked wanted again by the last of them, and written anew by the next: good for this index.
+  expect(trailer().wanted).toBe(true);
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
   expect(readFileSync(factsFile(), 'latin1')).toBe(good);
 });
 
 test('a note added after the index was built shows up, and the facts file follows the new tip', async () => {
-  await blame();
+  await withFacts();
   const before = readFileSync(factsFile(), 'latin1');
   // Plain git: a record on the person's commit (line 2), behind the index's back.
   const personCommit = (await repo.git('log', '--format=%H', '--reverse')).split('\n')[1]!;
@@ -191,9 +206,12 @@ test('a note added after the index was built shows up, and the facts file follow
     expect(r).toEqual({ code: 0, stdout: await expectedText(FILE), stderr: '' });
     expect(r.stdout).toContain('intent: late record');
     const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
+    expect(trailer()).toMatchObject({ tip, wanted: true });
+    expect(await blame()).toEqual(r);
     const after = readFileSync(factsFile(), 'latin1');
     expect(after).not.toBe(before);
-    expect(JSON.parse(after.slice(after.lastIndexOf('\n', after.length - 2) + 1)).tip).toBe(tip);
+    expect(trailer().tip).toBe(tip);
+    expect(trailer().wanted).toBeUndefined();
     expect(await blame()).toEqual(r);
   } finally {
     await notes('remove', personCommit);
@@ -202,7 +220,7 @@ test('a note added after the index was built shows up, and the facts file follow
 });
 
 test('an index of an older format is rebuilt, and blame of many lines reads the new one', async () => {
-  await blame();
+  await withFacts();
   const index = join(indexDir(), 'records.v1');
   const text = readFileSync(index, 'utf8');
   const version = /"version":(\d+)/.exec(text)![1]!;

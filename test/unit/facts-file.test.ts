@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { asciiJson, factsPath, lookupCommitFacts } from '../../src/index/facts-file.js';
-import { writeFactsFile, writeIndexFile } from '../../src/index/file.js';
+import { asciiJson, type CommitFacts, factsPath, lookupCommitFacts } from '../../src/index/facts-file.js';
+import { markFactsWanted, writeFactsFile, writeIndexFile } from '../../src/index/file.js';
 import { emptyIndex, slimRecord } from '../../src/index/model.js';
 import { makeRecord } from '../helpers/records.js';
 
@@ -56,14 +56,14 @@ test('each commit gets the projections of its records, in ID order, and a record
       const r = JSON.parse(json);
       return r.id === 'run000007' ? null : JSON.stringify([r.id, r.task.intent]);
     };
-    writeFactsFile(index, 'test-1', project);
     const all = [...Array(100).keys()].map(commit);
-    const got = lookupCommitFacts(
-      index,
-      data.tip,
-      [...all.filter((_, i) => i !== 7), 'e'.repeat(40)],
-      'test-1',
-    )!;
+    // First marked wanted (a trailer alone), then written.
+    markFactsWanted(index, 'test-1');
+    expect(lookupCommitFacts(index, data.tip, all, 'test-1')).toBe('wanted');
+    expect(lookupCommitFacts(index, data.tip, all, 'test-2')).toBeNull();
+    writeFactsFile(index, 'test-1', project);
+    const others = [...all.filter((_, i) => i !== 7), 'e'.repeat(40)];
+    const got = lookupCommitFacts(index, data.tip, others, 'test-1') as CommitFacts;
     expect(got.complete).toBe(true);
     expect(got.warnings).toEqual(['a line of commit 5 is not JSON']);
     expect(got.facts.get(commit(0))).toEqual([
@@ -74,7 +74,9 @@ test('each commit gets the projections of its records, in ID order, and a record
     expect(got.runs.get(commit(1))).toBe(2); // the pointer-only ID counts, with no projection
     expect(got.runs.has('e'.repeat(40))).toBe(false);
     expect(got.facts.size).toBe(99);
-    expect(lookupCommitFacts(index, data.tip, [commit(6), commit(7)], 'test-1')!.complete).toBe(false);
+    expect(
+      (lookupCommitFacts(index, data.tip, [commit(6), commit(7)], 'test-1') as CommitFacts).complete,
+    ).toBe(false);
     // Not this index's, or not this kind: not read.
     expect(lookupCommitFacts(index, 'e'.repeat(40), all, 'test-1')).toBeNull();
     expect(lookupCommitFacts(index, data.tip, all, 'test-2')).toBeNull();

@@ -78,7 +78,7 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const tip = await repo.engine.readRef(NOTES_REF);
   const many = !argv.json && commits.length >= FACTS_FROM;
   const stored = many ? renderedRuns(file, tip, commits) : null;
-  if (stored?.complete) {
+  if (stored && stored !== 'wanted' && stored.complete) {
     for (const w of stored.warnings) ctx.warn(w);
     const revertsOf = await revertsOn(repo, commits, (c) => stored.runs.has(c));
     const report = blameReport(target.file, lines, (c) => stored.rendered.get(c) ?? [], revertsOf);
@@ -108,16 +108,20 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const factsOn = (commit: string) => (byCommit.get(commit) ?? []).flatMap(factsOf);
   const report = blameReport(target.file, lines, factsOn, revertsOf);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
-  // The next blame of many lines at this tip reads the facts file, unless it is current and a run
-  // of these did not render into it (index/file.ts loads the index model: imported only here).
-  if (many && !stored)
-    (await import('../../index/file.js')).writeFactsFile(file, RENDERED_RUN_KIND, renderedRunJson);
+  // A blame of many lines at this tip marks the facts file wanted; the next writes it, and the ones
+  // after read it (unless it is current and a run of these did not render into it). index/file.ts
+  // loads the index model: imported only here.
+  if (many && (stored === null || stored === 'wanted')) {
+    const write = await import('../../index/file.js');
+    if (stored === null) write.markFactsWanted(file, RENDERED_RUN_KIND);
+    else write.writeFactsFile(file, RENDERED_RUN_KIND, renderedRunJson);
+  }
 }
 
 /** The runs on `commits` as the facts file holds them, rendered; null as for lookupCommitFacts. */
 function renderedRuns(file: string, tip: string | null, commits: readonly string[]) {
   const stored = lookupCommitFacts(file, tip, commits, RENDERED_RUN_KIND);
-  if (!stored) return null;
+  if (stored === null || stored === 'wanted') return stored;
   const rendered = new Map<string, RenderedRun[]>();
   for (const [commit, values] of stored.facts) {
     const runs = values.map(renderedRun);
