@@ -160,12 +160,16 @@ function plainValue(value: string): boolean {
 }
 
 /**
- * `show HEAD --json` or `show <full commit id> --json` (`--format json` too): what the small `show`
- * bundle (show-main.ts) may answer; boot.ts loads that bundle for nothing else.
+ * `show [HEAD|<full commit id>] --json` (`--format json` too): what the small `show` bundle
+ * (show-main.ts) may answer; boot.ts loads that bundle for nothing else. Without a revision `show`
+ * names the current run, else HEAD: the small bundle answers only where no run journal exists
+ * (so there is no current run) and hands over otherwise.
  */
 export function smallShowInvocation(inv: ReadInvocation): boolean {
   if (inv.command !== 'show') return false;
   const { ref, json, format } = inv.args;
   const asJson = json === true ? format === undefined || format === 'json' : format === 'json';
-  return asJson && typeof ref === 'string' && (ref === 'HEAD' || /^[0-9a-f]{40}$/.test(ref));
+  return (
+    asJson && (ref === undefined || ref === 'HEAD' || (typeof ref === 'string' && /^[0-9a-f]{40}$/.test(ref)))
+  );
 }

@@ -1,15 +1,15 @@
-// The small `show` bundle (dist/show.cjs, its own code cache): `show HEAD|<full commit id> --json` in
+// The small `show` bundle (dist/show.cjs, its own code cache): `show [HEAD|<full commit id>] --json` in
 // the common case, answered from the git directory and a current index with the compiled note-line
 // parsers, without zod, yargs or the rest of the read path. It answers only when it can give exactly
 // the bytes the full path gives (show.ts through read-main.ts); anything else returns null before a
 // byte is written, and boot.ts hands the invocation to read.cjs's runRead in the same process.
 // The build fails if this bundle reaches zod or yargs (scripts/bundle-cli.mjs).
-import { accessSync, constants, writeSync } from 'node:fs';
+import { accessSync, constants, existsSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
 import { mayHaveFetchedNotes } from '../git/sync.js';
-import { symlinkedOwnDir } from '../journal/paths.js';
+import { activeRunPath, symlinkedOwnDir } from '../journal/paths.js';
 import { displayLine, jsonText } from '../record/display.js';
 import { recordsOnCommitDirect } from '../store/read-direct.js';
 import { hasRunJournals, hasSessionJournals } from './journals-present.js';
@@ -31,7 +31,11 @@ export async function runShow(
   const env = overrides.env ?? process.env;
   // What the full path would do otherwise: another engine, zod for every line.
   if (env.AGENT_LOG_ENGINE || env.AGENT_LOG_PARSE === 'zod' || !gitOnPath(env)) return null;
-  const answered = await answer(invocation.args.ref as string, overrides.cwd ?? process.cwd(), env);
+  const answered = await answer(
+    invocation.args.ref as string | undefined,
+    overrides.cwd ?? process.cwd(),
+    env,
+  );
   if (answered === null) return null;
   // As loadRecords() prints them (invoke.ts's ctx.warn): the index's warnings, before the output.
   const err = overrides.err ?? process.stderr;
@@ -61,9 +65,9 @@ function writeStdout(text: string): void {
   }
 }
 
-/** What `show REF --json` prints (and warns), or null. */
+/** What `show [REF] --json` prints (and warns), or null. */
 async function answer(
-  ref: string,
+  ref: string | undefined,
   cwd: string,
   env: NodeJS.ProcessEnv,
 ): Promise<{ text: string; warnings: string[] } | null> {
@@ -76,7 +80,10 @@ async function answer(
     const { commonDir } = location;
     if (mayHaveFetchedNotes(location) || hasSessionJournals(commonDir) || hasRunJournals(commonDir))
       return null;
-    const commit = await reader.resolveCommit(ref);
+    // No revision: the current run of this worktree (activeRunId), else HEAD. Any mark of a current
+    // run goes to the full path; without one, and without run journals, that is HEAD.
+    if (ref === undefined && existsSync(activeRunPath(commonDir, location.worktreeKey))) return null;
+    const commit = await reader.resolveCommit(ref ?? 'HEAD');
     if (!commit) return null;
     const found = await recordsOnCommitDirect(reader, commonDir, commit);
     if (!found) return null;

@@ -154,6 +154,8 @@ test('a plain record on HEAD or a full commit id: the small bundle answers, with
   const plain = await expectSame(['show', at.plain!, '--json'], SMALL);
   expect(JSON.parse(plain.stdout)).toEqual((await noteObjects(at.plain!))[0]);
   await expectSame(['show', at.plain!, '--format', 'json'], SMALL);
+  // no revision and no current run: HEAD
+  expect((await expectSame(['show', '--json'], SMALL)).stdout).toBe(head.stdout);
   await expectSame(['show', '--json', '--format=json', at.plain!], SMALL);
 });
 
@@ -223,6 +225,24 @@ test('journals to seal and fetched notes: handed over (the full path looks at th
     await repo.git('update-ref', '-d', 'refs/notes/remotes/origin/agent-log');
   }
   await expectSame(['show', 'HEAD', '--json'], SMALL);
+});
+
+test('an open run (start), or only the mark of one: `show --json` is handed over and shows what the full path shows', async () => {
+  const started = await cli(repo, ['start', '--task', 'tidy the refund path']);
+  expect(started.code).toBe(0);
+  const id = started.stdout.trim();
+  try {
+    const r = await expectSame(['show', '--json'], HANDED_OVER);
+    expect(JSON.parse(r.stdout).id).toBe(id);
+    await expectSame(['show', 'HEAD', '--json'], HANDED_OVER);
+  } finally {
+    rmSync(join(repo.dir, '.git', 'agent-log', 'runs'), { recursive: true, force: true });
+  }
+  // the active-run file alone (its journal gone): the full path decides it names no run
+  expect(existsSync(join(repo.dir, '.git', 'agent-log', 'active', 'main'))).toBe(true);
+  await expectSame(['show', '--json'], HANDED_OVER);
+  rmSync(join(repo.dir, '.git', 'agent-log', 'active'), { recursive: true, force: true });
+  await expectSame(['show', '--json'], SMALL);
 });
 
 test('no index yet, or one behind the notes: handed over, and the index the full path writes serves the next run', async () => {
