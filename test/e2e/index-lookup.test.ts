@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
-import { makeRecord } from '../helpers/records.js';
+import { shopRecord } from '../helpers/records.js';
 import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 let repo: TempRepo;
@@ -16,26 +16,7 @@ const lookupFile = () => `${indexFile()}.at`;
 const notes = (...args: string[]) => repo.git('notes', '--ref=agent-log', ...args);
 
 function recordLine(id: string, intent: string, day: number) {
-  return canonicalJson(
-    makeRecord(id, {
-      task: { intent, source: 'prompt', follow_ups: [] },
-      agent: { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] },
-      ended_at: `2026-11-${String(10 + day).padStart(2, '0')}T10:00:00Z`,
-      files: {
-        read: ['/Users/alice/src/shop/pay.ts'],
-        changed: [{ path: 'pay.ts', status: 'modified', additions: 1, deletions: 0, via: 'edit' }],
-      },
-      commands: [
-        {
-          command: 'npm test',
-          exit_code: 0,
-          kind: 'test',
-          output_tail: 'Tests: 12 passed, 12 total',
-          tool_use_id: 'toolu_01A7bQm3kX9vT2pLs8DfRw4Z',
-        },
-      ],
-    }),
-  );
+  return canonicalJson(shopRecord(id, intent, day, { read: '/Users/alice/src/shop/pay.ts', started: false }));
 }
 
 /** The independent reader: the record lines plain git shows on a commit. */

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
 import { copyPackage } from '../helpers/package-copy.js';
-import { makeRecord } from '../helpers/records.js';
+import { shopRecord } from '../helpers/records.js';
 import { cli, type CliResult, ROOT, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 let repo: TempRepo;
@@ -22,27 +22,7 @@ const traceFile = join(tmpdir(), `agent-log-fast-trace-${process.pid}`);
 const notes = (...args: string[]) => repo.git('notes', '--ref=agent-log', ...args);
 
 function recordLine(id: string, intent: string, day: number, path: string) {
-  return canonicalJson(
-    makeRecord(id, {
-      task: { intent, source: 'prompt', follow_ups: [] },
-      agent: { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] },
-      started_at: `2026-11-${String(10 + day).padStart(2, '0')}T09:00:00Z`,
-      ended_at: `2026-11-${String(10 + day).padStart(2, '0')}T10:00:00Z`,
-      files: {
-        read: ['/Users/alice/src/shop/README.md'],
-        changed: [{ path, status: 'modified', additions: 1, deletions: 0, via: 'edit' }],
-      },
-      commands: [
-        {
-          command: 'npm test',
-          exit_code: 0,
-          kind: 'test',
-          output_tail: 'Tests: 12 passed, 12 total',
-          tool_use_id: 'toolu_01A7bQm3kX9vT2pLs8DfRw4Z',
-        },
-      ],
-    }),
-  );
+  return canonicalJson(shopRecord(id, intent, day, { path }));
 }
 
 /** The common read invocations, and some the hand parser must leave to yargs. */

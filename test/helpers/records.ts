@@ -5,6 +5,39 @@ export function makeRecord(id: string, fields: Partial<RunRecordInput> = {}): Ru
   return parseRecord({ schema: 'agent-log/v1', kind: 'record', id, ...fields });
 }
 
+/**
+ * The read-path tests' run: Claude Code, on day `day` of November 2026 (an hour from 09:00 unless
+ * `started` is false), changed `path` (default pay.ts) after reading `read`, and ran `npm test`
+ * under a real-shaped tool id.
+ */
+export function shopRecord(
+  id: string,
+  intent: string,
+  day: number,
+  opts: { path?: string; read?: string; started?: boolean } = {},
+): RunRecord {
+  const dd = String(10 + day).padStart(2, '0');
+  return makeRecord(id, {
+    task: { intent, source: 'prompt', follow_ups: [] },
+    agent: { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] },
+    ...(opts.started === false ? {} : { started_at: `2026-11-${dd}T09:00:00Z` }),
+    ended_at: `2026-11-${dd}T10:00:00Z`,
+    files: {
+      read: [opts.read ?? '/Users/alice/src/shop/README.md'],
+      changed: [{ path: opts.path ?? 'pay.ts', status: 'modified', additions: 1, deletions: 0, via: 'edit' }],
+    },
+    commands: [
+      {
+        command: 'npm test',
+        exit_code: 0,
+        kind: 'test',
+        output_tail: 'Tests: 12 passed, 12 total',
+        tool_use_id: 'toolu_01A7bQm3kX9vT2pLs8DfRw4Z',
+      },
+    ],
+  });
+}
+
 export function stored(record: RunRecord, commit = 'c'.repeat(40), commits: string[] = [commit]) {
   return { record, commit, commits };
 }
