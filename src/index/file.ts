@@ -422,8 +422,6 @@ class LineOffsets {
 }
 
 function writeLookupFile(indexFile: string, tip: string | null, where: LineOffsets): void {
-  const path = lookupPath(indexFile);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const header = JSON.stringify({
     format: LOOKUP_FORMAT,
     version: 1,
@@ -431,24 +429,36 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
     size: where.size,
     warnings: where.warnings,
   });
+  // without it, readers scan the index
+  writeLines(lookupPath(indexFile), (out) => {
+    out.line(header);
+    for (const id of [...where.ids.keys()].sort()) out.line(`i\t${id}\t${where.ids.get(id)}`);
+    for (const c of [...where.byCommit.keys()].sort()) {
+      const ids = where.byCommit.get(c)!.sort();
+      out.line(`c\t${c}\t${ids.map((id) => where.ids.get(id)).join(',')}`);
+    }
+    out.line('end');
+  });
+}
+
+/**
+ * A side file written whole through a temporary file and a rename, so a reader sees the old file
+ * or the new one; on any failure the temporary file is removed and nothing else happens (side files
+ * only spare work: without them readers take the longer way).
+ */
+function writeLines(path: string, write: (out: LineWriter) => void): void {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w', 0o600);
     try {
       const out = new LineWriter(fd);
-      out.line(header);
-      for (const id of [...where.ids.keys()].sort()) out.line(`i\t${id}\t${where.ids.get(id)}`);
-      for (const c of [...where.byCommit.keys()].sort()) {
-        const ids = where.byCommit.get(c)!.sort();
-        out.line(`c\t${c}\t${ids.map((id) => where.ids.get(id)).join(',')}`);
-      }
-      out.line('end');
+      write(out);
       out.flush();
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, path);
   } catch {
-    // without it, readers scan the index
     try {
       unlinkSync(tmp);
     } catch {
@@ -503,46 +513,30 @@ export function writeFactsFile(
   }
   const data = parseIndex(bytes.toString('utf8'));
   if (!data) return;
-  const path = factsPath(indexFile);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      const out = new LineWriter(fd);
-      /** ID → offset of its facts line. */
-      const at = new Map<string, number>();
-      for (const e of [...data.entries.values()].sort(compareEntries)) {
-        if (e.json === null || e.commit === null || e.blob === null) continue;
-        const line = project(e.json);
-        // One line of ASCII JSON (JSON.stringify writes no newline; escaped, it holds no other byte).
-        at.set(e.id, out.line(line === null || line.includes('\n') ? 'null' : asciiJson(line)));
-      }
-      const commits = [...data.byCommit.keys()].sort();
-      const digits = fanoutDigits(commits.length);
-      const fanout: number[] = [];
-      for (const c of commits) {
-        const bucket = /^[0-9a-f]+$/.test(c) ? Number.parseInt(c.slice(0, digits), 16) : -1;
-        if (bucket < 0 || bucket < fanout.length - 1) throw new Error(`not a commit: ${c}`);
-        while (fanout.length <= bucket) fanout.push(out.offset);
-        const ids = data.byCommit.get(c)!;
-        out.line(`c\t${c}\t${ids.map((id) => at.get(id) ?? '-').join(',')}`);
-      }
-      while (fanout.length <= 16 ** digits) fanout.push(out.offset);
-      const warnings = [...data.warnings.keys()].sort().flatMap((c) => data.warnings.get(c)!);
-      const { tip } = data;
-      out.line(
-        JSON.stringify({ format: FACTS_FORMAT, version: 2, kind, tip, size: bytes.length, warnings, fanout }),
-      );
-      out.flush();
-    } finally {
-      closeSync(fd);
+  writeLines(factsPath(indexFile), (out) => {
+    /** ID → offset of its facts line. */
+    const at = new Map<string, number>();
+    for (const e of [...data.entries.values()].sort(compareEntries)) {
+      if (e.json === null || e.commit === null || e.blob === null) continue;
+      const line = project(e.json);
+      // One line of ASCII JSON (JSON.stringify writes no newline; escaped, it holds no other byte).
+      at.set(e.id, out.line(line === null || line.includes('\n') ? 'null' : asciiJson(line)));
     }
-    renameSync(tmp, path);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
+    const commits = [...data.byCommit.keys()].sort();
+    const digits = fanoutDigits(commits.length);
+    const fanout: number[] = [];
+    for (const c of commits) {
+      const bucket = /^[0-9a-f]+$/.test(c) ? Number.parseInt(c.slice(0, digits), 16) : -1;
+      if (bucket < 0 || bucket < fanout.length - 1) throw new Error(`not a commit: ${c}`);
+      while (fanout.length <= bucket) fanout.push(out.offset);
+      const ids = data.byCommit.get(c)!;
+      out.line(`c\t${c}\t${ids.map((id) => at.get(id) ?? '-').join(',')}`);
     }
-  }
+    while (fanout.length <= 16 ** digits) fanout.push(out.offset);
+    const warnings = [...data.warnings.keys()].sort().flatMap((c) => data.warnings.get(c)!);
+    const { tip } = data;
+    out.line(
+      JSON.stringify({ format: FACTS_FORMAT, version: 2, kind, tip, size: bytes.length, warnings, fanout }),
+    );
+  });
 }
