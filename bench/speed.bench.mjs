@@ -39,9 +39,13 @@ const seconds = (t) => {
 
 /** One cold process (or shell pipeline): wall ms, CPU ms with children, peak RSS MB. */
 function timed(dir, cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-f', '@@rss %M', 'bash', '-c', MEASURE, 'bash', cmd, ...args], {
+  // --norc: bash reads ~/.bashrc when stdin is a socket (node's pipes are) at shell level 1, which
+  // would put whatever the user's startup files run into the children's CPU.
+  const shell = ['bash', '--norc', '--noprofile', '-c', MEASURE, 'bash', cmd, ...args];
+  const r = spawnSync('/usr/bin/time', ['-f', '@@rss %M', ...shell], {
     cwd: dir,
     env,
+    stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 1 << 30,
   });
   const lines = r.stderr.toString().trim().split('\n');
