@@ -4,9 +4,9 @@
 // the bytes the full path gives (show.ts through read-main.ts); anything else returns null before a
 // byte is written, and boot.ts hands the invocation to read.cjs's runRead in the same process.
 // The build fails if this bundle reaches zod or yargs (scripts/bundle-cli.mjs).
-import { accessSync, constants, existsSync, writeSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { gitOnPath } from '../git/git-binary.js';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
 import { mayHaveFetchedNotes } from '../git/sync.js';
 import { activeRunPath, symlinkedOwnDir } from '../journal/paths.js';
@@ -30,7 +30,7 @@ export async function runShow(
   if (!smallShowInvocation(invocation)) return null;
   const env = overrides.env ?? process.env;
   // What the full path would do otherwise: another engine, zod for every line.
-  if (env.AGENT_LOG_ENGINE || env.AGENT_LOG_PARSE === 'zod' || !gitOnPath(env)) return null;
+  if (env.AGENT_LOG_ENGINE || env.AGENT_LOG_PARSE === 'zod' || !gitOnPath(env.PATH)) return null;
   const answered = await answer(
     invocation.args.ref as string | undefined,
     overrides.cwd ?? process.cwd(),
@@ -94,19 +94,4 @@ async function answer(
   } finally {
     await reader.close();
   }
-}
-
-/** Whether `git` is on PATH (repo.ts hasGitBinary: without it the full path reads with isomorphic-git). */
-function gitOnPath(env: NodeJS.ProcessEnv): boolean {
-  return (env.PATH ?? '')
-    .split(delimiter)
-    .filter(Boolean)
-    .some((d) => {
-      try {
-        accessSync(join(d, 'git'), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
 }

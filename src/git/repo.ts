@@ -1,8 +1,9 @@
 // Finding the repository around a directory and opening it with the chosen engine.
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { RepoError, UsageError } from '../errors.js';
 import type { EngineName, GitEngine, HeadInfo, RepoLocation } from './engine.js';
+import { gitOnPath } from './git-binary.js';
 import { DirectReader, locateDirect } from './native/direct.js';
 import { NativeEngine } from './native/engine.js';
 import { gitSpawnEnv } from './native/run.js';
@@ -24,19 +25,9 @@ export interface OpenOptions {
 }
 
 let gitAvailable: boolean | null = null;
-/** Whether a `git` binary is on PATH (looked up in PATH, no process spawned). */
+/** Whether a `git` binary is on this process's PATH (looked up once). */
 export function hasGitBinary(): boolean {
-  if (gitAvailable === null) {
-    const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-    gitAvailable = dirs.some((d) => {
-      try {
-        accessSync(join(d, 'git'), constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-  }
+  gitAvailable ??= gitOnPath(process.env.PATH);
   return gitAvailable;
 }
 
