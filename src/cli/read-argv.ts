@@ -3,6 +3,7 @@
 // taken; anything else (help, an unknown or repeated option, a value that starts with a dash, `--`,
 // `--engine`, free text) returns null and goes through yargs as before, so output, errors and exit
 // codes stay yargs' own. AGENT_LOG_SLOW_PATH=1 turns it off (tests compare both paths).
+import { COLOR_CHOICES } from './color.js';
 
 export interface ReadInvocation {
   command: 'show' | 'log' | 'query' | 'blame';
@@ -23,8 +24,8 @@ interface Spec {
   required?: boolean;
 }
 
-const PAGER: Record<string, Kind> = { pager: 'boolean', color: 'string' };
-const COLOR_CHOICES = ['always', 'never', 'auto'];
+const PAGER: Record<string, Kind> = { pager: 'boolean' };
+const COLOR: Record<string, Kind> = { color: 'string' };
 
 const FILTERS: Record<string, Kind> = {
   file: 'list',
@@ -48,25 +49,25 @@ const FILTERS: Record<string, Kind> = {
 
 const SPECS: Record<ReadInvocation['command'], Spec> = {
   show: {
-    options: { json: 'boolean', format: 'string', ...PAGER },
+    options: { json: 'boolean', format: 'string', ...PAGER, ...COLOR },
     choices: { format: ['md', 'json', 'html'], color: COLOR_CHOICES },
     defaults: { json: false, pager: true },
     positional: 'ref',
   },
   log: {
-    options: { json: 'boolean', format: 'string', n: 'string', ...PAGER },
+    options: { json: 'boolean', format: 'string', n: 'string', ...PAGER, ...COLOR },
     aliases: { 'max-count': 'n' },
     choices: { color: COLOR_CHOICES },
     defaults: { json: false, pager: true },
   },
   query: {
-    options: { ...FILTERS, json: 'boolean', format: 'string', n: 'string', ...PAGER },
+    options: { ...FILTERS, json: 'boolean', format: 'string', n: 'string', ...PAGER, ...COLOR },
     aliases: { 'max-count': 'n' },
     choices: { color: COLOR_CHOICES },
     defaults: { json: false, pager: true },
   },
   blame: {
-    options: { rev: 'string', json: 'boolean', pager: 'boolean' },
+    options: { rev: 'string', json: 'boolean', ...PAGER },
     defaults: { json: false, pager: true },
     positional: 'target',
     required: true,
