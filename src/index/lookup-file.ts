@@ -133,10 +133,7 @@ export function lookupEntryById(indexFile: string, tip: string | null, id: strin
       return null;
     const head = readLineAt(at, 0);
     if (head === null) return null;
-    const meta = JSON.parse(head);
-    if (meta.format !== LOOKUP_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
-      return null;
-    const warnings = readWarnings(fd, meta.warnings);
+    const warnings = lookupWarnings(fd, head, tip, size);
     if (warnings === null) return null;
     // The first line at or after byte `p` (the `i` lines are sorted by ID; `c` lines and `end` follow).
     const first = Buffer.byteLength(head) + 1;
@@ -241,10 +238,7 @@ function withLookup<T>(
     }
     const nl = text.indexOf('\n');
     if (nl < 0 || !text.endsWith('\nend\n')) return null;
-    const meta = JSON.parse(text.slice(0, nl));
-    if (meta.format !== LOOKUP_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
-      return null;
-    const warnings = readWarnings(fd, meta.warnings);
+    const warnings = lookupWarnings(fd, text.slice(0, nl), tip, size);
     if (warnings === null) return null;
     return read(fd, text, warnings);
   } catch {
@@ -277,6 +271,17 @@ function commitOffsets(text: string, commits: readonly string[]): Map<string, nu
     i = text.startsWith('\nc\t', end) ? end : -1;
   }
   return out;
+}
+
+/**
+ * The index's warnings when the lookup file's header line `head` describes the index open at `fd`
+ * (`size` bytes, notes tip `tip`); null when it describes another.
+ */
+function lookupWarnings(fd: number, head: string, tip: string | null, size: number): string[] | null {
+  const meta = JSON.parse(head);
+  if (meta.format !== LOOKUP_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
+    return null;
+  return readWarnings(fd, meta.warnings);
 }
 
 function readWarnings(fd: number, range: unknown): string[] | null {
