@@ -335,25 +335,33 @@ function objectFunction(p: Program, entries: [string, Plan][], keepUnknown: bool
         if (${val} !== undefined) out${prop} = ${val};
         else if (${JSON.stringify(key)} in v) return NP;`;
     });
-    // Unknown keys: only when the input has more keys than the shape keys it holds. zod drops an
-    // unknown "__proto__" key; assigning one here would set a prototype, so that is zod's to do.
     return `function ${name}(v) {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return NP;
       const out = {};
       let present = 0;
       ${fields.join('\n')}
-      let all = 0;
+      ${unknownKeys(known, keepUnknown ? 'out[key] = v[key];' : '')}
+      return out;
+    }`;
+  });
+}
+
+/**
+ * Generated code for the keys of object `v` outside the set constant `known`, after the fields
+ * counted the known ones they found in `present`: looked at only when the input has more keys than
+ * that. Each unknown key runs `onUnknown`; an own "__proto__" is zod's to judge (zod drops it, and
+ * assigning one here would set a prototype), so it fails the compiled plan.
+ */
+export function unknownKeys(known: string, onUnknown: string): string {
+  return `let all = 0;
       for (const key in v) all++;
       if (all !== present) {
         for (const key in v) {
           if (${known}.has(key)) continue;
           if (key === "__proto__") return NP;
-          ${keepUnknown ? 'out[key] = v[key];' : ''}
+          ${onUnknown}
         }
-      }
-      return out;
-    }`;
-  });
+      }`;
 }
 
 function closures(p: Plan): Step {

@@ -8,7 +8,7 @@
 // a line with a key the projection marks `absent` (the caller then goes the long way). Strings are
 // written by JSON.stringify's own rules (a plain string is quoted as is, any other through
 // JSON.stringify itself); nested values the projection keeps whole go through JSON.stringify.
-import { defaultOf, emit, NOT_PARSED, type Plan, Program, Unsupported } from './fast-parse.js';
+import { defaultOf, emit, NOT_PARSED, type Plan, Program, unknownKeys, Unsupported } from './fast-parse.js';
 
 /** What the projection writes for an object: its keys in output order. */
 export interface ObjectProjection {
@@ -286,19 +286,12 @@ function objectFunction(
       parts.push(part);
     });
     if (parts.length === 0) throw new Unsupported();
-    // Unknown keys are not copied; an own "__proto__" is zod's to judge, as in the parser.
+    // Unknown keys are not copied.
     return `function ${name}(v) {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return NP;
       let present = 0;
       ${fields.join('\n')}
-      let all = 0;
-      for (const key in v) all++;
-      if (all !== present) {
-        for (const key in v) {
-          if (${known}.has(key)) continue;
-          if (key === "__proto__") return NP;
-        }
-      }
+      ${unknownKeys(known, '')}
       ${checks.join('\n')}
       return ${parts.join(' + ')} + "}";
     }`;
