@@ -12,8 +12,8 @@ import {
   entryOf,
   type IndexData,
   type IndexEntry,
-  missingBlobWarning,
   type NoteChange,
+  noteBlobsRead,
   parseCommitNote,
   type ParsedNote,
   runDateOf,
@@ -38,12 +38,7 @@ export class ColdBuild {
       data.notes.set(commit, blobs);
       const ids = new Set<string>();
       const warnings: string[] = [];
-      for (const blob of blobs) {
-        const body = contents.get(blob);
-        if (body === undefined) {
-          warnings.push(missingBlobWarning(blob, commit));
-          continue;
-        }
+      for (const [blob, body] of noteBlobsRead(commit, blobs, contents, warnings)) {
         for (const raw of splitNote(body)) {
           const line = parseNoteLineWith(raw, slimJsonOfLine);
           if (line.type === 'projected') {

@@ -304,12 +304,7 @@ export function parseCommitNote(
   const records = new Map<string, Candidate[]>();
   const events = new Map<string, StoredEvent[]>();
   const warnings: string[] = [];
-  for (const blob of blobs) {
-    const body = contents.get(blob);
-    if (body === undefined) {
-      warnings.push(missingBlobWarning(blob, commit));
-      continue;
-    }
+  for (const [blob, body] of noteBlobsRead(commit, blobs, contents, warnings)) {
     for (const line of parseNote(body)) {
       if (line.type === 'record') {
         const id = line.record.id;
@@ -329,8 +324,24 @@ export function parseCommitNote(
   return { ids: [...ids].sort(), records, events, warnings };
 }
 
-export const missingBlobWarning = (blob: string, commit: string) =>
-  `note blob ${blob} on commit ${commit} is missing`;
+/**
+ * The blobs of `commit`'s note that were read, each with its text, in order; for each one that was
+ * not, a warning joins `warnings`.
+ */
+export function noteBlobsRead(
+  commit: string,
+  blobs: readonly string[],
+  contents: ReadonlyMap<string, string>,
+  warnings: string[],
+): [blob: string, body: string][] {
+  const out: [string, string][] = [];
+  for (const blob of blobs) {
+    const body = contents.get(blob);
+    if (body === undefined) warnings.push(`note blob ${blob} on commit ${commit} is missing`);
+    else out.push([blob, body]);
+  }
+  return out;
+}
 export const unreadableLineWarning = (commit: string, error: string) =>
   `skipped an unreadable agent-log line on commit ${commit}: ${error}`;
 
