@@ -113,8 +113,7 @@ if (process.env.AGENT_LOG_NO_WARM !== '1') {
     writeFileSync(join(dir, 'a.txt'), 'one\ntwo\n');
     git('add', '-A');
     git('commit', '-q', '-m', 'warm');
-    // A blame of one line takes the facts file's way too (the first marks it wanted, the second
-    // writes it, the third reads it).
+    // A blame of one line takes the facts file's way too (the first writes it, the second reads it).
     Object.assign(process.env, env, { AGENT_LOG_BLAME_FACTS_FROM: '1' });
     process.stdout.setMaxListeners(0); // each in-process run() listens for EPIPE
     const { warmCodeCache } = createRequire(import.meta.url)('../dist/cli/boot.cjs');
@@ -129,7 +128,6 @@ if (process.env.AGENT_LOG_NO_WARM !== '1') {
         ['show', 'HEAD', '--json'],
         ['query', '--file', 'a.txt', '--format', '%id'],
         ['blame', 'a.txt', '--json'],
-        ['blame', 'a.txt'],
         ['blame', 'a.txt'],
         ['blame', 'a.txt'],
         ['stats'],

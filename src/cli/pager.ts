@@ -19,8 +19,8 @@ async function corePager(ctx: Context): Promise<string | undefined> {
   }
 }
 
-/** Write `text` through the pager (or straight to ctx.out). */
-export async function writePaged(ctx: Context, text: string, noPager: boolean): Promise<void> {
+/** Write `text` (a string, or its UTF-8 bytes) through the pager (or straight to ctx.out). */
+export async function writePaged(ctx: Context, text: string | Uint8Array, noPager: boolean): Promise<void> {
   const pager = await pagerCommand(ctx, noPager);
   if (!pager) {
     ctx.out.write(text);

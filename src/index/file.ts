@@ -16,9 +16,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
-  statSync,
   unlinkSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -30,7 +28,6 @@ import {
   type IndexEntry,
 } from './model.js';
 import { INDEX_FILE_FORMAT } from './format.js';
-import { asciiJson, FACTS_FORMAT, factsPath, fanoutDigits } from './facts-file.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
@@ -465,78 +462,4 @@ function writeLines(path: string, write: (out: LineWriter) => void): void {
       // nothing to clean up
     }
   }
-}
-
-/**
- * Mark the facts file of kind `kind` of the index at `indexFile` as wanted: a file of its trailer
- * alone, naming the index as it is on disk (writeFactsFile writes the whole file at the next use).
- * Not for an index of more than `maxRecords` records: there the write costs more than it saves.
- */
-export function markFactsWanted(indexFile: string, kind: string, maxRecords: number): void {
-  const path = factsPath(indexFile);
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const head = readIndexHeader(indexFile);
-    if (!head || !(head.entries <= maxRecords)) return;
-    const { size } = statSync(indexFile);
-    const trailer = { format: FACTS_FORMAT, version: 2, kind, tip: head.tip, size, wanted: true };
-    writeFileSync(tmp, `${JSON.stringify(trailer)}\n`, { mode: 0o600 });
-    renameSync(tmp, path);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-  }
-}
-
-/**
- * Write the facts file of the index at `indexFile` (facts-file.ts has its layout): `project` gives
- * each record's line as JSON from its slim JSON (null: it has none), under the name `kind`. From the
- * index as it is on disk; nothing when that is not a complete current index or the file cannot be
- * written. Not part of every index write: it would cost every build and update (10k records: a
- * few hundred ms), where only a blame of many lines reads it; that blame writes it the second time
- * it needs it at a tip (markFactsWanted), and an index of the same tip has the same bytes, so a
- * rebuilt index finds it still good.
- */
-export function writeFactsFile(
-  indexFile: string,
-  kind: string,
-  project: (slimJson: string) => string | null,
-): void {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(indexFile);
-  } catch {
-    return;
-  }
-  const data = parseIndex(bytes.toString('utf8'));
-  if (!data) return;
-  writeLines(factsPath(indexFile), (out) => {
-    /** ID → offset of its facts line. */
-    const at = new Map<string, number>();
-    for (const e of [...data.entries.values()].sort(compareEntries)) {
-      if (e.json === null || e.commit === null || e.blob === null) continue;
-      const line = project(e.json);
-      // One line of ASCII JSON (JSON.stringify writes no newline; escaped, it holds no other byte).
-      at.set(e.id, out.line(line === null || line.includes('\n') ? 'null' : asciiJson(line)));
-    }
-    const commits = [...data.byCommit.keys()].sort();
-    const digits = fanoutDigits(commits.length);
-    const fanout: number[] = [];
-    for (const c of commits) {
-      const bucket = /^[0-9a-f]+$/.test(c) ? Number.parseInt(c.slice(0, digits), 16) : -1;
-      if (bucket < 0 || bucket < fanout.length - 1) throw new Error(`not a commit: ${c}`);
-      while (fanout.length <= bucket) fanout.push(out.offset);
-      const ids = data.byCommit.get(c)!;
-      out.line(`c\t${c}\t${ids.map((id) => at.get(id) ?? '-').join(',')}`);
-    }
-    while (fanout.length <= 16 ** digits) fanout.push(out.offset);
-    const warnings = [...data.warnings.keys()].sort().flatMap((c) => data.warnings.get(c)!);
-    const { tip } = data;
-    out.line(
-      JSON.stringify({ format: FACTS_FORMAT, version: 2, kind, tip, size: bytes.length, warnings, fanout }),
-    );
-  });
 }

@@ -1,6 +1,7 @@
 // `blame`: lines of a file → the commits that last changed them (from git blame) → the runs recorded
 // on those commits. Pure: blame lines and a commit → runs lookup come in, a report goes out.
-import { type RunFacts, slimFacts } from '../index/slim-facts.js';
+import type { RunFacts } from '../index/slim-facts.js';
+import { displaySafe } from '../record/display.js';
 import { checkSummary, shortDate, shortId, truncate } from './format.js';
 import { isStale, runDate } from './filters.js';
 
@@ -24,24 +25,15 @@ export interface BlameSegment {
   summary: string;
 }
 
-/**
- * A run as the text report shows it, rendered ahead (the index's facts file holds these): its ID,
- * its date (runDate) and its lines (renderRun).
- */
+/** A run as the text report shows it: its ID, its date (runDate) and its lines (renderRun). */
 export interface RenderedRun {
   id: string;
   date: string | null;
   text: string;
 }
 
-/** What a report needs of a run: its ID, and its date to order runs by. */
-type ReportRun = { id: string } & (RunFacts | RenderedRun);
-
-/**
- * A report over whole records (`--json` prints them), over just the facts the text shows, or over
- * runs rendered ahead.
- */
-export interface BlameReport<R extends ReportRun = RunFacts> {
+/** A report over whole records (`--json` prints them), or over runs rendered or stored for the text. */
+export interface BlameReport<R extends { id: string } = RunFacts> {
   file: string;
   segments: BlameSegment[];
   runs: R[];
@@ -49,11 +41,15 @@ export interface BlameReport<R extends ReportRun = RunFacts> {
   unrecordedLines: number;
 }
 
-export function blameReport<R extends ReportRun>(
+/** The date a run is ordered by (runDate of a record). */
+const recordDate = (run: { id: string }) => runDate(run as RunFacts);
+
+export function blameReport<R extends { id: string }>(
   file: string,
   lines: readonly BlameInputLine[],
   runsOn: (commit: string) => R[],
   revertsOf: (commit: string) => string[] = () => [],
+  dateOf: (run: R) => string | null = recordDate,
 ): BlameReport<R> {
   const segments: BlameSegment[] = [];
   const runs = new Map<string, R>();
@@ -80,16 +76,16 @@ export function blameReport<R extends ReportRun>(
       );
     }
   }
-  return { file, segments, runs: newestFirst([...runs.values()]), unrecordedLines: unrecorded };
+  return { file, segments, runs: newestFirst([...runs.values()], dateOf), unrecordedLines: unrecorded };
 }
 
 /** ISO dates as records write them: two of one length differ first at a digit, and order as text. */
 const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
 
 /** Runs by date, newest first, as compareText orders their dates (the usual ones compared directly). */
-function newestFirst<R extends ReportRun>(runs: R[]): R[] {
+function newestFirst<R>(runs: R[], dateOf: (run: R) => string | null): R[] {
   const keyed = runs.map((run) => {
-    const date = ('text' in run ? run.date : runDate(run)) ?? '';
+    const date = dateOf(run) ?? '';
     return { run, date, iso: ISO_DATE.test(date) };
   });
   keyed.sort((a, b) => {
@@ -122,7 +118,8 @@ function range(s: BlameSegment): string {
   return s.start === s.end ? `${s.start}` : `${s.start}-${s.end}`;
 }
 
-export function renderBlame(report: BlameReport<RunFacts | RenderedRun>): string {
+/** The report's header and a line per segment, up to its runs (no newline at the end). */
+function blameHead(report: BlameReport<{ id: string }>): string {
   const out: string[] = [];
   const width = Math.max(5, ...report.segments.map((s) => range(s).length));
   out.push(`${'lines'.padEnd(width)}  commit   run`);
@@ -134,10 +131,65 @@ export function renderBlame(report: BlameReport<RunFacts | RenderedRun>): string
         : `no recorded run (${s.author}: ${truncate(s.summary, 50)})`;
     out.push(`${range(s).padEnd(width)}  ${s.commit.slice(0, 7)}  ${who}`);
   }
-  for (const r of report.runs) out.push('', 'text' in r ? r.text : renderRun(r));
-  if (report.segments.length === 0) out.push('(no lines)');
-  else if (report.runs.length === 0) out.push('', `No line of ${report.file} was written by a recorded run.`);
-  return `${out.join('\n')}\n`;
+  return out.join('\n');
+}
+
+/** What follows the runs, to the newline that ends the report. */
+function blameTail(report: BlameReport<{ id: string }>): string {
+  if (report.segments.length === 0) return '\n(no lines)\n';
+  if (report.runs.length === 0) return `\n\nNo line of ${report.file} was written by a recorded run.\n`;
+  return '\n';
+}
+
+/** The text report (before display cleaning): the segments, then each run's lines after a blank line. */
+export function renderBlame(report: BlameReport<RenderedRun>): string {
+  const out = [blameHead(report)];
+  for (const r of report.runs) out.push(r.text);
+  return `${out.join('\n\n')}${blameTail(report)}`;
+}
+
+/**
+ * A run whose lines are stored as bytes (UTF-8): `length` bytes from `start` of a text the caller
+ * holds (the index's facts file); `plain` when display cleaning leaves them as they are.
+ */
+export interface StoredRun {
+  id: string;
+  date: string | null;
+  start: number;
+  length: number;
+  plain: boolean;
+}
+
+/**
+ * The text report over stored runs as the bytes to print, built in one buffer without a string per
+ * run; null when display cleaning would change any of it (an escape sequence can reach across runs:
+ * the caller then cleans the whole text, as renderBlame's).
+ */
+export function renderBlameBytes(report: BlameReport<StoredRun>, text: Buffer): Buffer | null {
+  const head = blameHead(report);
+  const tail = blameTail(report);
+  if (!report.runs.every((r) => r.plain) || !displaySafe(head) || !displaySafe(tail)) return null;
+  let size = Buffer.byteLength(head) + Buffer.byteLength(tail);
+  for (const r of report.runs) size += 2 + r.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(head, 0);
+  for (const r of report.runs) {
+    out[at++] = 10;
+    out[at++] = 10;
+    at += text.copy(out, at, r.start, r.start + r.length);
+  }
+  out.write(tail, at);
+  return out;
+}
+
+/** Stored runs with their text as strings (renderBlame's input). */
+export function withText(report: BlameReport<StoredRun>, text: Buffer): BlameReport<RenderedRun> {
+  const runs = report.runs.map((r) => ({
+    id: r.id,
+    date: r.date,
+    text: text.toString('utf8', r.start, r.start + r.length),
+  }));
+  return { ...report, runs };
 }
 
 /** A run's lines in the text report (no newline at the end). */
@@ -160,27 +212,14 @@ export function renderRun(r: RunFacts): string {
   return out.join('\n');
 }
 
-/** What the index's facts file holds for blame (index/facts-file.ts): a kind per way of rendering. */
-export const RENDERED_RUN_KIND = 'blame-run-1';
-
 /**
- * A run of the index, rendered ahead for the facts file: `[id, date, text]` as JSON, from its slim
- * record's JSON. null when its record does not render (the report then reads the index's records).
+ * What the index's facts file holds for blame (index/facts-file.ts): runs as renderRun wrote them.
+ * A new way of rendering gets a new kind, and files of the old one are not read.
  */
-export function renderedRunJson(slimJson: string): string | null {
-  try {
-    const r = slimFacts(slimJson) ?? (JSON.parse(slimJson) as RunFacts);
-    return JSON.stringify([r.id, runDate(r), renderRun(r)]);
-  } catch {
-    return null;
-  }
-}
+export const RENDERED_RUN_KIND = 'blame-run-2';
 
-/** A run rendered ahead, from the JSON value renderedRunJson wrote; null when it is not one. */
-export function renderedRun(value: unknown): RenderedRun | null {
-  if (!Array.isArray(value) || value.length !== 3) return null;
-  const [id, date, text] = value as unknown[];
-  if (typeof id !== 'string' || typeof text !== 'string' || (date !== null && typeof date !== 'string'))
-    return null;
-  return { id, date, text };
+/** A run rendered for the text report, from its record's facts. */
+export function renderedRun(r: RunFacts): RenderedRun & { plain: boolean } {
+  const text = renderRun(r);
+  return { id: r.id, date: runDate(r), text, plain: displaySafe(text) };
 }

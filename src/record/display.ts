@@ -40,6 +40,11 @@ export function displayLine(s: string): string {
   return displayText(s).replace(/[\n\t]/g, ' ');
 }
 
+/** Whether displayText leaves `s` as it is (so it does any text made of such strings). */
+export function displaySafe(s: string): boolean {
+  return !needsCleaning(s);
+}
+
 function needsCleaning(s: string): boolean {
   UNSAFE_DISPLAY.lastIndex = 0;
   const hit = UNSAFE_DISPLAY.test(s);

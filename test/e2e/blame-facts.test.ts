@@ -1,10 +1,12 @@
-// `blame` of many lines reads its runs, rendered ahead, from the index's facts file
-// (records.v1.facts), which the second such blame at a notes tip writes (the first marks it wanted). Through the built CLI on a real repository whose records
-// hold text meant to break a line-based file or a cut between JSON keys (tabs, newlines, quotes,
-// backslashes, key-like text, text outside ASCII): the report is the one the independent reader
-// (test/helpers/blame-reader.ts) writes from git alone, whichever way it was read, and a facts file
-// that does not belong to the index (another tip, size or version, damaged) is never read.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// `blame` of many lines keeps the runs it rendered in the index's facts file (records.v1.facts), and
+// the next blame of those lines at the same notes tip prints them from there. Through the built CLI
+// on a real repository whose records hold text meant to break a line-based file or a cut between
+// JSON keys (tabs, newlines, quotes, backslashes, key-like text, text outside ASCII, line
+// separators, a bidi override that display cleaning replaces): the report is the one the
+// independent reader (test/helpers/blame-reader.ts) writes from git alone, whichever way it was
+// read, and a facts file that does not belong to the index (another tip, size or version, damaged)
+// is never read.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -54,6 +56,12 @@ const RUNS: { id: string; intent: string; agent: string; note?: string; check: s
       check: 'npm run lint',
     },
     { id: 'z9x8c7v6bn', intent: 'plain intent on a shared commit', agent: 'claude-code', check: 'npm test' },
+    {
+      id: 'b1d1r3ct10',
+      intent: 'a bidi override \u202e reversed here',
+      agent: 'codex',
+      check: 'npm test -- bidi',
+    },
   ];
 
 function record(i: number) {
@@ -101,103 +109,132 @@ beforeAll(async () => {
   await notes('add', '-m', refLine(RUNS[0]!.id), await add('export const more = 0;', 'run 0, part 2'));
   await add('// reverted', `Revert run 1\n\nAgent-Log-Revert: ${RUNS[1]!.id}`);
   await add('export const b = 1;', 'a person again');
+  await notes('add', '-m', record(7), await add('export const r7 = 7;', 'run 7'));
   expect((await cli(repo, ['log'])).code).toBe(0); // a current index, without a facts file
 }, 120_000);
 afterAll(() => repo?.cleanup());
 
-const blame = (env: NodeJS.ProcessEnv = MANY) => cli(repo, ['blame', FILE, '--no-pager'], { env });
-const trailer = () => {
-  const text = readFileSync(factsFile(), 'latin1');
-  return JSON.parse(text.slice(text.lastIndexOf('\n', text.length - 2) + 1));
+const blame = (env: NodeJS.ProcessEnv = MANY, target = FILE) =>
+  cli(repo, ['blame', target, '--no-pager'], { env });
+/** The facts file: its header, its table and its text. */
+const facts = () => {
+  const bytes = readFileSync(factsFile());
+  const nl = bytes.indexOf(10);
+  const tableEnd = bytes.indexOf(10, nl + 1);
+  return {
+    header: JSON.parse(bytes.toString('latin1', 0, nl)),
+    table: JSON.parse(bytes.toString('latin1', nl + 1, tableEnd)) as [string, number, unknown[][]][],
+    text: bytes.subarray(tableEnd + 1),
+  };
 };
-/** Two blames: a current facts file at the end, whatever there was (none, a mark, a stale one). */
+/** A blame of the whole file: a current facts file of every commit at the end, whatever there was. */
 const withFacts = async () => {
   await blame();
-  await blame();
+  expect(facts().header.tip).toBe((await repo.git('rev-parse', 'refs/notes/agent-log')).trim());
 };
 
-test('the first blame of many lines marks the facts file wanted, the second writes it, the next ones read it: one report', async () => {
+test('the first blame of many lines writes the runs it rendered to the facts file, the next ones read it: one report', async () => {
   rmSync(factsFile(), { force: true });
   const expected = await expectedText(FILE);
   const first = await blame();
   expect(first).toEqual({ code: 0, stdout: expected, stderr: '' });
-  // The first marks it wanted (its trailer alone), the second writes it.
-  expect(readFileSync(factsFile(), 'latin1').split('\n')).toHaveLength(2);
-  expect(trailer().wanted).toBe(true);
-  expect(await blame()).toEqual(first);
-  expect(trailer().wanted).toBeUndefined();
-  const facts = readFileSync(factsFile(), 'latin1');
-  expect(facts).toMatch(/^[\x20-\x7e\n\t]*$/); // ASCII, read by offsets
-  // A line per record: its ID, date and lines as the report prints them, whatever its text.
-  const lines = facts.split('\n').filter((l) => l.startsWith('["'));
-  expect(lines).toHaveLength(RUNS.length);
-  for (const line of lines) {
-    const [id, date, text] = JSON.parse(line);
-    expect(RUNS.map((r) => r.id)).toContain(id);
+  const { header, table, text } = facts();
+  const commits = (await repo.git('log', '--format=%H')).split('\n').filter(Boolean);
+  expect(table.map(([c]) => c).sort()).toEqual(commits.slice(0, -1).sort()); // all but the README's
+  // Each run's lines as the report prints them (before display cleaning), whatever its text.
+  const runs = table.flatMap(([, , r]) => r) as [string, string, number, number, number][];
+  expect(new Set(runs.map(([id]) => id))).toEqual(new Set(RUNS.map((r) => r.id)));
+  for (const [id, date, start, length, plain] of runs) {
     expect(date).toMatch(/^2026-11-1\dT09:1\d:00Z$/);
-    expect(expected).toContain(`\n\n${text}\n`);
+    const lines = text.toString('utf8', start, start + length);
+    expect(plain).toBe(id === 'b1d1r3ct10' ? 0 : 1);
+    expect(expected).toContain(`\n\n${lines.replace('\u202e', '\ufffd')}\n`);
   }
+  expect(header.text).toBe(text.length);
+  expect(await blame()).toEqual(first);
   expect(await blame()).toEqual(first);
   // The same through yargs, and below the threshold (index lines through the lookup file).
   expect(await blame({ ...MANY, AGENT_LOG_SLOW_PATH: '1' })).toEqual(first);
   expect(await blame({})).toEqual(first);
   expect(first.stdout).toContain('MARKER-one');
   expect(first.stdout).toContain(`revert of ${RUNS[1]!.id.slice(0, 7)}`);
+  expect(first.stdout).toContain('a bidi override \ufffd reversed');
 });
 
 test('the report of many lines comes from the facts file once there is one', async () => {
   await withFacts();
-  const text = readFileSync(factsFile(), 'latin1');
-  expect(text).toContain('MARKER-one');
+  const bytes = readFileSync(factsFile(), 'latin1');
+  expect(bytes).toContain('MARKER-one');
   // Changed in place (same length): blame prints what the facts file says.
-  writeFileSync(factsFile(), text.replace('MARKER-one', 'MARKER-two'), 'latin1');
+  writeFileSync(factsFile(), bytes.replace('MARKER-one', 'MARKER-two'), 'latin1');
   try {
     const r = await blame();
     expect(r.stdout).toContain('MARKER-two');
     expect(r.stdout).not.toContain('MARKER-one');
   } finally {
-    writeFileSync(factsFile(), text, 'latin1');
+    writeFileSync(factsFile(), bytes, 'latin1');
   }
 });
 
-test('for an index of more records than the limit, no facts file is written', async () => {
-  rmSync(factsFile(), { force: true });
-  const limited = { ...MANY, AGENT_LOG_BLAME_FACTS_MAX: String(RUNS.length - 1) };
+test('a blame of other lines at the same tip adds their commits to the facts file', async () => {
   const expected = await expectedText(FILE);
-  for (let i = 0; i < 3; i++) expect(await blame(limited)).toEqual({ code: 0, stdout: expected, stderr: '' });
-  expect(existsSync(factsFile())).toBe(false);
-  // At the limit, it is.
-  const at = { ...MANY, AGENT_LOG_BLAME_FACTS_MAX: String(RUNS.length) };
-  for (let i = 0; i < 2; i++) expect(await blame(at)).toEqual({ code: 0, stdout: expected, stderr: '' });
-  expect(trailer().wanted).toBeUndefined();
+  rmSync(factsFile(), { force: true });
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  const fromScratch = readFileSync(factsFile());
+  rmSync(factsFile());
+  const part = `${FILE}:6,8`;
+  const expectedPart = await expectedText(FILE, '6,8');
+  expect(await blame(MANY, part)).toEqual({ code: 0, stdout: expectedPart, stderr: '' });
+  expect(facts().table).toHaveLength(3);
+  const partText = facts().text;
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  const { table, text } = facts();
+  expect(table).toHaveLength(11);
+  // The runs kept in place, the new ones after them.
+  expect(text.subarray(0, partText.length).equals(partText)).toBe(true);
+  expect(readFileSync(factsFile()).equals(fromScratch)).toBe(false);
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(await blame(MANY, part)).toEqual({ code: 0, stdout: expectedPart, stderr: '' });
+  // Past its size limit the file starts over, from the runs of the blame that writes it.
+  const small = { ...MANY, AGENT_LOG_FACTS_MAX_BYTES: String(text.length) };
+  rmSync(factsFile());
+  expect(await blame(small, part)).toEqual({ code: 0, stdout: expectedPart, stderr: '' });
+  expect(await blame(small)).toEqual({ code: 0, stdout: expected, stderr: '' });
+  // Every commit of that blame once: the commits it read from the file copied after the new ones.
+  expect(facts().table).toHaveLength(11);
+  expect(facts().text.length).toBe(text.length);
+  expect(await blame(small)).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(await blame(small, part)).toEqual({ code: 0, stdout: expectedPart, stderr: '' });
 });
 
 test('a facts file of another tip, index size or version, or a damaged one, is not read', async () => {
+  rmSync(factsFile(), { force: true });
   await withFacts();
   const expected = await expectedText(FILE);
   const good = readFileSync(factsFile(), 'latin1');
-  const meta = trailer();
-  const withTrailer = (changes: object) =>
-    `${good.slice(0, good.lastIndexOf('\n', good.length - 2) + 1)}${JSON.stringify({ ...meta, ...changes })}\n`;
+  const { header } = facts();
+  const head = good.slice(0, good.indexOf('\n'));
+  const rest = good.slice(head.length);
+  const withHeader = (changes: object) => `${JSON.stringify({ ...header, ...changes })}${rest}`;
   const variants = [
-    withTrailer({ version: 2 }),
-    withTrailer({ size: meta.size + 1 }),
-    withTrailer({ tip: '0'.repeat(40) }),
-    withTrailer({ fanout: meta.fanout.slice(1) }),
+    withHeader({ version: 2 }),
+    withHeader({ size: header.size + 1 }),
+    withHeader({ tip: '0'.repeat(40) }),
+    withHeader({ kind: 'blame-run-1' }),
+    withHeader({ table: header.table + 1 }),
     good.slice(0, -40),
-    good.replace(/\{"id"/, '{"idx"'), // facts without an ID
-    good.replace(/\{"id":"[^"]*"/, '[}'), // not JSON
+    good.replace(/,\[\["[0-9a-z]{10}"/, ',[[7'), // a run without an ID
+    good.replace(/\[\["[0-9a-f]{40}",/, '[}'), // not JSON
     'c\tnot a facts file\n',
     '',
   ];
   for (const damaged of variants) {
+    expect(damaged).not.toBe(good);
     writeFileSync(factsFile(), damaged, 'latin1');
     expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+    // Written anew by that blame: good for this index.
+    expect(readFileSync(factsFile(), 'latin1')).toBe(good);
   }
-  // Marked wanted again by the last of them, and written anew by the next: good for this index.
-  expect(trailer().wanted).toBe(true);
-  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
-  expect(readFileSync(factsFile(), 'latin1')).toBe(good);
 });
 
 test('a note added after the index was built shows up, and the facts file follows the new tip', async () => {
@@ -218,12 +255,12 @@ test('a note added after the index was built shows up, and the facts file follow
     expect(r).toEqual({ code: 0, stdout: await expectedText(FILE), stderr: '' });
     expect(r.stdout).toContain('intent: late record');
     const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
-    expect(trailer()).toMatchObject({ tip, wanted: true });
+    // The first blame at the new tip updated the index; the next writes the facts file, the next reads it.
     expect(await blame()).toEqual(r);
     const after = readFileSync(factsFile(), 'latin1');
     expect(after).not.toBe(before);
-    expect(trailer().tip).toBe(tip);
-    expect(trailer().wanted).toBeUndefined();
+    expect(facts().header.tip).toBe(tip);
+    expect(after).toContain('l8t3n0t3zz');
     expect(await blame()).toEqual(r);
   } finally {
     await notes('remove', personCommit);

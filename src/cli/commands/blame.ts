@@ -9,20 +9,21 @@ import { startBlame } from '../../git/blame.js';
 import type { Repo } from '../../git/repo.js';
 import { hasGitBinary } from '../../git/repo.js';
 import { mayHaveFetchedNotes } from '../../git/sync.js';
-import { lookupCommitFacts } from '../../index/facts-file.js';
+import { type NewCommit, readFacts, writeFacts } from '../../index/facts-file.js';
 import { INDEX_FILE } from '../../index/format.js';
 import { indexedRecord } from '../../index/lookup.js';
 import { lookupCommitLines, RecordLine } from '../../index/lookup-file.js';
 import type { IndexEntry } from '../../index/model.js';
-import { type RunFacts, slimFactsIn } from '../../index/slim-facts.js';
+import { slimFactsIn } from '../../index/slim-facts.js';
 import { indexDir } from '../../journal/paths.js';
 import {
   blameReport,
   renderBlame,
+  renderBlameBytes,
   RENDERED_RUN_KIND,
   type RenderedRun,
   renderedRun,
-  renderedRunJson,
+  withText,
 } from '../../query/blame.js';
 import { displayText, jsonText } from '../../record/display.js';
 import { revertTrailers } from '../../store/config.js';
@@ -73,73 +74,71 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   const lines = await blame.lines;
   await merged;
   const commits = [...new Set(lines.map((l) => l.commit))];
-  // The text of many lines: the runs rendered ahead in the index's facts file, when it is current.
   const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
   const tip = await repo.engine.readRef(NOTES_REF);
-  const many = !argv.json && commits.length >= FACTS_FROM;
-  const stored = many ? renderedRuns(file, tip, commits) : null;
-  if (stored && stored !== 'wanted' && stored.complete) {
-    for (const w of stored.warnings) ctx.warn(w);
-    const revertsOf = await revertsOn(repo, commits, (c) => stored.runs.has(c));
-    const report = blameReport(target.file, lines, (c) => stored.rendered.get(c) ?? [], revertsOf);
-    await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
-    return;
-  }
-  const byCommit = await entriesOnCommits(ctx, repo, file, tip, commits);
-  const revertsOf = await revertsOn(repo, commits, (c) => !!byCommit.get(c)?.length);
   if (argv.json) {
+    const { byCommit } = await entriesOnCommits(ctx, repo, file, tip, commits);
+    const revertsOf = await revertsOn(repo, commits, (c) => !!byCommit.get(c)?.length);
     const runsOn = (commit: string) =>
       (byCommit.get(commit) ?? []).flatMap((e) => indexedRecord(entryOf(e))?.record ?? []);
     ctx.out.write(`${jsonText(blameReport(target.file, lines, runsOn, revertsOf))}\n`);
     return;
   }
-  // The text shows a few fields of each run: only those are parsed out of the index's records.
-  const facts = new Map<IndexLine, RunFacts[]>();
-  const factsOf = (e: IndexLine): RunFacts[] => {
-    let found = facts.get(e);
+  // The text of many lines: the runs a blame at this notes tip rendered before, from the index's
+  // facts file, when it holds every commit blamed.
+  const many = commits.length >= FACTS_FROM;
+  const stored = many ? readFacts(file, tip, RENDERED_RUN_KIND) : null;
+  const missing = stored ? commits.filter((c) => !stored.commits.has(c)) : commits;
+  if (stored && missing.length === 0) {
+    for (const w of stored.warnings) ctx.warn(w);
+    const on = (c: string) => stored.commits.get(c)!;
+    const revertsOf = await revertsOn(repo, commits, (c) => on(c).lines > 0);
+    const report = blameReport(
+      target.file,
+      lines,
+      (c) => on(c).runs,
+      revertsOf,
+      (r) => r.date,
+    );
+    const bytes = renderBlameBytes(report, stored.text);
+    await writePaged(ctx, bytes ?? displayText(renderBlame(withText(report, stored.text))), !argv.pager);
+    return;
+  }
+  // The others from the index: only the few fields the text shows are parsed out of its records.
+  const { byCommit, warnings } = await entriesOnCommits(ctx, repo, file, tip, missing);
+  const rendered = new Map<IndexLine, ReturnType<typeof renderedRun>[]>();
+  const renderedOf = (e: IndexLine) => {
+    let found = rendered.get(e);
     if (!found) {
       const slim = e instanceof RecordLine && e.hasRecord && slimFactsIn(e.text, e.jsonStart, e.end);
       const whole = slim ? null : indexedRecord(entryOf(e));
-      found = slim ? [slim] : whole ? [whole.record] : [];
-      facts.set(e, found);
+      found = slim ? [renderedRun(slim)] : whole ? [renderedRun(whole.record)] : [];
+      rendered.set(e, found);
     }
     return found;
   };
-  const factsOn = (commit: string) => (byCommit.get(commit) ?? []).flatMap(factsOf);
-  const report = blameReport(target.file, lines, factsOn, revertsOf);
+  const added = new Map<string, NewCommit>();
+  const runsOn = (commit: string): RenderedRun[] => {
+    const kept = stored?.commits.get(commit);
+    if (kept) return withText({ ...EMPTY, runs: kept.runs }, stored!.text).runs;
+    const on = byCommit.get(commit) ?? [];
+    const runs = on.flatMap(renderedOf);
+    added.set(commit, { lines: on.length, runs });
+    return runs;
+  };
+  const hasRuns = (c: string) => (stored?.commits.get(c)?.lines ?? byCommit.get(c)?.length ?? 0) > 0;
+  const revertsOf = await revertsOn(repo, commits, hasRuns);
+  const report = blameReport(target.file, lines, runsOn, revertsOf, (r) => r.date);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
-  // A blame of many lines at this tip marks the facts file wanted; the next writes it, and the ones
-  // after read it (unless it is current and a run of these did not render into it). index/file.ts
-  // loads the index model: imported only here.
-  if (many && (stored === null || stored === 'wanted')) {
-    const write = await import('../../index/file.js');
-    if (stored === null) write.markFactsWanted(file, RENDERED_RUN_KIND, FACTS_MAX_RECORDS);
-    else write.writeFactsFile(file, RENDERED_RUN_KIND, renderedRunJson);
-  }
+  // What was rendered here goes into the facts file (for an index read through its lookup file: one
+  // that describes this tip), for the next blame of these lines.
+  if (many && warnings) writeFacts(file, tip, RENDERED_RUN_KIND, warnings, stored, added, commits);
 }
 
-/** The runs on `commits` as the facts file holds them, rendered; null as for lookupCommitFacts. */
-function renderedRuns(file: string, tip: string | null, commits: readonly string[]) {
-  const stored = lookupCommitFacts(file, tip, commits, RENDERED_RUN_KIND);
-  if (stored === null || stored === 'wanted') return stored;
-  const rendered = new Map<string, RenderedRun[]>();
-  for (const [commit, values] of stored.facts) {
-    const runs = values.map(renderedRun);
-    if (runs.includes(null)) return null;
-    rendered.set(commit, runs as RenderedRun[]);
-  }
-  return { rendered, runs: stored.runs, warnings: stored.warnings, complete: stored.complete };
-}
+const EMPTY = { file: '', segments: [], unrecordedLines: 0 };
 
-/** From this many commits on, the text report reads the facts file rather than index lines. */
+/** From this many commits on, the text report reads and fills the facts file. */
 const FACTS_FROM = Number(process.env.AGENT_LOG_BLAME_FACTS_FROM) || 64;
-
-/**
- * The facts file is written only for an index of at most this many records. Writing it costs about
- * 60 µs a record (0.6 s of CPU at 10k, 6 s at 100k), reading it saves 80-150 ms a blame: past this,
- * too many blames at one notes tip would be needed to win it back.
- */
-const FACTS_MAX_RECORDS = Number(process.env.AGENT_LOG_BLAME_FACTS_MAX) || 20_000;
 
 /** Lines no run wrote may come from a revert of one: its commit names the run in a trailer. */
 async function revertsOn(
@@ -163,16 +162,22 @@ function entryOf(e: IndexLine): IndexEntry {
   return e instanceof RecordLine ? e.entry() : e;
 }
 
-/** The index lines on each commit: from a current index's lookup file, else after updating it. */
+/**
+ * The index lines on each commit: from a current index's lookup file (with its warnings, printed),
+ * else after updating it (warnings null: printed by the update).
+ */
 async function entriesOnCommits(
   ctx: Context,
   repo: Repo,
   file: string,
   tip: string | null,
   commits: readonly string[],
-): Promise<Map<string, IndexLine[]>> {
+): Promise<{ byCommit: Map<string, IndexLine[]>; warnings: string[] | null }> {
   const looked = lookupCommitLines(file, tip, commits);
-  if (!looked) return (await import('../open-index.js')).entriesOnCommitsFor(ctx, repo, commits);
+  if (!looked) {
+    const byCommit = await (await import('../open-index.js')).entriesOnCommitsFor(ctx, repo, commits);
+    return { byCommit, warnings: null };
+  }
   for (const w of looked.warnings) ctx.warn(w);
-  return looked.byCommit;
+  return looked;
 }
