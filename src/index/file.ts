@@ -403,18 +403,11 @@ function nextHit(body: Buffer, from: number, group: Buffer[]): number {
 class LineOffsets {
   size = 0;
   warnings: [number, number] = [0, 0];
-  /** ID → offset of its line. */
-  ids = new Map<string, number>();
-  /** Commit → IDs whose lines name it. The entries' own strings: a slice of a line would keep it alive. */
-  byCommit = new Map<string, string[]>();
+  /** Each record line written: its entry and offset. */
+  lines: { entry: IndexEntry; at: number }[] = [];
 
   entry(entry: IndexEntry, at: number): void {
-    this.ids.set(entry.id, at);
-    for (const c of entry.commits) {
-      const list = this.byCommit.get(c);
-      if (list) list.push(entry.id);
-      else this.byCommit.set(c, [entry.id]);
-    }
+    this.lines.push({ entry, at });
   }
 }
 
@@ -429,11 +422,21 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
   // without it, readers scan the index
   writeLines(lookupPath(indexFile), (out) => {
     out.line(header);
-    for (const id of [...where.ids.keys()].sort()) out.line(`i\t${id}\t${where.ids.get(id)}`);
-    for (const c of [...where.byCommit.keys()].sort()) {
-      const ids = where.byCommit.get(c)!.sort();
-      out.line(`c\t${c}\t${ids.map((id) => where.ids.get(id)).join(',')}`);
+    // (IDs are unique: an index has one entry per ID.)
+    const lines = where.lines.sort((a, b) =>
+      a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0,
+    );
+    /** Commit → offsets of the lines naming it, in ID order (the lines are visited in that order). */
+    const byCommit = new Map<string, number[]>();
+    for (const { entry, at } of lines) {
+      out.line(`i\t${entry.id}\t${at}`);
+      for (const c of entry.commits) {
+        const list = byCommit.get(c);
+        if (list) list.push(at);
+        else byCommit.set(c, [at]);
+      }
     }
+    for (const c of [...byCommit.keys()].sort()) out.line(`c\t${c}\t${byCommit.get(c)!.join(',')}`);
     out.line('end');
   });
 }

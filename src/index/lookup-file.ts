@@ -127,35 +127,17 @@ export function lookupEntryById(indexFile: string, tip: string | null, id: strin
   try {
     const size = fstatSync(fd).size;
     if (!indexHeaderMatches(fd, tip)) return null;
-    const end = fstatSync(at).size - 4; // where the closing `end` line starts
-    const tail = Buffer.alloc(5);
-    if (end < 1 || readSync(at, tail, 0, 5, end - 1) !== 5 || tail.toString('latin1') !== '\nend\n')
-      return null;
+    const end = endLineAt(at);
+    if (end === null) return null;
     const head = readLineAt(at, 0);
     if (head === null) return null;
     const warnings = lookupWarnings(fd, head, tip, size);
     if (warnings === null) return null;
-    // The first line at or after byte `p` (the `i` lines are sorted by ID; `c` lines and `end` follow).
-    const first = Buffer.byteLength(head) + 1;
-    const lineFrom = (p: number): { start: number; text: string } | null => {
-      const from = p <= first ? first : readLineAt(at, p - 1);
-      const start = p <= first ? first : p - 1 + Buffer.byteLength(from as string) + 1;
-      const text = start >= end ? 'end' : readLineAt(at, start);
-      return text === null ? null : { start, text };
-    };
+    // The `i` lines are sorted by ID; `c` lines and `end` follow.
+    const lines = new SortedLines(at, Buffer.byteLength(head) + 1, end);
     const before = (line: string) => line.startsWith('i\t') && line.slice(2, line.indexOf('\t', 2)) < id;
-    // The smallest p whose next line does not sort before `id`.
-    let lo = first;
-    let hi = end;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const line = lineFrom(mid);
-      if (line === null) return null;
-      if (before(line.text)) lo = mid + 1;
-      else hi = mid;
-    }
     const entries: IndexEntry[] = [];
-    let line = lineFrom(lo);
+    let line = lines.firstNotBefore(before);
     const needle = `i\t${id}\t`;
     while (line && line.text.startsWith(needle)) {
       const offset = line.text.slice(needle.length);
@@ -163,7 +145,7 @@ export function lookupEntryById(indexFile: string, tip: string | null, id: strin
       const e = text === null ? null : parseRecordLine(text);
       if (!e || e.id !== id) return null;
       entries.push(e);
-      line = lineFrom(line.start + line.text.length + 1);
+      line = lines.from(line.start + line.text.length + 1);
     }
     return { entries, byCommit: new Map(), warnings };
   } catch {
@@ -171,6 +153,79 @@ export function lookupEntryById(indexFile: string, tip: string | null, id: strin
   } finally {
     closeSync(fd);
     closeSync(at);
+  }
+}
+
+/**
+ * The note blobs of `commit` as the index at `indexFile` lists them (its sorted `n` lines), when it
+ * describes notes tip `tip`: what a walk of the notes tree at that tip would find, without reading
+ * a tree. null when there is no such index or it lists no note on `commit`.
+ */
+export function lookupNoteBlobs(indexFile: string, tip: string | null, commit: string): string[] | null {
+  let fd: number;
+  try {
+    fd = openSync(indexFile, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const head = readLineAt(fd, 0);
+    const end = endLineAt(fd);
+    if (head === null || end === null || !indexHeaderMatches(fd, tip)) return null;
+    // `n` lines come first, sorted by commit; `r` lines and `end` follow.
+    const lines = new SortedLines(fd, Buffer.byteLength(head) + 1, end);
+    const line = lines.firstNotBefore((l) => l.startsWith('n\t') && l.slice(2, 42) < commit);
+    if (!line?.text.startsWith(`n\t${commit}\t`)) return null;
+    return line.text.slice(43).split('\t');
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where the closing `end` line of the file open at `fd` starts; null when it does not end so (cut short). */
+function endLineAt(fd: number): number | null {
+  const end = fstatSync(fd).size - 4;
+  const tail = Buffer.alloc(5);
+  if (end < 1 || readSync(fd, tail, 0, 5, end - 1) !== 5 || tail.toString('latin1') !== '\nend\n')
+    return null;
+  return end;
+}
+
+/**
+ * The lines of a file from byte `first` (a line start) to `end` (where its closing `end` line
+ * starts), read positionally a few at a time: a binary search over sorted lines of any length.
+ */
+class SortedLines {
+  constructor(
+    private readonly fd: number,
+    private readonly first: number,
+    private readonly end: number,
+  ) {}
+
+  /** The first line that starts at or after byte `p` (`end` past the last). */
+  from(p: number): { start: number; text: string } | null {
+    const { fd, first, end } = this;
+    const skipped = p <= first ? '' : readLineAt(fd, p - 1);
+    if (skipped === null) return null;
+    const start = p <= first ? first : p - 1 + Buffer.byteLength(skipped) + 1;
+    const text = start >= end ? 'end' : readLineAt(fd, start);
+    return text === null ? null : { start, text };
+  }
+
+  /** The first line for which `before` is false (it must hold for a prefix of the lines only). */
+  firstNotBefore(before: (line: string) => boolean): { start: number; text: string } | null {
+    let lo = this.first;
+    let hi = this.end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const line = this.from(mid);
+      if (line === null) return null;
+      if (before(line.text)) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.from(lo);
   }
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { DirectReader } from '../git/native/direct.js';
 import { parseCommit, parseTree } from '../git/objects.js';
 import { INDEX_FILE } from '../index/format.js';
-import { lookupEntryById } from '../index/lookup-file.js';
+import { lookupEntryById, lookupNoteBlobs } from '../index/lookup-file.js';
 import { indexDir } from '../journal/paths.js';
 import type { StoredEvent } from '../record/events.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
@@ -29,16 +29,23 @@ export async function recordsOnCommitDirect(
 ): Promise<{ records: StoredRecord[]; warnings: string[] } | null> {
   const tip = reader.readRef(NOTES_REF);
   if (!tip) return null;
-  const root = await readObject(reader, tip, 'commit');
-  if (!root) return null;
+  const index = join(indexDir(commonDir), INDEX_FILE);
   const notes = new NoteReader(reader);
-  const lines = await notes.onCommit(parseCommit(tip, root).tree, commit);
+  // A current index lists the commit's note blob: no notes tree to read (a tree of a large history
+  // is the largest object `show` would inflate). Two blobs for one commit: the walk decides their order.
+  const blobs = lookupNoteBlobs(index, tip, commit);
+  let lines: NoteLine[] | null;
+  if (blobs?.length === 1) lines = await notes.blob(blobs[0]!);
+  else {
+    const root = await readObject(reader, tip, 'commit');
+    if (!root) return null;
+    lines = await notes.onCommit(parseCommit(tip, root).tree, commit);
+  }
   if (!lines) return null;
   const direct = collectRecords([[commit, lines]], []);
   const ids = new Set(direct.map((d) => d.record.id));
   for (const l of lines) if (l.type === 'ref') ids.add(l.id);
   if (ids.size === 0) return null;
-  const index = join(indexDir(commonDir), INDEX_FILE);
   const out: StoredRecord[] = [];
   const warnings: string[] = [];
   for (const id of ids) {

@@ -3,7 +3,7 @@
 // process. Through the built CLI on a real repository: every answer (stdout, stderr, exit code) is
 // byte-identical to the slow path (AGENT_LOG_SLOW_PATH=1), and the bundles the run read say which
 // path answered: boot.cjs and show.cjs alone, or read.cjs after show.cjs (a hand-over).
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -235,6 +235,45 @@ test('no index yet, or one behind the notes: handed over, and the index the full
   const r = await expectSame(['show', 'HEAD', '--json'], HANDED_OVER);
   expect(JSON.parse(r.stdout)).toEqual((await noteObjects(at.stale))[0]);
   await expectSame(['show', 'HEAD', '--json'], SMALL);
+});
+
+test('a packed repository (note blobs stored as deltas): the small bundle answers from the packs, as the full path and git do', async () => {
+  const made: string[] = [];
+  for (let i = 0; i < 24; i++) {
+    repo.write('pay.ts', `packed ${i}\n`);
+    const commit = await repo.commit(`packed ${i}`);
+    const id = `pk${i.toString(36).padStart(2, '0')}x4y6z8`;
+    await notes('add', '-m', recordLine(id, `settle the ledger, step ${i}`, 9 + (i % 5)), commit);
+    made.push(commit);
+  }
+  await repo.git('repack', '-a', '-d', '-f', '--depth=50', '--window=50', '--quiet');
+  await repo.git('prune-packed');
+  // every object packed, and most of these note blobs stored as deltas (verify-pack's long lines)
+  expect(await repo.git('count-objects', '-v')).toMatch(/^count: 0$/m);
+  const packs = readdirSync(join(repo.dir, '.git', 'objects', 'pack')).filter((f) => f.endsWith('.idx'));
+  const verified = await repo.git(
+    'verify-pack',
+    '-v',
+    ...packs.map((f) => join('.git', 'objects', 'pack', f)),
+  );
+  const deltas = new Set(
+    verified
+      .split('\n')
+      .map((l) => l.split(/\s+/))
+      .filter((f) => f[1] === 'blob' && f.length === 7)
+      .map((f) => f[0]),
+  );
+  const blobs = await Promise.all(
+    made.map(async (c) => (await repo.git('rev-parse', `refs/notes/agent-log:${c}`)).trim()),
+  );
+  expect(blobs.filter((b) => deltas.has(b)).length).toBeGreaterThan(made.length / 2);
+  expect((await cli(repo, ['log'])).code).toBe(0); // index current
+  for (const commit of [made[0]!, made[11]!, made[22]!]) {
+    const r = await expectSame(['show', commit, '--json'], SMALL);
+    expect(JSON.parse(r.stdout)).toEqual((await noteObjects(commit))[0]);
+  }
+  const head = await expectSame(['show', 'HEAD', '--json'], SMALL);
+  expect(JSON.parse(head.stdout)).toEqual((await noteObjects(made[23]!))[0]);
 });
 
 test('a note blob missing from the object store: handed over, the same answer', async () => {

@@ -18,7 +18,7 @@ export class BlobTextStream implements BlobTextReader {
   private readonly child: ChildProcess;
   private readonly fd: number;
   private buf = Buffer.allocUnsafe(SLICE);
-  /** Unparsed bytes at the start of `buf`, and the file offset after them. */
+  /** Bytes in `buf` (parsed up to `pos`), and the file offset after them. */
   private have = 0;
   private offset = 0;
   /** Bytes of an oversized object (and its newline) still to pass over in the file. */
@@ -72,11 +72,13 @@ export class BlobTextStream implements BlobTextReader {
     const out: BlobText[] = [];
     for (;;) {
       if (this.failed) throw this.failed;
-      const pos = this.parse(out, n);
-      // Keep the unparsed tail at the start of the buffer.
-      this.buf.copy(this.buf, 0, pos, this.have);
-      this.have -= pos;
+      this.parse(out, n);
       if (out.length === n) break;
+      // Only when more must be read: the unparsed tail moves to the start of the buffer. (Moving it
+      // after every batch copied most of the 4 MB slice each time: 40 times for 10k notes.)
+      this.buf.copy(this.buf, 0, this.pos, this.have);
+      this.have -= this.pos;
+      this.pos = 0;
       if (this.want > this.buf.length) {
         const bigger = Buffer.allocUnsafe(this.want);
         this.buf.copy(bigger, 0, 0, this.have);
@@ -88,32 +90,37 @@ export class BlobTextStream implements BlobTextReader {
     return out;
   }
 
-  /** Bytes the object at the start of the buffer needs (header, body, newline), once known. */
+  /** Where the unparsed bytes start in the buffer. */
+  private pos = 0;
+  /** Bytes the object at `pos` needs (header, body, newline), once known. */
   private want = 0;
 
-  /** Parses whole objects from the buffer into `out` (at most `n`); returns where it stopped. */
-  private parse(out: BlobText[], n: number): number {
+  /** Parses whole objects from the buffer into `out` (at most `n`), moving `pos` past them. */
+  private parse(out: BlobText[], n: number): void {
     const buf = this.buf;
-    let pos = 0;
+    let pos = this.pos;
     while (out.length < n) {
       if (this.skip > 0) {
         const k = Math.min(this.skip, this.have - pos);
         this.skip -= k;
         pos += k;
-        if (this.skip > 0) return pos;
+        if (this.skip > 0) break;
       }
       const nl = buf.indexOf(10, pos);
-      if (nl < 0 || nl >= this.have) return pos;
+      if (nl < 0 || nl >= this.have) break;
       // "<oid> <type> <size>", or "<name> missing" (or "ambiguous")
       const sp = buf.lastIndexOf(32, nl);
-      const tail = buf.toString('latin1', sp + 1, nl);
-      if (tail === 'missing' || tail === 'ambiguous') {
-        out.push(null);
-        pos = nl + 1;
-        continue;
+      let size = digitsAt(buf, sp + 1, nl);
+      if (size < 0) {
+        const tail = buf.toString('latin1', sp + 1, nl);
+        if (tail === 'missing' || tail === 'ambiguous') {
+          out.push(null);
+          pos = nl + 1;
+          continue;
+        }
+        size = Number(tail);
       }
-      const size = Number(tail);
-      const isBlob = buf.toString('latin1', buf.lastIndexOf(32, sp - 1) + 1, sp) === 'blob';
+      const isBlob = isBlobType(buf, sp);
       if (size > this.maxBytes) {
         // Never held: its bytes are passed over in the file.
         out.push(isBlob ? { oversized: size } : null);
@@ -124,12 +131,12 @@ export class BlobTextStream implements BlobTextReader {
       const end = nl + 1 + size;
       if (end + 1 > this.have) {
         this.want = end + 1 - pos;
-        return pos;
+        break;
       }
       out.push(isBlob ? buf.toString('utf8', nl + 1, end) : null);
       pos = end + 1;
     }
-    return pos;
+    this.pos = pos;
   }
 
   /** Reads more of the file after the unparsed bytes; waits while git is still writing. */
@@ -161,4 +168,29 @@ export class BlobTextStream implements BlobTextReader {
     closeSync(this.fd);
     if (this.path) unlinkSync(this.path);
   }
+}
+
+/** The decimal number in `buf` from `start` to `end` (a header's size), or -1 if that is not one. */
+function digitsAt(buf: Buffer, start: number, end: number): number {
+  if (start >= end || end - start > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Whether the word before the space at `sp` in a header is "blob" (the object's type). */
+function isBlobType(buf: Buffer, sp: number): boolean {
+  // b l o b = 0x62 0x6c 0x6f 0x62, after a space (the object name's end)
+  return (
+    sp >= 5 &&
+    buf[sp - 5] === 32 &&
+    buf[sp - 4] === 0x62 &&
+    buf[sp - 3] === 0x6c &&
+    buf[sp - 2] === 0x6f &&
+    buf[sp - 1] === 0x62
+  );
 }

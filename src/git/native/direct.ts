@@ -26,6 +26,8 @@ const GIT_DECIDES = [
 ];
 
 const OID = /^[0-9a-f]{40}$/;
+/** A loose object's header, at the start of its inflated bytes. */
+const LOOSE_HEAD = /^(blob|tree|commit|tag) (\d+)\0/;
 
 export interface DirectObject {
   type: string;
@@ -254,8 +256,7 @@ export class DirectReader {
       if (oid === null) return null; // unborn branch: git finds nothing either
     } else if (OID.test(rev)) oid = rev;
     if (!oid) return undefined;
-    const obj = await this.readObject(oid);
-    return obj?.type === 'commit' ? oid : undefined;
+    return this.typeOf(oid) === 'commit' ? oid : undefined;
   }
 
   /**
@@ -292,12 +293,7 @@ export class DirectReader {
     try {
       const packed = this.packs.sizeOf(oid, limit);
       if (packed !== undefined) return packed;
-      const file = readFileSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)));
-      // the loose header ("blob 1234\0") is in the first inflated bytes
-      const head = inflateSync(file.subarray(0, Math.min(file.length, 256)), {
-        finishFlush: zlibConstants.Z_SYNC_FLUSH,
-      });
-      const m = /^(blob|tree|commit|tag) (\d+)\0/.exec(head.toString('latin1', 0, Math.min(head.length, 64)));
+      const m = this.looseHead(oid);
       return m ? Number(m[2]) : undefined;
     } catch {
       return undefined;
@@ -313,6 +309,25 @@ export class DirectReader {
     } catch {
       return undefined;
     }
+  }
+
+  /** An object's type, read from headers only; undefined when not found here or not readable by us. */
+  typeOf(oid: string): string | undefined {
+    if (!OID.test(oid)) return undefined;
+    try {
+      return this.packs.typeOf(oid) ?? this.looseHead(oid)?.[1];
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The header of loose object `oid` ("blob 1234\0": type, size), inflated from its first bytes. */
+  private looseHead(oid: string): RegExpExecArray | null {
+    const file = readFileSync(join(this.location.commonDir, 'objects', oid.slice(0, 2), oid.slice(2)));
+    const head = inflateSync(file.subarray(0, Math.min(file.length, 256)), {
+      finishFlush: zlibConstants.Z_SYNC_FLUSH,
+    });
+    return LOOSE_HEAD.exec(head.toString('latin1', 0, Math.min(head.length, 64)));
   }
 
   private readLoose(oid: string): DirectObject | null {

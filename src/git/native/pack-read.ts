@@ -114,14 +114,36 @@ export class PackReader {
   sizeOf(oid: string, limit: number): number | undefined {
     const found = this.find(oid);
     if (!found) return undefined;
-    const p = found.pack;
-    p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
-    const { typeCode, size, back, baseOid, data: at } = entryHead(pread(p.pack, 64, found.offset));
+    const fd = this.packFd(found.pack);
+    const { typeCode, size, back, baseOid, data: at } = entryHead(pread(fd, 64, found.offset));
     if (TYPES[typeCode]) return size;
     if (size > limit || (back === undefined && baseOid === undefined)) return undefined;
-    const entry = pread(p.pack, size + 64 + (size >> 6) + 4096, found.offset + at);
+    const entry = pread(fd, size + 64 + (size >> 6) + 4096, found.offset + at);
     const sizes = varints(inflateSync(entry), 2);
     return sizes ? sizes[1] : undefined; // the second varint: the target's size
+  }
+
+  /**
+   * The type of an object from pack entry headers alone (a delta's is its base's: nothing inflated),
+   * or null when no pack here holds it.
+   */
+  typeOf(oid: string, depth = 0): string | null {
+    const at = this.find(oid);
+    return at ? this.typeAt(at.pack, at.offset, depth) : null;
+  }
+
+  private typeAt(p: PackFile, offset: number, depth: number): string {
+    if (depth > MAX_CHAIN) throw new Error('delta chain too long');
+    const { typeCode, back, baseOid } = entryHead(pread(this.packFd(p), 64, offset));
+    if (TYPES[typeCode]) return TYPES[typeCode]!;
+    if (back !== undefined) return this.typeAt(p, offset - back, depth + 1);
+    const base = baseOid === undefined ? null : this.typeOf(baseOid, depth + 1);
+    if (!base) throw new Error(`cannot tell the type of pack entry ${typeCode}`);
+    return base;
+  }
+
+  private packFd(p: PackFile): number {
+    return (p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r'));
   }
 
   /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
@@ -135,8 +157,8 @@ export class PackReader {
     const key = `${p.name}:${offset}`;
     const cached = this.bases.get(key);
     if (cached) return cached;
-    p.pack ??= openSync(join(this.objectsDir, 'pack', p.name.replace(/\.idx$/, '.pack')), 'r');
-    let head = pread(p.pack, 64, offset);
+    const fd = this.packFd(p);
+    let head = pread(fd, 64, offset);
     const { typeCode, size, back, baseOid, data: at } = entryHead(head);
     let base: PackedObject | null = null;
     if (back !== undefined) {
@@ -151,7 +173,7 @@ export class PackReader {
     let want = size + 64 + (size >> 6);
     let data: Buffer;
     for (;;) {
-      head = pread(p.pack, at + want, offset);
+      head = pread(fd, at + want, offset);
       try {
         data = inflateSync(head.subarray(at));
         break;

@@ -1,0 +1,80 @@
+// A cold build of many notes reads them in one pass: `git cat-file` writes every blob into a scratch
+// file, read back in slices of 4 MB (src/git/native/blob-stream.ts). Here the notes hold about 9 MB,
+// so notes straddle slice ends over and over, and one note of 5 MB is larger than a slice (its
+// buffer grows). Through the built CLI on a real repository: the index is byte for byte the one the
+// build note by note writes, and the runs are the ones an independent reading of git's notes finds.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { canonicalJson } from '../../src/record/note-lines.js';
+import { fastImportCommits, fastImportNotes, gitNotes } from '../helpers/notes-fixtures.js';
+import { prng } from '../helpers/prng.js';
+import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
+
+const N = 150;
+let repo: TempRepo;
+const indexDir = () => join(repo.dir, '.git', 'agent-log', 'index');
+const id = (i: number) => `bs${i.toString(36).padStart(8, '0')}`;
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+beforeAll(async () => {
+  repo = await tempRepo({ files: { 'README.md': 'x\n' } });
+  const commits = fastImportCommits(repo, N);
+  const rand = prng(20261130);
+  const words = (n: number) =>
+    Array.from({ length: n }, () => B62.slice(0, 3 + Math.floor(rand() * 20))).join(' ');
+  const bodies = new Map<string, string>();
+  commits.forEach((c, k) => {
+    const i = k + 1;
+    // 30-90 KB a note (about 9 MB in all), and one of 5 MB: more than a 4 MB slice.
+    const size = i === 77 ? 5 << 20 : 30_000 + Math.floor(rand() * 60_000);
+    const at = new Date(Date.UTC(2026, 10, 1) + i * 97_000).toISOString();
+    const line = canonicalJson({
+      schema: 'agent-log/v1',
+      kind: 'record',
+      id: id(i),
+      task: { intent: words(Math.ceil(size / 10)).slice(0, size), source: 'prompt', follow_ups: [] },
+      started_at: at,
+      ended_at: at,
+      sealed_at: at,
+    });
+    bodies.set(c, `${line}\n`);
+  });
+  fastImportNotes(repo, bodies);
+}, 120_000);
+
+afterAll(() => repo.cleanup());
+
+async function coldBuild(env: NodeJS.ProcessEnv) {
+  rmSync(indexDir(), { recursive: true, force: true });
+  const log = await cli(repo, ['log', '--format', '%id', '--no-pager'], { env });
+  return {
+    log,
+    index: readFileSync(join(indexDir(), 'records.v1'), 'utf8'),
+    lookup: readFileSync(join(indexDir(), 'records.v1.at'), 'utf8'),
+  };
+}
+
+test('notes read in one pass across 4 MB slices give the index read note by note', async () => {
+  const onePass = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1' });
+  const oneByOne = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1000000000' });
+  expect(onePass.log.code).toBe(0);
+  expect(onePass.log.stderr).toBe('');
+  expect(onePass.index).toBe(oneByOne.index);
+  expect(onePass.lookup).toBe(oneByOne.lookup);
+  expect(onePass.log).toEqual(oneByOne.log);
+  // The runs git's notes hold, read here with JSON.parse, each with its whole intent.
+  const notes = [...gitNotes(repo.dir).values()].map((n) => JSON.parse(n.body) as Record<string, unknown>);
+  const expected = notes.map((r) => r.id as string).sort();
+  expect(expected).toHaveLength(N);
+  expect(onePass.log.stdout.split('\n').filter(Boolean).sort()).toEqual(expected);
+  const intents = new Map(notes.map((r) => [r.id, (r.task as { intent: string }).intent]));
+  const lines = onePass.index.split('\n').filter((l) => l.startsWith('r\t'));
+  expect(lines).toHaveLength(N);
+  for (const l of lines) {
+    const f = l.split('\t');
+    const slim = JSON.parse(f[6]!) as { task: { intent: string } };
+    expect(slim.task.intent).toBe(intents.get(f[1]));
+  }
+  expect(intents.get(id(77))!.length).toBe(5 << 20);
+});
