@@ -31,7 +31,7 @@ import { ensureSnapshotStore, mergeIndexes, snapshotIndexPath, snapshotReadEnv }
 import { BlobTextStream } from './blob-stream.js';
 import { CatFileBatch } from './cat-file.js';
 import type { DirectReader } from './direct.js';
-import { gitText, runGit } from './run.js';
+import { gitText, runGit, runGitSync } from './run.js';
 
 /** Refs whose commits `gc` keeps (besides HEAD and reflogs). */
 const LIVE_REFS = ['refs/heads', 'refs/remotes', 'refs/tags'];
@@ -40,6 +40,9 @@ const FALLBACK_IDENTITY: Identity = { name: 'git-agent-log', email: 'agent-log@l
 const DIRECT_BATCH = 16;
 /** A lock file older than this, left by a process that died mid-update, is removed. */
 const STALE_LOCK_MS = 10_000;
+
+/** A blob's line of `ls-tree -z` at lastIndex: its oid and path. */
+const BLOB_LINE = /[0-7]+ blob ([0-9a-f]+)\t([^\0]*)\0/y;
 
 export class NativeEngine implements GitEngine {
   readonly name = 'native' as const;
@@ -204,10 +207,19 @@ export class NativeEngine implements GitEngine {
 
   async listBlobs(tree: string): Promise<{ path: string; oid: string }[]> {
     // One process for the whole tree: reading a 10k-note tree's 257 subtrees one by one costs ~6×.
-    const out = (await this.git(['ls-tree', '-r', '-z', '--full-tree', tree])).stdout.toString('utf8');
+    const args = ['ls-tree', '-r', '-z', '--full-tree', tree];
+    const out = runGitSync(args, { cwd: this.cwd }).stdout.toString('utf8');
     const blobs: { path: string; oid: string }[] = [];
-    // "<mode> SP <type> SP <oid> TAB <path> NUL"
+    // "<mode> SP <type> SP <oid> TAB <path> NUL": a blob's line read by one match, any other line
+    // (a submodule's commit) passed over by hand.
     for (let at = 0; at < out.length;) {
+      BLOB_LINE.lastIndex = at;
+      const m = BLOB_LINE.exec(out);
+      if (m) {
+        blobs.push({ path: m[2]!, oid: m[1]! });
+        at = BLOB_LINE.lastIndex;
+        continue;
+      }
       const end = out.indexOf('\0', at);
       const tab = out.indexOf('\t', at);
       if (end < 0 || tab < 0 || tab > end) throw new GitError(`unexpected ls-tree output for ${tree}`);

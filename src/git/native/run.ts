@@ -48,6 +48,28 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<GitRunResul
   });
 }
 
+/**
+ * runGit, waiting in place: for one large read that nothing else in the process waits beside (a cold
+ * index build's tree listing). Node collects the output itself, without a stream and its events:
+ * about half the CPU of runGit for a 1 MB listing (7 vs 15 ms).
+ */
+export function runGitSync(args: string[], opts: Pick<GitRunOptions, 'cwd' | 'okCodes'>): GitRunResult {
+  // Loaded at the first git started, not at start-up (repo.ts says why).
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
+  const r = spawnSync('git', args, {
+    cwd: opts.cwd,
+    env: gitSpawnEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: Number.MAX_SAFE_INTEGER,
+  });
+  if (r.error) throw new GitError(`cannot run git: ${r.error.message}`);
+  const code = r.status ?? 128;
+  const stderr = r.stderr.toString('utf8');
+  if (code !== 0 && !opts.okCodes?.includes(code))
+    throw new GitError(`git ${args[0]} failed: ${firstLine(stderr) || `exit ${code}`}`);
+  return { code, stdout: r.stdout, stderr };
+}
+
 export async function gitText(args: string[], opts: GitRunOptions): Promise<string> {
   return (await runGit(args, opts)).stdout.toString('utf8');
 }
