@@ -77,6 +77,20 @@ const strays = Object.keys(show.metafile.inputs).filter((f) => SHOW_MUST_NOT_LOA
 if (strays.length) throw new Error(`dist/show.cjs must not bundle ${strays.join(', ')}`);
 asciiOnly('dist/show.cjs');
 
+// `blame` of many lines from the index's facts file (src/cli/blame-main.ts), the same way: it hands
+// everything else to read.cjs, and the build fails if it reaches what show.cjs must not.
+const blame = await build({
+  ...booted,
+  entryPoints: ['src/cli/blame-main.ts'],
+  outfile: 'dist/blame.cjs',
+  metafile: true,
+});
+const blameStrays = Object.keys(blame.metafile.inputs).filter((f) =>
+  SHOW_MUST_NOT_LOAD.some((re) => re.test(f)),
+);
+if (blameStrays.length) throw new Error(`dist/blame.cjs must not bundle ${blameStrays.join(', ')}`);
+asciiOnly('dist/blame.cjs');
+
 // What bin/ requires: boot.ts as CommonJS (no ES module loader at start), beside its tsc build.
 await build({
   ...common,

@@ -10,12 +10,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { Context } from './context.js';
-import { parseReadInvocation, type ReadInvocation, smallShowInvocation } from './read-argv.js';
+import type { BlameOverrides } from './blame-main.js';
+import {
+  parseReadInvocation,
+  type ReadInvocation,
+  smallBlameInvocation,
+  smallShowInvocation,
+} from './read-argv.js';
 import type { ShowOverrides } from './show-main.js';
 
 type RunFn = (argv: string[], overrides?: Partial<Context>) => Promise<number>;
 type RunReadFn = (invocation: ReadInvocation, overrides?: Partial<Context>) => Promise<number>;
 type RunShowFn = (invocation: ReadInvocation, overrides?: ShowOverrides) => Promise<number | null>;
+type RunBlameFn = (
+  invocation: ReadInvocation,
+  overrides?: BlameOverrides,
+  starting?: () => void,
+) => Promise<number | ReadInvocation | null>;
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -31,7 +42,7 @@ interface Loaded<T> {
  * and in ASCII only: read as latin1 (no UTF-8 decoding) and compiled as read (no wrapper joined to
  * it, which V8 then copied into one flat string), about 2.5 ms of a read command's start.
  */
-function load<T>(name: 'cli.cjs' | 'read.cjs' | 'show.cjs'): Loaded<T> {
+function load<T>(name: 'cli.cjs' | 'read.cjs' | 'show.cjs' | 'blame.cjs'): Loaded<T> {
   const bundle = join(DIST, name);
   const source = readFileSync(bundle, 'latin1');
   let cachedData: Buffer | undefined;
@@ -69,7 +80,19 @@ function readInvocation(argv: string[], env: NodeJS.ProcessEnv): ReadInvocation 
 }
 
 export async function boot(argv: string[]): Promise<number> {
-  const fast = readInvocation(argv, process.env);
+  let fast = readInvocation(argv, process.env);
+  let flagged = false;
+  if (fast && smallBlameInvocation(fast)) {
+    const { exports, script, fromCache } = load<{ runBlame: RunBlameFn }>('blame.cjs');
+    const answered = await exports.runBlame(fast, {}, () => {
+      if (!fromCache) return;
+      noOptimizingCompiler();
+      flagged = true;
+    });
+    if (!fromCache) saveCodeCache(script, 'blame.cjs');
+    if (typeof answered === 'number') return answered;
+    if (answered) fast = answered; // git blame ran: its lines go along
+  }
   if (fast && smallShowInvocation(fast)) {
     const { exports, script, fromCache } = load<{ runShow: RunShowFn }>('show.cjs');
     const code = await exports.runShow(fast);
@@ -80,7 +103,8 @@ export async function boot(argv: string[]): Promise<number> {
     const { exports, script, fromCache } = load<{ runRead: RunReadFn }>('read.cjs');
     if (fromCache && fast.command === 'blame') noOptimizingCompiler();
     const code = await exports.runRead(fast);
-    if (!fromCache) saveCodeCache(script, 'read.cjs');
+    // Not after blame.cjs set the flag: a cache made under it would be rejected by every other run.
+    if (!fromCache && !flagged) saveCodeCache(script, 'read.cjs');
     return code;
   }
   const { exports, script, fromCache } = load<{ run: RunFn }>('cli.cjs');
@@ -94,7 +118,9 @@ export async function boot(argv: string[]): Promise<number> {
  * lines and runs for a few hundred ms, and compiling them on background threads cost more CPU than
  * the faster code saved (about 35-45 ms of ~180, measured). Set only after the code cache was
  * accepted: V8 folds its flags into the cache's check, and a run that found the cache good never
- * rewrites it, so the cache always matches a run without this flag.
+ * rewrites it, so the cache always matches a run without this flag. (blame.cjs sets it just before
+ * it starts git blame; should it then hand over, read.cjs's cache is rejected for that run and not
+ * rewritten: it only does so when its git blame ran and the index was no longer as it had checked.)
  */
 function noOptimizingCompiler(): void {
   process.getBuiltinModule('node:v8').setFlagsFromString('--max-opt=1');
@@ -122,9 +148,16 @@ export async function warmCodeCache(commands: string[][], cwd: string): Promise<
   let cli: Loaded<{ run: RunFn }> | undefined;
   let read: Loaded<{ runRead: RunReadFn }> | undefined;
   let show: Loaded<{ runShow: RunShowFn }> | undefined;
+  let blame: Loaded<{ runBlame: RunBlameFn }> | undefined;
   for (const argv of commands) {
     const overrides = { cwd, out: sink(), err: sink() };
-    const fast = readInvocation(argv, process.env);
+    let fast = readInvocation(argv, process.env);
+    if (fast && smallBlameInvocation(fast)) {
+      blame ??= load('blame.cjs');
+      const answered = await blame.exports.runBlame(fast, overrides);
+      if (typeof answered === 'number') continue;
+      if (answered) fast = answered;
+    }
     if (fast && smallShowInvocation(fast)) {
       show ??= load('show.cjs');
       if ((await show.exports.runShow(fast, overrides)) !== null) continue;
@@ -140,4 +173,5 @@ export async function warmCodeCache(commands: string[][], cwd: string): Promise<
   if (cli) saveCodeCache(cli.script, 'cli.cjs');
   if (read) saveCodeCache(read.script, 'read.cjs');
   if (show) saveCodeCache(show.script, 'show.cjs');
+  if (blame) saveCodeCache(blame.script, 'blame.cjs');
 }

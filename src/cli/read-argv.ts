@@ -174,3 +174,11 @@ export function smallShowInvocation(inv: ReadInvocation): boolean {
     asJson && (ref === undefined || ref === 'HEAD' || (typeof ref === 'string' && /^[0-9a-f]{40}$/.test(ref)))
   );
 }
+
+/**
+ * `blame TARGET` as text: what the small `blame` bundle (blame-main.ts) may answer; boot.ts loads
+ * that bundle for nothing else (`--json` prints whole records: the full path).
+ */
+export function smallBlameInvocation(inv: ReadInvocation): boolean {
+  return inv.command === 'blame' && inv.args.json !== true && typeof inv.args.target === 'string';
+}

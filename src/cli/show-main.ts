@@ -4,7 +4,7 @@
 // the bytes the full path gives (show.ts through read-main.ts); anything else returns null before a
 // byte is written, and boot.ts hands the invocation to read.cjs's runRead in the same process.
 // The build fails if this bundle reaches zod or yargs (scripts/bundle-cli.mjs).
-import { existsSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { gitOnPath } from '../git/git-binary.js';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
@@ -14,6 +14,7 @@ import { displayLine, jsonText } from '../record/display.js';
 import { recordsOnCommitDirect } from '../store/read-direct.js';
 import { hasRunJournals, hasSessionJournals } from './journals-present.js';
 import { smallShowInvocation, type ReadInvocation } from './read-argv.js';
+import { writeStdout } from './write-stdout.js';
 
 export interface ShowOverrides {
   cwd?: string;
@@ -43,26 +44,6 @@ export async function runShow(
   if (overrides.out) overrides.out.write(answered.text);
   else writeStdout(answered.text);
   return 0;
-}
-
-/**
- * The answer written to fd 1 directly: creating process.stdout (its stream, and for a pipe the net
- * and stream modules under it) was about 3 ms of this small process. A pipe that would block, or
- * anything else unusual, gets the rest through process.stdout as before; a closed one ends the run
- * quietly, as invoke.ts exitOnClosedStdout does (`show --json | head`).
- */
-function writeStdout(text: string): void {
-  const bytes = Buffer.from(text);
-  let done = 0;
-  try {
-    while (done < bytes.length) done += writeSync(1, bytes, done);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(0);
-    });
-    process.stdout.write(bytes.subarray(done));
-  }
 }
 
 /** What `show [REF] --json` prints (and warns), or null. */

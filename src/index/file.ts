@@ -28,7 +28,7 @@ import {
   type IndexEntry,
 } from './model.js';
 import { INDEX_FILE_FORMAT } from './format.js';
-import { LOOKUP_FORMAT, lookupPath, parseRecordLine } from './lookup-file.js';
+import { LOOKUP_FORMAT, lookupPath, parseRecordLine, readingFile } from './lookup-file.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
 
@@ -255,13 +255,7 @@ function writeAll(fd: number, buf: Buffer, length: number): void {
 
 /** The header of an index file (first line), or null when it is not a current-format index. */
 export function readIndexHeader(path: string): { tip: string | null; entries: number } | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
+  return readingFile(path, (fd) => {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
     const nl = buf.subarray(0, n).indexOf(10);
@@ -269,11 +263,7 @@ export function readIndexHeader(path: string): { tip: string | null; entries: nu
     const header = JSON.parse(buf.subarray(0, nl).toString('utf8'));
     if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION) return null;
     return { tip: header.tip ?? null, entries: Number(header.entries) };
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 export interface ScanResult {

@@ -111,49 +111,33 @@ export class RecordLine {
  * one allocation that cost that small process a garbage collection.
  */
 export function lookupEntryById(indexFile: string, tip: string | null, id: string): LookupResult | null {
-  let fd: number;
-  let at: number;
-  try {
-    fd = openSync(indexFile, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    at = openSync(lookupPath(indexFile), 'r');
-  } catch {
-    closeSync(fd);
-    return null;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (!indexHeaderMatches(fd, tip)) return null;
-    const end = endLineAt(at);
-    if (end === null) return null;
-    const head = readLineAt(at, 0);
-    if (head === null) return null;
-    const warnings = lookupWarnings(fd, head, tip, size);
-    if (warnings === null) return null;
-    // The `i` lines are sorted by ID; `c` lines and `end` follow.
-    const lines = new SortedLines(at, Buffer.byteLength(head) + 1, end);
-    const before = (line: string) => line.startsWith('i\t') && line.slice(2, line.indexOf('\t', 2)) < id;
-    const entries: IndexEntry[] = [];
-    let line = lines.firstNotBefore(before);
-    const needle = `i\t${id}\t`;
-    while (line && line.text.startsWith(needle)) {
-      const offset = line.text.slice(needle.length);
-      const text = readLineAt(fd, Number(offset));
-      const e = text === null ? null : parseRecordLine(text);
-      if (!e || e.id !== id) return null;
-      entries.push(e);
-      line = lines.from(line.start + line.text.length + 1);
-    }
-    return { entries, byCommit: new Map(), warnings };
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-    closeSync(at);
-  }
+  return readingFile(indexFile, (fd) =>
+    readingFile(lookupPath(indexFile), (at) => {
+      const size = fstatSync(fd).size;
+      if (!indexHeaderMatches(fd, tip)) return null;
+      const end = endLineAt(at);
+      if (end === null) return null;
+      const head = readLineAt(at, 0);
+      if (head === null) return null;
+      const warnings = lookupWarnings(fd, head, tip, size);
+      if (warnings === null) return null;
+      // The `i` lines are sorted by ID; `c` lines and `end` follow.
+      const lines = new SortedLines(at, Buffer.byteLength(head) + 1, end);
+      const before = (line: string) => line.startsWith('i\t') && line.slice(2, line.indexOf('\t', 2)) < id;
+      const entries: IndexEntry[] = [];
+      let line = lines.firstNotBefore(before);
+      const needle = `i\t${id}\t`;
+      while (line && line.text.startsWith(needle)) {
+        const offset = line.text.slice(needle.length);
+        const text = readLineAt(fd, Number(offset));
+        const e = text === null ? null : parseRecordLine(text);
+        if (!e || e.id !== id) return null;
+        entries.push(e);
+        line = lines.from(line.start + line.text.length + 1);
+      }
+      return { entries, byCommit: new Map(), warnings };
+    }),
+  );
 }
 
 /**
@@ -162,13 +146,7 @@ export function lookupEntryById(indexFile: string, tip: string | null, id: strin
  * a tree. null when there is no such index or it lists no note on `commit`.
  */
 export function lookupNoteBlobs(indexFile: string, tip: string | null, commit: string): string[] | null {
-  let fd: number;
-  try {
-    fd = openSync(indexFile, 'r');
-  } catch {
-    return null;
-  }
-  try {
+  return readingFile(indexFile, (fd) => {
     const head = readLineAt(fd, 0);
     const end = endLineAt(fd);
     if (head === null || end === null || !indexHeaderMatches(fd, tip)) return null;
@@ -177,6 +155,22 @@ export function lookupNoteBlobs(indexFile: string, tip: string | null, commit: s
     const line = lines.firstNotBefore((l) => l.startsWith('n\t') && l.slice(2, 42) < commit);
     if (!line?.text.startsWith(`n\t${commit}\t`)) return null;
     return line.text.slice(43).split('\t');
+  });
+}
+
+/**
+ * `read` of the file at `path` open for reading, closed after; null when it cannot be opened or
+ * `read` throws (a reader of a derived file: the caller scans, rebuilds or asks git instead).
+ */
+export function readingFile<T>(path: string, read: (fd: number) => T | null): T | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    return read(fd);
   } catch {
     return null;
   } finally {
@@ -274,13 +268,7 @@ function withLookup<T>(
   tip: string | null,
   read: (fd: number, text: string, warnings: string[]) => T | null,
 ): T | null {
-  let fd: number;
-  try {
-    fd = openSync(indexFile, 'r');
-  } catch {
-    return null;
-  }
-  try {
+  return readingFile(indexFile, (fd) => {
     const size = fstatSync(fd).size;
     if (!indexHeaderMatches(fd, tip)) return null;
     let text: string;
@@ -296,11 +284,7 @@ function withLookup<T>(
     const warnings = lookupWarnings(fd, text.slice(0, nl), tip, size);
     if (warnings === null) return null;
     return read(fd, text, warnings);
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Offsets of the `c` lines for `commits` (a few: searched; many: the section is read into a map). */

@@ -1,9 +1,24 @@
 // `blame`: lines of a file → the commits that last changed them (from git blame) → the runs recorded
 // on those commits. Pure: blame lines and a commit → runs lookup come in, a report goes out.
+import { UsageError } from '../errors.js';
 import type { RunFacts } from '../index/slim-facts.js';
 import { displaySafe } from '../record/display.js';
 import { checkSummary, shortDate, shortId, truncate } from './format.js';
 import { isStale, runDate } from './filters.js';
+
+/** `FILE`, `FILE:LINE` or `FILE:START,END`. */
+export function parseTarget(target: string): { file: string; start?: number; end?: number } {
+  const m = /^(.+?):(\d+)(?:,(\d+))?$/.exec(target);
+  if (!m) return { file: target };
+  const start = Number(m[2]);
+  const end = m[3] !== undefined ? Number(m[3]) : start;
+  if (start < 1 || end < start)
+    throw new UsageError(`bad line range in '${target}' (lines start at 1, END >= LINE)`);
+  return { file: m[1]!, start, end };
+}
+
+/** From this many commits on, the text report reads and fills the index's facts file. */
+export const BLAME_FACTS_FROM = Number(process.env.AGENT_LOG_BLAME_FACTS_FROM) || 64;
 
 export interface BlameInputLine {
   line: number;

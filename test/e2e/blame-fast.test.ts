@@ -278,30 +278,47 @@ test("git blame's output goes through a private scratch file that is gone afterw
 });
 
 test(
-  'blame runs without the optimizing compiler yet keeps the code cache good for every command',
+  'blame runs without the optimizing compiler yet keeps the code caches good for every command',
   { timeout: 240_000 },
   async () => {
-    // A copy of the package without the read bundle's cache, so the shared build is never touched.
-    const pkg = copyPackage(['read.cjs']);
+    // A copy of the package without the blame and read bundles' caches, so the shared build is never touched.
+    const pkg = copyPackage(['read.cjs', 'blame.cjs']);
     try {
       const run = (args: string[]) => pkg.run(repo.dir, args);
       const cache = join(pkg.dir, 'dist', 'read.cjs.cache');
+      const blameCache = join(pkg.dir, 'dist', 'blame.cjs.cache');
       // A rejected cache is rewritten through a new file renamed over it: a new inode.
       const written = () => statSync(cache).ino;
       const blame = await expectedText(FILE);
       const show = (await cli(repo, ['show', A, '--json'])).stdout;
-      expect(run(['blame', FILE, '--no-pager'])).toBe(blame); // no cache: compiled, then written
-      const first = written();
+      run(['log']); // a current index; read.cjs has no cache: compiled, then written
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame); // blame.cjs: compiled, then written
+      const blameFirst = statSync(blameCache).ino;
       expect(run(['blame', FILE, '--no-pager'])).toBe(blame); // accepted (and not rewritten)
+      expect(statSync(blameCache).ino).toBe(blameFirst);
+      // The index as it was written has no current lookup file: blame.cjs hands over to read.cjs.
+      rmSync(indexFile());
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
+      const first = written();
+      expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
       expect(run(['show', A, '--json'])).toBe(show); // accepted by a run of another command
       expect(written()).toBe(first);
-      writeFileSync(cache, Buffer.alloc(statSync(cache).size, 7)); // damaged: V8 rejects it
+      // A hand-over after blame.cjs set the flag (the lookup file fails once git blame ran): read.cjs
+      // compiles under the flag for that run and its cache stays as it was.
+      const lookup = `${indexFile()}.at`;
+      writeFileSync(lookup, readFileSync(lookup).subarray(0, -2));
       expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
+      expect(written()).toBe(first);
+      expect(run(['show', A, '--json'])).toBe(show);
+      expect(written()).toBe(first);
+      writeFileSync(cache, Buffer.alloc(statSync(cache).size, 7)); // damaged: V8 rejects it
+      expect(run(['show', A, '--json'])).toBe(show);
       const second = written();
       expect(second).not.toBe(first);
-      expect(run(['show', A, '--json'])).toBe(show);
       expect(run(['blame', FILE, '--no-pager'])).toBe(blame);
+      expect(run(['show', A, '--json'])).toBe(show);
       expect(written()).toBe(second);
+      expect(statSync(blameCache).ino).toBe(blameFirst);
     } finally {
       pkg.cleanup();
     }
