@@ -1,6 +1,7 @@
 // `blame`: lines of a file → the commits that last changed them (from git blame) → the runs recorded
 // on those commits. Pure: blame lines and a commit → runs lookup come in, a report goes out.
 import { UsageError } from '../errors.js';
+import type { StoredRun } from '../index/facts-file.js';
 import type { RunFacts } from '../index/slim-facts.js';
 import { displaySafe } from '../record/display.js';
 import { checkSummary, shortDate, shortId, truncate } from './format.js';
@@ -161,18 +162,6 @@ export function renderBlame(report: BlameReport<RenderedRun>): string {
   const out = [blameHead(report)];
   for (const r of report.runs) out.push(r.text);
   return `${out.join('\n\n')}${blameTail(report)}`;
-}
-
-/**
- * A run whose lines are stored as bytes (UTF-8): `length` bytes from `start` of a text the caller
- * holds (the index's facts file); `plain` when display cleaning leaves them as they are.
- */
-export interface StoredRun {
-  id: string;
-  date: string | null;
-  start: number;
-  length: number;
-  plain: boolean;
 }
 
 /**

@@ -104,6 +104,20 @@ test('JSON, a bad range, a file git cannot blame, a bad revision: the read bundl
   }
 });
 
+/** A probed run of many lines under GIT_TRACE, with how many times it started `git blame`. */
+async function traced(args: string[]) {
+  const trace = join(tmpdir(), `agent-log-blame-trace-${process.pid}.txt`);
+  try {
+    const run = await probed(args, { ...MANY, GIT_TRACE: trace });
+    const blames = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((l) => / trace: built-in: git blame /.test(l)).length;
+    return { ...run, blames };
+  } finally {
+    rmSync(trace, { force: true });
+  }
+}
+
 test('an index behind the notes: the read bundle updates it before git blame starts, and the next run is blame.cjs alone', async () => {
   const person = (await repo.git('log', '--format=%H', '--reverse')).split('\n')[1]!;
   const late = canonicalJson(
@@ -115,13 +129,8 @@ test('an index behind the notes: the read bundle updates it before git blame sta
   );
   await notes('add', '-m', late, person);
   try {
-    const trace = join(tmpdir(), `agent-log-blame-trace-${process.pid}.txt`);
-    const { result, bundles } = await probed(['blame', FILE, '--no-pager'], { ...MANY, GIT_TRACE: trace });
-    const blames = readFileSync(trace, 'utf8')
-      .split('\n')
-      .filter((l) => / trace: built-in: git blame /.test(l));
-    rmSync(trace, { force: true });
-    expect(blames).toHaveLength(1);
+    const { result, bundles, blames } = await traced(['blame', FILE, '--no-pager']);
+    expect(blames).toBe(1);
     expect(bundles).toEqual(['blame.cjs', 'boot.cjs', 'read.cjs']);
     expect(result.stdout).toBe(await expectedText(FILE));
     expect(result.stdout).toContain('intent: late record');
@@ -139,13 +148,8 @@ test('a lookup file that fails after git blame ran: its lines are handed over, a
   const good = readFileSync(lookup);
   // Its header still names the index; its end is cut, so reading its lines fails.
   writeFileSync(lookup, good.subarray(0, good.length - 2));
-  const trace = join(tmpdir(), `agent-log-blame-trace-${process.pid}.txt`);
-  const { result, bundles } = await probed(['blame', FILE, '--no-pager'], { ...MANY, GIT_TRACE: trace });
-  const blames = readFileSync(trace, 'utf8')
-    .split('\n')
-    .filter((l) => / trace: built-in: git blame /.test(l));
-  rmSync(trace, { force: true });
-  expect(blames).toHaveLength(1);
+  const { result, bundles, blames } = await traced(['blame', FILE, '--no-pager']);
+  expect(blames).toBe(1);
   expect(bundles).toEqual(['blame.cjs', 'boot.cjs', 'read.cjs']);
   writeFileSync(lookup, good.subarray(0, good.length - 2));
   const slow = await cli(repo, ['blame', FILE, '--no-pager'], { env: SLOW });
