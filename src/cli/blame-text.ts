@@ -91,6 +91,22 @@ export async function blameTextFromIndex(
   };
 }
 
+/**
+ * Keep runs rendered from a just-updated index's entries (a blame that could not read the index
+ * first) in its facts file, as blameTextFromIndex keeps what it renders, for a blame of many lines;
+ * with the index's warnings as its lookup file gives them (the order a later blame prints them in).
+ */
+export function keepRendered(
+  indexFile: string,
+  tip: string | null,
+  rendered: ReadonlyMap<string, NewCommit>,
+  commits: readonly string[],
+): void {
+  if (commits.length < BLAME_FACTS_FROM) return;
+  const looked = lookupCommitLines(indexFile, tip, []);
+  if (looked) writeFacts(indexFile, tip, RENDERED_RUN_KIND, looked.warnings, null, rendered, commits);
+}
+
 const EMPTY = { file: '', segments: [], unrecordedLines: 0 };
 
 /** The report when the facts file holds every commit: its runs' bytes copied into one buffer. */

@@ -118,7 +118,7 @@ async function traced(args: string[]) {
   }
 }
 
-test('an index behind the notes: the read bundle updates it before git blame starts, and the next run is blame.cjs alone', async () => {
+test('an index behind the notes: the read bundle updates it before git blame starts and keeps the runs it rendered, and the next run is blame.cjs alone', async () => {
   const person = (await repo.git('log', '--format=%H', '--reverse')).split('\n')[1]!;
   const late = canonicalJson(
     makeRecord('l4t3r3c0rd', {
@@ -128,13 +128,21 @@ test('an index behind the notes: the read bundle updates it before git blame sta
     }),
   );
   await notes('add', '-m', late, person);
+  const factsFile = join(indexDir(), 'records.v1.facts');
+  rmSync(factsFile, { force: true });
   try {
     const { result, bundles, blames } = await traced(['blame', FILE, '--no-pager']);
     expect(blames).toBe(1);
     expect(bundles).toEqual(['blame.cjs', 'boot.cjs', 'read.cjs']);
     expect(result.stdout).toBe(await expectedText(FILE));
     expect(result.stdout).toContain('intent: late record');
-    expect((await probed(['blame', FILE, '--no-pager'])).bundles).toEqual(['blame.cjs', 'boot.cjs']);
+    // The blame that updated the index kept what it rendered, for the new notes tip.
+    const header = readFileSync(factsFile, 'latin1').split('\n', 1)[0]!;
+    expect(JSON.parse(header).tip).toBe((await repo.git('rev-parse', 'refs/notes/agent-log')).trim());
+    // The next one reads those runs: blame.cjs alone, the same report.
+    const next = await probed(['blame', FILE, '--no-pager']);
+    expect(next.bundles).toEqual(['blame.cjs', 'boot.cjs']);
+    expect(next.result.stdout).toBe(result.stdout);
     await bothWays(['blame', FILE, '--no-pager']);
   } finally {
     await notes('remove', person);

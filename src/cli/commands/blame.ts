@@ -13,6 +13,7 @@ import { mayHaveFetchedNotes } from '../../git/sync.js';
 import { INDEX_FILE } from '../../index/format.js';
 import { indexedRecord } from '../../index/lookup.js';
 import { lookupCommitLines, RecordLine } from '../../index/lookup-file.js';
+import type { NewCommit } from '../../index/facts-file.js';
 import type { IndexEntry } from '../../index/model.js';
 import { indexDir } from '../../journal/paths.js';
 import { blameReport, parseTarget, renderBlame, renderedRun } from '../../query/blame.js';
@@ -20,7 +21,7 @@ import { displayText, jsonText } from '../../record/display.js';
 import { revertTrailers } from '../../store/config.js';
 import { NOTES_REF } from '../../store/notes-ref.js';
 import type { Context } from '../context.js';
-import { blameTextFromIndex } from '../blame-text.js';
+import { blameTextFromIndex, keepRendered } from '../blame-text.js';
 import { writePaged } from '../pager.js';
 
 export { parseTarget };
@@ -77,16 +78,26 @@ export async function handler(argv: BlameArgs, ctx: Context) {
     text.save();
     return;
   }
-  // Else the index is updated first, and its records read whole.
+  // Else the index is updated first, and its records read whole; the runs rendered are kept in the
+  // facts file of the updated index, so the next blame at this tip reads them.
   const byCommit = await (await import('../open-index.js')).entriesOnCommitsFor(ctx, repo, commits);
   const revertsOf = await revertsOn(repo, commits, (c) => !!byCommit.get(c)?.length);
-  const runsOn = (commit: string) =>
-    (byCommit.get(commit) ?? []).flatMap((e) => {
-      const whole = indexedRecord(e);
-      return whole ? [renderedRun(whole.record)] : [];
-    });
+  const rendered = new Map<string, NewCommit>();
+  const runsOn = (commit: string) => {
+    let on = rendered.get(commit);
+    if (!on) {
+      const entries = byCommit.get(commit) ?? [];
+      const runs = entries.flatMap((e) => {
+        const whole = indexedRecord(e);
+        return whole ? [renderedRun(whole.record)] : [];
+      });
+      rendered.set(commit, (on = { lines: entries.length, runs }));
+    }
+    return on.runs;
+  };
   const report = blameReport(target.file, lines, runsOn, revertsOf, (r) => r.date);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
+  keepRendered(file, await repo.engine.readRef(NOTES_REF), rendered, commits);
 }
 
 /** Lines no run wrote may come from a revert of one: its commit names the run in a trailer. */
