@@ -6,7 +6,6 @@
 // index must be updated), or after it, with git's lines in the invocation handed over, so that
 // read.cjs does not run git blame again.
 // The build fails if this bundle reaches zod or yargs (scripts/bundle-cli.mjs).
-import { closeSync, fstatSync, openSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -15,8 +14,8 @@ import { gitOnPath } from '../git/git-binary.js';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
 import { parseCommit } from '../git/objects.js';
 import { mayHaveFetchedNotes } from '../git/sync.js';
-import { INDEX_FILE, INDEX_FILE_FORMAT, INDEX_FORMAT_VERSION } from '../index/format.js';
-import { LOOKUP_FORMAT, lookupPath, readLineAt } from '../index/lookup-file.js';
+import { INDEX_FILE } from '../index/format.js';
+import { currentIndexWarnings } from '../index/lookup-file.js';
 import { indexDir, symlinkedOwnDir } from '../journal/paths.js';
 import { parseTarget } from '../query/blame.js';
 import { displayLine } from '../record/display.js';
@@ -64,7 +63,7 @@ export async function runBlame(
   try {
     const file = join(indexDir(location.commonDir), INDEX_FILE);
     const tip = reader.readRef(NOTES_REF);
-    if (tip === undefined || !lookupMatches(file, tip)) return null;
+    if (tip === undefined || currentIndexWarnings(file, tip) === null) return null;
     starting();
     const blame = startBlame(location, target.file, { rev, start: target.start, end: target.end });
     let lines: BlameLine[];
@@ -97,35 +96,4 @@ async function messageOf(reader: DirectReader, commit: string): Promise<string |
   const o = await reader.readObject(commit);
   if (!o) return null;
   return o.type === 'commit' ? parseCommit(commit, o.content).message : '';
-}
-
-/**
- * Whether the index at `indexFile` describes notes tip `tip` and its lookup file describes it (their
- * first lines only): what the full path needs to answer without updating the index.
- */
-function lookupMatches(indexFile: string, tip: string | null): boolean {
-  try {
-    const index = openSync(indexFile, 'r');
-    let size: number;
-    let header: { format?: unknown; version?: unknown; tip?: unknown } | null;
-    try {
-      size = fstatSync(index).size;
-      const head = readLineAt(index, 0);
-      header = head === null ? null : JSON.parse(head);
-    } finally {
-      closeSync(index);
-    }
-    if (header?.format !== INDEX_FILE_FORMAT || header.version !== INDEX_FORMAT_VERSION) return false;
-    if ((header.tip ?? null) !== tip) return false;
-    const at = openSync(lookupPath(indexFile), 'r');
-    try {
-      const head = readLineAt(at, 0);
-      const meta = head === null ? null : JSON.parse(head);
-      return meta?.format === LOOKUP_FORMAT && meta.version === 1 && meta.tip === tip && meta.size === size;
-    } finally {
-      closeSync(at);
-    }
-  } catch {
-    return false;
-  }
 }

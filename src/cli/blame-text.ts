@@ -5,7 +5,7 @@
 import type { BlameLine } from '../git/blame.js';
 import { type NewCommit, readFacts, type StoredFacts, writeFacts } from '../index/facts-file.js';
 import { indexedRecord } from '../index/lookup.js';
-import { lookupCommitLines, type RecordLine } from '../index/lookup-file.js';
+import { currentIndexWarnings, lookupCommitLines, type RecordLine } from '../index/lookup-file.js';
 import { slimFactsIn } from '../index/slim-facts.js';
 import {
   BLAME_FACTS_FROM,
@@ -103,8 +103,8 @@ export function keepRendered(
   commits: readonly string[],
 ): void {
   if (commits.length < BLAME_FACTS_FROM) return;
-  const looked = lookupCommitLines(indexFile, tip, []);
-  if (looked) writeFacts(indexFile, tip, RENDERED_RUN_KIND, looked.warnings, null, rendered, commits);
+  const warnings = currentIndexWarnings(indexFile, tip);
+  if (warnings) writeFacts(indexFile, tip, RENDERED_RUN_KIND, warnings, null, rendered, commits);
 }
 
 const EMPTY = { file: '', segments: [], unrecordedLines: 0 };

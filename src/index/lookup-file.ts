@@ -318,9 +318,28 @@ function commitOffsets(text: string, commits: readonly string[]): Map<string, nu
  */
 function lookupWarnings(fd: number, head: string, tip: string | null, size: number): string[] | null {
   const meta = JSON.parse(head);
-  if (meta.format !== LOOKUP_FORMAT || meta.version !== 1 || meta.tip !== tip || meta.size !== size)
-    return null;
-  return readWarnings(fd, meta.warnings);
+  return describesIndex(meta, tip, size) ? readWarnings(fd, meta.warnings) : null;
+}
+
+/** Whether a lookup file's parsed header line describes an index of `size` bytes at notes tip `tip`. */
+function describesIndex(meta: { [key: string]: unknown } | null, tip: string | null, size: number): boolean {
+  return meta?.format === LOOKUP_FORMAT && meta.version === 1 && meta.tip === tip && meta.size === size;
+}
+
+/**
+ * The warnings of the index at `indexFile` when it describes notes tip `tip` and its lookup file
+ * describes that index, read from their header lines (and the warnings' own lines) only; null when
+ * either does not: a reader then cannot answer from them without updating the index.
+ */
+export function currentIndexWarnings(indexFile: string, tip: string | null): string[] | null {
+  return readingFile(indexFile, (fd) => {
+    if (!indexHeaderMatches(fd, tip)) return null;
+    const size = fstatSync(fd).size;
+    return readingFile(lookupPath(indexFile), (at) => {
+      const head = readLineAt(at, 0);
+      return head === null ? null : lookupWarnings(fd, head, tip, size);
+    });
+  });
 }
 
 function readWarnings(fd: number, range: unknown): string[] | null {
