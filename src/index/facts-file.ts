@@ -14,9 +14,8 @@
 // the start of the text part) and `plain`, 1 when the reader's display cleaning leaves that text as
 // it is. The header names the index it belongs to by tip and byte size (as the lookup file does) and
 // holds its warnings; a file that does not match, or does not parse exactly, is not read.
-import { closeSync, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { INDEX_FILE_FORMAT, INDEX_FORMAT_VERSION } from './format.js';
-import { readLineAt } from './lookup-file.js';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { currentIndexSize } from './lookup-file.js';
 
 export const FACTS_FORMAT = 'git-agent-log-index-facts';
 const VERSION = 3;
@@ -67,24 +66,10 @@ export interface NewCommit {
  * null when they do not, or when anything in it is not as written (the caller reads the index).
  */
 export function readFacts(indexFile: string, tip: string | null, kind: string): StoredFacts | null {
+  const size = currentIndexSize(indexFile, tip);
+  if (size === null) return null;
   let bytes: Buffer;
-  let size: number;
   try {
-    const fd = openSync(indexFile, 'r');
-    try {
-      size = fstatSync(fd).size;
-      const head = readLineAt(fd, 0);
-      if (head === null) return null;
-      const header = JSON.parse(head);
-      if (
-        header.format !== INDEX_FILE_FORMAT ||
-        header.version !== INDEX_FORMAT_VERSION ||
-        (header.tip ?? null) !== tip
-      )
-        return null;
-    } finally {
-      closeSync(fd);
-    }
     bytes = readFileSync(factsPath(indexFile));
   } catch {
     return null;
@@ -155,21 +140,8 @@ export function writeFacts(
   const path = factsPath(indexFile);
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    const fd = openSync(indexFile, 'r');
-    let size: number;
-    try {
-      size = fstatSync(fd).size;
-      const head = readLineAt(fd, 0);
-      const header = head === null ? null : JSON.parse(head);
-      if (
-        header?.format !== INDEX_FILE_FORMAT ||
-        header.version !== INDEX_FORMAT_VERSION ||
-        (header.tip ?? null) !== tip
-      )
-        return;
-    } finally {
-      closeSync(fd);
-    }
+    const size = currentIndexSize(indexFile, tip);
+    if (size === null) return;
     // The new runs' text after the kept text; a run on several commits once.
     const pieces: Buffer[] = [];
     const at = new Map<string, [number, number]>();

@@ -223,6 +223,11 @@ class SortedLines {
   }
 }
 
+/** The byte size of the index at `indexFile` when it is of this format and describes notes tip `tip`; else null. */
+export function currentIndexSize(indexFile: string, tip: string | null): number | null {
+  return readingFile(indexFile, (fd) => (indexHeaderMatches(fd, tip) ? fstatSync(fd).size : null));
+}
+
 /** Whether the index open at `fd` is of this format and describes notes tip `tip`. */
 function indexHeaderMatches(fd: number, tip: string | null): boolean {
   const head = readLineAt(fd, 0);
