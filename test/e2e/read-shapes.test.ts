@@ -6,7 +6,7 @@
 // independent reader (`git notes --ref=agent-log show`, JSON.parse). Where the fast path reads the
 // shape itself, it must start no git; where it cannot, it hands over and gives the same bytes.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -53,8 +53,11 @@ async function shop(args: string[] = []): Promise<{ repo: TempRepo; commits: str
 
 /** Plain git in `cwd` with the tests' identity and config isolation. */
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, env: gitEnv(), encoding: 'utf8' });
+  return execFileSync('git', args, { cwd, env: gitEnv(readerEnv), encoding: 'utf8' });
 }
+
+/** Environment of the independent reader's git (a test that needs a safe.directory sets it). */
+let readerEnv: NodeJS.ProcessEnv = {};
 
 /** Independent reader: the JSON objects of the note on `commit`, as plain git shows them. */
 function noteObjects(gitDir: string, commit: string): Record<string, unknown>[] {
@@ -202,5 +205,309 @@ test(
     }
     // the moved main repository itself still reads, on both paths
     expectRecord(await same(moved, ['show', 'HEAD', '--json']), moved, commits[2]!, IDS[2]);
+  },
+);
+
+/** A record line of its own for `commit` (a new version of a note: git may store it as a delta). */
+function extraLine(id: string, intent: string): string {
+  return recordLine(id, intent, 4, 'pay.ts');
+}
+
+/** Every noted commit's `show <full id> --json`, `show HEAD --json` and `log`: same on both paths. */
+async function notesSame(cwd: string, commits: string[]) {
+  for (const c of commits) await same(cwd, ['show', c, '--json']);
+  await same(cwd, ['show', 'HEAD', '--json']);
+  await same(cwd, ['log']);
+}
+
+/** Answered from the files, no git started: `show` of each noted commit and `log`. */
+async function noGit(cwd: string, commits: string[]) {
+  for (const c of commits)
+    expect({ c, git: await gitStarted(cwd, ['show', c, '--json']) }).toEqual({ c, git: [] });
+  expect(await gitStarted(cwd, ['log'])).toEqual([]);
+}
+
+test(
+  'packs as git writes them (aggressive gc, multi-pack-index, bitmaps, compression 0 and 9, .keep, cruft, loose over packed): read directly, same answers',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const notes = (...a: string[]) => repo.git('notes', '--ref=agent-log', ...a);
+    const noted = commits.slice(0, 3);
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    // Versions of one note, so the packs hold deltas between them.
+    for (let v = 1; v <= 3; v++)
+      await notes('append', '-m', extraLine(`kq3v9x0a${v}${v}`, `card check v${v}`), noted[0]!);
+    const packDir = join(repo.dir, '.git', 'objects', 'pack');
+    const packs = () => readdirSync(packDir).sort();
+    const shapes: [string, () => Promise<unknown>][] = [
+      ['gc --aggressive', () => repo.git('gc', '-q', '--aggressive', '--prune=now')],
+      ['repack --write-midx', () => repo.git('repack', '-q', '-a', '-d', '--write-midx')],
+      ['repack --write-bitmap-index', () => repo.git('repack', '-q', '-a', '-d', '--write-bitmap-index')],
+      ['pack.compression=0', () => repo.git('-c', 'pack.compression=0', 'repack', '-q', '-a', '-d', '-f')],
+      ['pack.compression=9', () => repo.git('-c', 'pack.compression=9', 'repack', '-q', '-a', '-d', '-f')],
+      [
+        'core.compression=0, a loose note over its packed older version',
+        async () => {
+          await repo.git('config', 'core.compression', '0');
+          await notes('append', '-m', extraLine('ab1cd2ef3g', 'loose and stored'), noted[0]!);
+          await repo.git('config', '--unset', 'core.compression');
+        },
+      ],
+      [
+        'a .keep pack beside a new one',
+        async () => {
+          const pack = packs().find((n) => n.endsWith('.pack'))!;
+          writeFileSync(join(packDir, pack.replace(/\.pack$/, '.keep')), '');
+          await notes('append', '-m', extraLine('hb1cd2ef3g', 'beside the kept pack'), noted[1]!);
+          await repo.git('repack', '-q', '-a', '-d');
+          expect(packs().filter((n) => n.endsWith('.pack')).length).toBe(2);
+        },
+      ],
+      [
+        'a note blob stored in a cruft pack',
+        async () => {
+          for (const n of packs()) if (n.endsWith('.keep')) rmSync(join(packDir, n));
+          // written while unreachable (so gc --cruft packs it as cruft), then noted
+          const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+            cwd: repo.dir,
+            env: gitEnv(),
+            input: `${extraLine('nb1cd2ef3g', 'from the cruft pack')}\n`,
+            encoding: 'utf8',
+          }).trim();
+          await repo.git('gc', '-q', '--cruft', '--prune=1.week.ago');
+          const cruft = packs().find((n) => n.endsWith('.mtimes'));
+          expect(cruft).toBeDefined();
+          const listed = execFileSync('git', ['show-index'], {
+            input: readFileSync(join(packDir, cruft!.replace(/\.mtimes$/, '.idx'))),
+            encoding: 'utf8',
+          });
+          expect(listed).toContain(blob);
+          await notes('add', '-f', '-C', blob, commits[3]!);
+        },
+      ],
+    ];
+    for (const [name, make] of shapes) {
+      await make();
+      try {
+        await notesSame(repo.dir, [...noted, commits[3]!]);
+        await noGit(repo.dir, [...noted, commits[3]!]);
+      } catch (e) {
+        throw new Error(`after ${name}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    // the independent reader agrees with what both paths printed last
+    const shown = await same(repo.dir, ['show', noted[0]!, '--json']);
+    expect((JSON.parse(shown.stdout) as { id: string }[]).map((r) => r.id).sort()).toEqual(
+      noteObjects(repo.dir, noted[0]!)
+        .map((o) => o.id as string)
+        .sort(),
+    );
+    const cruftShown = await same(repo.dir, ['show', commits[3]!, '--json']);
+    expectRecord(cruftShown, repo.dir, commits[3]!, 'nb1cd2ef3g');
+  },
+);
+
+test(
+  'pack indexes in every layout git writes (v1, v2 with 64-bit offsets) and a pack fetched thin: read directly, same answers',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const noted = commits.slice(0, 3);
+    // more objects, so offsets pass the thresholds below
+    for (let i = 0; i < 12; i++) {
+      repo.write('pay.ts', `line ${i}\n`.repeat(i + 1));
+      await repo.commit(`more ${i}`);
+    }
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    await repo.git('gc', '-q', '--prune=now');
+    const packDir = join(repo.dir, '.git', 'objects', 'pack');
+    const pack = readdirSync(packDir).find((n) => n.endsWith('.pack'))!;
+    const idx = join(packDir, pack.replace(/\.pack$/, '.idx'));
+    // git index-pack --index-version=2,<offset>: every entry past the offset in the 64-bit table
+    // (as in a pack over 2 GiB), then version 1 (no fanout magic, offsets beside the ids).
+    for (const version of ['2,0x20', '1']) {
+      rmSync(idx);
+      execFileSync('git', ['index-pack', `--index-version=${version}`, join(packDir, pack)], {
+        cwd: repo.dir,
+        env: gitEnv(),
+        stdio: 'ignore',
+      });
+      expect(execFileSync('git', ['verify-pack', idx], { cwd: repo.dir, env: gitEnv() }).length).toBe(0);
+      const head = readFileSync(idx).subarray(0, 8);
+      expect({ version, v2: head.readUInt32BE(0) === 0xff744f63 }).toEqual({ version, v2: version !== '1' });
+      await notesSame(repo.dir, noted);
+      await noGit(repo.dir, noted);
+    }
+    // A clone that fetches a new version of a note it has: the pack comes thin (its delta base is
+    // the older version, already here) and is kept as a pack (unpackLimit=1), completed by git.
+    const clone = scratchDir('thin-clone');
+    execFileSync('git', ['clone', '-q', repo.dir, clone], { env: gitEnv() });
+    git(clone, 'fetch', '-q', 'origin', 'refs/notes/agent-log:refs/notes/agent-log');
+    await repo.git(
+      'notes',
+      '--ref=agent-log',
+      'append',
+      '-m',
+      extraLine('ab1cd2ef3g', 'fetched thin'),
+      noted[0]!,
+    );
+    expect((await cli(clone, ['log'])).code).toBe(0);
+    git(
+      clone,
+      '-c',
+      'fetch.unpackLimit=1',
+      'fetch',
+      '-q',
+      'origin',
+      '+refs/notes/agent-log:refs/notes/agent-log',
+    );
+    git(clone, 'repack', '-q', '-d');
+    expect(
+      readdirSync(join(clone, '.git', 'objects', 'pack')).filter((n) => n.endsWith('.pack')).length,
+    ).toBe(2);
+    await notesSame(clone, noted);
+    expect((await same(clone, ['show', 'ab1cd2ef3g', '--json'])).code).toBe(0);
+  },
+);
+
+test(
+  'gc and repack between the index build and the read: the blobs move to other packs, both paths still agree',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const noted = commits.slice(0, 3);
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    expect((await cli(repo, ['blame', 'pay.ts', '--no-pager'])).code).toBe(0);
+    const steps: string[][] = [
+      ['gc', '-q', '--prune=now'],
+      ['repack', '-q', '-a', '-d', '-f', '--depth=1'],
+      ['repack', '-q', '-a', '-d', '-f', '--write-midx'],
+      ['prune-packed'],
+    ];
+    for (const step of steps) {
+      await repo.git(...step);
+      await allSame(repo.dir, commits);
+      await noGit(repo.dir, noted);
+    }
+    // loose again: every pack unpacked and deleted
+    const packDir = join(repo.dir, '.git', 'objects', 'pack');
+    const packs = readdirSync(packDir).filter((n) => n.endsWith('.pack'));
+    const stash = scratchDir('unpacked');
+    mkdirSync(stash);
+    for (const p of packs) {
+      execFileSync('mv', [join(packDir, p), stash]);
+      for (const n of readdirSync(packDir))
+        if (n.startsWith(p.replace(/\.pack$/, ''))) rmSync(join(packDir, n));
+      rmSync(join(packDir, 'multi-pack-index'), { force: true });
+      execFileSync('git', ['unpack-objects', '-q'], {
+        cwd: repo.dir,
+        env: gitEnv(),
+        input: readFileSync(join(stash, p)),
+      });
+    }
+    expect(readdirSync(packDir).filter((n) => n.endsWith('.pack'))).toEqual([]);
+    await allSame(repo.dir, commits);
+    await noGit(repo.dir, noted);
+  },
+);
+
+test(
+  'refs: a loose ref newer than packed-refs, a symbolic notes ref, a broken ref file, core.notesRef and GIT_NOTES_REF',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const noted = commits.slice(0, 3);
+    const notesRef = join(repo.dir, '.git', 'refs', 'notes', 'agent-log');
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    await repo.git('pack-refs', '--all');
+    expect(existsSync(notesRef)).toBe(false);
+    // a new note: the loose ref is newer than packed-refs' line
+    await repo.git(
+      'notes',
+      '--ref=agent-log',
+      'add',
+      '-f',
+      '-m',
+      extraLine('ab1cd2ef3g', 'newer than packed'),
+      commits[3]!,
+    );
+    expect(readFileSync(join(repo.dir, '.git', 'packed-refs'), 'utf8')).toContain(' refs/notes/agent-log\n');
+    await allSame(repo.dir, commits);
+    expectRecord(await same(repo.dir, ['show', 'HEAD', '--json']), repo.dir, commits[3]!, 'ab1cd2ef3g');
+    await noGit(repo.dir, [...noted, commits[3]!]);
+    // settings for plain git's notes: ours stay on refs/notes/agent-log, read directly
+    await repo.git('config', 'core.notesRef', 'refs/notes/commits');
+    await repo.git('config', 'notes.displayRef', 'refs/notes/agent-log');
+    await allSame(repo.dir, commits, { GIT_NOTES_REF: 'refs/notes/review' });
+    await noGit(repo.dir, noted);
+    // the notes ref as a symbolic ref to another: git resolves it, both paths show its notes
+    const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
+    await repo.git('update-ref', 'refs/notes/shared-log', tip);
+    await repo.git('update-ref', '-d', 'refs/notes/agent-log');
+    await repo.git('symbolic-ref', 'refs/notes/agent-log', 'refs/notes/shared-log');
+    expect(readFileSync(notesRef, 'utf8')).toBe('ref: refs/notes/shared-log\n');
+    await allSame(repo.dir, commits);
+    expectRecord(await same(repo.dir, ['show', commits[1]!, '--json']), repo.dir, commits[1]!, IDS[1]);
+    // a broken loose ref over a good packed one: git ignores the ref, and so do both paths
+    await repo.git('symbolic-ref', '--delete', 'refs/notes/agent-log');
+    await repo.git('update-ref', 'refs/notes/agent-log', tip);
+    await repo.git('pack-refs', '--all');
+    for (const broken of ['', 'not-an-object-id\n', `${tip.slice(0, 20)}\n`]) {
+      writeFileSync(notesRef, broken);
+      await allSame(repo.dir, commits);
+    }
+  },
+);
+
+test(
+  'config: includes, includeIf, upper-case keys, core.worktree; a repository of another owner with and without safe.directory',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const noted = commits.slice(0, 3);
+    const config = join(repo.dir, '.git', 'config');
+    const plain = readFileSync(config, 'utf8');
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    writeFileSync(join(repo.dir, '.git', 'extra.cfg'), '[core]\n\tbare = false\n');
+    for (const extra of [
+      '[include]\n\tpath = extra.cfg\n',
+      `[includeIf "gitdir:${repo.dir}/"]\n\tpath = extra.cfg\n`,
+      '[Core]\n\tBare = FALSE\n\tLogAllRefUpdates = TRUE\n',
+    ]) {
+      writeFileSync(config, plain + extra);
+      await allSame(repo.dir, commits);
+      expectRecord(await same(repo.dir, ['show', 'HEAD', '--json']), repo.dir, commits[2]!, IDS[2]);
+    }
+    await noGit(repo.dir, noted); // upper-case keys: still read directly
+    // core.worktree: the git dir elsewhere names its working tree
+    writeFileSync(config, plain);
+    const gitDir = scratchDir('core-worktree.git');
+    execFileSync('cp', ['-a', join(repo.dir, '.git'), gitDir]);
+    git(repo.dir, '--git-dir', gitDir, 'config', 'core.worktree', repo.dir);
+    const outside = scratchDir('core-worktree-cwd');
+    mkdirSync(outside);
+    for (const cwd of [outside, repo.dir]) await allSame(cwd, commits, { GIT_DIR: gitDir });
+    // Another owner: git refuses (safe.directory), unless the user's config says it is safe. Needs root.
+    if (process.getuid?.() !== 0) return;
+    const other = await shop();
+    expect((await cli(other.repo, ['log'])).code).toBe(0);
+    execFileSync('chown', ['-R', '4242:4242', other.repo.dir]);
+    try {
+      for (const args of readInvocations(other.commits)) {
+        const r = await same(other.repo.dir, args);
+        expect({ args, code: r.code }).toEqual({ args, code: 2 });
+        expect(r.stderr).toMatch(/dubious ownership/);
+      }
+      const safe = scratchDir('safe-config');
+      writeFileSync(safe, '[safe]\n\tdirectory = *\n');
+      await allSame(other.repo.dir, other.commits, { GIT_CONFIG_GLOBAL: safe });
+      readerEnv = { GIT_CONFIG_GLOBAL: safe };
+      const r = await same(other.repo.dir, ['show', 'HEAD', '--json'], { GIT_CONFIG_GLOBAL: safe });
+      expectRecord(r, other.repo.dir, other.commits[2]!, IDS[2]);
+    } finally {
+      readerEnv = {};
+      execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, other.repo.dir]);
+    }
   },
 );
