@@ -5,14 +5,22 @@
 // path must equal the full path's (AGENT_LOG_SLOW_PATH=1), whose answers are checked against an
 // independent reader (`git notes --ref=agent-log show`, JSON.parse). Where the fast path reads the
 // shape itself, it must start no git; where it cannot, it hands over and gives the same bytes.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
 import { shopRecord } from '../helpers/records.js';
-import { cli, type CliResult, gitEnv, tempRepo, type TempRepo } from '../helpers/repo.js';
+import { BIN, cli, type CliResult, gitEnv, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 const made: TempRepo[] = [];
 const scratch: string[] = [];
@@ -509,5 +517,179 @@ test(
       readerEnv = {};
       execFileSync('chown', ['-R', `${process.getuid!()}:${process.getgid!()}`, other.repo.dir]);
     }
+  },
+);
+
+/** `git <args>` with our CLI on PATH as git-agent-log (what `git agent-log …` runs). */
+function viaGit(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const bin = scratchBin();
+  return new Promise((resolvePromise, reject) => {
+    const base = gitEnv(env);
+    const child = spawn('git', args, {
+      cwd,
+      env: { ...base, PATH: `${bin}:${base.PATH ?? ''}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+let binDir: string | undefined;
+function scratchBin(): string {
+  if (binDir) return binDir;
+  binDir = scratchDir('bin');
+  mkdirSync(binDir);
+  symlinkSync(BIN, join(binDir, 'git-agent-log'));
+  return binDir;
+}
+
+test(
+  'alternates (clone --shared, --reference, GIT_ALTERNATE_OBJECT_DIRECTORIES), bare repositories, git --git-dir and git -C: same answers',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    await repo.git('gc', '-q');
+    const fetchNotes = (dir: string) => git(dir, 'fetch', '-q', 'origin', 'refs/notes/*:refs/notes/*');
+    const shared = scratchDir('shared');
+    git(tmpdir(), 'clone', '-q', '--shared', repo.dir, shared);
+    fetchNotes(shared);
+    const referenced = scratchDir('referenced');
+    git(tmpdir(), 'clone', '-q', '--reference', repo.dir, repo.dir, referenced);
+    fetchNotes(referenced);
+    for (const dir of [shared, referenced]) {
+      expect(existsSync(join(dir, '.git', 'objects', 'info', 'alternates'))).toBe(true);
+      await allSame(dir, commits);
+      expectRecord(await same(dir, ['show', commits[1]!, '--json']), repo.dir, commits[1]!, IDS[1]);
+    }
+    // the alternate named by the environment only: without it git finds no commit at all
+    writeFileSync(join(shared, '.git', 'objects', 'info', 'alternates'), '');
+    const alt = { GIT_ALTERNATE_OBJECT_DIRECTORIES: join(repo.dir, '.git', 'objects') };
+    await allSame(shared, commits, alt);
+    expectRecord(await same(shared, ['show', 'HEAD', '--json'], alt), repo.dir, commits[2]!, IDS[2]);
+    // bare: from the repository and through GIT_DIR from elsewhere (blame needs --rev there)
+    const bare = scratchDir('bare.git');
+    git(tmpdir(), 'clone', '-q', '--bare', repo.dir, bare);
+    fetchNotes(bare);
+    const outside = scratchDir('bare-cwd');
+    mkdirSync(outside);
+    for (const [cwd, env] of [
+      [bare, {}],
+      [outside, { GIT_DIR: bare }],
+    ] as const) {
+      await allSame(cwd, commits, env);
+      expectRecord(await same(cwd, ['show', commits[0]!, '--json'], env), repo.dir, commits[0]!, IDS[0]);
+      await same(cwd, ['blame', 'pay.ts', '--rev', 'HEAD', '--no-pager'], env);
+    }
+    // as a git subcommand: git -C, git --git-dir (git sets GIT_DIR), git --work-tree
+    for (const lead of [
+      ['-C', repo.dir],
+      ['--git-dir', join(repo.dir, '.git')],
+      ['--git-dir', join(repo.dir, '.git'), '--work-tree', repo.dir],
+      ['--git-dir', bare],
+    ]) {
+      for (const args of [
+        ['show', 'HEAD', '--json'],
+        ['log'],
+        ['query', '--file', 'pay.ts', '--format', '%id'],
+      ]) {
+        const fast = await viaGit(outside, [...lead, 'agent-log', ...args]);
+        const slow = await viaGit(outside, [...lead, 'agent-log', ...args], { AGENT_LOG_SLOW_PATH: '1' });
+        expect({ lead, args, ...fast }).toEqual({ lead, args, ...slow });
+        expect({ lead, args, code: fast.code }).toEqual({ lead, args, code: 0 });
+      }
+    }
+    const r = await viaGit(outside, ['-C', repo.dir, 'agent-log', 'show', 'HEAD', '--json']);
+    expectRecord(r, repo.dir, commits[2]!, IDS[2]);
+  },
+);
+
+/** A note holding exactly `bytes` (plain `git notes add -m` would clean it up first). */
+async function rawNote(repo: TempRepo, commit: string, bytes: Buffer) {
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+    cwd: repo.dir,
+    env: gitEnv(),
+    input: bytes,
+  })
+    .toString()
+    .trim();
+  await repo.git('notes', '--ref=agent-log', 'add', '-f', '-C', blob, commit);
+}
+
+test(
+  'note blobs as other tools write them: empty, no final newline, CRLF, a BOM, a NUL, invalid UTF-8, 5 MB, over the limit',
+  { timeout: 600_000 },
+  async () => {
+    const { repo } = await shop();
+    const commits: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      repo.write(`f${i}.txt`, `${i}\n`);
+      commits.push(await repo.commit(`blob ${i}`));
+    }
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    const big = (id: string, mb: number) => {
+      const o = JSON.parse(extraLine(id, `${mb} MB of output`)) as { commands: { output_tail: string }[] };
+      o.commands[0]!.output_tail = 'x'.repeat(mb * 1024 * 1024);
+      return canonicalJson(o);
+    };
+    const [before, after] = extraLine('ib1cd2ef3g', 'invalid utf-8 @@ here').split('@@');
+    const shapes: [string, Buffer][] = [
+      ['', Buffer.alloc(0)],
+      ['tb1cd2ef3g', Buffer.from(extraLine('tb1cd2ef3g', 'no final newline'))],
+      [
+        'ab1cd2ef3g',
+        Buffer.from(`${extraLine('ab1cd2ef3g', 'crlf')}\r\n{"schema":"other-tool/v2","note":"kept"}\r\n`),
+      ],
+      ['hb1cd2ef3g', Buffer.from(`\uFEFF${extraLine('hb1cd2ef3g', 'bom')}\n`)],
+      ['nb1cd2ef3g', Buffer.from(`${extraLine('nb1cd2ef3g', 'a nul after')}\n\0\n`)],
+      [
+        'ib1cd2ef3g',
+        Buffer.concat([Buffer.from(before!), Buffer.from([0xff, 0xfe]), Buffer.from(`${after}\n`)]),
+      ],
+      ['gb1cd2ef3g', Buffer.from(`${big('gb1cd2ef3g', 5)}\n`)],
+      ['ob1cd2ef3g', Buffer.from(`${big('ob1cd2ef3g', 17)}\n`)],
+    ];
+    for (let i = 0; i < shapes.length; i++) await rawNote(repo, commits[i]!, shapes[i]![1]);
+    /** Independent reader: the record line of the note as git stores it, decoded and parsed here. */
+    const stored = (i: number) => {
+      const bytes = execFileSync('git', ['cat-file', 'blob', `refs/notes/agent-log:${commits[i]}`], {
+        cwd: repo.dir,
+        env: gitEnv(),
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      expect(bytes.equals(shapes[i]![1])).toBe(true);
+      const first = bytes
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\n')[0]!
+        .replace(/\r$/, '');
+      return JSON.parse(first) as Record<string, unknown>;
+    };
+    const check = async () => {
+      for (let i = 0; i < shapes.length; i++) {
+        const [id] = shapes[i]!;
+        const byCommit = await same(repo.dir, ['show', commits[i]!, '--json']);
+        if (!id || id === 'ob1cd2ef3g') {
+          // nothing, or over the 16 MiB every reader stops at: no record, and the same words on both paths
+          expect({ id, code: byCommit.code, stdout: byCommit.stdout }).toEqual({ id, code: 1, stdout: '' });
+          continue;
+        }
+        expect({ id, code: byCommit.code }).toEqual({ id, code: 0 });
+        expect(JSON.parse(byCommit.stdout)).toEqual(stored(i));
+        expect(JSON.parse((await same(repo.dir, ['show', id, '--json'])).stdout)).toEqual(stored(i));
+      }
+      const log = await same(repo.dir, ['log', '--format', '%id']);
+      for (const [id] of shapes) if (id && id !== 'ob1cd2ef3g') expect(log.stdout).toContain(`${id}\n`);
+      await same(repo.dir, ['query', '--file', 'pay.ts', '--format', '%id']);
+    };
+    await check();
+    await noGit(repo.dir, commits.slice(1, 7)); // every readable shape is read directly
+    await repo.git('gc', '-q', '--prune=now');
+    await check();
+    await noGit(repo.dir, commits.slice(1, 7));
   },
 );
