@@ -107,6 +107,11 @@ export interface GitEngine {
    * scratch file while it runs.
    */
   readBlobTexts?(oids: readonly string[], opts: { maxBytes: number; scratchDir: string }): BlobTextReader;
+  /**
+   * The order to read these objects in one pass so git reuses delta bases (pack order): indexes
+   * into `oids`, every one once. Optional, and null when the engine cannot tell.
+   */
+  packOrder?(oids: readonly string[]): number[] | null;
   readTree(oid: string): Promise<TreeEntry[]>;
   /**
    * Every blob under a tree, at any depth, with its path (`a/b/c`). Optional, for listing a whole

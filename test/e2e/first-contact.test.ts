@@ -187,6 +187,27 @@ describe('help', () => {
     expect((await ok(dir, ['version'])).stdout).toBe(`${version}\n`);
   });
 
+  test('`--version` alone is answered without loading the CLI bundle; with more words the CLI answers', async () => {
+    const dir = tempDir('agent-log-version-');
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    const probe = join(ROOT, 'test', 'fixtures', 'load-probe.cjs');
+    const bundlesRead = async (args: string[]) => {
+      const out = join(dir, 'probe.json');
+      rmSync(out, { force: true });
+      const r = await cli(dir, args, { env: { NODE_OPTIONS: `--require=${probe}`, LOAD_PROBE_OUT: out } });
+      const { bundles } = JSON.parse(readFileSync(out, 'utf8')) as { bundles: string[] };
+      return { ...r, bundles: bundles.map((b) => b.split(/[\\/]/).pop()) };
+    };
+    for (const args of [['--version'], ['version']]) {
+      const r = await bundlesRead(args);
+      expect(r).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+      expect(r.bundles).toEqual(['boot.cjs']);
+    }
+    const more = await bundlesRead(['version', 'extra']);
+    expect(more).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(more.bundles).toContain('cli.cjs');
+  });
+
   // As git and gh do: the word as typed, the nearest command or option as a hint, exit 2.
   test.each([
     [[], 'error: no command given\nhint: see git agent-log help for the commands'],

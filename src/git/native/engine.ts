@@ -31,6 +31,7 @@ import { ensureSnapshotStore, mergeIndexes, snapshotIndexPath, snapshotReadEnv }
 import { BlobTextStream } from './blob-stream.js';
 import { CatFileBatch } from './cat-file.js';
 import type { DirectReader } from './direct.js';
+import { packOrder } from './pack-order.js';
 import { gitText, runGit, runGitSync } from './run.js';
 
 /** Refs whose commits `gc` keeps (besides HEAD and reflogs). */
@@ -178,6 +179,10 @@ export class NativeEngine implements GitEngine {
 
   readBlobTexts(oids: readonly string[], opts: { maxBytes: number; scratchDir: string }): BlobTextStream {
     return new BlobTextStream(this.cwd, opts.scratchDir, oids, opts.maxBytes);
+  }
+
+  packOrder(oids: readonly string[]): number[] | null {
+    return packOrder(join(this.location.commonDir, 'objects'), oids);
   }
 
   /** Like cat-file's readMany: direct reads first, the rest from cat-file in one batch. */
