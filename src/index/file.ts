@@ -43,15 +43,39 @@ export function serializeIndex(data: IndexData): string[] {
 }
 
 /**
+ * Record JSON a spilling build keeps in a scratch file instead of its entries (open.ts): decoded
+ * for a visitor, else copied into the index as the bytes it is.
+ */
+export interface SpilledJson {
+  /** The entry's JSON, from the file when it was spilled. */
+  json(e: IndexEntry): string | null;
+  /** Where the entry's JSON is in the file (a slot), or -1 when it was not spilled. */
+  slot(e: IndexEntry): number;
+  /** Its length in bytes. */
+  length(slot: number): number;
+  /** Reads its bytes into `buf` at `at`. */
+  read(slot: number, buf: Buffer, at: number): void;
+}
+
+/**
  * The lines of the file in order, produced one at a time (a 100k-record index is never held whole):
  * `emit` gets each line as head + tail, and for an `r` line its entry and JSON (the tail); a `w`
- * line comes with its warnings.
+ * line comes with its warnings. With `spilled`, an `r` line whose JSON is in its file comes with
+ * its slot there instead of its JSON. Returns the annotated commits, sorted.
  */
 function eachIndexLine(
   data: IndexData,
   jsonOf: (e: IndexEntry) => string | null,
-  emit: (head: string, tail: string, entry?: IndexEntry, json?: string | null, warnings?: string[]) => void,
-): void {
+  emit: (
+    head: string,
+    tail: string,
+    entry?: IndexEntry,
+    json?: string | null,
+    warnings?: string[],
+    slot?: number,
+  ) => void,
+  spilled?: SpilledJson,
+): string[] {
   const entries = [...data.entries.values()].sort(compareEntries);
   emit(
     JSON.stringify({
@@ -64,22 +88,28 @@ function eachIndexLine(
     '',
   );
   // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
-  for (const commit of [...data.notes.keys()].sort())
-    emit(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`, '');
+  const commits = [...data.notes.keys()].sort();
+  for (const commit of commits) emit(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`, '');
   for (const commit of [...data.warnings.keys()].sort()) {
     const list = data.warnings.get(commit)!;
     emit(`w\t${commit}\t${JSON.stringify(list)}`, '', undefined, undefined, list);
   }
   for (const e of entries) {
+    const slot = spilled ? spilled.slot(e) : -1;
+    if (slot >= 0) {
+      emit(recordHead(e), '', e, undefined, undefined, slot);
+      continue;
+    }
     const json = jsonOf(e);
-    emit(
-      `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t`,
-      json ?? '-',
-      e,
-      json,
-    );
+    emit(recordHead(e), json ?? '-', e, json);
   }
   emit('end', '');
+  return commits;
+}
+
+/** An `r` line up to its JSON. */
+function recordHead(e: IndexEntry): string {
+  return `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t`;
 }
 
 /** Parse an index file; null when it is not a complete index of the current format. */
@@ -162,9 +192,12 @@ export interface IndexVisitor {
 export function writeIndexFile(
   path: string,
   data: IndexData,
-  jsonOf: (e: IndexEntry) => string | null = (e) => e.json,
+  jsonOf: SpilledJson | ((e: IndexEntry) => string | null) = (e) => e.json,
   visitor?: IndexVisitor,
 ): boolean {
+  // A visitor is handed each entry's JSON as a string; without one, spilled JSON is copied as bytes.
+  const spilled = typeof jsonOf === 'function' || visitor ? undefined : jsonOf;
+  const jsonFor = typeof jsonOf === 'function' ? jsonOf : (e: IndexEntry) => jsonOf.json(e);
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const where = new LineOffsets();
   try {
@@ -174,8 +207,15 @@ export function writeIndexFile(
       const out = new LineWriter(fd);
       const warnings: string[] = [];
       let visiting = visitor !== undefined;
-      eachIndexLine(data, jsonOf, (head, tail, entry, json, lineWarnings) => {
-        const at = out.line(head, tail);
+      const emit = (
+        head: string,
+        tail: string,
+        entry?: IndexEntry,
+        json?: string | null,
+        lineWarnings?: string[],
+        slot?: number,
+      ) => {
+        const at = slot === undefined ? out.line(head, tail) : out.lineFrom(head, spilled!, slot);
         if (lineWarnings) {
           if (where.warnings[1] === 0) where.warnings[0] = at;
           where.warnings[1] = out.offset;
@@ -185,7 +225,8 @@ export function writeIndexFile(
           if (visiting && visitor!.visit(json === entry.json ? entry : { ...entry, json: json! }) === false)
             visiting = false;
         }
-      });
+      };
+      where.commits = eachIndexLine(data, jsonFor, emit, spilled);
       out.flush();
       where.size = out.offset;
       fsyncSync(fd);
@@ -240,6 +281,31 @@ class LineWriter {
     this.buf[this.used + n] = 10;
     this.used += n + 1;
     this.offset += n + 1;
+    return at;
+  }
+
+  /** As line(head, tail), the tail being spilled JSON copied from its file as it is. */
+  lineFrom(head: string, spilled: SpilledJson, slot: number): number {
+    const length = spilled.length(slot);
+    const most = head.length * 3 + length + 1;
+    if (this.used + most > this.buf.length) {
+      this.flush();
+      if (most > this.buf.length) {
+        const tail = Buffer.allocUnsafe(length);
+        spilled.read(slot, tail, 0);
+        const at = this.offset;
+        const big = Buffer.concat([Buffer.from(head, 'utf8'), tail, Buffer.from('\n')]);
+        writeAll(this.fd, big, big.length);
+        this.offset += big.length;
+        return at;
+      }
+    }
+    const at = this.offset;
+    const n = this.buf.write(head, this.used, 'utf8');
+    spilled.read(slot, this.buf, this.used + n);
+    this.buf[this.used + n + length] = 10;
+    this.used += n + length + 1;
+    this.offset += n + length + 1;
     return at;
   }
 
@@ -395,6 +461,8 @@ class LineOffsets {
   warnings: [number, number] = [0, 0];
   /** Each record line written: its entry and offset. */
   lines: { entry: IndexEntry; at: number }[] = [];
+  /** The annotated commits, sorted (the notes lines). */
+  commits: string[] = [];
 
   entry(entry: IndexEntry, at: number): void {
     this.lines.push({ entry, at });
@@ -426,7 +494,15 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
         else byCommit.set(c, [at]);
       }
     }
-    for (const c of [...byCommit.keys()].sort()) out.line(`c\t${c}\t${byCommit.get(c)!.join(',')}`);
+    // The commits named by entries are annotated ones: in the notes lines' order, with no sort of
+    // their own (unless one is not, which no build makes).
+    let named = 0;
+    for (const c of where.commits) if (byCommit.has(c)) named++;
+    const commits = named === byCommit.size ? where.commits : [...byCommit.keys()].sort();
+    for (const c of commits) {
+      const list = byCommit.get(c);
+      if (list) out.line(`c\t${c}\t${list.join(',')}`);
+    }
     out.line('end');
   });
 }

@@ -8,7 +8,13 @@ import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { oversizedNoteBody } from '../record/note-lines.js';
 import { indexDir } from '../journal/paths.js';
 import { NOTES_REF, readNoteBlobs } from '../store/notes.js';
-import { type IndexVisitor, readIndexFile, readIndexHeader, writeIndexFile } from './file.js';
+import {
+  type IndexVisitor,
+  readIndexFile,
+  readIndexHeader,
+  type SpilledJson,
+  writeIndexFile,
+} from './file.js';
 import { INDEX_FILE } from './format.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees, listNotes } from './notes-diff.js';
@@ -122,7 +128,7 @@ export async function coldBuildFile(
     data.entries = new TrackedMap();
     await applyInBatches(engine, data, changes, opts.onProgress, () => spill.put(data), true);
     data.tip = tip;
-    return writeIndexFile(path, data, spill.json, visitor);
+    return writeIndexFile(path, data, spill, visitor);
   } finally {
     spill.close();
   }
@@ -154,30 +160,64 @@ function openSpill(indexFile: string) {
     return null;
   }
   let end = 0;
-  const where = new Map<string, [number, number]>();
-  return {
+  /** ID → slot; each slot's offset and length in the file. */
+  const slots = new Map<string, number>();
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  // Each batch's JSON is encoded into one buffer and written with one call (a Buffer per entry and
+  // a concat of them cost about 0.15 s of a 100k build).
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const file: SpilledJson & { put(data: IndexData): void; close(): void } = {
     /** Move the JSON of entries set since the last call into the file. */
     put(data: IndexData) {
       const entries = data.entries as TrackedMap<string, IndexEntry>;
-      const parts: Buffer[] = [];
+      let used = 0;
       for (const id of entries.dirty) {
         const e = entries.get(id);
         if (!e || e.json === null || e.json === SPILLED) continue;
-        const buf = Buffer.from(e.json, 'utf8');
-        where.set(id, [end, buf.length]);
-        end += buf.length;
-        parts.push(buf);
+        const most = e.json.length * 3;
+        if (used + most > buf.length) {
+          writeAll(fd, buf, used);
+          used = 0;
+        }
+        let n: number;
+        if (most > buf.length) {
+          const big = Buffer.from(e.json, 'utf8');
+          writeAll(fd, big, big.length);
+          n = big.length;
+        } else {
+          n = buf.write(e.json, used, 'utf8');
+          used += n;
+        }
+        slots.set(id, starts.length);
+        starts.push(end);
+        lengths.push(n);
+        end += n;
         e.json = SPILLED;
       }
       entries.dirty.clear();
-      if (parts.length) writeSync(fd, Buffer.concat(parts));
+      writeAll(fd, buf, used);
+    },
+    slot(e: IndexEntry): number {
+      return e.json === SPILLED ? slots.get(e.id)! : -1;
+    },
+    length(slot: number): number {
+      return lengths[slot]!;
+    },
+    read(slot: number, into: Buffer, at: number): void {
+      const length = lengths[slot]!;
+      for (let done = 0; done < length;) {
+        const n = readSync(fd, into, at + done, length - done, starts[slot]! + done);
+        if (n === 0) throw new Error('spill file ends early');
+        done += n;
+      }
     },
     json(e: IndexEntry): string | null {
       if (e.json !== SPILLED) return e.json;
-      const [at, len] = where.get(e.id)!;
-      const buf = Buffer.allocUnsafe(len);
-      readSync(fd, buf, 0, len, at);
-      return buf.toString('utf8');
+      const slot = slots.get(e.id)!;
+      const out = Buffer.allocUnsafe(lengths[slot]!);
+      file.read(slot, out, 0);
+      return out.toString('utf8');
     },
     close() {
       closeSync(fd);
@@ -188,6 +228,11 @@ function openSpill(indexFile: string) {
       }
     },
   };
+  return file;
+}
+
+function writeAll(fd: number, buf: Buffer, length: number): void {
+  for (let done = 0; done < length;) done += writeSync(fd, buf, done, length - done);
 }
 
 async function applyInBatches(
@@ -203,7 +248,12 @@ async function applyInBatches(
   // A cold build of many notes: every note is new, each ID's entry is made the short way.
   const coldBuild = cold && many ? new ColdBuild(data) : null;
   // Every note is new and the build does not depend on their order: they are read in pack order.
-  if (coldBuild) changes = inPackOrder(engine, changes);
+  // The notes map keeps the listing's order (a notes tree lists its commits sorted), so sorting its
+  // keys for the index stays cheap: from pack order, it cost a 100k build about 0.15 s.
+  if (coldBuild) {
+    for (const c of changes) data.notes.set(c.commit, EMPTY);
+    changes = inPackOrder(engine, changes);
+  }
   const batches: NoteChange[][] = [];
   for (let i = 0; i < changes.length; i += BATCH) batches.push(changes.slice(i, i + BATCH));
   // Each batch's added blobs, in order (a loop: flatMap over 10k one-blob changes cost ~10 ms).
@@ -249,6 +299,9 @@ async function applyInBatches(
     await bulk?.close();
   }
 }
+
+/** A notes map entry about to be set. */
+const EMPTY: string[] = [];
 
 /** From this many changed notes on, they are read through the engine's one-pass bulk reader, if it
  * has one (it costs a process of its own). AGENT_LOG_INDEX_BULK_FROM overrides it (tests). */

@@ -21,8 +21,11 @@ beforeAll(async () => {
   repo = await tempRepo({ files: { 'README.md': 'x\n' } });
   const commits = fastImportCommits(repo, N);
   const rand = prng(20261130);
+  // Some words are not ASCII (their UTF-8 bytes outnumber their characters).
   const words = (n: number) =>
-    Array.from({ length: n }, () => B62.slice(0, 3 + Math.floor(rand() * 20))).join(' ');
+    Array.from({ length: n }, () =>
+      rand() < 0.1 ? 'Grüße→😀' : B62.slice(0, 3 + Math.floor(rand() * 20)),
+    ).join(' ');
   const bodies = new Map<string, string>();
   commits.forEach((c, k) => {
     const i = k + 1;
@@ -77,4 +80,21 @@ test('notes read in one pass across 4 MB slices give the index read note by note
     expect(slim.task.intent).toBe(intents.get(f[1]));
   }
   expect(intents.get(id(77))!.length).toBe(5 << 20);
+});
+
+// From 20,000 notes (AGENT_LOG_INDEX_SPILL_FROM=1 here) a build moves each batch's record JSON to a
+// scratch file; the worker's build (no query to answer while it writes) copies those bytes into the
+// index undecoded, through a 1 MB write buffer that these 30-90 KB lines and the 5 MB one overflow.
+test('a spilled build copies each run’s JSON from its scratch file: the index read note by note', async () => {
+  const oneByOne = await coldBuild({ AGENT_LOG_INDEX_BULK_FROM: '1000000000' });
+  const spill = { AGENT_LOG_INDEX_BULK_FROM: '1', AGENT_LOG_INDEX_SPILL_FROM: '1' };
+  const inWorker = await coldBuild({ ...spill, AGENT_LOG_INDEX_WORKER: '1' });
+  const inProcess = await coldBuild({ ...spill, AGENT_LOG_INDEX_WORKER: '0' });
+  for (const built of [inWorker, inProcess]) {
+    expect(built.log.code).toBe(0);
+    expect(built.index).toBe(oneByOne.index);
+    expect(built.lookup).toBe(oneByOne.lookup);
+    expect(built.log).toEqual(oneByOne.log);
+  }
+  expect(oneByOne.index).toContain('Grüße→😀');
 });
