@@ -24,9 +24,15 @@ import { ColdBuild } from './cold-build.js';
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
 const BATCH = 250;
 
+/** What a build does after reading its notes (its progress is then total/total). */
+export type BuildStage = 'writing';
+
 export interface OpenIndexOptions {
-  /** Called as notes are read during a build or update: (done, total). */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as notes are read during a build or update: (done, total); and once more by a build
+   * that spills, when it starts writing the index (a 100k build: seconds).
+   */
+  onProgress?: (done: number, total: number, stage?: BuildStage) => void;
   /** Notes ref to index (tests); default refs/notes/agent-log. */
   ref?: string;
 }
@@ -127,6 +133,7 @@ export async function coldBuildFile(
     const data = emptyIndex();
     data.entries = new TrackedMap();
     await applyInBatches(engine, data, changes, opts.onProgress, () => spill.put(data), true);
+    opts.onProgress?.(changes.length, changes.length, 'writing');
     data.tip = tip;
     return writeIndexFile(path, data, spill, visitor);
   } finally {

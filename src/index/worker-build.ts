@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { GitEngine, RepoLocation } from '../git/engine.js';
-import type { OpenIndexOptions } from './open.js';
+import type { BuildStage, OpenIndexOptions } from './open.js';
 
 /** What the worker is handed. */
 export interface WorkerBuildInput {
@@ -19,7 +19,7 @@ export interface WorkerBuildInput {
 }
 
 /** Messages from the worker. */
-export type WorkerBuildMessage = { progress: [number, number] } | { done: boolean };
+export type WorkerBuildMessage = { progress: [number, number, BuildStage?] } | { done: boolean };
 
 /**
  * Cold builds of about this many notes or more go to a worker (as many as spill to disk): below it
@@ -97,7 +97,7 @@ export async function coldBuildInWorker(
       return;
     }
     worker.on('message', (m: WorkerBuildMessage) => {
-      if ('progress' in m) opts.onProgress?.(m.progress[0], m.progress[1]);
+      if ('progress' in m) opts.onProgress?.(m.progress[0], m.progress[1], m.progress[2]);
       else result = m.done;
     });
     // Out of memory, a crash, anything: no result, and the caller builds in process.

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     faultPoint('index-worker-start');
     const done = await coldBuildFile(engine, input.tip, {
       ref: input.ref,
-      onProgress: (d, t) => post({ progress: [d, t] }),
+      onProgress: (d, t, stage) => post({ progress: [d, t, stage] }),
     });
     faultPoint('index-worker-built');
     post({ done });
