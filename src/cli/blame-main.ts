@@ -9,7 +9,7 @@
 import { isatty } from 'node:tty';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { type BlameLine, startBlame } from '../git/blame.js';
+import { type BlameLine, fileFromTop, startBlame } from '../git/blame.js';
 import { gitOnPath } from '../git/git-binary.js';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
 import { parseCommit } from '../git/objects.js';
@@ -52,8 +52,10 @@ export async function runBlame(
   } catch {
     return null; // a bad range: the full path says so
   }
-  const location = locateDirect(overrides.cwd ?? process.cwd(), env);
+  const cwd = overrides.cwd ?? process.cwd();
+  const location = locateDirect(cwd, env);
   if (!location || symlinkedOwnDir(location.commonDir)) return null;
+  target.file = fileFromTop(location, cwd, target.file);
   const rev = invocation.args.rev as string | undefined;
   if (!location.worktree && !rev) return null;
   // Fetched notes to merge, or an index to update: the full path.

@@ -1,9 +1,9 @@
 // `git blame --incremental`: which commit last changed each line of a file. Native git only (blame is
 // history work git does far better than we could; isomorphic-git has none). The incremental form
 // gives each commit's details once and no line contents, which blame's report never shows.
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, realpathSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { GitError, UsageError } from '../errors.js';
 import type { RepoLocation } from './engine.js';
 import { gitSpawnEnv } from './native/run.js';
@@ -18,6 +18,25 @@ export interface BlameLine {
   summary: string;
   /** git's boundary commit marker (the line predates the range). */
   boundary: boolean;
+}
+
+/**
+ * FILE as the user gave it, relative to `cwd` (as git blame takes it), made relative to the top of the
+ * working tree, where startBlame runs git: from packages/cart, `index.ts` is packages/cart/index.ts,
+ * not the top's index.ts. As given at the top, for an absolute path, in a bare repository, or from
+ * outside the working tree.
+ */
+export function fileFromTop(location: RepoLocation, cwd: string, file: string): string {
+  const top = location.worktree;
+  if (!top || isAbsolute(file)) return file;
+  let here: string;
+  try {
+    here = realpathSync(cwd);
+  } catch {
+    return file;
+  }
+  if (here === top || !here.startsWith(top.endsWith(sep) ? top : `${top}${sep}`)) return file;
+  return relative(top, resolve(here, file)).split(sep).join('/');
 }
 
 export interface BlameOptions {

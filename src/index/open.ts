@@ -69,7 +69,17 @@ export async function updateIndex(
       data = emptyIndex();
     }
   }
-  const changes = await diffNotesTrees(engine, oldTree, newTree);
+  let changes: NoteChange[];
+  try {
+    changes = await diffNotesTrees(engine, oldTree, newTree);
+  } catch (e) {
+    // The old tip's commit is there but a tree under it is not (an object store pruned or damaged
+    // by hand): the index cannot say what changed, so it starts over. (Without an old tree the
+    // failure is the new tree's own: reported as before.)
+    if (oldTree === null) throw e;
+    data = emptyIndex();
+    changes = await diffNotesTrees(engine, null, newTree);
+  }
   await applyInBatches(engine, data, changes, opts.onProgress);
   data.tip = tip;
   return data;

@@ -693,3 +693,52 @@ test(
     await noGit(repo.dir, commits.slice(1, 7));
   },
 );
+
+test(
+  'blame FILE from a subdirectory means the file there, as git blame takes it (a monorepo with one name in two packages)',
+  { timeout: 600_000 },
+  async () => {
+    const repo = await tempRepo();
+    made.push(repo);
+    repo.write('index.ts', 'export const root = 1;\n');
+    const top = await repo.commit('root index');
+    repo.write('packages/cart/index.ts', 'export const cart = 2;\n');
+    const cart = await repo.commit('cart index');
+    const notes = (...a: string[]) => repo.git('notes', '--ref=agent-log', ...a);
+    await notes('add', '-m', recordLine(IDS[0], 'export the root', 0, 'index.ts'), top);
+    await notes('add', '-m', recordLine(IDS[1], 'export the cart', 1, 'packages/cart/index.ts'), cart);
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    const wt = scratchDir('blame-worktree');
+    await repo.git('worktree', 'add', '-q', '-b', 'side', wt, cart);
+    for (const base of [repo.dir, wt]) {
+      const pkg = join(base, 'packages', 'cart');
+      for (const [cwd, file] of [
+        [pkg, 'index.ts'],
+        [pkg, '../../index.ts'],
+        [pkg, './index.ts:1'],
+        [join(base, 'packages'), 'cart/index.ts'],
+        [base, 'packages/cart/index.ts'],
+      ] as const) {
+        // independent reader: the commit plain git blame names, run where the user stands, and its note
+        const path = file.replace(/:\d+$/, '');
+        const porcelain = git(cwd, 'blame', '--porcelain', 'HEAD', '--', path);
+        const commit = porcelain.slice(0, 40);
+        const expected = noteObjects(repo.dir, commit).map((o) => o.id);
+        const json = await same(cwd, ['blame', file, '--json']);
+        expect({ cwd, file, code: json.code }).toEqual({ cwd, file, code: 0 });
+        const report = JSON.parse(json.stdout) as { segments: { commit: string; runs: string[] }[] };
+        expect({ cwd, file, segments: report.segments.map((s) => [s.commit, s.runs]) }).toEqual({
+          cwd,
+          file,
+          segments: [[commit, expected]],
+        });
+        const text = await same(cwd, ['blame', file, '--no-pager']);
+        expect({ cwd, file, code: text.code }).toEqual({ cwd, file, code: 0 });
+        expect(text.stdout).toContain(commit.slice(0, 7));
+      }
+      // a path outside the working tree: git's refusal, on both paths
+      const outside = await same(join(base, 'packages'), ['blame', '../../elsewhere.ts', '--no-pager']);
+      expect(outside.code).toBe(2);
+    }
+  },
+);

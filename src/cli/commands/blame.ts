@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { type BlameLine, startBlame } from '../../git/blame.js';
+import { type BlameLine, fileFromTop, startBlame } from '../../git/blame.js';
 import type { Repo } from '../../git/repo.js';
 import { hasGitBinary } from '../../git/repo.js';
 import { mayHaveFetchedNotes } from '../../git/sync.js';
@@ -48,6 +48,7 @@ interface BlameArgs {
 export async function handler(argv: BlameArgs, ctx: Context) {
   const target = parseTarget(argv.target);
   const repo = await ctx.repo();
+  target.file = fileFromTop(repo.location, ctx.cwd, target.file);
   if (!hasGitBinary()) throw new UsageError('blame needs git on PATH');
   const blame = argv.blamed
     ? null
