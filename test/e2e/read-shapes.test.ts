@@ -742,3 +742,21 @@ test(
     }
   },
 );
+
+test(
+  'an .idx whose .pack is gone (an interrupted repack leaves one; git ignores it): same answers, still read directly',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const noted = commits.slice(0, 3);
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    await repo.git('gc', '-q', '--prune=now');
+    const packDir = join(repo.dir, '.git', 'objects', 'pack');
+    const idx = readdirSync(packDir).find((n) => n.endsWith('.idx'))!;
+    // sorted before the real one, so a reader that trusts it looks there first
+    writeFileSync(join(packDir, `pack-${'0'.repeat(40)}.idx`), readFileSync(join(packDir, idx)));
+    expect(git(repo.dir, 'count-objects', '-v')).toMatch(/^garbage: 1$/m);
+    await allSame(repo.dir, commits);
+    await noGit(repo.dir, noted);
+  },
+);
