@@ -760,3 +760,30 @@ test(
     await noGit(repo.dir, noted);
   },
 );
+
+test(
+  'a shallow clone and a blob-less partial clone (note blobs fetched on demand): same answers as git gives',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    await repo.git('config', 'uploadpack.allowFilter', 'true');
+    const url = `file://${repo.dir}`;
+    const shallow = scratchDir('shallow');
+    git(tmpdir(), 'clone', '-q', '--depth=2', url, shallow);
+    git(shallow, 'fetch', '-q', 'origin', 'refs/notes/*:refs/notes/*');
+    expect(existsSync(join(shallow, '.git', 'shallow'))).toBe(true);
+    await allSame(shallow, commits);
+    // a record on a commit beyond the shallow line: found by its ID, its commit not in this clone
+    expectRecord(await same(shallow, ['show', IDS[0], '--json']), repo.dir, commits[0]!, IDS[0]);
+    const partial = scratchDir('partial');
+    git(tmpdir(), 'clone', '-q', '--filter=blob:none', url, partial);
+    // the clone's filter applies to this fetch too: the note blobs stay on the remote until read
+    git(partial, 'fetch', '-q', 'origin', 'refs/notes/*:refs/notes/*');
+    expect(git(partial, 'rev-list', '--objects', '--missing=print', 'refs/notes/agent-log')).toMatch(/^\?/m);
+    for (const args of readInvocations(commits)) {
+      const r = await same(partial, args);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+    }
+    expectRecord(await same(partial, ['show', 'HEAD', '--json']), repo.dir, commits[2]!, IDS[2]);
+  },
+);
