@@ -8,15 +8,7 @@
 // order). The order git was asked in is read by a `git` wrapper on PATH that copies the one-pass
 // reader's stdin (`cat-file --batch --buffer`); the expected order comes from `git show-index` and
 // `git ls-tree`.
-import {
-  chmodSync,
-  copyFileSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
