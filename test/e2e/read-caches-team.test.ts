@@ -4,7 +4,16 @@
 // caches as the step before left them, and must give the bytes the full path gives on a fresh cache
 // (AGENT_LOG_SLOW_PATH=1, no index): a stale cache is the classic cache bug. What the notes hold is
 // read with plain git (notes list, cat-file) to check the answers themselves.
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -581,5 +590,52 @@ test(
     // Merged now: the small bundles again.
     expect(await both(['blame', FILE])).toEqual(['blame.cjs', 'boot.cjs']);
     expect(await both(['show', 'HEAD', '--json'])).toEqual(['boot.cjs', 'show.cjs']);
+  },
+);
+
+/** Files under `dir` (recursively) whose bytes hold `text`. */
+function filesHolding(dir: string, text: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && readFileSync(p).includes(text)) out.push(p.slice(dir.length + 1));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out.sort();
+}
+
+test(
+  'a purge reaches a teammate\u2019s caches: after the steps purge prints for clones and one read, none of B\u2019s files holds the record',
+  LONG,
+  async () => {
+    const { a, b } = await pair();
+    const id = await handRun(a, 'charge in cents (PURGE-ME-7Q2)', [{ [FILE]: 'export const pay = 100;\n' }]);
+    await handRun(a, 'tax in cents', [{ 'src/tax.ts': 'export const tax = 7;\n' }]);
+    await a.git('push', '-q', 'origin', 'main');
+    ok(await cli(a, ['sync']));
+    await b.git('pull', '-q', '--ff-only');
+    // B reads: its index and blame's facts file now hold the run's text.
+    for (const args of [['log'], ['blame', FILE]]) ok(await cli(b, args, { env: READ_ENV }));
+    const agentLog = join(b.dir, '.git', 'agent-log');
+    expect(filesHolding(agentLog, 'PURGE-ME-7Q2')).toEqual(['index/records.v1', 'index/records.v1.facts']);
+    const purge = await cli(a, ['purge', id, '--yes']);
+    ok(purge);
+    await a.git('push', '-q', '--force', 'origin', 'refs/notes/agent-log');
+    // What purge tells each clone to do, line by line.
+    const steps = purge.stdout.split('\n');
+    const clones = steps.findIndex((l) => l.trim().startsWith('clones:'));
+    expect(clones).toBeGreaterThan(0);
+    await b.git('fetch', '-q', '--force', 'origin', 'refs/notes/agent-log:refs/notes/agent-log');
+    await b.git('notes', '--ref=agent-log', 'prune');
+    await b.git('reflog', 'expire', '--expire=now', '--all');
+    await b.git('gc', '-q', '--prune=now');
+    expect(steps.slice(clones).join('\n')).toMatch(/any read \(git agent-log log\)/);
+    ok(await cli(b, ['log'], { env: READ_ENV }));
+    expect(filesHolding(agentLog, 'PURGE-ME-7Q2')).toEqual([]);
+    // And B's reads give what the full path gives on a fresh index.
+    await agree(b, 'after the purge', null, 1);
   },
 );
