@@ -1,6 +1,6 @@
-// A cold build of many notes asks `git cat-file` for them in the order the packs keep them (so git
-// finds each delta's base in its cache: at 100k notes, tree order cost 7 s of git's CPU and pack
-// order 2 s), and the index does not depend on that order. Through the built CLI on a real
+// A cold build of many notes (from 20,000; AGENT_LOG_INDEX_PACK_ORDER_FROM lowers it here) asks
+// `git cat-file` for them in the order the packs keep them (so git finds each delta's base in its
+// cache: at 100k notes, tree order cost 7 s of git's CPU and pack order 2 s), and the index does not depend on that order. Through the built CLI on a real
 // repository whose notes sit in two packs written by fast-import, in loose objects added by `git
 // notes add`, and, after `git gc`, in one pack written by pack-objects; with a damaged pack index
 // lying beside them. The order git was asked in is read by a `git` wrapper on PATH that copies the
@@ -127,7 +127,12 @@ async function coldBuild(env: NodeJS.ProcessEnv) {
   rmSync(indexDir(), { recursive: true, force: true });
   rmSync(log(), { force: true });
   const out = await cli(repo, ['log', '--format', '%id %agent %intent', '--no-pager'], {
-    env: { AGENT_LOG_INDEX_BULK_FROM: '1', PATH: `${bin}:${process.env.PATH}`, ...env },
+    env: {
+      AGENT_LOG_INDEX_BULK_FROM: '1',
+      AGENT_LOG_INDEX_PACK_ORDER_FROM: '1',
+      PATH: `${bin}:${process.env.PATH}`,
+      ...env,
+    },
   });
   let asked: string[] = [];
   try {
@@ -151,8 +156,10 @@ test('a cold build asks git for the notes in pack order, loose ones last, and wr
   expect(packOrdered.asked).toEqual(expectedOrder());
   // the two orders differ (fast-import wrote the notes in commit order, the tree holds them by hash)
   expect(packOrdered.asked).not.toEqual(notes);
-  const treeOrdered = await coldBuild({ AGENT_LOG_INDEX_PACK_ORDER: '0' });
+  const treeOrdered = await coldBuild({ AGENT_LOG_INDEX_PACK_ORDER_FROM: '1000000000' });
   expect(treeOrdered.asked).toEqual(notes);
+  // below 20,000 notes, unless asked, tree order (git's cache holds such a history's bases)
+  expect((await coldBuild({ AGENT_LOG_INDEX_PACK_ORDER_FROM: '' })).asked).toEqual(notes);
   expect(packOrdered.index).toBe(treeOrdered.index);
   expect(packOrdered.lookup).toBe(treeOrdered.lookup);
   expect(packOrdered.out).toEqual(treeOrdered.out);
@@ -163,7 +170,7 @@ test('a cold build asks git for the notes in pack order, loose ones last, and wr
 });
 
 test('in the worker, spilling, and after git gc (one pack written by pack-objects) the same holds', async () => {
-  const reference = await coldBuild({ AGENT_LOG_INDEX_PACK_ORDER: '0' });
+  const reference = await coldBuild({ AGENT_LOG_INDEX_PACK_ORDER_FROM: '1000000000' });
   const inWorker = await coldBuild({ AGENT_LOG_INDEX_WORKER: '1', AGENT_LOG_INDEX_SPILL_FROM: '1' });
   expect(inWorker.asked).toEqual(expectedOrder());
   expect(inWorker.index).toBe(reference.index);

@@ -55,6 +55,8 @@ function pread(fd: number, length: number, position: number): Buffer {
 
 export class PackReader {
   private packs: PackFile[] | null = null;
+  /** The packs were listed again once (relisting): a second miss is not a race, and throws. */
+  private relisted = false;
   private readonly bases = new BaseCache<PackedObject>(BASE_CACHE_BYTES);
 
   constructor(private readonly objectsDir: string) {}
@@ -64,11 +66,14 @@ export class PackReader {
     this.packs = [];
     let names: string[];
     try {
-      names = readdirSync(join(this.objectsDir, 'pack')).filter((n) => n.endsWith('.idx'));
+      names = readdirSync(join(this.objectsDir, 'pack'));
     } catch {
       return this.packs;
     }
-    for (const name of names.sort()) {
+    // As git: an .idx without its .pack (an interrupted repack leaves one) is garbage, not a pack.
+    const packs = new Set(names.filter((n) => n.endsWith('.pack')));
+    const indexes = names.filter((n) => n.endsWith('.idx') && packs.has(`${n.slice(0, -4)}.pack`));
+    for (const name of indexes.sort()) {
       const fd = openSync(join(this.objectsDir, 'pack', name), 'r');
       const head = pread(fd, 8 + 1024, 0);
       const version = head.readUInt32BE(0) === IDX_MAGIC ? 2 : 1;
@@ -112,6 +117,10 @@ export class PackReader {
    * `limit` bytes). undefined when no pack holds it or that would cost more.
    */
   sizeOf(oid: string, limit: number): number | undefined {
+    return this.relisting(() => this.sizeAt(oid, limit));
+  }
+
+  private sizeAt(oid: string, limit: number): number | undefined {
     const found = this.find(oid);
     if (!found) return undefined;
     const fd = this.packFd(found.pack);
@@ -127,7 +136,11 @@ export class PackReader {
    * The type of an object from pack entry headers alone (a delta's is its base's: nothing inflated),
    * or null when no pack here holds it.
    */
-  typeOf(oid: string, depth = 0): string | null {
+  typeOf(oid: string): string | null {
+    return this.relisting(() => this.typeIn(oid, 0));
+  }
+
+  private typeIn(oid: string, depth: number): string | null {
     const at = this.find(oid);
     return at ? this.typeAt(at.pack, at.offset, depth) : null;
   }
@@ -137,7 +150,7 @@ export class PackReader {
     const { typeCode, back, baseOid } = entryHead(pread(this.packFd(p), 64, offset));
     if (TYPES[typeCode]) return TYPES[typeCode]!;
     if (back !== undefined) return this.typeAt(p, offset - back, depth + 1);
-    const base = baseOid === undefined ? null : this.typeOf(baseOid, depth + 1);
+    const base = baseOid === undefined ? null : this.typeIn(baseOid, depth + 1);
     if (!base) throw new Error(`cannot tell the type of pack entry ${typeCode}`);
     return base;
   }
@@ -147,7 +160,26 @@ export class PackReader {
   }
 
   /** The object, or null when no pack here holds it. Throws on anything it cannot read. */
-  read(oid: string, depth = 0): PackedObject | null {
+  read(oid: string): PackedObject | null {
+    return this.relisting(() => this.readIn(oid, 0));
+  }
+
+  /**
+   * `f`, and once more over a fresh listing when a pack listed here was gone when it came to be read
+   * (a gc or repack since: its objects are in the packs that replaced it).
+   */
+  private relisting<T>(f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || this.relisted) throw e;
+      this.relisted = true;
+      this.close();
+      return f();
+    }
+  }
+
+  private readIn(oid: string, depth: number): PackedObject | null {
     const at = this.find(oid);
     return at ? this.readAt(at.pack, at.offset, depth) : null;
   }
@@ -164,7 +196,7 @@ export class PackReader {
     if (back !== undefined) {
       base = this.readAt(p, offset - back, depth + 1);
     } else if (baseOid !== undefined) {
-      base = this.read(baseOid, depth + 1);
+      base = this.readIn(baseOid, depth + 1);
       if (!base) throw new Error(`delta base ${baseOid} is not in a pack`);
     } else if (!TYPES[typeCode]) {
       throw new Error(`unknown pack entry type ${typeCode}`);
