@@ -12,6 +12,7 @@ import type { Writable } from 'node:stream';
 import { type BlameLine, fileFromTop, startBlame } from '../git/blame.js';
 import { gitOnPath } from '../git/git-binary.js';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
+import { fetchedNotesMerged } from '../git/native/fetched-notes.js';
 import { parseCommit } from '../git/objects.js';
 import { mayHaveFetchedNotes } from '../git/sync.js';
 import { INDEX_FILE } from '../index/format.js';
@@ -58,14 +59,15 @@ export async function runBlame(
   target.file = fileFromTop(location, cwd, target.file);
   const rev = invocation.args.rev as string | undefined;
   if (!location.worktree && !rev) return null;
-  // Fetched notes to merge, or an index to update: the full path.
-  if (mayHaveFetchedNotes(location)) return null;
   const reader = DirectReader.open(location, env);
   if (!reader) return null;
   try {
     const file = join(indexDir(location.commonDir), INDEX_FILE);
     const tip = reader.readRef(NOTES_REF);
-    if (tip === undefined || currentIndexWarnings(file, tip) === null) return null;
+    if (tip === undefined) return null;
+    // Fetched notes to merge, or an index to update: the full path.
+    if (mayHaveFetchedNotes(location) && !(await fetchedNotesMerged(reader, location, tip))) return null;
+    if (currentIndexWarnings(file, tip) === null) return null;
     starting();
     const blame = startBlame(location, target.file, { rev, start: target.start, end: target.end });
     let lines: BlameLine[];

@@ -8,9 +8,11 @@ import { existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { gitOnPath } from '../git/git-binary.js';
 import { DirectReader, locateDirect } from '../git/native/direct.js';
+import { fetchedNotesMerged } from '../git/native/fetched-notes.js';
 import { mayHaveFetchedNotes } from '../git/sync.js';
 import { activeRunPath, symlinkedOwnDir } from '../journal/paths.js';
 import { displayLine, jsonText } from '../record/display.js';
+import { NOTES_REF } from '../store/notes-ref.js';
 import { recordsOnCommitDirect } from '../store/read-direct.js';
 import { hasRunJournals, hasSessionJournals } from './journals-present.js';
 import { smallShowInvocation, type ReadInvocation } from './read-argv.js';
@@ -59,7 +61,11 @@ async function answer(
   try {
     // loadRecords(): fetched notes to merge, agent sessions to seal or runs not sealed yet: the full path.
     const { commonDir } = location;
-    if (mayHaveFetchedNotes(location) || hasSessionJournals(commonDir) || hasRunJournals(commonDir))
+    if (hasSessionJournals(commonDir) || hasRunJournals(commonDir)) return null;
+    if (
+      mayHaveFetchedNotes(location) &&
+      !(await fetchedNotesMerged(reader, location, reader.readRef(NOTES_REF)))
+    )
       return null;
     // No revision: the current run of this worktree (activeRunId), else HEAD. Any mark of a current
     // run goes to the full path; without one, and without run journals, that is HEAD.

@@ -28,6 +28,7 @@ import {
   type IndexEntry,
 } from './model.js';
 import { INDEX_FILE_FORMAT } from './format.js';
+import { factsPath } from './facts-file.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine, readingFile } from './lookup-file.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
@@ -236,6 +237,7 @@ export function writeIndexFile(
     }
     renameSync(tmp, path);
     writeLookupFile(path, data.tip, where);
+    dropFactsFile(path);
     return true;
   } catch {
     if (visitor) visitor.warnings = undefined;
@@ -245,6 +247,18 @@ export function writeIndexFile(
       // nothing to clean up
     }
     return false;
+  }
+}
+
+/**
+ * Blame's facts file described the index just replaced, so no reader takes it any more; left on disk
+ * it would still hold the text of runs the new index no longer has (a purge a teammate fetched).
+ */
+function dropFactsFile(indexFile: string): void {
+  try {
+    unlinkSync(factsPath(indexFile));
+  } catch {
+    // none, or not ours to remove: it names another index and is never read
   }
 }
 

@@ -4,10 +4,20 @@
 // caches as the step before left them, and must give the bytes the full path gives on a fresh cache
 // (AGENT_LOG_SLOW_PATH=1, no index): a stale cache is the classic cache bug. What the notes hold is
 // read with plain git (notes list, cat-file) to check the answers themselves.
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { type CliResult, cli, type TempRepo } from '../helpers/repo.js';
+import { type CliResult, cli, ROOT, type TempRepo } from '../helpers/repo.js';
 import { handRun, type Team, team } from '../helpers/team.js';
 
 const LONG = { timeout: 600_000 };
@@ -82,7 +92,8 @@ async function readsOf(c: TempRepo): Promise<[string, string[]][]> {
   // The packet as Markdown for one run (the same record reading as --json, rendered).
   if (ids.size) reads.push(['show ID', ['show', [...ids].sort()[0]!]]);
   for (const id of [...ids].sort()) reads.push([`show ${id} --json`, ['show', id, '--json']]);
-  for (const commit of [...notes.keys()].sort())
+  // By commit: the index's n lines (show.cjs) or the notes tree; a few commits are enough.
+  for (const commit of [...notes.keys()].sort().slice(0, 4))
     reads.push([`show ${commit} --json`, ['show', commit, '--json']]);
   return reads;
 }
@@ -148,6 +159,7 @@ async function agreeWithGit(c: TempRepo, step: string, answers: Map<string, CliR
     );
   }
   for (const [commit, lines] of notes) {
+    if (!answers.has(`show ${commit} --json`)) continue;
     // A teammate's note on a commit this clone has not fetched: nothing to show here.
     if (!(await c.git('cat-file', '-t', commit).catch(() => '')).startsWith('commit')) continue;
     const r = answers.get(`show ${commit} --json`)!;
@@ -462,5 +474,168 @@ test(
         const got = await cli(a, args, { env: READ_ENV });
         expect(answer(got), `${shape}: ${args.join(' ')}`).toEqual(answer(full.get(args.join(' '))!));
       }
+  },
+);
+
+test(
+  'readers while another process writes the notes, many times over: each answer is one whole state',
+  LONG,
+  async () => {
+    const { a } = await pair();
+    const run = await handRun(a, 'charge in cents', [{ [FILE]: 'export const pay = 100;\n' }]);
+    await handRun(a, 'round half up', [{ [FILE]: 'export const pay = 101;\n' }]);
+    await warm(a);
+    const reads = [
+      ['show', run, '--json'],
+      ['show', 'HEAD~1', '--json'],
+      ['log', '--json'],
+      ['blame', FILE],
+      ['query', '--file', FILE, '--json'],
+    ];
+    const APPROVALS = 8;
+    // The writer: one approval after another, each a new notes commit (compare-and-swap on the ref).
+    const writer = (async () => {
+      for (let i = 0; i < APPROVALS; i++)
+        ok(await cli(a, ['approve', run, '--by', `Reviewer ${i}`, '--for', `step ${i}`]));
+    })();
+    // Two readers, each going round the reads until the writer is done (each also updates the caches).
+    let writing = true;
+    void writer.finally(() => (writing = false));
+    const seen: [string, CliResult][] = [];
+    const reader = async (offset: number) => {
+      for (let i = offset; writing || i < offset + reads.length; i++) {
+        const args = reads[i % reads.length]!;
+        seen.push([args.join(' '), await cli(a, args, { env: READ_ENV })]);
+      }
+    };
+    await Promise.all([writer, reader(0), reader(2)]);
+    // Every state the notes ref went through, read by the full path on a fresh cache.
+    const tips = (await a.git('rev-list', '--first-parent', 'refs/notes/agent-log'))
+      .split('\n')
+      .filter(Boolean);
+    expect(tips.length).toBeGreaterThan(APPROVALS);
+    const final = tips[0]!;
+    const states = new Map<string, Set<string>>();
+    const dir = cacheDir(a);
+    rmSync(`${dir}.warm`, { recursive: true, force: true });
+    renameSync(dir, `${dir}.warm`);
+    try {
+      for (const tip of tips.slice(0, APPROVALS + 1)) {
+        await a.git('update-ref', 'refs/notes/agent-log', tip);
+        for (const args of reads) {
+          rmSync(dir, { recursive: true, force: true });
+          const full = await cli(a, args, { env: { ...READ_ENV, AGENT_LOG_SLOW_PATH: '1' } });
+          const key = args.join(' ');
+          states.set(key, (states.get(key) ?? new Set()).add(JSON.stringify(answer(full))));
+        }
+      }
+    } finally {
+      await a.git('update-ref', 'refs/notes/agent-log', final);
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(`${dir}.warm`, dir);
+    }
+    for (const [key, r] of seen) {
+      expect(r.stderr, key).not.toMatch(/\n\s+at /);
+      expect(states.get(key)!.has(JSON.stringify(answer(r))), `${key}: ${r.code} ${r.stderr}`).toBe(true);
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(2 * reads.length);
+  },
+);
+
+test(
+  'a teammate\u2019s clone after a sync: show --json and blame answer from the small bundles; after a plain fetch they hand over, and the full path merges',
+  LONG,
+  async () => {
+    const { a, b } = await pair();
+    await handRun(a, 'charge in cents', [{ [FILE]: 'export const pay = 100;\n' }]);
+    await a.git('push', '-q', 'origin', 'main');
+    ok(await cli(a, ['sync']));
+    await b.git('pull', '-q', '--ff-only');
+    ok(await cli(b, ['sync']));
+    await warm(b);
+    const probe = join(ROOT, 'test', 'fixtures', 'load-probe.cjs');
+    const probeOut = join(tmpdir(), `agent-log-teamread-probe-${process.pid}.json`);
+    /** The fast run (the bundles it read) and the full path on a fresh cache, in B. */
+    const both = async (args: string[]) => {
+      rmSync(probeOut, { force: true });
+      const fast = await cli(b, args, {
+        env: { ...READ_ENV, NODE_OPTIONS: `--require=${probe}`, LOAD_PROBE_OUT: probeOut },
+      });
+      const { bundles } = JSON.parse(readFileSync(probeOut, 'utf8')) as { bundles: string[] };
+      const dir = cacheDir(b);
+      rmSync(`${dir}.warm`, { recursive: true, force: true });
+      renameSync(dir, `${dir}.warm`);
+      const full = await cli(b, args, { env: { ...READ_ENV, AGENT_LOG_SLOW_PATH: '1' } });
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(`${dir}.warm`, dir);
+      expect(answer(fast), args.join(' ')).toEqual(answer(full));
+      return [...new Set(bundles.map((p) => basename(p)))].sort();
+    };
+    // B's notes hold what B fetched (the sync merged it): nothing to merge, no git for it.
+    expect(await b.git('for-each-ref', 'refs/notes/remotes/')).toMatch(
+      /refs\/notes\/remotes\/origin\/agent-log/,
+    );
+    expect(await both(['show', 'HEAD', '--json'])).toEqual(['boot.cjs', 'show.cjs']);
+    expect(await both(['blame', FILE])).toEqual(['blame.cjs', 'boot.cjs']);
+    // A records again; B fetches with plain git: the fetched notes are not in B's yet.
+    await handRun(a, 'round half up', [{ [FILE]: 'export const pay = 101;\n' }]);
+    await a.git('push', '-q', 'origin', 'main');
+    ok(await cli(a, ['sync']));
+    await b.git('pull', '-q', '--ff-only');
+    const before = (await b.git('rev-parse', 'refs/notes/agent-log')).trim();
+    expect(await both(['show', 'HEAD', '--json'])).toEqual(['boot.cjs', 'read.cjs', 'show.cjs']);
+    const merged = (await b.git('rev-parse', 'refs/notes/agent-log')).trim();
+    expect(merged).not.toBe(before);
+    expect((await b.git('notes', '--ref=agent-log', 'show', 'HEAD')).length).toBeGreaterThan(0);
+    // Merged now: the small bundles again.
+    expect(await both(['blame', FILE])).toEqual(['blame.cjs', 'boot.cjs']);
+    expect(await both(['show', 'HEAD', '--json'])).toEqual(['boot.cjs', 'show.cjs']);
+  },
+);
+
+/** Files under `dir` (recursively) whose bytes hold `text`. */
+function filesHolding(dir: string, text: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && readFileSync(p).includes(text)) out.push(p.slice(dir.length + 1));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out.sort();
+}
+
+test(
+  'a purge reaches a teammate\u2019s caches: after the steps purge prints for clones and one read, none of B\u2019s files holds the record',
+  LONG,
+  async () => {
+    const { a, b } = await pair();
+    const id = await handRun(a, 'charge in cents (PURGE-ME-7Q2)', [{ [FILE]: 'export const pay = 100;\n' }]);
+    await handRun(a, 'tax in cents', [{ 'src/tax.ts': 'export const tax = 7;\n' }]);
+    await a.git('push', '-q', 'origin', 'main');
+    ok(await cli(a, ['sync']));
+    await b.git('pull', '-q', '--ff-only');
+    // B reads: its index and blame's facts file now hold the run's text.
+    for (const args of [['log'], ['blame', FILE]]) ok(await cli(b, args, { env: READ_ENV }));
+    const agentLog = join(b.dir, '.git', 'agent-log');
+    expect(filesHolding(agentLog, 'PURGE-ME-7Q2')).toEqual(['index/records.v1', 'index/records.v1.facts']);
+    const purge = await cli(a, ['purge', id, '--yes']);
+    ok(purge);
+    await a.git('push', '-q', '--force', 'origin', 'refs/notes/agent-log');
+    // What purge tells each clone to do, line by line.
+    const steps = purge.stdout.split('\n');
+    const clones = steps.findIndex((l) => l.trim().startsWith('clones:'));
+    expect(clones).toBeGreaterThan(0);
+    await b.git('fetch', '-q', '--force', 'origin', 'refs/notes/agent-log:refs/notes/agent-log');
+    await b.git('notes', '--ref=agent-log', 'prune');
+    await b.git('reflog', 'expire', '--expire=now', '--all');
+    await b.git('gc', '-q', '--prune=now');
+    expect(steps.slice(clones).join('\n')).toMatch(/any read \(git agent-log log\)/);
+    ok(await cli(b, ['log'], { env: READ_ENV }));
+    expect(filesHolding(agentLog, 'PURGE-ME-7Q2')).toEqual([]);
+    // And B's reads give what the full path gives on a fresh index.
+    await agree(b, 'after the purge', null, 1);
   },
 );

@@ -186,7 +186,7 @@ test('no record on the commit, a revision that is no commit: handed over, the sa
   await expectSame(['show', 'HEAD'], ['boot.cjs', 'read.cjs']);
 });
 
-test('journals to seal and fetched notes: handed over (the full path looks at them first)', async () => {
+test('journals to seal, and fetched notes not in ours yet: handed over (the full path looks at them first)', async () => {
   const sessions = join(repo.dir, '.git', 'agent-log', 'sessions', 'claude-code');
   mkdirSync(sessions, { recursive: true });
   writeFileSync(join(sessions, 'not-a-session.jsonl'), '');
@@ -196,11 +196,19 @@ test('journals to seal and fetched notes: handed over (the full path looks at th
     rmSync(join(sessions, 'not-a-session.jsonl'));
   }
   const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
-  await repo.git('update-ref', 'refs/notes/remotes/origin/agent-log', tip);
+  const fetched = 'refs/notes/remotes/origin/agent-log';
+  // Fetched notes already in ours (a teammate's clone after a sync): nothing to merge, the small bundle.
+  await repo.git('update-ref', fetched, tip);
   try {
+    await expectSame(['show', 'HEAD', '--json'], SMALL);
+    // Fetched notes ahead of ours (after a plain `git fetch`): handed over, and the full path merges them.
+    const ahead = (await repo.git('commit-tree', '-p', tip, '-m', 'fetched', `${tip}^{tree}`)).trim();
+    await repo.git('update-ref', fetched, ahead);
     await expectSame(['show', 'HEAD', '--json'], HANDED_OVER);
+    expect((await repo.git('rev-parse', 'refs/notes/agent-log')).trim()).toBe(ahead);
+    await expectSame(['show', 'HEAD', '--json'], SMALL);
   } finally {
-    await repo.git('update-ref', '-d', 'refs/notes/remotes/origin/agent-log');
+    await repo.git('update-ref', '-d', fetched);
   }
   await expectSame(['show', 'HEAD', '--json'], SMALL);
 });

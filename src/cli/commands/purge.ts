@@ -99,6 +99,7 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
       '               ask the host to run its garbage collection if the record held a secret)',
       `  clones:     git fetch --force <remote> ${NOTES_REF}:${NOTES_REF}`,
       '              then: git notes --ref=agent-log prune && git reflog expire --expire=now --all && git gc --prune=now',
+      "              and any read (git agent-log log): it rewrites that clone's query index without the record",
       '  any secret that was in the record: rotate it; a purge does not un-leak it.',
       '',
     ].join('\n'),
