@@ -4,8 +4,10 @@
 /**
  * 2: entries fold event lines (approvals, notes, status… added after sealing).
  * 3: lines nested too deep or too long are refused (an older index may hold one that overflows).
+ * 4: only regular-file entries of the notes tree are notes, as to git (an older index may hold a
+ *    record stored under a symbolic link's mode, which plain git never shows).
  */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 /** The index file, under the index directory (journal/paths.ts indexDir). */
 export const INDEX_FILE = 'records.v1';

@@ -855,3 +855,45 @@ test(
     await check();
   },
 );
+
+test(
+  'an index written before symbolic-link entries stopped counting as notes (format 3) is rebuilt, not trusted',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const c0 = commits[0]!;
+    const indexDir = join(repo.dir, '.git', 'agent-log', 'index');
+    // The index as it stands with c0's record a regular note
+    expect((await cli(repo, ['show', IDS[0], '--json'])).code).toBe(0);
+    // The same tree with c0's entry made a symbolic link by hand: no note to git from here on
+    const tip = git(repo.dir, 'rev-parse', 'refs/notes/agent-log').trim();
+    const entries = git(repo.dir, 'ls-tree', tip);
+    const blob0 = git(repo.dir, 'rev-parse', `${tip}:${c0}`).trim();
+    const tree = execFileSync('git', ['mktree'], {
+      cwd: repo.dir,
+      env: gitEnv(),
+      input: entries.replace(`100644 blob ${blob0}\t${c0}`, `120000 blob ${blob0}\t${c0}`),
+      encoding: 'utf8',
+    }).trim();
+    expect(git(repo.dir, 'ls-tree', tree)).toContain(`120000 blob ${blob0}\t${c0}`);
+    const next = git(repo.dir, 'commit-tree', '-p', tip, '-m', 'by hand', tree).trim();
+    git(repo.dir, 'update-ref', 'refs/notes/agent-log', next);
+    // What a version before the fix wrote at that tip: c0's record counted. Made from today's index
+    // of the tip before (same entries) with the header of format 3 at the new tip; its side files
+    // gone, as after a crash.
+    const file = join(indexDir, 'records.v1');
+    const [head, ...rest] = readFileSync(file, 'utf8').split('\n');
+    const header = JSON.parse(head!) as { version: number; tip: string };
+    writeFileSync(file, [JSON.stringify({ ...header, version: 3, tip: next }), ...rest].join('\n'));
+    for (const side of readdirSync(indexDir)) if (side !== 'records.v1') rmSync(join(indexDir, side));
+    // Independent reader: git lists no note on c0 any more
+    expect(git(repo.dir, 'notes', '--ref=agent-log', 'list')).not.toContain(` ${c0}`);
+    for (const args of [
+      ['show', IDS[0], '--json'],
+      ['show', c0, '--json'],
+    ])
+      expect({ args, code: (await same(repo.dir, args)).code }).toEqual({ args, code: 1 });
+    const log = await same(repo.dir, ['log', '--format', '%id']);
+    expect(log.stdout.split('\n').filter(Boolean).sort()).toEqual([IDS[1], IDS[2]].sort());
+  },
+);
