@@ -1,11 +1,13 @@
 // A cold build of many notes (from 20,000; AGENT_LOG_INDEX_PACK_ORDER_FROM lowers it here) asks
 // `git cat-file` for them in the order the packs keep them (so git finds each delta's base in its
-// cache: at 100k notes, tree order cost 7 s of git's CPU and pack order 2 s), and the index does not depend on that order. Through the built CLI on a real
-// repository whose notes sit in two packs written by fast-import, in loose objects added by `git
-// notes add`, and, after `git gc`, in one pack written by pack-objects; with a damaged pack index
-// lying beside them. The order git was asked in is read by a `git` wrapper on PATH that copies the
-// one-pass reader's stdin (`cat-file --batch --buffer`); the expected order comes from `git
-// show-index` and `git ls-tree`.
+// cache: at 100k notes, tree order cost 7 s of git's CPU and pack order 2 s), and the index does not
+// depend on that order. Through the built CLI on a real repository whose notes sit in two packs
+// written by fast-import, in loose objects added by `git notes add`, and, after `git gc`, in one
+// pack written by pack-objects; with a damaged pack index lying beside them, and after gc the
+// indexes of the packs it replaced (stale offsets, no pack: git ignores them, and so must the
+// order). The order git was asked in is read by a `git` wrapper on PATH that copies the one-pass
+// reader's stdin (`cat-file --batch --buffer`); the expected order comes from `git show-index` and
+// `git ls-tree`.
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,9 +177,19 @@ test('in the worker, spilling, and after git gc (one pack written by pack-object
   expect(inWorker.asked).toEqual(expectedOrder());
   expect(inWorker.index).toBe(reference.index);
   expect(inWorker.out).toEqual(reference.out);
+  // The indexes of the packs gc is about to replace, put back after it under names that sort
+  // first: garbage to git (no pack beside them; gc itself removes such files), and their offsets are
+  // no longer where the notes are.
+  const packDir = join(repo.dir, '.git', 'objects', 'pack');
+  const before = readdirSync(packDir)
+    .filter((n) => n.endsWith('.idx') && !n.startsWith(`pack-${'0'.repeat(40)}`))
+    .map((n) => readFileSync(join(packDir, n)));
   gitSync(repo.dir, ['gc', '-q']);
+  before.forEach((idx, k) => writeFileSync(join(packDir, `pack-${'0'.repeat(39)}${k + 1}.idx`), idx));
   const afterGc = await coldBuild({});
   expect(afterGc.asked).toEqual(expectedOrder());
+  // (gc wrote the notes in another order: read by the stale indexes' offsets, they would not be)
+  expect(afterGc.asked).not.toEqual(inWorker.asked);
   expect(afterGc.asked.slice().sort()).toEqual(treeOrder().slice().sort());
   expect(afterGc.index).toBe(reference.index);
   expect(afterGc.out).toEqual(reference.out);

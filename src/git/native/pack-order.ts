@@ -106,9 +106,10 @@ function lookInIndex(path: string, packNo: number, w: Wanted): void {
 export function packOrder(objectsDir: string, oids: readonly string[]): number[] | null {
   let idxNames: string[];
   try {
-    idxNames = readdirSync(join(objectsDir, 'pack'))
-      .filter((n) => n.endsWith('.idx'))
-      .sort();
+    // An index without its pack is garbage to git (a pack deleted by gc): its offsets are stale.
+    const names = readdirSync(join(objectsDir, 'pack'));
+    const packs = new Set(names.filter((n) => n.endsWith('.pack')));
+    idxNames = names.filter((n) => n.endsWith('.idx') && packs.has(`${n.slice(0, -4)}.pack`)).sort();
   } catch {
     return null;
   }
