@@ -119,10 +119,10 @@ export interface GitEngine {
   packOrder?(oids: readonly string[]): number[] | null;
   readTree(oid: string): Promise<TreeEntry[]>;
   /**
-   * Every blob under a tree, at any depth, with its path (`a/b/c`). Optional, for listing a whole
-   * notes tree at once (a cold index build); engines without it are walked with readTree.
+   * Every blob under a tree, at any depth, with its path (`a/b/c`) and mode. Optional, for listing a
+   * whole notes tree at once (a cold index build); engines without it are walked with readTree.
    */
-  listBlobs?(tree: string): Promise<{ path: string; oid: string }[]>;
+  listBlobs?(tree: string): Promise<{ path: string; oid: string; mode: string }[]>;
   readCommit(oid: string): Promise<CommitInfo>;
 
   writeBlob(content: Buffer | string): Promise<string>;

@@ -19,6 +19,14 @@ export function parseTree(content: Buffer, oidBytes = 20): TreeEntry[] {
   return entries;
 }
 
+/**
+ * Whether a notes tree entry of `mode` is a note: git takes regular files only (notes.c: "notes must
+ * be blobs", S_ISREG), so a blob under a symbolic link's mode, like a gitlink or a tree, is no note.
+ */
+export function isNoteMode(mode: string): boolean {
+  return /^100[0-7]{3}$/.test(mode);
+}
+
 export function modeType(mode: string): TreeEntry['type'] {
   if (mode === '040000') return 'tree';
   if (mode === '160000') return 'commit';

@@ -3,6 +3,7 @@
 // Handles any fanout depth and mixed layouts (a note moving from a flat path to a fanout path shows
 // up as a removal and an addition for the same commit).
 import type { GitEngine, TreeEntry } from '../git/engine.js';
+import { isNoteMode } from '../git/objects.js';
 import type { NoteChange } from './model.js';
 
 const HEX = /^[0-9a-f]+$/;
@@ -14,10 +15,10 @@ type TreeReader = Pick<GitEngine, 'readTree'> & Partial<Pick<GitEngine, 'listBlo
 /**
  * Every note of a notes tree, as changes from nothing (a cold build): from one listing of the whole
  * tree when the engine has it, else by walking it. Same notes either way: hex names at every level,
- * full-length paths, blobs only.
+ * full-length paths, regular files only (isNoteMode).
  */
 export async function listNotes(engine: TreeReader, tree: string): Promise<NoteChange[]> {
-  let blobs: { path: string; oid: string }[] | undefined;
+  let blobs: { path: string; oid: string; mode: string }[] | undefined;
   try {
     blobs = await engine.listBlobs?.(tree);
   } catch {
@@ -25,7 +26,8 @@ export async function listNotes(engine: TreeReader, tree: string): Promise<NoteC
   }
   if (!blobs) return diffNotesTrees(engine, null, tree);
   const changes = new Map<string, NoteChange>();
-  for (const { path, oid } of blobs) {
+  for (const { path, oid, mode } of blobs) {
+    if (!isNoteMode(mode)) continue;
     const commit = path.replaceAll('/', '');
     if (!FULL.has(commit.length) || !HEX.test(commit)) continue;
     const ch = changes.get(commit);
@@ -68,14 +70,14 @@ async function walk(
   for (const name of new Set([...left.keys(), ...right.keys()])) {
     const x = left.get(name);
     const y = right.get(name);
-    if (x && y && x.oid === y.oid && x.type === y.type) continue;
+    if (x && y && x.oid === y.oid && x.mode === y.mode) continue;
     const path = prefix + name;
     const xt = x?.type === 'tree' ? x.oid : null;
     const yt = y?.type === 'tree' ? y.oid : null;
     if (xt || yt) subtrees.push(walk(engine, xt, yt, path, note));
     if (FULL.has(path.length)) {
-      if (x?.type === 'blob') note(path).removed.push(x.oid);
-      if (y?.type === 'blob') note(path).added.push(y.oid);
+      if (x && isNoteMode(x.mode)) note(path).removed.push(x.oid);
+      if (y && isNoteMode(y.mode)) note(path).added.push(y.oid);
     }
   }
   await Promise.all(subtrees);

@@ -2,6 +2,7 @@
 // layouts (git fans out below 100 notes; fast-import by count); writes a git-compatible layout,
 // rewriting only the subtrees on the path of each touched note.
 import { EMPTY_TREE, type GitEngine, type TreeEntry } from '../git/engine.js';
+import { isNoteMode } from '../git/objects.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { oversizedNoteBody } from '../record/note-lines.js';
 import { NOTES_REF } from './notes-ref.js';
@@ -32,7 +33,7 @@ export async function readNotesTree(engine: GitEngine, tree: string | null): Pro
     for (const e of entries) {
       const path = prefix + e.name;
       if (e.type === 'tree' && HEX2.test(e.name) && path.length < 40) subtrees.push(walk(e.oid, path));
-      else if (e.type === 'blob' && isHex(e.name) && (path.length === 40 || path.length === 64)) {
+      else if (isNoteMode(e.mode) && isHex(e.name) && (path.length === 40 || path.length === 64)) {
         notes.set(path, [...(notes.get(path) ?? []), e.oid]);
       }
     }
@@ -49,7 +50,7 @@ export async function findNote(engine: GitEngine, tree: string | null, target: s
     const rest = target.slice(depth);
     const entries = await engine.readTree(oid);
     for (const e of entries) {
-      if (e.type === 'blob' && e.name === rest) found.push(e.oid);
+      if (isNoteMode(e.mode) && e.name === rest) found.push(e.oid);
       else if (e.type === 'tree' && e.name === rest.slice(0, 2) && rest.length > 2)
         await visit(e.oid, depth + 2);
     }

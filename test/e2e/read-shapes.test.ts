@@ -793,3 +793,65 @@ test(
     expectRecord(await same(partial, ['show', 'HEAD', '--json']), repo.dir, commits[2]!, IDS[2]);
   },
 );
+
+test(
+  'a notes tree an attacker wrote: a record under a symlink, gitlink or tree entry is no note to git, and none to us either',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const [c0, c1, c2, c3] = commits as [string, string, string, string];
+    const blobOf = (c: string) => git(repo.dir, 'rev-parse', `refs/notes/agent-log:${c}`).trim();
+    const hidden = (id: string) =>
+      execFileSync('git', ['hash-object', '-w', '--stdin'], {
+        cwd: repo.dir,
+        env: gitEnv(),
+        input: `${extraLine(id, 'an approval nobody sees in git')}\n`,
+        encoding: 'utf8',
+      }).trim();
+    const sub = execFileSync('git', ['mktree'], {
+      cwd: repo.dir,
+      env: gitEnv(),
+      input: `100644 blob ${hidden('tb1cd2ef3g')}\tx\n`,
+      encoding: 'utf8',
+    }).trim();
+    // c0: the record as a symbolic link; c1: as an executable file (a note to git); c2: a gitlink;
+    // c3: a tree named like the commit. git mktree writes exactly these entries.
+    const tree = execFileSync('git', ['mktree'], {
+      cwd: repo.dir,
+      env: gitEnv(),
+      input: [
+        `120000 blob ${hidden('sb1cd2ef3g')}\t${c0}`,
+        `100755 blob ${blobOf(c1)}\t${c1}`,
+        `160000 commit ${c3}\t${c2}`,
+        `040000 tree ${sub}\t${c3}`,
+        '',
+      ].join('\n'),
+      encoding: 'utf8',
+    }).trim();
+    const tip = git(repo.dir, 'rev-parse', 'refs/notes/agent-log').trim();
+    const next = git(repo.dir, 'commit-tree', '-p', tip, '-m', 'notes by hand', tree).trim();
+    // built twice: from nothing, and updated from the index of the notes before
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    git(repo.dir, 'update-ref', 'refs/notes/agent-log', next);
+    // independent reader: the notes git lists
+    const listed = git(repo.dir, 'notes', '--ref=agent-log', 'list')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ')[1]);
+    expect(listed).toEqual([c1]);
+    const check = async () => {
+      for (const c of commits) {
+        const r = await same(repo.dir, ['show', c, '--json']);
+        expect({ c, code: r.code }).toEqual({ c, code: listed.includes(c) ? 0 : 1 });
+      }
+      expectRecord(await same(repo.dir, ['show', c1, '--json']), repo.dir, c1, IDS[1]);
+      for (const id of ['sb1cd2ef3g', 'tb1cd2ef3g', IDS[0], IDS[2]])
+        expect({ id, code: (await same(repo.dir, ['show', id, '--json'])).code }).toEqual({ id, code: 1 });
+      const log = await same(repo.dir, ['log', '--format', '%id']);
+      expect(log.stdout).toBe(`${IDS[1]}\n`);
+    };
+    await check();
+    rmSync(join(repo.dir, '.git', 'agent-log', 'index'), { recursive: true, force: true });
+    await check();
+  },
+);

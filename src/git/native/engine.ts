@@ -43,8 +43,8 @@ const DIRECT_BATCH = 16;
 /** A lock file older than this, left by a process that died mid-update, is removed. */
 const STALE_LOCK_MS = 10_000;
 
-/** A blob's line of `ls-tree -z` at lastIndex: its oid and path. */
-const BLOB_LINE = /[0-7]+ blob ([0-9a-f]+)\t([^\0]*)\0/y;
+/** A blob's line of `ls-tree -z` at lastIndex: its mode, oid and path. */
+const BLOB_LINE = /([0-7]+) blob ([0-9a-f]+)\t([^\0]*)\0/y;
 
 export class NativeEngine implements GitEngine {
   readonly name = 'native' as const;
@@ -217,18 +217,18 @@ export class NativeEngine implements GitEngine {
     return parseTree(o.content, await this.oidBytes());
   }
 
-  async listBlobs(tree: string): Promise<{ path: string; oid: string }[]> {
+  async listBlobs(tree: string): Promise<{ path: string; oid: string; mode: string }[]> {
     // One process for the whole tree: reading a 10k-note tree's 257 subtrees one by one costs ~6×.
     const args = ['ls-tree', '-r', '-z', '--full-tree', tree];
     const out = runGitSync(args, { cwd: this.cwd }).stdout.toString('utf8');
-    const blobs: { path: string; oid: string }[] = [];
+    const blobs: { path: string; oid: string; mode: string }[] = [];
     // "<mode> SP <type> SP <oid> TAB <path> NUL": a blob's line read by one match, any other line
     // (a submodule's commit) passed over by hand.
     for (let at = 0; at < out.length;) {
       BLOB_LINE.lastIndex = at;
       const m = BLOB_LINE.exec(out);
       if (m) {
-        blobs.push({ path: m[2]!, oid: m[1]! });
+        blobs.push({ path: m[3]!, oid: m[2]!, mode: m[1]! });
         at = BLOB_LINE.lastIndex;
         continue;
       }
@@ -238,7 +238,7 @@ export class NativeEngine implements GitEngine {
       const sp1 = out.indexOf(' ', at);
       const sp2 = out.indexOf(' ', sp1 + 1);
       if (out.slice(sp1 + 1, sp2) === 'blob')
-        blobs.push({ path: out.slice(tab + 1, end), oid: out.slice(sp2 + 1, tab) });
+        blobs.push({ path: out.slice(tab + 1, end), oid: out.slice(sp2 + 1, tab), mode: out.slice(at, sp1) });
       at = end + 1;
     }
     return blobs;
