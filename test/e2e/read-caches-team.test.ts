@@ -562,6 +562,7 @@ test(
         env: { ...READ_ENV, NODE_OPTIONS: `--require=${probe}`, LOAD_PROBE_OUT: probeOut },
       });
       const { bundles } = JSON.parse(readFileSync(probeOut, 'utf8')) as { bundles: string[] };
+      rmSync(probeOut, { force: true }); // (not left in the temporary directory)
       const dir = cacheDir(b);
       rmSync(`${dir}.warm`, { recursive: true, force: true });
       renameSync(dir, `${dir}.warm`);
