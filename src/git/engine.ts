@@ -88,6 +88,11 @@ export interface GitEngine {
   /** The current value of a fully qualified ref, or null. */
   readRef(ref: string): Promise<string | null>;
   /**
+   * True when every fetched agent-log notes ref is in notes ref `ref` already, as the git directory
+   * alone shows (a read command has nothing to merge, and starts no git for it); false: ask git.
+   */
+  fetchedNotesMerged?(ref: string): Promise<boolean>;
+  /**
    * Compare-and-swap: move `ref` to `next` only if it currently points at `expected`
    * (null = must not exist). Returns false when someone else moved it first.
    */

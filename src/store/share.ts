@@ -11,6 +11,7 @@ import type { Repo } from '../git/repo.js';
 import {
   fetchedNotesRefs,
   fetchNotes,
+  mayHaveFetchedNotes,
   mergeNotesCommits,
   pushNotesCommit,
   reachableAmong,
@@ -47,6 +48,8 @@ export async function mergeFetchedNotes(repo: Repo, warn: (m: string) => void = 
   if (repo.engine.name !== 'native') return 0; // the merge itself is git's (`git notes merge`)
   let merged = 0;
   try {
+    // Fetched notes that are in ours already, as the git directory shows: no git process to ask.
+    if (mayHaveFetchedNotes(repo.location) && (await repo.engine.fetchedNotesMerged?.(NOTES_REF))) return 0;
     for (const { ref, tip } of await fetchedNotesRefs(repo.location)) {
       const how = await mergeIntoOurs(repo.engine, tip, `agent-log: merge ${ref}`);
       if (how !== 'up-to-date') merged++;

@@ -562,6 +562,7 @@ test(
         env: { ...READ_ENV, NODE_OPTIONS: `--require=${probe}`, LOAD_PROBE_OUT: probeOut },
       });
       const { bundles } = JSON.parse(readFileSync(probeOut, 'utf8')) as { bundles: string[] };
+      rmSync(probeOut, { force: true }); // (not left in the temporary directory)
       const dir = cacheDir(b);
       rmSync(`${dir}.warm`, { recursive: true, force: true });
       renameSync(dir, `${dir}.warm`);
@@ -587,9 +588,28 @@ test(
     const merged = (await b.git('rev-parse', 'refs/notes/agent-log')).trim();
     expect(merged).not.toBe(before);
     expect((await b.git('notes', '--ref=agent-log', 'show', 'HEAD')).length).toBeGreaterThan(0);
-    // Merged now: the small bundles again.
+    // Merged now: the small bundles again, and log starts no git process to learn it.
     expect(await both(['blame', FILE])).toEqual(['blame.cjs', 'boot.cjs']);
     expect(await both(['show', 'HEAD', '--json'])).toEqual(['boot.cjs', 'show.cjs']);
+    const trace = join(tmpdir(), `agent-log-teamread-trace-${process.pid}`);
+    rmSync(trace, { force: true });
+    ok(await cli(b, ['log', '--json'], { env: { ...READ_ENV, GIT_TRACE: trace } }));
+    const gitRuns = existsSync(trace)
+      ? readFileSync(trace, 'utf8')
+          .split('\n')
+          .filter((l) => / trace: (built-in|exec|run_command): /.test(l))
+      : [];
+    rmSync(trace, { force: true });
+    expect(gitRuns).toEqual([]);
+    // Another plain fetch: log merges it, as the full path does.
+    await handRun(a, 'tax in cents', [{ 'src/tax.ts': 'export const tax = 7;\n' }]);
+    await a.git('push', '-q', 'origin', 'main');
+    ok(await cli(a, ['sync']));
+    await b.git('pull', '-q', '--ff-only');
+    const unmerged = (await b.git('rev-parse', 'refs/notes/agent-log')).trim();
+    expect(await both(['log', '--json'])).toEqual(['boot.cjs', 'read.cjs']);
+    expect((await b.git('rev-parse', 'refs/notes/agent-log')).trim()).not.toBe(unmerged);
+    expect(JSON.parse((await cli(b, ['log', '--json'])).stdout)).toHaveLength(3);
   },
 );
 

@@ -31,6 +31,7 @@ import { ensureSnapshotStore, mergeIndexes, snapshotIndexPath, snapshotReadEnv }
 import { BlobTextStream } from './blob-stream.js';
 import { CatFileBatch } from './cat-file.js';
 import type { DirectReader } from './direct.js';
+import { fetchedNotesMerged } from './fetched-notes.js';
 import { packOrder } from './pack-order.js';
 import { gitText, runGit, runGitSync } from './run.js';
 
@@ -118,6 +119,12 @@ export class NativeEngine implements GitEngine {
     const direct = this.direct?.readRef(ref);
     if (direct !== undefined) return direct;
     return (await this.cat.read(ref))?.oid ?? null;
+  }
+
+  async fetchedNotesMerged(ref: string): Promise<boolean> {
+    const ours = this.direct?.readRef(ref);
+    if (!this.direct || ours === undefined) return false;
+    return fetchedNotesMerged(this.direct, this.location, ours);
   }
 
   async casRef(ref: string, next: string, expected: string | null, message: string): Promise<boolean> {
