@@ -27,6 +27,45 @@ export function isNoteMode(mode: string): boolean {
   return /^100[0-7]{3}$/.test(mode);
 }
 
+/** Hex digits as git's notes code reads an entry name (hex_to_bytes: either case). */
+const HEX_NAME = /^[0-9a-fA-F]+$/;
+
+/**
+ * What git's notes code (notes.c load_subtree) makes of a notes tree entry below `prefixLength` hex
+ * digits of fanout, in a repository whose object names have `fullLength` digits (the length of any
+ * tree id of it): a note (a regular file named by the rest of the object name), a fanout subtree
+ * (a tree named by exactly two digits), or null: no part of any note, whatever our own code could
+ * read into it (`abcd/<36 digits>`, a 64-digit name in a SHA-1 repository, a symbolic link). Names
+ * in upper case count, as the object name they spell in lower case.
+ */
+export function noteEntryKind(
+  entry: Pick<TreeEntry, 'name' | 'mode' | 'type'>,
+  prefixLength: number,
+  fullLength: number,
+): 'note' | 'fanout' | null {
+  const { name } = entry;
+  if (!HEX_NAME.test(name)) return null;
+  if (name.length === fullLength - prefixLength) return isNoteMode(entry.mode) ? 'note' : null;
+  return name.length === 2 && entry.type === 'tree' ? 'fanout' : null;
+}
+
+/**
+ * The object a `git ls-tree -r` path of a notes tree (of a repository with `fullLength`-digit object
+ * names) annotates, as noteEntryKind decides level by level; null when git takes it for no note.
+ */
+export function notePathTarget(path: string, mode: string, fullLength: number): string | null {
+  const parts = path.split('/');
+  const name = parts.pop()!;
+  let prefix = 0;
+  for (const dir of parts) {
+    if (noteEntryKind({ name: dir, mode: '040000', type: 'tree' }, prefix, fullLength) !== 'fanout')
+      return null;
+    prefix += 2;
+  }
+  if (noteEntryKind({ name, mode, type: 'blob' }, prefix, fullLength) !== 'note') return null;
+  return path.replaceAll('/', '').toLowerCase();
+}
+
 export function modeType(mode: string): TreeEntry['type'] {
   if (mode === '040000') return 'tree';
   if (mode === '160000') return 'commit';

@@ -4,8 +4,9 @@
 /**
  * 2: entries fold event lines (approvals, notes, status… added after sealing).
  * 3: lines nested too deep or too long are refused (an older index may hold one that overflows).
- * 4: only regular-file entries of the notes tree are notes, as to git (an older index may hold a
- *    record stored under a symbolic link's mode, which plain git never shows).
+ * 4: only what git's notes code takes for a note is one (an older index may hold a record stored
+ *    under a symbolic link's mode or a four-digit directory, which plain git never shows, and miss
+ *    one under an upper-case name, which it does).
  */
 export const INDEX_FORMAT_VERSION = 4;
 

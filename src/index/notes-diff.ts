@@ -3,19 +3,15 @@
 // Handles any fanout depth and mixed layouts (a note moving from a flat path to a fanout path shows
 // up as a removal and an addition for the same commit).
 import type { GitEngine, TreeEntry } from '../git/engine.js';
-import { isNoteMode } from '../git/objects.js';
+import { noteEntryKind, notePathTarget } from '../git/objects.js';
 import type { NoteChange } from './model.js';
-
-const HEX = /^[0-9a-f]+$/;
-/** Object name lengths: SHA-1 and SHA-256. */
-const FULL = new Set([40, 64]);
 
 type TreeReader = Pick<GitEngine, 'readTree'> & Partial<Pick<GitEngine, 'listBlobs'>>;
 
 /**
  * Every note of a notes tree, as changes from nothing (a cold build): from one listing of the whole
- * tree when the engine has it, else by walking it. Same notes either way: hex names at every level,
- * full-length paths, regular files only (isNoteMode).
+ * tree when the engine has it, else by walking it. Same notes either way, the ones git's notes code
+ * reads (noteEntryKind: two-digit fanout trees, regular files named by the rest of the object name).
  */
 export async function listNotes(engine: TreeReader, tree: string): Promise<NoteChange[]> {
   let blobs: { path: string; oid: string; mode: string }[] | undefined;
@@ -27,9 +23,8 @@ export async function listNotes(engine: TreeReader, tree: string): Promise<NoteC
   if (!blobs) return diffNotesTrees(engine, null, tree);
   const changes = new Map<string, NoteChange>();
   for (const { path, oid, mode } of blobs) {
-    if (!isNoteMode(mode)) continue;
-    const commit = path.replaceAll('/', '');
-    if (!FULL.has(commit.length) || !HEX.test(commit)) continue;
+    const commit = notePathTarget(path, mode, tree.length);
+    if (commit === null) continue;
     const ch = changes.get(commit);
     if (ch) ch.added.push(oid);
     else changes.set(commit, { commit, removed: [], added: [oid] });
@@ -66,26 +61,26 @@ async function walk(
   const [ea, eb] = await Promise.all([a ? engine.readTree(a) : [], b ? engine.readTree(b) : []]);
   const left = byName(ea);
   const right = byName(eb);
+  // What git takes for a note or a fanout subtree (noteEntryKind), object names as long as tree ids
+  const full = (a ?? b)!.length;
   const subtrees: Promise<void>[] = [];
   for (const name of new Set([...left.keys(), ...right.keys()])) {
     const x = left.get(name);
     const y = right.get(name);
     if (x && y && x.oid === y.oid && x.mode === y.mode) continue;
-    const path = prefix + name;
-    const xt = x?.type === 'tree' ? x.oid : null;
-    const yt = y?.type === 'tree' ? y.oid : null;
+    const path = prefix + name.toLowerCase();
+    const kx = x ? noteEntryKind(x, prefix.length, full) : null;
+    const ky = y ? noteEntryKind(y, prefix.length, full) : null;
+    const xt = kx === 'fanout' ? x!.oid : null;
+    const yt = ky === 'fanout' ? y!.oid : null;
     if (xt || yt) subtrees.push(walk(engine, xt, yt, path, note));
-    if (FULL.has(path.length)) {
-      if (x && isNoteMode(x.mode)) note(path).removed.push(x.oid);
-      if (y && isNoteMode(y.mode)) note(path).added.push(y.oid);
-    }
+    if (kx === 'note') note(path).removed.push(x!.oid);
+    if (ky === 'note') note(path).added.push(y!.oid);
   }
   await Promise.all(subtrees);
 }
 
 function byName(entries: readonly TreeEntry[]): Map<string, TreeEntry> {
-  const map = new Map<string, TreeEntry>();
-  // Only hex names belong to the notes layout; anything else in the tree is not a note.
-  for (const e of entries) if (HEX.test(e.name)) map.set(e.name, e);
-  return map;
+  // (noteEntryKind tells notes and fanout subtrees from everything else in the tree)
+  return new Map(entries.map((e) => [e.name, e]));
 }

@@ -2,7 +2,7 @@
 // layouts (git fans out below 100 notes; fast-import by count); writes a git-compatible layout,
 // rewriting only the subtrees on the path of each touched note.
 import { EMPTY_TREE, type GitEngine, type TreeEntry } from '../git/engine.js';
-import { isNoteMode } from '../git/objects.js';
+import { noteEntryKind } from '../git/objects.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { oversizedNoteBody } from '../record/note-lines.js';
 import { NOTES_REF } from './notes-ref.js';
@@ -27,15 +27,16 @@ export async function notesTree(engine: GitEngine, tip: string | null): Promise<
 export async function readNotesTree(engine: GitEngine, tree: string | null): Promise<Map<string, string[]>> {
   const notes = new Map<string, string[]>();
   if (!tree) return notes;
+  // What git takes for a note (noteEntryKind), the object names as long as the tree's own
+  const full = tree.length;
   const walk = async (oid: string, prefix: string): Promise<void> => {
     const entries = await engine.readTree(oid);
     const subtrees: Promise<void>[] = [];
     for (const e of entries) {
-      const path = prefix + e.name;
-      if (e.type === 'tree' && HEX2.test(e.name) && path.length < 40) subtrees.push(walk(e.oid, path));
-      else if (isNoteMode(e.mode) && isHex(e.name) && (path.length === 40 || path.length === 64)) {
-        notes.set(path, [...(notes.get(path) ?? []), e.oid]);
-      }
+      const kind = noteEntryKind(e, prefix.length, full);
+      const path = prefix + e.name.toLowerCase();
+      if (kind === 'fanout') subtrees.push(walk(e.oid, path));
+      else if (kind === 'note') notes.set(path, [...(notes.get(path) ?? []), e.oid]);
     }
     await Promise.all(subtrees);
   };
@@ -50,9 +51,9 @@ export async function findNote(engine: GitEngine, tree: string | null, target: s
     const rest = target.slice(depth);
     const entries = await engine.readTree(oid);
     for (const e of entries) {
-      if (isNoteMode(e.mode) && e.name === rest) found.push(e.oid);
-      else if (e.type === 'tree' && e.name === rest.slice(0, 2) && rest.length > 2)
-        await visit(e.oid, depth + 2);
+      const kind = noteEntryKind(e, depth, target.length);
+      if (kind === 'note' && e.name.toLowerCase() === rest) found.push(e.oid);
+      else if (kind === 'fanout' && e.name.toLowerCase() === rest.slice(0, 2)) await visit(e.oid, depth + 2);
     }
   };
   if (tree) await visit(tree, 0);
@@ -113,13 +114,22 @@ async function updateLevel(
   const groups = new Map<string, Map<string, string | null>>();
   for (const [target, blob] of updates) {
     const rest = target.slice(depth);
-    byName.delete(rest); // a flat entry at this level, if any
+    // a flat entry at this level, if any, in either case (git reads both as this target's note)
+    for (const e of entries) if (e.name.toLowerCase() === rest) byName.delete(e.name);
     const key = rest.slice(0, 2);
     if (!groups.has(key)) groups.set(key, new Map());
     groups.get(key)!.set(target, blob);
   }
 
   for (const [key, group] of groups) {
+    // A fanout subtree named in capitals holds this target's notes for git too: copies removed
+    for (const e of entries) {
+      if (e.type !== 'tree' || e.name === key || e.name.toLowerCase() !== key) continue;
+      const removals = new Map([...group].map(([t]) => [t, null] as const));
+      const next = await updateLevel(engine, e.oid, depth + 2, removals);
+      if (next) byName.set(e.name, { ...e, oid: next });
+      else byName.delete(e.name);
+    }
     const sub = byName.get(key);
     const subTree = sub?.type === 'tree' ? sub.oid : null;
     if (fanned || subTree) {

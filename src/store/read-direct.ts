@@ -7,7 +7,7 @@
 // record whose commit must be checked for liveness beyond what HEAD's recent history shows.
 import { join } from 'node:path';
 import type { DirectReader } from '../git/native/direct.js';
-import { isNoteMode, parseCommit, parseTree } from '../git/objects.js';
+import { noteEntryKind, parseCommit, parseTree } from '../git/objects.js';
 import { INDEX_FILE } from '../index/format.js';
 import { lookupEntryById, lookupNoteBlobs } from '../index/lookup-file.js';
 import { indexDir } from '../journal/paths.js';
@@ -94,8 +94,9 @@ class NoteReader {
       if (!content) return false;
       const rest = target.slice(depth);
       for (const e of parseTree(content)) {
-        if (isNoteMode(e.mode) && e.name === rest) blobs.push(e.oid);
-        else if (e.type === 'tree' && e.name === rest.slice(0, 2) && rest.length > 2)
+        const kind = noteEntryKind(e, depth, target.length);
+        if (kind === 'note' && e.name.toLowerCase() === rest) blobs.push(e.oid);
+        else if (kind === 'fanout' && e.name.toLowerCase() === rest.slice(0, 2))
           if (!(await visit(e.oid, depth + 2))) return false;
       }
       return true;

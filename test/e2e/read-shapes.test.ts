@@ -897,3 +897,65 @@ test(
     expect(log.stdout.split('\n').filter(Boolean).sort()).toEqual([IDS[1], IDS[2]].sort());
   },
 );
+
+test(
+  'notes tree names as git reads them: a four-digit directory or a 64-digit name in a SHA-1 repository is no note, an upper-case name is one',
+  { timeout: 600_000 },
+  async () => {
+    const { repo, commits } = await shop();
+    const [c0, c1, c2] = commits as [string, string, string, string];
+    const tip = git(repo.dir, 'rev-parse', 'refs/notes/agent-log').trim();
+    const blobOf = (c: string) => git(repo.dir, 'rev-parse', `${tip}:${c}`).trim();
+    const mktree = (input: string) =>
+      execFileSync('git', ['mktree'], { cwd: repo.dir, env: gitEnv(), input, encoding: 'utf8' }).trim();
+    // c0's record below a directory of four digits; c1's under its name in capitals; c2's under a
+    // 64-digit name; the pointer line on c3 stays as git wrote it.
+    const deep = mktree(`100644 blob ${blobOf(c0)}\t${c0.slice(4)}\n`);
+    const rest = git(repo.dir, 'ls-tree', tip)
+      .split('\n')
+      .filter((l) => l && ![c0, c1, c2].some((c) => l.endsWith(`\t${c}`)));
+    const tree = mktree(
+      [
+        ...rest,
+        `040000 tree ${deep}\t${c0.slice(0, 4)}`,
+        `100644 blob ${blobOf(c1)}\t${c1.toUpperCase()}`,
+        `100644 blob ${blobOf(c2)}\t${c2}${'0'.repeat(24)}`,
+        '',
+      ].join('\n'),
+    );
+    const next = git(repo.dir, 'commit-tree', '-p', tip, '-m', 'names by hand', tree).trim();
+    // built twice: updated from the index of the notes before, and from nothing
+    expect((await cli(repo, ['log'])).code).toBe(0);
+    git(repo.dir, 'update-ref', 'refs/notes/agent-log', next);
+    // Independent reader: the notes plain git lists and shows
+    const listed = git(repo.dir, 'notes', '--ref=agent-log', 'list')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ')[1]);
+    expect(listed.sort()).toEqual([c1, commits[3]!].sort());
+    const check = async () => {
+      for (const c of commits.slice(0, 3)) {
+        const r = await same(repo.dir, ['show', c, '--json']);
+        expect({ c, code: r.code }).toEqual({ c, code: listed.includes(c) ? 0 : 1 });
+      }
+      expectRecord(await same(repo.dir, ['show', c1, '--json']), repo.dir, c1, IDS[1]);
+      for (const id of [IDS[0], IDS[2]])
+        expect({ id, code: (await same(repo.dir, ['show', id, '--json'])).code }).toEqual({ id, code: 1 });
+      expect((await same(repo.dir, ['log', '--format', '%id'])).stdout).toBe(`${IDS[1]}\n`);
+    };
+    await check();
+    rmSync(join(repo.dir, '.git', 'agent-log', 'index'), { recursive: true, force: true });
+    await check();
+    // An approval of the run noted in capitals: one note on c1 afterwards, in lower case, holding
+    // the record once and the approval (no copy left under the old name for git to join to it)
+    const approved = await cli(repo, ['approve', IDS[1], '--for', 'deploy']);
+    expect(approved.code, approved.stderr).toBe(0);
+    const paths = git(repo.dir, 'ls-tree', '-r', '--name-only', 'refs/notes/agent-log')
+      .split('\n')
+      .filter((p) => p.replaceAll('/', '').toLowerCase() === c1);
+    expect(paths).toEqual([c1]);
+    const lines = noteObjects(repo.dir, c1);
+    expect(lines.filter((o) => o.id === IDS[1] && o.kind === 'record')).toHaveLength(1);
+    expect(lines.filter((o) => o.kind === 'event')).toHaveLength(1);
+  },
+);

@@ -1,8 +1,9 @@
 // A cold index build lists every note of the notes tree at once (one `git ls-tree -r`) instead of
 // walking it tree by tree. Over a tree made with real git holding every odd shape a notes tree can
 // have, the listing gives exactly the notes the walk gives and an independent reading of the tree
-// expects: hex names at every level, full-length paths, regular-file blobs only (a symbolic link's
-// blob is no note, as git notes list says), a commit noted twice (flat and fanned out) with both blobs.
+// expects, which is git's own (`git notes list`): two-digit fanout directories, names of the rest of
+// the object name in either case, regular-file blobs only (a symbolic link's blob is no note), a
+// commit noted twice (flat and fanned out) with both blobs.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { NativeEngine } from '../../src/git/native/engine.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
     `100644 blob ${b4}\t${twice}`,
     `100644 blob ${b7}\t${flat}`,
     `040000 tree ${notHex}\tzz`, // not a notes path: nothing under it is a note
-    `040000 tree ${notHex}\tAB`, // upper case is not the notes layout either
+    `040000 tree ${notHex}\tAB`, // upper case: git reads the digits either way, so a note on ab…
     `100644 blob ${b5}\tef`, // a blob at a short hex path
     `040000 tree ${fullTree}\t${hex(6, 40)}`, // a tree where a note would be
     `160000 commit ${head}\t${hex(7, 40)}`, // a submodule entry where a note would be
@@ -58,9 +59,15 @@ beforeAll(async () => {
   git(['update-ref', 'refs/notes/shapes', notesCommit]);
   expect(git(['notes', '--ref=shapes', 'list'])).not.toContain(hex(8, 40));
   expected.set(twice, [b1!, b4!].sort());
+  expected.set(`ab${hex(5, 38)}`, [b5!]);
   expected.set(deep, [b2!]);
   expected.set(fanned, [b3!]);
   expected.set(flat, [b7!]);
+  // the same commits as git lists (it shows the twice-noted one's bodies joined, as one new blob)
+  const listed = git(['notes', '--ref=shapes', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[1]);
+  expect(listed.sort()).toEqual([...expected.keys()].sort());
   engine = new NativeEngine(locateWithGit(repo.dir));
 });
 
