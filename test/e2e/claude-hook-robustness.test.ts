@@ -1,10 +1,11 @@
 // The hook never blocks or disturbs the agent: concurrent calls all land, bad input exits 0 silently
 // (and is logged), huge payloads are clipped, and it finds the repository in every shape.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
+import { cli, gitEnv, type TempRepo, tempRepo } from '../helpers/repo.js';
 
 const QUIET = { AGENT_LOG_NO_BACKGROUND: '1' };
 const repos: TempRepo[] = [];
@@ -174,5 +175,38 @@ describe('hook robustness', () => {
     const [first] = lines(journal(repo.dir, 'wt'));
     expect(first.head).toMatchObject({ commit: head, branch: null, root: wt });
     expect(first.head.git_dir).toMatch(/\.git\/worktrees\//);
+  });
+});
+
+describe('hook: which repository', () => {
+  test('a nested .git whose HEAD git rejects (emptied by a crash): the events go where git says the repository is', async () => {
+    const outer = await repoWithCommit();
+    const inner = join(outer.dir, 'vendor', 'lib');
+    mkdirSync(inner, { recursive: true });
+    execFileSync('git', ['init', '-q', inner], { env: gitEnv() });
+    writeFileSync(join(inner, '.git', 'HEAD'), '');
+    // Independent reader: git itself takes the outer repository from there
+    const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], {
+      cwd: inner,
+      env: gitEnv(),
+      encoding: 'utf8',
+    }).trim();
+    expect(gitDir).toBe(realpathSync(join(outer.dir, '.git')));
+    const r = await cli(inner, ['hook', 'claude-code'], {
+      env: QUIET,
+      input: JSON.stringify({
+        session_id: 'nested',
+        cwd: inner,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_01Jq8ZtF3kV9mWxR2bN7cYdE',
+        tool_input: { command: 'npm test' },
+      }),
+    });
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(lines(journal(outer.dir, 'nested')).map((l) => l.tool_use_id)).toEqual([
+      'toolu_01Jq8ZtF3kV9mWxR2bN7cYdE',
+    ]);
+    expect(existsSync(join(inner, '.git', 'agent-log'))).toBe(false);
   });
 });
