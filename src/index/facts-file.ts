@@ -14,7 +14,7 @@
 // the start of the text part) and `plain`, 1 when the reader's display cleaning leaves that text as
 // it is. The header names the index it belongs to by tip and byte size (as the lookup file does) and
 // holds its warnings; a file that does not match, or does not parse exactly, is not read.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { currentIndexSize } from './lookup-file.js';
 
 export const FACTS_FORMAT = 'git-agent-log-index-facts';
@@ -78,6 +78,29 @@ export function readFacts(indexFile: string, tip: string | null, kind: string): 
     return parseFacts(bytes, tip, size, kind);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether the facts file beside `indexFile` names the index of notes tip `tip` and `size` bytes (any
+ * kind), read from its header alone; false when there is none, or it cannot be read.
+ */
+export function factsNameIndex(indexFile: string, tip: string | null, size: number): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(factsPath(indexFile), 'r');
+    const head = Buffer.alloc(64 << 10);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const nl = head.subarray(0, n).indexOf(10);
+    if (nl < 0) return false;
+    const meta = JSON.parse(head.toString('latin1', 0, nl));
+    return (
+      meta?.format === FACTS_FORMAT && meta.version === VERSION && meta.tip === tip && meta.size === size
+    );
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -28,7 +28,7 @@ import {
   type IndexEntry,
 } from './model.js';
 import { INDEX_FILE_FORMAT } from './format.js';
-import { factsPath } from './facts-file.js';
+import { factsNameIndex, factsPath } from './facts-file.js';
 import { LOOKUP_FORMAT, lookupPath, parseRecordLine, readingFile } from './lookup-file.js';
 
 const FORMAT = INDEX_FILE_FORMAT;
@@ -237,7 +237,7 @@ export function writeIndexFile(
     }
     renameSync(tmp, path);
     writeLookupFile(path, data.tip, where);
-    dropFactsFile(path);
+    dropFactsFile(path, data.tip, where.size);
     return true;
   } catch {
     if (visitor) visitor.warnings = undefined;
@@ -252,9 +252,11 @@ export function writeIndexFile(
 
 /**
  * Blame's facts file described the index just replaced, so no reader takes it any more; left on disk
- * it would still hold the text of runs the new index no longer has (a purge a teammate fetched).
+ * it would still hold the text of runs the new index no longer has (a purge a teammate fetched). One
+ * that names the new index (the same notes tip and bytes: a rebuild of the same notes) stays valid.
  */
-function dropFactsFile(indexFile: string): void {
+function dropFactsFile(indexFile: string, tip: string | null, size: number): void {
+  if (factsNameIndex(indexFile, tip, size)) return;
   try {
     unlinkSync(factsPath(indexFile));
   } catch {

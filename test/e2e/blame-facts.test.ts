@@ -6,7 +6,7 @@
 // independent reader (test/helpers/blame-reader.ts) writes from git alone, whichever way it was
 // read, and a facts file that does not belong to the index (another tip, size or version, damaged)
 // is never read.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
@@ -235,6 +235,30 @@ test('a facts file of another tip, index size or version, or a damaged one, is n
     // Written anew by that blame: good for this index.
     expect(readFileSync(factsFile(), 'latin1')).toBe(good);
   }
+});
+
+test('an index rebuilt from the same notes keeps the facts file that names it; one that names another index goes', async () => {
+  rmSync(factsFile(), { force: true });
+  await withFacts();
+  const expected = await expectedText(FILE);
+  const good = readFileSync(factsFile());
+  // The index written again from nothing at the same tip: the same bytes, so the facts still hold
+  const index = join(indexDir(), 'records.v1');
+  const before = readFileSync(index);
+  rmSync(index);
+  expect((await cli(repo, ['log'])).code).toBe(0);
+  expect(readFileSync(index).equals(before)).toBe(true);
+  expect(readFileSync(factsFile()).equals(good)).toBe(true);
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  // A facts file of another tip (text of runs this index may not hold): removed with the rewrite
+  const { header } = facts();
+  const text = good.toString('latin1');
+  const other = `${JSON.stringify({ ...header, tip: '0'.repeat(40) })}${text.slice(text.indexOf('\n'))}`;
+  writeFileSync(factsFile(), other, 'latin1');
+  rmSync(index);
+  expect((await cli(repo, ['log'])).code).toBe(0);
+  expect(existsSync(factsFile())).toBe(false);
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
 });
 
 test('a note added after the index was built shows up, and the facts file follows the new tip', async () => {
