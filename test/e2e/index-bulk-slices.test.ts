@@ -6,8 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { canonicalJson } from '../../src/record/note-lines.js';
-import { fastImportCommits, fastImportNotes, gitNotes } from '../helpers/notes-fixtures.js';
+import { fastImportCommits, fastImportNotes, recordNote, gitNotes } from '../helpers/notes-fixtures.js';
 import { prng } from '../helpers/prng.js';
 import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
 
@@ -32,16 +31,7 @@ beforeAll(async () => {
     // 30-90 KB a note (about 9 MB in all), and one of 5 MB: more than a 4 MB slice.
     const size = i === 77 ? 5 << 20 : 30_000 + Math.floor(rand() * 60_000);
     const at = new Date(Date.UTC(2026, 10, 1) + i * 97_000).toISOString();
-    const line = canonicalJson({
-      schema: 'agent-log/v1',
-      kind: 'record',
-      id: id(i),
-      task: { intent: words(Math.ceil(size / 10)).slice(0, size), source: 'prompt', follow_ups: [] },
-      started_at: at,
-      ended_at: at,
-      sealed_at: at,
-    });
-    bodies.set(c, `${line}\n`);
+    bodies.set(c, recordNote(id(i), words(Math.ceil(size / 10)).slice(0, size), at));
   });
   fastImportNotes(repo, bodies);
 }, 120_000);

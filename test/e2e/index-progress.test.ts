@@ -8,8 +8,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { canonicalJson } from '../../src/record/note-lines.js';
-import { fastImportCommits, fastImportNotes, gitSync } from '../helpers/notes-fixtures.js';
+import { fastImportCommits, fastImportNotes, recordNote, gitSync } from '../helpers/notes-fixtures.js';
 import { cli, tempRepo, type TempRepo } from '../helpers/repo.js';
 import { onTerminal } from '../helpers/terminal.js';
 
@@ -28,17 +27,8 @@ beforeAll(async () => {
   const bodies = new Map<string, string>();
   commits.forEach((c, k) => {
     const at = new Date(Date.UTC(2026, 10, 1) + k * 60_000).toISOString();
-    const line = canonicalJson({
-      schema: 'agent-log/v1',
-      kind: 'record',
-      id: id(k),
-      task: { intent: `fix /Users/alice/shop/src/pay${k % 5}.ts`, source: 'prompt', follow_ups: [] },
-      agent: { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] },
-      started_at: at,
-      ended_at: at,
-      sealed_at: at,
-    });
-    bodies.set(c, `${line}\n`);
+    const agent = { name: 'claude-code', version: '2.1.3', model: 'claude-opus-4-1', session_ids: [] };
+    bodies.set(c, recordNote(id(k), `fix /Users/alice/shop/src/pay${k % 5}.ts`, at, { agent }));
   });
   fastImportNotes(repo, bodies);
 }, 120_000);

@@ -794,6 +794,37 @@ test(
   },
 );
 
+/** Independent reader: the commits plain git lists a note on. */
+function notedByGit(dir: string): string[] {
+  return git(dir, 'notes', '--ref=agent-log', 'list')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[1]!);
+}
+
+/**
+ * A hand-made notes tree in which only run 1 (on the shop's second commit) is a note to git: on both
+ * paths, with the index as it stands and built again from nothing, `show <commit>` of each of
+ * `commits` finds a record exactly where git lists a note, run 1's as git shows it; no run of
+ * `hidden` is found by its ID; `log` lists run 1 alone.
+ */
+async function onlyRunOneShows(dir: string, commits: string[], hidden: string[]) {
+  const listed = notedByGit(dir);
+  const check = async () => {
+    for (const c of commits) {
+      const r = await same(dir, ['show', c, '--json']);
+      expect({ c, code: r.code }).toEqual({ c, code: listed.includes(c) ? 0 : 1 });
+    }
+    expectRecord(await same(dir, ['show', commits[1]!, '--json']), dir, commits[1]!, IDS[1]);
+    for (const id of hidden)
+      expect({ id, code: (await same(dir, ['show', id, '--json'])).code }).toEqual({ id, code: 1 });
+    expect((await same(dir, ['log', '--format', '%id'])).stdout).toBe(`${IDS[1]}\n`);
+  };
+  await check();
+  rmSync(join(dir, '.git', 'agent-log', 'index'), { recursive: true, force: true });
+  await check();
+}
+
 test(
   'a notes tree an attacker wrote: a record under a symlink, gitlink or tree entry is no note to git, and none to us either',
   { timeout: 600_000 },
@@ -833,26 +864,8 @@ test(
     // built twice: from nothing, and updated from the index of the notes before
     expect((await cli(repo, ['log'])).code).toBe(0);
     git(repo.dir, 'update-ref', 'refs/notes/agent-log', next);
-    // independent reader: the notes git lists
-    const listed = git(repo.dir, 'notes', '--ref=agent-log', 'list')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(' ')[1]);
-    expect(listed).toEqual([c1]);
-    const check = async () => {
-      for (const c of commits) {
-        const r = await same(repo.dir, ['show', c, '--json']);
-        expect({ c, code: r.code }).toEqual({ c, code: listed.includes(c) ? 0 : 1 });
-      }
-      expectRecord(await same(repo.dir, ['show', c1, '--json']), repo.dir, c1, IDS[1]);
-      for (const id of ['sb1cd2ef3g', 'tb1cd2ef3g', IDS[0], IDS[2]])
-        expect({ id, code: (await same(repo.dir, ['show', id, '--json'])).code }).toEqual({ id, code: 1 });
-      const log = await same(repo.dir, ['log', '--format', '%id']);
-      expect(log.stdout).toBe(`${IDS[1]}\n`);
-    };
-    await check();
-    rmSync(join(repo.dir, '.git', 'agent-log', 'index'), { recursive: true, force: true });
-    await check();
+    expect(notedByGit(repo.dir)).toEqual([c1]);
+    await onlyRunOneShows(repo.dir, commits, ['sb1cd2ef3g', 'tb1cd2ef3g', IDS[0], IDS[2]]);
   },
 );
 
@@ -927,25 +940,9 @@ test(
     // built twice: updated from the index of the notes before, and from nothing
     expect((await cli(repo, ['log'])).code).toBe(0);
     git(repo.dir, 'update-ref', 'refs/notes/agent-log', next);
-    // Independent reader: the notes plain git lists and shows
-    const listed = git(repo.dir, 'notes', '--ref=agent-log', 'list')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(' ')[1]);
-    expect(listed.sort()).toEqual([c1, commits[3]!].sort());
-    const check = async () => {
-      for (const c of commits.slice(0, 3)) {
-        const r = await same(repo.dir, ['show', c, '--json']);
-        expect({ c, code: r.code }).toEqual({ c, code: listed.includes(c) ? 0 : 1 });
-      }
-      expectRecord(await same(repo.dir, ['show', c1, '--json']), repo.dir, c1, IDS[1]);
-      for (const id of [IDS[0], IDS[2]])
-        expect({ id, code: (await same(repo.dir, ['show', id, '--json'])).code }).toEqual({ id, code: 1 });
-      expect((await same(repo.dir, ['log', '--format', '%id'])).stdout).toBe(`${IDS[1]}\n`);
-    };
-    await check();
-    rmSync(join(repo.dir, '.git', 'agent-log', 'index'), { recursive: true, force: true });
-    await check();
+    expect(notedByGit(repo.dir).sort()).toEqual([c1, commits[3]!].sort());
+    // (c3's pointer line names run 2, whose full line is no note any more)
+    await onlyRunOneShows(repo.dir, commits.slice(0, 3), [IDS[0], IDS[2]]);
     // An approval of the run noted in capitals: one note on c1 afterwards, in lower case, holding
     // the record once and the approval (no copy left under the old name for git to join to it)
     const approved = await cli(repo, ['approve', IDS[1], '--for', 'deploy']);

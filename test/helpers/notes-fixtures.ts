@@ -1,6 +1,7 @@
 // Notes fixtures made by real git (notes add/append, fast-import, mktree), and git's own view of
 // the notes ref to compare our reader and writer against.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { canonicalJson } from '../../src/record/note-lines.js';
 import { gitEnv, type TempRepo } from './repo.js';
 
 export const REF = 'refs/notes/agent-log';
@@ -15,6 +16,26 @@ export function gitSync(dir: string, args: string[], input?: string | Buffer): s
   });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr.toString()}`);
   return r.stdout.toString('utf8');
+}
+
+/** A note of one record line with the fields a bulk fixture varies (every other field defaulted). */
+export function recordNote(
+  id: string,
+  intent: string,
+  at: string,
+  extra: Record<string, unknown> = {},
+): string {
+  const line = canonicalJson({
+    schema: 'agent-log/v1',
+    kind: 'record',
+    id,
+    task: { intent, source: 'prompt', follow_ups: [] },
+    ...extra,
+    started_at: at,
+    ended_at: at,
+    sealed_at: at,
+  });
+  return `${line}\n`;
 }
 
 /** `n` new empty commits on `branch` (one fast-import), oldest first. */
