@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
 import { shopRecord } from '../helpers/records.js';
-import { BIN, cli, type CliResult, gitEnv, tempRepo, type TempRepo } from '../helpers/repo.js';
+import { BIN, cli, type CliResult, finished, gitEnv, tempRepo, type TempRepo } from '../helpers/repo.js';
 
 const made: TempRepo[] = [];
 const scratch: string[] = [];
@@ -529,20 +529,14 @@ test.runIf(process.getuid?.() === 0)(
 /** `git <args>` with our CLI on PATH as git-agent-log (what `git agent-log …` runs). */
 function viaGit(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   const bin = scratchBin();
-  return new Promise((resolvePromise, reject) => {
-    const base = gitEnv(env);
-    const child = spawn('git', args, {
+  const base = gitEnv(env);
+  return finished(
+    spawn('git', args, {
       cwd,
       env: { ...base, PATH: `${bin}:${base.PATH ?? ''}` },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 let binDir: string | undefined;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { BIN, type CliResult, gitEnv, type TempRepo } from './repo.js';
+import { BIN, type CliResult, finished, gitEnv, type TempRepo } from './repo.js';
 
 /** A PATH directory holding `git-agent-log`, as a developer who installed the tool has; removed after the file's tests. */
 export function installedCliDir(): string {
@@ -25,21 +25,14 @@ export function runHookCommand(
   payload: unknown,
   opts: { shell?: 'sh' | 'bash'; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(opts.shell ?? 'sh', ['-c', command], {
-      cwd: repo.dir,
-      env: gitEnv({ PATH: `${binDir}:${process.env.PATH}`, AGENT_LOG_NO_BACKGROUND: '1', ...opts.env }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(JSON.stringify(payload));
+  const child = spawn(opts.shell ?? 'sh', ['-c', command], {
+    cwd: repo.dir,
+    env: gitEnv({ PATH: `${binDir}:${process.env.PATH}`, AGENT_LOG_NO_BACKGROUND: '1', ...opts.env }),
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.on('error', () => {});
+  child.stdin.end(JSON.stringify(payload));
+  return finished(child);
 }
 
 /** The run record in a commit's agent-log note, read with `git notes show`; null when there is none. */

@@ -1,10 +1,11 @@
 // Real temporary git repositories for tests, with pinned identities and dates.
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Readable, Writable } from 'node:stream';
 
 const run = promisify(execFile);
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -98,21 +99,28 @@ export function cli(
   opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
   const dir = typeof cwd === 'string' ? cwd : cwd.dir;
+  const when = `@${clock} +0000`;
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    env: gitEnv({ GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when, ...opts.env }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.on('error', () => {});
+  child.stdin.end(opts.input ?? '');
+  return finished(child);
+}
+
+/** A child's exit code and its whole stdout and stderr, as text. */
+export function finished(
+  child: ChildProcessByStdio<Writable | null, Readable, Readable>,
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const when = `@${clock} +0000`;
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: gitEnv({ GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when, ...opts.env }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(opts.input ?? '');
   });
 }
 
