@@ -1,9 +1,8 @@
 // Find the git directories and HEAD with plain file reads: the hook must not spawn git.
 // Handles `.git` directories, `.git` files of linked worktrees (`gitdir:` + `commondir`), GIT_DIR,
 // symbolic and detached HEAD, loose refs and packed-refs.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { headState } from '../../git/head-file.js';
 
 export interface GitDirs {
   /** Working tree root. */
@@ -34,7 +33,7 @@ export function findGitDirs(start: string, env: NodeJS.ProcessEnv = process.env)
     }
     // A .git directory whose HEAD git rejects (emptied by a crash) is no repository to git, which
     // walks on to an enclosing one: so does the journal, or it would land where no command looks.
-    if (isDir === true && headState(dotgit) !== 'invalid')
+    if (isDir === true && validHead(dotgit))
       return { root: dir, gitDir: dotgit, commonDir: commonDirOf(dotgit) };
     if (isDir === false) {
       const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotgit, 'utf8'));
@@ -48,6 +47,16 @@ export function findGitDirs(start: string, env: NodeJS.ProcessEnv = process.env)
     dir = parent;
   }
   return null;
+}
+
+/** HEAD as git's validate_headref takes it: a regular file holding `ref: refs/…` or an object id. */
+function validHead(gitDir: string): boolean {
+  const head = join(gitDir, 'HEAD');
+  try {
+    return lstatSync(head).isFile() && /^(ref: refs\/|[0-9a-f]{40})/.test(readFileSync(head, 'latin1'));
+  } catch {
+    return false;
+  }
 }
 
 function commonDirOf(gitDir: string): string {
