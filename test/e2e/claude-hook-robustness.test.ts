@@ -1,7 +1,16 @@
 // The hook never blocks or disturbs the agent: concurrent calls all land, bad input exits 0 silently
 // (and is logged), huge payloads are clipped, and it finds the repository in every shape.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -209,4 +218,37 @@ describe('hook: which repository', () => {
     ]);
     expect(existsSync(join(inner, '.git', 'agent-log'))).toBe(false);
   });
+});
+
+test('hook: a HEAD that is a symbolic link (core.preferSymlinkRefs) is a repository to git, and to the hook', async () => {
+  const repo = await repoWithCommit();
+  const branch = execFileSync('git', ['symbolic-ref', 'HEAD'], {
+    cwd: repo.dir,
+    env: gitEnv(),
+    encoding: 'utf8',
+  }).trim();
+  rmSync(join(repo.dir, '.git', 'HEAD'));
+  symlinkSync(branch, join(repo.dir, '.git', 'HEAD'));
+  // Independent reader: git takes it
+  const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], {
+    cwd: repo.dir,
+    env: gitEnv(),
+    encoding: 'utf8',
+  }).trim();
+  expect(gitDir).toBe(realpathSync(join(repo.dir, '.git')));
+  const r = await cli(repo, ['hook', 'claude-code'], {
+    env: QUIET,
+    input: JSON.stringify({
+      session_id: 'linked-head',
+      cwd: repo.dir,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_use_id: 'toolu_01Hq7ZtF3kV9mWxR2bN7cYdE',
+      tool_input: { command: 'npm test' },
+    }),
+  });
+  expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  expect(lines(journal(repo.dir, 'linked-head')).map((l) => l.tool_use_id)).toEqual([
+    'toolu_01Hq7ZtF3kV9mWxR2bN7cYdE',
+  ]);
 });

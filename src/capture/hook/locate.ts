@@ -33,7 +33,7 @@ export function findGitDirs(start: string, env: NodeJS.ProcessEnv = process.env)
     }
     // A .git directory whose HEAD git rejects (emptied by a crash) is no repository to git, which
     // walks on to an enclosing one: so does the journal, or it would land where no command looks.
-    if (isDir === true && validHead(dotgit))
+    if (isDir === true && headState(dotgit) !== 'invalid')
       return { root: dir, gitDir: dotgit, commonDir: commonDirOf(dotgit) };
     if (isDir === false) {
       const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotgit, 'utf8'));
@@ -49,13 +49,23 @@ export function findGitDirs(start: string, env: NodeJS.ProcessEnv = process.env)
   return null;
 }
 
-/** HEAD as git's validate_headref takes it: a regular file holding `ref: refs/…` or an object id. */
-function validHead(gitDir: string): boolean {
+/**
+ * What git makes of `gitDir/HEAD` before it takes the directory for a repository (validate_headref,
+ * in the forms read here): 'valid', a regular file holding `ref: refs/…` or an object id; 'link', a
+ * symbolic link (git reads where it points: git's to judge); 'invalid', missing or anything else (a
+ * HEAD emptied by a crash), which makes git walk on to an enclosing repository or refuse. Also the
+ * read fast paths' test (git/native/direct.ts), which leave all but 'valid' to git.
+ */
+export function headState(gitDir: string): 'valid' | 'link' | 'invalid' {
   const head = join(gitDir, 'HEAD');
   try {
-    return lstatSync(head).isFile() && /^(ref: refs\/|[0-9a-f]{40})/.test(readFileSync(head, 'latin1'));
+    const st = lstatSync(head);
+    if (st.isSymbolicLink()) return 'link';
+    return st.isFile() && /^(ref: refs\/|[0-9a-f]{40})/.test(readFileSync(head, 'latin1'))
+      ? 'valid'
+      : 'invalid';
   } catch {
-    return false;
+    return 'invalid';
   }
 }
 
