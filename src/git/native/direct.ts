@@ -5,10 +5,11 @@
 // unusual sends the whole repository to git: a config with includes or repository extensions
 // (reftable, SHA-256, partial clone, worktree config), alternates, replace refs, environment that
 // changes what git reads, a repository owned by another user (git's safe.directory check).
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import type { RepoLocation } from '../engine.js';
+import { headState } from '../../capture/hook/locate.js';
 import { PackReader } from './pack-read.js';
 
 /** Environment that changes which repository, objects or refs git reads: then git decides. */
@@ -93,21 +94,6 @@ function plainConfig(commonDir: string): { bare: boolean } | null {
   return { bare };
 }
 
-/**
- * Whether git takes `gitDir/HEAD` for a HEAD (its validate_headref, in the forms we read: a symbolic
- * ref to refs/ or an object id). A HEAD emptied by a crash, or garbage, makes git walk on to an
- * enclosing repository or say "not a git repository"; a symbolic link is git's to judge.
- */
-function plainHead(gitDir: string): boolean {
-  const head = join(gitDir, 'HEAD');
-  try {
-    if (!lstatSync(head).isFile()) return false;
-  } catch {
-    return false;
-  }
-  return /^(ref: refs\/|[0-9a-f]{40})/.test(readText(head) ?? '');
-}
-
 function gitFileTarget(file: string, base: string): string | null {
   const m = /^gitdir: (.+)$/.exec((readText(file) ?? '').replace(/\n$/, ''));
   if (!m) return null;
@@ -174,7 +160,8 @@ export function locateDirect(cwd: string, env: NodeJS.ProcessEnv): RepoLocation 
     }
     worktree = dir;
   }
-  if (!plainHead(gitDir)) return null;
+  // a HEAD git rejects (emptied by a crash), or a symbolic link: git's to judge
+  if (headState(gitDir) !== 'valid') return null;
   let commonDir = env.GIT_COMMON_DIR ? resolve(cwd, env.GIT_COMMON_DIR) : commonDirOf(gitDir);
   try {
     gitDir = realpathSync(gitDir);
