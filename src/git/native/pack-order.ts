@@ -8,9 +8,21 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 
-const IDX_MAGIC = 0xff744f63; // "\377tOc", version 2 and later
+/** The first four bytes of a pack index of version 2 and later ("\377tOc"); version 1 has none. */
+export const IDX_MAGIC = 0xff744f63;
 const FANOUT_AT = 8;
 const NAMES_AT = FANOUT_AT + 256 * 4;
+
+/**
+ * The pack indexes of `objectsDir`, sorted by name: those with their .pack beside them, as git counts
+ * them (an .idx left without its .pack by an interrupted repack or a gc is garbage, its offsets
+ * stale). Throws when the pack directory cannot be read.
+ */
+export function packIndexNames(objectsDir: string): string[] {
+  const names = readdirSync(join(objectsDir, 'pack'));
+  const packs = new Set(names.filter((n) => n.endsWith('.pack')));
+  return names.filter((n) => n.endsWith('.idx') && packs.has(`${n.slice(0, -4)}.pack`)).sort();
+}
 
 function pread(fd: number, length: number, position: number): Buffer {
   const buf = Buffer.allocUnsafe(length);
@@ -106,10 +118,7 @@ function lookInIndex(path: string, packNo: number, w: Wanted): void {
 export function packOrder(objectsDir: string, oids: readonly string[]): number[] | null {
   let idxNames: string[];
   try {
-    // An index without its pack is garbage to git (a pack deleted by gc): its offsets are stale.
-    const names = readdirSync(join(objectsDir, 'pack'));
-    const packs = new Set(names.filter((n) => n.endsWith('.pack')));
-    idxNames = names.filter((n) => n.endsWith('.idx') && packs.has(`${n.slice(0, -4)}.pack`)).sort();
+    idxNames = packIndexNames(objectsDir);
   } catch {
     return null;
   }

@@ -1,12 +1,12 @@
 // A few objects read from pack files with positional reads only: the .idx fanout, the one bucket of
 // ids the object's first byte names, its offset, then the entry (and its delta bases). A read command
 // wants two or three objects; loading and sorting a whole 50k-object index first cost more than git.
-import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { applyDelta, BaseCache, entryHead, TYPES, varints } from '../isomorphic/packs.js';
+import { IDX_MAGIC, packIndexNames } from './pack-order.js';
 
-const IDX_MAGIC = 0xff744f63; // "\377tOc"
 const MAX_CHAIN = 64;
 /** Delta bases kept, by total size (a note blob rarely has a delta; a long chain shares its bases). */
 const BASE_CACHE_BYTES = 8 * 1024 * 1024;
@@ -64,16 +64,13 @@ export class PackReader {
   private list(): PackFile[] {
     if (this.packs) return this.packs;
     this.packs = [];
-    let names: string[];
+    let indexes: string[];
     try {
-      names = readdirSync(join(this.objectsDir, 'pack'));
+      indexes = packIndexNames(this.objectsDir);
     } catch {
       return this.packs;
     }
-    // As git: an .idx without its .pack (an interrupted repack leaves one) is garbage, not a pack.
-    const packs = new Set(names.filter((n) => n.endsWith('.pack')));
-    const indexes = names.filter((n) => n.endsWith('.idx') && packs.has(`${n.slice(0, -4)}.pack`));
-    for (const name of indexes.sort()) {
+    for (const name of indexes) {
       const fd = openSync(join(this.objectsDir, 'pack', name), 'r');
       const head = pread(fd, 8 + 1024, 0);
       const version = head.readUInt32BE(0) === IDX_MAGIC ? 2 : 1;
