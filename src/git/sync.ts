@@ -134,6 +134,9 @@ export function mayHaveFetchedNotes(loc: RepoLocation): boolean {
   return loose || packed || existsSync(join(loc.commonDir, 'reftable'));
 }
 
+/** A ref under refs/notes/remotes/ that tracks a remote's agent-log notes (what a sync merges). */
+export const FETCHED_NOTES_REF = /^refs\/notes\/remotes\/[^/]+(\/[^/]+)*\/agent-log$/;
+
 /** Refs under refs/notes/remotes/ that track a remote's agent-log notes, with their tips. */
 export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string; tip: string }[]> {
   // Read commands call this every time: without any fetched notes ref, no git process is started.
@@ -147,5 +150,5 @@ export async function fetchedNotesRefs(loc: RepoLocation): Promise<{ ref: string
     .split('\n')
     .filter(Boolean)
     .map((l) => ({ tip: l.slice(0, l.indexOf(' ')), ref: l.slice(l.indexOf(' ') + 1) }))
-    .filter((x) => /^refs\/notes\/remotes\/[^/]+(\/[^/]+)*\/agent-log$/.test(x.ref));
+    .filter((x) => FETCHED_NOTES_REF.test(x.ref));
 }

@@ -5,10 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepoLocation } from '../engine.js';
+import { FETCHED_NOTES_REF } from '../sync.js';
 import type { DirectReader } from './direct.js';
 
-/** The fetched refs the full path merges (git/sync.ts fetchedNotesRefs). */
-const FETCHED = /^refs\/notes\/remotes\/[^/]+(\/[^/]+)*\/agent-log$/;
 const PREFIX = 'refs/notes/remotes/';
 
 /**
@@ -68,7 +67,7 @@ function fetchedRefNames(commonDir: string): string[] | null {
         if (!walk(join(dir, e.name), `${name}/`)) return false;
       } else if (!e.isFile())
         return false; // a symbolic link or anything odd: git decides
-      else if (FETCHED.test(name)) names.add(name);
+      else if (FETCHED_NOTES_REF.test(name)) names.add(name);
     }
     return true;
   };
@@ -81,7 +80,7 @@ function fetchedRefNames(commonDir: string): string[] | null {
   }
   for (const line of packed.split('\n')) {
     const name = line.slice(41);
-    if (line[40] === ' ' && name.startsWith(PREFIX) && FETCHED.test(name)) names.add(name);
+    if (line[40] === ' ' && name.startsWith(PREFIX) && FETCHED_NOTES_REF.test(name)) names.add(name);
   }
   return [...names];
 }
