@@ -191,11 +191,13 @@ export async function finishRun(
 
 /** Attach finished runs of this worktree that were waiting for a commit. */
 export async function attachPending(repo: Repo, now = new Date()): Promise<SealOutcome[]> {
-  const head = await repo.engine.head();
-  if (!head.commit) return [];
+  const waiting = listRuns(repo.location).filter(
+    (run) => run.state === 'pending' && run.worktreeKey === repo.location.worktreeKey,
+  );
+  // HEAD is asked only when a run waits (two git processes, at the end of every `finish`)
+  if (waiting.length === 0 || !(await repo.engine.head()).commit) return [];
   const out: SealOutcome[] = [];
-  for (const run of listRuns(repo.location)) {
-    if (run.state !== 'pending' || run.worktreeKey !== repo.location.worktreeKey) continue;
+  for (const run of waiting) {
     const outcome = await sealRun(repo, run, now);
     if (outcome.sealed) out.push(outcome);
   }
