@@ -66,20 +66,24 @@ export interface SealOutcome {
  * Build the record of a journaled run from git facts; seal it when it has commits. The commits made
  * while the run was open are its own; commits made after it finished (pending) count only on
  * evidence (src/store/attach-evidence.ts). `opts.commits` attaches it to given commits instead
- * (`finish --commit REV`, `adopt --id`).
+ * (`finish --commit REV`, `adopt --id`); `opts.head` is this worktree's HEAD when the caller has
+ * just read it.
  */
 export async function sealRun(
   repo: Repo,
   run: RunJournal,
   now: Date = new Date(),
-  opts: { commits?: string[] } = {},
+  opts: { commits?: string[]; head?: HeadInfo } = {},
 ): Promise<SealOutcome> {
   const { engine } = repo;
   const start = run.events.find((e) => e.type === 'start');
   const finish = run.events.findLast((e) => e.type === 'finish');
   const startCommit = typeof start?.start_commit === 'string' ? start.start_commit : null;
   const sameWorktree = run.worktreeKey === null || run.worktreeKey === repo.location.worktreeKey;
-  const head = sameWorktree ? await engine.head() : await headOfWorktree(engine, run.worktreeKey!);
+  // `opts.head`: this worktree's HEAD as `finishRun` just read and froze it (two git processes fewer)
+  const head = sameWorktree
+    ? (opts.head ?? (await engine.head()))
+    : await headOfWorktree(engine, run.worktreeKey!);
   const headTree = head.commit ? (await engine.readCommit(head.commit)).tree : EMPTY_TREE;
   // What the run left behind is frozen when it finishes; later edits in the tree are not the run's.
   // (Its untracked objects live in the snapshot store, which a racing seal may have removed.)
@@ -166,10 +170,11 @@ export async function finishRun(
   now = new Date(),
   commits?: string[],
 ): Promise<SealOutcome> {
+  let head: HeadInfo | undefined;
   if (run.state === 'open') {
     // Freeze what the run left: HEAD and the working tree now. A later commit takes the run only
     // when it carries this change (see sealRun), never because it came next.
-    const head = await repo.engine.head();
+    head = await repo.engine.head();
     const endTree = await repo.engine.snapshotWorktree().catch(() => null);
     const startTree = run.events.find((e) => e.type === 'start')?.start_tree;
     const changed =
@@ -186,7 +191,11 @@ export async function finishRun(
     });
   }
   clearActive(repo.location, run.id);
-  return sealRun(repo, readRun(repo.location, run.id), now, commits ? { commits } : {});
+  // The seal reads the HEAD the finish event froze, not a second answer to the same question.
+  return sealRun(repo, readRun(repo.location, run.id), now, {
+    ...(commits ? { commits } : {}),
+    ...(head ? { head } : {}),
+  });
 }
 
 /** Attach finished runs of this worktree that were waiting for a commit. */
