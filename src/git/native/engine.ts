@@ -54,6 +54,8 @@ export class NativeEngine implements GitEngine {
   private format: Promise<number> | undefined;
   /** Whether the cat-file reader was started with the snapshot store as an alternate. */
   private catSeesSnapshots = false;
+  /** git's two listings of a tree diff, by the pair of trees: a diff of two object ids never changes. */
+  private readonly diffs = new Map<string, Promise<[string, string]>>();
 
   /**
    * @param direct reads refs and objects from the git directory when it can (read commands), git
@@ -314,12 +316,21 @@ export class NativeEngine implements GitEngine {
   }
 
   async diffTrees(from: string, to: string): Promise<FileChange[]> {
-    const base = ['diff-tree', '-r', '-z', '-M', '--no-commit-id'];
-    const env = snapshotReadEnv(this.location.commonDir);
-    const [status, numstat] = await Promise.all([
-      gitText([...base, '--name-status', from, to], { cwd: this.cwd, env }),
-      gitText([...base, '--numstat', from, to], { cwd: this.cwd, env }),
-    ]);
+    // `finish` diffs the run's start and end trees twice (the paths a later commit must carry, then
+    // the record's changes): git is asked once; each caller gets its own objects.
+    const key = `${from} ${to}`;
+    let listings = this.diffs.get(key);
+    if (!listings) {
+      const base = ['diff-tree', '-r', '-z', '-M', '--no-commit-id'];
+      const env = snapshotReadEnv(this.location.commonDir);
+      listings = Promise.all([
+        gitText([...base, '--name-status', from, to], { cwd: this.cwd, env }),
+        gitText([...base, '--numstat', from, to], { cwd: this.cwd, env }),
+      ]);
+      this.diffs.set(key, listings);
+      listings.catch(() => this.diffs.delete(key)); // a failure (tree not there yet) is not kept
+    }
+    const [status, numstat] = await listings;
     return mergeDiff(status, numstat);
   }
 
