@@ -142,8 +142,13 @@ async function runCommitsSince(
   if (!finish) return all; // finishing now: everything since the start was made while it was open
   const finishHead =
     typeof finish.head === 'string' && (await engine.resolve(finish.head)) ? finish.head : null;
+  // finished just now (HEAD has not moved since): the same list, without a second rev-list
   const live =
-    finishHead && startCommit !== finishHead ? await commitsSince(engine, startCommit, finishHead) : [];
+    finishHead && startCommit !== finishHead
+      ? finishHead === head
+        ? all
+        : await commitsSince(engine, startCommit, finishHead)
+      : [];
   const later = all.filter((c) => !live.includes(c));
   const paths = new Set(changed.flatMap((f) => (f.old_path ? [f.path, f.old_path] : [f.path])));
   const evidenced = await commitsWithEvidence(engine, later, { id, paths });
