@@ -374,13 +374,14 @@ export class NativeEngine implements GitEngine {
     await runGit([...priv, 'add', '-A', '--', '.'], { cwd: worktree, env });
     // A file carried over as untracked that is ignored now (or no longer tracked and ignored) leaves
     // the snapshot, as it would from a fresh copy of the index.
+    // The real index is asked which of them git tracks only when the private one holds any (rarely:
+    // one process fewer per snapshot).
     const { GIT_INDEX_FILE: _, ...realEnv } = env;
-    const [mine, real] = await Promise.all([
-      gitText(['ls-files', '-z', '-c', '-i', '--exclude-standard'], { cwd: worktree, env }),
-      gitText(['ls-files', '-z', '-c', '-i', '--exclude-standard'], { cwd: worktree, env: realEnv }),
-    ]);
-    const trackedIgnored = new Set(real.split('\0'));
-    const stale = mine.split('\0').filter((p) => p && !trackedIgnored.has(p));
+    const ignored = (indexEnv: NodeJS.ProcessEnv) =>
+      gitText(['ls-files', '-z', '-c', '-i', '--exclude-standard'], { cwd: worktree, env: indexEnv });
+    const mine = (await ignored(env)).split('\0').filter(Boolean);
+    const trackedIgnored = new Set(mine.length ? (await ignored(realEnv)).split('\0') : []);
+    const stale = mine.filter((p) => !trackedIgnored.has(p));
     if (stale.length)
       await runGit([...priv, 'update-index', '--force-remove', '-z', '--stdin'], {
         cwd: worktree,
