@@ -55,6 +55,15 @@ export class GitError extends AgentLogError {
   readonly code = 'git';
 }
 
+/**
+ * A ref that cannot be read: it names a missing object, an object of the wrong type, or a commit
+ * whose tree is missing (a damaged object store, a hand edit, a ref fetched without its objects): exit 1.
+ */
+export class BrokenRefError extends AgentLogError {
+  readonly exitCode = 1;
+  readonly code = 'broken-ref';
+}
+
 /** Compare-and-swap on the notes ref lost too many times in a row. */
 export class ConcurrencyError extends AgentLogError {
   readonly exitCode = 1;

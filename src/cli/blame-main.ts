@@ -64,7 +64,8 @@ export async function runBlame(
   try {
     const file = join(indexDir(location.commonDir), INDEX_FILE);
     const tip = reader.readRef(NOTES_REF);
-    if (tip === undefined) return null;
+    // A tip that is no sound commit: the full path says the ref is broken (the index still names it).
+    if (tip === undefined || (tip !== null && !(await reader.soundCommit(tip)))) return null;
     // Fetched notes to merge, or an index to update: the full path.
     if (mayHaveFetchedNotes(location) && !(await fetchedNotesMerged(reader, location, tip))) return null;
     if (currentIndexWarnings(file, tip) === null) return null;

@@ -2,7 +2,8 @@
 // A commit looks agent-made when its message has an `Agent-Log:` trailer, a `Co-Authored-By:` line
 // of a known coding agent, an author or committer name Aider marked `(aider)`, or when an agent session's journal saw its own `git commit` make it.
 import type { CommitInfo, GitEngine } from '../git/engine.js';
-import { NOTES_REF, notesTree, readNotesTree } from '../store/notes.js';
+import { notesTree, readNotesTree } from '../store/notes.js';
+import { notesTip } from '../store/notes-tip.js';
 
 /** Co-author lines coding agents write (name or address); matched case-insensitively. */
 const AGENT_COAUTHORS: readonly { agent: string; pattern: RegExp }[] = [
@@ -64,7 +65,7 @@ export async function agentCommits(
   head: string,
   opts: { depth: number; journalCommits?: ReadonlyMap<string, string> },
 ): Promise<AgentCommit[]> {
-  const notes = await readNotesTree(engine, await notesTree(engine, await engine.readRef(NOTES_REF)));
+  const notes = await readNotesTree(engine, await notesTree(engine, await notesTip(engine)));
   const recent = (await engine.commitsBetween(null, head)).slice(0, opts.depth);
   const mentioned = [...(opts.journalCommits ?? new Map()).entries()];
   const out: AgentCommit[] = [];

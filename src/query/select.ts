@@ -11,9 +11,9 @@ import {
   type OpenIndexOptions,
   refreshIndexFile,
 } from '../index/open.js';
-import { NOTES_REF } from '../store/notes.js';
 import { globLiteral } from '../record/glob.js';
 import { type FilterSpec, matches, requiredLiterals } from './filters.js';
+import { notesTip } from '../store/notes-tip.js';
 
 export function selectRecords(
   data: IndexData,
@@ -70,9 +70,10 @@ export async function selectFromIndex(
       return visit(entry);
     },
   };
+  // Checked before any index answers: a broken notes ref is an error, never an empty or stale list.
+  const tip = await notesTip(engine);
   const current =
-    (head && head.tip === (await engine.readRef(NOTES_REF))) ||
-    (await refreshIndexFile(engine, opts, limit > 0 ? fromBuild : undefined));
+    (head && head.tip === tip) || (await refreshIndexFile(engine, opts, limit > 0 ? fromBuild : undefined));
   if (current && fromBuild.warnings) return { records, warnings: fromBuild.warnings };
   records = [];
   if (current) {

@@ -9,6 +9,7 @@ import { newRecordId } from '../record/id.js';
 import { canonicalJson, splitNote } from '../record/note-lines.js';
 import { repoRedactor } from '../redact/config.js';
 import { NOTES_REF, notesTree, readNoteBody, writeNotesTree } from './notes.js';
+import { notesTip } from './notes-tip.js';
 
 export interface EventTarget {
   /** The record ID. */
@@ -95,7 +96,7 @@ export async function appendNoteLines(
   subject: string,
 ): Promise<string | null> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const tip = await engine.readRef(NOTES_REF);
+    const tip = await notesTip(engine);
     const tree = await notesTree(engine, tip);
     const updates = new Map<string, string>();
     for (const [commit, add] of lines) {

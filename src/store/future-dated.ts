@@ -2,7 +2,8 @@
 // skew). Either a broken clock or a forged line meant to win a "latest" comparison; `doctor` names them.
 import type { GitEngine } from '../git/engine.js';
 import { isFutureDate, parseNote } from '../record/note-lines.js';
-import { NOTES_REF, notesTree, readNoteBlobs, readNotesTree } from './notes.js';
+import { notesTree, readNoteBlobs, readNotesTree } from './notes.js';
+import { notesTip } from './notes-tip.js';
 
 export interface FutureDatedLine {
   commit: string;
@@ -16,7 +17,7 @@ export interface FutureDatedLine {
 
 /** Every record line (sealed_at, started_at, ended_at) and event line (at) dated after `now`. */
 export async function futureDatedLines(engine: GitEngine, now: Date): Promise<FutureDatedLine[]> {
-  const tip = await engine.readRef(NOTES_REF);
+  const tip = await notesTip(engine);
   const notes = await readNotesTree(engine, await notesTree(engine, tip));
   const blobs = await readNoteBlobs(engine, [...new Set([...notes.values()].flat())]);
   const out: FutureDatedLine[] = [];

@@ -7,15 +7,17 @@ import { readIndexHeader, scanIndexFile } from '../index/file.js';
 import { lookupEntries } from '../index/lookup-file.js';
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
-import { NOTES_REF, readNoteBlobs } from './notes.js';
+import { readNoteBlobs } from './notes.js';
 import type { StoredEvent } from '../record/events.js';
 import { canonicalJson, parseNote } from '../record/note-lines.js';
 import { RunEventLine } from '../record/schema.js';
 import { entryRecord, indexedEventObjects } from './collect.js';
 import type { LoadResult, StoredRecord } from './read.js';
+import { notesTip } from './notes-tip.js';
 
 /** The index for the current notes tip (updated or rebuilt as needed). */
-export function openRecordIndex(engine: GitEngine, opts: OpenIndexOptions = {}): Promise<IndexData> {
+export async function openRecordIndex(engine: GitEngine, opts: OpenIndexOptions = {}): Promise<IndexData> {
+  await notesTip(engine); // a broken notes ref is an error here, not an index of nothing
   return openIndex(engine, opts);
 }
 
@@ -65,7 +67,7 @@ export async function loadIndexedRecords(
   opts: OpenIndexOptions = {},
 ): Promise<LoadResult> {
   const engine = 'engine' in repo ? repo.engine : repo;
-  const data = await openIndex(engine, opts);
+  const data = await openRecordIndex(engine, opts);
   const entries = [...data.entries.values()].filter((e) => e.json !== null);
   return {
     records: await fullRecords(engine, entriesNewestFirst(entries)),
@@ -85,7 +87,7 @@ export async function entriesById(
 ): Promise<{ entries: IndexEntry[]; warnings: string[] }> {
   const p = prefix.toLowerCase();
   const path = indexPath(engine);
-  const tip = await engine.readRef(NOTES_REF);
+  const tip = await notesTip(engine);
   // A current index with its lookup file: read just the lines of this ID.
   const looked = lookupEntries(path, tip, { id: p, exact });
   if (looked) return { entries: looked.entries.filter((e) => e.json !== null), warnings: looked.warnings };
@@ -112,7 +114,7 @@ export async function entriesOnCommits(
   commits: readonly string[],
   opts: OpenIndexOptions = {},
 ): Promise<{ byCommit: Map<string, IndexEntry[]>; warnings: string[] }> {
-  const looked = lookupEntries(indexPath(engine), await engine.readRef(NOTES_REF), { commits });
+  const looked = lookupEntries(indexPath(engine), await notesTip(engine), { commits });
   if (looked) return looked;
   const data = await openIndex(engine, opts);
   const byCommit = new Map<string, IndexEntry[]>();

@@ -28,7 +28,8 @@ export async function recordsOnCommitDirect(
   commit: string,
 ): Promise<{ records: StoredRecord[]; warnings: string[] } | null> {
   const tip = reader.readRef(NOTES_REF);
-  if (!tip) return null;
+  // A tip that is no sound commit: the full reader says the ref is broken (the index still names it).
+  if (!tip || !(await reader.soundCommit(tip))) return null;
   const index = join(indexDir(commonDir), INDEX_FILE);
   const notes = new NoteReader(reader);
   // A current index lists the commit's note blob: no notes tree to read (a tree of a large history

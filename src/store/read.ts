@@ -8,7 +8,8 @@ import type { RunRecord } from '../record/schema.js';
 import { collectRecords } from './collect.js';
 import { entriesById, fullRecords } from './indexed.js';
 import { preferLiveCommits } from './live.js';
-import { NOTES_REF, notesTree, readNoteBlobs, readNoteBody, readNotesTree } from './notes.js';
+import { notesTree, readNoteBlobs, readNoteBody, readNotesTree } from './notes.js';
+import { notesTip } from './notes-tip.js';
 
 export interface StoredRecord {
   record: RunRecord;
@@ -35,7 +36,7 @@ export interface LoadResult {
 
 /** Every record on the notes ref. Reads all note blobs in one bulk request. */
 export async function loadAllRecords(engine: GitEngine): Promise<LoadResult> {
-  const tip = await engine.readRef(NOTES_REF);
+  const tip = await notesTip(engine);
   const warnings: string[] = [];
   const notes = await readNotesTree(engine, await notesTree(engine, tip));
   const blobs = await readNoteBlobs(engine, [...new Set([...notes.values()].flat())]);
@@ -49,7 +50,7 @@ export async function loadAllRecords(engine: GitEngine): Promise<LoadResult> {
 
 /** Parsed note lines on one commit. */
 export async function noteLinesOn(engine: GitEngine, commit: string): Promise<NoteLine[]> {
-  const tip = await engine.readRef(NOTES_REF);
+  const tip = await notesTip(engine);
   const body = await readNoteBody(engine, await notesTree(engine, tip), commit);
   return body === null ? [] : parseNote(body);
 }

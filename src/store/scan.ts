@@ -6,7 +6,8 @@ import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
 import { splitNote } from '../record/note-lines.js';
 import { Redactor, type RedactorOptions } from '../redact/redactor.js';
 import { DEFAULT_RULES, type RedactionRule } from '../redact/rules.js';
-import { NOTES_REF, notesTree, readNotesTree } from './notes.js';
+import { notesTree, readNotesTree } from './notes.js';
+import { notesTip } from './notes-tip.js';
 
 export interface Finding {
   /** The record (or pointer) the line belongs to; null for a line that is not ours. */
@@ -106,7 +107,7 @@ export async function scanNotes(
   engine: GitEngine,
   opts: ScanRules & { targets?: ReadonlySet<string> } = {},
 ): Promise<Finding[]> {
-  const tip = await engine.readRef(NOTES_REF);
+  const tip = await notesTip(engine);
   return scanNotesTree(engine, await notesTree(engine, tip), opts);
 }
 

@@ -5,7 +5,7 @@
 // - out: the notes of **published** commits (on the remote already, or being pushed) are pushed as one
 //   notes commit on top of the remote's, so a record whose commits never left this clone (its
 //   prompts, its output tails) stays here. Our own ref then merges that commit back.
-import { ConcurrencyError } from '../errors.js';
+import { BrokenRefError, ConcurrencyError } from '../errors.js';
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import {
@@ -20,6 +20,7 @@ import {
 } from '../git/sync.js';
 import { parseNoteLine, splitNote } from '../record/note-lines.js';
 import { NOTES_REF, notesTree, readNotesTree, writeNotesTree } from './notes.js';
+import { notesTip } from './notes-tip.js';
 
 /** Merge notes commit `theirs` into our ref (compare-and-swap, retried). Returns what happened. */
 export async function mergeIntoOurs(
@@ -28,7 +29,7 @@ export async function mergeIntoOurs(
   why: string,
 ): Promise<'up-to-date' | 'created' | 'fast-forward' | 'merged'> {
   for (let attempt = 1; attempt <= 10; attempt++) {
-    const ours = await engine.readRef(NOTES_REF);
+    const ours = await notesTip(engine);
     let next: string;
     let how: 'created' | 'fast-forward' | 'merged';
     if (!ours) [next, how] = [theirs, 'created'];
@@ -55,6 +56,8 @@ export async function mergeFetchedNotes(repo: Repo, warn: (m: string) => void = 
       if (how !== 'up-to-date') merged++;
     }
   } catch (e) {
+    // A broken ref of ours is not a merge that failed: the read that follows stops on it, once.
+    if (e instanceof BrokenRefError) return merged;
     warn(`could not merge fetched records: ${(e as Error).message}`);
   }
   return merged;
@@ -105,7 +108,7 @@ export async function planPublish(
   isPublished: (targets: Set<string>) => Promise<Set<string>>,
   opts: { write?: boolean } = {},
 ): Promise<PublishPlan> {
-  const ours = await engine.readRef(NOTES_REF);
+  const ours = await notesTip(engine);
   if (!ours) return { commit: null, shared: [], held: [] };
   const theirTree = await notesTree(engine, theirs);
   const [mine, their] = await Promise.all([

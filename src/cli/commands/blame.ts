@@ -19,10 +19,10 @@ import { indexDir } from '../../journal/paths.js';
 import { blameReport, parseTarget, renderBlame, renderedRun } from '../../query/blame.js';
 import { displayText, jsonText } from '../../record/display.js';
 import { revertTrailers } from '../../store/config.js';
-import { NOTES_REF } from '../../store/notes-ref.js';
 import type { Context } from '../context.js';
 import { blameTextFromIndex, keepRendered } from '../blame-text.js';
 import { writePaged } from '../pager.js';
+import { notesTip } from '../../store/notes-tip.js';
 
 export { parseTarget };
 
@@ -61,7 +61,7 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   await merged;
   const commits = [...new Set(lines.map((l) => l.commit))];
   const file = join(indexDir(repo.location.commonDir), INDEX_FILE);
-  const tip = await repo.engine.readRef(NOTES_REF);
+  const tip = await notesTip(repo.engine);
   if (argv.json) {
     const { byCommit } = await entriesOnCommits(ctx, repo, file, tip, commits);
     const revertsOf = await revertsOn(repo, commits, (c) => !!byCommit.get(c)?.length);
@@ -98,7 +98,7 @@ export async function handler(argv: BlameArgs, ctx: Context) {
   };
   const report = blameReport(target.file, lines, runsOn, revertsOf, (r) => r.date);
   await writePaged(ctx, displayText(renderBlame(report)), !argv.pager);
-  keepRendered(file, await repo.engine.readRef(NOTES_REF), rendered, commits);
+  keepRendered(file, await notesTip(repo.engine), rendered, commits);
 }
 
 /** Lines no run wrote may come from a revert of one: its commit names the run in a trailer. */

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { GitError } from '../../errors.js';
+import { BrokenRefError, GitError } from '../../errors.js';
 import { ZERO_OID } from '../engine.js';
 import { isOid } from './objects.js';
 
@@ -97,7 +97,9 @@ async function readRawRef(dir: string, ref: string): Promise<RawRef> {
     const value = loose.trim();
     if (value.startsWith('ref:')) return { symref: value.slice(4).trim() };
     if (isOid(value)) return { oid: value };
-    throw new GitError(`ref ${ref} is corrupt (${JSON.stringify(value.slice(0, 60))})`);
+    throw new BrokenRefError(
+      `${ref} is broken: its file holds no object id (${JSON.stringify(value.slice(0, 60))})`,
+    );
   }
   const packed = (await readPackedRefs(dir)).get(ref);
   return packed ? { oid: packed } : null;

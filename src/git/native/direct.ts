@@ -287,6 +287,17 @@ export class DirectReader {
   }
 
   /**
+   * Whether `oid` is a commit whose tree is here: a notes tip every reader can read. False: git's to
+   * read, and the full path's to report (a ref naming a missing object, a blob, a lost tree).
+   */
+  async soundCommit(oid: string): Promise<boolean> {
+    const o = await this.readObject(oid);
+    if (o?.type !== 'commit') return false;
+    const tree = /^tree ([0-9a-f]{40})\n/.exec(o.content.toString('latin1', 0, 46))?.[1];
+    return tree !== undefined && this.typeOf(tree) === 'tree';
+  }
+
+  /**
    * The size of an object, learnt without inflating more than a header or a small delta (bounded
    * reads must not hold an oversized note); undefined when it cannot be learnt so (ask git).
    */

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { GitError } from '../../errors.js';
+import { BrokenRefError, GitError } from '../../errors.js';
 import {
   type CommitInfo,
   type FileChange,
@@ -120,7 +120,18 @@ export class NativeEngine implements GitEngine {
     if (ref.startsWith('-') || /[\n\r\0]/.test(ref)) return null;
     const direct = this.direct?.readRef(ref);
     if (direct !== undefined) return direct;
-    return (await this.cat.read(ref))?.oid ?? null;
+    const found = await this.cat.read(ref);
+    if (found) return found.oid ?? null;
+    // cat-file says "missing" for no such ref and for a ref naming a missing object alike; the second
+    // still has a value, which a reader must report as broken rather than read as no ref.
+    const r = await this.git(['rev-parse', '--verify', '-q', ref], { okCodes: [1, 128] });
+    const oid = r.code === 0 ? r.stdout.toString().trim() : '';
+    if (oid) return oid;
+    // A ref file that holds no object id (emptied by a crash, damaged): git reads past it with a
+    // warning, which a reader would take for "no records"; we stop, as the isomorphic engine does.
+    if (/ignoring broken ref/.test(r.stderr))
+      throw new BrokenRefError(`${ref} is broken: its file holds no object id (git ignores it)`);
+    return null;
   }
 
   async fetchedNotesMerged(ref: string): Promise<boolean> {
