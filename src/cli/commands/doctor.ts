@@ -17,10 +17,13 @@ import { listRuns } from '../../store/runs.js';
 import { captureHealth } from '../../store/capture-health.js';
 import { unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
+import type { Repo } from '../../git/repo.js';
+import { lastSoundTip, notesRefProblem } from '../../store/notes-tip.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
 import { checkConfigPatterns } from '../doctor-patterns.js';
 import { displayText, jsonText } from '../../record/display.js';
+import { shQuote } from '../../report/escape.js';
 
 export const command = 'doctor';
 export const describe =
@@ -55,13 +58,16 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
   const mode = (await configGetAll(location, 'notes.rewriteMode'))[0];
   if (mode && mode !== 'cat_sort_uniq' && mode !== 'concatenate')
     add('warn', `notes.rewriteMode is ${mode}: squashed runs may lose records`, 'git agent-log init');
+  // A notes ref that cannot be read: every check of records below would fail on it or lie.
+  const broken = await notesRefProblem(engine);
+  if (broken) add('problem', broken.message, await notesRefRepair(repo, broken.unreadable));
   for (const remote of await remotes(location)) {
     const specs = await configGetAll(location, `remote.${remote}.fetch`);
     if (!specs.some((s) => s.includes(NOTES_REF) || s.includes('refs/notes/*')))
       add('problem', `git fetch ${remote} does not bring records (no notes refspec)`, 'git agent-log init');
     else if (!(await engine.readRef(trackingRef(remote, NOTES_REF))))
       add('warn', `records of ${remote} were never fetched`, `git agent-log sync ${remote}`);
-    else {
+    else if (!broken) {
       const held = await unpublishedRecords(repo, remote);
       if (held.unpublished.length)
         add(
@@ -76,7 +82,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
         );
     }
   }
-  for (const ref of await unmergedFetchedNotes(repo))
+  for (const ref of broken ? [] : await unmergedFetchedNotes(repo))
     add(
       'warn',
       `records fetched into ${ref} are not merged yet`,
@@ -111,58 +117,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
     checkOtherAgents(location.worktree, add);
   }
 
-  const { records, warnings, tip } = await loadAllRecords(engine);
-  for (const w of warnings) add('warn', w);
-  add(
-    'ok',
-    `${records.length} record${records.length === 1 ? '' : 's'} on ${NOTES_REF}${tip ? '' : ' (ref does not exist yet)'}`,
-  );
-  const notes = await readNotesTree(engine, await notesTree(engine, tip));
-  const dups = [...notes].filter(([, blobs]) => blobs.length > 1).map(([c]) => c.slice(0, 12));
-  if (dups.length)
-    add(
-      'problem',
-      `notes tree has duplicate entries for ${dups.join(', ')} (git notes merge would abort)`,
-      'seal or adopt any run on those commits to rewrite them',
-    );
-
-  for (const l of await futureDatedLines(engine, ctx.now())) {
-    add(
-      'problem',
-      l.kind === 'record'
-        ? `record ${l.id} on ${l.commit.slice(0, 12)} is dated in the future (${l.field} ${l.value}): forged or a wrong clock; readers ignore its date`
-        : `a ${l.type} event on run ${l.id} (note on ${l.commit.slice(0, 12)}) is dated in the future (${l.value}): forged or a wrong clock`,
-      'find who wrote it: git log -p refs/notes/agent-log',
-    );
-  }
-
-  const head = await engine.head();
-  if (head.commit) {
-    const known = new Set(records.map((r) => r.record.id));
-    const recent = (await engine.commitsBetween(null, head.commit)).slice(0, argv.depth);
-    for (const c of recent) {
-      for (const id of agentLogTrailers((await engine.readCommit(c)).message)) {
-        if (!known.has(id) && !listRuns(location).some((r) => r.id === id))
-          add(
-            'problem',
-            `commit ${c.slice(0, 12)} names run ${id} but no record exists (squashed? not fetched?)`,
-            `git agent-log sync, or git agent-log adopt ${c.slice(0, 12)}`,
-          );
-      }
-    }
-  }
-  const gaps = await surveyAgentCommits(repo, { depth: argv.depth });
-  for (const [author, commits] of gaps.byAuthor)
-    add(
-      'warn',
-      describeGap(author, commits),
-      'install the agent hooks in their clone (README: Rolling out to a team), or record afterwards with git agent-log import',
-    );
-  if (gaps.commits.length)
-    add(
-      'ok',
-      `${gaps.commits.length - gaps.unrecorded.length} of ${gaps.commits.length} recent agent commits carry a record`,
-    );
+  if (!broken) await checkRecords(ctx, repo, argv.depth, add);
   const now = ctx.now().getTime();
   for (const run of listRuns(location)) {
     const started = Date.parse(String(run.events[0]?.t ?? ''));
@@ -268,4 +223,86 @@ function checkOtherAgents(worktree: string, add: (l: Level, w: string, fix?: str
         : 'the OpenCode plugin was written by another version of git-agent-log',
       'git agent-log install opencode',
     );
+}
+
+/** What the records on the notes ref say: their count, duplicate notes, forged dates, runs named without one. */
+async function checkRecords(
+  ctx: Context,
+  repo: Repo,
+  depth: number,
+  add: (l: Level, w: string, fix?: string) => void,
+) {
+  const { location, engine } = repo;
+  const { records, warnings, tip } = await loadAllRecords(engine);
+  for (const w of warnings) add('warn', w);
+  add(
+    'ok',
+    `${records.length} record${records.length === 1 ? '' : 's'} on ${NOTES_REF}${tip ? '' : ' (ref does not exist yet)'}`,
+  );
+  const notes = await readNotesTree(engine, await notesTree(engine, tip));
+  const dups = [...notes].filter(([, blobs]) => blobs.length > 1).map(([c]) => c.slice(0, 12));
+  if (dups.length)
+    add(
+      'problem',
+      `notes tree has duplicate entries for ${dups.join(', ')} (git notes merge would abort)`,
+      'seal or adopt any run on those commits to rewrite them',
+    );
+
+  for (const l of await futureDatedLines(engine, ctx.now())) {
+    add(
+      'problem',
+      l.kind === 'record'
+        ? `record ${l.id} on ${l.commit.slice(0, 12)} is dated in the future (${l.field} ${l.value}): forged or a wrong clock; readers ignore its date`
+        : `a ${l.type} event on run ${l.id} (note on ${l.commit.slice(0, 12)}) is dated in the future (${l.value}): forged or a wrong clock`,
+      'find who wrote it: git log -p refs/notes/agent-log',
+    );
+  }
+
+  const head = await engine.head();
+  if (head.commit) {
+    const known = new Set(records.map((r) => r.record.id));
+    const recent = (await engine.commitsBetween(null, head.commit)).slice(0, depth);
+    for (const c of recent) {
+      for (const id of agentLogTrailers((await engine.readCommit(c)).message)) {
+        if (!known.has(id) && !listRuns(location).some((r) => r.id === id))
+          add(
+            'problem',
+            `commit ${c.slice(0, 12)} names run ${id} but no record exists (squashed? not fetched?)`,
+            `git agent-log sync, or git agent-log adopt ${c.slice(0, 12)}`,
+          );
+      }
+    }
+  }
+  const gaps = await surveyAgentCommits(repo, { depth: depth });
+  for (const [author, commits] of gaps.byAuthor)
+    add(
+      'warn',
+      describeGap(author, commits),
+      'install the agent hooks in their clone (README: Rolling out to a team), or record afterwards with git agent-log import',
+    );
+  if (gaps.commits.length)
+    add(
+      'ok',
+      `${gaps.commits.length - gaps.unrecorded.length} of ${gaps.commits.length} recent agent commits carry a record`,
+    );
+}
+
+/**
+ * The commands that restore an unreadable notes ref: after `git fsck`, its last sound tip from the
+ * reflog, else the remote's records fetched again, else a fresh start. A ref whose file holds no
+ * object id cannot be updated or deleted by git: its file is removed first.
+ */
+async function notesRefRepair(repo: Repo, unreadable: boolean): Promise<string> {
+  const file = join(repo.location.commonDir, NOTES_REF);
+  const clear = unreadable && existsSync(file) ? `rm ${shQuote(file)}` : `git update-ref -d ${NOTES_REF}`;
+  const sound = await lastSoundTip(repo.engine);
+  if (sound) {
+    const put = `git update-ref ${NOTES_REF} ${sound.commit}`;
+    return `git fsck; then put back its last sound commit (${sound.at.toISOString().slice(0, 16).replace('T', ' ')} in its reflog): ${unreadable ? `${clear} && ${put}` : put}`;
+  }
+  const names = await remotes(repo.location);
+  const remote = names.includes('origin') ? 'origin' : names[0];
+  if (remote)
+    return `git fsck; then take ${remote}'s records again (records never pushed from here are lost): ${clear} && git fetch ${remote} ${NOTES_REF}:${NOTES_REF}`;
+  return `git fsck; with no earlier commit in its reflog and no remote, start over (its records are lost): ${clear}`;
 }
