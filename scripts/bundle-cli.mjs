@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { buildDefine } from './build-key.mjs';
 
 /** What every bundle here (CLI, read path, boot, index worker) is: minified CommonJS for Node 20, with maps. */
 const common = {
@@ -28,7 +29,7 @@ const booted = {
   // Pure ASCII: the source is then a one-byte string (half the memory, no UTF-8 decoding at start).
   charset: 'ascii',
   // supplied by boot.ts: the bundle's own file URL (package root, templates)
-  define: { 'import.meta.url': '__agentLogImportMetaUrl' },
+  define: { 'import.meta.url': '__agentLogImportMetaUrl', ...buildDefine },
   // One function expression that boot.ts compiles as it reads it (no wrapper to join at every start):
   // the parameters of esbuild's CommonJS output plus the stand-in for import.meta.url.
   banner: { js: '(function (exports, require, module, __filename, __dirname, __agentLogImportMetaUrl) {' },
@@ -97,7 +98,7 @@ await build({
   entryPoints: ['src/cli/boot.ts'],
   outfile: 'dist/cli/boot.cjs',
   banner: { js: 'var __agentLogImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'import.meta.url': '__agentLogImportMetaUrl' },
+  define: { 'import.meta.url': '__agentLogImportMetaUrl', ...buildDefine },
 });
 
 // The worker thread of a large cold index build (src/index/worker-build.ts), beside the CLI bundle.
@@ -106,7 +107,7 @@ await build({
   entryPoints: ['src/index/worker-entry.ts'],
   outfile: 'dist/index-worker.cjs',
   banner: { js: 'var __agentLogImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  define: { 'import.meta.url': '__agentLogImportMetaUrl' },
+  define: { 'import.meta.url': '__agentLogImportMetaUrl', ...buildDefine },
 });
 
 if (process.env.AGENT_LOG_NO_WARM !== '1') {

@@ -5,7 +5,7 @@
 // parsing a string per run. A blame that names commits the file lacks reads those from the index,
 // renders them, and writes the file again with them added.
 //
-//   {"format":"git-agent-log-index-facts","version":3,"kind":…,"tip":…,"size":BYTES,"warnings":[…],"table":BYTES,"text":BYTES}
+//   {"format":"git-agent-log-index-facts","version":3,"build":…,"kind":…,"tip":…,"size":BYTES,"warnings":[…],"table":BYTES,"text":BYTES}
 //   [[commit,lines,[[id,date,start,length,plain],…]],…]        the table: ASCII JSON, one line
 //   the runs' text, UTF-8, back to back                        `text` bytes, no separator
 //
@@ -13,8 +13,11 @@
 // its rendered runs in the reader's order. Per run: its ID, its date, where its text is (bytes from
 // the start of the text part) and `plain`, 1 when the reader's display cleaning leaves that text as
 // it is. The header names the index it belongs to by tip and byte size (as the lookup file does) and
-// holds its warnings; a file that does not match, or does not parse exactly, is not read.
+// holds its warnings; a file that does not match, or does not parse exactly, is not read. It names
+// the build that wrote it too (build-key.ts): its text is what that code rendered, which another
+// release, or a local build of changed sources, may render otherwise with the same format.
 import { closeSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { BUILD_KEY } from './build-key.js';
 import { currentIndexSize } from './lookup-file.js';
 
 export const FACTS_FORMAT = 'git-agent-log-index-facts';
@@ -95,7 +98,11 @@ export function factsNameIndex(indexFile: string, tip: string | null, size: numb
     if (nl < 0) return false;
     const meta = JSON.parse(head.toString('latin1', 0, nl));
     return (
-      meta?.format === FACTS_FORMAT && meta.version === VERSION && meta.tip === tip && meta.size === size
+      meta?.format === FACTS_FORMAT &&
+      meta.version === VERSION &&
+      meta.build === BUILD_KEY &&
+      meta.tip === tip &&
+      meta.size === size
     );
   } catch {
     return false;
@@ -109,7 +116,8 @@ function parseFacts(bytes: Buffer, tip: string | null, size: number, kind: strin
   const nl = bytes.indexOf(10);
   if (nl < 0) return null;
   const meta = JSON.parse(bytes.toString('latin1', 0, nl));
-  if (meta?.format !== FACTS_FORMAT || meta.version !== VERSION || meta.kind !== kind) return null;
+  if (meta?.format !== FACTS_FORMAT || meta.version !== VERSION || meta.build !== BUILD_KEY) return null;
+  if (meta.kind !== kind) return null;
   if (meta.tip !== tip || meta.size !== size) return null;
   const { warnings, table: tableBytes, text: textBytes } = meta;
   if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === 'string')) return null;
@@ -218,6 +226,7 @@ export function writeFacts(
     const meta = {
       format: FACTS_FORMAT,
       version: VERSION,
+      build: BUILD_KEY,
       kind,
       tip,
       size,

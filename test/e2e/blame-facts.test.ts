@@ -5,7 +5,7 @@
 // separators, a bidi override that display cleaning replaces): the report is the one the
 // independent reader (test/helpers/blame-reader.ts) writes from git alone, whichever way it was
 // read, and a facts file that does not belong to the index (another tip, size or version, damaged)
-// is never read.
+// or was written by another build is never read.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -235,6 +235,29 @@ test('a facts file of another tip, index size or version, or a damaged one, is n
     // Written anew by that blame: good for this index.
     expect(readFileSync(factsFile(), 'latin1')).toBe(good);
   }
+});
+
+test('a facts file written by another build of git-agent-log is not read, and is replaced', async () => {
+  // Another release, or a local build of changed sources, may render runs otherwise with the same
+  // format: its text, for the same index, must not reach this build's report.
+  rmSync(factsFile(), { force: true });
+  await withFacts();
+  const expected = await expectedText(FILE);
+  const good = readFileSync(factsFile(), 'latin1');
+  const { header } = facts();
+  expect(typeof header.build).toBe('string');
+  const head = good.slice(0, good.indexOf('\n'));
+  const rendered = good.slice(head.length).replace('MARKER-one', 'MARKER-two');
+  // The same file with this build's key is read (the marker shows): the test can see a read.
+  writeFileSync(factsFile(), `${head}${rendered}`, 'latin1');
+  expect((await blame()).stdout).toContain('MARKER-two');
+  writeFileSync(
+    factsFile(),
+    `${JSON.stringify({ ...header, build: 'an-older-build' })}${rendered}`,
+    'latin1',
+  );
+  expect(await blame()).toEqual({ code: 0, stdout: expected, stderr: '' });
+  expect(readFileSync(factsFile(), 'latin1')).toBe(good);
 });
 
 test('an index rebuilt from the same notes keeps the facts file that names it; one that names another index goes', async () => {
