@@ -4,8 +4,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BENCH_GIT_ENV } from './lib.mjs';
+
+const dist = (p) =>
+  import(pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', p)).href);
 
 export const BLAME_LINES = 2000;
 const NOTES = 'refs/notes/agent-log';
@@ -14,7 +18,22 @@ const env = BENCH_GIT_ENV;
 const AGENTS = ['claude-code', 'codex', 'gemini-cli', 'aider'];
 const MODELS = ['claude-opus-4-1', 'gpt-5-codex', 'gemini-2.5-pro', 'claude-sonnet-4-5'];
 
-export function recordLine(i, commit) {
+/**
+ * The note line of run `i` on `commit` as the tool writes it (record/note-lines.ts recordLine: the
+ * record as the schema reads it, keys sorted), or with `shape: 'plain'` the object below as
+ * JSON.stringify writes it (its own key order, no defaults: what this bench wrote before).
+ */
+export async function recordLine(i, commit, { shape = 'real' } = {}) {
+  const rec = recordObject(i, commit);
+  if (shape === 'plain') return `${JSON.stringify(rec)}\n`;
+  const [{ RunRecord }, { recordLine: writerLine }] = await Promise.all([
+    dist('record/schema.js'),
+    dist('record/note-lines.js'),
+  ]);
+  return `${writerLine(RunRecord.parse(rec))}\n`;
+}
+
+function recordObject(i, commit) {
   const id = `b${i.toString(36).padStart(9, '0')}`;
   const mod = i % 50 === 0 ? 'src/payments' : `src/mod${i % 200}`;
   const at = new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
@@ -88,10 +107,11 @@ export function recordLine(i, commit) {
     redactions: [],
     sealed_at: at,
   };
-  return `${JSON.stringify(rec)}\n`;
+  return rec;
 }
 
-export async function buildRepo(n) {
+/** `opts.shape`: how the note lines are written (recordLine). */
+export async function buildRepo(n, opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), `agent-log-query-bench-${n}-`));
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir, env });
   const child = spawn('git', ['fast-import', '--quiet', '--export-marks=marks'], {
@@ -149,7 +169,7 @@ export async function buildRepo(n) {
   );
   for (let i = 1; i <= n; i++) {
     const commit = byMark.get(i);
-    const line = recordLine(i, commit);
+    const line = await recordLine(i, commit, opts);
     await nwrite(`N inline ${commit}\ndata ${Buffer.byteLength(line)}\n${line}`);
   }
   notes.stdin.end();
