@@ -300,6 +300,23 @@ class LineWriter {
     return at;
   }
 
+  /** Appends `text` as it is (whole lines, each with its newline). */
+  text(text: string): void {
+    if (!text) return;
+    if (this.used + text.length * 3 > this.buf.length) {
+      this.flush();
+      if (text.length * 3 > this.buf.length) {
+        const big = Buffer.from(text, 'utf8');
+        writeAll(this.fd, big, big.length);
+        this.offset += big.length;
+        return;
+      }
+    }
+    const n = this.buf.write(text, this.used, 'utf8');
+    this.used += n;
+    this.offset += n;
+  }
+
   /** As line(head, tail), the tail being spilled JSON copied from its file as it is. */
   lineFrom(head: string, spilled: SpilledJson, slot: number): number {
     const length = spilled.length(slot);
@@ -502,23 +519,33 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
     );
     /** Commit → offsets of the lines naming it, in ID order (the lines are visited in that order). */
     const byCommit = new Map<string, number[]>();
+    // Each section is one string written at once, and each commit looked up once: a write per line
+    // and a second pass over the commits cost about 9 ms more of a 10k build.
+    let ids = '';
     for (const { entry, at } of lines) {
-      out.line(`i\t${entry.id}\t${at}`);
+      ids += `i\t${entry.id}\t${at}\n`;
       for (const c of entry.commits) {
         const list = byCommit.get(c);
         if (list) list.push(at);
         else byCommit.set(c, [at]);
       }
     }
+    out.text(ids);
     // The commits named by entries are annotated ones: in the notes lines' order, with no sort of
     // their own (unless one is not, which no build makes).
     let named = 0;
-    for (const c of where.commits) if (byCommit.has(c)) named++;
-    const commits = named === byCommit.size ? where.commits : [...byCommit.keys()].sort();
-    for (const c of commits) {
+    let commits = '';
+    for (const c of where.commits) {
       const list = byCommit.get(c);
-      if (list) out.line(`c\t${c}\t${list.join(',')}`);
+      if (!list) continue;
+      named++;
+      commits += `c\t${c}\t${list.join(',')}\n`;
     }
+    if (named !== byCommit.size) {
+      commits = '';
+      for (const c of [...byCommit.keys()].sort()) commits += `c\t${c}\t${byCommit.get(c)!.join(',')}\n`;
+    }
+    out.text(commits);
     out.line('end');
   });
 }
