@@ -58,8 +58,10 @@ test('finish of a run with two commits asks git for HEAD, the diff and the commi
   const head = await repo.commit('second');
 
   const calls = await finishTraced(repo);
-  expect(count(calls, /^rev-parse --verify -q HEAD\^\{commit\}$/), calls.join('\n')).toBe(1);
+  // HEAD once: its branch by symbolic-ref, its commit through the one long-lived cat-file
   expect(count(calls, /^symbolic-ref -q --short HEAD$/), calls.join('\n')).toBe(1);
+  expect(count(calls, /^rev-parse --verify.* HEAD/), calls.join('\n')).toBe(0);
+  expect(count(calls, /^cat-file --batch$/), calls.join('\n')).toBe(1);
   for (const kind of ['--name-status', '--numstat'])
     expect(count(calls, new RegExp(`^diff-tree .*${kind} `)), calls.join('\n')).toBe(1);
   expect(count(calls, /^rev-list /), calls.join('\n')).toBe(1);
