@@ -603,6 +603,33 @@ describe.each([
       expect(await engine.diffTrees(to, to)).toEqual([]);
     });
 
+    test('paths with a tab, a leading colon or digits and tabs, and a type change read as git lists them', async () => {
+      const r = await repo({ 'plain.txt': 'p\n', 'to-link.txt': 'l\n', 'tab\tname.txt': 'x\n' });
+      const from = (await git(r.dir, 'rev-parse', 'HEAD')).trim();
+      tick();
+      r.write('tab\tname.txt', 'x\ny\n');
+      r.write(':colon.txt', 'c\n');
+      r.write('1\t2\tthree.txt', 'n\n');
+      rmSync(join(r.dir, 'to-link.txt'));
+      symlinkSync('plain.txt', join(r.dir, 'to-link.txt'));
+      const to = await r.commit('odd names');
+      const engine = await openEngine(name, r.dir);
+      const changes = await engine.diffTrees(from, to);
+      // plain git, each listing on its own
+      const status = (await git(r.dir, 'diff', '-z', '--name-status', '-M', from, to)).split('\0');
+      const want = new Map<string, string>();
+      for (let i = 0; i < status.length - 1; i += 2) want.set(status[i + 1]!, status[i]!);
+      const numstat = (await git(r.dir, 'diff', '-z', '--numstat', '-M', from, to)).split('\0');
+      const counts = new Map<string, [number, number]>();
+      for (const rec of numstat.slice(0, -1)) {
+        const m = /^(\d+)\t(\d+)\t(.*)$/s.exec(rec)!;
+        counts.set(m[3]!, [Number(m[1]), Number(m[2])]);
+      }
+      const letter = { added: 'A', modified: 'M', 'type-changed': 'T' } as Record<string, string>;
+      expect(new Map(changes.map((c) => [c.path, letter[c.status]]))).toEqual(want);
+      expect(new Map(changes.map((c) => [c.path, [c.additions, c.deletions]]))).toEqual(counts);
+    });
+
     test('diffs against the empty tree list every file as added', async () => {
       const r = await repo({ 'a.txt': 'a\nb\n', 'd/e.txt': 'e\n' });
       const engine = await openEngine(name, r.dir);

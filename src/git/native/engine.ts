@@ -55,7 +55,7 @@ export class NativeEngine implements GitEngine {
   /** Whether the cat-file reader was started with the snapshot store as an alternate. */
   private catSeesSnapshots = false;
   /** git's two listings of a tree diff, by the pair of trees: a diff of two object ids never changes. */
-  private readonly diffs = new Map<string, Promise<[string, string]>>();
+  private readonly diffs = new Map<string, Promise<string>>();
 
   /**
    * @param direct reads refs and objects from the git directory when it can (read commands), git
@@ -326,22 +326,18 @@ export class NativeEngine implements GitEngine {
   }
 
   async diffTrees(from: string, to: string): Promise<FileChange[]> {
-    // `finish` diffs the run's start and end trees twice (the paths a later commit must carry, then
-    // the record's changes): git is asked once; each caller gets its own objects.
+    // One diff-tree gives both listings (--raw, then --numstat); `finish` diffs the run's start and
+    // end trees twice (the paths a later commit must carry, then the record's changes): git is asked
+    // once per pair of trees, and each caller gets its own objects.
     const key = `${from} ${to}`;
-    let listings = this.diffs.get(key);
-    if (!listings) {
-      const base = ['diff-tree', '-r', '-z', '-M', '--no-commit-id'];
-      const env = snapshotReadEnv(this.location.commonDir);
-      listings = Promise.all([
-        gitText([...base, '--name-status', from, to], { cwd: this.cwd, env }),
-        gitText([...base, '--numstat', from, to], { cwd: this.cwd, env }),
-      ]);
-      this.diffs.set(key, listings);
-      listings.catch(() => this.diffs.delete(key)); // a failure (tree not there yet) is not kept
+    let listing = this.diffs.get(key);
+    if (!listing) {
+      const args = ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--raw', '--numstat', from, to];
+      listing = gitText(args, { cwd: this.cwd, env: snapshotReadEnv(this.location.commonDir) });
+      this.diffs.set(key, listing);
+      listing.catch(() => this.diffs.delete(key)); // a failure (tree not there yet) is not kept
     }
-    const [status, numstat] = await listings;
-    return mergeDiff(status, numstat);
+    return parseRawNumstat(await listing);
   }
 
   async snapshotWorktree(): Promise<string | null> {
@@ -480,30 +476,38 @@ const STATUS: Record<string, FileChange['status']> = {
   T: 'type-changed',
 };
 
-/** Join `--name-status -z` and `--numstat -z` outputs of the same diff. */
-export function mergeDiff(nameStatus: string, numstat: string): FileChange[] {
+/**
+ * `diff-tree -z --raw --numstat`: every raw record (`:<modes> <oids> <status>\0<path>\0`, two paths
+ * for a rename or copy), then every numstat record (`<add>\t<del>\t<path>\0`, or
+ * `<add>\t<del>\t\0<old>\0<new>\0`; `-` counts for a binary file). A record starts with ':' in the
+ * first part and with a digit or '-' in the second; paths are taken by position, so any byte but NUL
+ * may be in them (a tab included).
+ */
+export function parseRawNumstat(out: string): FileChange[] {
   const changes: FileChange[] = [];
-  const s = nameStatus.split('\0');
-  for (let i = 0; i < s.length - 1;) {
-    const code = s[i++]!;
+  const t = out.split('\0');
+  let i = 0;
+  while (i < t.length - 1 && t[i]!.startsWith(':')) {
+    const raw = t[i++]!;
+    const code = raw.slice(raw.lastIndexOf(' ') + 1);
     const kind = STATUS[code[0] ?? ''] ?? 'modified';
     if (kind === 'renamed' || kind === 'copied') {
-      const old_path = s[i++]!;
-      changes.push({ path: s[i++]!, old_path, status: kind, additions: null, deletions: null });
+      const old_path = t[i++]!;
+      changes.push({ path: t[i++]!, old_path, status: kind, additions: null, deletions: null });
     } else {
-      changes.push({ path: s[i++]!, status: kind, additions: null, deletions: null });
+      changes.push({ path: t[i++]!, status: kind, additions: null, deletions: null });
     }
   }
   const counts = new Map<string, [number | null, number | null]>();
-  const n = numstat.split('\0');
-  for (let i = 0; i < n.length - 1;) {
-    const head = n[i++]!;
-    const [add, del, path] = head.split('\t');
-    let target = path!;
-    if (path === '') {
-      // a rename or copy: "<add>\t<del>\t\0<old>\0<new>\0"
-      i++;
-      target = n[i++]!;
+  while (i < t.length - 1) {
+    const head = t[i++]!;
+    const tab1 = head.indexOf('\t');
+    const tab2 = head.indexOf('\t', tab1 + 1);
+    const [add, del] = [head.slice(0, tab1), head.slice(tab1 + 1, tab2)];
+    let target = head.slice(tab2 + 1);
+    if (target === '') {
+      i++; // the old path of a rename or copy
+      target = t[i++]!;
     }
     counts.set(target, [add === '-' ? null : Number(add), del === '-' ? null : Number(del)]);
   }
