@@ -115,14 +115,20 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+const BASH = ['/bin/bash', '/usr/bin/bash'].find((p) => existsSync(p)) ?? null;
 const TIME_BIN = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /**
  * Wall time of a child process, ms, and its CPU time (user + sys, with the git processes it waited
- * for) when /usr/bin/time exists: on a busy machine wall time mostly measures the queue.
+ * for): on a busy machine wall time mostly measures the queue. bash's `time` gives the CPU to the
+ * millisecond (GNU time's %U and %S only to 10 ms); GNU time when there is no bash.
  */
 function timed(cmd, args, cwd, env = ENV) {
-  const argv = TIME_BIN ? [TIME_BIN, ['-f', '@cpu %U %S', cmd, ...args]] : [cmd, args];
+  const argv = BASH
+    ? [BASH, ['-c', 'TIMEFORMAT="@cpu %3U %3S"; time "$@"', 'bash', cmd, ...args]]
+    : TIME_BIN
+      ? [TIME_BIN, ['-f', '@cpu %U %S', cmd, ...args]]
+      : [cmd, args];
   const t0 = performance.now();
   const r = spawnSync(argv[0], argv[1], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
   const ms = performance.now() - t0;
@@ -234,8 +240,9 @@ async function main() {
 
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const c = Object.fromEntries(Object.entries(cpuSamples).map(([k, v]) => [k, median(v)]));
-  // /usr/bin/time counts CPU in 10 ms steps: below that it reports 0
-  const f = (ms) => (ms === undefined ? '—' : ms === 0 ? '<10 ms' : `${Math.round(ms)} ms`);
+  // GNU time (no bash) counts CPU in 10 ms steps: below that it reports 0
+  const f = (ms) =>
+    ms === undefined ? '—' : ms === 0 ? (BASH ? '<1 ms' : '<10 ms') : `${Math.round(ms)} ms`;
   const x = (a, b) => (a === undefined || b === undefined || b === 0 ? '—' : `${(a / b).toFixed(2)}×`);
   const rows = [];
   const row = (label, engine, key, base) =>
