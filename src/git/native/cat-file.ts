@@ -50,7 +50,9 @@ export class CatFileBatch {
       env: gitSpawnEnv(this.extraEnv()),
     });
     child.stdout.on('data', (d: Buffer) => this.receive(d));
-    child.stderr.resume();
+    // Kept short: only git's last words matter (why it stopped, e.g. a promisor remote unreachable).
+    let said = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (said = (said + d).slice(-2000)));
     const fail = (e: Error) => {
       this.failed = e;
       for (const p of this.queue.splice(0)) p.reject(e);
@@ -58,7 +60,12 @@ export class CatFileBatch {
     };
     child.on('error', (e) => fail(new GitError(`cannot run git cat-file: ${e.message}`)));
     child.on('close', () => {
-      if (this.queue.length) fail(new GitError('git cat-file exited early'));
+      const last = said
+        .trim()
+        .split('\n')
+        .at(-1)
+        ?.replace(/^(fatal|error): /, '');
+      if (this.queue.length) fail(new GitError(`git cat-file exited early${last ? `: ${last}` : ''}`));
       this.child = null;
     });
     child.stdin.on('error', () => {});

@@ -61,12 +61,17 @@ function ownedByUs(path: string): boolean {
   }
 }
 
-/** The config facts that decide whether we may read this repository ourselves. */
-function plainConfig(commonDir: string): { bare: boolean } | null {
+/**
+ * The config facts that decide whether we may read this repository ourselves, and the promisor
+ * remote of a partial clone (`remote.<name>.promisor`; objects missing here are on it).
+ */
+function plainConfig(commonDir: string): { bare: boolean; promisor: string | null } | null {
   const text = readText(join(commonDir, 'config'));
   if (text === null) return null;
   let section = '';
+  let subsection = '';
   let bare = false;
+  let promisor: string | null = null;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
@@ -75,14 +80,19 @@ function plainConfig(commonDir: string): { bare: boolean } | null {
       const m = /^\[([A-Za-z0-9.-]+)(\s+"[^"]*")?\]$/.exec(line);
       if (!m) return null;
       section = m[1]!.toLowerCase();
+      subsection = m[2]?.trim().slice(1, -1) ?? '';
       if (section === 'include' || section === 'includeif' || section === 'extensions') return null;
       continue;
     }
-    if (section !== 'core') continue;
+    if (section !== 'core' && section !== 'remote') continue;
     const m = /^([A-Za-z0-9-]+)\s*(?:=\s*(.*))?$/.exec(line);
     if (!m) return null;
     const key = m[1]!.toLowerCase();
     const value = (m[2] ?? 'true').trim().toLowerCase();
+    if (section === 'remote') {
+      if (key === 'promisor' && ['true', 'yes', 'on', '1'].includes(value)) promisor ??= subsection;
+      continue;
+    }
     if (key === 'repositoryformatversion' && value !== '0' && value !== '1') return null;
     if (key === 'worktree') return null;
     if (key === 'bare') {
@@ -91,7 +101,7 @@ function plainConfig(commonDir: string): { bare: boolean } | null {
       else return null;
     }
   }
-  return { bare };
+  return { bare, promisor };
 }
 
 function gitFileTarget(file: string, base: string): string | null {
@@ -198,7 +208,11 @@ export function locateDirect(cwd: string, env: NodeJS.ProcessEnv): RepoLocation 
 export class DirectReader {
   private readonly packs: PackReader;
 
-  private constructor(private readonly location: RepoLocation) {
+  private constructor(
+    private readonly location: RepoLocation,
+    /** The remote a partial clone fetches missing objects from (remote.<name>.promisor), or null. */
+    readonly promisorRemote: string | null,
+  ) {
     this.packs = new PackReader(join(location.commonDir, 'objects'));
   }
 
@@ -207,13 +221,14 @@ export class DirectReader {
     if (GIT_DECIDES.some((k) => env[k] !== undefined)) return null;
     if (location.objectFormat !== 'sha1') return null;
     const { commonDir } = location;
-    if (!plainConfig(commonDir)) return null;
+    const config = plainConfig(commonDir);
+    if (!config) return null;
     if (existsSync(join(commonDir, 'objects', 'info', 'alternates'))) return null;
     if (existsSync(join(commonDir, 'info', 'grafts'))) return null;
     if (existsSync(join(commonDir, 'reftable')) || existsSync(join(commonDir, 'refs', 'replace')))
       return null;
     if ((readText(join(commonDir, 'packed-refs')) ?? '').includes(' refs/replace/')) return null;
-    return new DirectReader(location);
+    return new DirectReader(location, config.promisor);
   }
 
   /** A ref's commit id; null when it does not exist; undefined when git must say (symbolic, odd). */
