@@ -20,5 +20,7 @@ export function buildKey() {
   return hash.digest('hex').slice(0, 16);
 }
 
+export const BUILD_KEY = buildKey();
+
 /** The esbuild `define` that names this build in a bundle. */
-export const buildDefine = { __AGENT_LOG_BUILD__: JSON.stringify(buildKey()) };
+export const buildDefine = { __AGENT_LOG_BUILD__: JSON.stringify(BUILD_KEY) };

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { buildDefine } from './build-key.mjs';
+import { BUILD_KEY, buildDefine } from './build-key.mjs';
 
 /** What every bundle here (CLI, read path, boot, index worker) is: minified CommonJS for Node 20, with maps. */
 const common = {
@@ -31,8 +31,11 @@ const booted = {
   // supplied by boot.ts: the bundle's own file URL (package root, templates)
   define: { 'import.meta.url': '__agentLogImportMetaUrl', ...buildDefine },
   // One function expression that boot.ts compiles as it reads it (no wrapper to join at every start):
-  // the parameters of esbuild's CommonJS output plus the stand-in for import.meta.url.
-  banner: { js: '(function (exports, require, module, __filename, __dirname, __agentLogImportMetaUrl) {' },
+  // the parameters of esbuild's CommonJS output plus the stand-in for import.meta.url. Before it, the
+  // build's key, which tags the bundle's code cache (boot.ts buildTag).
+  banner: {
+    js: `/*agent-log build ${BUILD_KEY}*/(function (exports, require, module, __filename, __dirname, __agentLogImportMetaUrl) {`,
+  },
   footer: { js: '})' },
   // yargs measures help text with string-width, whose emoji regex costs ~30 ms at every start.
   alias: { 'string-width': './src/cli/shims/string-width.ts' },

@@ -35,6 +35,24 @@ interface Loaded<T> {
   exports: T;
   script: vm.Script;
   fromCache: boolean;
+  /** What its code cache starts with (buildTag), or null: never cached. */
+  tag: Buffer | null;
+}
+
+/** Bytes of a code cache's tag: a multiple of 8, so that V8's data after it stays aligned (no copy). */
+const TAG_BYTES = 32;
+
+/**
+ * The tag of a bundle's code cache: the build the bundle names in its first bytes
+ * (`/*agent-log build <key>*\/`, scripts/bundle-cli.mjs). V8 checks a cache against the source's
+ * length only: a cache made for another source of the same length (a run of the previous build that
+ * saves its cache after a build replaced the bundle; a bundle copied over an install) would be taken,
+ * and the old code run. A cache is used only under its own bundle's tag; a bundle that names no build
+ * is compiled from source every time.
+ */
+function buildTag(source: string): Buffer | null {
+  const key = /^\/\*agent-log build ([0-9a-z]{1,24})\*\//.exec(source.slice(0, 64))?.[1];
+  return key ? Buffer.from(`agent-log ${key}`.padEnd(TAG_BYTES - 1, ' ') + '\n', 'latin1') : null;
 }
 
 /**
@@ -46,9 +64,11 @@ interface Loaded<T> {
 function load<T>(name: 'cli.cjs' | 'read.cjs' | 'show.cjs' | 'blame.cjs'): Loaded<T> {
   const bundle = join(DIST, name);
   const source = readFileSync(bundle, 'latin1');
+  const tag = buildTag(source);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(`${bundle}.cache`);
+    const cache = tag ? readFileSync(`${bundle}.cache`) : null;
+    if (cache?.subarray(0, TAG_BYTES).equals(tag!)) cachedData = cache.subarray(TAG_BYTES);
   } catch {
     // no cache yet: compile from source
   }
@@ -60,15 +80,17 @@ function load<T>(name: 'cli.cjs' | 'read.cjs' | 'show.cjs' | 'blame.cjs'): Loade
     exports: module.exports,
     script,
     fromCache: cachedData !== undefined && !script.cachedDataRejected,
+    tag,
   };
 }
 
 /** Write a bundle's code cache next to it (atomically; a read-only install simply goes without). */
-function saveCodeCache(script: vm.Script, name: string): void {
+function saveCodeCache({ script, tag }: Loaded<unknown>, name: string): void {
+  if (!tag) return;
   const cache = `${join(DIST, name)}.cache`;
   try {
     const tmp = `${cache}.${process.pid}.tmp`;
-    writeFileSync(tmp, script.createCachedData());
+    writeFileSync(tmp, Buffer.concat([tag, script.createCachedData()]));
     renameSync(tmp, cache);
   } catch {
     // not writable here: every run compiles from source, as without a cache
@@ -91,33 +113,37 @@ export async function boot(argv: string[]): Promise<number> {
   let fast = readInvocation(argv, process.env);
   let flagged = false;
   if (fast && smallBlameInvocation(fast)) {
-    const { exports, script, fromCache } = load<{ runBlame: RunBlameFn }>('blame.cjs');
+    const loaded = load<{ runBlame: RunBlameFn }>('blame.cjs');
+    const { exports, fromCache } = loaded;
     const answered = await exports.runBlame(fast, {}, () => {
       if (!fromCache) return;
       noOptimizingCompiler();
       flagged = true;
     });
-    if (!fromCache) saveCodeCache(script, 'blame.cjs');
+    if (!fromCache) saveCodeCache(loaded, 'blame.cjs');
     if (typeof answered === 'number') return answered;
     if (answered) fast = answered; // git blame ran: its lines go along
   }
   if (fast && smallShowInvocation(fast)) {
-    const { exports, script, fromCache } = load<{ runShow: RunShowFn }>('show.cjs');
+    const loaded = load<{ runShow: RunShowFn }>('show.cjs');
+    const { exports, fromCache } = loaded;
     const code = await exports.runShow(fast);
-    if (!fromCache) saveCodeCache(script, 'show.cjs');
+    if (!fromCache) saveCodeCache(loaded, 'show.cjs');
     if (code !== null) return code;
   }
   if (fast) {
-    const { exports, script, fromCache } = load<{ runRead: RunReadFn }>('read.cjs');
+    const loaded = load<{ runRead: RunReadFn }>('read.cjs');
+    const { exports, fromCache } = loaded;
     if (fromCache && fast.command === 'blame') noOptimizingCompiler();
     const code = await exports.runRead(fast);
     // Not after blame.cjs set the flag: a cache made under it would be rejected by every other run.
-    if (!fromCache && !flagged) saveCodeCache(script, 'read.cjs');
+    if (!fromCache && !flagged) saveCodeCache(loaded, 'read.cjs');
     return code;
   }
-  const { exports, script, fromCache } = load<{ run: RunFn }>('cli.cjs');
+  const loaded = load<{ run: RunFn }>('cli.cjs');
+  const { exports, fromCache } = loaded;
   const code = await exports.run(argv);
-  if (!fromCache) saveCodeCache(script, 'cli.cjs');
+  if (!fromCache) saveCodeCache(loaded, 'cli.cjs');
   return code;
 }
 
@@ -194,8 +220,8 @@ export async function warmCodeCache(commands: string[][], cwd: string): Promise<
       await cli.exports.run(argv, overrides);
     }
   }
-  if (cli) saveCodeCache(cli.script, 'cli.cjs');
-  if (read) saveCodeCache(read.script, 'read.cjs');
-  if (show) saveCodeCache(show.script, 'show.cjs');
-  if (blame) saveCodeCache(blame.script, 'blame.cjs');
+  if (cli) saveCodeCache(cli, 'cli.cjs');
+  if (read) saveCodeCache(read, 'read.cjs');
+  if (show) saveCodeCache(show, 'show.cjs');
+  if (blame) saveCodeCache(blame, 'blame.cjs');
 }

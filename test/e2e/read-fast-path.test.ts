@@ -323,6 +323,31 @@ test(
   },
 );
 
+test('a code cache is used only by the bundle it was made for, not by another source of the same length', async () => {
+  // V8 checks a cache against the source's length alone: a cache left by another build beside a
+  // bundle of the same length (a run of the old build saving it after the new build replaced the
+  // bundle) would run the old code. Two bundles of one length that print different words:
+  const pkg = copyPackage(['show.cjs']);
+  try {
+    const bundle = join(pkg.dir, 'dist', 'show.cjs');
+    const length = readFileSync(bundle).length;
+    const fake = (build: string, word: string) => {
+      const head = `/*agent-log build ${build}*/(function (exports) { exports.runShow = async () => { process.stdout.write('${word}\\n'); return 0; }; })`;
+      return `${head}${' '.repeat(length - head.length)}`;
+    };
+    const run = () => pkg.run(repo.dir, ['show', 'HEAD', '--json']);
+    writeFileSync(bundle, fake('aaaaaaaaaaaaaaaa', 'ONE'));
+    expect(run()).toBe('ONE\n');
+    expect(existsSync(`${bundle}.cache`)).toBe(true); // written by that run
+    writeFileSync(bundle, fake('bbbbbbbbbbbbbbbb', 'TWO'));
+    expect(readFileSync(bundle).length).toBe(length);
+    expect(run()).toBe('TWO\n');
+    expect(run()).toBe('TWO\n'); // from its own cache now
+  } finally {
+    pkg.cleanup();
+  }
+});
+
 function gitSupportsReftable(): boolean {
   const dir = join(tmpdir(), `agent-log-reftable-probe-${process.pid}`);
   try {
