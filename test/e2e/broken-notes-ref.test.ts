@@ -88,10 +88,12 @@ const READS: string[][] = [
 
 /** git answers every read itself (the direct readers stand aside for GIT_CONFIG_COUNT). */
 const GIT_READS = { GIT_CONFIG_COUNT: '0' };
+/** The engine without git: its own ref and object readers. */
+const ISOMORPHIC = { AGENT_LOG_ENGINE: 'isomorphic' };
 
 async function expectBroken(repo: TempRepo, args: string[], env?: NodeJS.ProcessEnv) {
   const r = await cli(repo, args, { env });
-  const what = `${args.join(' ')}${env ? ' (git reads)' : ''}: ${r.stderr}`;
+  const what = `${args.join(' ')} ${JSON.stringify(env ?? {})}: ${r.stderr}`;
   expect(r.code, what).toBe(1);
   expect(r.stdout, what).toBe('');
   const lines = r.stderr.split('\n').filter(Boolean);
@@ -113,8 +115,10 @@ describe('a broken notes ref', () => {
         // git: dies on the first three; reads past an emptied ref file with a warning (we do not).
         expect(await gitReadsNotes(f.repo)).toBe(shape === 'emptied file');
         for (const args of READS) await expectBroken(f.repo, args);
-        for (const args of [['log'], ['show', '--json', 'HEAD'], ['stats']])
+        for (const args of [['log'], ['show', '--json', 'HEAD'], ['stats']]) {
           await expectBroken(f.repo, args, GIT_READS);
+          await expectBroken(f.repo, args, ISOMORPHIC);
+        }
       } finally {
         await undo();
       }
