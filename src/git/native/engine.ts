@@ -196,6 +196,9 @@ export class NativeEngine implements GitEngine {
     const args = ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', remote, '--no-tags'];
     args.push('--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin');
     const r = await this.git(args, { input: `${missing.join('\n')}\n`, okCodes: [1, 128] });
+    // The fetch wrote a pack (or loose objects): the reader lists the packs again when next asked,
+    // so that it reads what was fetched and never asks for it twice.
+    if (r.code === 0) await here.close();
     if (r.code !== 0)
       throw new GitError(
         `${missing.length === 1 ? `object ${missing[0]} is` : `${missing.length} objects are`} not in this partial clone, and fetching from ${remote} failed: ${firstLine(r.stderr) || `exit ${r.code}`}`,
