@@ -27,6 +27,9 @@ export function isNoteMode(mode: string): boolean {
   return /^100[0-7]{3}$/.test(mode);
 }
 
+/** A lower-case name of two hex digits, a slash and more hex digits (notePathTarget's fast path). */
+const LOWER_FANOUT_NOTE = /^[0-9a-f]{2}\/[0-9a-f]+$/;
+
 /** Hex digits as git's notes code reads an entry name (hex_to_bytes: either case). */
 const HEX_NAME = /^[0-9a-fA-F]+$/;
 
@@ -54,6 +57,16 @@ export function noteEntryKind(
  * names) annotates, as noteEntryKind decides level by level; null when git takes it for no note.
  */
 export function notePathTarget(path: string, mode: string, fullLength: number): string | null {
+  // Almost every note of a notes tree git wrote: a 2-digit fanout directory and the rest of the
+  // name, in lower case, a regular file (the rules below give the same; a cold index build asks for
+  // 10k of them, and the split and the tests per level cost about 10 ms).
+  if (
+    path.length === fullLength + 1 &&
+    path.charCodeAt(2) === 47 &&
+    LOWER_FANOUT_NOTE.test(path) &&
+    (mode === '100644' || isNoteMode(mode))
+  )
+    return path.slice(0, 2) + path.slice(3);
   const parts = path.split('/');
   const name = parts.pop()!;
   let prefix = 0;

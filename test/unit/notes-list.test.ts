@@ -35,10 +35,15 @@ beforeAll(async () => {
   const deep = `ab${'cd'}${hex(2, 36)}`; // two levels of fanout: ab/cd/…
   const fanned = `ab${hex(3, 38)}`;
   const flat = hex(4, 40);
+  // Under a fanout directory, in the lower-case shape notePathTarget reads the short way: an
+  // executable file is a note to git, a symbolic link is not.
+  const executable = `ab${hex(9, 38)}`;
   const sub2 = mktree([`100644 blob ${b2}\t${deep.slice(4)}`]);
   const ab = mktree([
     `100644 blob ${b1}\t${twice.slice(2)}`,
     `100644 blob ${b3}\t${fanned.slice(2)}`,
+    `100755 blob ${b3}\t${executable.slice(2)}`,
+    `120000 blob ${b6}\t${hex(10, 38)}`,
     `040000 tree ${sub2}\tcd`,
   ]);
   const notHex = mktree([`100644 blob ${b5}\t${hex(5, 38)}`]);
@@ -58,10 +63,12 @@ beforeAll(async () => {
   const notesCommit = git(['commit-tree', '-m', 'notes', tree]);
   git(['update-ref', 'refs/notes/shapes', notesCommit]);
   expect(git(['notes', '--ref=shapes', 'list'])).not.toContain(hex(8, 40));
+  expect(git(['notes', '--ref=shapes', 'list'])).not.toContain(`ab${hex(10, 38)}`);
   expected.set(twice, [b1!, b4!].sort());
   expected.set(`ab${hex(5, 38)}`, [b5!]);
   expected.set(deep, [b2!]);
   expected.set(fanned, [b3!]);
+  expected.set(executable, [b3!]);
   expected.set(flat, [b7!]);
   // the same commits as git lists (it shows the twice-noted one's bodies joined, as one new blob)
   const listed = git(['notes', '--ref=shapes', 'list'])
