@@ -356,10 +356,36 @@ export class NativeEngine implements GitEngine {
   }
 
   async commitsBetween(from: string | null, to: string): Promise<string[]> {
+    const line = from ? await this.straightLine(from, to) : null;
+    if (line) return line;
     const args = ['rev-list', to];
     if (from) args.push(`^${from}`);
     const out = await gitText([...args, '--'], { cwd: this.cwd });
     return out.split('\n').filter(Boolean);
+  }
+
+  /**
+   * `to ^from` when `to` reaches `from` by a short line of single-parent commits (a run's own commits,
+   * usually one or two): then what `to` reaches and `from` does not is exactly that line, read through
+   * the long-lived cat-file instead of a rev-list process. null (ask rev-list) for anything else: a
+   * merge or a root on the way, `from` not within STRAIGHT_LINE_MAX commits, a missing object, names
+   * that are not object ids, and shallow or grafted histories (rev-list reads their parents otherwise).
+   */
+  private async straightLine(from: string, to: string): Promise<string[] | null> {
+    if (!FULL_OID.test(from) || !FULL_OID.test(to) || from.length !== to.length) return null;
+    if (this.location.shallow || existsSync(join(this.location.commonDir, 'info', 'grafts'))) return null;
+    const line: string[] = [];
+    for (let at = to; line.length <= STRAIGHT_LINE_MAX;) {
+      if (at === from) return line;
+      const parents = await this.readCommit(at).then(
+        (c) => c.parents,
+        () => null,
+      );
+      if (parents?.length !== 1) return null;
+      line.push(at);
+      at = parents[0]!;
+    }
+    return null;
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -534,6 +560,10 @@ function firstLine(stderr: string): string {
       .trim() ?? 'failed'
   );
 }
+
+const FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+/** The longest line of commits commitsBetween walks itself before it asks rev-list. */
+const STRAIGHT_LINE_MAX = 16;
 
 const STATUS: Record<string, FileChange['status']> = {
   A: 'added',
