@@ -124,6 +124,13 @@ export interface GitEngine {
    */
   listBlobs?(tree: string): Promise<{ path: string; oid: string; mode: string }[]>;
   readCommit(oid: string): Promise<CommitInfo>;
+  /**
+   * In a partial clone: the blobs under `tree` that are not here yet (they come from its promisor
+   * remote when read), and how many blobs it holds; null in any other repository. Optional.
+   */
+  missingBlobs?(tree: string): Promise<{ remote: string; missing: string[]; total: number } | null>;
+  /** In a partial clone: fetch those of `oids` that are not here, in one request. Optional. */
+  fetchMissing?(oids: readonly string[]): Promise<void>;
 
   writeBlob(content: Buffer | string): Promise<string>;
   writeTree(entries: readonly TreeEntry[]): Promise<string>;

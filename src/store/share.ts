@@ -187,6 +187,12 @@ export async function shareNotes(repo: Repo, remote: string, opts: ShareOptions 
     const fetched = await fetchNotes(location, remote, NOTES_REF);
     const theirs = fetched ? await engine.readRef(trackingRef(remote, NOTES_REF)) : null;
     if (theirs) merge = await mergeIntoOurs(engine, theirs, `agent-log: merge ${remote}'s records`);
+    // A partial clone: every note's blob fetched now, in one request, so that reads work offline.
+    const tree = await notesTree(engine, await notesTip(engine));
+    if (tree && engine.missingBlobs) {
+      const absent = await engine.missingBlobs(tree);
+      if (absent?.missing.length) await engine.fetchMissing?.(absent.missing);
+    }
     const tips = [...(await remoteBranchTips(location, remote)), ...(opts.pushing ?? [])];
     const plan = await planPublish(engine, theirs, (targets) => reachableAmong(location, targets, tips));
     const base = { remote, merge, shared: plan.shared, held: plan.held, attempts: attempt };

@@ -104,11 +104,13 @@ describe('a partial clone with notes fetched but not their blobs', () => {
     }
   });
 
-  test('sync brings the records, and they read offline afterwards', async () => {
+  test('sync brings the records with every note blob, so that they read offline at once', async () => {
     const repo = await partialClone();
-    const synced = await cli(repo, ['sync', 'origin']);
+    const synced = await traced(repo, ['sync', 'origin']);
     expect(synced.code, synced.stderr).toBe(0);
-    expect(listedIds((await cli(repo, ['log', '--json'])).stdout)).toEqual(ids);
+    expect(missingNotes(repo)).toBe(0);
+    // the notes ref, then their blobs: one request each
+    expect(synced.requests).toBe(2);
     const away = `${remote.dir}.away`;
     renameSync(remote.dir, away);
     try {
@@ -139,6 +141,15 @@ describe('a partial clone with notes fetched but not their blobs', () => {
         );
         expect(lines).toHaveLength(2);
       }
+      // doctor: a failed check that says the same, not the error of a check that crashed
+      const doctor = await cli(repo, ['doctor']);
+      expect(doctor.code).toBe(1);
+      expect(doctor.stderr).toMatch(/^error: doctor: \d+ problems? found\n$/);
+      expect(doctor.stdout).toMatch(
+        new RegExp(
+          `PROBLEM ${RUNS} of ${RUNS} notes were not in this partial clone, and fetching them from origin failed \\(.+\\): records cannot be read offline\\n +fix: run it again once origin can be reached; git agent-log sync origin then keeps every note here`,
+        ),
+      );
     } finally {
       renameSync(away, remote.dir);
     }

@@ -18,7 +18,7 @@ import { captureHealth } from '../../store/capture-health.js';
 import { unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
 import type { Repo } from '../../git/repo.js';
-import { lastSoundTip, notesRefProblem } from '../../store/notes-tip.js';
+import { lastSoundTip, notesRefProblem, notesTip } from '../../store/notes-tip.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
 import { checkConfigPatterns } from '../doctor-patterns.js';
@@ -117,7 +117,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
     checkOtherAgents(location.worktree, add);
   }
 
-  if (!broken) await checkRecords(ctx, repo, argv.depth, add);
+  if (!broken && (await notesHere(repo, add))) await checkRecords(ctx, repo, argv.depth, add);
   const now = ctx.now().getTime();
   for (const run of listRuns(location)) {
     const started = Date.parse(String(run.events[0]?.t ?? ''));
@@ -285,6 +285,30 @@ async function checkRecords(
       'ok',
       `${gaps.commits.length - gaps.unrecorded.length} of ${gaps.commits.length} recent agent commits carry a record`,
     );
+}
+
+/**
+ * In a partial clone, the notes' blobs not here yet are fetched now (reading the records would fetch
+ * them anyway); false when that fails: the records cannot be read, and the checks of them are skipped.
+ */
+async function notesHere(repo: Repo, add: (l: Level, w: string, fix?: string) => void): Promise<boolean> {
+  const { engine } = repo;
+  const tree = await notesTree(engine, await notesTip(engine));
+  const absent = tree && engine.missingBlobs ? await engine.missingBlobs(tree) : null;
+  if (!absent?.missing.length) return true;
+  const what = `${absent.missing.length} of ${absent.total} notes were not in this partial clone`;
+  try {
+    await engine.fetchMissing?.(absent.missing);
+  } catch (e) {
+    add(
+      'problem',
+      `${what}, and fetching them from ${absent.remote} failed (${(e as Error).message.replace(/^.*failed: /, '')}): records cannot be read offline`,
+      `run it again once ${absent.remote} can be reached; git agent-log sync ${absent.remote} then keeps every note here`,
+    );
+    return false;
+  }
+  add('ok', `${what}: fetched from ${absent.remote}`);
+  return true;
 }
 
 /**

@@ -187,7 +187,7 @@ export class NativeEngine implements GitEngine {
    * on the same disk). A fetch that fails (offline, the remote gone) is an error that says so, instead
    * of cat-file dying on the first missing note.
    */
-  private async fetchMissing(oids: readonly string[]): Promise<void> {
+  async fetchMissing(oids: readonly string[]): Promise<void> {
     const here = this.promisorStore();
     const remote = here?.promisorRemote;
     if (!here || !remote) return;
@@ -228,6 +228,14 @@ export class NativeEngine implements GitEngine {
       else out.set(oid, o.content);
     }
     return out;
+  }
+
+  async missingBlobs(tree: string): Promise<{ remote: string; missing: string[]; total: number } | null> {
+    const here = this.promisorStore();
+    if (!here?.promisorRemote) return null;
+    const blobs = await this.listBlobs(tree);
+    const missing = blobs.filter((b) => here.typeOf(b.oid) === undefined).map((b) => b.oid);
+    return { remote: here.promisorRemote, missing, total: blobs.length };
   }
 
   /**
