@@ -436,6 +436,8 @@ export class NativeEngine implements GitEngine {
       const args = ['diff-tree', '-r', '-z', '-M', '--no-commit-id', '--raw', '--numstat', from, to];
       listing = gitText(args, { cwd: this.cwd, env: snapshotReadEnv(this.location.commonDir) });
       this.diffs.set(key, listing);
+      // a bulk command diffs many pairs once each: only the latest few are kept
+      if (this.diffs.size > DIFFS_KEPT) this.diffs.delete(this.diffs.keys().next().value!);
       listing.catch(() => this.diffs.delete(key)); // a failure (tree not there yet) is not kept
     }
     return parseRawNumstat(await listing);
@@ -569,6 +571,8 @@ function firstLine(stderr: string): string {
   );
 }
 
+/** Tree diffs kept per engine (finish asks for one pair twice; bulk commands many pairs once). */
+const DIFFS_KEPT = 8;
 const FULL_OID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 /** The longest line of commits commitsBetween walks itself before it asks rev-list. */
 const STRAIGHT_LINE_MAX = 16;
