@@ -125,6 +125,11 @@ export interface GitEngine {
   listBlobs?(tree: string): Promise<{ path: string; oid: string; mode: string }[]>;
   readCommit(oid: string): Promise<CommitInfo>;
   /**
+   * An object's type read from headers alone, when the engine can tell without reading the object
+   * (a delta chain is not inflated); undefined otherwise. Optional.
+   */
+  knownType?(oid: string): string | undefined;
+  /**
    * In a partial clone: the blobs under `tree` that are not here yet (they come from its promisor
    * remote when read), and how many blobs it holds; null in any other repository. Optional.
    */

@@ -63,6 +63,8 @@ async function tipProblem(engine: GitEngine, tip: string): Promise<string | null
   } catch (e) {
     return `it names ${explain(e, tip)}`;
   }
+  // A tree's header is enough (its delta chain, if any, not inflated: 1.5 ms of a 10k root tree).
+  if (engine.knownType?.(tree) === 'tree') return null;
   try {
     await engine.readTree(tree);
   } catch (e) {

@@ -230,6 +230,10 @@ export class NativeEngine implements GitEngine {
     return out;
   }
 
+  knownType(oid: string): string | undefined {
+    return this.direct?.typeOf(oid);
+  }
+
   async missingBlobs(tree: string): Promise<{ remote: string; missing: string[]; total: number } | null> {
     const here = this.promisorStore();
     if (!here?.promisorRemote) return null;
