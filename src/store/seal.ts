@@ -40,6 +40,8 @@ export async function sealRecords(
   items: readonly SealItem[],
   message?: string,
 ): Promise<SealResult> {
+  // The notes commit needs the committer identity: git is asked now, while the records are redacted.
+  engine.identity().catch(() => {});
   const redactor = repoRedactor(engine.location.worktree);
   const plan: SealPlanItem[] = items.map(({ record: raw, commits }) => {
     const record = redactRecord(raw, redactor);

@@ -114,3 +114,30 @@ test('a file the private index took before it was ignored leaves the snapshot; a
   expect((await repo.git('ls-files', '-c', '-i', '--exclude-standard')).trim()).toBe('kept.log');
   expect((await repo.git('rev-list', `${start}..${head}`)).trim()).toBe(head);
 });
+
+test('finish where git knows no identity: the notes commit is made under the fallback identity, git var asked once', async () => {
+  const repo = await tempRepo({ files: { 'README.md': '# demo\n' } });
+  cleanup.push(() => repo.cleanup());
+  await ok(repo, ['init']);
+  await ok(repo, ['start', '--task', 'no identity']);
+  repo.write('a.txt', 'a\n');
+  const head = await repo.commit('a');
+  await repo.git('config', 'user.useConfigOnly', 'true');
+  const noIdentity = {
+    GIT_AUTHOR_NAME: undefined,
+    GIT_AUTHOR_EMAIL: undefined,
+    GIT_COMMITTER_NAME: undefined,
+    GIT_COMMITTER_EMAIL: undefined,
+    EMAIL: undefined,
+  };
+  // git var fails here (no name, and user.useConfigOnly forbids guessing one); the seal goes on
+  const r = await cli(repo, ['finish'], { env: { ...noIdentity, GIT_TRACE: traceFile } });
+  expect(r.code, r.stderr).toBe(0);
+  const calls = readFileSync(traceFile, 'utf8')
+    .split('\n')
+    .filter((l) => / trace: (?:built-in|exec): git var /.test(l));
+  expect(calls).toHaveLength(1);
+  const who = await repo.git('log', '-1', '--format=%an <%ae>|%cn <%ce>', 'refs/notes/agent-log');
+  expect(who.trim()).toBe('git-agent-log <agent-log@localhost>|git-agent-log <agent-log@localhost>');
+  expect((await recordOn(repo, head)).outcome.status).toBe('completed');
+});

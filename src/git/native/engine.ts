@@ -52,7 +52,7 @@ export class NativeEngine implements GitEngine {
   readonly name = 'native' as const;
   private readonly cat: CatFileBatch;
   private readonly cwd: string;
-  private ident: Identity | null = null;
+  private ident: Promise<Identity> | undefined;
   private format: Promise<number> | undefined;
   /** Whether the cat-file reader was started with the snapshot store as an alternate. */
   private catSeesSnapshots = false;
@@ -422,11 +422,14 @@ export class NativeEngine implements GitEngine {
     return r.code === 0 ? r.stdout.toString().trim() : null;
   }
 
-  async identity(): Promise<Identity> {
-    if (this.ident) return this.ident;
-    const r = await this.git(['var', 'GIT_COMMITTER_IDENT'], { okCodes: [128] });
-    const m = /^(.*) <(.*)> \d+ [+-]\d{4}$/.exec(r.stdout.toString().trim());
-    this.ident = r.code === 0 && m && m[1] ? { name: m[1], email: m[2] ?? '' } : FALLBACK_IDENTITY;
+  identity(): Promise<Identity> {
+    // Asked once per engine; callers that ask early (a seal, while it redacts) and the commit
+    // that needs it share the one `git var`.
+    this.ident ??= this.git(['var', 'GIT_COMMITTER_IDENT'], { okCodes: [128] }).then((r) => {
+      const m = /^(.*) <(.*)> \d+ [+-]\d{4}$/.exec(r.stdout.toString().trim());
+      return r.code === 0 && m && m[1] ? { name: m[1], email: m[2] ?? '' } : FALLBACK_IDENTITY;
+    });
+    this.ident.catch(() => (this.ident = undefined)); // git could not be asked: ask again next time
     return this.ident;
   }
 
