@@ -109,7 +109,7 @@ function eachIndexLine(
 }
 
 /** An `r` line up to its JSON. */
-function recordHead(e: IndexEntry): string {
+export function recordHead(e: IndexEntry): string {
   return `r\t${e.id}\t${e.date}\t${e.commit ?? '-'}\t${e.blob ?? '-'}\t${e.commits.join(',')}\t`;
 }
 
@@ -183,6 +183,11 @@ export interface IndexVisitor {
   visit(entry: IndexEntry): boolean | void;
   /** Set by writeIndexFile once it has visited: every warning stored in the index, in file order. */
   warnings?: string[];
+  /**
+   * The literal groups of scanIndexFile: an update that copies record lines as bytes visits only the
+   * lines holding one literal of each group (without them it visits nothing: the caller scans).
+   */
+  literals?: readonly (readonly string[])[];
 }
 
 /**
@@ -199,6 +204,43 @@ export function writeIndexFile(
   // A visitor is handed each entry's JSON as a string; without one, spilled JSON is copied as bytes.
   const spilled = typeof jsonOf === 'function' || visitor ? undefined : jsonOf;
   const jsonFor = typeof jsonOf === 'function' ? jsonOf : (e: IndexEntry) => jsonOf.json(e);
+  const warnings: string[] = [];
+  const written = writeIndexWith(path, data.tip, (out, where) => {
+    let visiting = visitor !== undefined;
+    const emit = (
+      head: string,
+      tail: string,
+      entry?: IndexEntry,
+      json?: string | null,
+      lineWarnings?: string[],
+      slot?: number,
+    ) => {
+      const at = slot === undefined ? out.line(head, tail) : out.lineFrom(head, spilled!, slot);
+      if (lineWarnings) {
+        where.warningLine(at, out.offset);
+        warnings.push(...lineWarnings);
+      } else if (entry) {
+        where.entry(entry, at);
+        if (visiting && visitor!.visit(json === entry.json ? entry : { ...entry, json: json! }) === false)
+          visiting = false;
+      }
+    };
+    where.commits = eachIndexLine(data, jsonFor, emit, spilled);
+  });
+  if (visitor) visitor.warnings = written ? warnings : undefined;
+  return written;
+}
+
+/**
+ * Write an index file atomically (temp file + fsync + rename) with `write`, which fills in where its
+ * lines went; then the lookup file from that. Returns false when the directory is not writable.
+ */
+export function writeIndexWith(
+  path: string,
+  tip: string | null,
+  write: (out: LineWriter, where: LineOffsets) => void,
+  writeLookup: (where: LineOffsets) => void = (where) => writeLookupFile(path, tip, where),
+): boolean {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const where = new LineOffsets();
   try {
@@ -206,41 +248,18 @@ export function writeIndexFile(
     const fd = openSync(tmp, 'w', 0o600);
     try {
       const out = new LineWriter(fd);
-      const warnings: string[] = [];
-      let visiting = visitor !== undefined;
-      const emit = (
-        head: string,
-        tail: string,
-        entry?: IndexEntry,
-        json?: string | null,
-        lineWarnings?: string[],
-        slot?: number,
-      ) => {
-        const at = slot === undefined ? out.line(head, tail) : out.lineFrom(head, spilled!, slot);
-        if (lineWarnings) {
-          if (where.warnings[1] === 0) where.warnings[0] = at;
-          where.warnings[1] = out.offset;
-          warnings.push(...lineWarnings);
-        } else if (entry) {
-          where.entry(entry, at);
-          if (visiting && visitor!.visit(json === entry.json ? entry : { ...entry, json: json! }) === false)
-            visiting = false;
-        }
-      };
-      where.commits = eachIndexLine(data, jsonFor, emit, spilled);
+      write(out, where);
       out.flush();
       where.size = out.offset;
       fsyncSync(fd);
-      if (visitor) visitor.warnings = warnings;
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, path);
-    writeLookupFile(path, data.tip, where);
-    dropFactsFile(path, data.tip, where.size);
+    writeLookup(where);
+    dropFactsFile(path, tip, where.size);
     return true;
   } catch {
-    if (visitor) visitor.warnings = undefined;
     try {
       unlinkSync(tmp);
     } catch {
@@ -268,7 +287,7 @@ function dropFactsFile(indexFile: string, tip: string | null, size: number): voi
  * Lines encoded straight into a buffer of about a megabyte, written out as it fills: each line is
  * encoded once (its byte length, which the lookup file needs, comes from the encoding).
  */
-class LineWriter {
+export class LineWriter {
   offset = 0;
   private buf = Buffer.allocUnsafe(1 << 20);
   private used = 0;
@@ -339,6 +358,24 @@ class LineWriter {
     this.buf[this.used + n + length] = 10;
     this.used += n + length + 1;
     this.offset += n + length + 1;
+    return at;
+  }
+
+  /** Appends bytes `start` to `end` of `from` as they are (whole lines); returns where they start. */
+  bytes(from: Buffer, start: number, end: number): number {
+    const at = this.offset;
+    const length = end - start;
+    if (this.used + length > this.buf.length) {
+      this.flush();
+      if (length > this.buf.length) {
+        writeAll(this.fd, from.subarray(start, end), length);
+        this.offset += length;
+        return at;
+      }
+    }
+    from.copy(this.buf, this.used, start, end);
+    this.used += length;
+    this.offset += length;
     return at;
   }
 
@@ -417,6 +454,19 @@ export function scanIndexFile(
   }
 }
 
+/**
+ * Visit the record lines in `body` (whole `r` lines only) as scanIndexFile would; false when `visit`
+ * stopped.
+ */
+export function scanRecordBytes(
+  body: Buffer,
+  groups: readonly (readonly string[])[],
+  visit: (entry: IndexEntry) => boolean | void,
+): boolean {
+  const needles = groups.map((g) => g.map((l) => Buffer.from(l, 'utf8')));
+  return scanLines(body, 0, needles, visit, []) !== 'stopped';
+}
+
 function scanLines(
   body: Buffer,
   from: number,
@@ -489,7 +539,7 @@ function nextHit(body: Buffer, from: number, group: Buffer[]): number {
 // It names the index it describes by tip and byte size; a reader that finds another index (an
 // older writer, a race with a rewrite) ignores it and scans the index as before.
 /** Where each record line of an index file starts, by ID and by commit, as it is written. */
-class LineOffsets {
+export class LineOffsets {
   size = 0;
   warnings: [number, number] = [0, 0];
   /** Each record line written: its entry and offset. */
@@ -500,16 +550,27 @@ class LineOffsets {
   entry(entry: IndexEntry, at: number): void {
     this.lines.push({ entry, at });
   }
+
+  /** A `w` line was written from `at` to `end`. */
+  warningLine(at: number, end: number): void {
+    if (this.warnings[1] === 0) this.warnings[0] = at;
+    this.warnings[1] = end;
+  }
 }
 
-function writeLookupFile(indexFile: string, tip: string | null, where: LineOffsets): void {
-  const header = JSON.stringify({
+/** The first line of a lookup file. */
+export function lookupHeader(tip: string | null, where: LineOffsets): string {
+  return JSON.stringify({
     format: LOOKUP_FORMAT,
     version: 1,
     tip,
     size: where.size,
     warnings: where.warnings,
   });
+}
+
+function writeLookupFile(indexFile: string, tip: string | null, where: LineOffsets): void {
+  const header = lookupHeader(tip, where);
   // without it, readers scan the index
   writeLines(lookupPath(indexFile), (out) => {
     out.line(header);
@@ -555,7 +616,7 @@ function writeLookupFile(indexFile: string, tip: string | null, where: LineOffse
  * or the new one; on any failure the temporary file is removed and nothing else happens (side files
  * only spare work: without them readers take the longer way).
  */
-function writeLines(path: string, write: (out: LineWriter) => void): void {
+export function writeLines(path: string, write: (out: LineWriter) => void): void {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w', 0o600);
