@@ -20,6 +20,7 @@ import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type Not
 import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
 import { ColdBuild } from './cold-build.js';
+import { StoredIndex, writeSplicedIndex } from './splice.js';
 
 /** Commits per batch of a build: bounds memory (blob contents of one batch at a time). */
 const BATCH = 250;
@@ -58,6 +59,21 @@ export async function updateIndex(
   tip: string | null,
   opts: OpenIndexOptions = {},
 ): Promise<IndexData> {
+  const { data, changes } = await changesTo(engine, stored, tip);
+  await applyInBatches(engine, data, changes, opts.onProgress);
+  data.tip = tip;
+  return data;
+}
+
+/**
+ * The note changes from `stored` (or nothing) to `tip`, and the index they apply to: `stored`, or
+ * an empty one when the old tip is unreadable.
+ */
+async function changesTo(
+  engine: GitEngine,
+  stored: IndexData | null,
+  tip: string | null,
+): Promise<{ data: IndexData; changes: NoteChange[] }> {
   const newTree = tip ? (await engine.readCommit(tip)).tree : null;
   let data = stored ?? emptyIndex();
   let oldTree: string | null = null;
@@ -80,9 +96,7 @@ export async function updateIndex(
     data = emptyIndex();
     changes = await diffNotesTrees(engine, null, newTree);
   }
-  await applyInBatches(engine, data, changes, opts.onProgress);
-  data.tip = tip;
-  return data;
+  return { data, changes };
 }
 
 /**
@@ -103,6 +117,9 @@ export async function refreshIndexFile(
   const path = indexPath(engine);
   const head = readIndexHeader(path);
   if (head && head.tip === tip) return true;
+  // An index with its lookup file is updated from them by copying what the change leaves alone.
+  const spliced = head ? await spliceUpdate(engine, path, tip, opts, visitor) : null;
+  if (spliced !== null) return spliced;
   const stored = head ? readIndexFile(path) : null;
   if (stored || !tip)
     return writeIndexFile(path, await updateIndex(engine, stored, tip, opts), undefined, visitor);
@@ -110,6 +127,36 @@ export async function refreshIndexFile(
   const inWorker = await coldBuildInWorker(engine, tip, opts);
   return inWorker ?? coldBuildFile(engine, tip, opts, visitor);
 }
+
+/**
+ * Update the index file at `path` to `tip` by splicing (splice.ts); null when it cannot be (no
+ * lookup file that matches, an unexpected line, the old tip gone): the caller updates it whole.
+ */
+async function spliceUpdate(
+  engine: GitEngine,
+  path: string,
+  tip: string | null,
+  opts: OpenIndexOptions,
+  visitor?: IndexVisitor,
+): Promise<boolean | null> {
+  const stored = StoredIndex.read(path);
+  if (!stored) return null;
+  try {
+    const { data, changes } = await changesTo(engine, stored.data, tip);
+    // (Many changed notes, a first fetch of a team's notes: the whole path, as before.)
+    if (data !== stored.data || changes.length > SPLICE_UP_TO) return null;
+    await applyInBatches(engine, data, changes, opts.onProgress);
+    data.tip = tip;
+    return writeSplicedIndex(path, stored, visitor);
+  } catch {
+    // Anything unexpected in the old files (a failure of git's recurs on the whole path, and is
+    // reported there).
+    return null;
+  }
+}
+
+/** An update of at most this many changed notes is spliced. */
+const SPLICE_UP_TO = 1000;
 
 /** Build the index file of `tip` from nothing (no index, or one of another format). */
 export async function coldBuildFile(

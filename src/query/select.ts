@@ -64,6 +64,7 @@ export async function selectFromIndex(
   };
   // The same entries in the same order as a scan of the file gives, the same literal test first.
   const fromBuild: IndexVisitor = {
+    literals: groups,
     visit: (entry) => {
       const json = entry.json;
       if (json !== null && !groups.every((g) => g.some((lit) => json.includes(lit)))) return true;
