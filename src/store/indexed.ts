@@ -6,7 +6,13 @@ import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/mo
 import { readIndexHeader, scanIndexFile } from '../index/file.js';
 import { lookupEntries } from '../index/lookup-file.js';
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
-import { indexPath, indexWarnings, openIndex, type OpenIndexOptions } from '../index/open.js';
+import {
+  indexPath,
+  indexWarnings,
+  openIndex,
+  type OpenIndexOptions,
+  refreshIndexFile,
+} from '../index/open.js';
 import { readNoteBlobs } from './notes.js';
 import type { StoredEvent } from '../record/events.js';
 import { canonicalJson, parseNote } from '../record/note-lines.js';
@@ -88,10 +94,13 @@ export async function entriesById(
   const p = prefix.toLowerCase();
   const path = indexPath(engine);
   const tip = await notesTip(engine);
-  // A current index with its lookup file: read just the lines of this ID.
-  const looked = lookupEntries(path, tip, { id: p, exact });
+  // A current index with its lookup file: read just the lines of this ID. A stale one (the notes
+  // moved: a seal, a fetch) is updated on disk first, which copies what did not change.
+  let looked = lookupEntries(path, tip, { id: p, exact });
+  const head = looked ? null : readIndexHeader(path);
+  if (head && head.tip !== tip && (await refreshIndexFile(engine)))
+    looked = lookupEntries(path, tip, { id: p, exact });
   if (looked) return { entries: looked.entries.filter((e) => e.json !== null), warnings: looked.warnings };
-  const head = readIndexHeader(path);
   if (head && head.tip === tip) {
     const entries: IndexEntry[] = [];
     // Record lines start `r<TAB>id<TAB>`; JSON never holds a raw tab, so this needle only hits there.
@@ -114,7 +123,12 @@ export async function entriesOnCommits(
   commits: readonly string[],
   opts: OpenIndexOptions = {},
 ): Promise<{ byCommit: Map<string, IndexEntry[]>; warnings: string[] }> {
-  const looked = lookupEntries(indexPath(engine), await notesTip(engine), { commits });
+  const path = indexPath(engine);
+  const tip = await notesTip(engine);
+  let looked = lookupEntries(path, tip, { commits });
+  const head = looked ? null : readIndexHeader(path);
+  if (head && head.tip !== tip && (await refreshIndexFile(engine, opts)))
+    looked = lookupEntries(path, tip, { commits });
   if (looked) return looked;
   const data = await openIndex(engine, opts);
   const byCommit = new Map<string, IndexEntry[]>();
