@@ -455,16 +455,17 @@ export function scanIndexFile(
 }
 
 /**
- * Visit the record lines in `body` (whole `r` lines only) as scanIndexFile would; false when `visit`
- * stopped.
+ * Visit the record lines in `body` (whole `r` lines only) as scanIndexFile would: 'stopped' when
+ * `visit` stopped, 'bad' at a line that does not read (the caller then trusts nothing it visited).
  */
 export function scanRecordBytes(
   body: Buffer,
   groups: readonly (readonly string[])[],
   visit: (entry: IndexEntry) => boolean | void,
-): boolean {
+): 'more' | 'stopped' | 'bad' {
   const needles = groups.map((g) => g.map((l) => Buffer.from(l, 'utf8')));
-  return scanLines(body, 0, needles, visit, []) !== 'stopped';
+  const r = scanLines(body, 0, needles, visit, []);
+  return r === 'end' ? 'more' : r;
 }
 
 function scanLines(

@@ -384,6 +384,9 @@ export function writeSplicedIndex(path: string, stored: StoredIndex, visitor?: I
 
   const literals = visitor?.literals;
   let visiting = literals !== undefined;
+  // A copied line that does not read: the visitor's answer is not trusted (the caller scans the file,
+  // meets the line, and rebuilds, as it would have).
+  let bad = false;
   const warnings: string[] = [];
   const runs: Run[] = [];
   const freshAt = new Map<string, number>();
@@ -421,7 +424,11 @@ export function writeSplicedIndex(path: string, stored: StoredIndex, visitor?: I
         if (to <= from) return;
         runs.push({ from, to, at: out.offset });
         out.bytes(bytes, from, to);
-        if (visiting) visiting = scanRecordBytes(bytes.subarray(from, to), literals!, visitor!.visit);
+        if (visiting) {
+          const r = scanRecordBytes(bytes.subarray(from, to), literals!, visitor!.visit);
+          visiting = r === 'more';
+          bad ||= r === 'bad';
+        }
         from = to;
       };
       from = records;
@@ -444,7 +451,7 @@ export function writeSplicedIndex(path: string, stored: StoredIndex, visitor?: I
     },
     (where) => writeSplicedLookup(path, stored, where, runs, freshAt, entryChanges),
   );
-  if (visitor) visitor.warnings = written && literals ? warnings : undefined;
+  if (visitor) visitor.warnings = written && literals && !bad ? warnings : undefined;
   return written;
 }
 

@@ -160,6 +160,22 @@ test('without a lookup file that matches the index, the update reads the index w
   expect(await expectUpdateEqualsRebuild()).toContain(id(14));
 });
 
+test("a copied line damaged in place is not skipped: the answer is still the notes' truth", async () => {
+  await expectUpdateEqualsRebuild();
+  // One byte of run 1's JSON becomes a tab: same size, so the lookup file still matches the index.
+  const bytes = readFileSync(indexFile());
+  const start = bytes.indexOf(`\nr\t${id(1)}\t`) + 1;
+  const at = bytes.indexOf('"via":"edit"', start) + 7;
+  expect(at).toBeGreaterThan(start);
+  expect(at).toBeLessThan(bytes.indexOf(10, start));
+  bytes[at] = 9;
+  writeFileSync(indexFile(), bytes);
+  await notes('append', '-m', recordLine(15, 14), commits[11]!);
+  const found = await cli(repo, ['query', '--file', 'src/pay1.ts', '--format', '%id']);
+  expect(found.stdout.split('\n')).toContain(id(1));
+  await expectUpdateEqualsRebuild();
+});
+
 test('every note removed', async () => {
   for (const c of (await notes('list')).trim().split('\n')) await notes('remove', c.split(' ')[1]!);
   expect(await expectUpdateEqualsRebuild()).toEqual([]);
