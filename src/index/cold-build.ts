@@ -10,6 +10,7 @@ import { parseNoteLineWith, splitNote } from '../record/note-lines.js';
 import {
   type BlobLoader,
   entryOf,
+  indexDate,
   type IndexData,
   type IndexEntry,
   type NoteChange,
@@ -48,7 +49,7 @@ export class ColdBuild {
               started_at?: string | null;
               sealed_at?: string;
             };
-            const date = (v.ended_at ?? v.started_at ?? v.sealed_at ?? '').replace(/\s/g, ' ');
+            const date = indexDate(v.ended_at ?? v.started_at ?? v.sealed_at ?? '');
             this.version(ids, v.id, commit, blob, date, line.projected);
           } else if (line.type === 'record') {
             // What foldEvents and slimRecord make of a version read alone (its own events dropped).

@@ -61,9 +61,21 @@ export function emptyIndex(): IndexData {
 }
 
 export function runDateOf(record: RunRecord): string {
-  // The date is a field of a tab-separated line on disk; a hostile record must not break it.
-  return (record.ended_at ?? record.started_at ?? record.sealed_at ?? '').replace(/\s/g, ' ');
+  return indexDate(record.ended_at ?? record.started_at ?? record.sealed_at ?? '');
 }
+
+/**
+ * A run's date as the index keeps it. It is a field of a tab-separated line on disk, so a hostile
+ * record must not break it (no whitespace but spaces); and it must read back as it sorted: a lone
+ * surrogate (a JSON escape such as "\ud800") is written as U+FFFD, which sorts after U+E000-U+FFFC
+ * where the surrogate sorted before them, so an update comparing dates read back from the file
+ * ordered runs unlike a rebuild.
+ */
+export function indexDate(text: string): string {
+  return text.replace(/\s/g, ' ').replace(LONE_SURROGATE, '\ufffd');
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * What queries need of a record (filters, line formats, stats, blame) and nothing more: no command
