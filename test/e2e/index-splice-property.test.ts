@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { recordIdsInNotes } from '../helpers/notes-reader.js';
 import { shopRecord } from '../helpers/records.js';
 import { BIN, cli, finished, gitEnv, tempRepo, type CliResult, type TempRepo } from '../helpers/repo.js';
 
@@ -251,30 +252,6 @@ async function apply(w: World, s: Step): Promise<void> {
   }
 }
 
-/** The independent reader: record IDs in the notes (plain git), those of the schema's shape. */
-async function gitIds(w: World): Promise<string[]> {
-  const list = (await notes(w, 'list')).trim();
-  if (!list) return [];
-  const blobs = list.split('\n').map((row) => row.split(' ')[0]!);
-  const out = execFileSync('git', ['cat-file', '--batch'], {
-    cwd: w.repo.dir,
-    env: gitEnv(),
-    input: blobs.join('\n') + '\n',
-    encoding: 'utf8',
-  });
-  const ids = new Set<string>();
-  for (const l of out.split('\n')) {
-    if (!l.startsWith('{')) continue;
-    try {
-      const r = JSON.parse(l) as { kind?: string; id?: string };
-      if (r.kind === 'record' && /^[0-9a-z]{4,32}$/.test(r.id ?? '')) ids.add(r.id!);
-    } catch {
-      // not a run
-    }
-  }
-  return [...ids].sort();
-}
-
 const files = (w: World) =>
   existsSync(indexFile(w)) ? [readFileSync(indexFile(w)), readFileSync(`${indexFile(w)}.at`)] : [];
 const answer = (r: CliResult) => [r.code, r.stdout, r.stderr];
@@ -313,7 +290,7 @@ test('random histories: every update writes what a rebuild writes, and reads ans
           const read = READS[(pick + n) % READS.length]!(w);
           await expectUpdateEqualsRebuild(w, read, `step ${n} (${s.kind}), ${read.join(' ')}`);
           const listed = (await cli(w.repo, ['query', '--format', '%id'])).stdout.split('\n').filter(Boolean);
-          expect(listed.sort(), `step ${n}: runs listed`).toEqual(await gitIds(w));
+          expect(listed.sort(), `step ${n}: runs listed`).toEqual(recordIdsInNotes(w.repo.dir));
         }
       } finally {
         dispose(w);

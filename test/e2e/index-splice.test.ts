@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canonicalJson, refLine } from '../../src/record/note-lines.js';
+import { recordIdsInNotes } from '../helpers/notes-reader.js';
 import { shopRecord } from '../helpers/records.js';
 import { cli, gitEnv, tempRepo, type TempRepo } from '../helpers/repo.js';
 
@@ -22,26 +23,6 @@ const id = (n: number) => `r${(0x5f3a9c1 + n * 7919).toString(36).padStart(9, '0
 
 function recordLine(n: number, day: number, intent = `fix the checkout total, step ${n}`) {
   return canonicalJson(shopRecord(id(n), intent, day, { path: `src/pay${n % 3}.ts` }));
-}
-
-/** The independent reader: every record ID in the notes, from plain git. */
-async function gitIds(): Promise<string[]> {
-  const list = (await notes('list')).trim();
-  const ids = new Set<string>();
-  for (const row of list ? list.split('\n') : []) {
-    const text = await repo.git('cat-file', 'blob', row.split(' ')[0]!);
-    for (const l of text.split('\n')) {
-      if (!l.startsWith('{')) continue;
-      try {
-        const r = JSON.parse(l) as { kind?: string; id?: string };
-        // (The schema's ID: 4-32 lower-case letters and digits; any other line is skipped.)
-        if (r.kind === 'record' && /^[0-9a-z]{4,32}$/.test(r.id ?? '')) ids.add(r.id!);
-      } catch {
-        // an unreadable line: no run
-      }
-    }
-  }
-  return [...ids].sort();
 }
 
 /**
@@ -65,7 +46,7 @@ async function expectUpdateEqualsRebuild(): Promise<string[]> {
     rebuilt.stderr,
   ]);
   const listed = updated.stdout.trim().split('\n').filter(Boolean);
-  expect([...listed].sort()).toEqual(await gitIds());
+  expect([...listed].sort()).toEqual(recordIdsInNotes(repo.dir));
   return listed;
 }
 
