@@ -70,7 +70,8 @@ type Step =
   | { kind: 'foreign' | 'unreadable'; commit: number; n: number }
   | { kind: 'approve' | 'purge'; id: number; n: number }
   | { kind: 'clone'; commit: number; id: number; date: number; variant: number; remove: boolean }
-  | { kind: 'amend' | 'rebase' | 'drop-ref' };
+  | { kind: 'twin'; commit: number; id: number; date: number; variant: number }
+  | { kind: 'amend' | 'rebase' | 'drop-ref' | 'rewind' };
 
 const nat = fc.nat({ max: 1000 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -119,7 +120,19 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constantFrom('amend' as const, 'rebase' as const, 'drop-ref' as const) }),
+    arbitrary: fc.record({
+      kind: fc.constantFrom('amend' as const, 'rebase' as const, 'drop-ref' as const, 'rewind' as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('twin' as const),
+      commit: nat,
+      id: nat,
+      date: nat,
+      variant: nat,
+    }),
   },
 );
 
@@ -128,11 +141,13 @@ const READS: ((w: World) => string[])[] = [
   () => ['query', '--format', '%id %date'],
   () => ['query', '--file', 'src/pay1.ts', '--format', '%id'],
   () => ['query', '--text', 'take 2', '--format', '%id'],
+  () => ['query', '-n', '2', '--since', '2026-11-15', '--format', '%id'],
+  () => ['query', '--approved-by', 'Priya Raman', '--json'],
   () => ['log'],
   (w) => ['show', ID(w.pick % IDS)],
   (w) => ['show', w.commits[w.pick % w.commits.length]!],
   () => ['blame', 'src/pay1.ts'],
-  () => ['verify'],
+  (w) => ['verify', ID(w.pick % IDS)],
   () => ['stats', '--no-pager'],
 ];
 
@@ -166,9 +181,9 @@ async function world(): Promise<World> {
   await repo.git('remote', 'add', 'origin', bare);
   await repo.git('push', '-q', 'origin', 'main');
   execFileSync('git', ['clone', '-q', bare, clone], { env: gitEnv() });
-  // Two runs to start from, so that the first step already meets an index.
-  await notes({ repo } as World, 'add', '-m', recordLine(0, 2, 0), commits[1]!);
-  await notes({ repo } as World, 'add', '-m', recordLine(1, 5, 1), commits[3]!);
+  // Runs to start from, so that the first step already meets an index with lines to copy.
+  for (const [n, c] of [1, 3, 0, 5].entries())
+    await notes({ repo } as World, 'add', '-m', recordLine(n, 2 + n * 3, n), commits[c]!);
   return { repo, clone, bare, commits, shared: commits.length, pick: 0 };
 }
 
@@ -214,21 +229,15 @@ async function apply(w: World, s: Step): Promise<void> {
       await cli(w.repo, ['purge', ID(s.id % IDS), '--yes']);
       return;
     case 'clone': {
-      // Another clone records (or removes) a run on a commit it has, and syncs through the remote;
-      // then this one syncs (fetch, cat_sort_uniq merge, push).
+      // Another clone records (or removes) runs on one to three commits it has, and syncs through
+      // the remote; then this one syncs (fetch, cat_sort_uniq merge, push): several notes move at once.
       await cli(w.clone, ['sync']);
-      const commit = w.commits[s.commit % w.shared]!;
-      if (s.remove) inClone(w, 'notes', '--ref=agent-log', 'remove', '--ignore-missing', commit);
-      else
-        inClone(
-          w,
-          'notes',
-          '--ref=agent-log',
-          'append',
-          '-m',
-          recordLine(s.id % IDS, s.date, s.variant),
-          commit,
-        );
+      for (let k = 0; k <= s.variant % 3; k++) {
+        const commit = w.commits[(s.commit + k) % w.shared]!;
+        const line = recordLine((s.id + k) % IDS, s.date + k, s.variant + k);
+        if (s.remove) inClone(w, 'notes', '--ref=agent-log', 'remove', '--ignore-missing', commit);
+        else inClone(w, 'notes', '--ref=agent-log', 'append', '-m', line, commit);
+      }
       await cli(w.clone, ['sync']);
       await cli(w.repo, ['sync']);
       return;
@@ -249,6 +258,43 @@ async function apply(w: World, s: Step): Promise<void> {
     case 'drop-ref':
       await w.repo.git('update-ref', '-d', 'refs/notes/agent-log');
       return;
+    case 'rewind': {
+      // The ref forced back to its parent, and the notes commits it left pruned: the index's tip
+      // may be gone.
+      const parent = await w.repo
+        .git('rev-parse', '-q', '--verify', 'refs/notes/agent-log~1')
+        .catch(() => '');
+      if (!parent.trim()) return;
+      await w.repo.git('update-ref', 'refs/notes/agent-log', parent.trim());
+      await w.repo.git('reflog', 'expire', '--expire=now', '--all');
+      await w.repo.git('gc', '-q', '--prune=now');
+      return;
+    }
+    case 'twin': {
+      // A notes tree no `git notes` writes (another tool, or an attacker): a commit annotated both
+      // at its flat path and under a fan-out directory; git concatenates the two blobs.
+      const tip = (
+        await w.repo.git('rev-parse', '-q', '--verify', 'refs/notes/agent-log').catch(() => '')
+      ).trim();
+      if (!tip) return;
+      const rows = (await w.repo.git('ls-tree', tip)).trim().split('\n');
+      const flat = rows.filter((r) => /^100644 blob [0-9a-f]{40}\t[0-9a-f]{40}$/.test(r));
+      if (!flat.length || rows.some((r) => r.startsWith('040000'))) return;
+      const commit = flat[s.commit % flat.length]!.split('\t')[1]!;
+      const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+        cwd: w.repo.dir,
+        env: gitEnv(),
+        input: recordLine(s.id % IDS, s.date, s.variant) + '\n',
+        encoding: 'utf8',
+      }).trim();
+      const mktree = (input: string) =>
+        execFileSync('git', ['mktree'], { cwd: w.repo.dir, env: gitEnv(), input, encoding: 'utf8' }).trim();
+      const sub = mktree(`100644 blob ${blob}\t${commit.slice(2)}\n`);
+      const root = mktree(`${rows.join('\n')}\n040000 tree ${sub}\t${commit.slice(0, 2)}\n`);
+      const next = (await w.repo.git('commit-tree', root, '-p', tip, '-m', 'twin note')).trim();
+      await w.repo.git('update-ref', 'refs/notes/agent-log', next, tip);
+      return;
+    }
   }
 }
 
@@ -272,40 +318,46 @@ async function expectUpdateEqualsRebuild(w: World, read: string[], label: string
   expect(answer(updated), `${label}: answer`).toEqual(answer(rebuilt));
 }
 
-test('random histories: every update writes what a rebuild writes, and reads answer the same', async () => {
-  let sequences = 0;
-  let steps = 0;
-  const kinds = new Set<string>();
-  await fc.assert(
-    fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 9 }), fc.nat(), async (plan, pick) => {
-      const w = await world();
-      sequences++;
-      try {
-        await cli(w.repo, ['query', '--format', '%id']);
-        for (const [n, s] of plan.entries()) {
-          await apply(w, s);
-          kinds.add(s.kind);
-          steps++;
-          w.pick = pick + n;
-          const read = READS[(pick + n) % READS.length]!(w);
-          await expectUpdateEqualsRebuild(w, read, `step ${n} (${s.kind}), ${read.join(' ')}`);
-          const listed = (await cli(w.repo, ['query', '--format', '%id'])).stdout.split('\n').filter(Boolean);
-          expect(listed.sort(), `step ${n}: runs listed`).toEqual(recordIdsInNotes(w.repo.dir));
+test(
+  'random histories: every update writes what a rebuild writes, and reads answer the same',
+  async () => {
+    let sequences = 0;
+    let steps = 0;
+    const kinds = new Set<string>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArb, { minLength: 4, maxLength: 9 }), fc.nat(), async (plan, pick) => {
+        const w = await world();
+        sequences++;
+        try {
+          await cli(w.repo, ['query', '--format', '%id']);
+          for (const [n, s] of plan.entries()) {
+            await apply(w, s);
+            kinds.add(s.kind);
+            steps++;
+            w.pick = pick + n;
+            const read = READS[(pick + n) % READS.length]!(w);
+            await expectUpdateEqualsRebuild(w, read, `step ${n} (${s.kind}), ${read.join(' ')}`);
+            const listed = (await cli(w.repo, ['query', '--format', '%id'])).stdout
+              .split('\n')
+              .filter(Boolean);
+            expect(listed.sort(), `step ${n}: runs listed`).toEqual(recordIdsInNotes(w.repo.dir));
+          }
+        } finally {
+          dispose(w);
         }
-      } finally {
-        dispose(w);
-      }
-    }),
-    {
-      numRuns: Number(process.env.SPLICE_RUNS) || 6,
-      endOnFailure: true,
-      seed: Number(process.env.SPLICE_SEED) || undefined,
-    },
-  );
-  console.log(
-    `splice property: ${sequences} sequences, ${steps} steps, kinds: ${[...kinds].sort().join(' ')}`,
-  );
-}, 180_000);
+      }),
+      {
+        numRuns: Number(process.env.SPLICE_RUNS) || 6,
+        endOnFailure: true,
+        seed: Number(process.env.SPLICE_SEED) || undefined,
+      },
+    );
+    console.log(
+      `splice property: ${sequences} sequences, ${steps} steps, kinds: ${[...kinds].sort().join(' ')}`,
+    );
+  },
+  60_000 + (Number(process.env.SPLICE_RUNS) || 6) * 20_000,
+);
 
 test('a run whose date holds a lone surrogate sorts as the rebuild sorts it', async () => {
   const w = await world();
@@ -343,6 +395,43 @@ test('two reads at once right after a move both update, and leave a sound index'
       expect(bytes[0]!.equals(again[0]!), `round ${round}: index`).toBe(true);
       expect(bytes[1]!.equals(again[1]!), `round ${round}: lookup file`).toBe(true);
       for (const r of both) expect(answer(r)).toEqual(answer(rebuilt));
+    }
+  } finally {
+    dispose(w);
+  }
+}, 60_000);
+
+test('the notes move again while two reads update: the files they leave read as a rebuild', async () => {
+  const w = await world();
+  const read = () =>
+    finished(
+      spawn(process.execPath, [BIN, 'query', '--format', '%id %date'], {
+        cwd: w.repo.dir,
+        env: gitEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+  try {
+    await cli(w.repo, ['query', '--format', '%id']);
+    for (let round = 0; round < 3; round++) {
+      await notes(w, 'append', '-m', recordLine(round + 2, round * 3, round), w.commits[round]!);
+      const both = [read(), read()];
+      await notes(w, 'append', '-m', refLine(ID(round)), w.commits[round + 3]!);
+      await Promise.all(both);
+      // The next read brings the index to the new tip if neither did.
+      const after = await cli(w.repo, ['query', '--format', '%id %date']);
+      const shown = await cli(w.repo, ['show', ID(round + 2), '--format', 'json']);
+      const [index, lookup] = files(w);
+      rmSync(indexDir(w), { recursive: true, force: true });
+      const rebuilt = await cli(w.repo, ['query', '--format', '%id %date']);
+      expect(answer(after)).toEqual(answer(rebuilt));
+      expect(answer(shown)).toEqual(answer(await cli(w.repo, ['show', ID(round + 2), '--format', 'json'])));
+      const [index2, lookup2] = files(w);
+      expect(index!.equals(index2!), `round ${round}: index`).toBe(true);
+      // A lookup file left by the slower writer names another index: readers then leave it alone.
+      const head = JSON.parse(lookup!.toString('latin1').split('\n')[0]!) as { tip: string; size: number };
+      const describesIndex = head.size === index!.length && index!.includes(`"tip":"${head.tip}"`);
+      if (describesIndex) expect(lookup!.equals(lookup2!), `round ${round}: lookup file`).toBe(true);
     }
   } finally {
     dispose(w);
