@@ -7,8 +7,11 @@
  * 4: only what git's notes code takes for a note is one (an older index may hold a record stored
  *    under a symbolic link's mode or a four-digit directory, which plain git never shows, and miss
  *    one under an upper-case name, which it does).
+ * 5: a run's date is well-formed (model.ts indexDate): an older index may hold a lone surrogate from a
+ *    hostile line, sorted as it was in memory and not as it reads back, and an update now copies the
+ *    old lines and places new ones by binary search over them (splice.ts), so it must not meet one.
  */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 /** The index file, under the index directory (journal/paths.ts indexDir). */
 export const INDEX_FILE = 'records.v1';
