@@ -207,13 +207,20 @@ test('a blame of other lines at the same tip adds their commits to the facts fil
   expect(await blame(small, part)).toEqual({ code: 0, stdout: expectedPart, stderr: '' });
 });
 
-test('a facts file of another tip, index size or version, or a damaged one, is not read', async () => {
+/**
+ * A facts file written afresh by this build's blame of FILE: the report it must give, the file as
+ * written, its header and header line.
+ */
+async function freshFacts() {
   rmSync(factsFile(), { force: true });
   await withFacts();
   const expected = await expectedText(FILE);
   const good = readFileSync(factsFile(), 'latin1');
-  const { header } = facts();
-  const head = good.slice(0, good.indexOf('\n'));
+  return { expected, good, header: facts().header, head: good.slice(0, good.indexOf('\n')) };
+}
+
+test('a facts file of another tip, index size or version, or a damaged one, is not read', async () => {
+  const { expected, good, header, head } = await freshFacts();
   const rest = good.slice(head.length);
   const withHeader = (changes: object) => `${JSON.stringify({ ...header, ...changes })}${rest}`;
   const variants = [
@@ -240,13 +247,8 @@ test('a facts file of another tip, index size or version, or a damaged one, is n
 test('a facts file written by another build of git-agent-log is not read, and is replaced', async () => {
   // Another release, or a local build of changed sources, may render runs otherwise with the same
   // format: its text, for the same index, must not reach this build's report.
-  rmSync(factsFile(), { force: true });
-  await withFacts();
-  const expected = await expectedText(FILE);
-  const good = readFileSync(factsFile(), 'latin1');
-  const { header } = facts();
+  const { expected, good, header, head } = await freshFacts();
   expect(typeof header.build).toBe('string');
-  const head = good.slice(0, good.indexOf('\n'));
   const rendered = good.slice(head.length).replace('MARKER-one', 'MARKER-two');
   // The same file with this build's key is read (the marker shows): the test can see a read.
   writeFileSync(factsFile(), `${head}${rendered}`, 'latin1');

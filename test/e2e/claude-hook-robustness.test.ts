@@ -188,67 +188,55 @@ describe('hook robustness', () => {
 });
 
 describe('hook: which repository', () => {
+  /** Independent reader: the git directory git itself takes from `cwd`. */
+  const gitsGitDir = (cwd: string) =>
+    execFileSync('git', ['rev-parse', '--absolute-git-dir'], { cwd, env: gitEnv(), encoding: 'utf8' }).trim();
+
+  /** A Bash PreToolUse event from `cwd`, as Claude Code sends it; the hook's result. */
+  const bashPreToolUse = (cwd: string, session: string, toolUseId: string) =>
+    cli(cwd, ['hook', 'claude-code'], {
+      env: QUIET,
+      input: JSON.stringify({
+        session_id: session,
+        cwd,
+        hook_event_name: 'PreToolUse',
+        tool_name: 'Bash',
+        tool_use_id: toolUseId,
+        tool_input: { command: 'npm test' },
+      }),
+    });
+
   test('a nested .git whose HEAD git rejects (emptied by a crash): the events go where git says the repository is', async () => {
     const outer = await repoWithCommit();
     const inner = join(outer.dir, 'vendor', 'lib');
     mkdirSync(inner, { recursive: true });
     execFileSync('git', ['init', '-q', inner], { env: gitEnv() });
     writeFileSync(join(inner, '.git', 'HEAD'), '');
-    // Independent reader: git itself takes the outer repository from there
-    const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], {
-      cwd: inner,
-      env: gitEnv(),
-      encoding: 'utf8',
-    }).trim();
-    expect(gitDir).toBe(realpathSync(join(outer.dir, '.git')));
-    const r = await cli(inner, ['hook', 'claude-code'], {
-      env: QUIET,
-      input: JSON.stringify({
-        session_id: 'nested',
-        cwd: inner,
-        hook_event_name: 'PreToolUse',
-        tool_name: 'Bash',
-        tool_use_id: 'toolu_01Jq8ZtF3kV9mWxR2bN7cYdE',
-        tool_input: { command: 'npm test' },
-      }),
-    });
+    // git itself takes the outer repository from there
+    expect(gitsGitDir(inner)).toBe(realpathSync(join(outer.dir, '.git')));
+    const r = await bashPreToolUse(inner, 'nested', 'toolu_01Jq8ZtF3kV9mWxR2bN7cYdE');
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(lines(journal(outer.dir, 'nested')).map((l) => l.tool_use_id)).toEqual([
       'toolu_01Jq8ZtF3kV9mWxR2bN7cYdE',
     ]);
     expect(existsSync(join(inner, '.git', 'agent-log'))).toBe(false);
   });
-});
 
-test('hook: a HEAD that is a symbolic link (core.preferSymlinkRefs) is a repository to git, and to the hook', async () => {
-  const repo = await repoWithCommit();
-  const branch = execFileSync('git', ['symbolic-ref', 'HEAD'], {
-    cwd: repo.dir,
-    env: gitEnv(),
-    encoding: 'utf8',
-  }).trim();
-  rmSync(join(repo.dir, '.git', 'HEAD'));
-  symlinkSync(branch, join(repo.dir, '.git', 'HEAD'));
-  // Independent reader: git takes it
-  const gitDir = execFileSync('git', ['rev-parse', '--absolute-git-dir'], {
-    cwd: repo.dir,
-    env: gitEnv(),
-    encoding: 'utf8',
-  }).trim();
-  expect(gitDir).toBe(realpathSync(join(repo.dir, '.git')));
-  const r = await cli(repo, ['hook', 'claude-code'], {
-    env: QUIET,
-    input: JSON.stringify({
-      session_id: 'linked-head',
+  test('a HEAD that is a symbolic link (core.preferSymlinkRefs) is a repository to git, and to the hook', async () => {
+    const repo = await repoWithCommit();
+    const branch = execFileSync('git', ['symbolic-ref', 'HEAD'], {
       cwd: repo.dir,
-      hook_event_name: 'PreToolUse',
-      tool_name: 'Bash',
-      tool_use_id: 'toolu_01Hq7ZtF3kV9mWxR2bN7cYdE',
-      tool_input: { command: 'npm test' },
-    }),
+      env: gitEnv(),
+      encoding: 'utf8',
+    }).trim();
+    rmSync(join(repo.dir, '.git', 'HEAD'));
+    symlinkSync(branch, join(repo.dir, '.git', 'HEAD'));
+    // git takes it
+    expect(gitsGitDir(repo.dir)).toBe(realpathSync(join(repo.dir, '.git')));
+    const r = await bashPreToolUse(repo.dir, 'linked-head', 'toolu_01Hq7ZtF3kV9mWxR2bN7cYdE');
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(lines(journal(repo.dir, 'linked-head')).map((l) => l.tool_use_id)).toEqual([
+      'toolu_01Hq7ZtF3kV9mWxR2bN7cYdE',
+    ]);
   });
-  expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
-  expect(lines(journal(repo.dir, 'linked-head')).map((l) => l.tool_use_id)).toEqual([
-    'toolu_01Hq7ZtF3kV9mWxR2bN7cYdE',
-  ]);
 });
