@@ -4,7 +4,7 @@ import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { entriesNewestFirst, type IndexData, type IndexEntry } from '../index/model.js';
 import { readIndexHeader, scanIndexFile } from '../index/file.js';
-import { lookupEntries } from '../index/lookup-file.js';
+import { type LookupKey, lookupEntries, type LookupResult } from '../index/lookup-file.js';
 import { entriesOnCommit, entriesWithPrefix } from '../index/lookup.js';
 import {
   indexPath,
@@ -83,6 +83,26 @@ export async function loadIndexedRecords(
 }
 
 /**
+ * The lines of `key` through the lookup file of a current index. A stale index file (the notes moved:
+ * a seal, a fetch) is updated on disk first, which copies what did not change, and then looked up.
+ * `head` is the index file's header when the lookup file did not answer at first (null: no index).
+ */
+async function lookupCurrent(
+  engine: GitEngine,
+  path: string,
+  tip: string | null,
+  key: LookupKey,
+  opts: OpenIndexOptions = {},
+): Promise<{ looked: LookupResult | null; head: ReturnType<typeof readIndexHeader> }> {
+  const looked = lookupEntries(path, tip, key);
+  if (looked) return { looked, head: null };
+  const head = readIndexHeader(path);
+  if (head && head.tip !== tip && (await refreshIndexFile(engine, opts)))
+    return { looked: lookupEntries(path, tip, key), head };
+  return { looked: null, head };
+}
+
+/**
  * Index entries whose ID starts with `prefix` (exactly `prefix` when `exact`). A current index is
  * streamed: only lines starting with the ID are decoded, so `show <id>` stays fast on 100k records.
  */
@@ -94,12 +114,7 @@ export async function entriesById(
   const p = prefix.toLowerCase();
   const path = indexPath(engine);
   const tip = await notesTip(engine);
-  // A current index with its lookup file: read just the lines of this ID. A stale one (the notes
-  // moved: a seal, a fetch) is updated on disk first, which copies what did not change.
-  let looked = lookupEntries(path, tip, { id: p, exact });
-  const head = looked ? null : readIndexHeader(path);
-  if (head && head.tip !== tip && (await refreshIndexFile(engine)))
-    looked = lookupEntries(path, tip, { id: p, exact });
+  const { looked, head } = await lookupCurrent(engine, path, tip, { id: p, exact });
   if (looked) return { entries: looked.entries.filter((e) => e.json !== null), warnings: looked.warnings };
   if (head && head.tip === tip) {
     const entries: IndexEntry[] = [];
@@ -125,10 +140,7 @@ export async function entriesOnCommits(
 ): Promise<{ byCommit: Map<string, IndexEntry[]>; warnings: string[] }> {
   const path = indexPath(engine);
   const tip = await notesTip(engine);
-  let looked = lookupEntries(path, tip, { commits });
-  const head = looked ? null : readIndexHeader(path);
-  if (head && head.tip !== tip && (await refreshIndexFile(engine, opts)))
-    looked = lookupEntries(path, tip, { commits });
+  const { looked } = await lookupCurrent(engine, path, tip, { commits }, opts);
   if (looked) return looked;
   const data = await openIndex(engine, opts);
   const byCommit = new Map<string, IndexEntry[]>();
