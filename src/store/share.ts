@@ -177,6 +177,17 @@ export interface ShareOptions {
 }
 
 /**
+ * In a partial clone, the blobs our notes tree names that are not here (to fetch from `remote`, of
+ * `total` notes); null in any other repository, or with no notes.
+ */
+export async function missingNoteBlobs(
+  engine: GitEngine,
+): Promise<{ remote: string; missing: string[]; total: number } | null> {
+  const tree = await notesTree(engine, await notesTip(engine));
+  return tree && engine.missingBlobs ? engine.missingBlobs(tree) : null;
+}
+
+/**
  * Fetch the remote's notes, merge them into ours, and push the notes of published commits as one
  * commit on top of the remote's (lease on its old tip; retried when someone pushed meanwhile).
  */
@@ -188,11 +199,8 @@ export async function shareNotes(repo: Repo, remote: string, opts: ShareOptions 
     const theirs = fetched ? await engine.readRef(trackingRef(remote, NOTES_REF)) : null;
     if (theirs) merge = await mergeIntoOurs(engine, theirs, `agent-log: merge ${remote}'s records`);
     // A partial clone: every note's blob fetched now, in one request, so that reads work offline.
-    const tree = await notesTree(engine, await notesTip(engine));
-    if (tree && engine.missingBlobs) {
-      const absent = await engine.missingBlobs(tree);
-      if (absent?.missing.length) await engine.fetchMissing?.(absent.missing);
-    }
+    const absent = await missingNoteBlobs(engine);
+    if (absent?.missing.length) await engine.fetchMissing?.(absent.missing);
     const tips = [...(await remoteBranchTips(location, remote)), ...(opts.pushing ?? [])];
     const plan = await planPublish(engine, theirs, (targets) => reachableAmong(location, targets, tips));
     const base = { remote, merge, shared: plan.shared, held: plan.held, attempts: attempt };

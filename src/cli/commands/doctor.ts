@@ -15,10 +15,10 @@ import { NOTES_REF, notesTree, readNotesTree } from '../../store/notes.js';
 import { loadAllRecords } from '../../store/read.js';
 import { listRuns } from '../../store/runs.js';
 import { captureHealth } from '../../store/capture-health.js';
-import { unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
+import { missingNoteBlobs, unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
 import type { Repo } from '../../git/repo.js';
-import { lastSoundTip, notesRefProblem, notesTip } from '../../store/notes-tip.js';
+import { lastSoundTip, notesRefProblem } from '../../store/notes-tip.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
 import { checkConfigPatterns } from '../doctor-patterns.js';
@@ -293,8 +293,7 @@ async function checkRecords(
  */
 async function notesHere(repo: Repo, add: (l: Level, w: string, fix?: string) => void): Promise<boolean> {
   const { engine } = repo;
-  const tree = await notesTree(engine, await notesTip(engine));
-  const absent = tree && engine.missingBlobs ? await engine.missingBlobs(tree) : null;
+  const absent = await missingNoteBlobs(engine);
   if (!absent?.missing.length) return true;
   const what = `${absent.missing.length} of ${absent.total} notes were not in this partial clone`;
   try {
