@@ -27,8 +27,9 @@ function optionsOf(mod, usage) {
   const o = y.getOptions();
   const desc = y.getInternalMethods().getUsageInstance().getDescriptions();
   const out = [];
+  const named = new Set(); // an alias (`--max-count` of `-n`) is listed beside its option, not again
   for (const key of Object.keys(o.key)) {
-    if (key === 'help' || key === 'version' || o.hiddenOptions.includes(key)) continue;
+    if (key === 'help' || key === 'version' || o.hiddenOptions.includes(key) || named.has(key)) continue;
     const positional = positionals(usage).includes(key);
     const type = o.boolean.includes(key)
       ? 'boolean'
@@ -42,15 +43,17 @@ function optionsOf(mod, usage) {
     const aliases = (o.alias[key] ?? []).filter((a) => a.length > 0);
     const flag = (k) => (k.length === 1 ? `-${k}` : `--${k}`);
     const names = [key, ...aliases].map(flag);
-    // a boolean on by default is only ever written negated
-    const negated = type === 'boolean' && o.default[key] === true;
+    for (const k of [key, ...aliases]) named.add(k);
+    // a boolean on by default is written as git does, --[no-]NAME: its words say what NAME does
+    const negatable = type === 'boolean' && o.default[key] === true;
     const d = o.default[key];
     out.push({
-      names: positional ? key.toUpperCase() : negated ? `--no-${key}` : names.join(', '),
+      names: positional ? key.toUpperCase() : negatable ? `--[no-]${key}` : names.join(', '),
       arg: type === 'boolean' || positional ? '' : ` ${type}`,
       describe: String(desc[key] ?? (key === 'json' ? 'print JSON' : '')).replace(/^__yargsString__:/, ''),
-      def:
-        d === undefined || type === 'boolean' || (Array.isArray(d) && d.length === 0)
+      def: negatable
+        ? ' (default: on)'
+        : d === undefined || type === 'boolean' || (Array.isArray(d) && d.length === 0)
           ? ''
           : ` (default: ${d})`,
     });

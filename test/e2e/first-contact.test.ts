@@ -155,7 +155,9 @@ describe('help', () => {
       const positional = new Set([...usage.matchAll(/[[<]([\w-]+)/g)].map((m) => m[1]!));
       const options = [...optionsIn(src), ...(src.includes('addFilterOptions(') ? filters : [])];
       for (const opt of options.filter((o) => !positional.has(o)))
-        expect(section, `${name} --${opt}`).toMatch(new RegExp(`(^|[ ,])-(-|-no-)?${opt}\\b`, 'm'));
+        expect(section, `${name} --${opt}`).toMatch(
+          new RegExp(`(^|[ ,])-(-|-no-|-\\[no-\\])?${opt}\\b`, 'm'),
+        );
       documented++;
     }
     expect(documented).toBeGreaterThan(20);

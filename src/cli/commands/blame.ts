@@ -34,7 +34,11 @@ export const builder = (y: Argv) =>
     .positional('target', { type: 'string', describe: 'FILE[:LINE[,END]]' })
     .option('rev', { type: 'string', describe: 'blame the file as of REV (default HEAD)' })
     .option('json', { type: 'boolean', default: false })
-    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
+    .option('pager', {
+      type: 'boolean',
+      default: true,
+      describe: 'page long output on a terminal; --no-pager: never',
+    });
 
 interface BlameArgs {
   target: string;

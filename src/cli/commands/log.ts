@@ -19,7 +19,11 @@ export const builder = (y: Argv) =>
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
     .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
-    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
+    .option('pager', {
+      type: 'boolean',
+      default: true,
+      describe: 'page long output on a terminal; --no-pager: never',
+    })
     .option('color', {
       choices: COLOR_CHOICES,
       describe:

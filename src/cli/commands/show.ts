@@ -20,7 +20,11 @@ export const builder = (y: Argv) =>
       describe: 'md (default; rendered for a terminal unless given), json or html',
     })
     .option('json', { type: 'boolean', default: false, describe: 'same as --format json' })
-    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' })
+    .option('pager', {
+      type: 'boolean',
+      default: true,
+      describe: 'page long output on a terminal; --no-pager: never',
+    })
     .option('color', {
       choices: COLOR_CHOICES,
       describe:

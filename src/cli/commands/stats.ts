@@ -28,7 +28,11 @@ export const builder = (y: Argv) =>
       default: false,
       describe: 'workflow advice, with the runs behind each line',
     })
-    .option('pager', { type: 'boolean', default: true, describe: 'page on a terminal (--no-pager)' });
+    .option('pager', {
+      type: 'boolean',
+      default: true,
+      describe: 'page long output on a terminal; --no-pager: never',
+    });
 
 const AGENT_COMMIT_DEPTH = 500;
 

@@ -1,0 +1,62 @@
+// A new user's first hour again, from the installed tool (ninth session): what still surprised after
+// the first-contact fixes. Each test is one surprise, through the built CLI on a real repository.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { cli, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function repoWith(files: Record<string, string> = { 'README.md': '# demo\n' }) {
+  const repo = await tempRepo({ files });
+  cleanups.push(() => repo.cleanup());
+  return repo;
+}
+
+async function ok(repo: TempRepo | string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = await cli(repo, args, { env });
+  expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** One command's section of the man page source, roff escapes of `-` undone. */
+function manSection(usage: string): string {
+  const text = readFileSync(join(ROOT, 'man', 'man1', 'git-agent-log.1'), 'utf8').replace(/\\-/g, '-');
+  const start = text.indexOf(`.SS "git agent-log ${usage}"`);
+  expect(start, usage).toBeGreaterThan(0);
+  return text.slice(start).split('\n.SS ')[0]!;
+}
+
+/** The option entries of a man page section: each `.B` line after `.TP`, with the text under it. */
+function manEntries(section: string): { names: string; text: string }[] {
+  return [...section.matchAll(/^\.TP\n\.B (.*)\n(.*)$/gm)].map((m) => ({ names: m[1]!, text: m[2]! }));
+}
+
+describe('the man page', () => {
+  test('an option that is on by default reads --[no-]NAME with its own words, not --no-NAME with the opposite', () => {
+    // `init --hooks` installs the hooks by default; `--no-hooks` does not install them.
+    const hooks = manEntries(manSection('init')).find((e) => /hooks\b/.test(e.names));
+    expect(hooks?.names).toBe('--[no-]hooks');
+    expect(hooks?.text).toMatch(/^install .*\(default: on\)$/);
+    const pager = manEntries(manSection('show [ref]')).find((e) => /pager/.test(e.names));
+    expect(pager?.names).toBe('--[no-]pager');
+  });
+
+  test('lists each option of a command once: an alias is named beside its option, not again alone', () => {
+    for (const usage of ['log', 'query']) {
+      const names = manEntries(manSection(usage)).map((e) => e.names.split(' ')[0]!.replace(/,$/, ''));
+      expect(
+        names.filter((n) => n === '--max-count'),
+        usage,
+      ).toEqual([]);
+      expect(
+        names.filter((n) => n === '-n'),
+        usage,
+      ).toHaveLength(1);
+      expect(new Set(names).size, `${usage}: ${names.join(' ')}`).toBe(names.length);
+    }
+  });
+});
