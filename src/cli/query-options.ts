@@ -4,10 +4,17 @@ import { NotFoundError, UsageError } from '../errors.js';
 import type { Repo } from '../git/repo.js';
 import { parseDate } from '../query/dates.js';
 import { CHECK_STATES, type CheckState, type FilterSpec } from '../query/filters.js';
+import { FORMAT_PLACEHOLDERS } from '../query/format.js';
 import { userRegex } from '../query/user-regex.js';
 import type { Context } from './context.js';
 
 const list = { type: 'string', array: true } as const;
+
+/** `log --format` and `query --format`: every placeholder named, as `git log --format`'s help does. */
+export const FORMAT_OPTION = {
+  type: 'string',
+  describe: `one line per run from placeholders: ${FORMAT_PLACEHOLDERS.map((p) => `%${p}`).join(' ')}, %n (newline), %% (a percent sign)`,
+} as const;
 
 export function addFilterOptions<T>(y: Argv<T>) {
   return y

@@ -60,3 +60,47 @@ describe('the man page', () => {
     }
   });
 });
+
+describe('help that tells the whole story', () => {
+  test('`help init` says the pre-push hook shares the records of pushed commits, as `git push` then does', async () => {
+    const remote = await tempRepo({ bare: true });
+    cleanups.push(() => remote.cleanup());
+    const repo = await repoWith();
+    await repo.git('remote', 'add', 'origin', remote.dir);
+    await ok(repo, ['init', '--pre-push']);
+    await ok(repo, ['start', '--task', 'share me']);
+    repo.write('src/a.ts', 'export const a = 1;\n');
+    await repo.commit('a');
+    await ok(repo, ['finish']);
+    await repo.git('push', '-q', 'origin', 'main');
+    expect(await remote.git('for-each-ref', '--format=%(refname)', 'refs/notes/')).toBe(
+      'refs/notes/agent-log\n',
+    );
+    const help = (await ok(repo, ['help', 'init'])).stdout;
+    const entry = help
+      .slice(help.indexOf('--pre-push'))
+      .split(/\n\s+--/)[0]!
+      .replace(/\s+/g, ' ');
+    expect(entry).toMatch(/shares? the records of (the )?pushed commits/);
+  });
+
+  test('`help log` and `help query` list every --format placeholder, and each one is expanded', async () => {
+    // the placeholders the README documents for `--format`
+    const documented = 'id short date agent model status intent checks files branch commit hash risk cost';
+    const repo = await repoWith();
+    await ok(repo, ['start', '--task', 'format me']);
+    repo.write('src/a.ts', 'export const a = 1;\n');
+    await repo.commit('a');
+    await ok(repo, ['finish']);
+    for (const command of ['log', 'query']) {
+      const help = (await ok(repo, ['help', command])).stdout.replace(/\s+/g, ' ');
+      for (const name of documented.split(' ')) {
+        expect(help, `${command}: %${name}`).toContain(`%${name}`);
+        const line = (await ok(repo, [command, '--no-pager', '--format', `<%${name}>`])).stdout;
+        expect(line, `${command} --format %${name}`).not.toContain(`%${name}`);
+      }
+      expect(help).toContain('%n');
+      expect(help).toContain('%%');
+    }
+  });
+});

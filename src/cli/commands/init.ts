@@ -26,7 +26,8 @@ export const builder = (y: Argv) =>
     .option('pre-push', {
       type: 'boolean',
       default: false,
-      describe: 'install a pre-push hook that refuses to push notes with secrets (see scan)',
+      describe:
+        'install a pre-push hook: `git push` then shares the records of pushed commits with the remote, and refuses to push notes with secrets (see scan)',
     })
     .option('if-repo', {
       type: 'boolean',

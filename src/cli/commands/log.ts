@@ -9,7 +9,7 @@ import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions, unsealedRunRecords } from '../pending-runs.js';
-import { countArg } from '../query-options.js';
+import { countArg, FORMAT_OPTION } from '../query-options.js';
 
 export const command = 'log';
 export const describe = 'List runs, newest first, one line each';
@@ -18,7 +18,7 @@ export const builder = (y: Argv) =>
   y
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
     .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
-    .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
+    .option('format', FORMAT_OPTION)
     .option('pager', {
       type: 'boolean',
       default: true,

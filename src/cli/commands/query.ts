@@ -8,7 +8,7 @@ import { oneFormat } from '../format-choice.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions } from '../pending-runs.js';
-import { addFilterOptions, countArg, type FilterArgs, filterSpec } from '../query-options.js';
+import { addFilterOptions, countArg, type FilterArgs, filterSpec, FORMAT_OPTION } from '../query-options.js';
 
 export const command = 'query';
 export const describe = 'Search run records: by file, command, check status, agent, date, approval, text…';
@@ -16,7 +16,7 @@ export const describe = 'Search run records: by file, command, check status, age
 export const builder = (y: Argv) =>
   addFilterOptions(y)
     .option('json', { type: 'boolean', default: false, describe: 'records as a JSON array' })
-    .option('format', { type: 'string', describe: 'one line per run from placeholders: %short %intent …' })
+    .option('format', FORMAT_OPTION)
     .option('n', { alias: 'max-count', type: 'string', describe: 'show at most N runs' })
     .option('pager', {
       type: 'boolean',
