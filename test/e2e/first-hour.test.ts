@@ -104,3 +104,28 @@ describe('help that tells the whole story', () => {
     }
   });
 });
+
+describe('a bare repository (the team remote)', () => {
+  test('doctor finds nothing to fix in the remote a clone pushes its records to, and names no fix that fails there', async () => {
+    const remote = await tempRepo({ bare: true });
+    cleanups.push(() => remote.cleanup());
+    const repo = await repoWith();
+    await repo.git('remote', 'add', 'origin', remote.dir);
+    await ok(repo, ['init', '--pre-push']);
+    await ok(repo, ['start', '--task', 'pushed run']);
+    repo.write('src/a.ts', 'export const a = 1;\n');
+    await repo.commit('a');
+    await ok(repo, ['finish']);
+    await repo.git('push', '-q', 'origin', 'main');
+
+    const doctor = await cli(remote, ['doctor', '--json']);
+    const report = JSON.parse(doctor.stdout) as { findings: { level: string; what: string; fix?: string }[] };
+    expect(report.findings.filter((f) => f.level === 'problem')).toEqual([]);
+    expect(doctor.code, doctor.stderr).toBe(0);
+    // every `git agent-log …` a finding suggests runs there
+    for (const f of report.findings.filter((x) => x.fix))
+      for (const fix of f.fix!.split(/, or |; /).filter((x) => x.startsWith('git agent-log ')))
+        expect((await cli(remote, fix.split(' ').slice(2))).code, fix).toBe(0);
+    expect((await cli(remote, ['init'])).code).toBe(2); // which is why doctor must not ask for it
+  });
+});

@@ -18,6 +18,7 @@ import { captureHealth } from '../../store/capture-health.js';
 import { missingNoteBlobs, unmergedFetchedNotes, unpublishedRecords } from '../../store/share.js';
 import type { Context } from '../context.js';
 import type { Repo } from '../../git/repo.js';
+import type { RepoLocation } from '../../git/engine.js';
 import { lastSoundTip, notesRefProblem } from '../../store/notes-tip.js';
 import { describeGap, surveyAgentCommits } from '../agent-gaps.js';
 import { checkGitHooks } from '../doctor-hooks.js';
@@ -51,19 +52,17 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
   const f: Finding[] = [];
   const add = (level: Level, what: string, fix?: string) => f.push({ level, what, ...(fix ? { fix } : {}) });
 
-  const rewrite = await configGetAll(location, 'notes.rewriteRef');
-  if (rewrite.includes(NOTES_REF) || rewrite.includes('refs/notes/*'))
-    add('ok', 'notes follow amend and rebase (notes.rewriteRef)');
-  else add('problem', 'records are lost on amend/rebase: notes.rewriteRef is not set', 'git agent-log init');
-  const mode = (await configGetAll(location, 'notes.rewriteMode'))[0];
-  if (mode && mode !== 'cat_sort_uniq' && mode !== 'concatenate')
-    add('warn', `notes.rewriteMode is ${mode}: squashed runs may lose records`, 'git agent-log init');
+  // A bare repository (the team's remote) makes no commits and cannot run `init`: what init sets
+  // up (rewriting on amend, fetch refspecs, hooks) belongs to the clones.
+  const bare = !location.worktree;
+  if (bare) add('ok', 'bare repository: notes rewriting, fetch refspecs and hooks are set up in clones');
+  else await checkRewriting(location, add);
   // A notes ref that cannot be read: every check of records below would fail on it or lie.
   const broken = await notesRefProblem(engine);
   if (broken) add('problem', broken.message, await notesRefRepair(repo, broken.unreadable));
   for (const remote of await remotes(location)) {
     const specs = await configGetAll(location, `remote.${remote}.fetch`);
-    if (!specs.some((s) => s.includes(NOTES_REF) || s.includes('refs/notes/*')))
+    if (!bare && !specs.some((s) => s.includes(NOTES_REF) || s.includes('refs/notes/*')))
       add('problem', `git fetch ${remote} does not bring records (no notes refspec)`, 'git agent-log init');
     else if (!(await engine.readRef(trackingRef(remote, NOTES_REF))))
       add('warn', `records of ${remote} were never fetched`, `git agent-log sync ${remote}`);
@@ -90,7 +89,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
     );
   const prePush = join((await hookTarget(location)).dir, 'pre-push');
   const hasRemote = (await remotes(location)).length > 0;
-  if (hasRemote && !(existsSync(prePush) && readFileSync(prePush, 'utf8').includes(HOOK_BEGIN)))
+  if (!bare && hasRemote && !(existsSync(prePush) && readFileSync(prePush, 'utf8').includes(HOOK_BEGIN)))
     add(
       'warn',
       'no pre-push hook: git push does not carry records',
@@ -154,6 +153,16 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
         ),
       );
   if (problems) throw new CheckFailedError(`doctor: ${problems} problem${problems === 1 ? '' : 's'} found`);
+}
+
+async function checkRewriting(location: RepoLocation, add: (l: Level, w: string, fix?: string) => void) {
+  const rewrite = await configGetAll(location, 'notes.rewriteRef');
+  if (rewrite.includes(NOTES_REF) || rewrite.includes('refs/notes/*'))
+    add('ok', 'notes follow amend and rebase (notes.rewriteRef)');
+  else add('problem', 'records are lost on amend/rebase: notes.rewriteRef is not set', 'git agent-log init');
+  const mode = (await configGetAll(location, 'notes.rewriteMode'))[0];
+  if (mode && mode !== 'cat_sort_uniq' && mode !== 'concatenate')
+    add('warn', `notes.rewriteMode is ${mode}: squashed runs may lose records`, 'git agent-log init');
 }
 
 function checkClaude(worktree: string, add: (l: Level, w: string, fix?: string) => void): boolean {
