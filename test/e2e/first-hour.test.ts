@@ -1,5 +1,6 @@
 // A new user's first hour again, from the installed tool (ninth session): what still surprised after
 // the first-contact fixes. Each test is one surprise, through the built CLI on a real repository.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -127,5 +128,80 @@ describe('a bare repository (the team remote)', () => {
       for (const fix of f.fix!.split(/, or |; /).filter((x) => x.startsWith('git agent-log ')))
         expect((await cli(remote, fix.split(' ').slice(2))).code, fix).toBe(0);
     expect((await cli(remote, ['init'])).code).toBe(2); // which is why doctor must not ask for it
+  });
+});
+
+/** Claude Code's hook calls for one session in `repo`, with the ids it really mints. */
+function claudeSession(repo: TempRepo) {
+  const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const toolId = () =>
+    `toolu_01${Array.from({ length: 22 }, () => B62[Math.floor(Math.random() * 62)]).join('')}`;
+  const id = randomUUID();
+  const base = {
+    session_id: id,
+    transcript_path: `/home/dana/.claude/projects/-srv-app/${id}.jsonl`,
+    cwd: repo.dir,
+    permission_mode: 'default',
+  };
+  const hook = async (event: string, fields: Record<string, unknown> = {}) => {
+    const r = await cli(repo, ['hook', 'claude-code'], {
+      input: JSON.stringify({ ...base, hook_event_name: event, ...fields }),
+      env: { AGENT_LOG_NO_BACKGROUND: '1' },
+    });
+    expect(r.code).toBe(0);
+    return r;
+  };
+  return {
+    hook,
+    async bash(command: string) {
+      const t = toolId();
+      await hook('PreToolUse', { tool_name: 'Bash', tool_use_id: t, tool_input: { command } });
+      await hook('PostToolUse', {
+        tool_name: 'Bash',
+        tool_use_id: t,
+        tool_input: { command },
+        tool_response: { stdout: 'ok', stderr: '', interrupted: false },
+      });
+    },
+  };
+}
+
+describe('stop, the kill switch', () => {
+  test('with no ID it stops only runs going on: not a session that ended, nor the run before a /clear', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['install', 'claude-code']);
+    const ended = claudeSession(repo);
+    await ended.hook('SessionStart', { source: 'startup' });
+    await ended.hook('UserPromptSubmit', { prompt: 'list the files' });
+    await ended.bash('ls');
+    await ended.hook('Stop');
+    await ended.hook('SessionEnd', { reason: 'prompt_input_exit' });
+    const none = await cli(repo, ['stop', '--reason', 'enough']);
+    expect(none.stderr).toMatch(/^error: no live run in this worktree\n/);
+    expect(none.code).toBe(1);
+
+    const live = claudeSession(repo);
+    await live.hook('SessionStart', { source: 'startup' });
+    await live.hook('UserPromptSubmit', { prompt: 'first task' });
+    await live.bash('git status');
+    await live.hook('SessionStart', { source: 'clear' });
+    await live.hook('UserPromptSubmit', { prompt: 'second task' });
+    await live.bash('git diff');
+    const stopped = await ok(repo, ['stop', '--reason', 'enough']);
+    const ids = stopped.stdout.trim().split('\n');
+    expect(ids).toHaveLength(1);
+    // the one stopped is the run the next tool call belongs to: that call is refused
+    const t = 'toolu_01' + 'A'.repeat(22);
+    const refused = await live.hook('PreToolUse', {
+      tool_name: 'Bash',
+      tool_use_id: t,
+      tool_input: { command: 'ls' },
+    });
+    expect(JSON.parse(refused.stdout).hookSpecificOutput.permissionDecision).toBe('deny');
+    const runs = JSON.parse((await ok(repo, ['log', '--json'])).stdout) as {
+      id: string;
+      task: { intent: string };
+    }[];
+    expect(runs.find((r) => r.id === ids[0])?.task.intent).toBe('second task');
   });
 });

@@ -252,14 +252,17 @@ function archive(commonDir: string, old: GuardState) {
   appendFileSync(ledgerPath(commonDir), `${JSON.stringify(entryOf(old))}\n`, { mode: 0o600 });
 }
 
+/** A run the guard has seen; `over` once its session ended or moved on to another run (archived). */
+export type KnownRun = LedgerEntry & { over: boolean };
+
 /** Every run the guard has seen in this repository: archived ones and the live state of each session. */
-export function knownRuns(commonDir: string): LedgerEntry[] {
-  const out: LedgerEntry[] = [];
+export function knownRuns(commonDir: string): KnownRun[] {
+  const out: KnownRun[] = [];
   try {
     for (const l of readFileSync(ledgerPath(commonDir), 'utf8').split('\n'))
       if (l) {
         try {
-          out.push(JSON.parse(l));
+          out.push({ ...JSON.parse(l), over: true });
         } catch {
           // torn line
         }
@@ -283,7 +286,7 @@ export function knownRuns(commonDir: string): LedgerEntry[] {
     }
     for (const n of names) {
       const s = readState(join(sessions, agent, n));
-      if (s) out.push(entryOf(s));
+      if (s) out.push({ ...entryOf(s), over: s.ended });
     }
   }
   return out;

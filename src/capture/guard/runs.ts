@@ -29,11 +29,16 @@ export async function resolveGuardRun(repo: Repo, prefix: string): Promise<strin
   throw new NotFoundError(`no run matches '${prefix}'`);
 }
 
-/** Runs going on now in this worktree: agent sessions active in the last two hours and the open run. */
+/**
+ * Runs going on now in this worktree: agent sessions active in the last two hours that have not
+ * ended nor moved on to another run (`/clear`), and the open run.
+ */
 export function liveRuns(repo: Repo, now: Date): string[] {
   const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
   const out = knownRuns(repo.location.commonDir)
-    .filter((r) => (!here || resolve(r.root) === here) && now.getTime() - Date.parse(r.last_t) < LIVE_MS)
+    .filter(
+      (r) => !r.over && (!here || resolve(r.root) === here) && now.getTime() - Date.parse(r.last_t) < LIVE_MS,
+    )
     .map((r) => r.run_id);
   const open = activeRunId(repo.location);
   if (open) out.push(open);
