@@ -25,6 +25,7 @@ import { History } from './history.js';
 import { ObjectStore, type ObjectType } from './object-store.js';
 import { isOid, parseCommit, parseTree, serializeCommit, serializeTree } from './objects.js';
 import * as refs from './refs.js';
+import { readReplacements, type Replacements } from './replace.js';
 import { assertSupportedShape } from './repo-shape.js';
 import { resolveRevision } from './revision.js';
 import { snapshotWorktree } from './snapshot.js';
@@ -55,7 +56,7 @@ export async function createIsomorphicEngine(
   const env = options.env ?? process.env;
   const config = new ConfigReader(location.commonDir, env);
   await assertSupportedShape(location.commonDir, config);
-  return new IsomorphicEngine(location, config, env);
+  return new IsomorphicEngine(location, config, env, await readReplacements(location.commonDir, config, env));
 }
 
 class IsomorphicEngine implements GitEngine {
@@ -68,8 +69,9 @@ class IsomorphicEngine implements GitEngine {
     readonly location: RepoLocation,
     private readonly config: ConfigReader,
     private readonly env: NodeJS.ProcessEnv,
+    replacements: Replacements | null,
   ) {
-    this.objects = new ObjectStore(location.commonDir, () => this.snapshotObjects(false));
+    this.objects = new ObjectStore(location.commonDir, () => this.snapshotObjects(false), replacements);
     this.history = new History(this.objects, location.commonDir);
     this.dirs = { gitDir: location.gitDir, commonDir: location.commonDir };
   }

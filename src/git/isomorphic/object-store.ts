@@ -11,6 +11,7 @@ import { EMPTY_TREE } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
 import { isOid } from './objects.js';
 import { type ObjectHeader, Packs } from './packs.js';
+import { replaced, type Replacements } from './replace.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -36,10 +37,13 @@ export class ObjectStore {
    * @param gitdir where `objects/` is
    * @param fallback a store read when this one lacks an object (the private snapshot store); never
    *   consulted before a write, so nothing written here can lean on an object only it holds
+   * @param replacements git's replace refs: a read of an object gives its replacement's content (see
+   *   replace.ts); whether an object is here (`has`) and delta bases are asked of the stored objects
    */
   constructor(
     readonly gitdir: string,
     private readonly fallback?: () => ObjectStore | null,
+    private readonly replacements: Replacements | null = null,
   ) {
     this.packs = new Packs(join(gitdir, 'objects'));
   }
@@ -48,13 +52,18 @@ export class ObjectStore {
     return join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   }
 
-  async tryRead(oid: string): Promise<RawObject | null> {
+  /** The object git reads for `oid` (its replacement's content when it is replaced), or null. */
+  tryRead(oid: string): Promise<RawObject | null> {
+    return this.readStored(replaced(this.replacements, oid));
+  }
+
+  private async readStored(oid: string): Promise<RawObject | null> {
     if (!isOid(oid)) return null;
     if (oid === EMPTY_TREE) return { type: 'tree', content: Buffer.alloc(0) };
     let obj: RawObject | null;
     try {
       // Packs first: their index is in memory, while a loose lookup costs a failed open per packed object.
-      obj = (await this.packs.read(oid, (base) => this.tryRead(base))) ?? (await this.readLoose(oid));
+      obj = (await this.packs.read(oid, (base) => this.readStored(base))) ?? (await this.readLoose(oid));
     } catch {
       return this.readWithIsomorphicGit(oid); // a shape our reader does not know
     }
@@ -68,7 +77,8 @@ export class ObjectStore {
    * first bytes), so an oversized note is refused before it is inflated. Null when unknown here:
    * the caller then reads the object whole.
    */
-  async tryHeader(oid: string): Promise<ObjectHeader | null> {
+  async tryHeader(asked: string): Promise<ObjectHeader | null> {
+    const oid = replaced(this.replacements, asked);
     if (!isOid(oid)) return null;
     try {
       const h = (await this.packs.header(oid)) ?? (await this.looseHeader(oid));
