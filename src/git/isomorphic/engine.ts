@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { GitError } from '../../errors.js';
 import type {
   CommitInfo,
@@ -72,7 +72,8 @@ class IsomorphicEngine implements GitEngine {
     replacements: Replacements | null,
   ) {
     this.objects = new ObjectStore(location.commonDir, () => this.snapshotObjects(false), replacements);
-    this.history = new History(this.objects, location.commonDir);
+    const graftFile = env.GIT_GRAFT_FILE ? resolve(env.GIT_GRAFT_FILE) : undefined;
+    this.history = new History(this.objects, location.commonDir, graftFile);
     this.dirs = { gitDir: location.gitDir, commonDir: location.commonDir };
   }
 

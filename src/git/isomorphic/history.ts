@@ -1,5 +1,8 @@
 // History walks for the isomorphic engine, in git's rev-list order: newest committer date first,
-// ties in the order commits were reached. Commits listed in `shallow` are treated as roots.
+// ties in the order commits were reached. Commits listed in `shallow` are treated as roots; a commit
+// listed in `info/grafts` (or GIT_GRAFT_FILE) has the parents its line gives, as git reads them
+// (shallow first, then the first line of a commit; neither GIT_NO_REPLACE_OBJECTS nor
+// core.useReplaceRefs turns grafts off).
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ObjectStore } from './object-store.js';
@@ -61,21 +64,40 @@ class DateQueue {
   }
 }
 
+/** git's graft file: `<commit> [<parent>…]` lines; a line git cannot read is passed over, as git does. */
+export function parseGrafts(text: string): Map<string, string[]> {
+  const grafts = new Map<string, string[]>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const [commit, ...parents] = line.split(' ');
+    if (!/^[0-9a-f]{40}$/.test(commit!) || !parents.every((p) => /^[0-9a-f]{40}$/.test(p))) continue;
+    if (!grafts.has(commit!)) grafts.set(commit!, parents);
+  }
+  return grafts;
+}
+
 export class History {
   private readonly nodes = new Map<string, CommitNode>();
-  private shallow: Set<string> | undefined;
+  private cuts: Promise<{ shallow: Set<string>; grafts: Map<string, string[]> }> | undefined;
 
+  /** @param graftFile git's graft file: GIT_GRAFT_FILE, else `info/grafts` of the common dir */
   constructor(
     private readonly objects: ObjectStore,
     private readonly commonDir: string,
+    private readonly graftFile = join(commonDir, 'info', 'grafts'),
   ) {}
 
-  private async shallowSet(): Promise<Set<string>> {
-    if (!this.shallow) {
-      const text = await fsp.readFile(join(this.commonDir, 'shallow'), 'utf8').catch(() => '');
-      this.shallow = new Set(text.split('\n').filter(Boolean));
-    }
-    return this.shallow;
+  /** The commits whose parents are not the ones they store: shallow boundaries and grafts. */
+  private parentOverrides() {
+    const read = (path: string) => fsp.readFile(path, 'utf8').catch(() => '');
+    this.cuts ??= Promise.all([read(join(this.commonDir, 'shallow')), read(this.graftFile)]).then(
+      ([shallow, grafts]) => ({
+        shallow: new Set(shallow.split('\n').filter(Boolean)),
+        grafts: parseGrafts(grafts),
+      }),
+    );
+    return this.cuts;
   }
 
   async node(oid: string): Promise<CommitNode> {
@@ -83,9 +105,10 @@ export class History {
     if (known) return known;
     const { content } = await this.objects.read(oid, 'commit');
     const text = content.toString('utf8', 0, Math.max(0, content.indexOf('\n\n')));
-    const parents = (await this.shallowSet()).has(oid)
+    const { shallow, grafts } = await this.parentOverrides();
+    const parents = shallow.has(oid)
       ? []
-      : [...text.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!);
+      : (grafts.get(oid) ?? [...text.matchAll(/^parent ([0-9a-f]{40})$/gm)].map((m) => m[1]!));
     const time = Number(text.match(/^committer .*> (\d+) [+-]\d{4}$/m)?.[1] ?? 0);
     const node = { parents, time };
     this.nodes.set(oid, node);
