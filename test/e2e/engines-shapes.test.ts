@@ -185,6 +185,23 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     expect(await bothMatchGit(r.dir, 'HEAD', { GIT_NO_REPLACE_OBJECTS: '1' })).toEqual(
       [ids[2]!, ids[3]!].sort(),
     );
+
+    // GIT_GRAFT_FILE names another graft file: the tip sits on the root, HEAD~1..HEAD is one commit.
+    rmSync(join(r.dir, '.git', 'info', 'grafts'));
+    const graftFile = join(scratch(), 'grafts');
+    writeFileSync(graftFile, `${git(r.dir, ['rev-parse', 'HEAD']).trim()} ${root}\n`);
+    const env = { GIT_GRAFT_FILE: graftFile };
+    expect(await bothMatchGit(r.dir, 'HEAD', env)).toEqual([ids[3]!]);
+    expect(git(r.dir, ['rev-list', 'HEAD~1..HEAD'], env).trim().split('\n')).toHaveLength(1);
+    for (const engine of ['native', 'isomorphic']) {
+      const pr = await cli(r, ['--engine', engine, 'pr', 'HEAD~1..HEAD'], { env });
+      expect(pr.code, pr.stderr).toBe(0);
+      expect(
+        ids.filter((id) => pr.stdout.includes(id)),
+        engine,
+      ).toEqual([ids[3]]);
+    }
+    expect(await differences(r.dir, reads(ids, { range: 'HEAD~1..HEAD' }), env)).toEqual([]);
   });
 
   test('a shallow clone (--depth 2) with the notes fetched: history ends at the boundary', async () => {
