@@ -385,7 +385,7 @@ export class NativeEngine implements GitEngine {
    */
   private async straightLine(from: string, to: string): Promise<string[] | null> {
     if (!FULL_OID.test(from) || !FULL_OID.test(to) || from.length !== to.length) return null;
-    if (this.location.shallow || existsSync(join(this.location.commonDir, 'info', 'grafts'))) return null;
+    if (this.location.shallow || grafted(this.location.commonDir)) return null;
     const line: string[] = [];
     for (let at = to; line.length <= STRAIGHT_LINE_MAX;) {
       if (at === from) return line;
@@ -576,6 +576,11 @@ function firstLine(stderr: string): string {
       ?.replace(/^fatal: /, '')
       .trim() ?? 'failed'
   );
+}
+
+/** Whether git reads grafted parents here: `info/grafts`, or the file GIT_GRAFT_FILE names. */
+function grafted(commonDir: string): boolean {
+  return process.env.GIT_GRAFT_FILE !== undefined || existsSync(join(commonDir, 'info', 'grafts'));
 }
 
 /** Tree diffs kept per engine (finish asks for one pair twice; bulk commands many pairs once). */
