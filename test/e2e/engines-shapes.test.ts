@@ -256,6 +256,31 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     expect(await differences(r.dir, reads(ids))).toEqual([]);
   });
 
+  test('a branch rebased after its runs (notes copied by notes.rewriteRef): the packet and rollback name the same commits', async () => {
+    const { r, ids } = await repoWithRuns(1);
+    git(r.dir, ['checkout', '-q', '-b', 'feature']);
+    ids.push(await recordRun(r, 'feature 1'), await recordRun(r, 'feature 2'));
+    git(r.dir, ['checkout', '-q', 'main']);
+    writeFileSync(join(r.dir, 'other.txt'), 'other\n');
+    git(r.dir, ['add', 'other.txt']);
+    git(r.dir, ['commit', '-q', '-m', 'other work']);
+    git(r.dir, ['checkout', '-q', 'feature']);
+    git(r.dir, ['rebase', '-q', 'main']);
+    // git's view: the run's note is on the rebased commit (and still on the orphan it was copied from).
+    const head = git(r.dir, ['rev-parse', 'HEAD']).trim();
+    expect(git(r.dir, ['notes', '--ref=agent-log', 'show', head])).toContain(ids[2]!);
+    const commands = [
+      ['show', 'HEAD'],
+      ['show', ids[1]!],
+      ['pr', 'HEAD~2..HEAD'],
+      ['rollback', 'HEAD'],
+      ['revert', ids[2]!, '--dry-run'],
+    ];
+    expect(await differences(r.dir, commands)).toEqual([]);
+    const iso = await cli(r, ['--engine', 'isomorphic', 'show', 'HEAD']);
+    expect(iso.stdout).toContain(head);
+  });
+
   test('objects borrowed through objects/info/alternates: the isomorphic engine refuses with one line', async () => {
     const { r, ids } = await repoWithRuns(2);
     const clone = join(scratch(), 'shared');
