@@ -1,5 +1,5 @@
 // What the report commands (show, pr, rollback, revert) read before rendering: the records named by
-// an ID or revision, the run's commits newest first from git, and the templates (a repository's
+// an ID or revision, the run's commits newest first from the repository, and the templates (a repository's
 // override in .agent-log/templates/ first, else the package's own).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { resolveRecords, type StoredRecord } from '../store/read.js';
 import { activeRunId } from '../store/runs.js';
 import type { Context } from './context.js';
 import { packageRoot } from './package-root.js';
-import { runCommitSets } from './revert-facts.js';
+import { commitSetsOf } from './revert-facts.js';
 import { mergeFetched } from './open-index.js';
 import { sealStaleSessions, unsealedRunRecords } from './pending-runs.js';
 
@@ -80,12 +80,10 @@ export async function loadOneRecord(ctx: Context, ref: string): Promise<StoredRe
 
 /**
  * The run's commits that carry it today and exist here (not squash commits: see revert-facts.ts),
- * newest first, from git; the record's own order when git cannot tell (isomorphic engine, bare
- * repository, commits missing here).
+ * newest first, from git or the isomorphic engine alike; the record's own order when neither can
+ * tell (bare repository, commits missing here).
  */
 export async function runCommits(repo: Repo, stored: StoredRecord): Promise<string[] | undefined> {
-  const cwd = repo.location.worktree;
-  if (repo.engine.name !== 'native' || !cwd || !stored.commit) return undefined;
-  const { own } = await runCommitSets(cwd, stored);
-  return own.length ? own : undefined;
+  const own = (await commitSetsOf(repo, stored))?.own;
+  return own?.length ? own : undefined;
 }

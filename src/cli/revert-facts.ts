@@ -9,6 +9,7 @@ import {
   newestFirst,
   patchesApply,
 } from '../git/native/revert.js';
+import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { fullObjectIds } from '../record/commit-id.js';
 import type { RevertFacts } from '../report/revert-decision.js';
@@ -36,6 +37,76 @@ export async function runCommitSets(cwd: string, stored: StoredRecord): Promise<
     adopted: await newestFirst(cwd, adopted, null),
     original: await newestFirst(cwd, original, start),
   };
+}
+
+/**
+ * The run's commit sets in a working tree, whichever engine reads it: from git (runCommitSets) with
+ * the native engine, from the engine's own history with the isomorphic one, so that both name the
+ * same commits (after a rebase, the ones carrying the run today, not the orphans it was sealed on).
+ * Undefined in a bare repository and for a run with no commit (the record's own list is shown).
+ */
+export async function commitSetsOf(repo: Repo, stored: StoredRecord): Promise<RunCommitSets | undefined> {
+  const cwd = repo.location.worktree;
+  if (!cwd || !stored.commit) return undefined;
+  if (repo.engine.name === 'native') return runCommitSets(cwd, stored);
+  const engine = repo.engine;
+  const record = stored.record;
+  const adoptedIds = new Set(fullObjectIds((record.repo.adopted ?? []).map((a) => a.commit)));
+  const carriers = await engineCommits(engine, fullObjectIds(stored.commits));
+  const original = await engineCommits(engine, fullObjectIds(record.repo.commits));
+  return {
+    own: await engineNewestFirst(
+      engine,
+      carriers.filter((c) => !adoptedIds.has(c)),
+    ),
+    adopted: await engineNewestFirst(
+      engine,
+      carriers.filter((c) => adoptedIds.has(c)),
+    ),
+    original: await engineNewestFirst(engine, original),
+  };
+}
+
+/** Those of `commits` that are commits here (git's `cat-file -e <c>^{commit}`). */
+async function engineCommits(engine: GitEngine, commits: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of commits)
+    if (
+      await engine.readCommit(c).then(
+        () => true,
+        () => false,
+      )
+    )
+      out.push(c);
+  return out;
+}
+
+/**
+ * `commits` newest first as `git rev-list --topo-order` lists them: no commit before its descendants
+ * among them; a line of history kept together (the next is the parent side of the last one when it
+ * can be); otherwise the newest committer date first.
+ */
+async function engineNewestFirst(engine: GitEngine, commits: readonly string[]): Promise<string[]> {
+  if (commits.length < 2) return [...commits];
+  const time = new Map<string, number>();
+  for (const c of commits) time.set(c, (await engine.readCommit(c)).committer.timestamp);
+  const rest = [...commits];
+  const out: string[] = [];
+  while (rest.length) {
+    const ready: string[] = [];
+    for (const c of rest) {
+      let below = false;
+      for (const d of rest) if (d !== c && (await engine.isAncestor(c, d))) below = true;
+      if (!below) ready.push(c);
+    }
+    const last = out[out.length - 1];
+    let next: string | undefined;
+    if (last) for (const c of ready) if (!next && (await engine.isAncestor(c, last))) next = c;
+    next ??= ready.reduce((a, b) => (time.get(b)! > time.get(a)! ? b : a));
+    out.push(next);
+    rest.splice(rest.indexOf(next), 1);
+  }
+  return out;
 }
 
 async function onHead(cwd: string, commits: readonly string[]): Promise<string[]> {

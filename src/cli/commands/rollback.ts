@@ -4,8 +4,8 @@ import type { Argv } from 'yargs';
 import { shComment } from '../../report/escape.js';
 import { renderRollbackScript } from '../../report/rollback.js';
 import type { Context } from '../context.js';
-import { loadOneRecord, loadTemplate, rendered, runCommits } from '../report-input.js';
-import { runCommitSets } from '../revert-facts.js';
+import { loadOneRecord, loadTemplate, rendered } from '../report-input.js';
+import { commitSetsOf } from '../revert-facts.js';
 
 export const command = 'rollback <ref>';
 export const describe = 'Print a bash script that rolls the run back (record ID or a commit of the run)';
@@ -21,12 +21,9 @@ export async function handler(argv: { ref: string }, ctx: Context) {
   const stored = await loadOneRecord(ctx, argv.ref);
   const repo = await ctx.repo();
   const template = loadTemplate(repo, 'rollback.sh');
-  const commits = await runCommits(repo, stored);
-  const cwd = repo.location.worktree;
-  const original =
-    cwd && repo.engine.name === 'native' && stored.commit
-      ? (await runCommitSets(cwd, stored)).original
-      : undefined;
+  const sets = await commitSetsOf(repo, stored);
+  const commits = sets?.own.length ? sets.own : undefined;
+  const original = sets?.original;
   let script = rendered(template, () =>
     renderRollbackScript(stored.record, template.text, { commits, original }),
   );
