@@ -281,6 +281,28 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     expect(iso.stdout).toContain(head);
   });
 
+  test('GIT_DIR (and GIT_WORK_TREE) naming the repository from inside another one, as scripts and hooks do', async () => {
+    const { r, ids } = await repoWithRuns(3);
+    const other = await tempRepo({ files: { 'b.txt': 'other\n' } });
+    cleanups.push(() => other.cleanup());
+    const env = { GIT_DIR: join(r.dir, '.git') };
+    // git answers for r, not for the repository around the current directory
+    expect(gitRunsReachable(other.dir, 'HEAD', env)).toEqual([...ids].sort());
+    expect(await queried(other.dir, 'native', 'HEAD', env)).toEqual([...ids].sort());
+    expect(await queried(other.dir, 'isomorphic', 'HEAD', env)).toEqual([...ids].sort());
+    const commands = [
+      ['log'],
+      ['show', 'HEAD', '--json'],
+      ['query', '--commit', 'HEAD~1'],
+      ['stats', '--json'],
+    ];
+    expect(await differences(other.dir, commands, env)).toEqual([]);
+    const withTree = { ...env, GIT_WORK_TREE: r.dir };
+    expect(await differences(other.dir, [...commands, ['revert', ids[2]!, '--dry-run']], withTree)).toEqual(
+      [],
+    );
+  });
+
   test('objects borrowed through objects/info/alternates: the isomorphic engine refuses with one line', async () => {
     const { r, ids } = await repoWithRuns(2);
     const clone = join(scratch(), 'shared');
