@@ -47,7 +47,9 @@ export async function openRepo(cwd: string, opts: OpenOptions = {}): Promise<Rep
   const env = opts.env ?? process.env;
   const direct = opts.direct === true && name === 'native' && env.AGENT_LOG_SLOW_PATH !== '1';
   const location =
-    name !== 'native' ? locateWithFs(cwd) : ((direct ? locateDirect(cwd, env) : null) ?? locateWithGit(cwd));
+    name !== 'native'
+      ? locateWithFs(cwd, env)
+      : ((direct ? locateDirect(cwd, env) : null) ?? locateWithGit(cwd));
   const link = symlinkedOwnDir(location.commonDir);
   if (link)
     throw new RepoError(
@@ -110,28 +112,71 @@ export function locateWithGit(cwd: string): RepoLocation {
   return format === 'sha1' || format === 'sha256' ? { ...location, objectFormat: format } : location;
 }
 
-/** Without git: walk up looking for `.git` (a directory, or a `gitdir:` file of a linked worktree). */
-export function locateWithFs(cwd: string): RepoLocation {
-  let dir = resolve(cwd);
+/**
+ * Without git, as git finds it: GIT_DIR when set (the current directory is then the top of the working
+ * tree, unless GIT_WORK_TREE says otherwise or the repository is bare), else a walk up looking for
+ * `.git` (a directory, or a `gitdir:` file of a linked worktree or submodule); GIT_COMMON_DIR and
+ * GIT_WORK_TREE as git takes them. A current directory outside GIT_WORK_TREE is in no working tree.
+ */
+export function locateWithFs(cwd: string, env: NodeJS.ProcessEnv = process.env): RepoLocation {
+  const here = resolve(cwd);
+  const workTree = env.GIT_WORK_TREE ? resolve(here, env.GIT_WORK_TREE) : null;
+  const within = (top: string) => (here === top || here.startsWith(`${top}/`) ? top : null);
+  const located = (gitDir: string, top: string | null, bare: boolean) => {
+    const commonDir = env.GIT_COMMON_DIR ? resolve(here, env.GIT_COMMON_DIR) : commonDirOf(gitDir);
+    const shallow = existsSync(join(commonDir, 'shallow'));
+    return finish(gitDir, commonDir, bare ? null : within(workTree ?? top!), bare, shallow);
+  };
+  if (env.GIT_DIR) {
+    const named = resolve(here, env.GIT_DIR);
+    const gitDir = isFile(named) ? readGitFile(named, dirname(named)) : named;
+    const commonDir = env.GIT_COMMON_DIR ? resolve(here, env.GIT_COMMON_DIR) : commonDirOf(gitDir);
+    if (!existsSync(join(gitDir, 'HEAD')) || !existsSync(join(commonDir, 'objects')))
+      throw new RepoError(`not a git repository: ${cwd}`);
+    return located(gitDir, here, !workTree && coreBare(commonDir));
+  }
+  let dir = here;
   for (;;) {
     const dotgit = join(dir, '.git');
     if (existsSync(dotgit)) {
       const gitDir = statSync(dotgit).isDirectory() ? dotgit : readGitFile(dotgit, dir);
-      return finish(
-        gitDir,
-        commonDirOf(gitDir),
-        dir,
-        false,
-        existsSync(join(commonDirOf(gitDir), 'shallow')),
-      );
+      return located(gitDir, dir, false);
     }
     if (existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects')) && existsSync(join(dir, 'refs'))) {
-      return finish(dir, commonDirOf(dir), null, true, existsSync(join(dir, 'shallow')));
+      return located(dir, null, !workTree);
     }
     const parent = dirname(dir);
     if (parent === dir) throw new RepoError(`not a git repository: ${cwd}`);
     dir = parent;
   }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** core.bare of a repository's config file (git's boolean true spellings). */
+function coreBare(commonDir: string): boolean {
+  let section = '';
+  let bare = false;
+  let text = '';
+  try {
+    text = readFileSync(join(commonDir, 'config'), 'utf8');
+  } catch {
+    return false;
+  }
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const head = /^\[\s*([A-Za-z0-9.-]+)/.exec(line);
+    if (head) section = head[1]!.toLowerCase();
+    const m = /^bare\s*=\s*(\S+)/i.exec(line);
+    if (section === 'core' && m) bare = /^(true|yes|on|1)$/i.test(m[1]!);
+  }
+  return bare;
 }
 
 function readGitFile(file: string, base: string): string {
