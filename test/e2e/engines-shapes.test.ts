@@ -303,7 +303,7 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     );
   });
 
-  test('objects borrowed through objects/info/alternates: the isomorphic engine refuses with one line', async () => {
+  test('objects borrowed through objects/info/alternates or the environment: the isomorphic engine refuses with one line', async () => {
     const { r, ids } = await repoWithRuns(2);
     const clone = join(scratch(), 'shared');
     git(r.dir, ['clone', '-q', '--shared', r.dir, clone]);
@@ -314,6 +314,22 @@ describe('both engines give git’s answers on odd repository shapes', () => {
       expect(iso.code, args.join(' ')).toBe(2);
       expect(iso.stdout).toBe('');
       expect(iso.stderr).toMatch(/^[^\n]*objects\/info\/alternates[^\n]*\n$/);
+    }
+
+    // The same objects borrowed through the environment instead (GIT_ALTERNATE_OBJECT_DIRECTORIES),
+    // or the whole object store moved (GIT_OBJECT_DIRECTORY): git reads them, the isomorphic engine
+    // cannot, and says so rather than call the notes ref broken.
+    rmSync(join(clone, '.git', 'objects', 'info', 'alternates'));
+    const borrowed = { GIT_ALTERNATE_OBJECT_DIRECTORIES: join(r.dir, '.git', 'objects') };
+    const moved = { GIT_OBJECT_DIRECTORY: join(r.dir, '.git', 'objects') };
+    for (const env of [borrowed, moved]) {
+      expect(await queried(clone, 'native', 'HEAD', env)).toEqual(gitRunsReachable(clone, 'HEAD', env));
+      for (const args of [['log'], ['show', 'HEAD~1'], ['query', '--commit', 'HEAD']]) {
+        const iso = await cli(clone, ['--engine', 'isomorphic', ...args], { env });
+        expect(iso.code, args.join(' ')).toBe(2);
+        expect(iso.stdout).toBe('');
+        expect(iso.stderr).toMatch(new RegExp(`^[^\\n]*${Object.keys(env)[0]}[^\\n]*\\n$`));
+      }
     }
   });
 });
