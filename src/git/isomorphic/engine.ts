@@ -55,7 +55,7 @@ export async function createIsomorphicEngine(
 ): Promise<GitEngine> {
   const env = options.env ?? process.env;
   const config = new ConfigReader(location.commonDir, env);
-  await assertSupportedShape(location.commonDir, config);
+  await assertSupportedShape(location.commonDir, config, env);
   return new IsomorphicEngine(location, config, env, await readReplacements(location.commonDir, config, env));
 }
 

@@ -1,6 +1,7 @@
 // Repository shapes isomorphic-git cannot handle safely, detected before the engine touches anything
 // (measured: SHA-256 repos get SHA-1 objects written into them, alternates and partial clones read as
-// "object not found", reftable refs are invisible). Packs over 2 GiB, which isomorphic-git cannot load,
+// "object not found", reftable refs are invisible; objects or refs moved by the environment read as
+// a broken notes ref or no records). Packs over 2 GiB, which isomorphic-git cannot load,
 // are fine: we read pack slices ourselves (packs.ts).
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +29,23 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-export async function assertSupportedShape(commonDir: string, config: ConfigReader): Promise<void> {
+/** Environment that moves git's objects or refs where this engine does not look. */
+const ENV_SHAPES: [string, string][] = [
+  ['GIT_OBJECT_DIRECTORY', 'its objects are elsewhere (GIT_OBJECT_DIRECTORY)'],
+  [
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'it borrows objects from elsewhere (GIT_ALTERNATE_OBJECT_DIRECTORIES)',
+  ],
+  ['GIT_NAMESPACE', 'its refs are read in a namespace (GIT_NAMESPACE)'],
+];
+
+export async function assertSupportedShape(
+  commonDir: string,
+  config: ConfigReader,
+  env: NodeJS.ProcessEnv = {},
+): Promise<void> {
+  for (const [name, shape] of ENV_SHAPES) if (env[name]) refuse(shape);
+
   const format = (await config.getLocal('extensions.objectformat'))?.toLowerCase();
   if (format && format !== 'sha1') refuse(`it uses ${format} object ids (extensions.objectformat)`);
 
