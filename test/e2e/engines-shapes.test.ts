@@ -9,10 +9,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { installedCliDir } from '../helpers/agent-hooks.js';
 import { fastImportCommits, fastImportNotes, recordNote } from '../helpers/notes-fixtures.js';
 import { cli, gitEnv, type TempRepo, tempRepo } from '../helpers/repo.js';
 
 const cleanups: (() => void)[] = [];
+/** git-agent-log on PATH, so that `git agent-log` is git's own dispatch, as users run it. */
+const binDir = installedCliDir();
 afterAll(() => {
   for (const c of cleanups.splice(0)) c();
 });
@@ -157,6 +160,17 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     const raw = { GIT_NO_REPLACE_OBJECTS: '1' };
     expect(await bothMatchGit(r.dir, 'HEAD', raw)).toEqual([...ids].sort());
     expect(await differences(r.dir, reads(ids), raw)).toEqual([]);
+    // `git -c core.useReplaceRefs=false agent-log …`: git hands the setting down in
+    // GIT_CONFIG_PARAMETERS, and `git --no-replace-objects agent-log …` in GIT_NO_REPLACE_OBJECTS.
+    const path = { PATH: `${binDir}:${process.env.PATH}` };
+    for (const opts of [['-c', 'core.useReplaceRefs=false'], ['--no-replace-objects']]) {
+      for (const engine of ['native', 'isomorphic']) {
+        const args = [...opts, 'agent-log', '--engine', engine, 'query', '--commit', 'HEAD', '--json'];
+        const viaGit = git(r.dir, args, path);
+        const found = (JSON.parse(viaGit) as { id: string }[]).map((rec) => rec.id).sort();
+        expect(found, `git ${opts.join(' ')} agent-log --engine ${engine}`).toEqual([...ids].sort());
+      }
+    }
     // core.useReplaceRefs=false: the same, from the repository's config.
     git(r.dir, ['config', 'core.useReplaceRefs', 'false']);
     expect(await bothMatchGit(r.dir, 'HEAD')).toEqual([...ids].sort());
