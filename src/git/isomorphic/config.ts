@@ -72,6 +72,7 @@ export class ConfigReader {
     return null;
   }
 
+  /** Command-line settings: GIT_CONFIG_COUNT pairs, then GIT_CONFIG_PARAMETERS (`git -c`); the last wins. */
   private fromEnv(key: string): string | undefined {
     const count = Number(this.env.GIT_CONFIG_COUNT ?? 0);
     let found: string | undefined;
@@ -80,8 +81,56 @@ export class ConfigReader {
         found = this.env[`GIT_CONFIG_VALUE_${i}`] ?? '';
       }
     }
+    for (const [k, v] of parseConfigParameters(this.env.GIT_CONFIG_PARAMETERS ?? '')) {
+      if (k.toLowerCase() === key.toLowerCase()) found = v;
+    }
     return found;
   }
+}
+
+/**
+ * GIT_CONFIG_PARAMETERS, which git sets for the commands it starts (`git -c k=v agent-log`): entries
+ * separated by spaces, each shell-quoted: `'key'='value'` (git 2.31 on), `'key=value'` (before), or
+ * `'key'=` / `'key'` alone (`-c key`: boolean true). Quoted with single quotes, a quote itself written `'\''`.
+ */
+export function parseConfigParameters(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) break;
+    let key = '';
+    let value: string | null = null;
+    let split = false; // an `=` outside quotes: the new form
+    while (i < text.length && !/\s/.test(text[i]!)) {
+      const c = text[i]!;
+      let part: string;
+      if (c === "'") {
+        const end = text.indexOf("'", i + 1);
+        if (end < 0) return out; // git gives up on a malformed value too
+        part = text.slice(i + 1, end);
+        i = end + 1;
+      } else if (c === '\\' && i + 1 < text.length) {
+        part = text[i + 1]!;
+        i += 2;
+      } else if (c === '=' && !split) {
+        split = true;
+        i++;
+        continue;
+      } else {
+        part = c;
+        i++;
+      }
+      if (split) value = (value ?? '') + part;
+      else key += part;
+    }
+    if (!split) {
+      const eq = key.indexOf('=');
+      if (eq >= 0) [key, value] = [key.slice(0, eq), key.slice(eq + 1)];
+    }
+    if (key) out.push([key, value ?? 'true']);
+  }
+  return out;
 }
 
 export const DEFAULT_IDENTITY: Identity = { name: 'git-agent-log', email: 'agent-log@localhost' };
