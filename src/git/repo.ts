@@ -163,7 +163,7 @@ function isFile(path: string): boolean {
 function coreBare(commonDir: string): boolean {
   let section = '';
   let bare = false;
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(join(commonDir, 'config'), 'utf8');
   } catch {
