@@ -1,7 +1,8 @@
 // The index on disk: one text file, written whole to a temporary name and renamed into place, so a
-// reader sees the old or the new index, never half of one. Anything unexpected reads as "no index".
+// reader sees the old or the new index, never half of one. Anything unexpected reads as "no index",
+// and so does an index written by another build (format.ts indexHeaderLine).
 //
-//   {"format":"git-agent-log-index","version":1,"tip":…,"notes":N,"entries":M}
+//   {"format":"git-agent-log-index","version":6,"build":…,"tip":…,"notes":N,"entries":M}
 //   n <TAB> commit <TAB> blob[,blob]                       N lines: the notes tree
 //   w <TAB> commit <TAB> ["warning", …]                    unreadable lines per commit
 //   r <TAB> id <TAB> date <TAB> commit|- <TAB> blob|- <TAB> commit,commit… <TAB> slim JSON|-
@@ -17,7 +18,6 @@ import {
   readSync,
   renameSync,
   unlinkSync,
-  writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import {
@@ -27,11 +27,10 @@ import {
   type IndexData,
   type IndexEntry,
 } from './model.js';
-import { INDEX_FILE_FORMAT } from './format.js';
+import { indexHeaderLine, isThisBuildsIndex } from './format.js';
 import { factsNameIndex, factsPath } from './facts-file.js';
-import { LOOKUP_FORMAT, lookupPath, parseRecordLine, readingFile } from './lookup-file.js';
-
-const FORMAT = INDEX_FILE_FORMAT;
+import { LineWriter } from './line-writer.js';
+import { LineOffsets, parseRecordLine, readingFile, writeLookupFile } from './lookup-file.js';
 
 export function serializeIndex(data: IndexData): string[] {
   const lines: string[] = [];
@@ -78,16 +77,7 @@ function eachIndexLine(
   spilled?: SpilledJson,
 ): string[] {
   const entries = [...data.entries.values()].sort(compareEntries);
-  emit(
-    JSON.stringify({
-      format: FORMAT,
-      version: data.version,
-      tip: data.tip,
-      notes: data.notes.size,
-      entries: entries.length,
-    }),
-    '',
-  );
+  emit(indexHeaderLine(data.tip, data.notes.size, entries.length), '');
   // Sorted, so the same notes always give the same bytes (an update equals a rebuild).
   const commits = [...data.notes.keys()].sort();
   for (const commit of commits) emit(`n\t${commit}\t${data.notes.get(commit)!.join(',')}`, '');
@@ -117,13 +107,13 @@ export function recordHead(e: IndexEntry): string {
 export function parseIndex(text: string): IndexData | null {
   const firstNl = text.indexOf('\n');
   if (firstNl === -1) return null;
-  let header: { format?: unknown; version?: unknown; tip?: unknown; notes?: unknown; entries?: unknown };
+  let header: unknown;
   try {
     header = JSON.parse(text.slice(0, firstNl));
   } catch {
     return null;
   }
-  if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION) return null;
+  if (!isThisBuildsIndex(header)) return null;
   if (header.tip !== null && typeof header.tip !== 'string') return null;
   const notes = new Map<string, string[]>();
   const warnings = new Map<string, string[]>();
@@ -283,113 +273,7 @@ function dropFactsFile(indexFile: string, tip: string | null, size: number): voi
   }
 }
 
-/**
- * Lines encoded straight into a buffer of about a megabyte, written out as it fills: each line is
- * encoded once (its byte length, which the lookup file needs, comes from the encoding).
- */
-export class LineWriter {
-  offset = 0;
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
-
-  constructor(private readonly fd: number) {}
-
-  /**
-   * Appends `head`, `tail` and a newline; returns the byte offset where the line starts. (An `r`
-   * line's JSON is its tail: written as it is, never joined into one string with the head.)
-   */
-  line(head: string, tail = ''): number {
-    const at = this.offset;
-    // A UTF-16 unit is at most three bytes of UTF-8.
-    const most = (head.length + tail.length) * 3 + 1;
-    if (this.used + most > this.buf.length) {
-      this.flush();
-      if (most > this.buf.length) {
-        const big = Buffer.from(`${head}${tail}\n`, 'utf8');
-        writeAll(this.fd, big, big.length);
-        this.offset += big.length;
-        return at;
-      }
-    }
-    let n = this.buf.write(head, this.used, 'utf8');
-    if (tail) n += this.buf.write(tail, this.used + n, 'utf8');
-    this.buf[this.used + n] = 10;
-    this.used += n + 1;
-    this.offset += n + 1;
-    return at;
-  }
-
-  /** Appends `text` as it is (whole lines, each with its newline). */
-  text(text: string): void {
-    if (!text) return;
-    if (this.used + text.length * 3 > this.buf.length) {
-      this.flush();
-      if (text.length * 3 > this.buf.length) {
-        const big = Buffer.from(text, 'utf8');
-        writeAll(this.fd, big, big.length);
-        this.offset += big.length;
-        return;
-      }
-    }
-    const n = this.buf.write(text, this.used, 'utf8');
-    this.used += n;
-    this.offset += n;
-  }
-
-  /** As line(head, tail), the tail being spilled JSON copied from its file as it is. */
-  lineFrom(head: string, spilled: SpilledJson, slot: number): number {
-    const length = spilled.length(slot);
-    const most = head.length * 3 + length + 1;
-    if (this.used + most > this.buf.length) {
-      this.flush();
-      if (most > this.buf.length) {
-        const tail = Buffer.allocUnsafe(length);
-        spilled.read(slot, tail, 0);
-        const at = this.offset;
-        const big = Buffer.concat([Buffer.from(head, 'utf8'), tail, Buffer.from('\n')]);
-        writeAll(this.fd, big, big.length);
-        this.offset += big.length;
-        return at;
-      }
-    }
-    const at = this.offset;
-    const n = this.buf.write(head, this.used, 'utf8');
-    spilled.read(slot, this.buf, this.used + n);
-    this.buf[this.used + n + length] = 10;
-    this.used += n + length + 1;
-    this.offset += n + length + 1;
-    return at;
-  }
-
-  /** Appends bytes `start` to `end` of `from` as they are (whole lines); returns where they start. */
-  bytes(from: Buffer, start: number, end: number): number {
-    const at = this.offset;
-    const length = end - start;
-    if (this.used + length > this.buf.length) {
-      this.flush();
-      if (length > this.buf.length) {
-        writeAll(this.fd, from.subarray(start, end), length);
-        this.offset += length;
-        return at;
-      }
-    }
-    from.copy(this.buf, this.used, start, end);
-    this.used += length;
-    this.offset += length;
-    return at;
-  }
-
-  flush(): void {
-    writeAll(this.fd, this.buf, this.used);
-    this.used = 0;
-  }
-}
-
-function writeAll(fd: number, buf: Buffer, length: number): void {
-  for (let done = 0; done < length;) done += writeSync(fd, buf, done, length - done);
-}
-
-/** The header of an index file (first line), or null when it is not a current-format index. */
+/** The header of an index file (first line), or null when it is not a current-format index of this build. */
 export function readIndexHeader(path: string): { tip: string | null; entries: number } | null {
   return readingFile(path, (fd) => {
     const buf = Buffer.alloc(4096);
@@ -397,9 +281,17 @@ export function readIndexHeader(path: string): { tip: string | null; entries: nu
     const nl = buf.subarray(0, n).indexOf(10);
     if (nl < 0) return null;
     const header = JSON.parse(buf.subarray(0, nl).toString('utf8'));
-    if (header.format !== FORMAT || header.version !== INDEX_FORMAT_VERSION) return null;
-    return { tip: header.tip ?? null, entries: Number(header.entries) };
+    if (!isThisBuildsIndex(header)) return null;
+    return { tip: (header.tip as string | null | undefined) ?? null, entries: Number(header.entries) };
   });
+}
+
+function headerLineIsThisBuilds(line: Buffer): boolean {
+  try {
+    return isThisBuildsIndex(JSON.parse(line.toString('utf8')));
+  } catch {
+    return false;
+  }
 }
 
 export interface ScanResult {
@@ -445,6 +337,8 @@ export function scanIndexFile(
       if (first) {
         start = body.indexOf(10) + 1;
         first = false;
+        // The caller read the header before: the file may have been replaced since (by another build).
+        if (!headerLineIsThisBuilds(body.subarray(0, start - 1))) return { warnings, complete: false };
       }
       const r = scanLines(body, start, needles, visit, warnings);
       if (r !== 'more') return { warnings, complete: r === 'end' || r === 'stopped' };
@@ -527,113 +421,4 @@ function nextHit(body: Buffer, from: number, group: Buffer[]): number {
     if (i !== -1 && (best === -1 || i < best)) best = i;
   }
   return best;
-}
-
-// The lookup file beside the index (records.v1.at): where each record line starts, by ID and by
-// commit, so `show ID|REV` and `blame` read a few lines of a current index instead of all of it.
-//
-//   {"format":"git-agent-log-index-lookup","version":1,"tip":…,"size":BYTES,"warnings":[START,END]}
-//   i <TAB> id <TAB> offset                     sorted by ID
-//   c <TAB> commit <TAB> offset[,offset…]        sorted by commit; offsets in ID order
-//   end
-//
-// It names the index it describes by tip and byte size; a reader that finds another index (an
-// older writer, a race with a rewrite) ignores it and scans the index as before.
-/** Where each record line of an index file starts, by ID and by commit, as it is written. */
-export class LineOffsets {
-  size = 0;
-  warnings: [number, number] = [0, 0];
-  /** Each record line written: its entry and offset. */
-  lines: { entry: IndexEntry; at: number }[] = [];
-  /** The annotated commits, sorted (the notes lines). */
-  commits: string[] = [];
-
-  entry(entry: IndexEntry, at: number): void {
-    this.lines.push({ entry, at });
-  }
-
-  /** A `w` line was written from `at` to `end`. */
-  warningLine(at: number, end: number): void {
-    if (this.warnings[1] === 0) this.warnings[0] = at;
-    this.warnings[1] = end;
-  }
-}
-
-/** The first line of a lookup file. */
-export function lookupHeader(tip: string | null, where: LineOffsets): string {
-  return JSON.stringify({
-    format: LOOKUP_FORMAT,
-    version: 1,
-    tip,
-    size: where.size,
-    warnings: where.warnings,
-  });
-}
-
-function writeLookupFile(indexFile: string, tip: string | null, where: LineOffsets): void {
-  const header = lookupHeader(tip, where);
-  // without it, readers scan the index
-  writeLines(lookupPath(indexFile), (out) => {
-    out.line(header);
-    // (IDs are unique: an index has one entry per ID.)
-    const lines = where.lines.sort((a, b) =>
-      a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0,
-    );
-    /** Commit → offsets of the lines naming it, in ID order (the lines are visited in that order). */
-    const byCommit = new Map<string, number[]>();
-    // Each section is one string written at once, and each commit looked up once: a write per line
-    // and a second pass over the commits cost about 9 ms more of a 10k build.
-    let ids = '';
-    for (const { entry, at } of lines) {
-      ids += `i\t${entry.id}\t${at}\n`;
-      for (const c of entry.commits) {
-        const list = byCommit.get(c);
-        if (list) list.push(at);
-        else byCommit.set(c, [at]);
-      }
-    }
-    out.text(ids);
-    // The commits named by entries are annotated ones: in the notes lines' order, with no sort of
-    // their own (unless one is not, which no build makes).
-    let named = 0;
-    let commits = '';
-    for (const c of where.commits) {
-      const list = byCommit.get(c);
-      if (!list) continue;
-      named++;
-      commits += `c\t${c}\t${list.join(',')}\n`;
-    }
-    if (named !== byCommit.size) {
-      commits = '';
-      for (const c of [...byCommit.keys()].sort()) commits += `c\t${c}\t${byCommit.get(c)!.join(',')}\n`;
-    }
-    out.text(commits);
-    out.line('end');
-  });
-}
-
-/**
- * A side file written whole through a temporary file and a rename, so a reader sees the old file
- * or the new one; on any failure the temporary file is removed and nothing else happens (side files
- * only spare work: without them readers take the longer way).
- */
-export function writeLines(path: string, write: (out: LineWriter) => void): void {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      const out = new LineWriter(fd);
-      write(out);
-      out.flush();
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-  }
 }

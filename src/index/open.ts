@@ -1,7 +1,7 @@
 // Open the query index for the current notes tip: load it, bring it up to date from the notes-tree
 // diff, or rebuild it when it is missing, corrupt, of another format, or its tip is gone. Deleting the
 // index loses nothing; it is always derived from refs/notes/agent-log.
-import { closeSync, mkdirSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BlobText, BlobTextReader, GitEngine } from '../git/engine.js';
 import { MAX_NOTE_BYTES } from '../record/json-bounds.js';
@@ -16,6 +16,7 @@ import {
   writeIndexFile,
 } from './file.js';
 import { INDEX_FILE } from './format.js';
+import { writeAll } from './line-writer.js';
 import { applyNoteChanges, emptyIndex, type IndexData, type IndexEntry, type NoteChange } from './model.js';
 import { diffNotesTrees, listNotes } from './notes-diff.js';
 import { coldBuildInWorker } from './worker-build.js';
@@ -283,10 +284,6 @@ function openSpill(indexFile: string) {
     },
   };
   return file;
-}
-
-function writeAll(fd: number, buf: Buffer, length: number): void {
-  for (let done = 0; done < length;) done += writeSync(fd, buf, done, length - done);
 }
 
 async function applyInBatches(

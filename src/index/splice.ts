@@ -5,17 +5,11 @@
 // index whole gives (test/e2e/index-splice.test.ts).
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import {
-  type IndexVisitor,
-  type LineOffsets,
-  lookupHeader,
-  recordHead,
-  scanRecordBytes,
-  writeIndexWith,
-  writeLines,
-} from './file.js';
-import { INDEX_FILE_FORMAT } from './format.js';
-import { LOOKUP_FORMAT, lookupPath } from './lookup-file.js';
+import { type IndexVisitor, recordHead, scanRecordBytes, writeIndexWith } from './file.js';
+import { indexHeaderLine, isThisBuildsIndex } from './format.js';
+import { writeLines } from './line-writer.js';
+import { type LineOffsets, LOOKUP_FORMAT, lookupHeader, lookupPath } from './lookup-file.js';
+import { BUILD_KEY } from './build-key.js';
 import { compareEntries, INDEX_FORMAT_VERSION, type IndexData, type IndexEntry } from './model.js';
 
 /**
@@ -154,10 +148,11 @@ export class StoredIndex {
     const firstNl = bytes.indexOf(10);
     const lookNl = lookup.indexOf('\n');
     if (firstNl < 0 || lookNl < 0) return null;
-    let header: { format?: unknown; version?: unknown; tip?: unknown; notes?: unknown; entries?: unknown };
+    let header: unknown;
     let lookHeader: {
       format?: unknown;
       version?: unknown;
+      build?: unknown;
       tip?: unknown;
       size?: unknown;
       warnings?: unknown;
@@ -168,10 +163,12 @@ export class StoredIndex {
     } catch {
       return null;
     }
-    if (header.format !== INDEX_FILE_FORMAT || header.version !== INDEX_FORMAT_VERSION) return null;
+    // Another build's index is never spliced onto: its lines are what that code made of the notes.
+    if (!isThisBuildsIndex(header)) return null;
     if (header.tip !== null && typeof header.tip !== 'string') return null;
     if (typeof header.notes !== 'number' || typeof header.entries !== 'number') return null;
-    if (lookHeader.format !== LOOKUP_FORMAT || lookHeader.version !== 1) return null;
+    if (lookHeader.format !== LOOKUP_FORMAT || lookHeader.version !== 1 || lookHeader.build !== BUILD_KEY)
+      return null;
     if (lookHeader.tip !== header.tip || lookHeader.size !== bytes.length) return null;
     const w = lookHeader.warnings;
     if (!Array.isArray(w) || w.length !== 2 || !w.every((n) => Number.isSafeInteger(n))) return null;
@@ -394,15 +391,7 @@ export function writeSplicedIndex(path: string, stored: StoredIndex, visitor?: I
     path,
     data.tip,
     (out, where) => {
-      out.line(
-        JSON.stringify({
-          format: INDEX_FILE_FORMAT,
-          version: data.version,
-          tip: data.tip,
-          notes: notesCount,
-          entries: entriesCount,
-        }),
-      );
+      out.line(indexHeaderLine(data.tip, notesCount, entriesCount));
       // `n` lines: the old ones, each changed commit's replaced, inserted or dropped.
       let from = stored.at.notes;
       for (const [commit, old, now] of noteChanges) {
