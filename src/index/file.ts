@@ -20,6 +20,7 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
+import { faultPoint } from '../store/fault.js';
 import {
   compareEntries,
   deriveByCommit,
@@ -246,6 +247,8 @@ export function writeIndexWith(
       closeSync(fd);
     }
     renameSync(tmp, path);
+    // (Crash and race tests stop here: the new index beside the old lookup file.)
+    faultPoint('index-renamed');
     writeLookup(where);
     dropFactsFile(path, tip, where.size);
     return true;

@@ -8,8 +8,10 @@
 //   c <TAB> commit <TAB> offset[,offset…]        sorted by commit; offsets in ID order
 //   end
 //
-// It names the index it describes by build, tip and byte size; a reader that finds another index (an
-// older writer, a race with a rewrite) ignores it and scans the index as before.
+// It names the index it describes by build, tip and byte size. A reader that finds a current index
+// whose lookup file describes another (two updates raced, or one was killed between its two renames)
+// or does not match it line by line writes it anew from the index (rewriteLookupFile), so the next
+// read takes the short way again.
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { BUILD_KEY } from './build-key.js';
 import { isThisBuildsIndex } from './format.js';
@@ -150,7 +152,9 @@ export function lookupEntryById(indexFile: string, tip: string | null, id: strin
 
 /**
  * `read` of the lookup file of the index at `indexFile`, open at `fd` (`size` bytes), when that index
- * is this build's and describes notes tip `tip`; null when it does not, or `read` gives nothing.
+ * is this build's and describes notes tip `tip`; null when it does not. When `read` gives nothing
+ * (the lookup file describes another index, or none, or does not match this one line by line), the
+ * lookup file is written anew from the index and read once more.
  */
 function currentIndex<T>(
   indexFile: string,
@@ -159,7 +163,15 @@ function currentIndex<T>(
 ): T | null {
   return readingFile(indexFile, (fd) => {
     if (!indexHeaderMatches(fd, tip)) return null;
-    return read(fd, fstatSync(fd).size);
+    const size = fstatSync(fd).size;
+    const attempt = () => {
+      try {
+        return read(fd, size);
+      } catch {
+        return null;
+      }
+    };
+    return attempt() ?? (rewriteLookupFile(indexFile, fd, tip) ? attempt() : null);
   });
 }
 
@@ -289,8 +301,8 @@ export function lookupCommitLines(
 /**
  * `read` on the index at `indexFile` and the text of its lookup file, when the index is this build's
  * at notes tip `tip` and the lookup file describes it (one descriptor for the header and every line:
- * a rename over the index cannot mix two files). null when they do not, or when `read` returns null
- * (a line that does not match).
+ * a rename over the index cannot mix two files); the lookup file is rewritten once when it does not,
+ * or when `read` returns null (a line that does not match). null when there is no such index.
  */
 function withLookup<T>(
   indexFile: string,
@@ -540,4 +552,86 @@ export function writeLookupFile(indexFile: string, tip: string | null, where: Li
     out.text(commits);
     out.line('end');
   });
+}
+
+/**
+ * Write the lookup file of the index open at `fd` (checked: this build's, at notes tip `tip`) from
+ * the index's own lines, the same bytes as its writer wrote (one pass over the file in large reads,
+ * the record lines' IDs and commits cut out). False when the index does not read as one this code
+ * writes (the caller scans it, meets the line and rebuilds) or the file cannot be written.
+ */
+function rewriteLookupFile(indexFile: string, fd: number, tip: string | null): boolean {
+  const where = new LineOffsets();
+  let header: { notes?: unknown; entries?: unknown } | undefined;
+  let notes = 0;
+  let ended = false;
+  /** The section being read: `n` lines, then `w` lines, then `r` lines. */
+  let section = 0;
+  const ids = new Set<string>();
+  const read = eachLine(fd, (line, at) => {
+    if (ended) return false;
+    if (header === undefined) {
+      header = JSON.parse(line.toString('utf8')) as { notes?: unknown; entries?: unknown };
+      return true;
+    }
+    const kind = line[0];
+    if (line[1] !== 9) return (ended = line.length === 3 && line.toString('latin1') === 'end');
+    if (kind === 0x6e /* n */ && section === 0) {
+      const tab = line.indexOf(9, 2);
+      if (tab < 0) return false;
+      where.commits.push(line.toString('latin1', 2, tab));
+      notes++;
+    } else if (kind === 0x77 /* w */ && section <= 1) {
+      section = 1;
+      where.warningLine(at, at + line.length + 1);
+    } else if (kind === 0x72 /* r */) {
+      section = 2;
+      // Seven fields (JSON never holds a raw tab): the ID is the second, the commits the sixth.
+      const tabs = [1];
+      for (let k = 0; k < 5; k++) {
+        const t = line.indexOf(9, tabs[k]! + 1);
+        if (t < 0) return false;
+        tabs.push(t);
+      }
+      if (line.indexOf(9, tabs[5]! + 1) >= 0) return false;
+      const id = line.toString('latin1', 2, tabs[1]);
+      if (ids.has(id)) return false;
+      ids.add(id);
+      const commits = line.toString('latin1', tabs[4]! + 1, tabs[5]);
+      where.entry({ id, commits: commits ? commits.split(',') : [] }, at);
+    } else return false;
+    return true;
+  });
+  if (!read || !ended || header?.notes !== notes || header.entries !== where.lines.length) return false;
+  where.size = fstatSync(fd).size;
+  return writeLookupFile(indexFile, tip, where);
+}
+
+/** Bytes read at a time by eachLine. */
+const CHUNK = 8 << 20;
+
+/**
+ * `visit` each line of the file open at `fd` (without its newline; the Buffer is valid during the
+ * call) with the byte offset where it starts, until it returns false. True when every line was
+ * visited and the file ends with a newline.
+ */
+function eachLine(fd: number, visit: (line: Buffer, at: number) => boolean): boolean {
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  let carry = Buffer.alloc(0);
+  /** Where the next read starts, and where `carry` starts. */
+  let pos = 0;
+  let base = 0;
+  for (;;) {
+    const n = readSync(fd, chunk, 0, CHUNK, pos);
+    if (n === 0) return carry.length === 0;
+    pos += n;
+    const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let s = 0;
+    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, s)) {
+      if (!visit(buf.subarray(s, nl), base + s)) return false;
+      s = nl + 1;
+    }
+    carry = Buffer.from(buf.subarray(s)); // a copy: the next read reuses the chunk
+    base += s;
+  }
 }

@@ -149,7 +149,7 @@ test('an index behind the notes: the read bundle updates it before git blame sta
   }
 });
 
-test('a lookup file that fails after git blame ran: its lines are handed over, and git blame runs once', async () => {
+test('a lookup file cut short: blame.cjs writes it anew from the index and answers alone', async () => {
   await cli(repo, ['log']);
   rmSync(join(indexDir(), 'records.v1.facts'), { force: true });
   const lookup = join(indexDir(), 'records.v1.at');
@@ -158,8 +158,34 @@ test('a lookup file that fails after git blame ran: its lines are handed over, a
   writeFileSync(lookup, good.subarray(0, good.length - 2));
   const { result, bundles, blames } = await traced(['blame', FILE, '--no-pager']);
   expect(blames).toBe(1);
-  expect(bundles).toEqual(['blame.cjs', 'boot.cjs', 'read.cjs']);
+  expect(bundles).toEqual(['blame.cjs', 'boot.cjs']);
+  expect(readFileSync(lookup).equals(good)).toBe(true);
   writeFileSync(lookup, good.subarray(0, good.length - 2));
+  const slow = await cli(repo, ['blame', FILE, '--no-pager'], { env: SLOW });
+  expect(result).toEqual(slow);
+  expect(result.stdout).toBe(await expectedText(FILE));
+});
+
+test('a lookup file that fails after git blame ran: its lines are handed over, and git blame runs once', async () => {
+  await cli(repo, ['log']);
+  rmSync(join(indexDir(), 'records.v1.facts'), { force: true });
+  const lookup = join(indexDir(), 'records.v1.at');
+  const index = join(indexDir(), 'records.v1');
+  const good = readFileSync(lookup);
+  // Its header still names the index; its end is cut, so reading its lines fails; and it cannot be
+  // written anew: a notes line of the index, damaged in place (same size), does not read.
+  const cut = good.subarray(0, good.length - 2);
+  const text = readFileSync(index, 'latin1');
+  const n = text.indexOf('\nn\t') + 1;
+  const damaged = Buffer.from(`${text.slice(0, n + 42)} ${text.slice(n + 43)}`, 'latin1');
+  expect(damaged.length).toBe(text.length);
+  writeFileSync(lookup, cut);
+  writeFileSync(index, damaged);
+  const { result, bundles, blames } = await traced(['blame', FILE, '--no-pager']);
+  expect(blames).toBe(1);
+  expect(bundles).toEqual(['blame.cjs', 'boot.cjs', 'read.cjs']);
+  writeFileSync(lookup, cut);
+  writeFileSync(index, damaged);
   const slow = await cli(repo, ['blame', FILE, '--no-pager'], { env: SLOW });
   expect(result).toEqual(slow);
   expect(result.stdout).toBe(await expectedText(FILE));

@@ -72,7 +72,7 @@ test('a current index gets a lookup file; show by ID and by revision answer from
   expect((await cli(repo, ['log', '--format', '%id'])).code).toBe(0);
   expect(existsSync(lookupFile())).toBe(true);
   const viaLookup = [await showJson(ids[1]!), await showJson('HEAD~2'), await showJson(ids[0]!.slice(0, 9))];
-  // The same commands with no lookup file (the scan of a current index) print the same bytes.
+  // The same commands with no lookup file (the first writes it anew from the index) print the same bytes.
   rmSync(lookupFile());
   const viaScan = [await showJson(ids[1]!), await showJson('HEAD~2'), await showJson(ids[0]!.slice(0, 9))];
   expect(viaScan).toEqual(viaLookup);
