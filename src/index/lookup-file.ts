@@ -568,36 +568,42 @@ function rewriteLookupFile(indexFile: string, fd: number, tip: string | null): b
   /** The section being read: `n` lines, then `w` lines, then `r` lines. */
   let section = 0;
   const ids = new Set<string>();
-  const read = eachLine(fd, (line, at) => {
+  const read = eachLine(fd, (buf, start, end, at) => {
     if (ended) return false;
     if (header === undefined) {
-      header = JSON.parse(line.toString('utf8')) as { notes?: unknown; entries?: unknown };
+      header = JSON.parse(buf.toString('utf8', start, end)) as { notes?: unknown; entries?: unknown };
       return true;
     }
-    const kind = line[0];
-    if (line[1] !== 9) return (ended = line.length === 3 && line.toString('latin1') === 'end');
+    const kind = buf[start];
+    if (buf[start + 1] !== 9)
+      return (ended = end - start === 3 && buf.toString('latin1', start, end) === 'end');
+    /** The first tab after `from` in the line; -1 when it has none. */
+    const tab = (from: number) => {
+      const t = buf.indexOf(9, from);
+      return t >= end ? -1 : t;
+    };
     if (kind === 0x6e /* n */ && section === 0) {
-      const tab = line.indexOf(9, 2);
-      if (tab < 0) return false;
-      where.commits.push(line.toString('latin1', 2, tab));
+      const t = tab(start + 2);
+      if (t < 0) return false;
+      where.commits.push(buf.toString('latin1', start + 2, t));
       notes++;
     } else if (kind === 0x77 /* w */ && section <= 1) {
       section = 1;
-      where.warningLine(at, at + line.length + 1);
+      where.warningLine(at, at + end - start + 1);
     } else if (kind === 0x72 /* r */) {
       section = 2;
       // Seven fields (JSON never holds a raw tab): the ID is the second, the commits the sixth.
-      const tabs = [1];
+      const tabs = [start + 1];
       for (let k = 0; k < 5; k++) {
-        const t = line.indexOf(9, tabs[k]! + 1);
+        const t = tab(tabs[k]! + 1);
         if (t < 0) return false;
         tabs.push(t);
       }
-      if (line.indexOf(9, tabs[5]! + 1) >= 0) return false;
-      const id = line.toString('latin1', 2, tabs[1]);
+      if (tab(tabs[5]! + 1) >= 0) return false;
+      const id = buf.toString('latin1', start + 2, tabs[1]);
       if (ids.has(id)) return false;
       ids.add(id);
-      const commits = line.toString('latin1', tabs[4]! + 1, tabs[5]);
+      const commits = buf.toString('latin1', tabs[4]! + 1, tabs[5]);
       where.entry({ id, commits: commits ? commits.split(',') : [] }, at);
     } else return false;
     return true;
@@ -611,27 +617,38 @@ function rewriteLookupFile(indexFile: string, fd: number, tip: string | null): b
 const CHUNK = 8 << 20;
 
 /**
- * `visit` each line of the file open at `fd` (without its newline; the Buffer is valid during the
- * call) with the byte offset where it starts, until it returns false. True when every line was
- * visited and the file ends with a newline.
+ * `visit` each line of the file open at `fd`: bytes `start` to `end` (its newline) of `buf`, valid
+ * during the call, and the offset in the file where it starts; until `visit` returns false. True when
+ * every line was visited and the file ends with a newline. One buffer for the whole file (a line
+ * longer than it grows it): the part line at the end of a read moves to its start.
  */
-function eachLine(fd: number, visit: (line: Buffer, at: number) => boolean): boolean {
-  const chunk = Buffer.allocUnsafe(CHUNK);
-  let carry = Buffer.alloc(0);
-  /** Where the next read starts, and where `carry` starts. */
+function eachLine(
+  fd: number,
+  visit: (buf: Buffer, start: number, end: number, at: number) => boolean,
+): boolean {
+  let buf = Buffer.allocUnsafe(CHUNK);
+  /** Bytes held, where the next read starts, and where the first byte held is in the file. */
+  let used = 0;
   let pos = 0;
   let base = 0;
   for (;;) {
-    const n = readSync(fd, chunk, 0, CHUNK, pos);
-    if (n === 0) return carry.length === 0;
+    if (used === buf.length) {
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, used);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, used, buf.length - used, pos);
+    if (n === 0) return used === 0;
     pos += n;
-    const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    used += n;
+    const held = buf.subarray(0, used);
     let s = 0;
-    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, s)) {
-      if (!visit(buf.subarray(s, nl), base + s)) return false;
+    for (let nl = held.indexOf(10); nl >= 0; nl = held.indexOf(10, s)) {
+      if (!visit(held, s, nl, base + s)) return false;
       s = nl + 1;
     }
-    carry = Buffer.from(buf.subarray(s)); // a copy: the next read reuses the chunk
+    buf.copyWithin(0, s, used);
+    used -= s;
     base += s;
   }
 }
