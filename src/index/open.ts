@@ -53,51 +53,63 @@ export async function openIndex(engine: GitEngine, opts: OpenIndexOptions = {}):
   return data;
 }
 
-/** Bring `stored` (or nothing) to `tip`. Falls back to a cold build when the old tip is unreadable. */
+/**
+ * Bring `stored` (or nothing) to `tip`. Falls back to a cold build when the old tip is unreadable.
+ * `diffed`: the notes trees' diff when it is known already (refreshIndexFile), used when `stored`
+ * is at the tip it starts from.
+ */
 export async function updateIndex(
   engine: GitEngine,
   stored: IndexData | null,
   tip: string | null,
   opts: OpenIndexOptions = {},
+  diffed?: NotesDiff | null,
 ): Promise<IndexData> {
-  const { data, changes } = await changesTo(engine, stored, tip);
-  await applyInBatches(engine, data, changes, opts.onProgress);
+  let data = stored ?? emptyIndex();
+  let found = diffed?.from === data.tip ? diffed : await notesDiff(engine, data.tip, tip);
+  if (!found) {
+    data = emptyIndex();
+    found = (await notesDiff(engine, null, tip))!;
+  }
+  await applyInBatches(engine, data, found.changes, opts.onProgress);
   data.tip = tip;
   return data;
 }
 
+/** The note changes from the notes tree of tip `from` to that of the current tip. */
+interface NotesDiff {
+  from: string | null;
+  changes: NoteChange[];
+}
+
 /**
- * The note changes from `stored` (or nothing) to `tip`, and the index they apply to: `stored`, or
- * an empty one when the old tip is unreadable.
+ * The note changes from the notes tree of tip `from` (null: none) to that of `tip`; null when the
+ * old tip, or a tree under it, can no longer be read: the index then starts over.
  */
-async function changesTo(
+async function notesDiff(
   engine: GitEngine,
-  stored: IndexData | null,
+  from: string | null,
   tip: string | null,
-): Promise<{ data: IndexData; changes: NoteChange[] }> {
+): Promise<NotesDiff | null> {
   const newTree = tip ? (await engine.readCommit(tip)).tree : null;
-  let data = stored ?? emptyIndex();
   let oldTree: string | null = null;
-  if (data.tip) {
+  if (from) {
     try {
-      oldTree = (await engine.readCommit(data.tip)).tree;
+      oldTree = (await engine.readCommit(from)).tree;
     } catch {
-      // The old notes commit was pruned (a forced update and gc): start over.
-      data = emptyIndex();
+      // The old notes commit was pruned (a forced update and gc).
+      return null;
     }
   }
-  let changes: NoteChange[];
   try {
-    changes = await diffNotesTrees(engine, oldTree, newTree);
+    return { from, changes: await diffNotesTrees(engine, oldTree, newTree) };
   } catch (e) {
     // The old tip's commit is there but a tree under it is not (an object store pruned or damaged
-    // by hand): the index cannot say what changed, so it starts over. (Without an old tree the
-    // failure is the new tree's own: reported as before.)
+    // by hand): the index cannot say what changed. (Without an old tree the failure is the new
+    // tree's own: reported as before.)
     if (oldTree === null) throw e;
-    data = emptyIndex();
-    changes = await diffNotesTrees(engine, null, newTree);
+    return null;
   }
-  return { data, changes };
 }
 
 /**
@@ -118,36 +130,41 @@ export async function refreshIndexFile(
   const path = indexPath(engine);
   const head = readIndexHeader(path);
   if (head && head.tip === tip) return true;
-  // An index with its lookup file is updated from them by copying what the change leaves alone.
-  const spliced = head ? await spliceUpdate(engine, path, tip, opts, visitor) : null;
-  if (spliced !== null) return spliced;
+  // The notes trees are diffed once, for the spliced update or the whole one. (A failure of git's
+  // recurs on the whole path, and is reported there.)
+  const diffed = head ? await notesDiff(engine, head.tip, tip).catch(() => null) : null;
+  // An index with its lookup file is updated from them by copying what the change leaves alone;
+  // many changed notes (a first fetch of a team's notes) take the whole path, without reading them.
+  if (diffed && diffed.changes.length <= SPLICE_UP_TO) {
+    const spliced = await spliceUpdate(engine, path, tip, diffed, opts, visitor);
+    if (spliced !== null) return spliced;
+  }
   const stored = head ? readIndexFile(path) : null;
   if (stored || !tip)
-    return writeIndexFile(path, await updateIndex(engine, stored, tip, opts), undefined, visitor);
+    return writeIndexFile(path, await updateIndex(engine, stored, tip, opts, diffed), undefined, visitor);
   // (A worker's entries stay in the worker: the caller reads the file it wrote.)
   const inWorker = await coldBuildInWorker(engine, tip, opts);
   return inWorker ?? coldBuildFile(engine, tip, opts, visitor);
 }
 
 /**
- * Update the index file at `path` to `tip` by splicing (splice.ts); null when it cannot be (no
- * lookup file that matches, an unexpected line, the old tip gone): the caller updates it whole.
+ * Update the index file at `path` to `tip` by splicing (splice.ts) the changes of `diffed`; null when
+ * it cannot be (no lookup file that matches, an unexpected line, an index of another tip than the
+ * diff's): the caller updates it whole.
  */
 async function spliceUpdate(
   engine: GitEngine,
   path: string,
   tip: string | null,
+  diffed: NotesDiff,
   opts: OpenIndexOptions,
   visitor?: IndexVisitor,
 ): Promise<boolean | null> {
   const stored = StoredIndex.read(path);
-  if (!stored) return null;
+  if (!stored || stored.header.tip !== diffed.from) return null;
   try {
-    const { data, changes } = await changesTo(engine, stored.data, tip);
-    // (Many changed notes, a first fetch of a team's notes: the whole path, as before.)
-    if (data !== stored.data || changes.length > SPLICE_UP_TO) return null;
-    await applyInBatches(engine, data, changes, opts.onProgress);
-    data.tip = tip;
+    await applyInBatches(engine, stored.data, diffed.changes, opts.onProgress);
+    stored.data.tip = tip;
     return writeSplicedIndex(path, stored, visitor);
   } catch {
     // Anything unexpected in the old files (a failure of git's recurs on the whole path, and is

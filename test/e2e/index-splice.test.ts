@@ -1,8 +1,8 @@
 // After the notes ref moves, a read command updates the index by copying the lines the change left
 // alone (index/splice.ts). Through the built CLI on real notes refs: after every kind of change (add,
 // overwrite, remove, a run whose date moves it in the listing, a merge from another clone, an
-// unreadable line) the index and its lookup file are byte for byte what a rebuild writes, and the
-// runs listed are those plain git shows.
+// unreadable line, more notes at once than the splice takes) the index and its lookup file are byte
+// for byte what a rebuild writes, and the runs listed are those plain git shows.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -157,7 +157,33 @@ test("a copied line damaged in place is not skipped: the answer is still the not
   await expectUpdateEqualsRebuild();
 });
 
+test('more than 1,000 notes changed at once (a first fetch of a team): the whole update, as a rebuild', async () => {
+  // 1,100 commits with a run each, in one git fast-import stream: the commits, then one notes commit
+  // on top of the current notes tip.
+  const tip = (await repo.git('rev-parse', 'refs/notes/agent-log')).trim();
+  const N = 1100;
+  let stream = '';
+  for (let i = 1; i <= N; i++)
+    stream += `commit refs/heads/team\nmark :${i}\ncommitter Team <team@example.com> ${1_790_100_000 + i} +0000\ndata 10\nteam step\n\n`;
+  stream += `commit refs/notes/agent-log\ncommitter Team <team@example.com> 1790200000 +0000\ndata 11\nteam notes\nfrom ${tip}\n`;
+  for (let i = 1; i <= N; i++) {
+    const line = recordLine(100 + i, i % 18);
+    stream += `N inline :${i}\ndata ${Buffer.byteLength(line)}\n${line}\n`;
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: repo.dir, env: gitEnv(), input: `${stream}\n` });
+  const listed = await expectUpdateEqualsRebuild();
+  expect(listed).toContain(id(100 + N));
+  expect(listed.length).toBeGreaterThan(N);
+});
+
 test('every note removed', async () => {
-  for (const c of (await notes('list')).trim().split('\n')) await notes('remove', c.split(' ')[1]!);
+  // (One `git notes remove` of every annotated commit: the update sees the same trees as after one each.)
+  await notes(
+    'remove',
+    ...(await notes('list'))
+      .trim()
+      .split('\n')
+      .map((c) => c.split(' ')[1]!),
+  );
   expect(await expectUpdateEqualsRebuild()).toEqual([]);
 });
