@@ -9,16 +9,7 @@
 //   end
 //
 // Entries are written newest first, so `log -n` needs only the head of the file.
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { faultPoint } from '../store/fault.js';
 import {
@@ -30,7 +21,7 @@ import {
 } from './model.js';
 import { indexHeaderLine, isThisBuildsIndex } from './format.js';
 import { factsNameIndex, factsPath } from './facts-file.js';
-import { LineWriter } from './line-writer.js';
+import { type LineWriter, writeLines } from './line-writer.js';
 import { LineOffsets, parseRecordLine, readingFile, writeLookupFile } from './lookup-file.js';
 
 export function serializeIndex(data: IndexData): string[] {
@@ -232,32 +223,28 @@ export function writeIndexWith(
   write: (out: LineWriter, where: LineOffsets) => void,
   writeLookup: (where: LineOffsets) => void = (where) => writeLookupFile(path, tip, where),
 ): boolean {
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const where = new LineOffsets();
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      const out = new LineWriter(fd);
+  } catch {
+    return false;
+  }
+  const written = writeLines(
+    path,
+    (out) => {
       write(out, where);
-      out.flush();
       where.size = out.offset;
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    },
+    { durable: true },
+  );
+  if (!written) return false;
+  try {
     // (Crash and race tests stop here: the new index beside the old lookup file.)
     faultPoint('index-renamed');
     writeLookup(where);
     dropFactsFile(path, tip, where.size);
     return true;
   } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
     return false;
   }
 }

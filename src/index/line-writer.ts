@@ -1,7 +1,7 @@
 // Writing the index's files line by line: a buffered writer that reports where each line starts (the
 // lookup file's offsets), and the atomic write of a side file. Apart from file.ts so that the lookup
 // file's readers, which rewrite a stale lookup file (lookup-file.ts), load no index model.
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { SpilledJson } from './file.js';
 
 /**
@@ -111,11 +111,16 @@ export function writeAll(fd: number, buf: Buffer, length: number): void {
 }
 
 /**
- * A side file written whole through a temporary file and a rename, so a reader sees the old file
- * or the new one; on any failure the temporary file is removed and nothing else happens (side files
- * only spare work: without them readers take the longer way). True when it was written.
+ * A file written whole through a temporary file and a rename, so a reader sees the old file or the
+ * new one (`durable`: synced to disk before the rename, as the index is); on any failure the
+ * temporary file is removed and nothing else happens (side files only spare work: without them
+ * readers take the longer way). True when it was written.
  */
-export function writeLines(path: string, write: (out: LineWriter) => void): boolean {
+export function writeLines(
+  path: string,
+  write: (out: LineWriter) => void,
+  { durable = false }: { durable?: boolean } = {},
+): boolean {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
     const fd = openSync(tmp, 'w', 0o600);
@@ -123,6 +128,7 @@ export function writeLines(path: string, write: (out: LineWriter) => void): bool
       const out = new LineWriter(fd);
       write(out);
       out.flush();
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
