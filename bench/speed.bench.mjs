@@ -129,6 +129,19 @@ async function main() {
       () => timed(dir, ...sh(`git log --notes=agent-log --format=%N main | grep -c 'src/payments/'`)),
     ],
     [
+      '`show HEAD --json` beside the lookup file a slower update left (the index is current; the lookup file names the one before, and is written anew) vs `node -e 0; git notes show HEAD`',
+      null,
+      () => {
+        const lookup = `${indexFile(dir)}.at`;
+        const before = readFileSync(lookup);
+        addNote(dir);
+        timed(dir, node, [BIN, 'log', '-n', '1', '--no-pager']);
+        writeFileSync(lookup, before);
+      },
+      () => timed(dir, node, [BIN, 'show', 'HEAD', '--json']),
+      () => timed(dir, ...sh(`'${node}' -e 0; git notes --ref=agent-log show HEAD`)),
+    ],
+    [
       'cold index build (first `query`) vs `git log --notes=agent-log --format=%N`',
       5,
       () => rmSync(indexFile(dir), { force: true }),
