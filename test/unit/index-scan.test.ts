@@ -137,3 +137,16 @@ test('the written file is the serialised index, and a visitor sees what a scan o
   expect(visited.length).toBeGreaterThan(0);
   expect(visitor.warnings).toEqual(scan.warnings);
 });
+
+test('a file another build wrote is not scanned, even when it replaced the one whose header was read', async () => {
+  const { path } = await indexFile();
+  const text = readFileSync(path, 'utf8');
+  const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as { build: string };
+  expect(typeof header.build).toBe('string');
+  // The same lines under another build's key (a release whose slim records or dates may differ).
+  writeFileSync(path, text.replace(`"build":"${header.build}"`, '"build":"0123456789abcdef"'));
+  const seen: string[] = [];
+  const scan = scanIndexFile(path, [], (e) => void seen.push(e.id));
+  expect([scan.complete, seen]).toEqual([false, []]);
+  expect(readIndexHeader(path)).toBeNull();
+});
