@@ -12,7 +12,7 @@
 // whose lookup file describes another (two updates raced, or one was killed between its two renames)
 // or does not match it line by line writes it anew from the index (rewriteLookupFile), so the next
 // read takes the short way again.
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { BUILD_KEY } from './build-key.js';
 import { isThisBuildsIndex } from './format.js';
 import { writeLines } from './line-writer.js';
@@ -609,7 +609,11 @@ function rewriteLookupFile(indexFile: string, fd: number, tip: string | null): b
     return true;
   });
   if (!read || !ended || header?.notes !== notes || header.entries !== where.lines.length) return false;
-  where.size = fstatSync(fd).size;
+  const open = fstatSync(fd);
+  // Replaced meanwhile (the notes moved): its writer writes its lookup file, which this must not undo.
+  const now = statSync(indexFile);
+  if (now.ino !== open.ino || now.dev !== open.dev) return false;
+  where.size = open.size;
   return writeLookupFile(indexFile, tip, where);
 }
 
