@@ -119,6 +119,16 @@ export function listRuns(loc: RepoLocation): RunJournal[] {
     .filter((r) => r.events.length > 0);
 }
 
+/** A run that never began (its agent could not be started): nothing happened, nothing is kept. */
+export function discardRun(loc: RepoLocation, id: string): void {
+  clearActive(loc, id);
+  try {
+    unlinkSync(runJournalPath(loc.commonDir, id));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
 /** After the notes ref moved: keep the journal as evidence, out of the way of open runs. */
 export function markSealed(loc: RepoLocation, id: string): void {
   ensurePrivateDir(sealedDir(loc.commonDir));

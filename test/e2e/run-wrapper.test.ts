@@ -2,7 +2,7 @@
 // (a node script) that edits a file, routes its test through `git agent-log exec`, commits and
 // exits; the record is read back from `git notes show` by an independent reader.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { BIN, cli, gitEnv, type TempRepo, tempRepo } from '../helpers/repo.js';
@@ -43,7 +43,7 @@ function agentScript(dir: string, code: number): string {
   writeFileSync(
     path,
     `import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 writeFileSync('src/a.ts', 'export const a = 2;\\n');
 execFileSync(process.execPath, [${JSON.stringify(BIN)}, 'exec', '--kind', 'test', '--', process.execPath, '-e', '0'], { stdio: 'inherit' });
 execFileSync('git', ['commit', '-q', '-am', 'agent: bump a'], { stdio: 'inherit' });
@@ -98,18 +98,19 @@ describe('run wraps a whole agent process', () => {
     expect(record.task.intent).toContain('.agent.mjs');
   }, 120_000);
 
-  test('a command that does not exist: exit 127, one error line, the attempt on record', async () => {
+  test('a command that does not exist: exit 127, one error line, and no run left waiting for a commit', async () => {
     repo = await tempRepo({ files: { 'a.txt': 'a\n' } });
     expect((await cli(repo, ['init'])).code).toBe(0);
     const r = await cli(repo, ['run', '--task', 'x', '--', 'no-such-agent-xyz']);
     expect(r.code).toBe(127);
     expect(r.stderr).toContain('error: cannot run no-such-agent-xyz: command not found');
-    const id = /agent-log: run ([0-9a-z]+) \(/.exec(r.stderr)![1]!;
-    // nothing was committed: the run waits for a commit, with the attempt on record
-    const shown = JSON.parse((await cli(repo, ['show', id, '--json'])).stdout) as NoteRecord;
-    expect(shown.commands).toEqual([
-      expect.objectContaining({ command: 'no-such-agent-xyz', exit_code: 127 }),
-    ]);
+    expect(r.stderr).not.toMatch(/pending|a commit that changes its files/);
+    // A typo in the agent's name is not a run: a pending run with no files would wait for a commit
+    // forever (listed by log, with no command to drop it). No journal, no run, a new one can start.
+    expect(readdirSync(join(repo.dir, '.git', 'agent-log', 'runs'))).toEqual([]);
+    const log = await cli(repo, ['log', '--json']);
+    expect(JSON.parse(log.stdout)).toEqual([]);
+    expect((await cli(repo, ['start', '--task', 'the next run'])).code).toBe(0);
   }, 120_000);
 
   test('no command is bad input: exit 2, one line', async () => {

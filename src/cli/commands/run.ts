@@ -1,14 +1,15 @@
 // `run [--task …] -- CMD…`: record any agent on day one. Opens a run (the options of `start`), hands
 // the terminal to the agent process, and when it exits records that process (command, exit status,
 // duration) and seals the run: completed on exit 0, failed otherwise, abandoned when a signal
-// (Ctrl-C) ended it. Commands the agent routes through `git agent-log exec` join the run, as do its
-// commits; files it changed are found by the diff, as for a manual run. Exits with the agent's code.
+// (Ctrl-C) ended it; an agent that cannot be started leaves no run. Commands the agent routes
+// through `git agent-log exec` join the run, as do its commits; files it changed are found by the
+// diff, as for a manual run. Exits with the agent's code.
 import { basename } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Argv } from 'yargs';
 import { commandFacts, displayCommand, runCommand } from '../../capture/manual/exec.js';
 import { UsageError } from '../../errors.js';
-import { appendRunEvent } from '../../store/runs.js';
+import { appendRunEvent, discardRun } from '../../store/runs.js';
 import type { Context } from '../context.js';
 import { handler as finish } from './finish.js';
 import { runOptions, handler as start } from './start.js';
@@ -57,6 +58,11 @@ export async function handler(argv: RunArgs, ctx: Context): Promise<number> {
   ctx.err.write(`agent-log: run ${id} (${agent})\n`);
   const result = await runCommand(cmd, { ...io, env: { ...ctx.env, AGENT_LOG_RUN: id } });
   const repo = await ctx.repo();
+  // A typo in the agent's name is not a run: no pending run should wait for a commit that never comes.
+  if (result.notFound) {
+    discardRun(repo.location, id);
+    return result.exitCode;
+  }
   appendRunEvent(repo.location, id, {
     ...commandFacts(result, line, ctx.cwd, repo.location.worktree),
     kind: 'other',
