@@ -261,6 +261,7 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
     const widths = fitColumns(
       align.map((_, c) => Math.max(...rows.map((r) => displayWidth(r[c] ?? '')))),
       screen,
+      align.map((_, c) => Math.max(...rows.flatMap((r) => (r[c] ?? '').split(/ +/).map(displayWidth)))),
     );
     const pad = (s: string, c: number) => {
       const fill = ' '.repeat(Math.max(0, widths[c]! - displayWidth(s)));
@@ -297,16 +298,24 @@ export function renderForTerminal(markdown: string, opts: TerminalOptions): stri
 const MIN_COLUMN = 8;
 
 /**
- * Column widths that fit `screen` columns with two-space gaps: the widest column gives up a column
- * at a time until the table fits, none below MIN_COLUMN (a table that cannot fit stays as it is).
+ * Column widths that fit `screen` columns with two-space gaps. Columns that can wrap at a space
+ * (wider than their longest word, `words`) give up a column at a time first, the widest first, so a
+ * note wraps before a timestamp, an ID or a path is cut; then the widest column of all, none below
+ * MIN_COLUMN (a table that cannot fit stays as it is).
  */
-export function fitColumns(natural: readonly number[], screen: number): number[] {
+export function fitColumns(natural: readonly number[], screen: number, words?: readonly number[]): number[] {
   const widths = [...natural];
   const room = screen - 2 * (widths.length - 1);
   let total = widths.reduce((a, b) => a + b, 0);
+  const widestOf = (ok: (c: number) => boolean) => {
+    let widest = -1;
+    for (let c = 0; c < widths.length; c++)
+      if (ok(c) && (widest < 0 || widths[c]! > widths[widest]!)) widest = c;
+    return widest;
+  };
   while (total > room) {
-    let widest = 0;
-    for (let c = 1; c < widths.length; c++) if (widths[c]! > widths[widest]!) widest = c;
+    let widest = words ? widestOf((c) => widths[c]! > Math.max(words[c]!, MIN_COLUMN)) : -1;
+    if (widest < 0) widest = widestOf(() => true);
     if (widths[widest]! <= MIN_COLUMN) return [...natural];
     widths[widest]!--;
     total--;

@@ -811,3 +811,26 @@ describe('stop, the kill switch', () => {
     expect(runs.find((r) => r.id === ids[0])?.task.intent).toBe('second task');
   });
 });
+
+describe('show on an 80-column terminal', () => {
+  test('a table that must shrink wraps its prose at spaces and keeps a timestamp, an ID or a path whole', async () => {
+    const repo = await repoWith();
+    await ok(repo, ['init']);
+    const note = 'deployment not approved until the load test has run';
+    await ok(repo, ['start', '--task', 'validate signup']);
+    repo.write('src/app.ts', 'export const v = 1;\n');
+    await ok(repo, ['approve', '--by', 'Ann Reviewer', '--for', 'PR creation', '--note', note]);
+    await repo.commit('validate');
+    await ok(repo, ['finish']);
+    const lines = onTerminal(repo, ['show', '--no-pager'], { NO_COLOR: '1' }, 80).split('\n');
+    expect(lines.filter((l) => !l.startsWith('    ') && [...l].length > 80)).toEqual([]);
+    const header = lines.findIndex((l) => /^By\s+Scope\s+Decision\s+When\s+Note/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header + 2, lines.indexOf('', header));
+    // the approval's time as git's own ISO form, whole on the row's first line
+    expect(rows[0]).toMatch(/ \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z /);
+    // the note, read back from its column, is the note as given, broken only at spaces
+    const at = lines[header]!.indexOf('Note');
+    expect(rows.map((r) => r.slice(at).trim()).join(' ')).toBe(note);
+  });
+});
