@@ -82,11 +82,12 @@ export function usageErrorFrom(f: YargsFailure): UsageError {
         : null);
     if (typed) {
       const flag = typed.split('=')[0]!;
-      const near = nearest(
-        flag.replace(/^--?(no-)?/, ''),
-        f.options.filter((o) => o.length > 1),
-      );
+      const long = f.options.filter((o) => o.length > 1);
       const prefix = flag.startsWith('--no-') ? '--no-' : '--';
+      // `--nopager`, `--nocolor`: a negation without its dash is nearest to `--no-pager`, not `--pager`
+      const word = flag.replace(/^--?(no-)?/, '');
+      const negated = prefix === '--' && word.startsWith('no') ? long.map((o) => `no-${o}`) : [];
+      const near = nearest(word, [...long, ...negated]);
       return new UsageError(
         `unknown option '${flag}'${f.command ? ` for ${f.command}` : ''}`,
         near.length ? didYouMean(near.map((o) => prefix + o)) : help,

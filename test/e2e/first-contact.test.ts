@@ -227,6 +227,8 @@ describe('help', () => {
     [['show', '--bogus'], "error: unknown option '--bogus' for show\nhint: see git agent-log show --help"],
     [['show', '--formt', 'md'], "error: unknown option '--formt' for show\nhint: did you mean '--format'?"],
     [['stats', '--no-pagr'], "error: unknown option '--no-pagr' for stats\nhint: did you mean '--no-pager'?"],
+    [['log', '--nopager'], "error: unknown option '--nopager' for log\nhint: did you mean '--no-pager'?"],
+    [['show', '--nocolor'], "error: unknown option '--nocolor' for show\nhint: did you mean '--no-color'?"],
     [['log', '-xv'], "error: unknown option '-x' for log\nhint: see git agent-log log --help"],
     [['log', 'HEAD'], "error: unexpected argument 'HEAD' for log\nhint: see git agent-log log --help"],
     [['blame'], 'error: blame needs <target>\nhint: usage: git agent-log blame <target>'],
