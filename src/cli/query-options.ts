@@ -67,13 +67,13 @@ export interface FilterArgs {
 }
 
 /**
- * `-n N` read as text, so that `-n ''` or `-n abc` is refused (as a number yargs made them 0 and
+ * `-n N` (or another count, `flag`) read as text, so that `-n ''` or `-n abc` is refused (as a number yargs made them 0 and
  * null, and `-n ''` silently listed nothing).
  */
-export function countArg(value: unknown): number | undefined {
+export function countArg(value: unknown, flag = '-n'): number | undefined {
   if (value === undefined) return undefined;
   const text = String(Array.isArray(value) ? value.at(-1) : value);
-  if (!/^\d+$/.test(text)) throw new UsageError(`-n: expected a whole number, got '${text}'`);
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag}: expected a whole number, got '${text}'`);
   return Number(text);
 }
 

@@ -25,6 +25,7 @@ import { checkGitHooks } from '../doctor-hooks.js';
 import { checkConfigPatterns } from '../doctor-patterns.js';
 import { displayText, jsonText } from '../../record/display.js';
 import { shQuote } from '../../report/escape.js';
+import { countArg } from '../query-options.js';
 
 export const command = 'doctor';
 export const describe =
@@ -32,8 +33,8 @@ export const describe =
 
 export const builder = (y: Argv) =>
   y.option('json', { type: 'boolean', default: false }).option('depth', {
-    type: 'number',
-    default: 500,
+    type: 'string', // read by countArg: as a number yargs made `--depth all` NaN and checked nothing
+    default: '500',
     describe: 'how many recent commits to check for missing records',
   });
 
@@ -46,7 +47,8 @@ interface Finding {
 
 const STALE_RUN_MS = 24 * 3600 * 1000;
 
-export async function handler(argv: { json: boolean; depth: number }, ctx: Context) {
+export async function handler(argv: { json: boolean; depth: string }, ctx: Context) {
+  const depth = countArg(argv.depth, '--depth') ?? 500;
   const repo = await ctx.repo();
   const { location, engine } = repo;
   const f: Finding[] = [];
@@ -116,7 +118,7 @@ export async function handler(argv: { json: boolean; depth: number }, ctx: Conte
     checkOtherAgents(location.worktree, add);
   }
 
-  if (!broken && (await notesHere(repo, add))) await checkRecords(ctx, repo, argv.depth, add);
+  if (!broken && (await notesHere(repo, add))) await checkRecords(ctx, repo, depth, add);
   const now = ctx.now().getTime();
   for (const run of listRuns(location)) {
     const started = Date.parse(String(run.events[0]?.t ?? ''));
