@@ -93,6 +93,31 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     expect(iso.stdout).toContain(head);
   });
 
+  test('reflog revisions (HEAD@{1}, main@{1}, @{1}) after an amend: what git names; syntax the isomorphic engine does not read is refused with one line', async () => {
+    const { r, ids } = await repoWithRuns(3);
+    git(r.dir, ['commit', '-q', '--amend', '-m', 'task 3, reworded']);
+    const commands = [
+      ['show', 'HEAD@{1}', '--json'],
+      ['show', 'main@{1}'],
+      ['show', '@{1}~1'],
+      ['pr', 'HEAD@{2}..HEAD@{1}'],
+      ['query', '--commit', 'main@{1}', '--json'],
+      ['show', 'main@{9}'],
+    ];
+    expect(await differences(r.dir, commands)).toEqual([]);
+    const amended = git(r.dir, ['rev-parse', 'HEAD@{1}']).trim();
+    expect(git(r.dir, ['notes', '--ref=agent-log', 'show', amended])).toContain(ids[2]!);
+    git(r.dir, ['checkout', '-q', '-b', 'before']);
+    git(r.dir, ['checkout', '-q', 'main']);
+    for (const rev of ['HEAD^{/task 1}', 'main@{yesterday}', '@{-1}']) {
+      const native = await cli(r, ['--engine', 'native', 'show', rev]);
+      expect(native.code, `${rev}: ${native.stderr}`).toBe(0);
+      const iso = await cli(r, ['--engine', 'isomorphic', 'show', rev]);
+      expect(iso.code, rev).toBe(2);
+      expect(iso.stderr, rev).toMatch(/^[^\n]*isomorphic engine[^\n]*\n$/);
+    }
+  });
+
   test('GIT_DIR (and GIT_WORK_TREE) naming the repository from inside another one, as scripts and hooks do', async () => {
     const { r, ids } = await repoWithRuns(3);
     const other = await tempRepo({ files: { 'b.txt': 'other\n' } });
