@@ -91,6 +91,11 @@ class IsomorphicEngine implements GitEngine {
       objects: this.objects,
       readRef: (ref) => refs.readRef(this.dirs, ref),
       history: this.history,
+      reflog: (ref) => refs.readReflog(this.dirs, ref),
+      headBranch: async () => {
+        const head = await refs.readHeadFile(this.location.gitDir);
+        return 'symref' in head && head.symref.startsWith('refs/heads/') ? head.symref : null;
+      },
     });
   }
 

@@ -135,6 +135,18 @@ export async function readRef(dirs: RefDirs, ref: string): Promise<string | null
   throw new GitError(`symbolic ref loop at ${ref}`);
 }
 
+/** A ref's reflog (`logs/<ref>`), oldest entry first: each update's old and new value; null without one. */
+export async function readReflog(dirs: RefDirs, ref: string): Promise<{ old: string; new: string }[] | null> {
+  const text = await readText(join(dirFor(dirs, ref), 'logs', ref));
+  if (text === null) return null;
+  const entries: { old: string; new: string }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{40}) ([0-9a-f]{40}) /.exec(line);
+    if (m) entries.push({ old: m[1]!, new: m[2]! });
+  }
+  return entries;
+}
+
 /** HEAD of one worktree: its symbolic target, or the detached commit. */
 export async function readHeadFile(gitDir: string): Promise<{ symref: string } | { oid: string }> {
   const raw = await readRawRef(gitDir, 'HEAD');
