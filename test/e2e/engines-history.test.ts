@@ -53,6 +53,21 @@ describe('both engines read history as git does', () => {
     // core.useReplaceRefs=false: the same, from the repository's config.
     git(r.dir, ['config', 'core.useReplaceRefs', 'false']);
     expect(await bothMatchGit(r.dir, 'HEAD')).toEqual([...ids].sort());
+    git(r.dir, ['config', '--unset', 'core.useReplaceRefs']);
+
+    // A replace ref naming an object that is not here (written by hand, or its object pruned): git
+    // stops on any read of the replaced commit, and so do both engines, saying why.
+    writeFileSync(join(r.dir, '.git', 'refs', 'replace', c2), `${'1'.repeat(40)}\n`);
+    expect(() => git(r.dir, ['rev-list', 'HEAD'])).toThrow(/replacement 1{40} not found/);
+    for (const args of [
+      ['query', '--commit', 'HEAD'],
+      ['show', 'HEAD~2'],
+    ])
+      for (const engine of ['native', 'isomorphic']) {
+        const res = await cli(r, ['--engine', engine, ...args]);
+        expect(res.code, `${engine} ${args.join(' ')}`).toBe(1);
+        expect(res.stderr).toMatch(/replacement 1{40} not found for/);
+      }
   });
 
   test('`git replace --graft`, with the replace refs packed: history as git reads it', async () => {
