@@ -52,9 +52,15 @@ export class ObjectStore {
     return join(this.gitdir, 'objects', oid.slice(0, 2), oid.slice(2));
   }
 
-  /** The object git reads for `oid` (its replacement's content when it is replaced), or null. */
-  tryRead(oid: string): Promise<RawObject | null> {
-    return this.readStored(replaced(this.replacements, oid));
+  /**
+   * The object git reads for `oid` (its replacement's content when it is replaced), or null. A
+   * replacement that is not here is an error, as in git, not a missing object.
+   */
+  async tryRead(oid: string): Promise<RawObject | null> {
+    const target = replaced(this.replacements, oid);
+    const obj = await this.readStored(target);
+    if (!obj && target !== oid) throw new GitError(`replacement ${target} not found for ${oid}`);
+    return obj;
   }
 
   private async readStored(oid: string): Promise<RawObject | null> {

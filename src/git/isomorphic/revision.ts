@@ -107,5 +107,6 @@ export async function resolveRevision(rev: string, ctx: RevisionContext): Promis
       current = (await ctx.history.node(current)).parents[n - 1] ?? null;
     }
   }
-  return current;
+  // a parent reached by ~N or ^N is read too, as git's `<rev>^{commit}` does: it must be here
+  return current && suffix ? peelToCommit(current, ctx) : current;
 }
