@@ -4,7 +4,7 @@
 // plain git can say which runs a history holds (rev-list + notes list), it is the reference. Shapes
 // the isomorphic engine cannot read (alternates, objects moved by the environment) are refused with
 // one line. Replace refs, grafts and shallow clones: engines-history.test.ts.
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
@@ -140,6 +140,35 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     expect(await differences(other.dir, [...commands, ['revert', ids[2]!, '--dry-run']], withTree)).toEqual(
       [],
     );
+  });
+
+  test('a repository that is not there: a worktree whose repository moved, a .git file from another machine, an emptied HEAD', async () => {
+    const { r } = await repoWithRuns(1);
+    const root = scratch();
+    const wt = join(root, 'wt');
+    git(r.dir, ['worktree', 'add', '-q', wt, 'HEAD']);
+    const moved = join(root, 'moved');
+    renameSync(r.dir, moved);
+    cleanupLater(() => rmSync(moved, { recursive: true, force: true }));
+    const foreign = join(root, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, '.git'), 'gitdir: /home/someone-else/src/app/.git\n');
+    const emptied = join(root, 'emptied');
+    git(root, ['clone', '-q', moved, emptied]);
+    writeFileSync(join(emptied, '.git', 'HEAD'), '');
+    for (const dir of [wt, foreign, emptied]) {
+      expect(() => git(dir, ['rev-parse', '--git-dir'])).toThrow(/not a git repository/);
+      for (const args of [['log'], ['show', 'HEAD']]) {
+        const native = await cli(dir, ['--engine', 'native', ...args]);
+        const iso = await cli(dir, ['--engine', 'isomorphic', ...args]);
+        expect(native, `${dir} ${args.join(' ')}`).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `error: not a git repository: ${dir}\n`,
+        });
+        expect(iso, `${dir} ${args.join(' ')}`).toEqual(native);
+      }
+    }
   });
 
   test('objects borrowed through objects/info/alternates or the environment: the isomorphic engine refuses with one line', async () => {
