@@ -8,6 +8,7 @@ import { DirectReader, locateDirect } from './native/direct.js';
 import { NativeEngine } from './native/engine.js';
 import { gitSpawnEnv } from './native/run.js';
 import { symlinkedOwnDir } from '../journal/paths.js';
+import { headState } from '../capture/hook/locate.js';
 
 export interface Repo {
   engine: GitEngine;
@@ -127,22 +128,31 @@ export function locateWithFs(cwd: string, env: NodeJS.ProcessEnv = process.env):
     const shallow = existsSync(join(commonDir, 'shallow'));
     return finish(gitDir, commonDir, bare ? null : within(workTree ?? top!), bare, shallow);
   };
+  // git's test of a git directory: a HEAD it can read, objects/ and refs/ (in the common dir)
+  const isGitDir = (gitDir: string) => {
+    const commonDir = env.GIT_COMMON_DIR ? resolve(here, env.GIT_COMMON_DIR) : commonDirOf(gitDir);
+    return (
+      headState(gitDir) !== 'invalid' && isDir(join(commonDir, 'objects')) && isDir(join(commonDir, 'refs'))
+    );
+  };
   if (env.GIT_DIR) {
     const named = resolve(here, env.GIT_DIR);
     const gitDir = isFile(named) ? readGitFile(named, dirname(named)) : named;
-    const commonDir = env.GIT_COMMON_DIR ? resolve(here, env.GIT_COMMON_DIR) : commonDirOf(gitDir);
-    if (!existsSync(join(gitDir, 'HEAD')) || !existsSync(join(commonDir, 'objects')))
-      throw new RepoError(`not a git repository: ${cwd}`);
-    return located(gitDir, here, !workTree && coreBare(commonDir));
+    if (!isGitDir(gitDir)) throw new RepoError(`not a git repository: ${cwd}`);
+    return located(gitDir, here, !workTree && coreBare(commonDirOf(gitDir)));
   }
   let dir = here;
   for (;;) {
     const dotgit = join(dir, '.git');
-    if (existsSync(dotgit)) {
-      const gitDir = statSync(dotgit).isDirectory() ? dotgit : readGitFile(dotgit, dir);
+    if (isDir(dotgit)) {
+      // a .git directory git cannot read (an emptied HEAD) is passed over, as git passes it over
+      if (isGitDir(dotgit)) return located(dotgit, dir, false);
+    } else if (isFile(dotgit)) {
+      // a .git file must name a git directory (not a path from another machine, or a moved repository)
+      const gitDir = readGitFile(dotgit, dir);
+      if (!isGitDir(gitDir)) throw new RepoError(`not a git repository: ${cwd}`);
       return located(gitDir, dir, false);
-    }
-    if (existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects')) && existsSync(join(dir, 'refs'))) {
+    } else if (isGitDir(dir) && existsSync(join(dir, 'HEAD'))) {
       return located(dir, null, !workTree);
     }
     const parent = dirname(dir);
@@ -154,6 +164,14 @@ export function locateWithFs(cwd: string, env: NodeJS.ProcessEnv = process.env):
 function isFile(path: string): boolean {
   try {
     return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
