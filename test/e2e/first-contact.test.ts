@@ -837,3 +837,28 @@ describe('show on an 80-column terminal', () => {
     expect(rows.map((r) => r.slice(at).trim()).join(' ')).toBe(note);
   });
 });
+
+describe('log, newest first', () => {
+  test('runs waiting for a commit are listed newest first too, whatever agent or journal they came from', async () => {
+    const repo = await repoWith();
+    const corpus = join(ROOT, 'test', 'fixtures', 'corpus');
+    const sessions: [string, string][] = [
+      ['claude-code', 'claude-code/spotter/short.jsonl'],
+      ['codex', 'codex/codemie/rollout-2026-05-11T11-26-55-019e1625-789d-76c0-80ab-3724b5ddb799.jsonl'],
+      ['gemini', 'gemini/codemie/session-2025-12-01T21-45-5b959dae.json'],
+      ['claude-code', 'claude-code/codemie/4c2ddfdc-b619-4525-8d03-1950fb1b0257.jsonl'],
+    ];
+    for (const [agent, file] of sessions) await ok(repo, ['import', agent, join(corpus, file)]);
+    await ok(repo, ['start', '--task', 'a manual run, open now']);
+    const runs = JSON.parse((await ok(repo, ['log', '--json'])).stdout) as {
+      id: string;
+      started_at: string;
+    }[];
+    expect(runs).toHaveLength(5);
+    const starts = runs.map((r) => Date.parse(r.started_at));
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+    // the one-line form lists them in the same order
+    const lines = (await ok(repo, ['log', '--no-pager', '--format', '%id'])).stdout.trim().split('\n');
+    expect(lines).toEqual(runs.map((r) => r.id));
+  });
+});

@@ -4,6 +4,7 @@ import { formatAge, formatJson, formatRecord, logLines } from '../../query/forma
 import { fullRecords } from '../../store/indexed.js';
 import { COLOR_CHOICES, colorOn, onTerminal, terminalWidth } from '../color.js';
 import type { Context } from '../context.js';
+import type { RunRecord } from '../../record/schema.js';
 import { oneFormat } from '../format-choice.js';
 import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
@@ -43,12 +44,12 @@ export async function handler(argv: LogArgs, ctx: Context) {
   const limit = countArg(argv.n) ?? Number.POSITIVE_INFINITY;
   const repo = await ctx.repo();
   await sealStaleSessions(repo, ctx);
-  // Runs not sealed yet (open or waiting for a commit) come first: they are the newest.
-  const unsealed = (await unsealedRunRecords(repo)).map((record) => ({
-    record,
-    commit: '',
-    commits: [],
-  }));
+  // Runs not sealed yet (open or waiting for a commit) come first: they are the newest. Among
+  // themselves too, newest first: they come from several journals (manual runs, each agent's sessions).
+  const started = (r: RunRecord) => Date.parse(r.started_at ?? '') || 0;
+  const unsealed = (await unsealedRunRecords(repo))
+    .sort((a, b) => started(b) - started(a))
+    .map((record) => ({ record, commit: '', commits: [] }));
   const sealed = await selectFor(ctx, repo, {}, Math.max(0, limit - unsealed.length));
   const items = [...unsealed, ...sealed].slice(0, limit);
   if (items.length === 0 && limit > 0) await explainNoRuns(ctx, repo);
