@@ -66,17 +66,6 @@ export interface FilterArgs {
   rule?: string[];
 }
 
-/**
- * `-n N` (or another count, `flag`) read as text, so that `-n ''` or `-n abc` is refused (as a number yargs made them 0 and
- * null, and `-n ''` silently listed nothing).
- */
-export function countArg(value: unknown, flag = '-n'): number | undefined {
-  if (value === undefined) return undefined;
-  const text = String(Array.isArray(value) ? value.at(-1) : value);
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag}: expected a whole number, got '${text}'`);
-  return Number(text);
-}
-
 /** A glob from the command line: not empty, brackets and braces balanced (`app/[slug]/**` is fine). */
 function checkGlobs(flag: string, values: string[] | undefined): string[] | undefined {
   for (const v of values ?? []) {

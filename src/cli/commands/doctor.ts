@@ -25,7 +25,7 @@ import { checkGitHooks } from '../doctor-hooks.js';
 import { checkConfigPatterns } from '../doctor-patterns.js';
 import { displayText, jsonText } from '../../record/display.js';
 import { shQuote } from '../../report/escape.js';
-import { countArg } from '../query-options.js';
+import { countArg } from '../count-arg.js';
 
 export const command = 'doctor';
 export const describe =

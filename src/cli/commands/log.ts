@@ -10,7 +10,8 @@ import { explainNoRuns } from '../empty-state.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions, unsealedRunRecords } from '../pending-runs.js';
-import { countArg, FORMAT_OPTION } from '../query-options.js';
+import { countArg } from '../count-arg.js';
+import { FORMAT_OPTION } from '../query-options.js';
 
 export const command = 'log';
 export const describe = 'List runs, newest first, one line each';

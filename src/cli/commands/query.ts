@@ -8,7 +8,8 @@ import { oneFormat } from '../format-choice.js';
 import { entryOf, selectFor } from '../open-index.js';
 import { writePaged } from '../pager.js';
 import { sealStaleSessions } from '../pending-runs.js';
-import { addFilterOptions, countArg, type FilterArgs, filterSpec, FORMAT_OPTION } from '../query-options.js';
+import { countArg } from '../count-arg.js';
+import { addFilterOptions, type FilterArgs, filterSpec, FORMAT_OPTION } from '../query-options.js';
 
 export const command = 'query';
 export const describe = 'Search run records: by file, command, check status, agent, date, approval, text…';
