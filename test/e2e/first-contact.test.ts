@@ -239,6 +239,7 @@ describe('help', () => {
     [['approve'], 'error: approve needs --for\nhint: see git agent-log approve --help'],
     [['show', '--format', 'xml'], "error: --format: 'xml' is not one of md, json, html"],
     [['doctor', '--depth', 'all'], "error: --depth: expected a whole number, got 'all'"],
+    [['context', '--max-chars', 'lots'], "error: --max-chars: expected a whole number, got 'lots'"],
   ])('git agent-log %j', async (args, stderr) => {
     const repo = await repoWith();
     const r = await cli(repo, args);

@@ -10,6 +10,7 @@ import { UsageError } from '../../errors.js';
 import { contextBrief } from '../../report/context.js';
 import { loadRepoConfig } from '../../store/config.js';
 import type { Context } from '../context.js';
+import { countArg } from '../count-arg.js';
 import { selectFor } from '../open-index.js';
 import { displayText } from '../../record/display.js';
 
@@ -24,7 +25,7 @@ export const builder = (y: Argv) =>
       describe: 'files or globs (default: the whole repository)',
     })
     .option('max-chars', {
-      type: 'number',
+      type: 'string', // read by countArg: as a number yargs made `--max-chars lots` NaN
       describe: 'size budget of the brief (default 2000, or guard.context.max_chars)',
     })
     .option('hook', {
@@ -35,7 +36,7 @@ export const builder = (y: Argv) =>
 
 interface ContextArgs {
   paths?: string[];
-  maxChars?: number;
+  maxChars?: string;
   hook?: string;
 }
 
@@ -56,10 +57,11 @@ export async function handler(argv: ContextArgs, ctx: Context) {
   return 0;
 }
 
-function budget(flag: number | undefined, config: Record<string, unknown>): number {
-  if (flag !== undefined) {
-    if (!Number.isFinite(flag) || flag < 100) throw new UsageError('--max-chars must be at least 100');
-    return flag;
+function budget(flag: string | undefined, config: Record<string, unknown>): number {
+  const given = countArg(flag, '--max-chars');
+  if (given !== undefined) {
+    if (given < 100) throw new UsageError('--max-chars must be at least 100');
+    return given;
   }
   const guard = config.guard as { context?: { max_chars?: unknown } } | undefined;
   const n = guard?.context?.max_chars;
