@@ -4,6 +4,7 @@
 // plain git can say which runs a history holds (rev-list + notes list), it is the reference. Shapes
 // the isomorphic engine cannot read (alternates, objects moved by the environment) are refused with
 // one line. Replace refs, grafts and shallow clones: engines-history.test.ts.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -170,6 +171,30 @@ describe('both engines give git’s answers on odd repository shapes', () => {
       }
     }
   });
+
+  test.skipIf(process.getuid?.() !== 0)(
+    'a repository owned by another user (git’s safe.directory check): refused alike unless safe.directory lists it',
+    async () => {
+      const { r } = await repoWithRuns(1);
+      execFileSync('chown', ['-R', 'nobody', r.dir]);
+      expect(() => git(r.dir, ['rev-parse', '--git-dir'])).toThrow(/dubious ownership/);
+      for (const engine of ['native', 'isomorphic']) {
+        const res = await cli(r, ['--engine', engine, 'log']);
+        expect(res, engine).toEqual({
+          code: 2,
+          stdout: '',
+          stderr: `error: detected dubious ownership in repository at '${r.dir}'\n`,
+        });
+      }
+      const global = join(scratch(), 'gitconfig');
+      for (const value of [r.dir, '*']) {
+        writeFileSync(global, `[safe]\n\tdirectory = ${value}\n`);
+        const env = { GIT_CONFIG_GLOBAL: global };
+        expect(git(r.dir, ['rev-parse', '--git-dir'], env).trim()).toBe('.git');
+        expect(await differences(r.dir, [['log'], ['show', 'HEAD', '--json']], env)).toEqual([]);
+      }
+    },
+  );
 
   test('objects borrowed through objects/info/alternates or the environment: the isomorphic engine refuses with one line', async () => {
     const { r, ids } = await repoWithRuns(2);
