@@ -180,11 +180,12 @@ describe('both engines give git’s answers on odd repository shapes', () => {
       expect(() => git(r.dir, ['rev-parse', '--git-dir'])).toThrow(/dubious ownership/);
       for (const engine of ['native', 'isomorphic']) {
         const res = await cli(r, ['--engine', engine, 'log']);
-        expect(res, engine).toEqual({
-          code: 2,
-          stdout: '',
-          stderr: `error: detected dubious ownership in repository at '${r.dir}'\n`,
-        });
+        expect(res.code, engine).toBe(2);
+        expect(res.stdout, engine).toBe('');
+        // git's own words first; the isomorphic engine adds how to trust it where git is not installed
+        expect(res.stderr.split('\n')[0], engine).toBe(
+          `error: detected dubious ownership in repository at '${r.dir}'`,
+        );
       }
       const global = join(scratch(), 'gitconfig');
       for (const value of [r.dir, '*']) {

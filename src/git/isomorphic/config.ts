@@ -72,6 +72,30 @@ export class ConfigReader {
     return null;
   }
 
+  /**
+   * Every value of a key in git's protected config, in the order git reads them: the system and global
+   * files and the command line, never the repository's own file (safe.directory is read so).
+   */
+  async getAllProtected(key: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const file of this.files) {
+      if (!file || file === '/dev/null') continue;
+      const values = await git
+        .getConfigAll({ fs: oneFileFs(file), gitdir: VIEW, path: key })
+        .catch(() => [] as unknown[]);
+      for (const v of values) out.push(v === null || v === undefined ? '' : String(v));
+    }
+    const count = Number(this.env.GIT_CONFIG_COUNT ?? 0);
+    for (let i = 0; i < count; i++) {
+      if (this.env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase() === key.toLowerCase())
+        out.push(this.env[`GIT_CONFIG_VALUE_${i}`] ?? '');
+    }
+    for (const [k, v] of parseConfigParameters(this.env.GIT_CONFIG_PARAMETERS ?? '')) {
+      if (k.toLowerCase() === key.toLowerCase()) out.push(v);
+    }
+    return out;
+  }
+
   /** Command-line settings: GIT_CONFIG_COUNT pairs, then GIT_CONFIG_PARAMETERS (`git -c`); the last wins. */
   private fromEnv(key: string): string | undefined {
     const count = Number(this.env.GIT_CONFIG_COUNT ?? 0);

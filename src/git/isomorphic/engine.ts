@@ -26,7 +26,7 @@ import { ObjectStore, type ObjectType } from './object-store.js';
 import { isOid, parseCommit, parseTree, serializeCommit, serializeTree } from './objects.js';
 import * as refs from './refs.js';
 import { readReplacements, type Replacements } from './replace.js';
-import { assertSupportedShape } from './repo-shape.js';
+import { assertSafeDirectory, assertSupportedShape } from './repo-shape.js';
 import { resolveRevision } from './revision.js';
 import { snapshotWorktree } from './snapshot.js';
 
@@ -55,6 +55,7 @@ export async function createIsomorphicEngine(
 ): Promise<GitEngine> {
   const env = options.env ?? process.env;
   const config = new ConfigReader(location.commonDir, env);
+  await assertSafeDirectory(location, config, env);
   await assertSupportedShape(location.commonDir, config, env);
   return new IsomorphicEngine(location, config, env, await readReplacements(location.commonDir, config, env));
 }

@@ -4,8 +4,10 @@
 // a broken notes ref or no records). Packs over 2 GiB, which isomorphic-git cannot load,
 // are fine: we read pack slices ourselves (packs.ts).
 import * as fsp from 'node:fs/promises';
-import { join } from 'node:path';
-import { UnsupportedRepoError } from '../../errors.js';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RepoError, UnsupportedRepoError } from '../../errors.js';
+import type { RepoLocation } from '../engine.js';
 import type { ConfigReader } from './config.js';
 
 const ADVICE = 'use the native engine (--engine native, the default when git is installed)';
@@ -64,4 +66,45 @@ export async function assertSupportedShape(
   if (/^\s*promisor\s*=\s*(true|yes|on|1)\s*$/im.test(configText)) {
     refuse('it is a partial clone (remote.<name>.promisor)');
   }
+}
+
+/** Whether `path` is owned by the user running us, as git asks it (root acting for SUDO_UID). */
+async function ownedByUs(path: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  const euid = process.geteuid?.();
+  if (euid === undefined) return true; // no owners to compare (Windows): git compares SIDs, we cannot
+  const st = await fsp.lstat(path).catch(() => null);
+  if (!st) return false;
+  if (euid === 0 && st.uid === 0) return true;
+  const sudo = env.SUDO_UID;
+  const uid = euid === 0 && sudo && /^\d+$/.test(sudo) ? Number(sudo) : euid;
+  return st.uid === uid;
+}
+
+/**
+ * git's safe.directory check: a repository whose working tree or git directory another user owns is
+ * refused (its config could run their commands), unless safe.directory in the system or global config
+ * or on the command line names it, or is `*`; an empty value forgets the ones before it.
+ */
+export async function assertSafeDirectory(
+  location: RepoLocation,
+  config: ConfigReader,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const paths = [location.worktree, location.gitDir].filter((p): p is string => p !== null);
+  let owned = true;
+  for (const p of paths) if (!(await ownedByUs(p, env))) owned = false;
+  if (owned) return;
+  const here = location.worktree ?? location.gitDir;
+  const home = env.HOME ?? homedir();
+  let safe = false;
+  for (const value of await config.getAllProtected('safe.directory')) {
+    if (value === '') safe = false;
+    else if (value === '*') safe = true;
+    else if (resolve(value.replace(/^~(?=\/|$)/, home)) === resolve(here)) safe = true;
+  }
+  if (!safe)
+    throw new RepoError(
+      `detected dubious ownership in repository at '${here}'`,
+      `if you trust it: git config --global --add safe.directory '${here}' (without git: a line 'directory = ${here}' under [safe] in ~/.gitconfig)`,
+    );
 }
