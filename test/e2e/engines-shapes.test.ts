@@ -197,6 +197,40 @@ describe('both engines give git’s answers on odd repository shapes', () => {
     },
   );
 
+  test('an identity set in an included config file (include.path, includeIf "gitdir:"): both engines seal as git’s committer', async () => {
+    const r = await tempRepo({ files: { 'a.txt': 'start\n' } });
+    cleanupLater(() => r.cleanup());
+    const dir = scratch();
+    writeFileSync(join(dir, 'person.cfg'), '[user]\n\tname = Included Person\n\temail = inc@example.com\n');
+    writeFileSync(join(dir, 'work.cfg'), '[user]\n\temail = work@example.com\n');
+    const global = join(dir, 'global.cfg');
+    writeFileSync(
+      global,
+      `[include]\n\tpath = ${join(dir, 'person.cfg')}\n[includeIf "gitdir:${r.dir}/"]\n\tpath = work.cfg\n`,
+    );
+    // no identity in the environment: git's comes from the included files
+    const env = {
+      GIT_CONFIG_GLOBAL: global,
+      GIT_AUTHOR_NAME: undefined,
+      GIT_AUTHOR_EMAIL: undefined,
+      GIT_COMMITTER_NAME: undefined,
+      GIT_COMMITTER_EMAIL: undefined,
+    };
+    const ident = git(r.dir, ['var', 'GIT_COMMITTER_IDENT'], env).replace(/ \d+ [+-]\d{4}\n$/, '');
+    expect(ident).toBe('Included Person <work@example.com>');
+    for (const engine of ['native', 'isomorphic']) {
+      const start = await cli(r, ['--engine', engine, 'start', '--task', engine], { env });
+      expect(start.code, start.stderr).toBe(0);
+      r.write('a.txt', `${engine}\n`);
+      git(r.dir, ['commit', '-q', '-am', engine], env);
+      const finish = await cli(r, ['--engine', engine, 'finish'], { env });
+      expect(finish.code, finish.stderr).toBe(0);
+      expect(git(r.dir, ['log', '-1', '--format=%cn <%ce>', 'refs/notes/agent-log']).trim(), engine).toBe(
+        ident,
+      );
+    }
+  });
+
   test('objects borrowed through objects/info/alternates or the environment: the isomorphic engine refuses with one line', async () => {
     const { r, ids } = await repoWithRuns(2);
     const clone = join(scratch(), 'shared');
