@@ -1,8 +1,10 @@
 // git config for the isomorphic engine. isomorphic-git reads only `<gitdir>/config`; git also reads the
-// system and global files and GIT_CONFIG_COUNT pairs, and the identity comes from them too. We parse each
-// file with isomorphic-git's own parser (getConfig on a one-file view) and apply git's precedence.
+// system and global files, the files they include, GIT_CONFIG_COUNT pairs and `git -c` settings, and
+// the identity comes from them too. We parse each file with isomorphic-git's own parser (getConfig on a
+// one-file view) and apply git's precedence.
+import { readFile, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as git from 'isomorphic-git';
 import type { Identity } from '../engine.js';
 import { atomicFs } from './atomic-fs.js';
@@ -25,12 +27,34 @@ function asString(value: unknown): string | null {
   return String(value);
 }
 
+/** A glob of git's wildmatch with WM_PATHNAME (`**` crosses directories, `*` and `?` do not). */
+function globRegExp(glob: string, flags = ''): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, flags);
+}
+
+/** Include depth at which git stops (its MAX_INCLUDE_DEPTH). */
+const MAX_INCLUDE_DEPTH = 10;
+
 export class ConfigReader {
   private readonly files: string[];
+  private expanded: Promise<{ protectedFiles: string[]; all: string[] }> | undefined;
 
+  /** @param gitDir this worktree's git dir, for `includeIf "gitdir:…"` and `"onbranch:…"` */
   constructor(
     private readonly commonDir: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly gitDir: string = commonDir,
   ) {
     // Lowest precedence first; the last file that sets a key wins, as in git.
     const files: string[] = [];
@@ -56,14 +80,76 @@ export class ConfigReader {
     return all.map((v) => String(v));
   }
 
-  /** A key as `git config --get` would print it: env pairs, then repo, global, system. */
+  /**
+   * The config files git reads, lowest precedence first, each followed by the files it includes
+   * (`include.path`, and `includeIf` whose `gitdir:`, `gitdir/i:` or `onbranch:` condition holds):
+   * the system and global ones (protected), then the repository's own.
+   */
+  private configFiles() {
+    this.expanded ??= (async () => {
+      const protectedFiles: string[] = [];
+      for (const f of this.files)
+        if (f && f !== '/dev/null') protectedFiles.push(...(await this.withIncludes(f, 0)));
+      const local = await this.withIncludes(join(this.commonDir, 'config'), 0);
+      return { protectedFiles, all: [...protectedFiles, ...local] };
+    })();
+    return this.expanded;
+  }
+
+  /** `file` and what it includes, in order (an included file's values win over its includer's). */
+  private async withIncludes(file: string, depth: number): Promise<string[]> {
+    const text = await readFile(file, 'utf8').catch(() => null);
+    if (text === null) return [];
+    const out = [file];
+    if (depth >= MAX_INCLUDE_DEPTH) return out;
+    let include: string | null = null; // null: not in an include section; '' : [include]; else the condition
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      const head = /^\[\s*(include|includeif)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/i.exec(line);
+      if (head) {
+        include =
+          head[1]!.toLowerCase() === 'include' ? (head[2] === undefined ? '' : null) : (head[2] ?? null);
+        continue;
+      }
+      if (line.startsWith('[')) {
+        include = null;
+        continue;
+      }
+      const m = include === null ? null : /^path\s*=\s*(.*?)\s*$/i.exec(line);
+      if (!m || (include !== '' && !(await this.conditionHolds(include!, file)))) continue;
+      const value = m[1]!.replace(/^"(.*)"$/, '$1');
+      const home = this.env.HOME ?? homedir();
+      const path = value.startsWith('~/') ? join(home, value.slice(2)) : resolve(dirname(file), value);
+      out.push(...(await this.withIncludes(path, depth + 1)));
+    }
+    return out;
+  }
+
+  private async conditionHolds(condition: string, file: string): Promise<boolean> {
+    const m = /^(gitdir|gitdir\/i|onbranch):(.*)$/.exec(condition);
+    if (!m) return false; // hasconfig: and conditions git may add later: not ours to judge
+    let pattern = m[2]!;
+    if (m[1] === 'onbranch') {
+      const head = await readFile(join(this.gitDir, 'HEAD'), 'utf8').catch(() => '');
+      const branch = /^ref: refs\/heads\/(.+)$/m.exec(head)?.[1];
+      if (pattern.endsWith('/')) pattern += '**';
+      return branch !== undefined && globRegExp(pattern).test(branch);
+    }
+    const home = this.env.HOME ?? homedir();
+    if (pattern.startsWith('~/')) pattern = join(home, pattern.slice(2));
+    else if (pattern.startsWith('./')) pattern = join(dirname(file), pattern.slice(2));
+    else if (!isAbsolute(pattern)) pattern = `**/${pattern}`;
+    if (pattern.endsWith('/')) pattern += '**';
+    const re = globRegExp(pattern, m[1] === 'gitdir/i' ? 'i' : '');
+    const dirs = [this.gitDir, await realpath(this.gitDir).catch(() => this.gitDir)];
+    return dirs.some((d) => re.test(d));
+  }
+
+  /** A key as `git config --get` would print it: env pairs, then repo, global, system (and their includes). */
   async get(key: string): Promise<string | null> {
     const fromEnv = this.fromEnv(key);
     if (fromEnv !== undefined) return fromEnv;
-    const local = await this.getLocal(key);
-    if (local !== null) return local;
-    for (const file of [...this.files].reverse()) {
-      if (!file || file === '/dev/null') continue;
+    for (const file of [...(await this.configFiles()).all].reverse()) {
       const value = await git
         .getConfig({ fs: oneFileFs(file), gitdir: VIEW, path: key })
         .catch(() => undefined);
@@ -78,8 +164,7 @@ export class ConfigReader {
    */
   async getAllProtected(key: string): Promise<string[]> {
     const out: string[] = [];
-    for (const file of this.files) {
-      if (!file || file === '/dev/null') continue;
+    for (const file of (await this.configFiles()).protectedFiles) {
       const values = await git
         .getConfigAll({ fs: oneFileFs(file), gitdir: VIEW, path: key })
         .catch(() => [] as unknown[]);

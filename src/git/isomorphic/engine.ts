@@ -54,7 +54,7 @@ export async function createIsomorphicEngine(
   options: IsomorphicEngineOptions = {},
 ): Promise<GitEngine> {
   const env = options.env ?? process.env;
-  const config = new ConfigReader(location.commonDir, env);
+  const config = new ConfigReader(location.commonDir, env, location.gitDir);
   await assertSafeDirectory(location, config, env);
   await assertSupportedShape(location.commonDir, config, env);
   return new IsomorphicEngine(location, config, env, await readReplacements(location.commonDir, config, env));
