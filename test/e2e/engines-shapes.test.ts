@@ -259,5 +259,9 @@ describe('both engines give git’s answers on odd repository shapes', () => {
         expect(iso.stderr).toMatch(new RegExp(`^[^\\n]*${Object.keys(env)[0]}[^\\n]*\\n$`));
       }
     }
+    // GIT_NAMESPACE divides refs for fetch and push only: local reads see every ref, on both engines.
+    expect(
+      await differences(r.dir, [['log'], ['query', '--commit', 'HEAD~1']], { GIT_NAMESPACE: 'team' }),
+    ).toEqual([]);
   });
 });
