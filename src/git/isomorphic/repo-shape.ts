@@ -31,14 +31,13 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** Environment that moves git's objects or refs where this engine does not look. */
+/** Environment that moves git's objects where this engine does not look (GIT_NAMESPACE moves nothing for local reads). */
 const ENV_SHAPES: [string, string][] = [
   ['GIT_OBJECT_DIRECTORY', 'its objects are elsewhere (GIT_OBJECT_DIRECTORY)'],
   [
     'GIT_ALTERNATE_OBJECT_DIRECTORIES',
     'it borrows objects from elsewhere (GIT_ALTERNATE_OBJECT_DIRECTORIES)',
   ],
-  ['GIT_NAMESPACE', 'its refs are read in a namespace (GIT_NAMESPACE)'],
 ];
 
 export async function assertSupportedShape(
