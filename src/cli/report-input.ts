@@ -10,7 +10,7 @@ import { resolveRecords, type StoredRecord } from '../store/read.js';
 import { activeRunId } from '../store/runs.js';
 import type { Context } from './context.js';
 import { packageRoot } from './package-root.js';
-import { commitSetsOf } from './revert-facts.js';
+import { commitSetsOf, onBranchFirst } from './revert-facts.js';
 import { mergeFetched } from './open-index.js';
 import { sealStaleSessions, unsealedRunRecords } from './pending-runs.js';
 
@@ -80,10 +80,11 @@ export async function loadOneRecord(ctx: Context, ref: string): Promise<StoredRe
 
 /**
  * The run's commits that carry it today and exist here (not squash commits: see revert-facts.ts),
- * newest first, from git or the isomorphic engine alike; the record's own order when neither can
- * tell (bare repository, commits missing here).
+ * newest first, from git or the isomorphic engine alike, those on the current branch only when any
+ * are (not the orphans a rebase left); the record's own order when neither can tell (bare
+ * repository, commits missing here).
  */
 export async function runCommits(repo: Repo, stored: StoredRecord): Promise<string[] | undefined> {
   const own = (await commitSetsOf(repo, stored))?.own;
-  return own?.length ? own : undefined;
+  return own?.length ? onBranchFirst(repo, own) : undefined;
 }

@@ -67,6 +67,19 @@ export async function commitSetsOf(repo: Repo, stored: StoredRecord): Promise<Ru
   };
 }
 
+/**
+ * Those of `commits` on the current branch (ancestors of HEAD), when any are; otherwise all of them.
+ * After a rebase the orphans the run was sealed on still carry its note beside the rebased commits:
+ * a packet names the ones a reviewer can revert here.
+ */
+export async function onBranchFirst(repo: Repo, commits: readonly string[]): Promise<string[]> {
+  const head = (await repo.engine.head()).commit;
+  if (!head) return [...commits];
+  const here: string[] = [];
+  for (const c of commits) if (await repo.engine.isAncestor(c, head)) here.push(c);
+  return here.length ? here : [...commits];
+}
+
 /** Those of `commits` that are commits here (git's `cat-file -e <c>^{commit}`). */
 async function engineCommits(engine: GitEngine, commits: readonly string[]): Promise<string[]> {
   const out: string[] = [];

@@ -67,6 +67,20 @@ describe('revert after history was rewritten', () => {
       await alice.commit('later unrelated work');
       const keep = await expectedTree(alice, 'HEAD', { 'src/delay.ts': bobDelay });
 
+      // The packet's own instruction, as a reviewer would paste it: it names the run's commit on this
+      // branch, not the orphan the rebase left (which still carries the note), and does what it says.
+      const packet = await cli(alice, ['show', r1, '--format', 'md']);
+      expect(packet.code, packet.stderr).toBe(0);
+      const line = packet.stdout.split('\n').find((l) => l.startsWith('git revert --no-edit '));
+      expect(line, packet.stdout).toBe(
+        `git revert --no-edit ${(await alice.git('rev-parse', 'retry')).trim()}`,
+      );
+      expect(packet.stdout).not.toContain(before);
+      const pasted = runScript(alice, `set -e\n${line}\n`);
+      expect(pasted.status, pasted.stderr).toBe(0);
+      expect(await tree(alice)).toBe(keep);
+      await alice.git('reset', '-q', '--hard', 'HEAD~1');
+
       const r = await cli(alice, ['revert', r1]);
       expect(r.code, r.stderr).toBe(0);
       expect(await tree(alice)).toBe(keep);
