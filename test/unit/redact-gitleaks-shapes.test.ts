@@ -1,0 +1,77 @@
+// The assignment shapes of gitleaks' own true-positive samples (GenerateSampleSecrets in
+// github.com/gitleaks/gitleaks cmd/generate/config/utils/generate.go) that our key-name rules missed,
+// and provider tokens gitleaks knows that we did not. Values are generated at test time.
+import { randomBytes, randomInt } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { Redactor } from '../../src/redact/redactor.js';
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const alnum = (n: number) => Array.from({ length: n }, () => ALNUM[randomInt(62)]).join('');
+const hex = (n: number) => randomBytes(n / 2).toString('hex');
+const uuid = () => {
+  const h = hex(32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+const redact = (s: string) => new Redactor().redact(s);
+
+// Each template puts the secret where `S` is: the line must lose S and keep its key.
+const SHAPES: [string, (s: string) => string, string][] = [
+  ['make simple-expanded assignment', (s) => `HUBSPOT_TOKEN ::= "${s}"`, 'HUBSPOT_TOKEN'],
+  ['make immediate assignment', (s) => `HUBSPOT_TOKEN :::= "${s}"`, 'HUBSPOT_TOKEN'],
+  ['make conditional assignment', (s) => `SENTRY_TOKEN ?= "${s}"`, 'SENTRY_TOKEN'],
+  ['make conditional, unquoted', (s) => `SENTRY_AUTH_TOKEN ?= ${s}`, 'SENTRY_AUTH_TOKEN'],
+  ['php string concat', (s) => `$snykToken .= "${s}"`, '$snykToken'],
+  ['go typed var', (s) => `var discordToken string = "${s}"`, 'discordToken'],
+  ['go raw string', (s) => `linearToken := \`${s}\``, 'linearToken'],
+  ['kotlin typed val', (s) => `val apiSecret: String = "${s}"`, 'apiSecret'],
+  ['xml element, multiline', (s) => `<adobeToken>\n    ${s}\n</adobeToken>`, '</adobeToken>'],
+  ['xml element', (s) => `<clientSecret>${s}</clientSecret>`, '</clientSecret>'],
+  ['nuget add key/value', (s) => `<add key="ClearTextPassword" value="${s}" />`, 'ClearTextPassword'],
+  ['java setProperty', (s) => `System.setProperty("ASANA_TOKEN", "${s}")`, 'ASANA_TOKEN'],
+  ['go os.Setenv', (s) => `os.Setenv("CLOUDFLARE_API_KEY", "${s}")`, 'CLOUDFLARE_API_KEY'],
+];
+
+describe('gitleaks sample shapes', () => {
+  for (const [name, shape, keep] of SHAPES)
+    for (const [kind, value] of [
+      ['hex', () => hex(32)],
+      ['uuid', uuid],
+      ['alnum', () => alnum(20)],
+      ['digits', () => String(randomInt(1e9, 9e9)) + String(randomInt(1e7, 9e7))],
+    ] as const)
+      test(`${name} (${kind})`, () => {
+        const s = value();
+        const line = shape(s);
+        const out = redact(line);
+        expect(out, line).not.toContain(s);
+        expect(out).toContain(keep);
+        expect(out).toContain('[REDACTED:');
+      });
+
+  test('provider tokens gitleaks knows', () => {
+    for (const s of [`rubygems_${hex(48)}`, `_gitlab_session=${alnum(32).toLowerCase()}`]) {
+      const out = redact(`see ${s} here`);
+      expect(out).not.toContain(s.slice(-20));
+      expect(out).toMatch(/^see .*\[REDACTED:[a-z-]+\].* here$/);
+    }
+  });
+
+  test('look-alikes of those shapes stay', () => {
+    for (const line of [
+      'CFLAGS ?= -O2 -Wall',
+      'PREFIX ::= /usr/local',
+      'TOKENIZER ?= bert-base-uncased',
+      '$html .= "<p>Password</p>";',
+      'var tokenCount int = 42',
+      'var pathToken string = "src/lib/index.ts"',
+      '<tokenizer>bert-base-uncased</tokenizer>',
+      '<passwordPolicy>strict</passwordPolicy>',
+      '<add key="PasswordLength" value="12" />',
+      'os.Setenv("PATH", "/usr/local/bin:/usr/bin")',
+      'i18n.t("password", "Password")',
+      'commit 3f2a9c1d4b5e6f708192a3b4c5d6e7f8091a2b3c on main',
+      'run 7e3b9c1a-2f4d-4e8a-9b6c-0d1e2f3a4b5c finished',
+    ])
+      expect(redact(line), line).toBe(line);
+  });
+});
