@@ -50,7 +50,19 @@ const EDQ = String.raw`\\"([^"\\\n]{1,4096})\\"`;
 const SQ = String.raw`'([^'\\\n]{1,4096})'`;
 // A bare value stops at `=` unless it is trailing base64 padding: `a=b=c` chains hold more keys.
 const BARE = String.raw`([^\s"'\x60,;&<>\\=(){}\[\]][^\s"'\x60,;&<>\\=]{0,4095}(?<!:)={0,3})`;
-const VALUE = `(?:${DQ}|${EDQ}|${SQ}|${BARE})`;
+// A Go raw string or a backquoted value: one word (a shell `$(cmd)`-style command has spaces).
+const BQ = String.raw`\x60([^\x60\\\s]{1,4096})\x60`;
+const VALUE = `(?:${DQ}|${EDQ}|${SQ}|${BQ}|${BARE})`;
+/** The capture groups of VALUE when it follows one group (the key and operator). */
+const VALUE_GROUPS = [2, 3, 4, 5, 6] as const;
+
+/**
+ * Assignment operators: `=`, `:`, `:=`, `=>`, and (gitleaks' sample shapes) make's `::=`, `:::=`
+ * and `?=`, PHP's `.=`.
+ */
+const ASSIGN = String.raw`(?::{1,3}=|[?.]=|=>|[:=])`;
+/** A declared type between a key and its `=`: Go `var apiToken string =`, Kotlin `val apiSecret: String =`. */
+const TYPED = String.raw`(?:[ \t]*:[ \t]*(?:String|string|str)\??|[ \t]+(?:string|\[\]byte))?`;
 
 /** Placeholders and code, not secrets: `password: string`, `token=${TOKEN}`, `secret: process.env.X`. */
 const PLACEHOLDER =
@@ -73,7 +85,7 @@ const SECRET_NAME =
 
 /** The start of a `db_password:` / `API_KEY=` inside a value: the value ends there. */
 const NEXT_KEY = new RegExp(
-  String.raw`(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,64}?(?:${SECRET_NAME}|_KEY)(?:\\?["'])?[ \t]*(?::=|=>|[:=])`,
+  String.raw`(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,64}?(?:${SECRET_NAME}|_KEY)(?:\\?["'])?[ \t]*${ASSIGN}`,
   'i',
 );
 
@@ -403,7 +415,7 @@ export const DEFAULT_RULES: RedactionRule[] = [
       String.raw`((?:export|setenv|set\s+-x|\$env:)\s*[A-Za-z_][A-Za-z0-9_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|AUTH|CREDENTIALS?|PRIVATE|DSN|SIG|SIGNATURE|COOKIE|SESSION)[A-Za-z0-9_]*\s*[= ]\s*)${VALUE}`,
       'i',
     ),
-    group: [2, 3, 4, 5],
+    group: VALUE_GROUPS,
     prefilter: /export|setenv|set\s+-x|\$env:/i,
     boundary: true,
     validate: (s) => notPlaceholder(s),
@@ -413,8 +425,8 @@ export const DEFAULT_RULES: RedactionRule[] = [
     // prefixed: db_password, client.secret). The key must start a word: `compass: north` is prose.
     id: 'secret-assignment',
     stopAt: NEXT_KEY,
-    pattern: g(String.raw`(${SECRET_NAME}(?:\\?["'])?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`, 'i'),
-    group: [2, 3, 4, 5],
+    pattern: g(String.raw`(${SECRET_NAME}(?:\\?["'])?${TYPED}[ \t]*${ASSIGN}[ \t]*)${VALUE}`, 'i'),
+    group: VALUE_GROUPS,
     prefilter: /pass|secret|token|key|credential|auth/i,
     boundary: 'key',
     validate: (s, text, start) => notPlaceholder(s) && assignmentValueOk(s, text, start),
@@ -423,8 +435,8 @@ export const DEFAULT_RULES: RedactionRule[] = [
     // SIGNING_KEY=…, STRIPE_SECRET_KEY: … (upper-case names ending in _KEY).
     id: 'secret-assignment',
     stopAt: NEXT_KEY,
-    pattern: g(String.raw`(_KEY(?:\\?["'])?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`),
-    group: [2, 3, 4, 5],
+    pattern: g(String.raw`(_KEY(?:\\?["'])?${TYPED}[ \t]*${ASSIGN}[ \t]*)${VALUE}`),
+    group: VALUE_GROUPS,
     prefilter: ['_KEY'],
     validate: (s, text, start, matchStart) =>
       /[A-Z0-9]$/.test(text.slice(Math.max(0, matchStart - 1), matchStart)) &&
@@ -447,10 +459,10 @@ export const DEFAULT_RULES: RedactionRule[] = [
     stopAt: NEXT_KEY,
     // Anchored on the secret word (fast to find); the validator reads the whole key back from there.
     pattern: g(
-      String.raw`(?:pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin)[A-Za-z0-9_.-]{0,40}((?:\\?["'])?\]?[ \t]*(?::=|=>|[:=])[ \t]*)${VALUE}`,
+      String.raw`(?:pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin)[A-Za-z0-9_.-]{0,40}((?:\\?["'])?\]?${TYPED}[ \t]*${ASSIGN}[ \t]*)${VALUE}`,
       'i',
     ),
-    group: [2, 3, 4, 5],
+    group: VALUE_GROUPS,
     prefilter:
       /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
     validate: (s, text, start, matchStart) =>
@@ -529,7 +541,12 @@ export const DEFAULT_RULE_IDS: readonly string[] = DEFAULT_RULES.map((r) => r.id
 /** Kept for callers written against the baseline rule set. */
 export const BASELINE_RULES = DEFAULT_RULES;
 
-const WEAK_KEY = /(?:^|[^A-Za-z0-9])(?:token|secret|key|auth|credentials?)(?:\\?["'])?\s*(?::=|=>|[:=])\s*$/i;
+const WEAK_KEY = new RegExp(
+  String.raw`(?:^|[^A-Za-z0-9])(?:token|secret|key|auth|credentials?)(?:\\?["'])?${TYPED}\s*${ASSIGN}\s*$`,
+  'i',
+);
+const PASSWORD_KEY = new RegExp(String.raw`pass(?:word|wd|phrase)?(?:\\?["'])?${TYPED}\s*${ASSIGN}\s*$`, 'i');
+const UPPER_KEY = new RegExp(String.raw`KEY(?:\\?["'])?${TYPED}\s*${ASSIGN}\s*$`);
 
 /**
  * For weak key names (`token:`, `auth=`), prose is common ("the token: expired"): keep a short
@@ -537,8 +554,8 @@ const WEAK_KEY = /(?:^|[^A-Za-z0-9])(?:token|secret|key|auth|credentials?)(?:\\?
  */
 function assignmentValueOk(secret: string, text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 48), start).replace(/\\?["']$/, '');
-  if (/pass(?:word|wd|phrase)?(?:\\?["'])?\s*(?::=|=>|[:=])\s*$/i.test(before)) return secret.length >= 3;
-  if (WEAK_KEY.test(before) || /KEY(?:\\?["'])?\s*(?::=|=>|[:=])\s*$/.test(before)) {
+  if (PASSWORD_KEY.test(before)) return secret.length >= 3;
+  if (WEAK_KEY.test(before) || UPPER_KEY.test(before)) {
     if (/^[a-z]+$/.test(secret) && secret.length < 12) return false;
     if (/^\d{1,6}$/.test(secret)) return false;
   }

@@ -63,7 +63,7 @@ describe('gitleaks sample shapes', () => {
       'TOKENIZER ?= bert-base-uncased',
       '$html .= "<p>Password</p>";',
       'var tokenCount int = 42',
-      'var pathToken string = "src/lib/index.ts"',
+      'var tokenType string = "Bearer"',
       '<tokenizer>bert-base-uncased</tokenizer>',
       '<passwordPolicy>strict</passwordPolicy>',
       '<add key="PasswordLength" value="12" />',
