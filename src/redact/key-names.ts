@@ -68,6 +68,11 @@ export function secretKeyValueOk(secret: string, text: string, start: number, ma
   const floor = Math.max(0, matchStart - 40);
   while (k > floor && /[A-Za-z0-9_.-]/.test(text[k - 1]!)) k--;
   const key = /^[A-Za-z0-9_.-]*/.exec(text.slice(k, start))?.[0] ?? '';
+  return keyValueOk(key, secret, text, start);
+}
+
+/** Whether `secret` (at `start` in `text`) is a secret as the value of a key named `key`. */
+export function keyValueOk(key: string, secret: string, text: string, start: number): boolean {
   const strength = keyStrength(key);
   if (strength === null) return false;
   const v = secret.trim();

@@ -7,7 +7,7 @@ import { base64SecretSpans } from './base64.js';
 import { commandCredentialSpans, requotedSecretSpans } from './command-line.js';
 import { rewriteAnsiC, rewriteEscapedJson } from './escaped-json.js';
 import { inPathWord, isIdentifier } from './identifiers.js';
-import { secretKeyValueOk } from './key-names.js';
+import { keyValueOk, secretKeyValueOk } from './key-names.js';
 
 export interface RedactionRule {
   id: string;
@@ -467,6 +467,40 @@ export const DEFAULT_RULES: RedactionRule[] = [
       /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
     validate: (s, text, start, matchStart) =>
       notPlaceholder(s) && secretKeyValueOk(s, text, start, matchStart),
+  },
+  {
+    // An XML element named as a secret: `<clientSecret>…</clientSecret>`, the value alone on its own
+    // line or not (raw, or inside a JSON string with `\n` escapes).
+    id: 'secret-xml',
+    pattern:
+      /<([A-Za-z_][A-Za-z0-9_.:-]{0,64})>(?:\s|\\[nrt]){0,64}([^<>\s\\]{1,4096})(?:\s|\\[nrt]){0,64}<\/\1>/g,
+    group: 2,
+    prefilter:
+      /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
+    validate: (s, text, start, matchStart) =>
+      notPlaceholder(s) && keyValueOk(/^<([^>]*)>/.exec(text.slice(matchStart))![1]!, s, text, start),
+  },
+  {
+    // A key/value pair in attributes: NuGet's `<add key="ClearTextPassword" value="…" />`.
+    id: 'secret-xml',
+    pattern: /\bkey=(["'])([A-Za-z_][A-Za-z0-9_.:-]{0,64})\1[ \t]*value=(["'])([^"'<>\n]{1,4096})\3/gi,
+    group: 4,
+    prefilter: /\bkey=/i,
+    validate: (s, text, start, matchStart) =>
+      notPlaceholder(s) && keyValueOk(/^key=["']([^"']*)/i.exec(text.slice(matchStart))![1]!, s, text, start),
+  },
+  {
+    // A call given a secret's name and its value: `System.setProperty("API_TOKEN", "…")`,
+    // `os.Setenv("DB_PASSWORD", "…")`. A capitalised word is a label (`t("password", "Password")`).
+    id: 'secret-call-argument',
+    pattern: /\(\s*(["'])([A-Za-z_][A-Za-z0-9_.-]{0,64})\1\s*,\s*(["'])([^"'\\\n]{1,4096})\3\s*\)/g,
+    group: 4,
+    prefilter:
+      /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
+    validate: (s, text, start, matchStart) =>
+      notPlaceholder(s) &&
+      !/^[A-Z]?[a-z]+(?: [a-z]+)*$/.test(s) &&
+      keyValueOk(/^\(\s*["']([^"']*)/.exec(text.slice(matchStart))![1]!, s, text, start),
   },
   {
     // SQL: ALTER USER … PASSWORD 'x', CREATE USER … IDENTIFIED BY 'x'.
