@@ -163,6 +163,14 @@ export const DEFAULT_RULES: RedactionRule[] = [
     boundary: true,
   },
   { id: 'npm-token', pattern: /npm_[A-Za-z0-9]{36,255}/g, prefilter: ['npm_'] },
+  { id: 'rubygems-token', pattern: /rubygems_[a-f0-9]{48}/g, prefilter: ['rubygems_'] },
+  {
+    // GitLab's session cookie: the value alone logs in as its user.
+    id: 'gitlab-session-cookie',
+    pattern: /(_gitlab_session=)([0-9a-z]{32})/g,
+    group: 2,
+    prefilter: ['_gitlab_session='],
+  },
   {
     id: 'npmrc-auth',
     stopAt: NEXT_KEY,
