@@ -6,7 +6,11 @@ import { describe, expect, test } from 'vitest';
 import { Redactor } from '../../src/redact/redactor.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const alnum = (n: number) => Array.from({ length: n }, () => ALNUM[randomInt(62)]).join('');
+// Real tokens mix letters and digits: re-draw the rare all-letters outcome.
+const alnum = (n: number): string => {
+  const s = Array.from({ length: n }, () => ALNUM[randomInt(62)]).join('');
+  return /[0-9]/.test(s) && /[A-Za-z]/.test(s) ? s : alnum(n);
+};
 const hex = (n: number) => randomBytes(n / 2).toString('hex');
 const uuid = () => {
   const h = hex(32);
@@ -29,6 +33,11 @@ const SHAPES: [string, (s: string) => string, string][] = [
   ['nuget add key/value', (s) => `<add key="ClearTextPassword" value="${s}" />`, 'ClearTextPassword'],
   ['java setProperty', (s) => `System.setProperty("ASANA_TOKEN", "${s}")`, 'ASANA_TOKEN'],
   ['go os.Setenv', (s) => `os.Setenv("CLOUDFLARE_API_KEY", "${s}")`, 'CLOUDFLARE_API_KEY'],
+  // gitleaks' semi-generic rules: a service's name is the key.
+  ['yaml key named after a service', (s) => `hubspot: ${s}`, 'hubspot:'],
+  ['env key named after a service', (s) => `DISCORD=${s}`, 'DISCORD='],
+  ['json key named after a service', (s) => `{"sendbird": "${s}"}`, '"sendbird"'],
+  ['csv after a service name', (s) => `kucoin,${s}`, 'kucoin,'],
 ];
 
 describe('gitleaks sample shapes', () => {
@@ -69,6 +78,10 @@ describe('gitleaks sample shapes', () => {
       '<add key="PasswordLength" value="12" />',
       'os.Setenv("PATH", "/usr/local/bin:/usr/bin")',
       'i18n.t("password", "Password")',
+      'linear: 0.5',
+      'discord: https://discord.gg/rust-lang',
+      'sentry_dsn_public_key: true',
+      'twitter: @gitagentlog',
       'commit 3f2a9c1d4b5e6f708192a3b4c5d6e7f8091a2b3c on main',
       'run 7e3b9c1a-2f4d-4e8a-9b6c-0d1e2f3a4b5c finished',
     ])
