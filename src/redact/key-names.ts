@@ -88,3 +88,24 @@ export function keyValueOk(key: string, secret: string, text: string, start: num
   if (/[/\\]/.test(v) && inPathWord(text, start, start + secret.length)) return false;
   return looksMachineMade(v);
 }
+
+/**
+ * Services whose name alone, as a key, says the value is theirs: the identifiers of gitleaks'
+ * semi-generic rules (`hubspot: <uuid>`, `DISCORD=<hex>`, `sentry,<token>`).
+ */
+export const VENDOR_NAMES =
+  'adafruit|adobe|airtable|algolia|alibaba|artifactory|asana|atlassian|beamer|bintray|bitbucket|bittrex|cloudflare|codecov|coinbase|confluent|contentful|datadog|discord|droneci|dropbox|etsy|facebook|fastly|finicity|finnhub|flickr|freshbooks|gitter|gocardless|heroku|hubspot|intercom|jfrog|kraken|kucoin|launchdarkly|linear|linkedin|lob|looker|mailchimp|mailgun|mapbox|mattermost|meraki|messagebird|netlify|newrelic|nytimes|plaid|rapidapi|sendbird|sentry|settlemint|snyk|sonar|squarespace|sumo|sumologic|telegram|travis|twitch|twitter|typeform|xray|yandex|zendesk';
+const VENDOR = new RegExp(`^(?:${VENDOR_NAMES})$`);
+
+/** Validate a `vendor-key-name` candidate: a key holding a service's name, a machine-made value. */
+export function vendorKeyValueOk(secret: string, text: string, start: number, matchStart: number): boolean {
+  let k = matchStart;
+  const floor = Math.max(0, matchStart - 40);
+  while (k > floor && /[A-Za-z0-9_.-]/.test(text[k - 1]!)) k--;
+  const key = /^[A-Za-z0-9_.-]*/.exec(text.slice(k, start))?.[0] ?? '';
+  const words = keyWords(key);
+  if (words.length === 0 || words.length > 6 || !words.some((w) => VENDOR.test(w))) return false;
+  if (META.test(words[words.length - 1]!) || words.includes('public') || words.includes('pub')) return false;
+  if (/[/\\]/.test(secret) && inPathWord(text, start, start + secret.length)) return false;
+  return looksMachineMade(secret.trim());
+}

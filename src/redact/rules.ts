@@ -7,7 +7,7 @@ import { base64SecretSpans } from './base64.js';
 import { commandCredentialSpans, requotedSecretSpans } from './command-line.js';
 import { rewriteAnsiC, rewriteEscapedJson } from './escaped-json.js';
 import { inPathWord, isIdentifier } from './identifiers.js';
-import { keyValueOk, secretKeyValueOk } from './key-names.js';
+import { keyValueOk, secretKeyValueOk, VENDOR_NAMES, vendorKeyValueOk } from './key-names.js';
 
 export interface RedactionRule {
   id: string;
@@ -475,6 +475,21 @@ export const DEFAULT_RULES: RedactionRule[] = [
       /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
     validate: (s, text, start, matchStart) =>
       notPlaceholder(s) && secretKeyValueOk(s, text, start, matchStart),
+  },
+  {
+    // A key named after a service, with a machine-made value: `hubspot: <uuid>`, `DISCORD=<hex>`,
+    // `"sentry": "…"`, and the separators gitleaks reads there (`||`, `>`, `,`).
+    id: 'vendor-key-name',
+    stopAt: NEXT_KEY,
+    pattern: g(
+      String.raw`(?:${VENDOR_NAMES})[A-Za-z0-9_.-]{0,40}((?:\\?["'])?${TYPED}[ \t]*(?:${ASSIGN}|\|\||[>,])[ \t]*)${VALUE}`,
+      'i',
+    ),
+    group: VALUE_GROUPS,
+    prefilter: new RegExp(VENDOR_NAMES, 'i'),
+    boundary: 'key',
+    validate: (s, text, start, matchStart) =>
+      notPlaceholder(s) && vendorKeyValueOk(s, text, start, matchStart),
   },
   {
     // An XML element named as a secret: `<clientSecret>…</clientSecret>`, the value alone on its own
