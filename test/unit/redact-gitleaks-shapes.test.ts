@@ -58,7 +58,13 @@ describe('gitleaks sample shapes', () => {
       });
 
   test('provider tokens gitleaks knows', () => {
-    for (const s of [`rubygems_${hex(48)}`, `_gitlab_session=${alnum(32).toLowerCase()}`]) {
+    for (const s of [
+      `rubygems_${hex(48)}`,
+      `_gitlab_session=${alnum(32).toLowerCase()}`,
+      `sm_pat_${alnum(16)}`,
+      `sm_aat_${alnum(16)}`,
+      `v1.0-${hex(24)}-${hex(146)}`,
+    ]) {
       const out = redact(`see ${s} here`);
       expect(out).not.toContain(s.slice(-20));
       expect(out).toMatch(/^see .*\[REDACTED:[a-z-]+\].* here$/);
