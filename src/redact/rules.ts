@@ -165,6 +165,13 @@ export const DEFAULT_RULES: RedactionRule[] = [
   { id: 'npm-token', pattern: /npm_[A-Za-z0-9]{36,255}/g, prefilter: ['npm_'] },
   { id: 'rubygems-token', pattern: /rubygems_[a-f0-9]{48}/g, prefilter: ['rubygems_'] },
   {
+    id: 'settlemint-token',
+    pattern: /sm_(?:aat|pat|sat)_[A-Za-z0-9]{16}(?![A-Za-z0-9])/g,
+    prefilter: ['sm_'],
+    boundary: true,
+  },
+  { id: 'cloudflare-origin-ca-key', pattern: /v1\.0-[a-f0-9]{24}-[a-f0-9]{146}/g, prefilter: ['v1.0-'] },
+  {
     // GitLab's session cookie: the value alone logs in as its user.
     id: 'gitlab-session-cookie',
     pattern: /(_gitlab_session=)([0-9a-z]{32})/g,
