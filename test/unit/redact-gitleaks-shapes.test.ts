@@ -71,6 +71,38 @@ describe('gitleaks sample shapes', () => {
     }
   });
 
+  test('a JWT whose header has a space (base64 `eyAi…`, not `eyJ…`)', () => {
+    const b64u = (o: string) => Buffer.from(o).toString('base64url');
+    const jwt = `${b64u('{ "alg": "HS256", "typ": "JWT" }')}.${b64u(`{ "sub": "${alnum(12)}", "iat": 1700000000 }`)}.${randomBytes(32).toString('base64url')}`;
+    expect(jwt.startsWith('eyAi')).toBe(true);
+    const out = redact(`Authorization header: ${jwt}`);
+    expect(out).not.toContain(jwt.split('.')[2]);
+    expect(out).toContain('Authorization header: [REDACTED:');
+  });
+
+  test("a Kubernetes Secret's data values, whatever their keys", () => {
+    const values = [alnum(24), Buffer.from(`https://${alnum(10)}.example.com`).toString('base64'), hex(40)];
+    const yaml = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: app-config',
+      'type: Opaque',
+      'data:',
+      `  api_url: ${values[1]}`,
+      `  signing: "${values[0]}"`,
+      'stringData:',
+      `  webhook: ${values[2]}`,
+      '',
+    ].join('\n');
+    const out = redact(yaml);
+    for (const v of values) expect(out).not.toContain(v);
+    expect(out).toContain('  name: app-config\ntype: Opaque\ndata:\n  api_url: [REDACTED:');
+    // Not a Secret: a ConfigMap's data stays.
+    const cm = yaml.replace('kind: Secret', 'kind: ConfigMap');
+    expect(redact(cm)).toContain(`  api_url: ${values[1]}`);
+  });
+
   test('look-alikes of those shapes stay', () => {
     for (const line of [
       'CFLAGS ?= -O2 -Wall',
