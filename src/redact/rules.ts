@@ -342,8 +342,9 @@ export const DEFAULT_RULES: RedactionRule[] = [
   },
   {
     id: 'jwt',
-    pattern: /eyJ[A-Za-z0-9_-]{8,8192}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{0,8192}/g,
-    prefilter: ['eyJ'],
+    // `eyJ` is `{"` in base64; a header with a space (`{ "alg"…`) starts `eyAi`, as gitleaks reads.
+    pattern: /ey[A-Za-z0-9_-]{8,8192}\.ey[A-Za-z0-9_/-]{8,65536}\.[A-Za-z0-9_/-]{0,8192}/g,
+    prefilter: /ey[A-Za-z0-9_-]{8}/,
   },
   // Structural rules: the secret is part of a larger shape whose rest stays readable.
   {
@@ -499,6 +500,12 @@ export const DEFAULT_RULES: RedactionRule[] = [
       notPlaceholder(s) && vendorKeyValueOk(s, text, start, matchStart),
   },
   {
+    // A Kubernetes Secret: every value under its `data:` / `stringData:` is secret, whatever the key.
+    id: 'kubernetes-secret',
+    scan: (text) => kubernetesSecretSpans(text),
+    prefilter: /kind:[ \t]*["']?secret/i,
+  },
+  {
     // An XML element named as a secret: `<clientSecret>…</clientSecret>`, the value alone on its own
     // line or not (raw, or inside a JSON string with `\n` escapes).
     id: 'secret-xml',
@@ -624,4 +631,31 @@ function assignmentValueOk(secret: string, text: string, start: number): boolean
     if (/^\d{1,6}$/.test(secret)) return false;
   }
   return secret.length >= 4;
+}
+
+const K8S_KIND = /^[ \t]*kind:[ \t]*["']?Secret["']?[ \t]*$/im;
+const K8S_DATA = /^([ \t]*)(?:data|stringData):[ \t]*\r?$/gm;
+const K8S_ENTRY = /^([ \t]+)[\w.-]+:[ \t]*(?:["']?)([^\s"'#][^\s"']*)["']?[ \t]*\r?$/;
+
+/** Spans of the values under `data:` and `stringData:` in a text that is a Kubernetes Secret. */
+function kubernetesSecretSpans(text: string): number[] {
+  if (!K8S_KIND.test(text)) return [];
+  const spans: number[] = [];
+  for (const m of text.matchAll(K8S_DATA)) {
+    const indent = m[1]!.length;
+    let at = m.index + m[0].length + 1;
+    while (at < text.length) {
+      const end = text.indexOf('\n', at) === -1 ? text.length : text.indexOf('\n', at);
+      const line = text.slice(at, end);
+      // The block ends at the first line indented no deeper than its `data:` (blank lines go on).
+      if (line.trim() !== '' && /^[ \t]*/.exec(line)![0].length <= indent) break;
+      const e = K8S_ENTRY.exec(line);
+      if (e && !e[2]!.startsWith('[REDACTED:')) {
+        const start = at + e[0].indexOf(e[2]!, e[1]!.length);
+        spans.push(start, start + e[2]!.length);
+      }
+      at = end + 1;
+    }
+  }
+  return spans;
 }
