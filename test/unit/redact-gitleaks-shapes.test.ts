@@ -38,6 +38,12 @@ const SHAPES: [string, (s: string) => string, string][] = [
   ['env key named after a service', (s) => `DISCORD=${s}`, 'DISCORD='],
   ['json key named after a service', (s) => `{"sendbird": "${s}"}`, '"sendbird"'],
   ['csv after a service name', (s) => `kucoin,${s}`, 'kucoin,'],
+  // Bundler's credentials for a gem source: BUNDLE_<HOST>=user:password.
+  [
+    'bundler source credentials',
+    (s) => `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=deploy:${s}`,
+    'BUNDLE_ENTERPRISE__CONTRIBSYS__COM=',
+  ],
 ];
 
 describe('gitleaks sample shapes', () => {
@@ -64,6 +70,7 @@ describe('gitleaks sample shapes', () => {
       `sm_pat_${alnum(16)}`,
       `sm_aat_${alnum(16)}`,
       `v1.0-${hex(24)}-${hex(146)}`,
+      `sk_prod_${alnum(12)}`,
     ]) {
       const out = redact(`see ${s} here`);
       expect(out).not.toContain(s.slice(-20));
@@ -91,16 +98,18 @@ describe('gitleaks sample shapes', () => {
       'data:',
       `  api_url: ${values[1]}`,
       `  signing: "${values[0]}"`,
+      '  region: eu-west-1',
       'stringData:',
       `  webhook: ${values[2]}`,
       '',
     ].join('\n');
     const out = redact(yaml);
     for (const v of values) expect(out).not.toContain(v);
+    expect(out).not.toContain('eu-west-1');
     expect(out).toContain('  name: app-config\ntype: Opaque\ndata:\n  api_url: [REDACTED:');
     // Not a Secret: a ConfigMap's data stays.
     const cm = yaml.replace('kind: Secret', 'kind: ConfigMap');
-    expect(redact(cm)).toContain(`  api_url: ${values[1]}`);
+    expect(redact(cm)).toContain('  region: eu-west-1');
   });
 
   test('look-alikes of those shapes stay', () => {
