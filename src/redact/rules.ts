@@ -146,8 +146,8 @@ export const DEFAULT_RULES: RedactionRule[] = [
   },
   {
     id: 'stripe-key',
-    pattern: /(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,255}/g,
-    prefilter: ['_live_', '_test_'],
+    pattern: /(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,255}/g,
+    prefilter: ['_live_', '_test_', '_prod_'],
   },
   {
     id: 'stripe-webhook-secret',
@@ -504,6 +504,16 @@ export const DEFAULT_RULES: RedactionRule[] = [
     id: 'kubernetes-secret',
     scan: (text) => kubernetesSecretSpans(text),
     prefilter: /kind:[ \t]*["']?secret/i,
+  },
+  {
+    // Bundler's credentials for a gem source, BUNDLE_<HOST>=user:password (gitleaks' sidekiq rules):
+    // the password goes, the user stays.
+    id: 'bundler-credentials',
+    pattern:
+      /(\bBUNDLE_[A-Z0-9_]*__[A-Z0-9_]+(?:\\?["'])?[ \t]*(?:=>|[:=])[ \t]*["']?[^\s"':@]{1,256}:)([^\s"'@]{1,1024})/g,
+    group: 2,
+    prefilter: ['BUNDLE_'],
+    validate: (s) => notPlaceholder(s) && notVariable(s),
   },
   {
     // An XML element named as a secret: `<clientSecret>…</clientSecret>`, the value alone on its own
