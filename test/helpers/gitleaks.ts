@@ -484,10 +484,15 @@ export function drawSamples(
       const line = `\n${out.s}\n`;
       const hit = scan([rule], line)[0];
       if (!hit || hit.secret.length < 8) continue;
+      // A key with an empty or templated value (`key: ''`, `key: {{ .x }}`): gitleaks' own
+      // placeholders, no secret to keep out.
+      if (/:\s*(?:''|""|\{\{.*\}\})$/.test(hit.secret)) continue;
       const start = line.indexOf(hit.secret, hit.index) - 1;
+      // `user:password` (curl -u): the user name is not the secret; only what follows the colon is.
+      const from = rule.id === 'curl-auth-user' ? hit.secret.indexOf(':') + 1 : 0;
       const cores: string[] = [];
       let run = '';
-      for (let i = 0; i <= hit.secret.length; i++) {
+      for (let i = from; i <= hit.secret.length; i++) {
         const inRun = i < hit.secret.length && out.mask[start + i] && /[A-Za-z0-9+/=_-]/.test(hit.secret[i]!);
         if (inRun) run += hit.secret[i];
         else {
