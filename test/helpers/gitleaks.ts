@@ -450,7 +450,7 @@ function draw(n: Node, rand: () => number, out: { s: string; mask: boolean[] }):
       return;
     case 'rep': {
       const anyChar = n.node.t === 'set' && n.node.r.some(([a, b]) => a <= 10 && b >= 10000);
-      const spaces = n.node.t === 'set' && n.node.r.every(([a, b]) => b <= 32);
+      const spaces = n.node.t === 'set' && n.node.r.every(([, b]) => b <= 32);
       // The shortest filler (optional context, quotes, spaces, lazy spans); a secret's own run somewhere
       // between its least length and 12 more.
       let k: number;
