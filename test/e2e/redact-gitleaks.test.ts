@@ -5,9 +5,7 @@
 // an imported transcript), then the detector runs over everything the tool wrote: every git object,
 // every file under .git (journal, index, lookup and facts files), `git log --notes`, export, pr, show
 // --format md|html, rollback, and a bare remote after sync. No hit may carry a secret we fed.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   drawSamples,
@@ -17,6 +15,7 @@ import {
   templatedSamples,
 } from '../helpers/gitleaks.js';
 import { parseNote } from '../../src/record/note-lines.js';
+import { gitDirText } from '../helpers/agent-hooks.js';
 import { prng } from '../helpers/prng.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -70,24 +69,10 @@ function pickSamples(): Sample[] {
   return out;
 }
 
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
-}
-
-/** Every object (loose and packed, via cat-file), every loose object inflated, every file's bytes. */
-async function everything(repo: TempRepo): Promise<string> {
-  const parts = [await repo.git('cat-file', '--batch-all-objects', '--batch')];
-  const gitDir = existsSync(join(repo.dir, '.git')) ? join(repo.dir, '.git') : repo.dir;
-  for (const f of filesUnder(gitDir)) {
-    const raw = readFileSync(f);
-    parts.push(raw.toString('utf8'));
-    if (/objects\/[0-9a-f]{2}\/[0-9a-f]{38,62}$/.test(f)) parts.push(inflateSync(raw).toString('utf8'));
-  }
-  return parts.join('\n');
+/** Every object git holds (loose and packed), and for a work repository every file under .git. */
+async function everything(repo: TempRepo, bare = false): Promise<string> {
+  const objects = await repo.git('cat-file', '--batch-all-objects', '--batch');
+  return bare ? objects : `${objects}\n${gitDirText(repo)}`;
 }
 
 async function ok(repo: TempRepo, args: string[], opts: Parameters<typeof cli>[2] = {}) {
@@ -284,7 +269,7 @@ describe('redaction judged by gitleaks', () => {
         outputs.push((await ok(repo, [...args, run])).stdout);
     await repo.git('push', '-q', 'origin', 'main');
     await ok(repo, ['sync', 'origin'], { env });
-    outputs.push(await everything(remote));
+    outputs.push(await everything(remote, true));
     const all = outputs.join('\n');
     // The records were written (an empty note would pass the check below vacuously).
     expect(all).toContain('[REDACTED:');
