@@ -1,10 +1,10 @@
 // Redaction judged by an independent detector: gitleaks' rules (test/helpers/gitleaks.ts) and samples
 // drawn from them — each rule's regex, and gitleaks' own true-positive shapes (its GenerateSampleSecrets
-// templates) — fed through the paths an agent uses (Claude Code hooks with real payloads: Bash command
-// lines and outputs, Write and Edit inputs, prompts; exec; notes and approvals; Codex and Gemini hooks;
-// an imported transcript), then the detector runs over everything the tool wrote: every git object,
-// every file under .git (journal, index, lookup and facts files), `git log --notes`, export, pr, show
-// --format md|html, rollback, and a bare remote after sync. No hit may carry a secret we fed.
+// templates) — fed through the paths an agent uses (Claude Code hooks with real payloads: prompts, Bash
+// command lines and outputs, Write and Edit inputs; start --task, exec, note, approve --note; Codex and
+// Gemini hooks), then the detector runs over everything the tool wrote: every git object, every file
+// under .git (journal, index, lookup and facts files), `git log --notes`, export, pr, show --format
+// md|html|json, rollback, and a bare remote's objects after sync. No hit may carry a secret we fed.
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
