@@ -5,6 +5,7 @@
 import {
   closeSync,
   constants,
+  existsSync,
   openSync,
   readFileSync,
   renameSync,
@@ -166,5 +167,25 @@ export function lockState(path: string): (() => void) | null {
     }
     if (Date.now() - start > LOCK_WAIT_MS) return null;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+  }
+}
+
+/**
+ * `purge` dropped a session's run: the guard's state of that session must not keep its command
+ * lines (the last command, for the repeat rule; each check's command line, for retries). Those two
+ * counts start again; spend, tool calls, stops and overrides stay, so a dropped run is not a way
+ * around a budget. Nothing to do when the session moved on to another run.
+ */
+export function forgetRunCommands(commonDir: string, agent: string, session: string, runId: string): void {
+  const path = statePath(commonDir, agent, session);
+  if (!existsSync(path)) return;
+  const release = lockState(path);
+  if (!release) throw new Error(`the guard state of session ${session} is locked; run the purge again`);
+  try {
+    const state = readState(path);
+    if (!state || state.run_id !== runId) return;
+    writeState(path, { ...state, repeat: null, checks: {} });
+  } finally {
+    release();
   }
 }

@@ -3,7 +3,19 @@
 // (SessionStart source=clear), at a SessionStart that follows a SessionEnd, and after two quiet hours
 // (a stale run may be sealed already). Sealed runs are listed in `<session>.sealed` (the journal
 // stays where hooks append to it, so no event is lost to a rename race).
-import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  futimesSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePrivateDir, type JournalEvent, readEvents } from '../../journal/journal.js';
@@ -44,6 +56,8 @@ export interface SessionRun {
   redactions: RedactionCount[];
   /** For `import`: the facts and cost computed from the transcript. */
   imported: Record<string, unknown> | null;
+  /** `purge` dropped it: its lines are blanked behind a `dropped` line; no reader lists or seals it. */
+  dropped?: boolean;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
@@ -87,7 +101,10 @@ export function splitRuns(
     const gap = current !== null && Date.parse(e.t) - Date.parse(current.lastAt) > STALE_MS;
     const boundary =
       current !== null &&
-      ((isStart && (p.source === 'clear' || endedBefore)) || e.type === 'imported' || gap);
+      ((isStart && (p.source === 'clear' || endedBefore)) ||
+        e.type === 'imported' ||
+        e.type === 'dropped' ||
+        gap);
     if (!current || boundary) {
       current = {
         agent,
@@ -136,6 +153,16 @@ export function splitRuns(
       current.ended = true;
       endedBefore = true;
     }
+    if (e.type === 'dropped') {
+      // What the blanked lines said about the run's end and time, so later lines split as before;
+      // lines a live session appends after it (no /clear, no new start) stay in the dropped run.
+      current.id = str(e.id) ?? current.id;
+      current.dropped = true;
+      current.ended = e.ended === true;
+      endedBefore = current.ended;
+      const last = str(e.last_at);
+      if (last && last > current.lastAt) current.lastAt = last;
+    }
   }
   return runs;
 }
@@ -161,7 +188,7 @@ export function unsealedSessionRuns(commonDir: string, only?: string, agent: str
       continue;
     }
     const sealed = sealedIds(path);
-    out.push(...splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id)));
+    out.push(...splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id) && !r.dropped));
   }
   return out;
 }
@@ -179,4 +206,117 @@ export function retireSession(commonDir: string, run: SessionRun): void {
   } catch {
     // a hook appended meanwhile, or already moved: leave it, the marker keeps it from sealing twice
   }
+}
+
+/**
+ * `purge` of a run that is not sealed: overwrite its lines in place with one `dropped` line and
+ * spaces, byte for byte. Hooks append to the journal meanwhile (O_APPEND, at the end): a rewrite
+ * and rename could lose their lines, a write inside the bytes already read cannot. The journal's
+ * mtime is kept (it tells the hooks and `commitRunIds` whether the session is quiet).
+ */
+export function dropSessionRun(run: SessionRun, opts: { again?: boolean } = {}): void {
+  const fd = openSync(run.path, 'r+');
+  try {
+    const st = fstatSync(fd);
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    // Lines as readEvents sees them, with their byte ranges.
+    const lines: { from: number; to: number; event: JournalEvent }[] = [];
+    for (let from = 0; from < got;) {
+      const to = buf.indexOf(0x0a, from);
+      if (to === -1 || to >= got) break; // a line being written has no newline yet: not ours to touch
+      const text = buf.toString('utf8', from, to);
+      if (text.trim() !== '') {
+        try {
+          const v = JSON.parse(text) as JournalEvent;
+          if (v && typeof v === 'object' && typeof v.type === 'string') lines.push({ from, to, event: v });
+        } catch {
+          // a damaged line stays as it is
+        }
+      }
+      from = to + 1;
+    }
+    const runs = splitRuns(
+      run.sessionId,
+      run.path,
+      lines.map((l) => l.event),
+      run.agent,
+    );
+    let at = 0;
+    let first = -1;
+    let count = 0;
+    for (const r of runs) {
+      if (r.id === run.id && (r.dropped ?? false) === (opts.again ?? false)) {
+        first = at;
+        count = r.lines.length;
+        break;
+      }
+      at += r.lines.length;
+    }
+    if (first === -1) return; // sealed or dropped by someone else meanwhile
+    const from = lines[first]!.from;
+    const to = lines[first + count - 1]!.to; // the last line's newline stays
+    const tomb = JSON.stringify({
+      v: 1,
+      t: run.firstAt,
+      type: 'dropped',
+      id: run.id,
+      ended: run.ended,
+      last_at: run.lastAt,
+    });
+    const out = Buffer.alloc(to - from, 0x20);
+    // Lines keep their newlines (each blank line stays short); the `dropped` line takes the start.
+    for (let i = from; i < to; i++) if (buf[i] === 0x0a) out[i - from] = 0x0a;
+    const head = Buffer.from(tomb, 'utf8');
+    if (head.length + 1 > out.length)
+      throw new Error(`run ${run.id}: its journal lines are too short to drop in place`);
+    head.copy(out, 0);
+    out[head.length] = 0x0a;
+    writeSync(fd, out, 0, out.length, from);
+    futimesSync(fd, st.atime, st.mtime);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Dropped runs whose session went on after the drop (a live run: its next tool calls join it) and is
+ * over now: their later lines are blanked too (`dropSessionRun(run, { again: true })`).
+ */
+export function droppedTails(
+  commonDir: string,
+  agent: string,
+  only: string | undefined,
+  now: Date,
+): SessionRun[] {
+  const dir = sessionsDir(commonDir, agent);
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
+  } catch {
+    return [];
+  }
+  const out: SessionRun[] = [];
+  for (const name of names) {
+    const sessionId = name.slice(0, -'.jsonl'.length);
+    if (only && sessionId !== only) continue;
+    let events: JournalEvent[];
+    try {
+      events = readEvents(join(dir, name)).events;
+    } catch {
+      continue;
+    }
+    if (!events.some((e) => e.type === 'dropped')) continue;
+    const runs = splitRuns(sessionId, join(dir, name), events, agent);
+    runs.forEach((r, i) => {
+      const over = r.ended || i < runs.length - 1 || now.getTime() - Date.parse(r.lastAt) > STALE_MS;
+      if (r.dropped && r.lines.length > 1 && over) out.push(r);
+    });
+  }
+  return out;
 }
