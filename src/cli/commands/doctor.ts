@@ -127,11 +127,15 @@ export async function handler(argv: { json: boolean; depth: string }, ctx: Conte
     if (run.state === 'open' && now - started > STALE_RUN_MS)
       add('warn', `run ${run.id} has been open since ${run.events[0]?.t}`, `git agent-log finish ${run.id}`);
     if (run.state === 'pending') {
-      const finished = run.events.findLast((e) => e.type === 'finish')?.t ?? null;
+      const fin = run.events.findLast((e) => e.type === 'finish');
+      const paths = Array.isArray(fin?.paths) ? fin.paths : [];
+      // A run that changed no file is taken by no commit: name the ways out, not "commit its files".
       add(
         'warn',
-        `run ${run.id} is pending for ${formatAge(finished, ctx.now()) || 'a while'}: finished, and no commit carries its change yet`,
-        `commit its files, or attach it by hand: git agent-log finish ${run.id} --commit REV`,
+        `run ${run.id} is pending for ${formatAge(fin?.t ?? null, ctx.now()) || 'a while'}: finished, and no commit carries its change yet${paths.length ? '' : ' (it changed no file)'}`,
+        paths.length
+          ? `commit its files, attach it by hand: git agent-log finish ${run.id} --commit REV, or drop it: git agent-log purge ${run.id} --yes`
+          : `attach it by hand: git agent-log finish ${run.id} --commit REV, or drop it: git agent-log purge ${run.id} --yes`,
       );
     }
   }

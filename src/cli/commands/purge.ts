@@ -1,9 +1,21 @@
 // `purge ID [--yes]`: remove a record from the notes ref's whole history, then say what remotes and
-// clones must do. Rewrites history, so it is refused without --yes when no one can be asked.
-import { rmSync } from 'node:fs';
+// clones must do. Rewrites history, so it is refused without --yes when no one can be asked. A run
+// not sealed yet (pending, or a session not sealed) is dropped from its journal instead.
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Argv } from 'yargs';
+import { refreshMarks } from '../../capture/commit-runs.js';
+import { forgetRunCommands } from '../../capture/guard/state.js';
+import { AGENT_NAMES } from '../../capture/hook/agent-names.js';
+import {
+  dropSessionRun,
+  retireSession,
+  sealedMarkerPath,
+  type SessionRun,
+  STALE_MS,
+  unsealedSessionRuns,
+} from '../../capture/session/sessions.js';
 import { AmbiguousIdError, NotFoundError, UsageError } from '../../errors.js';
 import { indexDir, sealedDir } from '../../journal/paths.js';
 import { MIN_PREFIX } from '../../record/id.js';
@@ -11,6 +23,8 @@ import { NOTES_REF } from '../../store/notes.js';
 import { openRecordIndex } from '../../store/indexed.js';
 import { purgeRecord } from '../../store/purge.js';
 import { loadAllRecords } from '../../store/read.js';
+import { discardRun, listRuns, type RunJournal } from '../../store/runs.js';
+import type { RepoLocation } from '../../git/engine.js';
 import type { Context } from '../context.js';
 import { jsonText } from '../../record/display.js';
 
@@ -31,10 +45,10 @@ interface PurgeArgs {
   stdinIsTTY?: boolean;
 }
 
-async function confirm(ctx: Context, id: string): Promise<boolean> {
+async function confirm(ctx: Context, question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`Rewrite ${NOTES_REF} to remove record ${id} everywhere? [y/N] `);
+    const answer = await rl.question(`${question} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
@@ -48,24 +62,43 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
     throw new UsageError(`'${argv.id}' is not a record ID (at least ${MIN_PREFIX} characters of one)`);
   const repo = await ctx.repo();
   const { records } = await loadAllRecords(repo.engine);
-  const matches = [...new Set(records.map((r) => r.record.id).filter((id) => id.startsWith(arg)))];
+  const sealed = new Set(records.map((r) => r.record.id));
+  const manual = listRuns(repo.location).filter((r) => r.id.startsWith(arg) && !sealed.has(r.id));
+  const sessions = AGENT_NAMES.flatMap((a) =>
+    unsealedSessionRuns(repo.location.commonDir, undefined, a),
+  ).filter((r) => r.id.startsWith(arg) && !sealed.has(r.id));
+  const matches = [
+    ...new Set([
+      ...[...sealed].filter((id) => id.startsWith(arg)),
+      ...manual.map((r) => r.id),
+      ...sessions.map((r) => r.id),
+    ]),
+  ];
   if (matches.length > 1)
     throw new AmbiguousIdError(`record ID prefix '${arg}' matches ${matches.join(', ')}`);
   // A record already gone from the tip may still sit in older notes commits: accept its full id.
   const id = matches[0] ?? arg;
+  const unsealed = sealed.has(id) ? null : (manual[0] ?? sessions[0] ?? null);
 
   if (!argv.yes) {
     const tty = argv.stdinIsTTY ?? Boolean(process.stdin.isTTY);
+    const what = unsealed
+      ? `purge drops run ${id} (not sealed yet) from its journal`
+      : `purge rewrites ${NOTES_REF} history`;
     if (!tty)
       throw new UsageError(
-        `purge rewrites ${NOTES_REF} history; refusing without --yes (stdin is not a terminal)`,
+        `${what}; refusing without --yes (stdin is not a terminal)`,
         `git agent-log purge ${id} --yes`,
       );
-    if (!(await confirm(ctx, id))) {
+    const question = unsealed
+      ? `Drop run ${id}, which is not sealed yet, and blank its journal lines?`
+      : `Rewrite ${NOTES_REF} to remove record ${id} everywhere?`;
+    if (!(await confirm(ctx, question))) {
       ctx.err.write('agent-log: purge cancelled\n');
       return 1;
     }
   }
+  if (unsealed) return dropUnsealed(argv, ctx, repo.location, unsealed);
 
   let result;
   try {
@@ -104,5 +137,46 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
       '',
     ].join('\n'),
   );
+  return 0;
+}
+
+/** A run with no record yet: its journal goes (a manual run), or its lines are blanked (a session). */
+function dropUnsealed(
+  argv: PurgeArgs,
+  ctx: Context,
+  loc: RepoLocation,
+  run: RunJournal | SessionRun,
+): number {
+  let where: string;
+  let kind: 'manual' | 'session' | 'import';
+  let live = false;
+  if ('sessionId' in run) {
+    kind = run.imported ? 'import' : 'session';
+    // Live: the session's last run, not ended, not quiet for two hours (the next tool call is its).
+    live =
+      !run.ended &&
+      ctx.now().getTime() - Date.parse(run.lastAt) < STALE_MS &&
+      !unsealedSessionRuns(loc.commonDir, run.sessionId, run.agent).some((r) => r.firstAt > run.firstAt);
+    dropSessionRun(run);
+    if (!run.imported) forgetRunCommands(loc.commonDir, run.agent, run.sessionId, run.id);
+    // Every run of that journal sealed or dropped, and the session over: out of the hooks' way.
+    if (!live && !unsealedSessionRuns(loc.commonDir, run.sessionId, run.agent).length) {
+      // no `.sealed` list: no run of it was ever sealed, so every line in it is a dropped one's
+      if (existsSync(sealedMarkerPath(run.path))) retireSession(loc.commonDir, run);
+      else rmSync(run.path, { force: true });
+    }
+    where = `its lines in the ${run.agent} session journal ${run.sessionId} are blanked`;
+  } else {
+    kind = 'manual';
+    discardRun(loc, run.id);
+    where = 'its journal is deleted';
+  }
+  refreshMarks(loc, ctx.now());
+  const state = kind === 'manual' ? (run as RunJournal).state : live ? 'live' : 'pending';
+  if (argv.json) ctx.out.write(`${jsonText({ id: run.id, dropped: kind, state })}\n`);
+  else
+    ctx.out.write(
+      `dropped ${run.id}: ${kind === 'import' ? 'imported' : kind} run, ${state} with no commit; ${where}\n`,
+    );
   return 0;
 }
