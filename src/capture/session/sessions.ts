@@ -167,8 +167,12 @@ export function splitRuns(
   return runs;
 }
 
-/** Every run not sealed yet, across all sessions of this repository. */
-export function unsealedSessionRuns(commonDir: string, only?: string, agent: string = AGENT): SessionRun[] {
+/** The session journals of one agent (or the one named `only`), read; an unreadable one is skipped. */
+function sessionJournals(
+  commonDir: string,
+  agent: string,
+  only: string | undefined,
+): { sessionId: string; path: string; events: JournalEvent[] }[] {
   const dir = sessionsDir(commonDir, agent);
   let names: string[];
   try {
@@ -176,21 +180,24 @@ export function unsealedSessionRuns(commonDir: string, only?: string, agent: str
   } catch {
     return [];
   }
-  const out: SessionRun[] = [];
-  for (const name of names.sort()) {
+  return names.sort().flatMap((name) => {
     const sessionId = name.slice(0, -'.jsonl'.length);
-    if (only && sessionId !== only) continue;
+    if (only && sessionId !== only) return [];
     const path = join(dir, name);
-    let events: JournalEvent[];
     try {
-      events = readEvents(path).events;
+      return [{ sessionId, path, events: readEvents(path).events }];
     } catch {
-      continue;
+      return [];
     }
+  });
+}
+
+/** Every run not sealed yet, across all sessions of this repository. */
+export function unsealedSessionRuns(commonDir: string, only?: string, agent: string = AGENT): SessionRun[] {
+  return sessionJournals(commonDir, agent, only).flatMap(({ sessionId, path, events }) => {
     const sealed = sealedIds(path);
-    out.push(...splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id) && !r.dropped));
-  }
-  return out;
+    return splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id) && !r.dropped);
+  });
 }
 
 /** Once every run of a session is sealed and it ended, move its files out of the hooks' way. */
@@ -294,29 +301,12 @@ export function droppedTails(
   only: string | undefined,
   now: Date,
 ): SessionRun[] {
-  const dir = sessionsDir(commonDir, agent);
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-  } catch {
-    return [];
-  }
-  const out: SessionRun[] = [];
-  for (const name of names) {
-    const sessionId = name.slice(0, -'.jsonl'.length);
-    if (only && sessionId !== only) continue;
-    let events: JournalEvent[];
-    try {
-      events = readEvents(join(dir, name)).events;
-    } catch {
-      continue;
-    }
-    if (!events.some((e) => e.type === 'dropped')) continue;
-    const runs = splitRuns(sessionId, join(dir, name), events, agent);
-    runs.forEach((r, i) => {
+  return sessionJournals(commonDir, agent, only).flatMap(({ sessionId, path, events }) => {
+    if (!events.some((e) => e.type === 'dropped')) return [];
+    const runs = splitRuns(sessionId, path, events, agent);
+    return runs.filter((r, i) => {
       const over = r.ended || i < runs.length - 1 || now.getTime() - Date.parse(r.lastAt) > STALE_MS;
-      if (r.dropped && r.lines.length > 1 && over) out.push(r);
+      return r.dropped && r.lines.length > 1 && over;
     });
-  }
-  return out;
+  });
 }
