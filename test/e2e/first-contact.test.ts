@@ -5,11 +5,11 @@
 // surprised a new user of the installed package: the man page's negatable options, help that left
 // out what a flag does, doctor in the team's bare remote, stop with no ID.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { claudeSession as claudeHookSession } from '../helpers/agent-hooks.js';
 import { cli, gitEnv, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
 import { onTerminal } from '../helpers/terminal.js';
 
@@ -741,39 +741,14 @@ describe('a bare repository (the team remote)', () => {
   });
 });
 
-/** Claude Code's hook calls for one session in `repo`, with the ids it really mints. */
+/** Claude Code's hook calls for one session in `repo`, sent to `hook claude-code` directly. */
 function claudeSession(repo: TempRepo) {
-  const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  const toolId = () =>
-    `toolu_01${Array.from({ length: 22 }, () => B62[Math.floor(Math.random() * 62)]).join('')}`;
-  const id = randomUUID();
-  const base = {
-    session_id: id,
-    transcript_path: `/home/dana/.claude/projects/-srv-app/${id}.jsonl`,
-    cwd: repo.dir,
-    permission_mode: 'default',
-  };
-  const hook = async (event: string, fields: Record<string, unknown> = {}) => {
-    const r = await cli(repo, ['hook', 'claude-code'], {
-      input: JSON.stringify({ ...base, hook_event_name: event, ...fields }),
+  return claudeHookSession(repo, (payload) =>
+    cli(repo, ['hook', 'claude-code'], {
+      input: JSON.stringify(payload),
       env: { AGENT_LOG_NO_BACKGROUND: '1' },
-    });
-    expect(r.code).toBe(0);
-    return r;
-  };
-  return {
-    hook,
-    async bash(command: string) {
-      const t = toolId();
-      await hook('PreToolUse', { tool_name: 'Bash', tool_use_id: t, tool_input: { command } });
-      await hook('PostToolUse', {
-        tool_name: 'Bash',
-        tool_use_id: t,
-        tool_input: { command },
-        tool_response: { stdout: 'ok', stderr: '', interrupted: false },
-      });
-    },
-  };
+    }),
+  );
 }
 
 describe('stop, the kill switch', () => {

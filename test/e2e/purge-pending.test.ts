@@ -3,11 +3,14 @@
 // after /clear, or one still going on). Real repositories with the hooks `init` and `install
 // claude-code` write, the hook command run as Claude Code runs it, real session files from the
 // corpus; what is gone is read back with plain tools (the journal bytes, git notes).
-import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { installedCliDir, runHookCommand } from '../helpers/agent-hooks.js';
+import {
+  claudeSession as claudeHookSession,
+  installedCliDir,
+  runHookCommand,
+} from '../helpers/agent-hooks.js';
 import { cli, ROOT, type TempRepo, tempRepo } from '../helpers/repo.js';
 
 const binDir = installedCliDir();
@@ -65,53 +68,18 @@ async function noteIds(repo: TempRepo, rev = 'HEAD'): Promise<string[]> {
 }
 
 /** Claude Code's hook calls for one session, through the command `install claude-code` wrote. */
-async function claudeSession(repo: TempRepo) {
+function claudeSession(repo: TempRepo) {
   const settings = JSON.parse(readFileSync(join(repo.dir, '.claude', 'settings.json'), 'utf8')) as {
     hooks: Record<string, { hooks: { command: string }[] }[]>;
   };
-  const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  const toolId = () =>
-    `toolu_01${Array.from({ length: 22 }, () => B62[Math.floor(Math.random() * 62)]).join('')}`;
-  const id = randomUUID();
-  const base = {
-    session_id: id,
-    transcript_path: `/home/dana/.claude/projects/-srv-app/${id}.jsonl`,
-    cwd: repo.dir,
-    permission_mode: 'default',
-  };
-  const hook = async (event: string, fields: Record<string, unknown> = {}) => {
-    const command = settings.hooks[event]![0]!.hooks[0]!.command;
-    const r = await runHookCommand(repo, binDir, command, { ...base, hook_event_name: event, ...fields });
-    expect(r.code, r.stderr).toBe(0);
-    return r;
-  };
-  return {
-    id,
-    hook,
-    async write(path: string, content: string) {
-      const t = toolId();
-      const file = join(repo.dir, path);
-      const input = { file_path: file, content };
-      await hook('PreToolUse', { tool_name: 'Write', tool_use_id: t, tool_input: input });
-      repo.write(path, content);
-      await hook('PostToolUse', {
-        tool_name: 'Write',
-        tool_use_id: t,
-        tool_input: input,
-        tool_response: { type: 'create', filePath: file, content },
-      });
-    },
-    async bash(command: string) {
-      const t = toolId();
-      await hook('PreToolUse', { tool_name: 'Bash', tool_use_id: t, tool_input: { command } });
-      await hook('PostToolUse', {
-        tool_name: 'Bash',
-        tool_use_id: t,
-        tool_input: { command },
-        tool_response: { stdout: 'ok', stderr: '', interrupted: false },
-      });
-    },
-  };
+  return claudeHookSession(repo, (payload) =>
+    runHookCommand(
+      repo,
+      binDir,
+      settings.hooks[String(payload.hook_event_name)]![0]!.hooks[0]!.command,
+      payload,
+    ),
+  );
 }
 
 describe('purge drops a run that is not sealed', () => {
@@ -207,7 +175,7 @@ describe('purge drops a run that is not sealed', () => {
     const repo = await initRepo({ 'a.txt': 'a\n', 'b.txt': 'b\n' });
     await ok(repo, ['install', 'claude-code']);
     await repo.commit('hooks');
-    const s = await claudeSession(repo);
+    const s = claudeSession(repo);
     await s.hook('SessionStart', { source: 'startup' });
     await s.hook('UserPromptSubmit', { prompt: 'try the wombat-4411 idea in a.txt' });
     await s.write('a.txt', 'wombat\n');
@@ -253,7 +221,7 @@ describe('purge drops a run that is not sealed', () => {
     const repo = await initRepo();
     await ok(repo, ['install', 'claude-code']);
     await repo.commit('hooks');
-    const s = await claudeSession(repo);
+    const s = claudeSession(repo);
     await s.hook('SessionStart', { source: 'startup' });
     await s.hook('UserPromptSubmit', { prompt: 'look at the platypus-5150 logs' });
     await s.bash('grep -c echidna-6262 app.log');

@@ -2,10 +2,11 @@
 // command run exactly as the agent runs it, the record a commit's note holds, and every byte under
 // .git for "no secret reached the disk" checks.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
 import { BIN, type CliResult, finished, gitEnv, type TempRepo } from './repo.js';
 
@@ -59,4 +60,57 @@ export function gitDirText(repo: TempRepo): string {
   };
   walk(join(repo.dir, '.git'));
   return out.join('\n');
+}
+
+/**
+ * Claude Code's hook calls for one session in `repo`, with the ids it really mints (a UUID session,
+ * `toolu_01` + 22 base62 tool ids); `send` delivers one payload the way the test wants it run.
+ */
+export function claudeSession(
+  repo: TempRepo,
+  send: (payload: Record<string, unknown>) => Promise<CliResult>,
+) {
+  const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  const toolId = () =>
+    `toolu_01${Array.from({ length: 22 }, () => B62[Math.floor(Math.random() * 62)]).join('')}`;
+  const id = randomUUID();
+  const base = {
+    session_id: id,
+    transcript_path: `/home/dana/.claude/projects/-srv-app/${id}.jsonl`,
+    cwd: repo.dir,
+    permission_mode: 'default',
+  };
+  const hook = async (event: string, fields: Record<string, unknown> = {}) => {
+    const r = await send({ ...base, hook_event_name: event, ...fields });
+    expect(r.code, r.stderr).toBe(0);
+    return r;
+  };
+  return {
+    id,
+    hook,
+    /** A Write tool call that creates or replaces `path` (the file is written between the hooks). */
+    async write(path: string, content: string) {
+      const t = toolId();
+      const file = join(repo.dir, path);
+      const input = { file_path: file, content };
+      await hook('PreToolUse', { tool_name: 'Write', tool_use_id: t, tool_input: input });
+      repo.write(path, content);
+      await hook('PostToolUse', {
+        tool_name: 'Write',
+        tool_use_id: t,
+        tool_input: input,
+        tool_response: { type: 'create', filePath: file, content },
+      });
+    },
+    async bash(command: string) {
+      const t = toolId();
+      await hook('PreToolUse', { tool_name: 'Bash', tool_use_id: t, tool_input: { command } });
+      await hook('PostToolUse', {
+        tool_name: 'Bash',
+        tool_use_id: t,
+        tool_input: { command },
+        tool_response: { stdout: 'ok', stderr: '', interrupted: false },
+      });
+    },
+  };
 }
