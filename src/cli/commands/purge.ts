@@ -91,7 +91,7 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
         `git agent-log purge ${id} --yes`,
       );
     const question = unsealed
-      ? `Drop run ${id}, which is not sealed yet, and blank its journal lines?`
+      ? `Drop run ${id}, which is not sealed yet, and erase it from its journal?`
       : `Rewrite ${NOTES_REF} to remove record ${id} everywhere?`;
     if (!(await confirm(ctx, question))) {
       ctx.err.write('agent-log: purge cancelled\n');
