@@ -172,6 +172,8 @@ function sessionJournals(
   commonDir: string,
   agent: string,
   only: string | undefined,
+  /** Read (parse) only the journals this says are worth it. */
+  worth: (path: string) => boolean = () => true,
 ): { sessionId: string; path: string; events: JournalEvent[] }[] {
   const dir = sessionsDir(commonDir, agent);
   let names: string[];
@@ -185,7 +187,7 @@ function sessionJournals(
     if (only && sessionId !== only) return [];
     const path = join(dir, name);
     try {
-      return [{ sessionId, path, events: readEvents(path).events }];
+      return worth(path) ? [{ sessionId, path, events: readEvents(path).events }] : [];
     } catch {
       return [];
     }
@@ -301,7 +303,9 @@ export function droppedTails(
   only: string | undefined,
   now: Date,
 ): SessionRun[] {
-  return sessionJournals(commonDir, agent, only).flatMap(({ sessionId, path, events }) => {
+  // `log` and `show` come here on every call: a journal with no drop in it is not parsed
+  const hasDrop = (path: string) => readFileSync(path, 'latin1').includes('"type":"dropped"');
+  return sessionJournals(commonDir, agent, only, hasDrop).flatMap(({ sessionId, path, events }) => {
     if (!events.some((e) => e.type === 'dropped')) return [];
     const runs = splitRuns(sessionId, path, events, agent);
     return runs.filter((r, i) => {
