@@ -3,7 +3,7 @@
 // after /clear, or one still going on). Real repositories with the hooks `init` and `install
 // claude-code` write, the hook command run as Claude Code runs it, real session files from the
 // corpus; what is gone is read back with plain tools (the journal bytes, git notes).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
@@ -86,7 +86,10 @@ describe('purge drops a run that is not sealed', () => {
   test('a manual run that changed nothing: doctor names the ways out, purge asks, then drops it', async () => {
     const repo = await initRepo();
     const task = 'explore-quokka-7731 and throw it away';
+    repo.write('scratch.txt', 'untracked notes\n'); // in the run's start snapshot
     const id = (await ok(repo, ['start', '--task', task])).stdout.trim();
+    const store = join(repo.dir, '.git/agent-log/snapshots');
+    expect(existsSync(store)).toBe(true);
     await ok(repo, ['finish', '--status', 'abandoned']);
     expect(await loggedIds(repo)).toEqual([id]); // abandoned, still pending: no commit
     const before = JSON.parse(await doctorText(repo)) as { findings: { what: string; fix?: string }[] };
@@ -106,6 +109,7 @@ describe('purge drops a run that is not sealed', () => {
     expect(await loggedIds(repo)).toEqual([]);
     expect(await doctorText(repo)).not.toContain(id);
     expect(filesHolding(repo, 'quokka-7731')).toEqual([]);
+    expect(existsSync(store)).toBe(false); // no other run needs the snapshot store: it went too
     // the worktree is free for a new run
     await ok(repo, ['start', '--task', 'next']);
   });
