@@ -8,6 +8,7 @@ import type { Argv } from 'yargs';
 import { refreshMarks } from '../../capture/commit-runs.js';
 import { forgetRunCommands } from '../../capture/guard/state.js';
 import { AGENT_NAMES } from '../../capture/hook/agent-names.js';
+import { pruneSnapshots } from '../../capture/snapshots.js';
 import {
   dropSessionRun,
   retireSession,
@@ -98,7 +99,12 @@ export async function handler(argv: PurgeArgs, ctx: Context): Promise<number> {
       return 1;
     }
   }
-  if (unsealed) return dropUnsealed(argv, ctx, repo.location, unsealed);
+  if (unsealed) {
+    const code = dropUnsealed(argv, ctx, repo.location, unsealed);
+    // its start snapshot (untracked files included) goes with the store once no other run needs it
+    pruneSnapshots(repo);
+    return code;
+  }
 
   let result;
   try {
