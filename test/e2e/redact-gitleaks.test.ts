@@ -15,7 +15,7 @@ import {
   templatedSamples,
 } from '../helpers/gitleaks.js';
 import { parseNote } from '../../src/record/note-lines.js';
-import { gitDirText } from '../helpers/agent-hooks.js';
+import { claudeBashCall, gitDirText } from '../helpers/agent-hooks.js';
 import { prng } from '../helpers/prng.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -191,21 +191,8 @@ describe('redaction judged by gitleaks', () => {
         shape === 5
           ? `${JSON.stringify({ settings: batch }, null, 2)}\norigin\thttps://x-access-token:${batch[0]}@github.com/o/r.git (fetch)`
           : all;
-      await hook('claude-code', {
-        ...claude,
-        hook_event_name: 'PreToolUse',
-        tool_name: 'Bash',
-        tool_use_id,
-        tool_input: { command, description: 'run' },
-      });
-      await hook('claude-code', {
-        ...claude,
-        hook_event_name: 'PostToolUse',
-        tool_name: 'Bash',
-        tool_use_id,
-        tool_input: { command },
-        tool_response: { stdout, stderr: '', interrupted: false, isImage: false },
-      });
+      for (const payload of claudeBashCall(claude, tool_use_id, command, stdout, 'run'))
+        await hook('claude-code', payload);
     }
     // Codex and Gemini hooks: the first batches again.
     const codex = {

@@ -9,6 +9,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseNote } from '../../src/record/note-lines.js';
 import type { RunRecord } from '../../src/record/schema.js';
+import { claudeBashCall } from '../helpers/agent-hooks.js';
 import { fuzzShapes, lookalikes } from '../helpers/fuzz-shapes.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -109,26 +110,8 @@ describe('secret fuzz suite', () => {
       });
       // A script whose lines are the shapes (the agent runs `mysql -p…`, `docker login -p …` itself).
       const command = batch.map((s) => s.text).join('\n');
-      await hook('claude-code', {
-        ...claude,
-        hook_event_name: 'PreToolUse',
-        tool_name: 'Bash',
-        tool_use_id,
-        tool_input: { command, description: 'print' },
-      });
-      await hook('claude-code', {
-        ...claude,
-        hook_event_name: 'PostToolUse',
-        tool_name: 'Bash',
-        tool_use_id,
-        tool_input: { command },
-        tool_response: {
-          stdout: batch.map((s) => s.text).join('\n'),
-          stderr: '',
-          interrupted: false,
-          isImage: false,
-        },
-      });
+      for (const payload of claudeBashCall(claude, tool_use_id, command, command, 'print'))
+        await hook('claude-code', payload);
     }
     // Codex and Gemini hooks.
     const codex = {

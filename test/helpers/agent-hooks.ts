@@ -114,3 +114,26 @@ export function claudeSession(
     },
   };
 }
+
+/**
+ * Claude Code's two hook payloads around one Bash tool call (PreToolUse with the command, then
+ * PostToolUse with its output), on `base` (session_id, transcript_path, cwd, permission_mode).
+ */
+export function claudeBashCall(
+  base: Record<string, unknown>,
+  toolUseId: string,
+  command: string,
+  stdout: string,
+  description?: string,
+): Record<string, unknown>[] {
+  const call = { ...base, tool_name: 'Bash', tool_use_id: toolUseId };
+  return [
+    { ...call, hook_event_name: 'PreToolUse', tool_input: { command, description } },
+    {
+      ...call,
+      hook_event_name: 'PostToolUse',
+      tool_input: { command },
+      tool_response: { stdout, stderr: '', interrupted: false, isImage: false },
+    },
+  ];
+}
