@@ -119,6 +119,17 @@ export async function resolveRecords(
     if (found.length) return preferLiveCommits(repo.engine, found);
     if (arg.length < MIN_PREFIX) throw new NotFoundError(`record ID prefix '${arg}' is too short`);
   }
+  if (arg === 'HEAD' || arg === '@') {
+    // git's own words for an unborn branch, not "no revision": nothing is wrong with the argument
+    const head = await repo.engine.head();
+    if (!head.commit)
+      throw new NotFoundError(
+        head.branch
+          ? `your current branch '${head.branch}' does not have any commits yet`
+          : 'HEAD does not name a commit yet',
+        'git agent-log log lists the runs waiting for a commit',
+      );
+  }
   throw new NotFoundError(`no record or revision matches '${arg}'`);
 }
 

@@ -252,6 +252,17 @@ describe('hostile notes and odd repositories', () => {
     const purge = await cli(repo, ['purge', 'abcd1234', '--yes']);
     expect(purge.code).toBe(1);
     expect(purge.stderr.trim().split('\n')).toHaveLength(1);
+    // git's words for an unborn branch (git log: "your current branch 'main' does not have any
+    // commits yet"), not "no revision matches", on both engines and every command that reads HEAD
+    const branch = (await repo.git('symbolic-ref', '--short', 'HEAD')).trim();
+    for (const engine of ['native', 'isomorphic'])
+      for (const args of [['show'], ['show', 'HEAD', '--json'], ['verify'], ['pr'], ['rollback', 'HEAD']]) {
+        const r = await cli(repo, ['--engine', engine, ...args]);
+        expect(r.code, `${engine} ${args.join(' ')}: ${r.stderr}`).toBe(1);
+        expect(r.stderr.split('\n')[0], `${engine} ${args.join(' ')}`).toBe(
+          `error: your current branch '${branch}' does not have any commits yet`,
+        );
+      }
   });
 
   test('a detached HEAD: record, seal, scan and purge', async () => {
