@@ -4,9 +4,13 @@
 // holds a secret (judged by the same rules), or the bytes are a private key, the run is a secret.
 // Dependency-free (the hook path loads it).
 
-/** A run of base64 (std or url alphabet), possibly wrapped over lines (`base64` wraps at 76). */
+/**
+ * A run of base64 (std or url alphabet), possibly wrapped over lines (`base64` wraps at 76). A
+ * wrapped line is all base64 up to the end of its line (or a closing quote): the next line of a
+ * file (`signing: on`, `hello world`) is not part of the run, which it would hide from the decode.
+ */
 const RUN =
-  /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?:(?:\r?\n|\\r\\n|\\n)[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*(?![A-Za-z0-9+/=_-])/g;
+  /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?:(?:\r?\n|\\r\\n|\\n)[ \t]*[A-Za-z0-9+/_-]{4,}={0,2}(?=\r?\n|\\r\\n|\\n|\\?["'`]|$))*(?![A-Za-z0-9+/=_-])/g;
 const LINE_BREAK = /(?:\r?\n|\\r\\n|\\n)[ \t]*/g;
 /** Longest run decoded (a bigger blob is an image or a bundle, not a credential file). */
 const MAX_RUN = 64 * 1024;

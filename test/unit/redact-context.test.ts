@@ -203,4 +203,14 @@ describe('secrets wrapped in base64', () => {
   ])('kept: %s', (_name, text) => {
     expect(redact(text)).toBe(text);
   });
+
+  // A one-line secret in base64 followed by the next line of a file: that line is not part of it.
+  test.each([
+    ['the next YAML key', (v: string) => `api_url: ${v}\n  signing: on\n`, 'api_url: ', '\n  signing: on\n'],
+    ['a line of prose', (v: string) => `${v}\nhello world\n`, '', '\nhello world\n'],
+    ['a dotenv line', (v: string) => `${v}\nDEBUG=1`, '', '\nDEBUG=1'],
+  ])('only the run goes: %s', (_name, shape, before, after) => {
+    const out = redact(shape(b64(`deploy:${pw()}`)));
+    expect(out).toBe(`${before}[REDACTED:base64-secret]${after}`);
+  });
 });
