@@ -15,7 +15,7 @@ import {
   templatedSamples,
 } from '../helpers/gitleaks.js';
 import { parseNote } from '../../src/record/note-lines.js';
-import { claudeBashCall, gitDirText } from '../helpers/agent-hooks.js';
+import { agentSessions, claudeBashCall, gitDirText } from '../helpers/agent-hooks.js';
 import { prng } from '../helpers/prng.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -133,14 +133,8 @@ describe('redaction judged by gitleaks', () => {
     await ok(repo, ['note', '--text', batches[6]!.join(' ')], { env });
     await ok(repo, ['approve', '--by', 'Dana', '--for', 'deploy', '--note', batches[7]!.join(' ')], { env });
 
-    const claude = {
-      session_id: 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d',
-      transcript_path: join(repo.dir, '..', 'none.jsonl'),
-      cwd: repo.dir,
-      permission_mode: 'default',
-    };
-    const hook = (agent: string, payload: Record<string, unknown>) =>
-      ok(repo, ['hook', agent], { env, input: JSON.stringify(payload) });
+    const sessions = agentSessions(repo, env, 'leaks');
+    const { claude, hook } = sessions;
     await hook('claude-code', { ...claude, hook_event_name: 'SessionStart', source: 'startup' });
     const rest = batches.slice(8);
     for (const [i, batch] of rest.entries()) {
@@ -195,43 +189,12 @@ describe('redaction judged by gitleaks', () => {
         await hook('claude-code', payload);
     }
     // Codex and Gemini hooks: the first batches again.
-    const codex = {
-      session_id: 'cx-leaks',
-      turn_id: '1',
-      transcript_path: null,
-      cwd: repo.dir,
-      model: 'gpt-5.1-codex',
-    };
-    const gemini = {
-      session_id: 'gm-leaks',
-      transcript_path: join(repo.dir, '..', 'none.json'),
-      cwd: repo.dir,
-    };
-    for (const batch of batches.slice(0, 8)) {
-      const all = batch.join('\n');
-      await hook('codex', {
-        ...codex,
-        hook_event_name: 'PostToolUse',
-        tool_name: 'Bash',
-        tool_use_id: 'c1',
-        tool_input: { command: all },
-        tool_response: all,
-      });
-      await hook('gemini', {
-        ...gemini,
-        hook_event_name: 'AfterTool',
-        tool_name: 'run_shell_command',
-        tool_input: { command: all },
-        tool_response: { llmContent: `Output: ${all}\nExit Code: 0`, returnDisplay: all },
-      });
-    }
+    for (const batch of batches.slice(0, 8)) await sessions.shell(batch.join('\n'));
 
     repo.write('src/app.ts', 'export const rotated = true;\n');
     await repo.git('add', 'src/app.ts');
     await repo.commit('rotate keys', { all: false });
-    await hook('claude-code', { ...claude, hook_event_name: 'SessionEnd', reason: 'exit' });
-    await hook('codex', { ...codex, hook_event_name: 'SessionEnd' });
-    await hook('gemini', { ...gemini, hook_event_name: 'SessionEnd', reason: 'exit' });
+    await sessions.end();
     await ok(repo, ['finish', id], { env });
     for (const agent of ['claude-code', 'codex', 'gemini'])
       await ok(repo, ['seal-pending', '--agent', agent], { env });

@@ -9,7 +9,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseNote } from '../../src/record/note-lines.js';
 import type { RunRecord } from '../../src/record/schema.js';
-import { claudeBashCall } from '../helpers/agent-hooks.js';
+import { agentSessions, claudeBashCall } from '../helpers/agent-hooks.js';
 import { fuzzShapes, lookalikes } from '../helpers/fuzz-shapes.js';
 import { cli, type TempRepo, tempRepo } from '../helpers/repo.js';
 
@@ -92,14 +92,8 @@ describe('secret fuzz suite', () => {
     });
 
     // Claude Code hooks, real payload shapes.
-    const claude = {
-      session_id: 'f0a1b2c3-d4e5-4f60-8a7b-9c0d1e2f3a4b',
-      transcript_path: join(repo.dir, '..', 'none.jsonl'),
-      cwd: repo.dir,
-      permission_mode: 'default',
-    };
-    const hook = (agent: string, payload: Record<string, unknown>) =>
-      ok(repo, ['hook', agent], { env, input: JSON.stringify(payload) });
+    const sessions = agentSessions(repo, env, 'fuzz');
+    const { claude, codex, gemini, hook } = sessions;
     await hook('claude-code', { ...claude, hook_event_name: 'SessionStart', source: 'startup' });
     for (const [i, batch] of batches(3).entries()) {
       const tool_use_id = `toolu_01${'A'.repeat(20)}${i}x`;
@@ -113,38 +107,12 @@ describe('secret fuzz suite', () => {
       for (const payload of claudeBashCall(claude, tool_use_id, command, command, 'print'))
         await hook('claude-code', payload);
     }
-    // Codex and Gemini hooks.
-    const codex = {
-      session_id: 'cx-fuzz',
-      turn_id: '1',
-      transcript_path: null,
-      cwd: repo.dir,
-      model: 'gpt-5.1-codex',
-    };
-    const gemini = {
-      session_id: 'gm-fuzz',
-      transcript_path: join(repo.dir, '..', 'none.json'),
-      cwd: repo.dir,
-    };
+    // Codex and Gemini hooks: a prompt to each, then a shell call.
     for (const batch of batches(2)) {
       const all = batch.map((s) => s.text).join('\n');
       await hook('codex', { ...codex, hook_event_name: 'UserPromptSubmit', prompt: all });
-      await hook('codex', {
-        ...codex,
-        hook_event_name: 'PostToolUse',
-        tool_name: 'Bash',
-        tool_use_id: 'c1',
-        tool_input: { command: all },
-        tool_response: all,
-      });
       await hook('gemini', { ...gemini, hook_event_name: 'BeforeAgent', prompt: all });
-      await hook('gemini', {
-        ...gemini,
-        hook_event_name: 'AfterTool',
-        tool_name: 'run_shell_command',
-        tool_input: { command: all },
-        tool_response: { llmContent: `Output: ${all}\nExit Code: 0`, returnDisplay: all },
-      });
+      await sessions.shell(all);
     }
     // An imported Claude transcript: prompts, a Bash call and its long output.
     const sid = '7e3b9c1a-2f4d-4e8a-9b6c-0d1e2f3a4b5c';
@@ -205,11 +173,8 @@ describe('secret fuzz suite', () => {
     repo.write('src/app.ts', 'export const rotated = true;\n');
     await repo.git('add', 'src/app.ts');
     await repo.commit('rotate keys', { all: false });
-    await hook('claude-code', { ...claude, hook_event_name: 'SessionEnd', reason: 'exit' });
     await hook('codex', { ...codex, hook_event_name: 'Stop' });
-    // Codex has no end-of-session hook (its sessions seal when stale): end it here so it seals now.
-    await hook('codex', { ...codex, hook_event_name: 'SessionEnd' });
-    await hook('gemini', { ...gemini, hook_event_name: 'SessionEnd', reason: 'exit' });
+    await sessions.end();
     await ok(repo, ['finish'], { env });
     await repo.git('repack', '-q', '-d');
     for (const agent of ['claude-code', 'codex', 'gemini'])

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import type { RunRecord } from '../../src/record/schema.js';
-import { BIN, type CliResult, finished, gitEnv, type TempRepo } from './repo.js';
+import { BIN, cli, type CliResult, finished, gitEnv, type TempRepo } from './repo.js';
 
 /** A PATH directory holding `git-agent-log`, as a developer who installed the tool has; removed after the file's tests. */
 export function installedCliDir(): string {
@@ -136,4 +136,65 @@ export function claudeBashCall(
       tool_response: { stdout, stderr: '', interrupted: false, isImage: false },
     },
   ];
+}
+
+/**
+ * One session each of Claude Code, Codex and Gemini CLI in `repo`, fed through `git agent-log hook
+ * AGENT` (the payload on stdin, exit 0 expected), with the fields each agent puts in its payloads.
+ * `shell` sends one shell call to Codex and Gemini (PostToolUse / AfterTool, the command's output
+ * being `output`); `end` ends the three sessions as the agents do.
+ */
+export function agentSessions(repo: TempRepo, env: NodeJS.ProcessEnv, tag: string) {
+  const claude = {
+    session_id: randomUUID(),
+    transcript_path: join(repo.dir, '..', 'none.jsonl'),
+    cwd: repo.dir,
+    permission_mode: 'default',
+  };
+  const codex = {
+    session_id: `cx-${tag}`,
+    turn_id: '1',
+    transcript_path: null,
+    cwd: repo.dir,
+    model: 'gpt-5.1-codex',
+  };
+  const gemini = {
+    session_id: `gm-${tag}`,
+    transcript_path: join(repo.dir, '..', 'none.json'),
+    cwd: repo.dir,
+  };
+  const hook = async (agent: string, payload: Record<string, unknown>) => {
+    const r = await cli(repo, ['hook', agent], { env, input: JSON.stringify(payload) });
+    expect(r.code, `hook ${agent}: ${r.stderr}`).toBe(0);
+    return r;
+  };
+  return {
+    claude,
+    codex,
+    gemini,
+    hook,
+    async shell(command: string, output: string = command) {
+      await hook('codex', {
+        ...codex,
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Bash',
+        tool_use_id: 'c1',
+        tool_input: { command },
+        tool_response: output,
+      });
+      await hook('gemini', {
+        ...gemini,
+        hook_event_name: 'AfterTool',
+        tool_name: 'run_shell_command',
+        tool_input: { command },
+        tool_response: { llmContent: `Output: ${output}\nExit Code: 0`, returnDisplay: output },
+      });
+    },
+    async end() {
+      await hook('claude-code', { ...claude, hook_event_name: 'SessionEnd', reason: 'exit' });
+      // Codex has no end-of-session hook (its sessions seal when stale): end it here so it seals now.
+      await hook('codex', { ...codex, hook_event_name: 'SessionEnd' });
+      await hook('gemini', { ...gemini, hook_event_name: 'SessionEnd', reason: 'exit' });
+    },
+  };
 }
