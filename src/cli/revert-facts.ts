@@ -2,13 +2,7 @@
 // the run today and are on this branch, which of them are squash commits (`adopt`), the run's own
 // commits as first sealed, whether its patch is in HEAD, and whether a commit already reverted it.
 // Every commit id comes from a record, so each is checked to be a full object id before git sees it.
-import {
-  existingCommits,
-  findRevertOnHead,
-  isAncestorOfHead,
-  newestFirst,
-  patchesApply,
-} from '../git/native/revert.js';
+import { existingCommits, findRevertOnHead, newestFirst, patchesApply } from '../git/native/revert.js';
 import type { GitEngine } from '../git/engine.js';
 import type { Repo } from '../git/repo.js';
 import { fullObjectIds } from '../record/commit-id.js';
@@ -73,10 +67,7 @@ export async function commitSetsOf(repo: Repo, stored: StoredRecord): Promise<Ru
  * a packet names the ones a reviewer can revert here.
  */
 export async function onBranchFirst(repo: Repo, commits: readonly string[]): Promise<string[]> {
-  const head = (await repo.engine.head()).commit;
-  if (!head) return [...commits];
-  const here: string[] = [];
-  for (const c of commits) if (await repo.engine.isAncestor(c, head)) here.push(c);
+  const here = await onHead(repo, commits);
   return here.length ? here : [...commits];
 }
 
@@ -122,17 +113,19 @@ async function engineNewestFirst(engine: GitEngine, commits: readonly string[]):
   return out;
 }
 
-async function onHead(cwd: string, commits: readonly string[]): Promise<string[]> {
+/** Those of `commits` on the current branch (ancestors of HEAD; none on an unborn branch). */
+async function onHead(repo: Repo, commits: readonly string[]): Promise<string[]> {
+  const head = (await repo.engine.head()).commit;
   const out: string[] = [];
-  for (const c of commits) if (await isAncestorOfHead(cwd, c)) out.push(c);
+  if (head) for (const c of commits) if (await repo.engine.isAncestor(c, head)) out.push(c);
   return out;
 }
 
 export async function revertFacts(repo: Repo, stored: StoredRecord): Promise<RevertFacts & RunCommitSets> {
   const cwd = repo.location.worktree!;
   const sets = await runCommitSets(cwd, stored);
-  const ownOnBranch = await onHead(cwd, sets.own);
-  const adoptedOnBranch = await onHead(cwd, sets.adopted);
+  const ownOnBranch = await onHead(repo, sets.own);
+  const adoptedOnBranch = await onHead(repo, sets.adopted);
   const stops = ownOnBranch.length ? ownOnBranch : adoptedOnBranch;
   const revertedBy = await findRevertOnHead(
     cwd,

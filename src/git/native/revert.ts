@@ -40,11 +40,6 @@ export async function existingCommits(cwd: string, commits: readonly string[]): 
   return out;
 }
 
-export async function isAncestorOfHead(cwd: string, commit: string): Promise<boolean> {
-  const r = await runGit(['merge-base', '--is-ancestor', commit, 'HEAD'], { cwd, okCodes: [1, 128] });
-  return r.code === 0;
-}
-
 /**
  * `commits` (which must exist) newest first in topological order: children before parents. The walk
  * stops at `start` (the run's start commit) when it is an ancestor of them all; otherwise the order
