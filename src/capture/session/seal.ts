@@ -22,13 +22,12 @@ import type { SessionEvent } from './events.js';
 import { foldSession, type SessionFacts } from './fold.js';
 import { buildSessionRecord } from './record.js';
 import {
-  droppedTails,
+  sessionRunsToSeal,
   dropSessionRun,
   markRunSealed,
   retireSession,
   type SessionRun,
   STALE_MS,
-  unsealedSessionRuns,
 } from './sessions.js';
 import { forgetRunCommands } from '../guard/state.js';
 
@@ -81,13 +80,16 @@ export async function sealPendingSessions(repo: Repo, opts: SealOptions = {}): P
   const here = repo.location.worktree ? resolve(repo.location.worktree) : null;
   const out: SessionSealOutcome[] = [];
   const agents = opts.agent ? [opts.agent] : AGENT_NAMES;
-  // A run `purge` dropped while its session went on: what the session appended to it goes too.
-  for (const agent of agents)
-    for (const tail of droppedTails(repo.location.commonDir, agent, opts.sessionId, now)) {
+  const runs: SessionRun[] = [];
+  for (const agent of agents) {
+    const { unsealed, tails } = sessionRunsToSeal(repo.location.commonDir, agent, opts.sessionId, now);
+    // A run `purge` dropped while its session went on: what the session appended to it goes too.
+    for (const tail of tails) {
       dropSessionRun(tail, { again: true });
       forgetRunCommands(repo.location.commonDir, tail.agent, tail.sessionId, tail.id);
     }
-  const runs = agents.flatMap((agent) => unsealedSessionRuns(repo.location.commonDir, opts.sessionId, agent));
+    runs.push(...unsealed);
+  }
   const headNow = runs.length ? (await repo.engine.head()).commit : null;
   for (const run of runs) {
     const root = run.head?.root ? resolve(run.head.root) : null;

@@ -196,10 +196,7 @@ function sessionJournals(
 
 /** Every run not sealed yet, across all sessions of this repository. */
 export function unsealedSessionRuns(commonDir: string, only?: string, agent: string = AGENT): SessionRun[] {
-  return sessionJournals(commonDir, agent, only).flatMap(({ sessionId, path, events }) => {
-    const sealed = sealedIds(path);
-    return splitRuns(sessionId, path, events, agent).filter((r) => !sealed.has(r.id) && !r.dropped);
-  });
+  return sessionRunsToSeal(commonDir, agent, only, new Date()).unsealed;
 }
 
 /** Once every run of a session is sealed and it ended, move its files out of the hooks' way. */
@@ -294,23 +291,30 @@ export function dropSessionRun(run: SessionRun, opts: { again?: boolean } = {}):
 }
 
 /**
- * Dropped runs whose session went on after the drop (a live run: its next tool calls join it) and is
- * over now: their later lines are blanked too (`dropSessionRun(run, { again: true })`).
+ * One read of each journal for a seal: the runs not sealed yet, and the dropped runs whose session
+ * went on after the drop (a live run: its next tool calls join it) and is over now, whose later
+ * lines are blanked too (`dropSessionRun(run, { again: true })`). `log` and `show` come here on
+ * every call.
  */
-export function droppedTails(
+export function sessionRunsToSeal(
   commonDir: string,
   agent: string,
   only: string | undefined,
   now: Date,
-): SessionRun[] {
-  // `log` and `show` come here on every call: a journal with no drop in it is not parsed
-  const hasDrop = (path: string) => readFileSync(path, 'latin1').includes('"type":"dropped"');
-  return sessionJournals(commonDir, agent, only, hasDrop).flatMap(({ sessionId, path, events }) => {
-    if (!events.some((e) => e.type === 'dropped')) return [];
+): { unsealed: SessionRun[]; tails: SessionRun[] } {
+  const unsealed: SessionRun[] = [];
+  const tails: SessionRun[] = [];
+  for (const { sessionId, path, events } of sessionJournals(commonDir, agent, only)) {
     const runs = splitRuns(sessionId, path, events, agent);
-    return runs.filter((r, i) => {
+    const sealed = sealedIds(path);
+    runs.forEach((r, i) => {
+      if (!r.dropped) {
+        if (!sealed.has(r.id)) unsealed.push(r);
+        return;
+      }
       const over = r.ended || i < runs.length - 1 || now.getTime() - Date.parse(r.lastAt) > STALE_MS;
-      return r.dropped && r.lines.length > 1 && over;
+      if (r.lines.length > 1 && over) tails.push(r);
     });
-  });
+  }
+  return { unsealed, tails };
 }
