@@ -10,7 +10,6 @@ import { parseNoteLineWith, splitNote } from '../record/note-lines.js';
 import {
   type BlobLoader,
   entryOf,
-  indexDate,
   type IndexData,
   type IndexEntry,
   type NoteChange,
@@ -49,8 +48,7 @@ export class ColdBuild {
               started_at?: string | null;
               sealed_at?: string;
             };
-            const date = indexDate(v.ended_at ?? v.started_at ?? v.sealed_at ?? '');
-            this.version(ids, v.id, commit, blob, date, line.projected);
+            this.version(ids, v.id, commit, blob, runDateOf(v), line.projected);
           } else if (line.type === 'record') {
             // What foldEvents and slimRecord make of a version read alone (its own events dropped).
             const json = JSON.stringify(slimRecord(foldEvents(line.record, [])));

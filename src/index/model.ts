@@ -60,7 +60,12 @@ export function emptyIndex(): IndexData {
   };
 }
 
-export function runDateOf(record: RunRecord): string {
+/** A run's date for the index: when it ended, else started, else was sealed. */
+export function runDateOf(record: {
+  ended_at?: string | null;
+  started_at?: string | null;
+  sealed_at?: string | null;
+}): string {
   return indexDate(record.ended_at ?? record.started_at ?? record.sealed_at ?? '');
 }
 
