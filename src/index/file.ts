@@ -303,7 +303,7 @@ export function scanIndexFile(
   visit: (entry: IndexEntry) => boolean | void,
 ): ScanResult {
   const warnings: string[] = [];
-  const needles = groups.map((g) => g.map((l) => Buffer.from(l, 'utf8')));
+  const needles = literalNeedles(groups);
   const fd = openSync(path, 'r');
   try {
     let carry = Buffer.alloc(0);
@@ -344,12 +344,16 @@ export function scanIndexFile(
  */
 export function scanRecordBytes(
   body: Buffer,
-  groups: readonly (readonly string[])[],
+  needles: Buffer[][],
   visit: (entry: IndexEntry) => boolean | void,
 ): 'more' | 'stopped' | 'bad' {
-  const needles = groups.map((g) => g.map((l) => Buffer.from(l, 'utf8')));
   const r = scanLines(body, 0, needles, visit, []);
   return r === 'end' ? 'more' : r;
+}
+
+/** The literal groups of a scan as the bytes it looks for. */
+export function literalNeedles(groups: readonly (readonly string[])[]): Buffer[][] {
+  return groups.map((g) => g.map((l) => Buffer.from(l, 'utf8')));
 }
 
 function scanLines(

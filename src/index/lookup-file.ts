@@ -361,7 +361,11 @@ function lookupWarnings(fd: number, head: string, tip: string | null, size: numb
 }
 
 /** Whether a lookup file's parsed header line describes this build's index of `size` bytes at notes tip `tip`. */
-function describesIndex(meta: { [key: string]: unknown } | null, tip: string | null, size: number): boolean {
+export function describesIndex(
+  meta: { [key: string]: unknown } | null,
+  tip: string | null,
+  size: number,
+): boolean {
   return (
     meta?.format === LOOKUP_FORMAT &&
     meta.version === 1 &&

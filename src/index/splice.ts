@@ -5,11 +5,10 @@
 // index whole gives (test/e2e/index-splice.test.ts).
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { type IndexVisitor, recordHead, scanRecordBytes, writeIndexWith } from './file.js';
+import { type IndexVisitor, literalNeedles, recordHead, scanRecordBytes, writeIndexWith } from './file.js';
 import { indexHeaderLine, isThisBuildsIndex } from './format.js';
 import { writeLines } from './line-writer.js';
-import { type LineOffsets, LOOKUP_FORMAT, lookupHeader, lookupPath } from './lookup-file.js';
-import { BUILD_KEY } from './build-key.js';
+import { describesIndex, type LineOffsets, lookupHeader, lookupPath } from './lookup-file.js';
 import { compareEntries, INDEX_FORMAT_VERSION, type IndexData, type IndexEntry } from './model.js';
 
 /**
@@ -57,7 +56,7 @@ class Overlay<V> extends Map<string, V> {
   }
 
   private fill(key: string): void {
-    if (this.read.has(key) || this.changed.has(key)) return;
+    if (this.read.has(key)) return;
     this.read.add(key);
     const value = this.load(key);
     if (value !== undefined) super.set(key, value);
@@ -149,14 +148,7 @@ export class StoredIndex {
     const lookNl = lookup.indexOf('\n');
     if (firstNl < 0 || lookNl < 0) return null;
     let header: unknown;
-    let lookHeader: {
-      format?: unknown;
-      version?: unknown;
-      build?: unknown;
-      tip?: unknown;
-      size?: unknown;
-      warnings?: unknown;
-    };
+    let lookHeader: { [key: string]: unknown } | null;
     try {
       header = JSON.parse(bytes.toString('utf8', 0, firstNl));
       lookHeader = JSON.parse(lookup.slice(0, lookNl));
@@ -167,10 +159,8 @@ export class StoredIndex {
     if (!isThisBuildsIndex(header)) return null;
     if (header.tip !== null && typeof header.tip !== 'string') return null;
     if (typeof header.notes !== 'number' || typeof header.entries !== 'number') return null;
-    if (lookHeader.format !== LOOKUP_FORMAT || lookHeader.version !== 1 || lookHeader.build !== BUILD_KEY)
-      return null;
-    if (lookHeader.tip !== header.tip || lookHeader.size !== bytes.length) return null;
-    const w = lookHeader.warnings;
+    if (!describesIndex(lookHeader, header.tip, bytes.length)) return null;
+    const w = lookHeader!.warnings;
     if (!Array.isArray(w) || w.length !== 2 || !w.every((n) => Number.isSafeInteger(n))) return null;
     if (!bytes.subarray(bytes.length - 5).equals(END) || !lookup.endsWith('\nend\n')) return null;
     // Its keys are compared as read: a lookup file that is not printable ASCII was not written by
@@ -380,6 +370,7 @@ export function writeSplicedIndex(path: string, stored: StoredIndex, visitor?: I
   removed.sort((a, b) => a[0] - b[0]);
 
   const literals = visitor?.literals;
+  const needles = literals && literalNeedles(literals);
   let visiting = literals !== undefined;
   // A copied line that does not read: the visitor's answer is not trusted (the caller scans the file,
   // meets the line, and rebuilds, as it would have).
@@ -414,7 +405,7 @@ export function writeSplicedIndex(path: string, stored: StoredIndex, visitor?: I
         runs.push({ from, to, at: out.offset });
         out.bytes(bytes, from, to);
         if (visiting) {
-          const r = scanRecordBytes(bytes.subarray(from, to), literals!, visitor!.visit);
+          const r = scanRecordBytes(bytes.subarray(from, to), needles!, visitor!.visit);
           visiting = r === 'more';
           bad ||= r === 'bad';
         }
