@@ -63,12 +63,18 @@ function looksMachineMade(v: string): boolean {
 
 /** Validate a `secret-key-name` candidate: the key is read from the text before the value. */
 export function secretKeyValueOk(secret: string, text: string, start: number, matchStart: number): boolean {
-  // The match starts at the secret word: walk back to the start of the key (`PG` of `PGPASSWORD`).
+  return keyValueOk(keyBefore(text, start, matchStart), secret, text, start);
+}
+
+/**
+ * The key of a value at `start`, read back from a match that starts inside it (at the secret or
+ * service word): to the start of the key (`PG` of `PGPASSWORD`), at most 40 characters back.
+ */
+function keyBefore(text: string, start: number, matchStart: number): string {
   let k = matchStart;
   const floor = Math.max(0, matchStart - 40);
   while (k > floor && /[A-Za-z0-9_.-]/.test(text[k - 1]!)) k--;
-  const key = /^[A-Za-z0-9_.-]*/.exec(text.slice(k, start))?.[0] ?? '';
-  return keyValueOk(key, secret, text, start);
+  return /^[A-Za-z0-9_.-]*/.exec(text.slice(k, start))?.[0] ?? '';
 }
 
 /** Whether `secret` (at `start` in `text`) is a secret as the value of a key named `key`. */
@@ -99,11 +105,7 @@ const VENDOR = new RegExp(`^(?:${VENDOR_NAMES})$`);
 
 /** Validate a `vendor-key-name` candidate: a key holding a service's name, a machine-made value. */
 export function vendorKeyValueOk(secret: string, text: string, start: number, matchStart: number): boolean {
-  let k = matchStart;
-  const floor = Math.max(0, matchStart - 40);
-  while (k > floor && /[A-Za-z0-9_.-]/.test(text[k - 1]!)) k--;
-  const key = /^[A-Za-z0-9_.-]*/.exec(text.slice(k, start))?.[0] ?? '';
-  const words = keyWords(key);
+  const words = keyWords(keyBefore(text, start, matchStart));
   if (words.length === 0 || words.length > 6 || !words.some((w) => VENDOR.test(w))) return false;
   if (META.test(words[words.length - 1]!) || words.includes('public') || words.includes('pub')) return false;
   if (/[/\\]/.test(secret) && inPathWord(text, start, start + secret.length)) return false;

@@ -61,6 +61,10 @@ const VALUE_GROUPS = [2, 3, 4, 5, 6] as const;
  * and `?=`, PHP's `.=`.
  */
 const ASSIGN = String.raw`(?::{1,3}=|[?.]=|=>|[:=])`;
+/** The words that make a key's name say secret (`PGPASSWORD`, `apiSecret`, `<clientSecret>`). */
+const SECRET_WORDS =
+  'pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin';
+const SECRET_WORD = new RegExp(SECRET_WORDS, 'i');
 /** A declared type between a key and its `=`: Go `var apiToken string =`, Kotlin `val apiSecret: String =`. */
 const TYPED = String.raw`(?:[ \t]*:[ \t]*(?:String|string|str)\??|[ \t]+(?:string|\[\]byte))?`;
 
@@ -475,12 +479,11 @@ export const DEFAULT_RULES: RedactionRule[] = [
     stopAt: NEXT_KEY,
     // Anchored on the secret word (fast to find); the validator reads the whole key back from there.
     pattern: g(
-      String.raw`(?:pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin)[A-Za-z0-9_.-]{0,40}((?:\\?["'])?\]?${TYPED}[ \t]*${ASSIGN}[ \t]*)${VALUE}`,
+      String.raw`(?:${SECRET_WORDS})[A-Za-z0-9_.-]{0,40}((?:\\?["'])?\]?${TYPED}[ \t]*${ASSIGN}[ \t]*)${VALUE}`,
       'i',
     ),
     group: VALUE_GROUPS,
-    prefilter:
-      /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
+    prefilter: SECRET_WORD,
     validate: (s, text, start, matchStart) =>
       notPlaceholder(s) && secretKeyValueOk(s, text, start, matchStart),
   },
@@ -522,8 +525,7 @@ export const DEFAULT_RULES: RedactionRule[] = [
     pattern:
       /<([A-Za-z_][A-Za-z0-9_.:-]{0,64})>(?:\s|\\[nrt]){0,64}([^<>\s\\]{1,4096})(?:\s|\\[nrt]){0,64}<\/\1>/g,
     group: 2,
-    prefilter:
-      /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
+    prefilter: SECRET_WORD,
     validate: (s, text, start, matchStart) =>
       notPlaceholder(s) && keyValueOk(/^<([^>]*)>/.exec(text.slice(matchStart))![1]!, s, text, start),
   },
@@ -542,8 +544,7 @@ export const DEFAULT_RULES: RedactionRule[] = [
     id: 'secret-call-argument',
     pattern: /\(\s*(["'])([A-Za-z_][A-Za-z0-9_.-]{0,64})\1\s*,\s*(["'])([^"'\\\n]{1,4096})\3\s*\)/g,
     group: 4,
-    prefilter:
-      /pass|pwd|secret|token|key|auth|cred|sig|salt|cookie|hmac|private|dsn|jwt|bearer|seed|otp|pin/i,
+    prefilter: SECRET_WORD,
     validate: (s, text, start, matchStart) =>
       notPlaceholder(s) &&
       !/^[A-Z]?[a-z]+(?: [a-z]+)*$/.test(s) &&
