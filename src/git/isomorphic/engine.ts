@@ -65,6 +65,7 @@ class IsomorphicEngine implements GitEngine {
   private readonly objects: ObjectStore;
   private readonly history: History;
   private readonly dirs: refs.RefDirs;
+  private ident: Promise<Identity> | undefined;
 
   constructor(
     readonly location: RepoLocation,
@@ -230,7 +231,11 @@ class IsomorphicEngine implements GitEngine {
   }
 
   private committer(): Promise<Identity> {
-    return resolveIdentity(this.config, this.env, 'committer');
+    // Resolved once per engine, as the native engine asks `git var` once: a seal asks early (while
+    // it redacts) and again for the notes commit.
+    this.ident ??= resolveIdentity(this.config, this.env, 'committer');
+    this.ident.catch(() => (this.ident = undefined));
+    return this.ident;
   }
 
   diffTrees(from: string, to: string): Promise<FileChange[]> {

@@ -19,15 +19,17 @@ export async function readReplacements(
   env: NodeJS.ProcessEnv,
 ): Promise<Replacements | null> {
   if (env.GIT_NO_REPLACE_OBJECTS !== undefined) return null;
-  const use = (await config.get('core.useReplaceRefs'))?.trim().toLowerCase();
-  if (use !== undefined && /^(false|no|off|0|)$/.test(use)) return null; // git's boolean false
   const base = env.GIT_REPLACE_REF_BASE || 'refs/replace/';
   const out = new Map<string, string>();
   for (const [ref, oid] of await listRefs(commonDir, [base])) {
     const name = ref.slice(base.length);
     if (isOid(name)) out.set(name, oid); // git warns about any other name and passes it over
   }
-  return out.size > 0 ? out : null;
+  if (out.size === 0) return null;
+  // Asked only when there are replace refs: reading the setting parses every config file.
+  const use = (await config.get('core.useReplaceRefs'))?.trim().toLowerCase();
+  if (use !== undefined && /^(false|no|off|0|)$/.test(use)) return null; // git's boolean false
+  return out;
 }
 
 /** The object git reads for `oid`: its replacement's, followed as far as git follows. */
