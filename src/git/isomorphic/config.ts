@@ -170,30 +170,28 @@ export class ConfigReader {
         .catch(() => [] as unknown[]);
       for (const v of values) out.push(v === null || v === undefined ? '' : String(v));
     }
-    const count = Number(this.env.GIT_CONFIG_COUNT ?? 0);
-    for (let i = 0; i < count; i++) {
-      if (this.env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase() === key.toLowerCase())
-        out.push(this.env[`GIT_CONFIG_VALUE_${i}`] ?? '');
-    }
-    for (const [k, v] of parseConfigParameters(this.env.GIT_CONFIG_PARAMETERS ?? '')) {
-      if (k.toLowerCase() === key.toLowerCase()) out.push(v);
-    }
+    out.push(...this.commandLineValues(key));
     return out;
   }
 
   /** Command-line settings: GIT_CONFIG_COUNT pairs, then GIT_CONFIG_PARAMETERS (`git -c`); the last wins. */
   private fromEnv(key: string): string | undefined {
+    return this.commandLineValues(key).at(-1);
+  }
+
+  /** Every command-line value of `key`, in git's order: GIT_CONFIG_COUNT pairs, then `git -c`. */
+  private commandLineValues(key: string): string[] {
+    const want = key.toLowerCase();
+    const out: string[] = [];
     const count = Number(this.env.GIT_CONFIG_COUNT ?? 0);
-    let found: string | undefined;
     for (let i = 0; i < count; i++) {
-      if (this.env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase() === key.toLowerCase()) {
-        found = this.env[`GIT_CONFIG_VALUE_${i}`] ?? '';
-      }
+      if (this.env[`GIT_CONFIG_KEY_${i}`]?.toLowerCase() === want)
+        out.push(this.env[`GIT_CONFIG_VALUE_${i}`] ?? '');
     }
     for (const [k, v] of parseConfigParameters(this.env.GIT_CONFIG_PARAMETERS ?? '')) {
-      if (k.toLowerCase() === key.toLowerCase()) found = v;
+      if (k.toLowerCase() === want) out.push(v);
     }
-    return found;
+    return out;
   }
 }
 
