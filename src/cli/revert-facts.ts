@@ -94,18 +94,18 @@ async function engineNewestFirst(engine: GitEngine, commits: readonly string[]):
   if (commits.length < 2) return [...commits];
   const time = new Map<string, number>();
   for (const c of commits) time.set(c, (await engine.readCommit(c)).committer.timestamp);
+  // Each pair asked once (a walk of history each on this engine), not again every round.
+  const ancestors = new Map<string, Set<string>>(commits.map((c) => [c, new Set<string>()]));
+  for (const c of commits)
+    for (const d of commits) if (d !== c && (await engine.isAncestor(c, d))) ancestors.get(d)!.add(c);
+  const isAncestor = (c: string, d: string) => ancestors.get(d)!.has(c);
   const rest = [...commits];
   const out: string[] = [];
   while (rest.length) {
-    const ready: string[] = [];
-    for (const c of rest) {
-      let below = false;
-      for (const d of rest) if (d !== c && (await engine.isAncestor(c, d))) below = true;
-      if (!below) ready.push(c);
-    }
+    const ready = rest.filter((c) => !rest.some((d) => d !== c && isAncestor(c, d)));
     const last = out[out.length - 1];
     let next: string | undefined;
-    if (last) for (const c of ready) if (!next && (await engine.isAncestor(c, last))) next = c;
+    if (last) next = ready.find((c) => isAncestor(c, last));
     next ??= ready.reduce((a, b) => (time.get(b)! > time.get(a)! ? b : a));
     out.push(next);
     rest.splice(rest.indexOf(next), 1);
