@@ -74,16 +74,23 @@ export function readEvents(path: string): ReadResult {
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
-    try {
-      const value = tooDeep(line) ? null : JSON.parse(line);
-      if (value && typeof value === 'object' && typeof value.type === 'string')
-        events.push(value as JournalEvent);
-      else bad.push({ line: i + 1, text: line.slice(0, 200) });
-    } catch {
-      bad.push({ line: i + 1, text: line.slice(0, 200) });
-    }
+    const event = parseEventLine(line);
+    if (event) events.push(event);
+    else bad.push({ line: i + 1, text: line.slice(0, 200) });
   });
   return { events, bad };
+}
+
+/** One non-blank journal line as readEvents reads it: an object with a string `type`, else null. */
+export function parseEventLine(line: string): JournalEvent | null {
+  try {
+    const value = tooDeep(line) ? null : JSON.parse(line);
+    return value && typeof value === 'object' && typeof value.type === 'string'
+      ? (value as JournalEvent)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 export function nowIso(): string {

@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePrivateDir, type JournalEvent, readEvents } from '../../journal/journal.js';
+import { ensurePrivateDir, type JournalEvent, parseEventLine, readEvents } from '../../journal/journal.js';
 import { sealedDir, sessionsDir } from '../../journal/paths.js';
 import type { RedactionCount } from '../../redact/redactor.js';
 import { runIdFor } from '../../record/id.js';
@@ -237,14 +237,9 @@ export function dropSessionRun(run: SessionRun, opts: { again?: boolean } = {}):
       const to = buf.indexOf(0x0a, from);
       if (to === -1 || to >= got) break; // a line being written has no newline yet: not ours to touch
       const text = buf.toString('utf8', from, to);
-      if (text.trim() !== '') {
-        try {
-          const v = JSON.parse(text) as JournalEvent;
-          if (v && typeof v === 'object' && typeof v.type === 'string') lines.push({ from, to, event: v });
-        } catch {
-          // a damaged line stays as it is
-        }
-      }
+      // a damaged line stays as it is
+      const event = text.trim() === '' ? null : parseEventLine(text);
+      if (event) lines.push({ from, to, event });
       from = to + 1;
     }
     const runs = splitRuns(
